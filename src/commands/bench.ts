@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core';
+import type {BenchResult} from '../bench/result.js';
+import {runBench} from '../bench/sweep.js';
+import {ClusterCommand} from '../cli/cluster-command.js';
+import {loadExperiment} from '../config/experiment.js';
+import {loadInventory} from '../config/inventory.js';
+import {progressPrinter} from '../report/progress.js';
+import {saveResult} from '../report/save.js';
+import {renderTable} from '../report/table.js';
+
+export default class Bench extends ClusterCommand {
+  static override summary = 'Train the forest on each combination of hosts and compare ideal and measured time (the paper\'s Table I).';
+  static override examples = [
+    '<%= config.bin %> bench',
+    '<%= config.bin %> bench --experiment experiments/paper-table1.yaml --export-markdown table.md',
+    '<%= config.bin %> bench --json > result.json',
+  ];
+
+  static override flags = {
+    inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
+    experiment: Flags.string({char: 'e', description: 'experiment file', default: 'experiments/local.yaml'}),
+    'export-csv': Flags.string({description: 'also write the table as CSV to this file'}),
+    'export-markdown': Flags.string({description: 'also write the table as Markdown to this file'}),
+    'export-json': Flags.string({description: 'also write the full result as JSON to this file'}),
+    'results-dir': Flags.string({description: 'where every run saves its CSV, Markdown and JSON', default: 'results'}),
+  };
+
+  async run(): Promise<BenchResult> {
+    const {flags} = await this.parse(Bench);
+    const inventory = loadInventory(flags.inventory);
+    const experiment = loadExperiment(flags.experiment);
+    const progress = progressPrinter(process.stderr);
+    const result = await this.interruptible((signal) => runBench({experiment, inventory, signal, onProgress: progress.update})).finally(progress.clear);
+    const saved = saveResult(result, flags['results-dir'], {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json']});
+    this.log(renderTable(result));
+    this.log(`Saved: ${saved.join(', ')}`);
+    return result;
+  }
+}

@@ -1,0 +1,165 @@
+import {basename, extname} from 'node:path';
+import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
+import {describe, FieldReader} from './fields.js';
+import type {Inventory} from './inventory.js';
+import {YamlSource} from './yaml-source.js';
+
+export interface SyntheticDatasetSpec {
+  kind: 'synthetic';
+  samples: number;
+  features: number;
+  informative: number;
+  classes: number;
+  seed: number;
+}
+
+export interface CsvDatasetSpec {
+  kind: 'csv';
+  /** As written in the experiment file, resolved later against the file's folder. */
+  path: string;
+  target: string;
+}
+
+export type DatasetSpec = SyntheticDatasetSpec | CsvDatasetSpec;
+
+/** sqrt and log2 of the feature count, an integer count, or a fraction of the features in (0, 1]. */
+export type MaxFeatures = 'sqrt' | 'log2' | number;
+
+export interface ForestSpec {
+  trees: number;
+  maxDepth?: number;
+  maxFeatures: MaxFeatures;
+  trainer: TrainerName;
+  seed: number;
+}
+
+export interface Experiment {
+  file: string;
+  name: string;
+  dataset: DatasetSpec;
+  testFraction: number;
+  forest: ForestSpec;
+  /** Each an ordered list of host names: the rows of the table. */
+  combinations: string[][];
+  /** Index into combinations of the one the ideal is computed from. */
+  baseline: number;
+  runs: number;
+  warmup: number;
+  source: YamlSource;
+}
+
+const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup'] as const;
+const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
+const CSV_FIELDS = ['kind', 'path', 'target'] as const;
+const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed'] as const;
+
+export function loadExperiment(file: string): Experiment {
+  return parseExperiment(YamlSource.read(file, 'experiment file', 'pass --experiment FILE (the shipped ones are in experiments/)'));
+}
+
+export function parseExperiment(source: YamlSource): Experiment {
+  const read = new FieldReader(source);
+  const top = read.object([], source.data, 'an experiment');
+  read.knownKeys([], top, TOP_FIELDS);
+  const name = top.name === undefined ? basename(source.file, extname(source.file)) : read.string(['name'], top.name);
+  const combinations = readCombinations(read, top.combinations);
+  return {
+    file: source.file,
+    name,
+    dataset: readDataset(read, top.dataset),
+    testFraction: top.testFraction === undefined ? 0.25 : readFraction(read, ['testFraction'], top.testFraction, false),
+    forest: readForest(read, top.forest),
+    combinations,
+    baseline: top.baseline === undefined ? 0 : findBaseline(read, top.baseline, combinations),
+    runs: top.runs === undefined ? 3 : read.positiveInteger(['runs'], top.runs),
+    warmup: top.warmup === undefined ? 1 : read.nonNegativeInteger(['warmup'], top.warmup),
+    source,
+  };
+}
+
+function readDataset(read: FieldReader, value: unknown): DatasetSpec {
+  const spec = read.object(['dataset'], value, 'a dataset');
+  const kind = read.oneOf(['dataset', 'kind'], spec.kind, ['synthetic', 'csv'] as const, 'dataset kind');
+  if (kind === 'csv') {
+    read.knownKeys(['dataset'], spec, CSV_FIELDS);
+    return {kind, path: read.string(['dataset', 'path'], spec.path), target: read.string(['dataset', 'target'], spec.target, 'name the column that holds the class')};
+  }
+  read.knownKeys(['dataset'], spec, SYNTHETIC_FIELDS);
+  const features = read.positiveInteger(['dataset', 'features'], spec.features ?? 20);
+  const informative = read.positiveInteger(['dataset', 'informative'], spec.informative ?? Math.min(features, 10));
+  if (informative > features) {
+    throw read.source.error(['dataset', 'informative'], `informative (${informative}) exceeds features (${features})`, 'informative features are a subset of the features');
+  }
+  const classes = read.positiveInteger(['dataset', 'classes'], spec.classes ?? 2);
+  if (classes < 2) throw read.source.error(['dataset', 'classes'], 'a classifier needs at least 2 classes', 'set classes: 2 or more');
+  const samples = read.positiveInteger(['dataset', 'samples'], spec.samples);
+  if (samples < 4 * classes) throw read.source.error(['dataset', 'samples'], `${samples} samples are too few for ${classes} classes`, `use at least ${4 * classes}`);
+  return {kind, samples, features, informative, classes, seed: read.integer(['dataset', 'seed'], spec.seed ?? 0)};
+}
+
+function readForest(read: FieldReader, value: unknown): ForestSpec {
+  const spec = read.object(['forest'], value, 'forest settings');
+  read.knownKeys(['forest'], spec, FOREST_FIELDS);
+  const forest: ForestSpec = {
+    trees: read.positiveInteger(['forest', 'trees'], spec.trees),
+    maxFeatures: spec.maxFeatures === undefined ? 'sqrt' : readMaxFeatures(read, spec.maxFeatures),
+    trainer: spec.trainer === undefined ? 'ml-random-forest' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
+    seed: spec.seed === undefined ? 0 : read.integer(['forest', 'seed'], spec.seed),
+  };
+  if (spec.maxDepth !== undefined) forest.maxDepth = read.positiveInteger(['forest', 'maxDepth'], spec.maxDepth);
+  return forest;
+}
+
+export function parseMaxFeatures(value: unknown): MaxFeatures | undefined {
+  if (value === 'sqrt' || value === 'log2') return value;
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number === 'number' && Number.isFinite(number) && number > 0 && (Number.isInteger(number) || number <= 1)) return number;
+  return undefined;
+}
+
+function readMaxFeatures(read: FieldReader, value: unknown): MaxFeatures {
+  const parsed = parseMaxFeatures(value);
+  if (parsed === undefined) {
+    throw read.source.error(['forest', 'maxFeatures'], `unknown maxFeatures ${describe(value)}`, 'use sqrt, log2, a whole number of features, or a fraction in (0, 1]');
+  }
+  return parsed;
+}
+
+function readFraction(read: FieldReader, path: string[], value: unknown, closed: boolean): number {
+  if (typeof value !== 'number' || !(value > 0) || !(closed ? value <= 1 : value < 1)) {
+    throw read.source.error(path, `must be a fraction between 0 and 1, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function readCombinations(read: FieldReader, value: unknown): string[][] {
+  const list = read.array(['combinations'], value, 'combinations');
+  if (list.length === 0) throw read.source.error(['combinations'], 'no combinations', 'list at least one, e.g. - [local-a]');
+  return list.map((combination, i) => {
+    const hosts = read.array(['combinations', i], combination, 'a list of host names').map((host, j) => read.string(['combinations', i, j], host));
+    if (hosts.length === 0) throw read.source.error(['combinations', i], 'empty combination', 'name at least one host');
+    const repeated = hosts.find((host, j) => hosts.indexOf(host) !== j);
+    if (repeated) throw read.source.error(['combinations', i], `host '${repeated}' appears twice`, 'a host contributes all its cores once; list it once');
+    return hosts;
+  });
+}
+
+function findBaseline(read: FieldReader, value: unknown, combinations: string[][]): number {
+  const hosts = read.array(['baseline'], value, 'a list of host names').map((host, j) => read.string(['baseline', j], host));
+  const index = combinations.findIndex((c) => c.length === hosts.length && c.every((host, j) => host === hosts[j]));
+  if (index < 0) {
+    throw read.source.error(['baseline'], `baseline [${hosts.join(', ')}] is not among the combinations`, 'copy one of the combinations, or remove baseline: to use the first');
+  }
+  return index;
+}
+
+/** Cross-file check: every host a combination names must be in the inventory. */
+export function checkHostsExist(experiment: Experiment, inventory: Inventory): void {
+  experiment.combinations.forEach((combination, i) => {
+    combination.forEach((host, j) => {
+      if (!inventory.hosts.has(host)) {
+        throw experiment.source.error(['combinations', i, j], `unknown host '${host}'`, `hosts in ${inventory.file}: ${[...inventory.hosts.keys()].join(', ')}`);
+      }
+    });
+  });
+}

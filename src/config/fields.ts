@@ -1,0 +1,71 @@
+import type {FieldPath, YamlSource} from './yaml-source.js';
+
+/** Typed readers of YAML fields: each one either returns a valid value or throws an error naming the field. */
+export class FieldReader {
+  constructor(readonly source: YamlSource) {}
+
+  object(path: FieldPath, value: unknown, what: string): Record<string, unknown> {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw this.source.error(path, `expected ${what} (a mapping of fields), got ${describe(value)}`);
+    }
+    return value as Record<string, unknown>;
+  }
+
+  array(path: FieldPath, value: unknown, what: string): unknown[] {
+    if (!Array.isArray(value)) throw this.source.error(path, `expected ${what} (a list), got ${describe(value)}`);
+    return value;
+  }
+
+  string(path: FieldPath, value: unknown, fix?: string): string {
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw this.source.error(path, `expected a non-empty string, got ${describe(value)}`, fix);
+    }
+    return value;
+  }
+
+  positiveInteger(path: FieldPath, value: unknown, fix?: string): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw this.source.error(path, `must be a positive integer, got ${describe(value)}`, fix);
+    }
+    return value;
+  }
+
+  nonNegativeInteger(path: FieldPath, value: unknown, fix?: string): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw this.source.error(path, `must be a non-negative integer, got ${describe(value)}`, fix);
+    }
+    return value;
+  }
+
+  integer(path: FieldPath, value: unknown, fix?: string): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw this.source.error(path, `must be an integer, got ${describe(value)}`, fix);
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(path: FieldPath, value: unknown, allowed: readonly T[], what: string): T {
+    if (typeof value !== 'string' || !allowed.includes(value as T)) {
+      throw this.source.error(path, `unknown ${what} ${describe(value)}`, `use one of: ${allowed.join(', ')}`);
+    }
+    return value as T;
+  }
+
+  /** Refuses fields we do not know, so a typo (`core: 4`) is not silently ignored. */
+  knownKeys(path: FieldPath, value: Record<string, unknown>, known: readonly string[]): void {
+    for (const key of Object.keys(value)) {
+      if (!known.includes(key)) {
+        throw this.source.error([...path, key], `unknown field '${key}'`, `known fields: ${known.join(', ')}`, 'key');
+      }
+    }
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}

@@ -1,0 +1,83 @@
+import {readFileSync} from 'node:fs';
+import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument} from 'yaml';
+import {InputError} from '../errors.js';
+
+export type FieldPath = readonly (string | number)[];
+
+/** A parsed YAML file that remembers where every field came from, so errors can name the line. */
+export class YamlSource {
+  private constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Reads and parses `file`; `what` names the file's role for the not-found message. */
+  static read(file: string, what: string, fix: string): YamlSource {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const problem = code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code ?? String(error)})`;
+      throw new InputError({file, problem, fix});
+    }
+    return YamlSource.parse(file, text);
+  }
+
+  static parse(file: string, text: string): YamlSource {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, {lineCounter: lines, uniqueKeys: true});
+    const first = doc.errors[0];
+    if (first) {
+      const line = first.linePos?.[0].line;
+      if (first.code === 'DUPLICATE_KEY') {
+        throw new InputError({file, line, problem: 'duplicate key', fix: 'each name may appear once; remove or rename one of them'});
+      }
+      const problem = `YAML syntax error: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+      throw new InputError({file, line, problem, fix: 'fix the YAML syntax'});
+    }
+    return new YamlSource(file, doc, lines);
+  }
+
+  /** The document as plain JavaScript values. */
+  get data(): unknown {
+    return this.doc.toJS();
+  }
+
+  /** The line of the field at `path`, or of its nearest ancestor that exists. */
+  lineOf(path: FieldPath): number | undefined {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true);
+      const offset = isNode(node) || isPair(node) ? rangeStart(node) : undefined;
+      if (offset !== undefined) return this.lines.linePos(offset).line;
+    }
+    return undefined;
+  }
+
+  /** The line of the key of the field at `path` (where a duplicate or unknown key is written). */
+  keyLineOf(path: FieldPath): number | undefined {
+    const parent = path.length > 1 ? this.doc.getIn(path.slice(0, -1), true) : this.doc.contents;
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(path.at(-1)));
+      const key = pair?.key;
+      if (isNode(key) && key.range) return this.lines.linePos(key.range[0]).line;
+    }
+    return this.lineOf(path);
+  }
+
+  /** An input error pointing at the field at `path` (at its key when the key itself is wrong). */
+  error(path: FieldPath, problem: string, fix?: string, at: 'value' | 'key' = 'value'): InputError {
+    const line = at === 'key' ? this.keyLineOf(path) : this.lineOf(path);
+    return new InputError({file: this.file, line, field: formatPath(path), problem, fix});
+  }
+}
+
+export function formatPath(path: FieldPath): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (isPair(node)) return isNode(node.key) ? node.key.range?.[0] : undefined;
+  return isNode(node) ? node.range?.[0] : undefined;
+}

@@ -1,0 +1,130 @@
+import type {Host} from '../config/inventory.js';
+import type {Dataset} from '../data/dataset.js';
+import {HostError} from '../errors.js';
+import {FramedConnection, type Message} from '../protocol/connection.js';
+import {type FromWorker, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
+import type {TreeOptions} from '../forest/trainer.js';
+import type {Transport, WorkerProcess} from '../transport/transport.js';
+
+export interface TreeResult {
+  host: string;
+  index: number;
+  tree: Uint8Array;
+  /** Training time inside the worker's slot. */
+  seconds: number;
+}
+
+export interface WorkerEvents {
+  tree(result: TreeResult): void;
+  /** The worker failed a tree or went away; the run decides what to do. */
+  failed(error: HostError): void;
+}
+
+type Reply<T extends FromWorker['type']> = Extract<FromWorker, {type: T}>;
+
+/** How long a worker may take to start and answer hello. */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * The coordinator's handle on one host's worker. It only knows the protocol, never whether the
+ * worker is a child process or at the end of an SSH channel.
+ */
+export class WorkerClient {
+  private readonly connection: FramedConnection<FromWorker, ToWorker>;
+  private readonly waiting = new Map<string, {resolve: (reply: FromWorker) => void; reject: (error: Error) => void}>();
+  private listener: WorkerEvents | undefined;
+  private lost: HostError | undefined;
+  private closing = false;
+  /** What the worker said of itself when it started. */
+  info: Reply<'ready'> | undefined;
+
+  private constructor(
+    readonly host: Host,
+    private readonly process: WorkerProcess,
+  ) {
+    this.connection = new FramedConnection<FromWorker, ToWorker>(process.output, process.input, (message) => this.receive(message), (error) => this.lose(`sent bytes that are not the protocol (${error.message})`));
+    void process.exited.then(({code, signal}) => this.lose(describeExit(code, signal)));
+  }
+
+  static async open(host: Host, transport: Transport): Promise<WorkerClient> {
+    const client = new WorkerClient(host, await transport.start(host));
+    const ready = await client.request({type: 'hello', version: PROTOCOL_VERSION}, 'ready', START_TIMEOUT_MS);
+    client.info = ready;
+    if (ready.version !== PROTOCOL_VERSION) {
+      await client.close();
+      throw new HostError(host.name, `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}`, 'provision the host again');
+    }
+    return client;
+  }
+
+  /** Sends the data set unless the worker has it cached; returns the bytes shipped. */
+  async ensureDataset(dataset: Dataset, hash: string): Promise<number> {
+    const status = await this.request({type: 'dataset-offer', hash}, 'dataset-status');
+    if (status.cached) return 0;
+    const body = new Uint8Array(dataset.values.byteLength + dataset.labels.byteLength);
+    body.set(new Uint8Array(dataset.values.buffer, dataset.values.byteOffset, dataset.values.byteLength));
+    body.set(new Uint8Array(dataset.labels.buffer, dataset.labels.byteOffset, dataset.labels.byteLength), dataset.values.byteLength);
+    await this.request({type: 'dataset', hash, rows: dataset.rows, features: dataset.features, classes: dataset.classes.length}, 'dataset-status', undefined, body);
+    return body.byteLength;
+  }
+
+  /** Orders trees; each comes back through the listener's `tree`, in whatever order they finish. */
+  train(datasetHash: string, options: TreeOptions, trees: TreeOrder[]): void {
+    this.connection.send({type: 'train', datasetHash, options, trees}).catch((error: Error) => this.sendFailed('work', error));
+  }
+
+  listen(listener: WorkerEvents | undefined): void {
+    this.listener = listener;
+    if (listener && this.lost) listener.failed(this.lost);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.connection.send({type: 'shutdown'}).catch(() => undefined);
+    await this.process.stop();
+  }
+
+  private request<T extends FromWorker['type']>(message: ToWorker, replyType: T, timeoutMs?: number, body?: Uint8Array): Promise<Reply<T>> {
+    if (this.lost) return Promise.reject(this.lost);
+    return new Promise<Reply<T>>((resolve, reject) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.lose(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
+      this.waiting.set(replyType, {
+        resolve: (reply) => (clearTimeout(timer), resolve(reply as Reply<T>)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      this.connection.send(message, body).catch((error: Error) => this.sendFailed(message.type, error));
+    });
+  }
+
+  private receive({header, body}: Message<FromWorker>): void {
+    if (header.type === 'tree') {
+      this.listener?.tree({host: this.host.name, index: header.index, tree: body, seconds: header.seconds});
+    } else if (header.type === 'error') {
+      const tree = header.index === undefined ? '' : ` on tree ${header.index}`;
+      this.listener?.failed(new HostError(this.host.name, `worker failed${tree}: ${header.message.split('\n')[0]}`, this.process.stderrTail()));
+    } else {
+      const waiter = this.waiting.get(header.type);
+      this.waiting.delete(header.type);
+      waiter?.resolve(header);
+    }
+  }
+
+  /** A write fails when the worker has just died: wait briefly so the message says how it died. */
+  private async sendFailed(what: string, error: Error): Promise<void> {
+    const exit = await Promise.race([this.process.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref())]);
+    this.lose(exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`);
+  }
+
+  private lose(problem: string): void {
+    if (this.lost || this.closing) return;
+    this.lost = new HostError(this.host.name, problem, this.process.stderrTail());
+    for (const waiter of this.waiting.values()) waiter.reject(this.lost);
+    this.waiting.clear();
+    this.listener?.failed(this.lost);
+    void this.process.stop();
+  }
+}
+
+function describeExit(code: number | null, signal: string | null): string {
+  return `worker exited (${signal ? `killed by ${signal}` : `exit code ${code}`})`;
+}

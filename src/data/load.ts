@@ -1,0 +1,14 @@
+import {existsSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import type {DatasetSpec} from '../config/experiment.js';
+import {loadCsvDataset} from './csv.js';
+import type {Dataset} from './dataset.js';
+import {makeClassification} from './synthetic.js';
+
+/** Makes or reads the data set an experiment names; a CSV path is relative to the experiment file, then to the current folder. */
+export function loadDataset(spec: DatasetSpec, experimentFile: string): Dataset {
+  if (spec.kind === 'synthetic') return makeClassification(spec);
+  const besideExperiment = resolve(dirname(experimentFile), spec.path);
+  const file = existsSync(besideExperiment) ? besideExperiment : resolve(spec.path);
+  return loadCsvDataset(file, spec.target, spec.path);
+}

@@ -1,0 +1,45 @@
+import {PredictionBatch, type TreeModel} from './trainer.js';
+import {trainerNamed} from './trainers.js';
+import type {TrainerName} from './trainer-names.js';
+
+/** A forest merged from trees trained anywhere: the trees in index order, voting by summed class probabilities. */
+export class Forest {
+  private constructor(
+    readonly trainer: TrainerName,
+    readonly classes: string[],
+    private readonly trees: TreeModel[],
+  ) {}
+
+  /** `trees[i]` is the serialised tree of index i. */
+  static fromTrees(trainer: TrainerName, classes: string[], trees: readonly Uint8Array[]): Forest {
+    const reader = trainerNamed(trainer);
+    return new Forest(trainer, classes, trees.map((bytes) => reader.load(bytes)));
+  }
+
+  get size(): number {
+    return this.trees.length;
+  }
+
+  /** Class index per row; ties go to the lowest class index, so predictions are deterministic. */
+  predict(values: Float64Array, features: number): Int32Array {
+    const rows = values.length / features;
+    const classes = this.classes.length;
+    const votes = new Float64Array(rows * classes);
+    const batch = new PredictionBatch(values, rows, features);
+    for (const tree of this.trees) tree.addVotes(batch, votes, classes);
+    const predicted = new Int32Array(rows);
+    for (let row = 0; row < rows; row++) {
+      let best = 0;
+      for (let c = 1; c < classes; c++) if (votes[row * classes + c] > votes[row * classes + best]) best = c;
+      predicted[row] = best;
+    }
+    return predicted;
+  }
+
+  accuracy(values: Float64Array, features: number, labels: Int32Array): number {
+    const predicted = this.predict(values, features);
+    let correct = 0;
+    for (let row = 0; row < labels.length; row++) if (predicted[row] === labels[row]) correct++;
+    return labels.length === 0 ? 0 : correct / labels.length;
+  }
+}

@@ -1,0 +1,57 @@
+import type {MaxFeatures} from '../config/experiment.js';
+import type {TrainerName} from './trainer-names.js';
+
+/** The options every tree of a forest is trained with; each tree adds its own seed. */
+export interface TreeOptions {
+  trainer: TrainerName;
+  maxFeatures: MaxFeatures;
+  maxDepth?: number;
+}
+
+/** What a trainer sees of the training set: typed arrays, shared read-only between threads. */
+export interface TrainingData {
+  rows: number;
+  features: number;
+  /** rows x features, row-major. */
+  values: Float64Array;
+  labels: Int32Array;
+  classes: number;
+}
+
+/** Rows to predict; `nested` converts once for trainers that want arrays of arrays. */
+export class PredictionBatch {
+  private nestedRows: number[][] | undefined;
+
+  constructor(
+    readonly values: Float64Array,
+    readonly rows: number,
+    readonly features: number,
+  ) {}
+
+  nested(): number[][] {
+    this.nestedRows ??= Array.from({length: this.rows}, (_, row) => Array.from(this.values.subarray(row * this.features, (row + 1) * this.features)));
+    return this.nestedRows;
+  }
+}
+
+export interface TreeModel {
+  /** Adds this tree's class probabilities for each row to `votes` (rows x classes). */
+  addVotes(batch: PredictionBatch, votes: Float64Array, classes: number): void;
+}
+
+/** The seam between the forest and a tree-learning library. */
+export interface Trainer {
+  readonly name: TrainerName;
+  /** Does the per-data-set work once; the returned function trains one tree from its seed. */
+  prepare(data: TrainingData): (options: TreeOptions, seed: number) => Uint8Array;
+  /** Reads a tree back from the bytes `prepare`'s function returned. */
+  load(bytes: Uint8Array): TreeModel;
+}
+
+/** How many features each split (or tree, for trainers that sample per tree) may look at. */
+export function featureCount(maxFeatures: MaxFeatures, features: number): number {
+  if (maxFeatures === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(features)));
+  if (maxFeatures === 'log2') return Math.max(1, Math.floor(Math.log2(features)));
+  if (Number.isInteger(maxFeatures) && maxFeatures >= 1) return Math.min(features, maxFeatures);
+  return Math.max(1, Math.floor(features * maxFeatures));
+}

@@ -1,0 +1,11 @@
+import {mlRandomForestTrainer} from './ml-random-forest.js';
+import type {Trainer} from './trainer.js';
+import type {TrainerName} from './trainer-names.js';
+
+const TRAINERS: Record<TrainerName, Trainer> = {
+  'ml-random-forest': mlRandomForestTrainer,
+};
+
+export function trainerNamed(name: TrainerName): Trainer {
+  return TRAINERS[name];
+}

@@ -1,0 +1,44 @@
+import type {Readable, Writable} from 'node:stream';
+import {encodeFrame, FrameDecoder} from './framing.js';
+
+export interface Message<T> {
+  header: T;
+  body: Uint8Array;
+}
+
+/**
+ * Frames in both directions over any pair of byte streams (a child's stdio, an SSH channel).
+ * `onMessage` sees each whole frame; `onError` a stream that broke the protocol.
+ */
+export class FramedConnection<In extends {type: string}, Out extends {type: string}> {
+  private readonly decoder = new FrameDecoder();
+
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+    onMessage: (message: Message<In>) => void,
+    onError: (error: Error) => void,
+  ) {
+    input.on('data', (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = this.decoder.push(chunk);
+      } catch (error) {
+        input.destroy();
+        onError(error as Error);
+        return;
+      }
+      for (const frame of frames) onMessage(frame as unknown as Message<In>);
+    });
+  }
+
+  /** Resolves once the bytes are handed to the stream, so a large body does not pile up in memory. */
+  send(header: Out, body?: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.output.destroyed || this.output.writableEnded) return reject(new Error('connection closed'));
+      const flushed = this.output.write(encodeFrame(header as never, body), (error) => (error ? reject(error) : undefined));
+      if (flushed) resolve();
+      else this.output.once('drain', resolve);
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import type {TreeOptions} from '../forest/trainer.js';
+
+/** Bumped whenever a message changes shape; coordinator and worker must agree. */
+export const PROTOCOL_VERSION = 1;
+
+export interface TreeOrder {
+  /** Position of the tree in the forest. */
+  index: number;
+  seed: number;
+}
+
+/** Messages the coordinator sends; `dataset` carries the values then the labels as its body. */
+export type ToWorker =
+  | {type: 'hello'; version: number}
+  | {type: 'dataset-offer'; hash: string}
+  | {type: 'dataset'; hash: string; rows: number; features: number; classes: number}
+  | {type: 'train'; datasetHash: string; options: TreeOptions; trees: TreeOrder[]}
+  | {type: 'shutdown'};
+
+/** Messages the worker sends; `tree` carries the serialised tree as its body. */
+export type FromWorker =
+  | {type: 'ready'; version: number; pid: number; cores: number; node: string}
+  | {type: 'dataset-status'; hash: string; cached: boolean}
+  | {type: 'tree'; index: number; seconds: number}
+  | {type: 'error'; message: string; index?: number};

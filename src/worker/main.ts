@@ -1,0 +1,74 @@
+/**
+ * The worker: started once per host (as a child process here, at the end of an SSH channel later),
+ * it speaks framed messages on stdin/stdout and trains trees with `--cores` parallel slots.
+ */
+import {FramedConnection, type Message} from '../protocol/connection.js';
+import {type FromWorker, PROTOCOL_VERSION, type ToWorker} from '../protocol/messages.js';
+import {DatasetCache, receiveDataset} from './dataset-cache.js';
+import {SlotPool} from './slot-pool.js';
+
+process.title = 'cluster-worker';
+// stdout carries frames only: anything a library prints goes to stderr instead.
+console.log = console.error;
+console.info = console.error;
+
+const cores = Number(process.argv[process.argv.indexOf('--cores') + 1]) || 1;
+const pool = new SlotPool(cores);
+const cache = new DatasetCache();
+
+const connection = new FramedConnection<ToWorker, FromWorker>(process.stdin, process.stdout, (message) => {
+  try {
+    handle(message);
+  } catch (error) {
+    void connection.send({type: 'error', message: (error as Error).message});
+  }
+}, (error) => {
+  process.stderr.write(`cluster-worker: ${error.message}\n`);
+  void stop(1);
+});
+// The coordinator going away (pipe closed, SSH channel dropped) ends the worker: no orphans.
+process.stdin.on('end', () => void stop(0));
+process.stdout.on('error', () => void stop(1));
+
+function handle({header, body}: Message<ToWorker>): void {
+  switch (header.type) {
+    case 'hello':
+      void connection.send({type: 'ready', version: PROTOCOL_VERSION, pid: process.pid, cores, node: process.version});
+      return;
+    case 'dataset-offer':
+      void connection.send({type: 'dataset-status', hash: header.hash, cached: cache.has(header.hash)});
+      return;
+    case 'dataset':
+      cache.add(receiveDataset(header, body));
+      void connection.send({type: 'dataset-status', hash: header.hash, cached: true});
+      return;
+    case 'train':
+      train(header);
+      return;
+    case 'shutdown':
+      void stop(0);
+      return;
+  }
+}
+
+function train(order: Extract<ToWorker, {type: 'train'}>): void {
+  const dataset = cache.get(order.datasetHash);
+  for (const {index, seed} of order.trees) {
+    if (!dataset) {
+      void connection.send({type: 'error', index, message: `data set ${order.datasetHash.slice(0, 12)} is not cached here`});
+      continue;
+    }
+    pool.train(dataset, order.options, seed).then(
+      ({tree, seconds}) => connection.send({type: 'tree', index, seconds}, tree),
+      (error: Error) => connection.send({type: 'error', index, message: error.message}),
+    ).catch(() => stop(1));
+  }
+}
+
+let stopping = false;
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await pool.close();
+  process.exit(code);
+}

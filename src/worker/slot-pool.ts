@@ -1,0 +1,91 @@
+import {Worker} from 'node:worker_threads';
+import type {TrainingData, TreeOptions} from '../forest/trainer.js';
+import type {FromSlot, ToSlot} from './slot-messages.js';
+
+export interface SharedDataset extends TrainingData {
+  hash: string;
+}
+
+interface Job {
+  id: number;
+  dataset: SharedDataset;
+  options: TreeOptions;
+  seed: number;
+  resolve: (result: {tree: Uint8Array; seconds: number}) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  thread: Worker;
+  /** Hashes of the data sets this thread already holds. */
+  datasets: Set<string>;
+  job?: Job;
+}
+
+/** `cores` threads that each train one tree at a time; trees queue until a slot is free. */
+export class SlotPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextJob = 0;
+  private closed = false;
+
+  constructor(readonly cores: number) {}
+
+  train(dataset: SharedDataset, options: TreeOptions, seed: number): Promise<{tree: Uint8Array; seconds: number}> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({id: this.nextJob++, dataset, options, seed, resolve, reject});
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('worker is shutting down'));
+    await Promise.all(this.slots.map((slot) => slot.thread.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      const slot = this.slots.find((s) => !s.job) ?? (this.slots.length < this.cores ? this.startSlot() : undefined);
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      const {dataset} = job;
+      if (!slot.datasets.has(dataset.hash)) {
+        slot.thread.postMessage({
+          type: 'dataset',
+          hash: dataset.hash,
+          rows: dataset.rows,
+          features: dataset.features,
+          classes: dataset.classes,
+          values: dataset.values.buffer as SharedArrayBuffer,
+          labels: dataset.labels.buffer as SharedArrayBuffer,
+        } satisfies ToSlot);
+        slot.datasets.add(dataset.hash);
+      }
+      slot.thread.postMessage({type: 'train', job: job.id, hash: dataset.hash, options: job.options, seed: job.seed} satisfies ToSlot);
+    }
+  }
+
+  private startSlot(): Slot {
+    const slot: Slot = {thread: new Worker(new URL('./slot-thread.js', import.meta.url)), datasets: new Set()};
+    slot.thread.on('message', (reply: FromSlot) => {
+      const job = slot.job;
+      slot.job = undefined;
+      if (job) {
+        if ('error' in reply) job.reject(new Error(reply.error));
+        else job.resolve({tree: reply.tree, seconds: reply.seconds});
+      }
+      this.dispatch();
+    });
+    // A thread that dies takes only its current tree with it; a fresh thread replaces it.
+    slot.thread.on('error', (error) => {
+      slot.job?.reject(error);
+      slot.job = undefined;
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      this.dispatch();
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+}

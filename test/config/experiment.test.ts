@@ -1,0 +1,62 @@
+import test from 'ava';
+import {checkHostsExist, parseExperiment} from '../../src/config/experiment.js';
+import {parseInventory} from '../../src/config/inventory.js';
+import {YamlSource} from '../../src/config/yaml-source.js';
+import {InputError} from '../../src/errors.js';
+
+const parse = (text: string) => parseExperiment(YamlSource.parse('experiments/x.yaml', text));
+const inventory = parseInventory(YamlSource.parse('inventory.yaml', 'hosts:\n  local-a: { transport: local }\n  local-b: { transport: local }\n'));
+
+const MINIMAL = `dataset: { kind: synthetic, samples: 100 }
+forest: { trees: 8 }
+combinations: [[local-a], [local-a, local-b]]
+`;
+
+test('defaults fill what an experiment leaves out', (t) => {
+  const experiment = parse(MINIMAL);
+  t.is(experiment.name, 'x');
+  t.deepEqual(experiment.dataset, {kind: 'synthetic', samples: 100, features: 20, informative: 10, classes: 2, seed: 0});
+  t.deepEqual(experiment.forest, {trees: 8, maxFeatures: 'sqrt', trainer: 'ml-random-forest', seed: 0});
+  t.is(experiment.testFraction, 0.25);
+  t.is(experiment.baseline, 0);
+  t.is(experiment.runs, 3);
+  t.is(experiment.warmup, 1);
+});
+
+test('the baseline is found among the combinations', (t) => {
+  t.is(parse(`${MINIMAL}baseline: [local-a, local-b]\n`).baseline, 1);
+});
+
+test('a CSV data set and the maxFeatures forms', (t) => {
+  const experiment = parse('dataset: { kind: csv, path: data/iris.csv, target: species }\nforest: { trees: 2, maxFeatures: 0.5, maxDepth: 6 }\ncombinations: [[local-a]]\n');
+  t.deepEqual(experiment.dataset, {kind: 'csv', path: 'data/iris.csv', target: 'species'});
+  t.is(experiment.forest.maxFeatures, 0.5);
+  t.is(experiment.forest.maxDepth, 6);
+});
+
+test('the shipped experiments load and name only hosts of the shipped inventory', async (t) => {
+  const {loadExperiment} = await import('../../src/config/experiment.js');
+  const {loadInventory} = await import('../../src/config/inventory.js');
+  const shipped = loadInventory(new URL('../../../inventory.yaml', import.meta.url).pathname);
+  for (const name of ['local', 'paper-table1']) {
+    const experiment = loadExperiment(new URL(`../../../experiments/${name}.yaml`, import.meta.url).pathname);
+    t.notThrows(() => checkHostsExist(experiment, shipped));
+  }
+});
+
+const refuses = test.macro((t, text: string, message: string) => {
+  const error = t.throws(() => checkHostsExist(parse(text), inventory), {instanceOf: InputError});
+  t.is(error?.message, message);
+});
+
+test('unknown host in a combination', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\ncombinations:\n  - [local-a]\n  - [local-a, rpi9]\n', "experiments/x.yaml:5: combinations[1][1]: unknown host 'rpi9' (hosts in inventory.yaml: local-a, local-b)");
+test('baseline not among the combinations', refuses, `${MINIMAL}baseline: [local-b]\n`, 'experiments/x.yaml:4: baseline: baseline [local-b] is not among the combinations (copy one of the combinations, or remove baseline: to use the first)');
+test('unknown trainer', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, trainer: xgboost }\ncombinations: [[local-a]]\n', "experiments/x.yaml:2: forest.trainer: unknown trainer 'xgboost' (use one of: ml-random-forest)");
+test('zero trees', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 0 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:2: forest.trees: must be a positive integer, got 0');
+test('a host twice in a combination', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\ncombinations: [[local-a, local-a]]\n', "experiments/x.yaml:3: combinations[0]: host 'local-a' appears twice (a host contributes all its cores once; list it once)");
+test('bad maxFeatures', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, maxFeatures: 1.5 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:2: forest.maxFeatures: unknown maxFeatures 1.5 (use sqrt, log2, a whole number of features, or a fraction in (0, 1])');
+test('test fraction of 1', refuses, `${MINIMAL}testFraction: 1\n`, 'experiments/x.yaml:4: testFraction: must be a fraction between 0 and 1, got 1');
+test('more informative than features', refuses, 'dataset: { kind: synthetic, samples: 100, features: 5, informative: 6 }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:1: dataset.informative: informative (6) exceeds features (5) (informative features are a subset of the features)');
+test('unknown dataset kind', refuses, 'dataset: { kind: parquet }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', "experiments/x.yaml:1: dataset.kind: unknown dataset kind 'parquet' (use one of: synthetic, csv)");
+test('csv without a target', refuses, 'dataset: { kind: csv, path: a.csv }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:1: dataset.target: expected a non-empty string, got nothing (name the column that holds the class)');
+test('no combinations', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\ncombinations: []\n', 'experiments/x.yaml:3: combinations: no combinations (list at least one, e.g. - [local-a])');

@@ -1,0 +1,16 @@
+import {fileURLToPath} from 'node:url';
+import {execa} from 'execa';
+
+const RUN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `cluster` binary, as a user would, in `cwd`. */
+export async function cluster(args: string[], cwd: string): Promise<CliResult> {
+  const result = await execa(process.execPath, [RUN, ...args], {cwd, reject: false, env: {NO_COLOR: '1'}});
+  return {exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr)};
+}

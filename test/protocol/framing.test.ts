@@ -1,0 +1,35 @@
+import test from 'ava';
+import {encodeFrame, FrameDecoder, FrameError} from '../../src/protocol/framing.js';
+import {Random} from '../../src/data/random.js';
+
+test('frames survive any split of the byte stream', (t) => {
+  const body = Uint8Array.from({length: 5000}, (_, i) => i % 251);
+  const stream = Buffer.concat([encodeFrame({type: 'a', n: 1}), encodeFrame({type: 'b'}, body), encodeFrame({type: 'c', text: 'é'}, new Uint8Array([0, 255]))]);
+  const random = new Random(3);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const decoder = new FrameDecoder();
+    const frames = [];
+    for (let at = 0; at < stream.length; ) {
+      const size = 1 + random.int(700);
+      frames.push(...decoder.push(stream.subarray(at, at + size)));
+      at += size;
+    }
+    t.deepEqual(frames.map((f) => f.header), [{type: 'a', n: 1}, {type: 'b'}, {type: 'c', text: 'é'}]);
+    t.deepEqual(Buffer.from(frames[1].body), Buffer.from(body));
+    t.deepEqual([...frames[2].body], [0, 255]);
+    t.is(decoder.pending, 0);
+  }
+});
+
+test('a stream that is not the protocol is refused, not buffered forever', (t) => {
+  const decoder = new FrameDecoder();
+  t.throws(() => decoder.push(Buffer.from('Welcome to Ubuntu 22.04 LTS\n')), {instanceOf: FrameError, message: /bad frame length/});
+});
+
+test('a header that is not JSON is refused', (t) => {
+  const frame = Buffer.alloc(12);
+  frame.writeUInt32BE(8, 0);
+  frame.writeUInt32BE(4, 4);
+  frame.write('nope', 8);
+  t.throws(() => new FrameDecoder().push(frame), {instanceOf: FrameError, message: 'frame header is not JSON'});
+});
