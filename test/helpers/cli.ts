@@ -11,6 +11,6 @@ export interface CliResult {
 
 /** Runs the real `cluster` binary, as a user would, in `cwd`. */
 export async function cluster(args: string[], cwd: string): Promise<CliResult> {
-  const result = await execa(process.execPath, [RUN, ...args], {cwd, reject: false, env: {NO_COLOR: '1'}});
+  const result = await execa(process.execPath, [RUN, ...args], {cwd, reject: false, stripFinalNewline: false, env: {NO_COLOR: '1'}});
   return {exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr)};
 }

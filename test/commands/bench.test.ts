@@ -1,0 +1,85 @@
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {cluster} from '../helpers/cli.js';
+import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
+
+test('bench prints the table, saves results/ and writes the exports asked for', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
+  const result = await cluster(['bench', '--export-csv', 'out/t.csv', '--export-markdown', 'out/t.md', '--export-json', 'out/t.json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  t.regex(result.stdout, /│ Hardware +│ Cores │ Ideal \(s\) │ Measured \(s\) │ Scalability │ Accuracy │/);
+  t.regex(result.stdout, /│ local-a, local-b +│ 2 +│/);
+  t.is(result.stderr, '', 'no progress display when stderr is not a terminal');
+
+  const saved = readdirSync(join(folder, 'results'));
+  t.deepEqual(saved.map((name) => name.replace(/^.*-small\./, '')).sort(), ['csv', 'json', 'md']);
+  const csv = readFileSync(join(folder, 'out/t.csv'), 'utf8').split('\n');
+  t.true(csv[0].startsWith('hardware,cores,ideal_s,measured_s,scalability'));
+  t.regex(csv[2], /^local-a\+local-b|^"?local-a, local-b"?,2,/);
+  t.regex(readFileSync(join(folder, 'out/t.md'), 'utf8'), /^\| Hardware \| Cores \| Ideal \(s\) \| Measured \(s\) \| Scalability \|/m);
+  const json = JSON.parse(readFileSync(join(folder, 'out/t.json'), 'utf8'));
+  t.deepEqual(json.rows.map((row: {hosts: string[]}) => row.hosts), [['local-a'], ['local-a', 'local-b']]);
+});
+
+test('--json prints the result and nothing else; the ideal follows the paper\'s formula', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
+  const result = await cluster(['bench', '--json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  const [one, two] = json.rows;
+  for (const row of json.rows) {
+    for (const key of ['hardware', 'hosts', 'cores', 'ideal_s', 'measured_s', 'scalability', 'accuracy', 'runs']) t.true(key in row, key);
+    t.true(row.runs.every((run: {seconds: number}) => run.seconds > 0));
+  }
+  t.is(one.ideal_s, one.measured_s);
+  t.is(one.scalability, 1);
+  t.is(two.ideal_s, (one.measured_s * one.cores) / two.cores);
+  t.is(two.scalability, two.ideal_s / two.measured_s);
+  t.is(two.accuracy, one.accuracy, 'the same seeds give the same forest on one host or two');
+});
+
+test('a CSV data set, with string classes, relative to the experiment file', async (t) => {
+  const rows = Array.from({length: 60}, (_, i) => `${i % 3},${(i * 7) % 11},${['setosa', 'versicolor', 'virginica'][i % 3]}`);
+  const folder = folderWith({
+    'inventory.yaml': TWO_LOCAL_HOSTS,
+    'experiments/data/flowers.csv': `a,b,species\n${rows.join('\n')}\n`,
+    'experiments/iris.yaml': smallExperiment({dataset: '{ kind: csv, path: data/flowers.csv, target: species }', forest: '{ trees: 4, maxFeatures: 2 }', combinations: '[[local-a]]'}),
+  });
+  const result = await cluster(['bench', '--experiment', 'experiments/iris.yaml', '--json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  t.is(json.dataset.classes, 3);
+  t.true(json.rows[0].accuracy > 0.9, `accuracy ${json.rows[0].accuracy}`);
+});
+
+const refuses = test.macro(async (t, files: Record<string, string>, args: string[], message: string) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment(), ...files});
+  const result = await cluster(['bench', ...args], folder);
+  t.is(result.stderr, `Error: ${message}\n`);
+  t.is(result.exitCode, 2);
+  t.false(existsSync(join(folder, 'results')), 'nothing is written for a run that never started');
+});
+
+test('missing inventory', refuses, {}, ['--inventory', 'nope.yaml'], 'nope.yaml: inventory file not found (pass --inventory FILE, or create inventory.yaml (see the README))');
+test('missing experiment', refuses, {}, ['--experiment', 'experiments/nope.yaml'], 'experiments/nope.yaml: experiment file not found (pass --experiment FILE (the shipped ones are in experiments/))');
+test('YAML syntax error', refuses, {'inventory.yaml': 'hosts:\n  a: [\n'}, [], 'inventory.yaml:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (fix the YAML syntax)');
+test('unknown host in a combination', refuses, {'experiments/local.yaml': smallExperiment({combinations: '\n  - [local-a]\n  - [local-a, rpi1]'})}, [], "experiments/local.yaml:6: combinations[1][1]: unknown host 'rpi1' (hosts in inventory.yaml: local-a, local-b)");
+test('non-positive cores', refuses, {'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: -1 }\n'}, [], 'inventory.yaml:2: hosts.local-a.cores: must be a positive integer, got -1 (cores is how many trees the host trains at once)');
+test('non-integer cores', refuses, {'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: two }\n'}, [], "inventory.yaml:2: hosts.local-a.cores: must be a positive integer, got 'two' (cores is how many trees the host trains at once)");
+test('duplicate host', refuses, {'inventory.yaml': `${TWO_LOCAL_HOSTS}  local-a: { transport: local }\n`}, [], 'inventory.yaml:4: duplicate key (each name may appear once; remove or rename one of them)');
+test('unknown transport', refuses, {'inventory.yaml': 'hosts:\n  local-a: { transport: docker }\n'}, [], "inventory.yaml:2: hosts.local-a.transport: unknown transport 'docker' (use one of: ssh, local)");
+test('ssh host without address', refuses, {'inventory.yaml': `${TWO_LOCAL_HOSTS}  rpi1: { cores: 4 }\n`}, [], "inventory.yaml:4: hosts.rpi1: ssh host 'rpi1' has no address (add address: (an IP or host name), or set transport: local; see \"Inventory\" in the README)");
+test('baseline not among the combinations', refuses, {'experiments/local.yaml': smallExperiment({extra: 'baseline: [local-b]\n'})}, [], 'experiments/local.yaml:7: baseline: baseline [local-b] is not among the combinations (copy one of the combinations, or remove baseline: to use the first)');
+test('unknown trainer', refuses, {'experiments/local.yaml': smallExperiment({forest: '{ trees: 4, trainer: sklearn }'})}, [], "experiments/local.yaml:3: forest.trainer: unknown trainer 'sklearn' (use one of: ml-random-forest)");
+test('CSV without the target column', refuses, {'experiments/data.csv': 'a,b\n1,2\n3,4\n', 'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: data.csv, target: label }'})}, [], "data.csv:1: label: no column named 'label' (columns: a, b) (set the target to one of the header names)");
+test('non-numeric feature cell', refuses, {'experiments/data.csv': 'a,b,label\n1,2,x\n3,4,y\n5,six,x\n', 'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: data.csv, target: label }'})}, [], "data.csv:4:2: b: 'six' is not a number (feature columns must hold finite numbers)");
+test('CSV file missing', refuses, {'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: missing.csv, target: label }'})}, [], 'missing.csv: data file not found (check the path)');
+test('a single class', refuses, {'experiments/data.csv': 'a,label\n1,x\n2,x\n3,x\n4,x\n', 'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: data.csv, target: label }'})}, [], "data.csv: label: only one class ('x') (a classifier needs rows of at least two classes)");
+
+test('--json turns an input error into a JSON object', async (t) => {
+  const folder = folderWith({'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: 0 }\n', 'experiments/local.yaml': smallExperiment()});
+  const result = await cluster(['bench', '--json'], folder);
+  t.is(result.exitCode, 2);
+  t.deepEqual(JSON.parse(result.stdout), {error: {kind: 'input', exitCode: 2, message: 'inventory.yaml:2: hosts.local-a.cores: must be a positive integer, got 0 (cores is how many trees the host trains at once)'}});
+});

@@ -1,0 +1,26 @@
+import {readdirSync, readFileSync} from 'node:fs';
+
+/** Processes whose environment carries `tag`: the ones a test started, whatever they are called now. */
+export function processesTagged(tag: string): {pid: number; title: string}[] {
+  const found: {pid: number; title: string}[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').includes(tag)) continue;
+      found.push({pid: Number(entry), title: readFileSync(`/proc/${entry}/comm`, 'utf8').trim()});
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+export async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
