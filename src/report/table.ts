@@ -4,8 +4,9 @@ import {COLUMNS} from './columns.js';
 
 /** The terminal table, with what was measured on what underneath. */
 export function renderTable(result: BenchResult): string {
-  const table = new Table({head: COLUMNS.map((c) => c.title), style: {head: [], border: []}});
-  for (const row of result.rows) table.push(COLUMNS.map((c) => c.format(row)));
+  const columns = COLUMNS.filter((c) => !c.fileOnly);
+  const table = new Table({head: columns.map((c) => c.title), style: {head: [], border: []}});
+  for (const row of result.rows) table.push(columns.map((c) => c.format(row)));
   return `${table.toString()}\n${describeSetup(result)}`;
 }
 
