@@ -2,7 +2,7 @@ import type {Experiment} from '../config/experiment.js';
 import {type Dataset, hashDataset} from '../data/dataset.js';
 import {loadDataset} from '../data/load.js';
 import {splitTrainTest} from '../data/split.js';
-import {InputError} from '../errors.js';
+import {checkTrainable} from '../forest/check-data.js';
 
 export interface PreparedData {
   train: Dataset;
@@ -16,15 +16,11 @@ export interface PreparedData {
 export function prepareData(experiment: Experiment): PreparedData {
   const data = loadDataset(experiment.dataset, experiment.file);
   const spec = experiment.dataset;
-  const where = spec.kind === 'csv' ? spec.path : 'dataset';
-  if (data.classes.length < 2) {
-    throw new InputError({file: where, field: spec.kind === 'csv' ? spec.target : 'classes', problem: `only one class ('${data.classes[0]}')`, fix: 'a classifier needs rows of at least two classes'});
-  }
-  if (data.rows < 4) throw new InputError({file: where, problem: `only ${data.rows} rows`, fix: 'a forest needs at least 4 rows to train and test'});
   const {maxFeatures} = experiment.forest;
-  if (typeof maxFeatures === 'number' && Number.isInteger(maxFeatures) && maxFeatures > data.features) {
+  if (typeof maxFeatures === 'number' && maxFeatures > 1 && maxFeatures > data.features) {
     throw experiment.source.error(['forest', 'maxFeatures'], `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`, `use at most ${data.features}, or sqrt`);
   }
+  checkTrainable(data, experiment.forest, spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'});
   const seed = spec.kind === 'synthetic' ? spec.seed : experiment.forest.seed;
   const {train, test} = splitTrainTest(data, experiment.testFraction, seed);
   const description = spec.kind === 'synthetic' ? `synthetic ${spec.samples} x ${spec.features} (${spec.informative} informative), ${spec.classes} classes` : `${spec.path} (${data.rows} x ${data.features}), ${data.classes.length} classes`;

@@ -5,7 +5,7 @@ import {trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {InterruptedError} from '../errors.js';
 import {Forest} from '../forest/forest.js';
-import type {TreeOptions} from '../forest/trainer.js';
+import {treeOptionsOf} from '../forest/trainer.js';
 import {staticCoresSchedule} from '../schedule/static-cores.js';
 import {idealSeconds, scalability} from './formulas.js';
 import {describeHardware} from './hardware.js';
@@ -85,12 +85,11 @@ export async function runBench({experiment, inventory, onProgress, signal}: Benc
 
 async function measureRun(experiment: Experiment, data: PreparedData, workers: WorkerSet, hosts: Host[], progress: (done: number) => void): Promise<RunRecord> {
   const {forest} = experiment;
-  const options: TreeOptions = {trainer: forest.trainer, maxFeatures: forest.maxFeatures, ...(forest.maxDepth === undefined ? {} : {maxDepth: forest.maxDepth})};
   const trained = await trainForest({
     workers: workers.get(hosts.map((host) => host.name)),
     dataset: data.train,
     datasetHash: data.hash,
-    options,
+    options: treeOptionsOf(forest),
     trees: forest.trees,
     forestSeed: forest.seed,
     schedule: staticCoresSchedule,

@@ -25,12 +25,17 @@ export type DatasetSpec = SyntheticDatasetSpec | CsvDatasetSpec;
 /** sqrt and log2 of the feature count, an integer count, or a fraction of the features in (0, 1]. */
 export type MaxFeatures = 'sqrt' | 'log2' | number;
 
+export type Criterion = 'gini' | 'entropy';
+
 export interface ForestSpec {
   trees: number;
   maxDepth?: number;
   maxFeatures: MaxFeatures;
   trainer: TrainerName;
   seed: number;
+  criterion: Criterion;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
 }
 
 export interface Experiment {
@@ -51,7 +56,7 @@ export interface Experiment {
 const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup'] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
 const CSV_FIELDS = ['kind', 'path', 'target'] as const;
-const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed'] as const;
+const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
 
 export function loadExperiment(file: string): Experiment {
   return parseExperiment(YamlSource.read(file, 'experiment file', 'pass --experiment FILE (the shipped ones are in experiments/)'));
@@ -103,8 +108,11 @@ function readForest(read: FieldReader, value: unknown): ForestSpec {
   const forest: ForestSpec = {
     trees: read.positiveInteger(['forest', 'trees'], spec.trees),
     maxFeatures: spec.maxFeatures === undefined ? 'sqrt' : readMaxFeatures(read, spec.maxFeatures),
-    trainer: spec.trainer === undefined ? 'ml-random-forest' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
+    trainer: spec.trainer === undefined ? 'native' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
     seed: spec.seed === undefined ? 0 : read.integer(['forest', 'seed'], spec.seed),
+    criterion: spec.criterion === undefined ? 'gini' : read.oneOf(['forest', 'criterion'], spec.criterion, ['gini', 'entropy'] as const, 'criterion'),
+    minSamplesSplit: spec.minSamplesSplit === undefined ? 2 : read.positiveInteger(['forest', 'minSamplesSplit'], spec.minSamplesSplit),
+    minSamplesLeaf: spec.minSamplesLeaf === undefined ? 1 : read.positiveInteger(['forest', 'minSamplesLeaf'], spec.minSamplesLeaf),
   };
   if (spec.maxDepth !== undefined) forest.maxDepth = read.positiveInteger(['forest', 'maxDepth'], spec.maxDepth);
   return forest;

@@ -43,47 +43,61 @@ export function parseCsv(text: string, file: string): CsvTable {
 
 /** Reads a CSV data set: numeric feature columns and one target column of class labels. */
 export function loadCsvDataset(file: string, target: string, shownAs = file): Dataset {
-  let text: string;
+  return csvToDataset(parseCsv(readDataFile(file, shownAs), shownAs), target, shownAs);
+}
+
+function readDataFile(file: string, shownAs = file): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError({file: shownAs, problem: code === 'ENOENT' ? 'data file not found' : `cannot read data file (${code})`, fix: 'check the path'});
   }
-  return csvToDataset(parseCsv(text, shownAs), target, shownAs);
 }
 
 export function csvToDataset(table: CsvTable, target: string, file: string): Dataset {
   const {header, records} = table;
-  const targetColumn = header.indexOf(target);
-  if (targetColumn < 0) {
+  if (!header.includes(target)) {
     throw new InputError({file, line: 1, field: target, problem: `no column named '${target}' (columns: ${header.join(', ')})`, fix: 'set the target to one of the header names'});
   }
-  if (records.length === 0) throw new InputError({file, problem: 'no data rows', fix: 'add rows below the header'});
-  const features = header.length - 1;
-  if (features < 1) throw new InputError({file, line: 1, problem: 'no feature columns besides the target', fix: 'add at least one numeric column'});
+  const featureNames = header.filter((name) => name !== target);
+  if (featureNames.length < 1) throw new InputError({file, line: 1, problem: 'no feature columns besides the target', fix: 'add at least one numeric column'});
+  const {values, targets} = readColumns(table, featureNames, target, file);
+  const classes = sortLabels([...new Set(targets)]);
+  const index = new Map(classes.map((name, i) => [name, i]));
+  const labels = Int32Array.from(targets!, (label) => index.get(label)!);
+  return {rows: records.length, features: featureNames.length, values, labels, classes, featureNames};
+}
 
+/**
+ * The named numeric columns, in the order named, and the target column's labels when it is there.
+ * Every bad cell is reported with its line and column.
+ */
+export function readColumns(table: CsvTable, featureNames: readonly string[], target: string | undefined, file: string): {values: Float64Array; targets: string[] | undefined} {
+  const {header, records} = table;
+  if (records.length === 0) throw new InputError({file, problem: 'no data rows', fix: 'add rows below the header'});
+  const columns = featureNames.map((name) => header.indexOf(name));
+  const missing = featureNames.filter((_, i) => columns[i] < 0);
+  if (missing.length > 0) throw new InputError({file, line: 1, problem: `missing feature column(s) ${missing.join(', ')}`, fix: 'the file needs the columns the model was trained on'});
+  const targetColumn = target === undefined ? -1 : header.indexOf(target);
+  const features = columns.length;
   const values = new Float64Array(records.length * features);
-  const rawLabels: string[] = [];
+  const targets = targetColumn < 0 ? undefined : new Array<string>(records.length);
   records.forEach(({line, cells}, row) => {
     if (cells.length !== header.length) {
       throw new InputError({file, line, problem: `${cells.length} cells where the header has ${header.length}`, fix: 'every row needs one cell per column'});
     }
-    let f = 0;
-    cells.forEach((cell, column) => {
-      if (column === targetColumn) {
-        if (cell.trim() === '') throw new InputError({file, line, column: column + 1, field: target, problem: 'empty class label', fix: 'every row needs a class'});
-        rawLabels.push(cell.trim());
-        return;
-      }
-      values[row * features + f++] = parseNumber(cell, {file, line, column: column + 1, field: header[column]});
-    });
+    for (let f = 0; f < features; f++) {
+      const column = columns[f];
+      values[row * features + f] = parseNumber(cells[column], {file, line, column: column + 1, field: header[column]});
+    }
+    if (targets) {
+      const label = cells[targetColumn].trim();
+      if (label === '') throw new InputError({file, line, column: targetColumn + 1, field: target, problem: 'empty class label', fix: 'every row needs a class'});
+      targets[row] = label;
+    }
   });
-
-  const classes = sortLabels([...new Set(rawLabels)]);
-  const index = new Map(classes.map((name, i) => [name, i]));
-  const labels = Int32Array.from(rawLabels, (label) => index.get(label)!);
-  return {rows: records.length, features, values, labels, classes, featureNames: header.filter((_, i) => i !== targetColumn)};
+  return {values, targets};
 }
 
 function parseNumber(cell: string, at: {file: string; line: number; column: number; field: string}): number {
@@ -100,4 +114,12 @@ function parseNumber(cell: string, at: {file: string; line: number; column: numb
 function sortLabels(labels: string[]): string[] {
   const numeric = labels.every((label) => Number.isFinite(Number(label)));
   return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
+}
+
+/** Rows to predict for a model: its feature columns by name, and its target's labels when present (-1 for a class it never saw). */
+export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}): {rows: number; values: Float64Array; labels: Int32Array | undefined} {
+  const table = parseCsv(readDataFile(file), file);
+  const {values, targets} = readColumns(table, model.featureNames, model.target, file);
+  const index = new Map(model.classes.map((name, i) => [name, i]));
+  return {rows: table.records.length, values, labels: targets && Int32Array.from(targets, (label) => index.get(label) ?? -1)};
 }

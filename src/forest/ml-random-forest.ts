@@ -34,7 +34,8 @@ export const mlRandomForestTrainer: Trainer = {
         replacement: false,
         useSampleBagging: true,
         noOOB: true,
-        treeOptions: options.maxDepth === undefined ? {} : {maxDepth: options.maxDepth},
+        // ml-cart knows maxDepth and minNumSamples (its minimum to split), nothing of leaves or entropy.
+        treeOptions: {...(options.maxDepth === undefined ? {} : {maxDepth: options.maxDepth}), ...(options.minSamplesSplit === undefined ? {} : {minNumSamples: options.minSamplesSplit})},
       });
       forest.train(x, y);
       return new TextEncoder().encode(JSON.stringify(forest.toJSON()));

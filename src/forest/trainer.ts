@@ -1,4 +1,4 @@
-import type {MaxFeatures} from '../config/experiment.js';
+import type {Criterion, ForestSpec, MaxFeatures} from '../config/experiment.js';
 import type {TrainerName} from './trainer-names.js';
 
 /** The options every tree of a forest is trained with; each tree adds its own seed. */
@@ -6,6 +6,15 @@ export interface TreeOptions {
   trainer: TrainerName;
   maxFeatures: MaxFeatures;
   maxDepth?: number;
+  minSamplesSplit?: number;
+  minSamplesLeaf?: number;
+  criterion?: Criterion;
+}
+
+/** The per-tree options of a forest's settings. */
+export function treeOptionsOf(forest: ForestSpec): TreeOptions {
+  const {trainer, maxFeatures, maxDepth, minSamplesSplit, minSamplesLeaf, criterion} = forest;
+  return {trainer, maxFeatures, minSamplesSplit, minSamplesLeaf, criterion, ...(maxDepth === undefined ? {} : {maxDepth})};
 }
 
 /** What a trainer sees of the training set: typed arrays, shared read-only between threads. */
@@ -42,8 +51,13 @@ export interface TreeModel {
 /** The seam between the forest and a tree-learning library. */
 export interface Trainer {
   readonly name: TrainerName;
-  /** Does the per-data-set work once; the returned function trains one tree from its seed. */
-  prepare(data: TrainingData): (options: TreeOptions, seed: number) => Uint8Array;
+  /**
+   * Work done once per data set in the worker's main thread, handed to every slot thread (so it
+   * should hold shared memory), e.g. the binned features.
+   */
+  share?(data: TrainingData): unknown;
+  /** Does the per-thread work once; the returned function trains one tree from its seed. */
+  prepare(data: TrainingData, shared: unknown): (options: TreeOptions, seed: number) => Uint8Array;
   /** Reads a tree back from the bytes `prepare`'s function returned. */
   load(bytes: Uint8Array): TreeModel;
 }

@@ -31,5 +31,5 @@ export function receiveDataset(header: Extract<ToWorker, {type: 'dataset'}>, bod
   const labels = new Int32Array(new SharedArrayBuffer(rows * 4));
   new Uint8Array(values.buffer).set(body.subarray(0, valueBytes));
   new Uint8Array(labels.buffer).set(body.subarray(valueBytes));
-  return {hash, rows, features, classes, values, labels};
+  return {hash, rows, features, classes, values, labels, shared: new Map()};
 }

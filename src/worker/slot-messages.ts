@@ -1,8 +1,10 @@
 import type {TreeOptions} from '../forest/trainer.js';
+import type {TrainerName} from '../forest/trainer-names.js';
 
 /** What a slot thread is told: a data set once (shared memory), then trees to train on it. */
 export type ToSlot =
   | {type: 'dataset'; hash: string; rows: number; features: number; classes: number; values: SharedArrayBuffer; labels: SharedArrayBuffer}
+  | {type: 'shared'; hash: string; trainer: TrainerName; shared: unknown}
   | {type: 'train'; job: number; hash: string; options: TreeOptions; seed: number};
 
 export type FromSlot = {job: number; tree: Uint8Array; seconds: number} | {job: number; error: string};

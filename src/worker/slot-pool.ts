@@ -1,9 +1,13 @@
 import {Worker} from 'node:worker_threads';
 import type {TrainingData, TreeOptions} from '../forest/trainer.js';
+import {trainerNamed} from '../forest/trainers.js';
+import type {TrainerName} from '../forest/trainer-names.js';
 import type {FromSlot, ToSlot} from './slot-messages.js';
 
 export interface SharedDataset extends TrainingData {
   hash: string;
+  /** Each trainer's once-per-data-set work (e.g. binning), made on first use. */
+  shared: Map<TrainerName, unknown>;
 }
 
 interface Job {
@@ -17,8 +21,8 @@ interface Job {
 
 interface Slot {
   thread: Worker;
-  /** Hashes of the data sets this thread already holds. */
-  datasets: Set<string>;
+  /** What this thread already holds: data set hashes, and `hash:trainer` for trainers' shared state. */
+  holds: Set<string>;
   job?: Job;
 }
 
@@ -51,24 +55,42 @@ export class SlotPool {
       const job = this.queue.shift()!;
       slot.job = job;
       const {dataset} = job;
-      if (!slot.datasets.has(dataset.hash)) {
-        slot.thread.postMessage({
-          type: 'dataset',
-          hash: dataset.hash,
-          rows: dataset.rows,
-          features: dataset.features,
-          classes: dataset.classes,
-          values: dataset.values.buffer as SharedArrayBuffer,
-          labels: dataset.labels.buffer as SharedArrayBuffer,
-        } satisfies ToSlot);
-        slot.datasets.add(dataset.hash);
+      try {
+        this.equip(slot, dataset, job.options.trainer);
+      } catch (error) {
+        slot.job = undefined;
+        job.reject(error as Error);
+        continue;
       }
       slot.thread.postMessage({type: 'train', job: job.id, hash: dataset.hash, options: job.options, seed: job.seed} satisfies ToSlot);
     }
   }
 
+  /** Sends the slot the data set and the trainer's shared state, once each. */
+  private equip(slot: Slot, dataset: SharedDataset, trainerName: TrainerName): void {
+    if (!slot.holds.has(dataset.hash)) {
+      slot.thread.postMessage({
+        type: 'dataset',
+        hash: dataset.hash,
+        rows: dataset.rows,
+        features: dataset.features,
+        classes: dataset.classes,
+        values: dataset.values.buffer as SharedArrayBuffer,
+        labels: dataset.labels.buffer as SharedArrayBuffer,
+      } satisfies ToSlot);
+      slot.holds.add(dataset.hash);
+    }
+    const trainer = trainerNamed(trainerName);
+    const key = `${dataset.hash}:${trainerName}`;
+    if (trainer.share && !slot.holds.has(key)) {
+      if (!dataset.shared.has(trainerName)) dataset.shared.set(trainerName, trainer.share(dataset));
+      slot.thread.postMessage({type: 'shared', hash: dataset.hash, trainer: trainerName, shared: dataset.shared.get(trainerName)} satisfies ToSlot);
+      slot.holds.add(key);
+    }
+  }
+
   private startSlot(): Slot {
-    const slot: Slot = {thread: new Worker(new URL('./slot-thread.js', import.meta.url)), datasets: new Set()};
+    const slot: Slot = {thread: new Worker(new URL('./slot-thread.js', import.meta.url)), holds: new Set()};
     slot.thread.on('message', (reply: FromSlot) => {
       const job = slot.job;
       slot.job = undefined;

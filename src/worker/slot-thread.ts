@@ -6,12 +6,17 @@ import type {FromSlot, ToSlot} from './slot-messages.js';
 
 /** One training slot: a thread that trains one tree at a time on data sets it shares with its siblings. */
 const datasets = new Map<string, TrainingData>();
+const shared = new Map<string, unknown>();
 const prepared = new Map<string, (options: TreeOptions, seed: number) => Uint8Array>();
 
 parentPort!.on('message', (message: ToSlot) => {
   if (message.type === 'dataset') {
     const {hash, rows, features, classes} = message;
     datasets.set(hash, {rows, features, classes, values: new Float64Array(message.values), labels: new Int32Array(message.labels)});
+    return;
+  }
+  if (message.type === 'shared') {
+    shared.set(`${message.hash}:${message.trainer}`, message.shared);
     return;
   }
   const reply = train(message.job, message.hash, message.options, message.seed);
@@ -25,7 +30,7 @@ function train(job: number, hash: string, options: TreeOptions, seed: number): F
     const key = `${hash}:${options.trainer}`;
     let trainOne = prepared.get(key);
     if (!trainOne) {
-      trainOne = trainerNamed(options.trainer).prepare(data);
+      trainOne = trainerNamed(options.trainer).prepare(data, shared.get(key));
       prepared.set(key, trainOne);
     }
     const started = performance.now();

@@ -16,7 +16,7 @@ test('defaults fill what an experiment leaves out', (t) => {
   const experiment = parse(MINIMAL);
   t.is(experiment.name, 'x');
   t.deepEqual(experiment.dataset, {kind: 'synthetic', samples: 100, features: 20, informative: 10, classes: 2, seed: 0});
-  t.deepEqual(experiment.forest, {trees: 8, maxFeatures: 'sqrt', trainer: 'ml-random-forest', seed: 0});
+  t.deepEqual(experiment.forest, {trees: 8, maxFeatures: 'sqrt', trainer: 'native', seed: 0, criterion: 'gini', minSamplesSplit: 2, minSamplesLeaf: 1});
   t.is(experiment.testFraction, 0.25);
   t.is(experiment.baseline, 0);
   t.is(experiment.runs, 3);
@@ -51,7 +51,7 @@ const refuses = test.macro((t, text: string, message: string) => {
 
 test('unknown host in a combination', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\ncombinations:\n  - [local-a]\n  - [local-a, rpi9]\n', "experiments/x.yaml:5: combinations[1][1]: unknown host 'rpi9' (hosts in inventory.yaml: local-a, local-b)");
 test('baseline not among the combinations', refuses, `${MINIMAL}baseline: [local-b]\n`, 'experiments/x.yaml:4: baseline: baseline [local-b] is not among the combinations (copy one of the combinations, or remove baseline: to use the first)');
-test('unknown trainer', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, trainer: xgboost }\ncombinations: [[local-a]]\n', "experiments/x.yaml:2: forest.trainer: unknown trainer 'xgboost' (use one of: ml-random-forest)");
+test('unknown trainer', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, trainer: xgboost }\ncombinations: [[local-a]]\n', "experiments/x.yaml:2: forest.trainer: unknown trainer 'xgboost' (use one of: native, ml-random-forest)");
 test('zero trees', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 0 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:2: forest.trees: must be a positive integer, got 0');
 test('a host twice in a combination', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\ncombinations: [[local-a, local-a]]\n', "experiments/x.yaml:3: combinations[0]: host 'local-a' appears twice (a host contributes all its cores once; list it once)");
 test('bad maxFeatures', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, maxFeatures: 1.5 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:2: forest.maxFeatures: unknown maxFeatures 1.5 (use sqrt, log2, a whole number of features, or a fraction in (0, 1])');

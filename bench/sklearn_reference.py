@@ -1,0 +1,40 @@
+"""scikit-learn's RandomForestClassifier on the same CSV files as the native trainer, for reference.
+
+usage: python3 sklearn_reference.py TRAIN.csv TEST.csv TARGET TREES [MAX_FEATURES]
+prints one JSON object: fitSeconds, testAccuracy, trees, sklearn (version).
+"""
+import csv
+import json
+import sys
+import time
+
+import numpy as np
+import sklearn
+from sklearn.ensemble import RandomForestClassifier
+
+
+def load(path, target):
+    with open(path, newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        t = header.index(target)
+        rows = list(reader)
+    x = np.array([[float(v) for i, v in enumerate(r) if i != t] for r in rows])
+    y = np.array([r[t] for r in rows])
+    return x, y
+
+
+def main():
+    train_path, test_path, target, trees = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    max_features = sys.argv[5] if len(sys.argv) > 5 else "sqrt"
+    x_train, y_train = load(train_path, target)
+    x_test, y_test = load(test_path, target)
+    forest = RandomForestClassifier(n_estimators=trees, max_features=max_features, n_jobs=1, random_state=0)
+    started = time.perf_counter()
+    forest.fit(x_train, y_train)
+    fit_seconds = time.perf_counter() - started
+    accuracy = float((forest.predict(x_test) == y_test).mean())
+    print(json.dumps({"fitSeconds": fit_seconds, "testAccuracy": accuracy, "trees": trees, "sklearn": sklearn.__version__}))
+
+
+main()

@@ -1,0 +1,81 @@
+import {Flags} from '@oclif/core';
+import {ClusterCommand} from '../cli/cluster-command.js';
+import {parseMaxFeatures} from '../config/experiment.js';
+import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
+import type {Dataset} from '../data/dataset.js';
+import {splitTrainTest} from '../data/split.js';
+import {InputError} from '../errors.js';
+import {saveModel} from '../forest/model-file.js';
+import {TRAINER_NAMES} from '../forest/trainer-names.js';
+import {chooseHosts} from '../train/choose-hosts.js';
+import {trainModel} from '../train/train-model.js';
+
+export default class Train extends ClusterCommand {
+  static override summary = 'Train a random forest on your CSV data, on this machine or across hosts, and save the model.';
+  static override examples = [
+    '<%= config.bin %> train --data data.csv --target label --trees 200 --out model.bin',
+    '<%= config.bin %> train --data train.csv --test test.csv --target label --inventory inventory.yaml --hosts rpi1,desktop',
+  ];
+
+  static override flags = {
+    data: Flags.string({description: 'training data: CSV with a header row', required: true}),
+    target: Flags.string({description: 'the column that holds the class', required: true}),
+    test: Flags.string({description: 'test data (CSV with the same columns); else a share of --data is held out', exclusive: ['test-fraction']}),
+    'test-fraction': Flags.string({description: 'share of --data held out for testing, in [0, 1)', default: '0.25'}),
+    trees: Flags.integer({description: 'trees in the forest', default: 100, min: 1}),
+    'max-depth': Flags.integer({description: 'deepest a tree may grow (default: until pure)', min: 1}),
+    'max-features': Flags.string({description: 'features tried per split: sqrt, log2, a count or a fraction', default: 'sqrt'}),
+    criterion: Flags.string({description: 'split quality', options: ['gini', 'entropy'], default: 'gini'}),
+    'min-samples-split': Flags.integer({description: 'fewest rows a node needs to be split', default: 2, min: 2}),
+    'min-samples-leaf': Flags.integer({description: 'fewest rows a leaf may hold', default: 1, min: 1}),
+    seed: Flags.integer({description: 'forest seed: the same seed gives the same forest', default: 0}),
+    trainer: Flags.string({description: 'tree learner', options: [...TRAINER_NAMES], default: 'native'}),
+    cores: Flags.integer({description: 'slots of the local worker (default: all cores)', min: 1}),
+    inventory: Flags.string({char: 'i', description: 'hosts file, with --hosts', default: 'inventory.yaml'}),
+    hosts: Flags.string({description: 'train across these inventory hosts (comma-separated) instead of locally'}),
+    out: Flags.string({char: 'o', description: 'where to save the model', default: 'model.bin'}),
+  };
+
+  async run() {
+    const {flags} = await this.parse(Train);
+    const maxFeatures = parseMaxFeatures(flags['max-features']);
+    if (maxFeatures === undefined) throw new InputError({file: '--max-features', problem: `unknown value '${flags['max-features']}'`, fix: 'use sqrt, log2, a whole number of features, or a fraction in (0, 1]'});
+    const testFraction = Number(flags['test-fraction']);
+    if (!(testFraction >= 0 && testFraction < 1)) throw new InputError({file: '--test-fraction', problem: `'${flags['test-fraction']}' is not a fraction in [0, 1)`, fix: 'e.g. 0.25, or 0 to test on nothing'});
+    const forest = {
+      trees: flags.trees, maxFeatures, trainer: flags.trainer as (typeof TRAINER_NAMES)[number], seed: flags.seed,
+      criterion: flags.criterion as 'gini' | 'entropy', minSamplesSplit: flags['min-samples-split'], minSamplesLeaf: flags['min-samples-leaf'],
+      ...(flags['max-depth'] === undefined ? {} : {maxDepth: flags['max-depth']}),
+    };
+    const hosts = chooseHosts({inventory: flags.inventory, hosts: flags.hosts, cores: flags.cores});
+
+    const data = loadCsvDataset(flags.data, flags.target);
+    const {train, test} = flags.test ? {train: data, test: this.loadTest(flags.test, flags.target, data)} : testFraction > 0 ? splitTrainTest(data, testFraction, flags.seed) : {train: data, test: undefined};
+
+    const outcome = await this.interruptible((signal) => trainModel({train, test, forest, hosts, signal, source: {file: flags.data, target: flags.target}}));
+    saveModel(outcome.model, flags.out);
+    const where = hosts.map((host) => `${host.name} (${host.cores} slot${host.cores > 1 ? 's' : ''})`).join(', ');
+    this.log(`Trained ${forest.trees} trees (${forest.trainer}) on ${train.rows} rows x ${train.features} features, ${train.classes.length} classes, on ${where}.`);
+    this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
+    this.log(outcome.testAccuracy === undefined ? 'No test rows.' : `Test accuracy ${outcome.testAccuracy.toFixed(4)} on ${test!.rows} rows.`);
+    this.log(`Model saved to ${flags.out}.`);
+    return {
+      fitSeconds: outcome.fitSeconds,
+      treesPerSecond: outcome.treesPerSecond,
+      testAccuracy: outcome.testAccuracy ?? null,
+      trees: forest.trees,
+      classes: train.classes,
+      rows: train.rows,
+      testRows: test?.rows ?? 0,
+      features: train.features,
+      hosts: outcome.hosts,
+      model: flags.out,
+    };
+  }
+
+  private loadTest(file: string, target: string, train: Dataset) {
+    const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes});
+    if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
+    return {rows: test.rows, values: test.values, labels: test.labels};
+  }
+}

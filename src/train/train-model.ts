@@ -1,0 +1,65 @@
+import type {ForestSpec} from '../config/experiment.js';
+import type {Host} from '../config/inventory.js';
+import {trainForest, type HostShare} from '../coordinator/train-forest.js';
+import {WorkerSet} from '../coordinator/worker-set.js';
+import {type Dataset, hashDataset} from '../data/dataset.js';
+import {InterruptedError} from '../errors.js';
+import {checkTrainable} from '../forest/check-data.js';
+import type {SavedModel} from '../forest/model-file.js';
+import {Forest} from '../forest/forest.js';
+import {treeOptionsOf} from '../forest/trainer.js';
+import {staticCoresSchedule} from '../schedule/static-cores.js';
+
+export interface TrainRequest {
+  train: Dataset;
+  /** Held-out rows with labels as indices into the training classes (-1 for a class never trained on). */
+  test?: {rows: number; values: Float64Array; labels: Int32Array};
+  forest: ForestSpec;
+  hosts: Host[];
+  /** Where the data came from, for error messages and the model file. */
+  source: {file: string; target: string};
+  onTree?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainOutcome {
+  fitSeconds: number;
+  treesPerSecond: number;
+  testAccuracy: number | undefined;
+  model: SavedModel;
+  hosts: HostShare[];
+}
+
+/** `cluster train`: the bench's machinery for one forest on the user's data. */
+export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
+  const {train, test, forest, hosts} = request;
+  checkTrainable(train, forest, request.source);
+  const workers = await WorkerSet.open(hosts);
+  const stop = () => void workers.close();
+  request.signal?.addEventListener('abort', stop);
+  try {
+    const trained = await trainForest({
+      workers: workers.get(hosts.map((host) => host.name)),
+      dataset: train,
+      datasetHash: hashDataset(train),
+      options: treeOptionsOf(forest),
+      trees: forest.trees,
+      forestSeed: forest.seed,
+      schedule: staticCoresSchedule,
+      onTree: request.onTree,
+    }).catch((error) => {
+      throw request.signal?.aborted ? new InterruptedError(String(request.signal.reason)) : error;
+    });
+    const merged = Forest.fromTrees(forest.trainer, train.classes, trained.trees);
+    return {
+      fitSeconds: trained.seconds,
+      treesPerSecond: forest.trees / trained.seconds,
+      testAccuracy: test && test.rows > 0 ? merged.accuracy(test.values, train.features, test.labels) : undefined,
+      model: {forest, classes: train.classes, featureNames: train.featureNames, target: request.source.target, trees: trained.trees},
+      hosts: trained.hosts,
+    };
+  } finally {
+    request.signal?.removeEventListener('abort', stop);
+    await workers.close();
+  }
+}
