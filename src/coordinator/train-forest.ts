@@ -69,8 +69,10 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
             ordered.set(result.host, ordered.get(result.host)! - 1);
             done++;
             request.onTree?.(done, total);
-            if (done === total) resolve();
-            else order(worker, worker.host.cores * (1 + PREFETCH_PER_SLOT) - ordered.get(result.host)!);
+            if (done === total) return resolve();
+            order(worker, worker.host.cores * (1 + PREFETCH_PER_SLOT) - ordered.get(result.host)!);
+            // A schedule that stops handing out work before the forest is whole would hang the run.
+            if ([...ordered.values()].every((count) => count === 0)) reject(new Error(`the schedule gave out only ${done} of ${total} trees`));
           },
           failed: (error: HostError) => reject(error),
         });

@@ -10,7 +10,8 @@ export function shareByCores(cores: readonly number[], trees: number): number[] 
   const exact = cores.map((c) => (trees * c) / total);
   const shares = exact.map(Math.floor);
   const byRemainder = exact.map((value, i) => ({i, remainder: value - shares[i]})).sort((a, b) => b.remainder - a.remainder || a.i - b.i);
-  for (let k = 0; k < trees - shares.reduce((sum, s) => sum + s, 0); k++) shares[byRemainder[k].i]++;
+  const left = trees - shares.reduce((sum, s) => sum + s, 0);
+  for (let k = 0; k < left; k++) shares[byRemainder[k].i]++;
   return shares;
 }
 

@@ -28,6 +28,19 @@ test('a forest trained across two local hosts is the forest trained on one', asy
   }
 });
 
+test('native trees are the same on any host, any thread count, any partition', async (t) => {
+  const workers = await WorkerSet.open([local('a', 1), local('b', 2), local('c', 2)]);
+  try {
+    const native = {...request, options: {trainer: 'native', maxFeatures: 'sqrt'} as const, trees: 12};
+    const encode = (trees: Uint8Array[]) => trees.map((tree) => Buffer.from(tree).toString('base64'));
+    const one = encode((await trainForest({...native, workers: workers.get(['a'])})).trees);
+    t.deepEqual(encode((await trainForest({...native, workers: workers.get(['c'])})).trees), one);
+    t.deepEqual(encode((await trainForest({...native, workers: workers.get(['b', 'a', 'c'])})).trees), one);
+  } finally {
+    await workers.close();
+  }
+});
+
 test('the data set is shipped once per host, then served from the worker\'s cache', async (t) => {
   const workers = await WorkerSet.open([local('a', 1)]);
   try {

@@ -15,6 +15,14 @@ test(shares, [4, 7], 100, [36, 64]);
 test(shares, [4, 4, 4, 4, 7, 7], 30, [4, 4, 4, 4, 7, 7]);
 test(shares, [4, 7], 1, [0, 1]);
 test(shares, [3, 3, 3], 10, [4, 3, 3]);
+test(shares, [2, 1, 2], 12, [5, 2, 5]);
+test(shares, [1, 1, 1, 1], 7, [2, 2, 2, 1]);
+
+test('every tree is given out, whatever the cores', (t) => {
+  for (let trees = 1; trees < 60; trees++) {
+    for (const cores of [[1], [2, 1, 2], [4, 4, 4, 4, 7, 7], [3, 5, 7, 11]]) t.is(shareByCores(cores, trees).reduce((a, b) => a + b, 0), trees);
+  }
+});
 
 test('each host takes its own consecutive trees, and nothing more', (t) => {
   const host = (name: string, cores: number): Host => ({name, cores, transport: 'local', port: 22, labels: []});

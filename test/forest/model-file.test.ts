@@ -1,0 +1,33 @@
+import test from 'ava';
+import type {ForestSpec} from '../../src/config/experiment.js';
+import {treeSeed} from '../../src/data/random.js';
+import {makeClassification} from '../../src/data/synthetic.js';
+import {InputError} from '../../src/errors.js';
+import {decodeModel, encodeModel} from '../../src/forest/model-file.js';
+import {binData} from '../../src/forest/native/binning.js';
+import {nativeTrainer} from '../../src/forest/native/trainer.js';
+
+const data = makeClassification({samples: 300, features: 6, informative: 3, classes: 2, seed: 1});
+const forest: ForestSpec = {trees: 3, maxFeatures: 'sqrt', trainer: 'native', seed: 0, criterion: 'gini', minSamplesSplit: 2, minSamplesLeaf: 1};
+const prepared = nativeTrainer.prepare({...data, classes: 2}, binData(data, true));
+const trees = Array.from({length: 3}, (_, i) => prepared({trainer: 'native', maxFeatures: 'sqrt'}, treeSeed(0, i)));
+const bytes = encodeModel({forest, classes: data.classes, featureNames: data.featureNames, target: 'y', trees});
+
+test('a model file round-trips and predicts as the trees do', (t) => {
+  const {info, forest: loaded} = decodeModel(bytes, 'model.bin');
+  t.deepEqual(info, {forest, classes: ['0', '1'], featureNames: data.featureNames, target: 'y'});
+  t.is(loaded.size, 3);
+  t.true(loaded.accuracy(data.values, data.features, data.labels) > 0.8);
+});
+
+const refuses = test.macro((t, file: Buffer, message: string) => {
+  const error = t.throws(() => decodeModel(file, 'model.bin'), {instanceOf: InputError});
+  t.is(error?.message, `model.bin: ${message} (pass a file written by cluster train --out)`);
+});
+
+test('not a model', refuses, Buffer.from('hardware,cores\n'), 'not a cluster model file');
+test('an empty file', refuses, Buffer.alloc(0), 'not a cluster model file');
+test('cut inside the header', refuses, bytes.subarray(0, 40), 'the model file is truncated');
+test('cut inside a tree', refuses, bytes.subarray(0, bytes.length - 10), 'the model file is truncated');
+test('cut between trees', refuses, bytes.subarray(0, bytes.length - 4 - trees[2].length), 'the model file holds 2 of its 3 trees: it is truncated');
+test('a damaged tree', refuses, Buffer.concat([bytes.subarray(0, bytes.length - trees[2].length), Buffer.alloc(trees[2].length, 7)]), 'a tree is damaged (not a native tree)');

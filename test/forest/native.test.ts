@@ -1,0 +1,83 @@
+import {createHash} from 'node:crypto';
+import test from 'ava';
+import {treeSeed} from '../../src/data/random.js';
+import {splitTrainTest} from '../../src/data/split.js';
+import {makeClassification} from '../../src/data/synthetic.js';
+import {Forest} from '../../src/forest/forest.js';
+import {binData, MAX_BINS} from '../../src/forest/native/binning.js';
+import {growTree, type GrowOptions} from '../../src/forest/native/grow.js';
+import {deserializeTree, ModelFormatError, serializeTree} from '../../src/forest/native/tree-model.js';
+import {nativeTrainer} from '../../src/forest/native/trainer.js';
+
+const FULL: GrowOptions = {maxFeatures: 4, maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, criterion: 'gini'};
+const data = makeClassification({samples: 2000, features: 16, informative: 8, classes: 3, seed: 4});
+const {train, test: held} = splitTrainTest(data, 0.25, 4);
+const binned = binData(train);
+
+test('few distinct values get a bin each, split at midpoints', (t) => {
+  const small = binData({rows: 5, features: 1, values: Float64Array.from([3, 1, 2, 3, 1])});
+  t.is(small.binCounts[0], 3);
+  t.deepEqual(Array.from(small.bins), [2, 0, 1, 2, 0]);
+  t.deepEqual(Array.from(small.thresholds.subarray(0, 2)), [1.5, 2.5]);
+});
+
+test('many distinct values are cut at quantiles into at most 256 bins, consistent with the thresholds', (t) => {
+  t.true(binned.binCounts.every((count) => count <= MAX_BINS && count > 200));
+  for (let f = 0; f < train.features; f++) {
+    for (let r = 0; r < train.rows; r += 7) {
+      const value = train.values[r * train.features + f];
+      const bin = binned.bins[f * train.rows + r];
+      t.true(value <= binned.thresholds[f * MAX_BINS + bin], 'value at or below its bin\'s threshold');
+      if (bin > 0) t.true(value > binned.thresholds[f * MAX_BINS + bin - 1], 'value above the previous threshold');
+    }
+  }
+});
+
+test('the same seed grows the same tree; another seed another tree', (t) => {
+  const bytes = (seed: number) => Buffer.from(serializeTree(growTree(binned, train.labels, 3, FULL, seed)));
+  t.deepEqual(bytes(1), bytes(1));
+  t.notDeepEqual(bytes(1), bytes(2));
+});
+
+test('golden: trees under fixed seeds do not drift', (t) => {
+  const hash = createHash('sha256');
+  for (let i = 0; i < 5; i++) hash.update(serializeTree(growTree(binned, train.labels, 3, FULL, treeSeed(0, i))));
+  t.snapshot(hash.digest('hex'));
+});
+
+test('a fully grown tree fits its bootstrap rows; maxDepth and minSamplesLeaf bound it', (t) => {
+  const full = growTree(binned, train.labels, 3, FULL, 9);
+  const leaves = (tree: typeof full) => Array.from(tree.feature).filter((f) => f < 0).length;
+  for (let node = 0; node < full.nodeCount; node++) {
+    if (full.feature[node] >= 0) continue;
+    const distribution = Array.from(full.value.subarray(node * 3, node * 3 + 3));
+    t.true(distribution.some((p) => p === 1) || distribution.every((p) => p < 1), 'leaves are pure unless rows are identical');
+  }
+  const stump = growTree(binned, train.labels, 3, {...FULL, maxDepth: 1}, 9);
+  t.is(stump.nodeCount, 3);
+  const coarse = growTree(binned, train.labels, 3, {...FULL, minSamplesLeaf: 20}, 9);
+  t.true(leaves(coarse) < leaves(full) / 5);
+});
+
+test('a forest of native trees learns: well above chance, gini and entropy alike', (t) => {
+  const prepared = nativeTrainer.prepare({...train, classes: 3}, binData(train, true));
+  for (const criterion of ['gini', 'entropy'] as const) {
+    const trees = Array.from({length: 30}, (_, i) => prepared({trainer: 'native', maxFeatures: 'sqrt', criterion}, treeSeed(1, i)));
+    const accuracy = Forest.fromTrees('native', train.classes, trees).accuracy(held.values, held.features, held.labels);
+    t.true(accuracy > 0.75, `${criterion} accuracy ${accuracy}`);
+  }
+});
+
+test('serialisation round-trips; truncated or corrupt trees are refused', (t) => {
+  const tree = growTree(binned, train.labels, 3, FULL, 3);
+  const bytes = serializeTree(tree);
+  const back = deserializeTree(bytes);
+  t.is(back.nodeCount, tree.nodeCount);
+  t.deepEqual(Array.from(back.threshold), Array.from(tree.threshold));
+  t.deepEqual(Array.from(back.value), Array.from(tree.value));
+  t.throws(() => deserializeTree(bytes.subarray(0, bytes.length - 8)), {instanceOf: ModelFormatError, message: /should be \d+ bytes/});
+  t.throws(() => deserializeTree(new TextEncoder().encode('{"name":"RFClassifier"}')), {instanceOf: ModelFormatError, message: 'not a native tree'});
+  const looping = bytes.slice();
+  new DataView(looping.buffer).setInt32(16 + Math.ceil((tree.nodeCount * 8) / 8) * 8 + Math.ceil((tree.nodeCount * 4) / 8) * 8, 0, true);
+  t.throws(() => deserializeTree(looping), {instanceOf: ModelFormatError, message: 'node 0 links outside the tree'});
+});
