@@ -61,11 +61,10 @@ export class WorkerClient {
   async ensureDataset(dataset: Dataset, hash: string): Promise<number> {
     const status = await this.request({type: 'dataset-offer', hash}, 'dataset-status');
     if (status.cached) return 0;
-    const body = new Uint8Array(dataset.values.byteLength + dataset.labels.byteLength);
-    body.set(new Uint8Array(dataset.values.buffer, dataset.values.byteOffset, dataset.values.byteLength));
-    body.set(new Uint8Array(dataset.labels.buffer, dataset.labels.byteOffset, dataset.labels.byteLength), dataset.values.byteLength);
-    await this.request({type: 'dataset', hash, rows: dataset.rows, features: dataset.features, classes: dataset.classes.length}, 'dataset-status', undefined, body);
-    return body.byteLength;
+    const values = new Uint8Array(dataset.values.buffer, dataset.values.byteOffset, dataset.values.byteLength);
+    const labels = new Uint8Array(dataset.labels.buffer, dataset.labels.byteOffset, dataset.labels.byteLength);
+    await this.request({type: 'dataset', hash, rows: dataset.rows, features: dataset.features, classes: dataset.classes.length}, 'dataset-status', undefined, [values, labels]);
+    return values.byteLength + labels.byteLength;
   }
 
   /** Orders trees; each comes back through the listener's `tree`, in whatever order they finish. */
@@ -84,7 +83,7 @@ export class WorkerClient {
     await this.process.stop();
   }
 
-  private request<T extends FromWorker['type']>(message: ToWorker, replyType: T, timeoutMs?: number, body?: Uint8Array): Promise<Reply<T>> {
+  private request<T extends FromWorker['type']>(message: ToWorker, replyType: T, timeoutMs?: number, body: Uint8Array[] = []): Promise<Reply<T>> {
     if (this.lost) return Promise.reject(this.lost);
     return new Promise<Reply<T>>((resolve, reject) => {
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.lose(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
@@ -92,7 +91,7 @@ export class WorkerClient {
         resolve: (reply) => (clearTimeout(timer), resolve(reply as Reply<T>)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       });
-      this.connection.send(message, body).catch((error: Error) => this.sendFailed(message.type, error));
+      this.connection.send(message, ...body).catch((error: Error) => this.sendFailed(message.type, error));
     });
   }
 

@@ -32,11 +32,12 @@ export class FramedConnection<In extends {type: string}, Out extends {type: stri
     });
   }
 
-  /** Resolves once the bytes are handed to the stream, so a large body does not pile up in memory. */
-  send(header: Out, body?: Uint8Array): Promise<void> {
+  /** Resolves once the bytes are handed to the stream; the body's parts are written as they are, not copied. */
+  send(header: Out, ...body: Uint8Array[]): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.output.destroyed || this.output.writableEnded) return reject(new Error('connection closed'));
-      const flushed = this.output.write(encodeFrame(header as never, body), (error) => (error ? reject(error) : undefined));
+      let flushed = true;
+      for (const part of encodeFrame(header as never, body)) flushed = this.output.write(part, (error) => (error ? reject(error) : undefined));
       if (flushed) resolve();
       else this.output.once('drain', resolve);
     });

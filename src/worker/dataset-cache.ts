@@ -22,14 +22,20 @@ export class DatasetCache {
   }
 }
 
-/** Copies a `dataset` message's body (values, then labels) into memory that every slot thread shares. */
+/**
+ * Views a `dataset` message's body (values, then labels) as typed arrays in memory every slot
+ * thread shares. Large frames already arrive in shared memory, 8-byte aligned: no copy then.
+ */
 export function receiveDataset(header: Extract<ToWorker, {type: 'dataset'}>, body: Uint8Array): SharedDataset {
   const {hash, rows, features, classes} = header;
   const valueBytes = rows * features * 8;
   if (body.byteLength !== valueBytes + rows * 4) throw new Error(`data set body has ${body.byteLength} bytes, expected ${valueBytes + rows * 4}`);
-  const values = new Float64Array(new SharedArrayBuffer(valueBytes));
-  const labels = new Int32Array(new SharedArrayBuffer(rows * 4));
-  new Uint8Array(values.buffer).set(body.subarray(0, valueBytes));
-  new Uint8Array(labels.buffer).set(body.subarray(valueBytes));
+  let shared = body;
+  if (!(body.buffer instanceof SharedArrayBuffer) || body.byteOffset % 8 !== 0) {
+    shared = new Uint8Array(new SharedArrayBuffer(body.byteLength));
+    shared.set(body);
+  }
+  const values = new Float64Array(shared.buffer, shared.byteOffset, rows * features);
+  const labels = new Int32Array(shared.buffer, shared.byteOffset + valueBytes, rows);
   return {hash, rows, features, classes, values, labels, shared: new Map()};
 }

@@ -75,8 +75,8 @@ export class SlotPool {
         rows: dataset.rows,
         features: dataset.features,
         classes: dataset.classes,
-        values: dataset.values.buffer as SharedArrayBuffer,
-        labels: dataset.labels.buffer as SharedArrayBuffer,
+        values: dataset.values,
+        labels: dataset.labels,
       } satisfies ToSlot);
       slot.holds.add(dataset.hash);
     }

@@ -12,7 +12,7 @@ const prepared = new Map<string, (options: TreeOptions, seed: number) => Uint8Ar
 parentPort!.on('message', (message: ToSlot) => {
   if (message.type === 'dataset') {
     const {hash, rows, features, classes} = message;
-    datasets.set(hash, {rows, features, classes, values: new Float64Array(message.values), labels: new Int32Array(message.labels)});
+    datasets.set(hash, {rows, features, classes, values: message.values, labels: message.labels});
     return;
   }
   if (message.type === 'shared') {

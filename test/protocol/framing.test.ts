@@ -4,7 +4,7 @@ import {Random} from '../../src/data/random.js';
 
 test('frames survive any split of the byte stream', (t) => {
   const body = Uint8Array.from({length: 5000}, (_, i) => i % 251);
-  const stream = Buffer.concat([encodeFrame({type: 'a', n: 1}), encodeFrame({type: 'b'}, body), encodeFrame({type: 'c', text: 'é'}, new Uint8Array([0, 255]))]);
+  const stream = Buffer.concat([...encodeFrame({type: 'a', n: 1}), ...encodeFrame({type: 'b'}, [body]), ...encodeFrame({type: 'c', text: 'é'}, [new Uint8Array([0, 255])])]);
   const random = new Random(3);
   for (let attempt = 0; attempt < 50; attempt++) {
     const decoder = new FrameDecoder();
@@ -19,6 +19,23 @@ test('frames survive any split of the byte stream', (t) => {
     t.deepEqual([...frames[2].body], [0, 255]);
     t.is(decoder.pending, 0);
   }
+});
+
+test('bodies start 8-byte aligned; a large frame arrives in shared memory, its parts joined', (t) => {
+  const doubles = Float64Array.from({length: 200_000}, (_, i) => i / 3);
+  const tail = new Uint8Array([1, 2, 3]);
+  const decoder = new FrameDecoder();
+  const frames = [];
+  for (const part of encodeFrame({type: 'dataset', note: 'odd length'}, [new Uint8Array(doubles.buffer), tail])) {
+    for (let at = 0; at < part.length; at += 65536) frames.push(...decoder.push(Buffer.from(part.buffer, part.byteOffset + at, Math.min(65536, part.length - at))));
+  }
+  t.is(frames.length, 1);
+  const {body} = frames[0];
+  t.true(body.buffer instanceof SharedArrayBuffer);
+  t.is(body.byteOffset % 8, 0);
+  t.deepEqual(new Float64Array(body.buffer, body.byteOffset, doubles.length), doubles);
+  t.deepEqual([...body.subarray(doubles.byteLength)], [1, 2, 3]);
+  t.is(decoder.pending, 0);
 });
 
 test('a stream that is not the protocol is refused, not buffered forever', (t) => {

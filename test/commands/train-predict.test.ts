@@ -1,0 +1,90 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {makeClassification} from '../../src/data/synthetic.js';
+import {cluster} from '../helpers/cli.js';
+import {folderWith} from '../helpers/files.js';
+
+/** A CSV of a seeded synthetic data set with string classes. */
+function csvOf(samples: number, seed: number): string {
+  const data = makeClassification({samples, features: 6, informative: 4, classes: 3, seed});
+  const names = ['red', 'green', 'blue'];
+  const lines = ['a,b,c,d,e,f,colour'];
+  for (let r = 0; r < data.rows; r++) lines.push([...data.values.subarray(r * 6, r * 6 + 6)].map((v) => v.toFixed(4)).join(',') + `,${names[data.labels[r]]}`);
+  return `${lines.join('\n')}\n`;
+}
+
+test('train saves a model that predict reads; the same seed gives the same model on one slot or two', async (t) => {
+  const folder = folderWith({'train.csv': csvOf(600, 1), 'new.csv': csvOf(200, 2)});
+  const one = await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '20', '--cores', '1', '--out', 'one.bin', '--json'], folder);
+  t.is(one.exitCode, 0, one.stderr);
+  const summary = JSON.parse(one.stdout);
+  for (const key of ['fitSeconds', 'treesPerSecond', 'testAccuracy', 'trees', 'classes']) t.true(key in summary, key);
+  t.deepEqual(summary.classes, ['blue', 'green', 'red']);
+  t.is(summary.trees, 20);
+  t.true(summary.testAccuracy > 0.7, `accuracy ${summary.testAccuracy}`);
+
+  const two = await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '20', '--cores', '2', '--out', 'two.bin'], folder);
+  t.is(two.exitCode, 0, two.stderr);
+  t.regex(two.stdout, /^Trained 20 trees \(native\) on 450 rows x 6 features, 3 classes, on local \(2 slots\)\.\nFit \d+\.\d+ s, \d+\.\d trees\/s\.\nTest accuracy 0\.\d{4} on 150 rows\.\nModel saved to two\.bin\.\n$/);
+  t.deepEqual(readFileSync(join(folder, 'one.bin')), readFileSync(join(folder, 'two.bin')));
+
+  const predicted = await cluster(['predict', '--model', 'one.bin', '--data', 'new.csv', '--out', 'p.csv'], folder);
+  t.is(predicted.exitCode, 0, predicted.stderr);
+  t.regex(predicted.stdout, /^Wrote 200 predictions to p\.csv\.\nAccuracy 0\.\d{4} on 200 rows \(column colour\)\.\n$/);
+  const lines = readFileSync(join(folder, 'p.csv'), 'utf8').trim().split('\n');
+  t.is(lines[0], 'prediction');
+  t.is(lines.length, 201);
+  t.true(lines.slice(1).every((line) => ['red', 'green', 'blue'].includes(line)));
+});
+
+test('predict without --out prints one prediction a line, and needs no target column', async (t) => {
+  const rows = csvOf(100, 3).split('\n').map((line) => line.split(',').slice(0, 6).join(',')).join('\n');
+  const folder = folderWith({'train.csv': csvOf(300, 1), 'new.csv': rows});
+  t.is((await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '5', '--cores', '1'], folder)).exitCode, 0);
+  const result = await cluster(['predict', '--model', 'model.bin', '--data', 'new.csv'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  t.is(result.stdout.trim().split('\n').length, 100);
+  t.is(result.stderr, '');
+});
+
+test('a separate test file', async (t) => {
+  const folder = folderWith({'train.csv': csvOf(400, 1), 'test.csv': csvOf(100, 9)});
+  const result = await cluster(['train', '--data', 'train.csv', '--test', 'test.csv', '--target', 'colour', '--trees', '10', '--cores', '1', '--json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  t.is(JSON.parse(result.stdout).testRows, 100);
+});
+
+const refuses = test.macro(async (t, files: Record<string, string>, args: string[], message: string) => {
+  const folder = folderWith(files);
+  const result = await cluster(args, folder);
+  t.is(result.stderr, `Error: ${message}\n`);
+  t.is(result.exitCode, 2);
+  t.false(existsSync(join(folder, 'model.bin')));
+});
+
+const train = ['train', '--data', 'd.csv', '--target', 'y', '--trees', '3', '--cores', '1'];
+test('train: NaN cell', refuses, {'d.csv': 'a,y\n1,x\nNaN,z\n'}, train, "d.csv:3:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
+test('train: empty cell', refuses, {'d.csv': 'a,b,y\n1,2,x\n3,,z\n'}, train, 'd.csv:3:2: b: empty cell (feature columns must hold finite numbers)');
+test('train: non-numeric cell', refuses, {'d.csv': 'a,y\n1,x\nfoo,z\n'}, train, "d.csv:3:1: a: 'foo' is not a number (feature columns must hold finite numbers)");
+test('train: a single class', refuses, {'d.csv': 'a,y\n1,x\n2,x\n3,x\n4,x\n5,x\n'}, train, "d.csv: y: only one class ('x') (a classifier needs rows of at least two classes)");
+test('train: target column missing', refuses, {'d.csv': 'a,b\n1,2\n'}, train, "d.csv:1: y: no column named 'y' (columns: a, b) (set the target to one of the header names)");
+test('train: too few rows', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, [...train, '--test-fraction', '0.5'], 'd.csv: only 1 training rows (a tree needs at least 2 rows to split)');
+test('train: bad --max-features', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, [...train, '--max-features', 'most'], "--max-features: unknown value 'most' (use sqrt, log2, a whole number of features, or a fraction in (0, 1])");
+test('train: data file missing', refuses, {}, train, 'd.csv: data file not found (check the path)');
+test('train: test file without the target', refuses, {'d.csv': 'a,y\n1,x\n2,z\n3,x\n', 't.csv': 'a\n1\n'}, [...train, '--test', 't.csv'], "t.csv:1: y: no column named 'y' (the test file needs the target column to measure accuracy)");
+test('predict: model missing', refuses, {'d.csv': 'a\n1\n'}, ['predict', '--model', 'model.bin', '--data', 'd.csv'], 'model.bin: model file not found (train one with cluster train --out FILE)');
+test('predict: not a model', refuses, {'m.bin': 'hello', 'd.csv': 'a\n1\n'}, ['predict', '--model', 'm.bin', '--data', 'd.csv'], 'm.bin: not a cluster model file (pass a file written by cluster train --out)');
+
+test('predict: a truncated model, and data without the model\'s columns', async (t) => {
+  const folder = folderWith({'train.csv': csvOf(200, 1), 'other.csv': 'a,b\n1,2\n'});
+  t.is((await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '3', '--cores', '1'], folder)).exitCode, 0);
+  const bytes = readFileSync(join(folder, 'model.bin'));
+  const cut = folderWith({'model.bin': bytes.subarray(0, bytes.length - 100)});
+  const truncated = await cluster(['predict', '--model', join(cut, 'model.bin'), '--data', join(folder, 'train.csv')], folder);
+  t.is(truncated.stderr, `Error: ${join(cut, 'model.bin')}: the model file is truncated (pass a file written by cluster train --out)\n`);
+  t.is(truncated.exitCode, 2);
+  const columns = await cluster(['predict', '--model', 'model.bin', '--data', 'other.csv'], folder);
+  t.is(columns.stderr, 'Error: other.csv:1: missing feature column(s) c, d, e, f (the file needs the columns the model was trained on)\n');
+  t.is(columns.exitCode, 2);
+});
