@@ -77,9 +77,11 @@ export class WorkerClient {
     if (listener && this.lost) listener.failed(this.lost);
   }
 
+  /** Stops the worker; a run still waiting on it fails at once rather than waiting forever. */
   async close(): Promise<void> {
+    if (!this.lost) this.fail('worker stopped by the coordinator');
     this.closing = true;
-    await this.connection.send({type: 'shutdown'}).catch(() => undefined);
+    // The end of its input is the worker's signal to stop.
     await this.process.stop();
   }
 
@@ -116,11 +118,15 @@ export class WorkerClient {
 
   private lose(problem: string): void {
     if (this.lost || this.closing) return;
+    this.fail(problem);
+    void this.process.stop();
+  }
+
+  private fail(problem: string): void {
     this.lost = new HostError(this.host.name, problem, this.process.stderrTail());
     for (const waiter of this.waiting.values()) waiter.reject(this.lost);
     this.waiting.clear();
     this.listener?.failed(this.lost);
-    void this.process.stop();
   }
 }
 

@@ -9,13 +9,12 @@ export interface TreeOrder {
   seed: number;
 }
 
-/** Messages the coordinator sends; `dataset` carries the values then the labels as its body. */
+/** Messages the coordinator sends; `dataset` carries the values then the labels as its body. The end of the stream tells the worker to stop. */
 export type ToWorker =
   | {type: 'hello'; version: number}
   | {type: 'dataset-offer'; hash: string}
   | {type: 'dataset'; hash: string; rows: number; features: number; classes: number}
-  | {type: 'train'; datasetHash: string; options: TreeOptions; trees: TreeOrder[]}
-  | {type: 'shutdown'};
+  | {type: 'train'; datasetHash: string; options: TreeOptions; trees: TreeOrder[]};
 
 /** Messages the worker sends; `tree` carries the serialised tree as its body. */
 export type FromWorker =

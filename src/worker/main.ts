@@ -45,9 +45,6 @@ function handle({header, body}: Message<ToWorker>): void {
     case 'train':
       train(header);
       return;
-    case 'shutdown':
-      void stop(0);
-      return;
   }
 }
 
