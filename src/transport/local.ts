@@ -3,14 +3,15 @@ import {execa} from 'execa';
 import type {Host} from '../config/inventory.js';
 import {TextTail, type Transport, type WorkerProcess} from './transport.js';
 
-const WORKER_ENTRY = fileURLToPath(new URL('../worker/main.js', import.meta.url));
+/** The bundle, the very file that provision uploads to ssh hosts. */
+export const WORKER_BUNDLE = fileURLToPath(new URL('../../worker.mjs', import.meta.url));
 /** How long a worker may take to exit after its input closes before it is killed. */
 const STOP_GRACE_MS = 2000;
 
 /** Runs the worker as a child process of this Node.js, on this machine. */
 export const localTransport: Transport = {
   async start(host: Host): Promise<WorkerProcess> {
-    const child = execa(process.execPath, [WORKER_ENTRY, '--cores', String(host.cores)], {
+    const child = execa(process.execPath, [WORKER_BUNDLE, '--cores', String(host.cores)], {
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: 'pipe',

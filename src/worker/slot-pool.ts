@@ -90,7 +90,8 @@ export class SlotPool {
   }
 
   private startSlot(): Slot {
-    const slot: Slot = {thread: new Worker(new URL('./slot-thread.js', import.meta.url)), holds: new Set()};
+    // The entry file runs the slot when it is not the main thread (see entry.ts), bundled or not.
+    const slot: Slot = {thread: new Worker(process.argv[1]), holds: new Set()};
     slot.thread.on('message', (reply: FromSlot) => {
       const job = slot.job;
       slot.job = undefined;
