@@ -5,16 +5,17 @@ import {InputError} from '../../src/errors.js';
 
 const parse = (text: string) => parseInventory(YamlSource.parse('inventory.yaml', text));
 
-test('hosts take the defaults they do not set themselves', (t) => {
+test('hosts keep their own login fields and the defaults apart (~/.ssh/config goes between them)', (t) => {
   const inventory = parse(`defaults: { user: pi, port: 2222, identityFile: ~/.ssh/id_ed25519 }
 hosts:
   local-a: { transport: local, cores: 1 }
   rpi1: { address: 192.168.1.101, cores: 4, labels: [raspberry-pi] }
   desktop: { address: 192.168.1.10, user: me, cores: 7 }
 `);
-  t.deepEqual(inventory.hosts.get('local-a'), {name: 'local-a', transport: 'local', cores: 1, labels: [], port: 22});
-  t.deepEqual(inventory.hosts.get('rpi1'), {name: 'rpi1', transport: 'ssh', cores: 4, labels: ['raspberry-pi'], port: 2222, address: '192.168.1.101', user: 'pi', identityFile: '~/.ssh/id_ed25519'});
-  t.is(inventory.hosts.get('desktop')!.user, 'me');
+  const defaults = {port: 2222, user: 'pi', identityFile: '~/.ssh/id_ed25519'};
+  t.deepEqual(inventory.hosts.get('local-a'), {name: 'local-a', transport: 'local', cores: 1, labels: []});
+  t.deepEqual(inventory.hosts.get('rpi1'), {name: 'rpi1', transport: 'ssh', cores: 4, labels: ['raspberry-pi'], address: '192.168.1.101', defaults});
+  t.deepEqual(inventory.hosts.get('desktop'), {name: 'desktop', transport: 'ssh', cores: 7, labels: [], address: '192.168.1.10', user: 'me', defaults});
 });
 
 test('the shipped inventory has the paper\'s cluster and two local hosts', async (t) => {
@@ -34,8 +35,8 @@ test('non-integer cores', refuses, 'hosts:\n  a:\n    transport: local\n    core
 test('cores from defaults are blamed on defaults', refuses, 'defaults: { cores: -2 }\nhosts:\n  a: { transport: local }\n', 'inventory.yaml:1: defaults.cores: must be a positive integer, got -2 (cores is how many trees the host trains at once)');
 test('duplicate host', refuses, 'hosts:\n  a: { transport: local }\n  a: { transport: local }\n', 'inventory.yaml:3: duplicate key (each name may appear once; remove or rename one of them)');
 test('unknown transport', refuses, 'hosts:\n  a: { transport: telnet }\n', "inventory.yaml:2: hosts.a.transport: unknown transport 'telnet' (use one of: ssh, local)");
-test('ssh host without address', refuses, 'hosts:\n  rpi1: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi1: ssh host 'rpi1' has no address (add address: (an IP or host name), or set transport: local; see \"Inventory\" in the README)");
-test('a misspelt field', refuses, 'hosts:\n  a:\n    transport: local\n    core: 4\n', "inventory.yaml:4: hosts.a.core: unknown field 'core' (known fields: transport, address, port, user, identityFile, cores, labels)");
+test('ssh host without address', refuses, 'hosts:\n  rpi1: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi1: ssh host 'rpi1' has no address (add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; see \"Inventory\" in the README)");
+test('a misspelt field', refuses, 'hosts:\n  a:\n    transport: local\n    core: 4\n', "inventory.yaml:4: hosts.a.core: unknown field 'core' (known fields: transport, address, cores, labels, port, user, identityFile, passphraseEnv)");
 test('no hosts', refuses, 'hosts: {}\n', 'inventory.yaml:1: hosts: no hosts (add at least one host under hosts:)');
 test('hosts not a mapping', refuses, 'hosts: [a, b]\n', 'inventory.yaml:1: hosts: expected hosts (a mapping of fields), got a list');
 test('port out of range', refuses, 'hosts:\n  a: { address: x, port: 70000 }\n', 'inventory.yaml:2: hosts.a.port: port 70000 is out of range (use a port between 1 and 65535)');

@@ -1,0 +1,40 @@
+import {Flags} from '@oclif/core';
+import Table from 'cli-table3';
+import {ClusterCommand} from '../cli/cluster-command.js';
+import {loadInventory} from '../config/inventory.js';
+import {selectHosts} from '../config/select-hosts.js';
+import {ExitCode} from '../errors.js';
+import {provisionHosts, type ProvisionResult} from '../provision/provision.js';
+
+export default class Provision extends ClusterCommand {
+  static override summary = 'Check each host over SSH and install the worker on it.';
+  static override examples = ['<%= config.bin %> provision', '<%= config.bin %> provision --hosts rpi1,rpi2 --accept-new'];
+
+  static override flags = {
+    inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
+    hosts: Flags.string({description: 'only these hosts (comma-separated)'}),
+    'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time (a changed key is always refused)', default: false}),
+    concurrency: Flags.integer({description: 'hosts worked on at once', default: 4, min: 1}),
+  };
+
+  async run(): Promise<ProvisionResult[]> {
+    const {flags} = await this.parse(Provision);
+    const hosts = selectHosts(loadInventory(flags.inventory), flags.hosts);
+    const width = Math.max(...hosts.map((host) => host.name.length));
+    const results = await provisionHosts(hosts, {
+      acceptNew: flags['accept-new'],
+      concurrency: flags.concurrency,
+      onStep: (host, step) => this.jsonEnabled() || process.stderr.write(`${host.padEnd(width)}  ${step}\n`),
+    });
+    const table = new Table({head: ['Host', 'Result', 'Sent', 'Node.js', 'Arch', 'Cores'], style: {head: [], border: []}});
+    for (const result of results) {
+      const outcome = !result.ok ? 'FAILED' : result.facts ? (result.upToDate ? 'up to date' : 'installed') : 'local';
+      table.push([result.host, outcome, `${(result.bytesTransferred / 1024).toFixed(0)} KiB`, result.facts?.node ?? '', result.facts?.arch ?? '', result.facts ? String(result.facts.nproc) : '']);
+    }
+    this.log(table.toString());
+    const failed = results.filter((result) => !result.ok);
+    for (const result of failed) this.log(`Error: ${result.error}`);
+    if (failed.length > 0) process.exitCode = ExitCode.host;
+    return results;
+  }
+}

@@ -1,0 +1,43 @@
+import {Flags} from '@oclif/core';
+import Table from 'cli-table3';
+import {ClusterCommand} from '../cli/cluster-command.js';
+import {loadInventory} from '../config/inventory.js';
+import {selectHosts} from '../config/select-hosts.js';
+import {ExitCode} from '../errors.js';
+import {hostStatuses, type HostStatus} from '../status/status.js';
+
+export default class Status extends ClusterCommand {
+  static override summary = 'Show what each host is and whether it is ready to train.';
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json'];
+
+  static override flags = {
+    inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
+    hosts: Flags.string({description: 'only these hosts (comma-separated)'}),
+    'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time', default: false}),
+  };
+
+  async run(): Promise<HostStatus[]> {
+    const {flags} = await this.parse(Status);
+    const statuses = await hostStatuses(selectHosts(loadInventory(flags.inventory), flags.hosts), {acceptNew: flags['accept-new']});
+    const table = new Table({head: ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker'], style: {head: [], border: []}});
+    for (const s of statuses) {
+      table.push([
+        s.host,
+        s.transport === 'local' ? 'local' : s.reachable ? 'yes' : 'NO',
+        s.latencyMs === null ? '' : `${s.latencyMs.toFixed(1)} ms`,
+        s.arch ?? '',
+        s.nproc === null ? `?/${s.cores}` : `${s.nproc}/${s.cores}`,
+        s.memoryBytes === null ? '' : `${(s.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
+        s.node ?? (s.reachable ? 'missing' : ''),
+        s.workerUpToDate === null ? '' : s.workerUpToDate ? 'up to date' : 'NOT INSTALLED',
+      ]);
+    }
+    this.log(table.toString());
+    for (const s of statuses) {
+      for (const warning of s.warnings) this.log(`Warning: ${s.host}: ${warning}`);
+      if (s.error) this.log(`Error: ${s.error}`);
+    }
+    if (statuses.some((s) => !s.ready)) process.exitCode = ExitCode.host;
+    return statuses;
+  }
+}

@@ -1,0 +1,59 @@
+import type {SshSession} from '../ssh/session.js';
+
+/** What a host is: read with one fixed command, no inventory text in it. */
+export interface HostFacts {
+  os: string;
+  arch: string;
+  cpu: string;
+  nproc: number;
+  memoryBytes: number;
+  /** e.g. v20.11.1, or undefined when Node.js is missing. */
+  node: string | undefined;
+  /** Absolute path of the user's cache folder. */
+  cacheDir: string;
+}
+
+const PROBE = [
+  'printf "os=%s\\n" "$(uname -s)"',
+  'printf "arch=%s\\n" "$(uname -m)"',
+  'printf "nproc=%s\\n" "$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
+  'printf "cpu=%s\\n" "$(grep -m1 -i -E "^(model name|hardware|cpu model|model)\\s*:" /proc/cpuinfo 2>/dev/null | cut -d: -f2-)"',
+  'printf "mem=%s\\n" "$(grep -m1 MemTotal /proc/meminfo 2>/dev/null | tr -dc 0-9)"',
+  'printf "node=%s\\n" "$(node --version 2>/dev/null)"',
+  'printf "cache=%s\\n" "${XDG_CACHE_HOME:-$HOME/.cache}"',
+].join('; ');
+
+/** The oldest Node.js the bundle runs on (it is built for node18). */
+export const MIN_NODE_MAJOR = 18;
+
+export async function probeHost(session: SshSession): Promise<HostFacts> {
+  const {stdout} = await session.exec(PROBE);
+  return parseProbe(stdout);
+}
+
+export function parseProbe(text: string): HostFacts {
+  const values = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) values.set(line.slice(0, at), line.slice(at + 1).trim());
+  }
+  const node = values.get('node');
+  return {
+    os: values.get('os') || 'unknown',
+    arch: values.get('arch') || 'unknown',
+    cpu: values.get('cpu') || 'unknown',
+    nproc: Number(values.get('nproc')) || 0,
+    memoryBytes: (Number(values.get('mem')) || 0) * 1024,
+    node: node && /^v\d+/.test(node) ? node : undefined,
+    cacheDir: values.get('cache') || '.cache',
+  };
+}
+
+/** Why this host's Node.js cannot run the worker, with how to fix it; undefined when it can. */
+export function nodeProblem(facts: HostFacts): {reason: string; problem: string} | undefined {
+  const fix = 'install it with: sudo apt-get install nodejs (Debian, Raspberry Pi OS), or from nodejs.org';
+  if (!facts.node) return {reason: 'node-missing', problem: `Node.js is not installed (no node on the PATH); ${fix}`};
+  const major = Number(/^v(\d+)/.exec(facts.node)![1]);
+  if (major < MIN_NODE_MAJOR) return {reason: 'node-too-old', problem: `Node.js ${facts.node} is older than ${MIN_NODE_MAJOR}, which the worker needs; ${fix}`};
+  return undefined;
+}

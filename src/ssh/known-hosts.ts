@@ -1,0 +1,101 @@
+import {createHash, createHmac} from 'node:crypto';
+import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {dirname} from 'node:path';
+
+/** A host key as the server presented it: its type and its raw public key blob. */
+export interface HostKey {
+  type: string;
+  blob: Buffer;
+}
+
+export type HostKeyVerdict = {status: 'known'} | {status: 'unknown'} | {status: 'changed'; file: string; line: number} | {status: 'revoked'; file: string; line: number};
+
+interface Entry {
+  file: string;
+  line: number;
+  marker: '' | '@revoked' | '@cert-authority';
+  patterns: string;
+  type: string;
+  blob: Buffer;
+}
+
+/** The name OpenSSH files a host under: `host`, or `[host]:port` off port 22. */
+export function knownHostsName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+/** SHA256:base64 without padding, as `ssh-keygen -lf` and OpenSSH's prompts show it. */
+export function fingerprint(key: HostKey): string {
+  return `SHA256:${createHash('sha256').update(key.blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type written inside an SSH public key blob (its first length-prefixed string). */
+export function keyTypeOf(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const length = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + length).toString('latin1');
+}
+
+/**
+ * Checks a host key against known_hosts files as OpenSSH does: plain, wildcard, negated and hashed
+ * (`|1|salt|hash`) names, `[host]:port` entries, @revoked lines. A key of the same type under the
+ * same name that differs is a changed key.
+ */
+export function checkHostKey(files: readonly string[], name: string, key: HostKey): HostKeyVerdict {
+  const entries = files.flatMap(readEntries).filter((entry) => entry.marker !== '@cert-authority' && matchesName(entry.patterns, name));
+  const revoked = entries.find((entry) => entry.marker === '@revoked' && entry.blob.equals(key.blob));
+  if (revoked) return {status: 'revoked', file: revoked.file, line: revoked.line};
+  const live = entries.filter((entry) => entry.marker === '');
+  if (live.some((entry) => entry.type === key.type && entry.blob.equals(key.blob))) return {status: 'known'};
+  const changed = live.find((entry) => entry.type === key.type);
+  return changed ? {status: 'changed', file: changed.file, line: changed.line} : {status: 'unknown'};
+}
+
+/** Records a key (like StrictHostKeyChecking=accept-new): one new line, the file made if need be. */
+export function appendHostKey(file: string, name: string, key: HostKey): void {
+  if (!existsSync(dirname(file))) mkdirSync(dirname(file), {recursive: true, mode: 0o700});
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+  appendFileSync(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, {mode: 0o600});
+}
+
+function readEntries(file: string): Entry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const entries: Entry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const fields = raw.trim().split(/\s+/);
+    if (fields[0] === '' || fields[0].startsWith('#')) return;
+    const marker = fields[0] === '@revoked' || fields[0] === '@cert-authority' ? (fields.shift() as Entry['marker']) : '';
+    if (fields.length < 3) return;
+    entries.push({file, line: i + 1, marker, patterns: fields[0], type: fields[1], blob: Buffer.from(fields[2], 'base64')});
+  });
+  return entries;
+}
+
+function matchesName(patterns: string, name: string): boolean {
+  if (patterns.startsWith('|1|')) {
+    const [, , salt, hash] = patterns.split('|');
+    if (!salt || !hash) return false;
+    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
+  }
+  let matched = false;
+  for (const pattern of patterns.split(',')) {
+    const negated = pattern.startsWith('!');
+    if (wildcard(negated ? pattern.slice(1) : pattern).test(name)) {
+      if (negated) return false;
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+/** OpenSSH patterns: `*` any run, `?` one character, the rest literal, case-insensitive. */
+export function wildcard(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${body}$`, 'i');
+}

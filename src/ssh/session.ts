@@ -1,0 +1,223 @@
+import {readFileSync} from 'node:fs';
+import {Client, type ClientChannel, type ConnectConfig, type SFTPWrapper} from 'ssh2';
+import {HostError} from '../errors.js';
+import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, keyTypeOf, knownHostsName} from './known-hosts.js';
+import type {SshTarget} from './target.js';
+
+export interface ConnectOptions {
+  /** Record an unknown host's key instead of refusing it (OpenSSH's StrictHostKeyChecking=accept-new). */
+  acceptNew?: boolean;
+}
+
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** OpenSSH allows 10 sessions per connection (MaxSessions); we keep under it and queue the rest. */
+const MAX_CHANNELS = 8;
+const KEEPALIVE_MS = 5000;
+const KEEPALIVE_MISSES = 3;
+
+/** Why a host could not be used, for messages and for --json. */
+export class SshError extends HostError {
+  constructor(
+    host: string,
+    readonly reason: string,
+    problem: string,
+  ) {
+    super(host, problem);
+  }
+}
+
+/**
+ * One SSH connection to one host, kept alive, with its host key checked against known_hosts. All
+ * of ssh2 stays in here: exec channels (queued under MaxSessions, always closed) and SFTP.
+ */
+export class SshSession {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+  private lostError: SshError | undefined;
+  private readonly lostListeners: ((error: SshError) => void)[] = [];
+
+  private constructor(
+    readonly target: SshTarget,
+    private readonly client: Client,
+    /** Milliseconds the handshake took: a first look at the link's latency. */
+    readonly connectMs: number,
+  ) {
+    const lose = (problem: string) => {
+      if (this.lostError) return;
+      this.lostError = new SshError(target.name, 'connection-lost', problem);
+      for (const listener of this.lostListeners) listener(this.lostError);
+    };
+    client.on('error', (error) => lose(`connection lost (${error.message})`));
+    client.on('close', () => lose('connection closed'));
+  }
+
+  static connect(target: SshTarget, options: ConnectOptions = {}): Promise<SshSession> {
+    const timeoutMs = target.connectTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      let verdict: {key: HostKey; result: HostKeyVerdict} | undefined;
+      const started = performance.now();
+      const name = knownHostsName(target.hostname, target.port);
+      let config: ConnectConfig;
+      try {
+        config = {
+          host: target.hostname,
+          port: target.port,
+          username: target.username,
+          readyTimeout: timeoutMs,
+          keepaliveInterval: KEEPALIVE_MS,
+          keepaliveCountMax: KEEPALIVE_MISSES,
+          ...credentials(target),
+          // ssh2 accepts any key without this: the checking is ours.
+          hostVerifier: (blob: Buffer) => {
+            const key = {type: keyTypeOf(blob), blob: Buffer.from(blob)};
+            let result = checkHostKey(target.knownHostsFiles, name, key);
+            if (result.status === 'unknown' && options.acceptNew) {
+              appendHostKey(target.recordTo, name, key);
+              result = {status: 'known'};
+            }
+            verdict = {key, result};
+            return result.status === 'known';
+          },
+        };
+      } catch (error) {
+        return reject(error);
+      }
+      client.once('ready', () => resolve(new SshSession(target, client, performance.now() - started)));
+      // `on`, not `once`: ending a failed client can emit a second error, which must not go unhandled.
+      let failed = false;
+      client.on('error', (error: Error & {level?: string; code?: string}) => {
+        if (failed) return;
+        failed = true;
+        client.end();
+        reject(explainConnectError(target, name, error, verdict, timeoutMs));
+      });
+      try {
+        client.connect(config);
+      } catch (error) {
+        const message = (error as Error).message;
+        const fix = /passphrase|encrypted/i.test(message) ? 'name the environment variable that holds its passphrase with passphraseEnv:' : 'check identityFile: in the inventory';
+        reject(new SshError(target.name, 'auth', `cannot use the identity file ${target.identityFile} (${message}); ${fix}`));
+      }
+    });
+  }
+
+  /** Runs a command to completion; `command` must be built with remoteCommand or be fixed text. */
+  async exec(command: string, input?: string): Promise<ExecResult> {
+    const channel = await this.open(command);
+    return new Promise((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      channel.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      channel.on('close', (code: number | null) => resolve({code: code ?? null, stdout, stderr}));
+      channel.end(input);
+    });
+  }
+
+  /** Starts a long-running command and hands over its channel (stdin, stdout, stderr); its slot is freed on close. */
+  spawn(command: string): Promise<ClientChannel> {
+    return this.open(command);
+  }
+
+  /** Runs `work` with an SFTP channel, closed afterwards whatever happens. */
+  async withSftp<T>(work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+        this.client.sftp((error, channel) => (error ? reject(new SshError(this.target.name, 'sftp', `SFTP failed to start: ${error.message}; is the sftp subsystem enabled in the host's sshd_config?`)) : resolve(channel))),
+      );
+      try {
+        return await work(sftp);
+      } finally {
+        sftp.end();
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  onLost(listener: (error: SshError) => void): void {
+    if (this.lostError) listener(this.lostError);
+    else this.lostListeners.push(listener);
+  }
+
+  close(): void {
+    this.lostError ??= new SshError(this.target.name, 'closed', 'connection closed by the coordinator');
+    this.client.end();
+  }
+
+  private async open(command: string): Promise<ClientChannel> {
+    await this.acquire();
+    if (this.lostError) {
+      this.release();
+      throw this.lostError;
+    }
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, channel) => {
+        if (error) {
+          this.release();
+          return reject(new SshError(this.target.name, 'exec', `cannot start a remote command (${error.message})`));
+        }
+        channel.once('close', () => this.release());
+        resolve(channel);
+      });
+    });
+  }
+
+  private acquire(): Promise<void> {
+    if (this.active < MAX_CHANNELS) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+/** ssh-agent when there is one, and the identity file, its passphrase from the variable the inventory names. */
+function credentials(target: SshTarget): Partial<ConnectConfig> {
+  const config: Partial<ConnectConfig> = {};
+  if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
+  if (target.identityFile) {
+    try {
+      config.privateKey = readFileSync(target.identityFile);
+    } catch (error) {
+      if (!config.agent) throw new SshError(target.name, 'auth', `cannot read identity file ${target.identityFile} (${(error as NodeJS.ErrnoException).code}); set identityFile in the inventory, or start ssh-agent`);
+    }
+    const passphrase = target.passphraseEnv ? process.env[target.passphraseEnv] : undefined;
+    if (passphrase !== undefined) config.passphrase = passphrase;
+  }
+  if (!config.agent && !config.privateKey) throw new SshError(target.name, 'auth', 'no identity file and no ssh-agent; set identityFile in the inventory, or start ssh-agent');
+  return config;
+}
+
+function explainConnectError(target: SshTarget, name: string, error: Error & {level?: string; code?: string}, verdict: {key: HostKey; result: HostKeyVerdict} | undefined, timeoutMs: number): SshError {
+  const at = `${target.hostname}:${target.port}`;
+  const fail = (reason: string, problem: string) => new SshError(target.name, reason, problem);
+  if (verdict && verdict.result.status !== 'known') {
+    const print = `${verdict.key.type} key ${fingerprint(verdict.key)}`;
+    if (verdict.result.status === 'unknown') return fail('host-key-unknown', `host key of ${name} is not known: ${print}; check it, then re-run with --accept-new to record it in ${target.recordTo}`);
+    if (verdict.result.status === 'revoked') return fail('host-key-revoked', `host key of ${name} is revoked (${verdict.result.file}:${verdict.result.line}): ${print}; refusing to connect`);
+    return fail('host-key-changed', `host key of ${name} has CHANGED: it now offers ${print}, not the key in ${verdict.result.file}:${verdict.result.line}; this may be an attack, or the host was reinstalled: check, then remove that line`);
+  }
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return fail('name-not-resolved', `cannot resolve host name '${target.hostname}'; check address: in the inventory`);
+  if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
+  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return fail('unreachable', `no route to ${at}; is the host on the network?`);
+  if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') return fail('timeout', `no answer from ${at} within ${timeoutMs / 1000} s; is the host up?`);
+  if (error.level === 'client-authentication') {
+    return fail('auth', `authentication refused for user ${target.username} at ${at}; check user: and identityFile: in the inventory, or add the key to the host's authorized_keys`);
+  }
+  if (/passphrase/i.test(error.message)) return fail('auth', `identity file ${target.identityFile} is encrypted: name the variable holding its passphrase with passphraseEnv:`);
+  return fail('connect', `cannot connect to ${at} (${error.message})`);
+}

@@ -1,0 +1,41 @@
+import {existsSync} from 'node:fs';
+import {homedir, userInfo} from 'node:os';
+import {expandHome, type Host} from '../config/inventory.js';
+import {readSshConfig} from './ssh-config.js';
+
+/** Everything needed to reach one host, with ~/.ssh/config and the inventory's defaults applied. */
+export interface SshTarget {
+  /** The inventory's name for the host, used in every message. */
+  name: string;
+  hostname: string;
+  port: number;
+  username: string;
+  identityFile?: string;
+  passphraseEnv?: string;
+  /** Checked together, as OpenSSH checks its GlobalKnownHostsFile and UserKnownHostsFile. */
+  knownHostsFiles: string[];
+  /** Where --accept-new records a key: the inventory's knownHosts file, else ~/.ssh/known_hosts. */
+  recordTo: string;
+  connectTimeoutMs: number;
+}
+
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+/** The host's own fields win, then ~/.ssh/config for its address, then the inventory's defaults, as OpenSSH orders them. */
+export function resolveTarget(host: Host, sshConfigFile?: string): SshTarget {
+  const alias = host.address!;
+  const config = readSshConfig(alias, sshConfigFile);
+  const defaults = host.defaults ?? {};
+  const identity = host.identityFile ?? config.identityFile ?? defaults.identityFile ?? DEFAULT_KEYS.map((key) => `~/.ssh/${key}`).find((key) => existsSync(expandHome(key)));
+  return {
+    name: host.name,
+    hostname: config.hostName ?? alias,
+    port: host.port ?? config.port ?? defaults.port ?? 22,
+    username: host.user ?? config.user ?? defaults.user ?? userInfo().username,
+    ...(identity ? {identityFile: expandHome(identity)} : {}),
+    ...(host.passphraseEnv ?? defaults.passphraseEnv ? {passphraseEnv: host.passphraseEnv ?? defaults.passphraseEnv} : {}),
+    knownHostsFiles: [...(host.knownHosts ? [host.knownHosts] : []), `${homedir()}/.ssh/known_hosts`],
+    recordTo: host.knownHosts ?? `${homedir()}/.ssh/known_hosts`,
+    connectTimeoutMs: host.connectTimeoutMs ?? 10_000,
+  };
+}

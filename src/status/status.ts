@@ -1,0 +1,89 @@
+import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
+import {performance} from 'node:perf_hooks';
+import {median} from '../bench/stats.js';
+import type {Host} from '../config/inventory.js';
+import {HostError} from '../errors.js';
+import {bundlePathIn, workerBundle} from '../provision/bundle.js';
+import {nodeProblem, probeHost} from '../provision/probe.js';
+import {remoteSha256} from '../provision/provision.js';
+import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
+import {resolveTarget} from '../ssh/target.js';
+
+export interface HostStatus {
+  host: string;
+  transport: Host['transport'];
+  reachable: boolean;
+  /** Median round trip of a trivial SFTP request, in milliseconds. */
+  latencyMs: number | null;
+  os: string | null;
+  arch: string | null;
+  cpu: string | null;
+  /** Processors the host reports, against `cores`, what the inventory asks of it. */
+  nproc: number | null;
+  cores: number;
+  memoryBytes: number | null;
+  node: string | null;
+  workerUpToDate: boolean | null;
+  /** True when the host can train now. */
+  ready: boolean;
+  warnings: string[];
+  error: string | null;
+  reason?: string;
+}
+
+const ROUND_TRIPS = 7;
+
+export async function hostStatuses(hosts: readonly Host[], options: ConnectOptions): Promise<HostStatus[]> {
+  return Promise.all(hosts.map((host) => (host.transport === 'local' ? localStatus(host) : sshStatus(host, options))));
+}
+
+function localStatus(host: Host): HostStatus {
+  const nproc = availableParallelism();
+  return {host: host.name, transport: 'local', reachable: true, latencyMs: null, os: platform(), arch: arch(), cpu: cpus()[0]?.model ?? null, nproc, cores: host.cores, memoryBytes: totalmem(), node: process.version, workerUpToDate: true, ready: true, warnings: coreWarnings(host, nproc), error: null};
+}
+
+async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatus> {
+  const status: HostStatus = {host: host.name, transport: 'ssh', reachable: false, latencyMs: null, os: null, arch: null, cpu: null, nproc: null, cores: host.cores, memoryBytes: null, node: null, workerUpToDate: null, ready: false, warnings: [], error: null};
+  let session: SshSession | undefined;
+  try {
+    session = await SshSession.connect(resolveTarget(host), options);
+    status.reachable = true;
+    status.latencyMs = await roundTripMs(session);
+    const facts = await probeHost(session);
+    Object.assign(status, {os: facts.os, arch: facts.arch, cpu: facts.cpu, nproc: facts.nproc, memoryBytes: facts.memoryBytes, node: facts.node ?? null});
+    status.warnings.push(...coreWarnings(host, facts.nproc));
+    const problem = nodeProblem(facts);
+    if (problem) {
+      status.error = `host ${host.name}: ${problem.problem}`;
+      status.reason = problem.reason;
+      return status;
+    }
+    const bundle = workerBundle();
+    status.workerUpToDate = (await remoteSha256(session, bundlePathIn(facts.cacheDir, bundle.version))) === bundle.sha256;
+    if (!status.workerUpToDate) status.warnings.push(`worker not installed or out of date: run cluster provision --hosts ${host.name}`);
+    status.ready = status.workerUpToDate;
+  } catch (error) {
+    status.error = error instanceof HostError ? error.message : `host ${host.name}: ${(error as Error).message}`;
+    status.reason = error instanceof SshError ? error.reason : 'error';
+  } finally {
+    session?.close();
+  }
+  return status;
+}
+
+/** One SFTP request and its answer is one round trip with next to no work on the host. */
+async function roundTripMs(session: SshSession): Promise<number> {
+  return session.withSftp(async (sftp) => {
+    const times: number[] = [];
+    for (let i = 0; i < ROUND_TRIPS; i++) {
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => sftp.realpath('.', (error) => (error ? reject(error) : resolve())));
+      times.push(performance.now() - started);
+    }
+    return median(times);
+  });
+}
+
+function coreWarnings(host: Host, nproc: number): string[] {
+  return nproc > 0 && host.cores > nproc ? [`inventory gives ${host.name} ${host.cores} cores but it has ${nproc}: trees will queue; set cores: ${nproc}`] : [];
+}

@@ -1,0 +1,167 @@
+import {appendFileSync, chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {join} from 'node:path';
+import anyTest, {type TestFn} from 'ava';
+import {cluster} from '../helpers/cli.js';
+import {folderWith} from '../helpers/files.js';
+import {freePort, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
+
+// Against a real OpenSSH server on 127.0.0.1. Under CI these must run; elsewhere they skip, saying why.
+const unavailable = sshdUnavailable();
+if (unavailable && process.env.CI === 'true') throw new Error(`the SSH tests must run under CI, but ${unavailable}`);
+if (unavailable) console.log(`Skipping the SSH tests: ${unavailable}`);
+const test = (unavailable ? anyTest.skip : anyTest) as TestFn;
+const serial = (unavailable ? anyTest.serial.skip : anyTest.serial) as TestFn['serial'];
+
+let sshd: TestSshd;
+anyTest.before(async () => {
+  if (!unavailable) sshd = await startSshd();
+});
+anyTest.after.always(async () => {
+  await sshd?.stop();
+});
+
+/** A folder that is the user's HOME, with an inventory of ssh hosts on the test server and a local one. */
+function home(options: {hosts?: string; knownHosts?: string; connectTimeout?: number} = {}): string {
+  const folder = folderWith({
+    'inventory.yaml': `knownHosts: known_hosts
+connectTimeout: ${options.connectTimeout ?? 5}
+defaults: { user: root, identityFile: ${sshd.userKey} }
+hosts:
+${options.hosts ?? `  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }
+  ssh-b: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }
+  local-a: { transport: local, cores: 1 }`}
+`,
+    'experiments/ssh.yaml': `dataset: { kind: synthetic, samples: 1500, features: 10, informative: 5, seed: 3 }
+forest: { trees: 12 }
+combinations: [[local-a], [ssh-a], [ssh-a, ssh-b], [ssh-a, local-a]]
+runs: 1
+warmup: 0
+`,
+  });
+  if (options.knownHosts !== undefined) writeFileSync(join(folder, 'known_hosts'), options.knownHosts);
+  return folder;
+}
+
+const run = (args: string[], folder: string) => cluster(args, folder, {HOME: folder, SSH_AUTH_SOCK: undefined});
+
+serial('an unknown host key is refused with its fingerprint, then recorded with --accept-new', async (t) => {
+  const folder = home();
+  const refused = await run(['provision', '--hosts', 'ssh-a'], folder);
+  t.is(refused.exitCode, 3);
+  t.regex(refused.stdout, new RegExp(`Error: host ssh-a: host key of \\[127\\.0\\.0\\.1\\]:${sshd.port} is not known: ssh-ed25519 key SHA256:[A-Za-z0-9+/]{43}; check it, then re-run with --accept-new to record it in ${join(folder, 'known_hosts')}\\n`));
+  const accepted = await run(['provision', '--hosts', 'ssh-a', '--accept-new'], folder);
+  t.is(accepted.exitCode, 0, accepted.stdout + accepted.stderr);
+  t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), `${sshd.hostKeyLine().trim()}\n`);
+});
+
+serial('provision installs the worker once; a second provision sends nothing; status shows it ready', async (t) => {
+  const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+  rmSync(join(sshd.folder, 'cache', 'cluster'), {recursive: true, force: true});
+  const first = await run(['provision', '--json'], folder);
+  t.is(first.exitCode, 0, first.stdout);
+  const firstResults = JSON.parse(first.stdout);
+  t.deepEqual(firstResults.map((r: {host: string; ok: boolean; error: null}) => [r.host, r.ok, r.error]), [['ssh-a', true, null], ['ssh-b', true, null], ['local-a', true, null]]);
+  t.true(firstResults.every((r: {bytesTransferred: number}) => 'bytesTransferred' in r));
+  const bundle = readFileSync(new URL('../../worker.mjs', import.meta.url));
+  const sent = firstResults[0].bytesTransferred + firstResults[1].bytesTransferred;
+  t.true(sent === bundle.length || sent === 2 * bundle.length, `sent ${sent}`);
+
+  const second = await run(['provision'], folder);
+  t.is(second.exitCode, 0);
+  t.regex(second.stderr, /ssh-a +worker up to date, nothing sent/);
+  t.regex(second.stdout, /│ ssh-a +│ up to date │ 0 KiB +│ v\d+/);
+
+  const status = await run(['status', '--json'], folder);
+  t.is(status.exitCode, 0, status.stdout);
+  const [a] = JSON.parse(status.stdout);
+  t.like(a, {host: 'ssh-a', reachable: true, workerUpToDate: true, ready: true, cores: 1, error: null, node: process.version});
+  t.true(a.latencyMs > 0 && a.latencyMs < 50);
+  t.true(a.nproc >= 1 && a.memoryBytes > 0);
+});
+
+serial('bench runs across ssh hosts and mixed with local ones, and gives the same forest', async (t) => {
+  const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+  t.is((await run(['provision'], folder)).exitCode, 0);
+  const result = await run(['bench', '--experiment', 'experiments/ssh.yaml', '--json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const rows = JSON.parse(result.stdout).rows;
+  t.deepEqual(rows.map((row: {hosts: string[]}) => row.hosts), [['local-a'], ['ssh-a'], ['ssh-a', 'ssh-b'], ['ssh-a', 'local-a']]);
+  t.true(rows.every((row: {accuracy: number}) => row.accuracy === rows[0].accuracy));
+  t.deepEqual(rows[2].runs[0].hosts.map((h: {trees: number}) => h.trees), [6, 6]);
+});
+
+test('a changed host key is always refused, even with --accept-new', async (t) => {
+  const own = await startSshd();
+  try {
+    const folder = home({hosts: `  moved: { address: 127.0.0.1, port: ${own.port} }`, knownHosts: `${own.hostKeyLine()}\n`});
+    await own.changeHostKey();
+    const result = await run(['status', '--accept-new'], folder);
+    t.is(result.exitCode, 3);
+    t.regex(result.stdout, new RegExp(`Error: host moved: host key of \\[127\\.0\\.0\\.1\\]:${own.port} has CHANGED: it now offers ssh-ed25519 key SHA256:\\S+, not the key in ${join(folder, 'known_hosts')}:1; this may be an attack, or the host was reinstalled: check, then remove that line\\n`));
+  } finally {
+    await own.stop();
+  }
+});
+
+test('a user key the host does not accept is refused', async (t) => {
+  const folder = home({hosts: `  a: { address: 127.0.0.1, port: ${sshd.port}, identityFile: ${sshd.strangerKey} }`, knownHosts: `${sshd.hostKeyLine()}\n`});
+  const result = await run(['provision'], folder);
+  t.is(result.exitCode, 3);
+  t.true(result.stdout.includes(`Error: host a: authentication refused for user root at 127.0.0.1:${sshd.port}; check user: and identityFile: in the inventory, or add the key to the host's authorized_keys\n`), result.stdout);
+});
+
+test('connection refused, a name that does not resolve, and a host that never answers', async (t) => {
+  const closed = await freePort();
+  const silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const silentPort = (silent.address() as {port: number}).port;
+  try {
+    const folder = home({hosts: `  down: { address: 127.0.0.1, port: ${closed} }\n  nowhere: { address: no-such-host.invalid }\n  mute: { address: 127.0.0.1, port: ${silentPort} }`, connectTimeout: 1});
+    const result = await run(['status', '--json'], folder);
+    t.is(result.exitCode, 3);
+    const byHost = Object.fromEntries(JSON.parse(result.stdout).map((s: {host: string; reason: string; error: string}) => [s.host, [s.reason, s.error]]));
+    t.deepEqual(byHost.down, ['connection-refused', `host down: connection refused at 127.0.0.1:${closed}; is sshd running there, on that port?`]);
+    t.deepEqual(byHost.nowhere, ['name-not-resolved', "host nowhere: cannot resolve host name 'no-such-host.invalid'; check address: in the inventory"]);
+    t.deepEqual(byHost.mute, ['timeout', `host mute: no answer from 127.0.0.1:${silentPort} within 1 s; is the host up?`]);
+  } finally {
+    silent.close();
+  }
+});
+
+test('a host without SFTP fails provision with the SFTP error; the other hosts still succeed', async (t) => {
+  const own = await startSshd({sftp: false});
+  try {
+    const folder = home({hosts: `  nosftp: { address: 127.0.0.1, port: ${own.port} }\n  local-a: { transport: local }`, knownHosts: `${own.hostKeyLine()}\n`});
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    const result = await run(['provision', '--json'], folder);
+    t.is(result.exitCode, 3);
+    const [failed, local] = JSON.parse(result.stdout);
+    t.like(failed, {host: 'nosftp', ok: false, bytesTransferred: 0, reason: 'sftp'});
+    t.regex(failed.error, /^host nosftp: SFTP failed to start: .*; is the sftp subsystem enabled in the host's sshd_config\?$/);
+    t.like(local, {host: 'local-a', ok: true});
+  } finally {
+    await own.stop();
+  }
+});
+
+test('a host without Node.js is refused, saying how to install it; bench refuses it before running anything', async (t) => {
+  const tools = folderWith();
+  for (const tool of ['sh', 'uname', 'nproc', 'getconf', 'grep', 'cut', 'tr', 'sha256sum', 'mkdir']) symlinkSync(`/usr/bin/${tool}`, join(tools, tool));
+  chmodSync(tools, 0o755);
+  const own = await startSshd({path: tools});
+  try {
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    const folder = home({hosts: `  old: { address: 127.0.0.1, port: ${own.port} }\n  local-a: { transport: local }`, knownHosts: `${own.hostKeyLine()}\n`});
+    const provision = await run(['provision', '--json'], folder);
+    t.is(provision.exitCode, 3);
+    t.like(JSON.parse(provision.stdout)[0], {host: 'old', ok: false, reason: 'node-missing', error: 'host old: Node.js is not installed (no node on the PATH); install it with: sudo apt-get install nodejs (Debian, Raspberry Pi OS), or from nodejs.org'});
+    mkdirSync(join(folder, 'results'));
+    writeFileSync(join(folder, 'experiments/ssh.yaml'), 'dataset: { kind: synthetic, samples: 200 }\nforest: { trees: 2 }\ncombinations: [[local-a], [old]]\nruns: 1\nwarmup: 0\n');
+    const bench = await run(['bench', '--experiment', 'experiments/ssh.yaml'], folder);
+    t.is(bench.exitCode, 3);
+    t.regex(bench.stderr, /^Error: host old: worker exited \(exit code 97\) \(worker stderr: the worker is not installed or out of date; run: cluster provision --hosts old\)\n$/);
+  } finally {
+    await own.stop();
+  }
+});

@@ -1,0 +1,85 @@
+import {createHmac} from 'node:crypto';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {appendHostKey, checkHostKey, fingerprint, keyTypeOf, knownHostsName} from '../../src/ssh/known-hosts.js';
+import {remoteCommand, shellQuote} from '../../src/ssh/quote.js';
+import {sshConfigFor} from '../../src/ssh/ssh-config.js';
+import {nodeProblem, parseProbe} from '../../src/provision/probe.js';
+import {folderWith} from '../helpers/files.js';
+
+/** An ed25519 public key blob: the type string, then 32 key bytes. */
+function blob(fill: number): Buffer {
+  const type = Buffer.from('ssh-ed25519');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(type.length);
+  const keyLength = Buffer.alloc(4);
+  keyLength.writeUInt32BE(32);
+  return Buffer.concat([length, type, keyLength, Buffer.alloc(32, fill)]);
+}
+const key = {type: 'ssh-ed25519', blob: blob(1)};
+const other = {type: 'ssh-ed25519', blob: blob(2)};
+const line = (names: string, k = key) => `${names} ${k.type} ${k.blob.toString('base64')}`;
+const hashed = (name: string) => {
+  const salt = Buffer.alloc(20, 9);
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+};
+
+const verdict = test.macro((t, lines: string[], name: string, expected: 'known' | 'unknown' | 'changed' | 'revoked') => {
+  const folder = folderWith({known_hosts: `${lines.join('\n')}\n`});
+  t.is(checkHostKey([join(folder, 'known_hosts')], name, key).status, expected);
+});
+
+test('a plain entry', verdict, [line('rpi1,192.168.1.101')], '192.168.1.101', 'known');
+test('a [host]:port entry', verdict, [line('[127.0.0.1]:2222')], '[127.0.0.1]:2222', 'known');
+test('a port entry does not match port 22', verdict, [line('[127.0.0.1]:2222')], '127.0.0.1', 'unknown');
+test('a hashed entry', verdict, [line(hashed('[10.0.0.5]:2200'))], '[10.0.0.5]:2200', 'known');
+test('a hashed entry for another name', verdict, [line(hashed('10.0.0.6'))], '10.0.0.5', 'unknown');
+test('wildcards', verdict, [line('192.168.1.*')], '192.168.1.77', 'known');
+test('a negated name wins', verdict, [line('192.168.1.*,!192.168.1.77')], '192.168.1.77', 'unknown');
+test('another key of the same type is a changed key', verdict, [line('rpi1', other)], 'rpi1', 'changed');
+test('a revoked key', verdict, ['# comment', `@revoked ${line('*')}`, line('rpi1')], 'rpi1', 'revoked');
+test('no file at all', (t) => t.is(checkHostKey(['/nonexistent/known_hosts'], 'rpi1', key).status, 'unknown'));
+
+test('accept-new appends one line OpenSSH reads, in a folder it makes', (t) => {
+  const file = join(folderWith(), 'new/.ssh/known_hosts');
+  appendHostKey(file, knownHostsName('127.0.0.1', 2222), key);
+  t.is(readFileSync(file, 'utf8'), `${line('[127.0.0.1]:2222')}\n`);
+  t.is(checkHostKey([file], '[127.0.0.1]:2222', key).status, 'known');
+  t.is(knownHostsName('rpi1', 22), 'rpi1');
+});
+
+test('fingerprints as ssh-keygen prints them, and key types read from the blob', (t) => {
+  t.regex(fingerprint(key), /^SHA256:[A-Za-z0-9+/]{43}$/);
+  t.is(keyTypeOf(key.blob), 'ssh-ed25519');
+});
+
+test('~/.ssh/config: the first value wins, Host patterns, and global options', (t) => {
+  const config = `User everyone
+Host pi-*
+  HostName %h.lan
+  Port 2222
+Host pi-kitchen
+  User chef
+  IdentityFile ~/.ssh/kitchen
+Host *
+  User fallback
+`;
+  t.deepEqual(sshConfigFor(config, 'pi-kitchen'), {user: 'everyone', hostName: 'pi-kitchen.lan', port: 2222, identityFile: '~/.ssh/kitchen'});
+  t.deepEqual(sshConfigFor('Host desk\n  HostName=10.0.0.2\n  User me\n', 'desk'), {hostName: '10.0.0.2', user: 'me'});
+  t.deepEqual(sshConfigFor('Host desk\n  User me\n', 'laptop'), {});
+});
+
+test('remote command parts are quoted so the shell reads them as data', (t) => {
+  t.is(shellQuote('/home/pi/.cache/cluster/worker.mjs'), '/home/pi/.cache/cluster/worker.mjs');
+  t.is(shellQuote("it's; rm -rf ~"), `'it'\\''s; rm -rf ~'`);
+  t.is(remoteCommand(['sha256sum', '--', '/a b/$(x)']), "sha256sum -- '/a b/$(x)'");
+});
+
+test('the probe\'s answer, and which Node.js versions can run the worker', (t) => {
+  const facts = parseProbe('os=Linux\narch=aarch64\nnproc=4\ncpu= Cortex-A72\nmem=3884112\nnode=v18.19.0\ncache=/home/pi/.cache\n');
+  t.deepEqual(facts, {os: 'Linux', arch: 'aarch64', cpu: 'Cortex-A72', nproc: 4, memoryBytes: 3884112 * 1024, node: 'v18.19.0', cacheDir: '/home/pi/.cache'});
+  t.is(nodeProblem(facts), undefined);
+  t.is(nodeProblem({...facts, node: 'v16.20.0'})?.reason, 'node-too-old');
+  t.is(nodeProblem(parseProbe('node=\n'))?.reason, 'node-missing');
+});
