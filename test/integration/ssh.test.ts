@@ -1,4 +1,4 @@
-import {appendFileSync, chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
@@ -160,8 +160,29 @@ test('a host without Node.js is refused, saying how to install it; bench refuses
     writeFileSync(join(folder, 'experiments/ssh.yaml'), 'dataset: { kind: synthetic, samples: 200 }\nforest: { trees: 2 }\ncombinations: [[local-a], [old]]\nruns: 1\nwarmup: 0\n');
     const bench = await run(['bench', '--experiment', 'experiments/ssh.yaml'], folder);
     t.is(bench.exitCode, 3);
-    t.regex(bench.stderr, /^Error: host old: worker exited \(exit code 97\) \(worker stderr: the worker is not installed or out of date; run: cluster provision --hosts old\)\n$/);
+    t.is(bench.stderr, 'Error: host old: Node.js is not installed; run cluster provision --hosts old for how to install it\n');
+    t.deepEqual(readdirSync(join(folder, 'results')), [], 'nothing ran, nothing was saved');
   } finally {
     await own.stop();
   }
+});
+
+serial('an unprovisioned host is refused before anything runs; ~/.ssh/config aliases; train over ssh; too many cores warned', async (t) => {
+  rmSync(join(sshd.folder, 'cache', 'cluster'), {recursive: true, force: true});
+  const folder = home({hosts: '  kitchen: { address: pi-kitchen, cores: 64 }\n  local-a: { transport: local }', knownHosts: `${sshd.hostKeyLine()}\n`});
+  mkdirSync(join(folder, '.ssh'));
+  writeFileSync(join(folder, '.ssh/config'), `Host pi-kitchen\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  IdentityFile ${sshd.userKey}\n`);
+  writeFileSync(join(folder, 'experiments/ssh.yaml'), 'dataset: { kind: synthetic, samples: 300 }\nforest: { trees: 4 }\ncombinations: [[local-a], [kitchen]]\nruns: 1\nwarmup: 0\n');
+  const refused = await run(['bench', '--experiment', 'experiments/ssh.yaml'], folder);
+  t.is(refused.stderr, 'Error: host kitchen: the worker is not installed or out of date; run: cluster provision --hosts kitchen\n');
+  t.is(refused.exitCode, 3);
+
+  t.is((await run(['provision', '--hosts', 'kitchen'], folder)).exitCode, 0);
+  const status = await run(['status', '--hosts', 'kitchen'], folder);
+  t.regex(status.stdout, /Warning: kitchen: inventory gives kitchen 64 cores but it has \d+: trees will queue; set cores: \d+/);
+  const rows = ['a,b,y', ...Array.from({length: 80}, (_, i) => `${i % 2},${i % 7},${i % 2 ? 'odd' : 'even'}`)].join('\n');
+  writeFileSync(join(folder, 'd.csv'), `${rows}\n`);
+  const trained = await run(['train', '--data', 'd.csv', '--target', 'y', '--trees', '6', '--hosts', 'kitchen,local-a', '--json'], folder);
+  t.is(trained.exitCode, 0, trained.stderr);
+  t.deepEqual(JSON.parse(trained.stdout).hosts.map((h: {host: string}) => h.host), ['kitchen', 'local-a']);
 });
