@@ -9,7 +9,7 @@ import {trainForest} from '../src/coordinator/train-forest.js';
 import {WorkerSet} from '../src/coordinator/worker-set.js';
 import {hashDataset} from '../src/data/dataset.js';
 import {makeClassification} from '../src/data/synthetic.js';
-import {staticCoresSchedule} from '../src/schedule/static-cores.js';
+import {dynamicSchedule} from '../src/schedule/dynamic.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const TREES = Number(process.argv[3] ?? 4);
@@ -24,7 +24,7 @@ const workers = await WorkerSet.open([{name: 'local', transport: 'local', cores:
 try {
   const [worker] = workers.get(['local']);
   const started = performance.now();
-  const trained = await trainForest({workers: [worker], dataset: data, datasetHash: hashDataset(data), options: {trainer: 'native', maxFeatures: 'sqrt'}, trees: TREES, forestSeed: 0, schedule: staticCoresSchedule});
+  const trained = await trainForest({workers: [worker], dataset: data, datasetHash: hashDataset(data), options: {trainer: 'native', maxFeatures: 'sqrt'}, trees: TREES, forestSeed: 0, schedule: dynamicSchedule({hosts: [worker.host], trees: TREES})});
   const seconds = (performance.now() - started) / 1000;
   const coordinator = highWaterMiB('self');
   const workerPeak = highWaterMiB(worker.info!.pid);

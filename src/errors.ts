@@ -58,6 +58,8 @@ export class HostError extends ClusterError {
     readonly host: string,
     problem: string,
     readonly stderrTail = '',
+    /** A word for scripts and fault lists: exited, silent, connection-lost, timeout, auth, ... */
+    readonly reason = 'host',
   ) {
     const tail = stderrTail.trim() ? ` (worker stderr: ${lastLine(stderrTail)})` : '';
     super(`host ${host}: ${problem}${tail}`, ExitCode.host, 'host');
@@ -66,8 +68,9 @@ export class HostError extends ClusterError {
 
 /** The user stopped the run (Ctrl-C or SIGTERM). */
 export class InterruptedError extends ClusterError {
-  constructor(signal: string) {
-    super(`interrupted by ${signal}; finished results were kept`, ExitCode.interrupted, 'interrupted');
+  constructor(signal: string, resumeId?: string) {
+    const resume = resumeId ? `; continue with: cluster bench --resume ${resumeId}` : '';
+    super(`interrupted by ${signal}; finished results were kept${resume}`, ExitCode.interrupted, 'interrupted');
   }
 }
 

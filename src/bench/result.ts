@@ -1,11 +1,16 @@
 import type {ForestSpec} from '../config/experiment.js';
+import type {Fault, HostRun, TimelineEntry} from '../coordinator/train-forest.js';
+import type {ScheduleName} from '../schedule/schedule.js';
 
 /** One measured (or warm-up) training of the forest on one combination. */
 export interface RunRecord {
   seconds: number;
   accuracy: number;
-  /** Per host: trees trained, their summed training time, data set bytes shipped. */
-  hosts: {host: string; trees: number; trainSeconds: number; shippedBytes: number}[];
+  /** Per host: trees, re-executed copies, training time, utilisation, shipping and waiting. */
+  hosts: HostRun[];
+  /** What went wrong during the run; empty when nothing did. */
+  faults: Fault[];
+  timeline: TimelineEntry[];
 }
 
 /** A row of the table: one combination of hosts. Field names are the JSON export's. */
@@ -13,17 +18,26 @@ export interface BenchRow {
   hardware: string;
   hosts: string[];
   cores: number;
-  ideal_s: number;
-  measured_s: number;
-  min_s: number;
-  max_s: number;
-  scalability: number;
-  accuracy: number;
+  /** The paper's ideal: the baseline's time scaled by cores. */
+  ideal_s: number | null;
+  measured_s: number | null;
+  min_s: number | null;
+  max_s: number | null;
+  scalability: number | null;
+  /** trees / the sum of the hosts' calibrated throughputs. */
+  capacity_ideal_s: number | null;
+  /** capacity ideal / measured. */
+  efficiency: number | null;
+  accuracy: number | null;
+  /** 'failed' when every host of the combination was lost. */
+  status: 'ok' | 'failed';
+  error?: string;
   runs: RunRecord[];
   warmup: RunRecord[];
 }
 
 export interface BenchResult {
+  id: string;
   experiment: string;
   experimentFile: string;
   inventoryFile: string;
@@ -32,6 +46,9 @@ export interface BenchResult {
   machine: {hostname: string; platform: string; arch: string; cpus: number; cpuModel: string; node: string};
   dataset: {description: string; rows: number; trainRows: number; testRows: number; features: number; classes: number; hash: string};
   forest: ForestSpec;
+  schedule: ScheduleName;
+  /** Trees per second of each host with all its slots, alone on this data set. */
+  calibration: Record<string, number>;
   baseline: string[];
   rows: BenchRow[];
 }

@@ -1,14 +1,18 @@
-import {hostname, cpus, platform, arch} from 'node:os';
+import {createHash} from 'node:crypto';
+import {arch, cpus, hostname, platform} from 'node:os';
 import {checkHostsExist, type Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
-import {trainForest} from '../coordinator/train-forest.js';
+import {RunFailedError, trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {InterruptedError} from '../errors.js';
 import {Forest} from '../forest/forest.js';
 import {treeOptionsOf} from '../forest/trainer.js';
-import {staticCoresSchedule} from '../schedule/static-cores.js';
+import type {ScheduleName} from '../schedule/schedule.js';
+import {scheduleNamed} from '../schedule/schedules.js';
+import {calibrate} from './calibrate.js';
 import {idealSeconds, scalability} from './formulas.js';
 import {describeHardware} from './hardware.js';
+import {Journal} from './journal.js';
 import {prepareData, type PreparedData} from './prepare-data.js';
 import type {BenchResult, BenchRow, RunRecord} from './result.js';
 import {median} from './stats.js';
@@ -28,52 +32,84 @@ export interface BenchProgress {
 export interface BenchOptions {
   experiment: Experiment;
   inventory: Inventory;
+  resultsDir: string;
+  /** Overrides the experiment's schedule. */
+  schedule?: ScheduleName;
+  /** Continue the sweep of this id (or .jsonl path), skipping the runs it finished. */
+  resume?: string;
+  /** Measure the hosts' throughput again even where it is cached. */
+  recalibrate?: boolean;
   onProgress?: (progress: BenchProgress) => void;
+  /** Called once the sweep has an id, before any run. */
+  onStart?: (id: string, journalFile: string) => void;
   /** Aborting stops the workers and rejects with InterruptedError. */
   signal?: AbortSignal;
 }
 
-/** Sweeps the experiment's combinations: warm-up and measured runs of each, then the paper's table. */
-export async function runBench({experiment, inventory, onProgress, signal}: BenchOptions): Promise<BenchResult> {
+/** Sweeps the experiment's combinations: warm-up and measured runs of each, then the paper's table and ours. */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const {experiment, inventory, signal} = options;
   checkHostsExist(experiment, inventory);
-  const startedAt = new Date().toISOString();
+  const schedule = options.schedule ?? experiment.schedule;
   const data = prepareData(experiment);
   const hostsOf = (names: string[]) => names.map((name) => inventory.hosts.get(name)!);
-  const used = [...new Set(experiment.combinations.flat())];
-  const workers = await WorkerSet.open(hostsOf(used));
+  const used = hostsOf([...new Set(experiment.combinations.flat())]);
+  const fingerprint = fingerprintOf(experiment, used, data.hash, schedule);
+  const resumed = options.resume ? Journal.resume(options.resultsDir, options.resume, fingerprint) : undefined;
+  // Every host is reached before anything is written: an unreachable host leaves no trace.
+  const workers = await WorkerSet.open(used, experiment.heartbeatTimeoutMs);
+  const journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_')}`, experiment.name, fingerprint);
+  options.onStart?.(journal.id, journal.file);
+  const interrupted = () => new InterruptedError(String(signal?.reason ?? 'signal'), journal.id);
   const stop = () => void workers.close();
   signal?.addEventListener('abort', stop);
   try {
-    const measured: Omit<BenchRow, 'ideal_s' | 'scalability'>[] = [];
+    const treeOptions = treeOptionsOf(experiment.forest);
+    let throughput = journal.calibration ? new Map(Object.entries(journal.calibration)) : undefined;
+    if (!throughput) {
+      throughput = await calibrate({workers, hosts: used, dataset: data.train, datasetHash: data.hash, options: treeOptions, fresh: options.recalibrate}).catch((error) => {
+        throw signal?.aborted ? interrupted() : error;
+      });
+      journal.recordCalibration(throughput);
+    }
+    const rows: BenchRow[] = [];
     for (const [i, names] of experiment.combinations.entries()) {
       const hosts = hostsOf(names);
       const hardware = describeHardware(hosts);
-      const runs: RunRecord[] = [];
       const total = experiment.warmup + experiment.runs;
-      for (let run = 1; run <= total; run++) {
-        if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'signal'));
-        const progress = (done: number) => onProgress?.({combination: i + 1, combinations: experiment.combinations.length, hardware, run, runs: total, warmup: run <= experiment.warmup, done, total: experiment.forest.trees});
+      const runs = journal.runsOf(i).map((line) => line.record);
+      let error = journal.failureOf(i);
+      for (let run = runs.length + 1; run <= total && !error; run++) {
+        if (signal?.aborted) throw interrupted();
+        const progress = (done: number) => options.onProgress?.({combination: i + 1, combinations: experiment.combinations.length, hardware, run, runs: total, warmup: run <= experiment.warmup, done, total: experiment.forest.trees});
         progress(0);
-        runs.push(await measureRun(experiment, data, workers, hosts, progress).catch((error) => {
-          throw signal?.aborted ? new InterruptedError(String(signal.reason ?? 'signal')) : error;
-        }));
+        try {
+          const record = await measureRun({experiment, data, workers, hosts, schedule, throughput, progress});
+          journal.recordRun(i, run, run <= experiment.warmup, record);
+          runs.push(record);
+        } catch (failure) {
+          if (signal?.aborted) throw interrupted();
+          // Every host of this combination is gone: the sweep goes on with the next one.
+          if (!(failure instanceof RunFailedError)) throw failure;
+          error = failure.message;
+          journal.recordFailure(i, error);
+        }
       }
-      measured.push(summarise(hardware, hosts, runs.slice(experiment.warmup), runs.slice(0, experiment.warmup)));
+      rows.push(summarise(hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput));
     }
-    const baseline = measured[experiment.baseline];
-    const rows = measured.map((row) => {
-      const ideal = idealSeconds(baseline.measured_s, baseline.cores, row.cores);
-      return {...row, ideal_s: ideal, scalability: scalability(ideal, row.measured_s)};
-    });
+    addIdeals(rows, rows[experiment.baseline]);
     return {
+      id: journal.id,
       experiment: experiment.name,
       experimentFile: experiment.file,
       inventoryFile: inventory.file,
-      startedAt,
+      startedAt: journal.startedAt,
       finishedAt: new Date().toISOString(),
       machine: describeMachine(),
       dataset: {description: data.description, rows: data.train.rows + data.test.rows, trainRows: data.train.rows, testRows: data.test.rows, features: data.train.features, classes: data.train.classes.length, hash: data.hash},
       forest: experiment.forest,
+      schedule,
+      calibration: Object.fromEntries(throughput),
       baseline: experiment.combinations[experiment.baseline],
       rows,
     };
@@ -83,35 +119,80 @@ export async function runBench({experiment, inventory, onProgress, signal}: Benc
   }
 }
 
-async function measureRun(experiment: Experiment, data: PreparedData, workers: WorkerSet, hosts: Host[], progress: (done: number) => void): Promise<RunRecord> {
+interface RunContext {
+  experiment: Experiment;
+  data: PreparedData;
+  workers: WorkerSet;
+  hosts: Host[];
+  schedule: ScheduleName;
+  throughput: Map<string, number>;
+  progress: (done: number) => void;
+}
+
+async function measureRun({experiment, data, workers, hosts, schedule, throughput, progress}: RunContext): Promise<RunRecord> {
   const {forest} = experiment;
+  const revived = await workers.revive(hosts.map((host) => host.name));
   const trained = await trainForest({
-    workers: workers.get(hosts.map((host) => host.name)),
+    workers: revived.workers,
     dataset: data.train,
     datasetHash: data.hash,
     options: treeOptionsOf(forest),
     trees: forest.trees,
     forestSeed: forest.seed,
-    schedule: staticCoresSchedule,
+    schedule: scheduleNamed(schedule)({hosts, trees: forest.trees, throughput}),
     onTree: progress,
+  }).catch((error) => {
+    if (error instanceof RunFailedError) error.faults.unshift(...revived.faults);
+    throw error;
   });
   const merged = Forest.fromTrees(forest.trainer, data.train.classes, trained.trees);
-  return {seconds: trained.seconds, accuracy: merged.accuracy(data.test.values, data.test.features, data.test.labels), hosts: trained.hosts};
+  return {
+    seconds: trained.seconds,
+    accuracy: merged.accuracy(data.test.values, data.test.features, data.test.labels),
+    hosts: trained.hosts,
+    faults: [...revived.faults, ...trained.faults],
+    timeline: trained.timeline,
+  };
 }
 
-function summarise(hardware: string, hosts: Host[], runs: RunRecord[], warmup: RunRecord[]): Omit<BenchRow, 'ideal_s' | 'scalability'> {
+function summarise(hardware: string, hosts: Host[], warmup: RunRecord[], runs: RunRecord[], error: string | undefined, trees: number, throughput: Map<string, number>): BenchRow {
   const seconds = runs.map((run) => run.seconds);
-  return {
+  const capacity = hosts.reduce((sum, host) => sum + (throughput.get(host.name) ?? 0), 0);
+  const measured = error || runs.length === 0 ? null : median(seconds);
+  const row: BenchRow = {
     hardware,
     hosts: hosts.map((host) => host.name),
     cores: hosts.reduce((sum, host) => sum + host.cores, 0),
-    measured_s: median(seconds),
-    min_s: Math.min(...seconds),
-    max_s: Math.max(...seconds),
-    accuracy: median(runs.map((run) => run.accuracy)),
+    ideal_s: null,
+    measured_s: measured,
+    min_s: measured === null ? null : Math.min(...seconds),
+    max_s: measured === null ? null : Math.max(...seconds),
+    scalability: null,
+    capacity_ideal_s: capacity > 0 ? trees / capacity : null,
+    efficiency: null,
+    accuracy: measured === null ? null : median(runs.map((run) => run.accuracy)),
+    status: error ? 'failed' : 'ok',
     runs,
     warmup,
   };
+  if (error) row.error = error;
+  if (measured !== null && row.capacity_ideal_s !== null) row.efficiency = row.capacity_ideal_s / measured;
+  return row;
+}
+
+/** The paper's ideal and scalability, from the baseline row; none when the baseline failed. */
+function addIdeals(rows: BenchRow[], baseline: BenchRow): void {
+  if (baseline.measured_s === null) return;
+  for (const row of rows) {
+    row.ideal_s = idealSeconds(baseline.measured_s, baseline.cores, row.cores);
+    if (row.measured_s !== null) row.scalability = scalability(row.ideal_s, row.measured_s);
+  }
+}
+
+/** What makes two sweeps comparable: a resumed sweep must match the one it continues. */
+function fingerprintOf(experiment: Experiment, hosts: Host[], datasetHash: string, schedule: ScheduleName): string {
+  const {source: _source, file: _file, ...settings} = experiment;
+  return createHash('sha256').update(JSON.stringify({settings, hosts, datasetHash, schedule})).digest('hex');
 }
 
 function describeMachine(): BenchResult['machine'] {

@@ -6,7 +6,8 @@ import {loadExperiment} from '../config/experiment.js';
 import {loadInventory} from '../config/inventory.js';
 import {progressPrinter} from '../report/progress.js';
 import {saveResult} from '../report/save.js';
-import {renderTable} from '../report/table.js';
+import {renderRunDetails, renderTable} from '../report/table.js';
+import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 
 export default class Bench extends ClusterCommand {
   static override summary = 'Train the forest on each combination of hosts and compare ideal and measured time (the paper\'s Table I).';
@@ -22,7 +23,11 @@ export default class Bench extends ClusterCommand {
     'export-csv': Flags.string({description: 'also write the table as CSV to this file'}),
     'export-markdown': Flags.string({description: 'also write the table as Markdown to this file'}),
     'export-json': Flags.string({description: 'also write the full result as JSON to this file'}),
-    'results-dir': Flags.string({description: 'where every run saves its CSV, Markdown and JSON', default: 'results'}),
+    'results-dir': Flags.string({description: 'where every run saves its journal, CSV, Markdown and JSON', default: 'results'}),
+    schedule: Flags.string({description: 'how trees are given to hosts (default: the experiment\'s, else dynamic)', options: [...SCHEDULE_NAMES]}),
+    resume: Flags.string({description: 'continue an interrupted sweep: its id (printed when it started) or its .jsonl file'}),
+    recalibrate: Flags.boolean({description: 'measure each host\'s throughput again instead of using the cached figure', default: false}),
+    verbose: Flags.boolean({char: 'v', description: 'also print, for each run and host, trees, utilisation, shipping and waiting, and faults', default: false}),
   };
 
   async run(): Promise<BenchResult> {
@@ -30,9 +35,22 @@ export default class Bench extends ClusterCommand {
     const inventory = loadInventory(flags.inventory);
     const experiment = loadExperiment(flags.experiment);
     const progress = progressPrinter(process.stderr);
-    const result = await this.interruptible((signal) => runBench({experiment, inventory, signal, onProgress: progress.update})).finally(progress.clear);
+    const result = await this.interruptible((signal) =>
+      runBench({
+        experiment,
+        inventory,
+        signal,
+        resultsDir: flags['results-dir'],
+        schedule: flags.schedule as ScheduleName | undefined,
+        resume: flags.resume,
+        recalibrate: flags.recalibrate,
+        onProgress: progress.update,
+        onStart: (id, journal) => process.stderr.isTTY && !this.jsonEnabled() && process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`),
+      }),
+    ).finally(progress.clear);
     const saved = saveResult(result, flags['results-dir'], {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json']});
     this.log(renderTable(result));
+    if (flags.verbose) this.log(renderRunDetails(result));
     this.log(`Saved: ${saved.join(', ')}`);
     return result;
   }

@@ -58,6 +58,7 @@ export default class Train extends ClusterCommand {
     this.log(`Trained ${forest.trees} trees (${forest.trainer}) on ${train.rows} rows x ${train.features} features, ${train.classes.length} classes, on ${where}.`);
     this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
     this.log(outcome.testAccuracy === undefined ? 'No test rows.' : `Test accuracy ${outcome.testAccuracy.toFixed(4)} on ${test!.rows} rows.`);
+    for (const fault of outcome.faults) this.log(`Host ${fault.host} was lost (${fault.message}); its ${fault.requeued} unfinished trees were trained elsewhere.`);
     this.log(`Model saved to ${flags.out}.`);
     return {
       fitSeconds: outcome.fitSeconds,
@@ -69,6 +70,7 @@ export default class Train extends ClusterCommand {
       testRows: test?.rows ?? 0,
       features: train.features,
       hosts: outcome.hosts,
+      faults: outcome.faults,
       model: flags.out,
     };
   }

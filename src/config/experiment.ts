@@ -1,5 +1,6 @@
 import {basename, extname} from 'node:path';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
+import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 import {describe, FieldReader} from './fields.js';
 import type {Inventory} from './inventory.js';
 import {YamlSource} from './yaml-source.js';
@@ -50,10 +51,13 @@ export interface Experiment {
   baseline: number;
   runs: number;
   warmup: number;
+  schedule: ScheduleName;
+  /** A host silent for this long is lost. */
+  heartbeatTimeoutMs: number;
   source: YamlSource;
 }
 
-const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup'] as const;
+const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'schedule', 'heartbeatTimeout'] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
 const CSV_FIELDS = ['kind', 'path', 'target'] as const;
 const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
@@ -78,6 +82,8 @@ export function parseExperiment(source: YamlSource): Experiment {
     baseline: top.baseline === undefined ? 0 : findBaseline(read, top.baseline, combinations),
     runs: top.runs === undefined ? 3 : read.positiveInteger(['runs'], top.runs),
     warmup: top.warmup === undefined ? 1 : read.nonNegativeInteger(['warmup'], top.warmup),
+    schedule: top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
+    heartbeatTimeoutMs: top.heartbeatTimeout === undefined ? 10_000 : 1000 * read.positiveInteger(['heartbeatTimeout'], top.heartbeatTimeout, 'seconds a host may stay silent before it is taken as lost'),
     source,
   };
 }

@@ -1,10 +1,10 @@
 import {performance} from 'node:perf_hooks';
 import type {Dataset} from '../data/dataset.js';
 import {treeSeed} from '../data/random.js';
+import {HostError} from '../errors.js';
 import type {TreeOptions} from '../forest/trainer.js';
-import type {ScheduleFactory} from '../schedule/schedule.js';
-import type {HostError} from '../errors.js';
-import type {WorkerClient} from './worker-client.js';
+import type {Schedule} from '../schedule/schedule.js';
+import type {TreeResult, WorkerClient} from './worker-client.js';
 
 export interface ForestRequest {
   workers: readonly WorkerClient[];
@@ -13,17 +13,50 @@ export interface ForestRequest {
   options: TreeOptions;
   trees: number;
   forestSeed: number;
-  schedule: ScheduleFactory;
-  /** Called after each tree arrives. */
+  schedule: Schedule;
+  /** Called after each new tree arrives. */
   onTree?: (done: number, total: number) => void;
 }
 
-export interface HostShare {
+/** What happened to a host during a run: it died, its link dropped, it went silent. */
+export interface Fault {
   host: string;
+  reason: string;
+  message: string;
+  /** Seconds into the run. */
+  at: number;
+  /** Trees it had not returned, handed to others. */
+  requeued: number;
+}
+
+/** One host's part in one run. */
+export interface HostRun {
+  host: string;
+  cores: number;
+  /** Trees of the forest this host trained. */
   trees: number;
-  /** Sum of the host's tree training times, across its slots. */
+  /** Trees it trained that another host had already returned (speculative copies, dropped). */
+  reexecuted: number;
+  /** Sum of its slots' training time. */
   trainSeconds: number;
+  /** trainSeconds / (cores x wall): how much of its capacity it used. */
+  utilisation: number;
+  /** Time to get the data set to it (0 when it had it cached). */
+  shipSeconds: number;
   shippedBytes: number;
+  /** Wall time its slots spent neither shipping nor training: idle or waiting on the network. */
+  waitSeconds: number;
+}
+
+/** One tree on the timeline, in seconds from the start of the run (coordinator's clock). */
+export interface TimelineEntry {
+  host: string;
+  slot: number;
+  index: number;
+  start: number;
+  end: number;
+  /** False for a copy that lost the race. */
+  kept: boolean;
 }
 
 export interface TrainedForest {
@@ -31,56 +64,105 @@ export interface TrainedForest {
   trees: Uint8Array[];
   /** Wall time from the first byte sent (data set included) to the last tree received. */
   seconds: number;
-  hosts: HostShare[];
+  hosts: HostRun[];
+  faults: Fault[];
+  timeline: TimelineEntry[];
 }
 
 /** How many trees a host may have ordered beyond its slots, so a slot never waits on a round trip. */
 const PREFETCH_PER_SLOT = 1;
 
-/** Trains one forest across the given workers and merges the trees in index order. */
-export async function trainForest(request: ForestRequest): Promise<TrainedForest> {
-  const {workers, trees: total} = request;
-  const started = performance.now();
-  const shares = new Map<string, HostShare>(workers.map((w) => [w.host.name, {host: w.host.name, trees: 0, trainSeconds: 0, shippedBytes: 0}]));
-  const shipped = await Promise.all(workers.map((worker) => worker.ensureDataset(request.dataset, request.datasetHash)));
-  workers.forEach((worker, i) => (shares.get(worker.host.name)!.shippedBytes = shipped[i]));
+/** Every host of the run was lost before the forest was whole. */
+export class RunFailedError extends HostError {
+  constructor(readonly faults: Fault[]) {
+    super(faults.map((f) => f.host).join(', '), `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`, '', 'all-hosts-lost');
+  }
+}
 
-  const schedule = request.schedule(workers.map((w) => w.host), total);
+/**
+ * Trains one forest across the given workers and merges the trees by index. A host that fails
+ * loses only the trees it had not returned; they go back to the schedule, and since every tree's
+ * seed depends on its index only, the forest is the one an undisturbed run gives.
+ */
+export async function trainForest(request: ForestRequest): Promise<TrainedForest> {
+  const {workers, trees: total, schedule} = request;
+  const started = performance.now();
+  const clock = () => (performance.now() - started) / 1000;
   const trees = new Array<Uint8Array>(total);
-  const ordered = new Map<string, number>();
+  const runs = new Map<string, HostRun>(workers.map((w) => [w.host.name, {host: w.host.name, cores: w.host.cores, trees: 0, reexecuted: 0, trainSeconds: 0, utilisation: 0, shipSeconds: 0, shippedBytes: 0, waitSeconds: 0}]));
+  const outstanding = new Map<string, Set<number>>(workers.map((w) => [w.host.name, new Set()]));
+  const active = new Set(workers.filter((w) => !w.isLost));
+  const ready = new Set<WorkerClient>();
+  const faults: Fault[] = [];
+  const timeline: TimelineEntry[] = [];
   let done = 0;
 
   try {
     await new Promise<void>((resolve, reject) => {
-      const order = (worker: WorkerClient, room: number) => {
-        const indices = schedule.take(worker.host.name, room);
+      const order = (worker: WorkerClient) => {
+        if (!active.has(worker) || !ready.has(worker)) return;
+        const pending = outstanding.get(worker.host.name)!;
+        const indices = schedule.take(worker.host.name, worker.host.cores * (1 + PREFETCH_PER_SLOT) - pending.size);
         if (indices.length === 0) return;
-        ordered.set(worker.host.name, (ordered.get(worker.host.name) ?? 0) + indices.length);
+        for (const index of indices) pending.add(index);
         worker.train(request.datasetHash, request.options, indices.map((index) => ({index, seed: treeSeed(request.forestSeed, index)})));
       };
-      for (const worker of workers) {
-        worker.listen({
-          tree: (result) => {
-            if (trees[result.index]) return;
-            trees[result.index] = result.tree;
-            const share = shares.get(result.host)!;
-            share.trees++;
-            share.trainSeconds += result.seconds;
-            ordered.set(result.host, ordered.get(result.host)! - 1);
-            done++;
-            request.onTree?.(done, total);
-            if (done === total) return resolve();
-            order(worker, worker.host.cores * (1 + PREFETCH_PER_SLOT) - ordered.get(result.host)!);
-            // A schedule that stops handing out work before the forest is whole would hang the run.
-            if ([...ordered.values()].every((count) => count === 0)) reject(new Error(`the schedule gave out only ${done} of ${total} trees`));
+      const fillAll = () => {
+        for (const worker of active) order(worker);
+        const busy = [...active].some((w) => !ready.has(w) || outstanding.get(w.host.name)!.size > 0);
+        if (done < total && active.size > 0 && !busy) reject(new Error(`the schedule gave out only ${done} of ${total} trees`));
+      };
+      const lose = (worker: WorkerClient, error: HostError) => {
+        if (!active.delete(worker)) return;
+        const unfinished = [...outstanding.get(worker.host.name)!].filter((index) => !trees[index]);
+        outstanding.get(worker.host.name)!.clear();
+        faults.push({host: worker.host.name, reason: error.reason, message: error.message.replace(/^host \S+: /, ''), at: clock(), requeued: unfinished.length});
+        schedule.lost(worker.host.name, unfinished);
+        if (active.size === 0) return reject(new RunFailedError(faults));
+        fillAll();
+      };
+      const receive = (worker: WorkerClient, result: TreeResult) => {
+        const run = runs.get(result.host)!;
+        outstanding.get(result.host)!.delete(result.index);
+        const end = clock();
+        const kept = !trees[result.index];
+        timeline.push({host: result.host, slot: result.slot, index: result.index, start: Math.max(0, end - result.seconds), end, kept});
+        run.trainSeconds += result.seconds;
+        if (!kept) {
+          run.reexecuted++;
+          return order(worker);
+        }
+        trees[result.index] = result.tree;
+        run.trees++;
+        schedule.completed(result.index);
+        done++;
+        request.onTree?.(done, total);
+        if (done === total) return resolve();
+        fillAll();
+      };
+
+      if (active.size === 0) return reject(new RunFailedError(faults));
+      for (const worker of active) {
+        worker.listen({tree: (result) => receive(worker, result), failed: (error) => lose(worker, error)});
+        // Each host starts as soon as it has the data set, not when the slowest link has delivered.
+        const shipStart = clock();
+        worker.ensureDataset(request.dataset, request.datasetHash).then(
+          (bytes) => {
+            Object.assign(runs.get(worker.host.name)!, {shipSeconds: clock() - shipStart, shippedBytes: bytes});
+            ready.add(worker);
+            fillAll();
           },
-          failed: (error: HostError) => reject(error),
-        });
-        order(worker, worker.host.cores * (1 + PREFETCH_PER_SLOT));
+          (error: HostError) => lose(worker, error),
+        );
       }
     });
   } finally {
     for (const worker of workers) worker.listen(undefined);
   }
-  return {trees, seconds: (performance.now() - started) / 1000, hosts: [...shares.values()]};
+  const seconds = clock();
+  for (const run of runs.values()) {
+    run.utilisation = run.trainSeconds / (run.cores * seconds);
+    run.waitSeconds = Math.max(0, seconds - run.shipSeconds - run.trainSeconds / run.cores);
+  }
+  return {trees, seconds, hosts: [...runs.values()], faults, timeline};
 }

@@ -12,6 +12,8 @@ export interface TreeResult {
   tree: Uint8Array;
   /** Training time inside the worker's slot. */
   seconds: number;
+  /** Which of the host's slots trained it. */
+  slot: number;
 }
 
 export interface WorkerEvents {
@@ -24,6 +26,8 @@ type Reply<T extends FromWorker['type']> = Extract<FromWorker, {type: T}>;
 
 /** How long a worker may take to start and answer hello. */
 const START_TIMEOUT_MS = 30_000;
+/** A host that sends nothing, not even a heartbeat, for this long is lost (configurable per experiment). */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 10_000;
 
 /**
  * The coordinator's handle on one host's worker. It only knows the protocol, never whether the
@@ -37,17 +41,25 @@ export class WorkerClient {
   private closing = false;
   /** What the worker said of itself when it started. */
   info: Reply<'ready'> | undefined;
+  private lastHeard = Date.now();
+  private readonly watchdog: NodeJS.Timeout;
 
   private constructor(
     readonly host: Host,
     private readonly process: WorkerProcess,
+    heartbeatTimeoutMs: number,
   ) {
-    this.connection = new FramedConnection<FromWorker, ToWorker>(process.output, process.input, (message) => this.receive(message), (error) => this.lose(`sent bytes that are not the protocol (${error.message})`));
-    void process.exited.then(({code, signal}) => this.lose(describeExit(code, signal)));
+    this.watchdog = setInterval(() => {
+      const silent = Date.now() - this.lastHeard;
+      if (silent > heartbeatTimeoutMs) this.lose(`silent for ${(silent / 1000).toFixed(1)} s (no heartbeat within ${heartbeatTimeoutMs / 1000} s)`, 'silent');
+    }, Math.min(1000, heartbeatTimeoutMs / 2));
+    this.watchdog.unref();
+    this.connection = new FramedConnection<FromWorker, ToWorker>(process.output, process.input, (message) => this.receive(message), (error) => this.lose(`sent bytes that are not the protocol (${error.message})`, 'protocol'));
+    void process.exited.then((exit) => (exit.lost ? this.lose(exit.lost, 'connection-lost') : this.lose(describeExit(exit.code, exit.signal), 'exited')));
   }
 
-  static async open(host: Host, transport: Transport): Promise<WorkerClient> {
-    const client = new WorkerClient(host, await transport.start(host));
+  static async open(host: Host, transport: Transport, heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS): Promise<WorkerClient> {
+    const client = new WorkerClient(host, await transport.start(host), heartbeatTimeoutMs);
     const ready = await client.request({type: 'hello', version: PROTOCOL_VERSION}, 'ready', START_TIMEOUT_MS);
     client.info = ready;
     if (ready.version !== PROTOCOL_VERSION) {
@@ -72,6 +84,10 @@ export class WorkerClient {
     this.connection.send({type: 'train', datasetHash, options, trees}).catch((error: Error) => this.sendFailed('work', error));
   }
 
+  get isLost(): boolean {
+    return this.lost !== undefined;
+  }
+
   listen(listener: WorkerEvents | undefined): void {
     this.listener = listener;
     if (listener && this.lost) listener.failed(this.lost);
@@ -79,8 +95,9 @@ export class WorkerClient {
 
   /** Stops the worker; a run still waiting on it fails at once rather than waiting forever. */
   async close(): Promise<void> {
-    if (!this.lost) this.fail('worker stopped by the coordinator');
+    if (!this.lost) this.fail('worker stopped by the coordinator', 'stopped');
     this.closing = true;
+    clearInterval(this.watchdog);
     // The end of its input is the worker's signal to stop.
     await this.process.stop();
   }
@@ -88,7 +105,7 @@ export class WorkerClient {
   private request<T extends FromWorker['type']>(message: ToWorker, replyType: T, timeoutMs?: number, body: Uint8Array[] = []): Promise<Reply<T>> {
     if (this.lost) return Promise.reject(this.lost);
     return new Promise<Reply<T>>((resolve, reject) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.lose(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.lose(`no answer within ${timeoutMs / 1000} s`, 'timeout'), timeoutMs);
       this.waiting.set(replyType, {
         resolve: (reply) => (clearTimeout(timer), resolve(reply as Reply<T>)),
         reject: (error) => (clearTimeout(timer), reject(error)),
@@ -98,11 +115,13 @@ export class WorkerClient {
   }
 
   private receive({header, body}: Message<FromWorker>): void {
+    this.lastHeard = Date.now();
+    if (header.type === 'heartbeat') return;
     if (header.type === 'tree') {
-      this.listener?.tree({host: this.host.name, index: header.index, tree: body, seconds: header.seconds});
+      this.listener?.tree({host: this.host.name, index: header.index, tree: body, seconds: header.seconds, slot: header.slot});
     } else if (header.type === 'error') {
       const tree = header.index === undefined ? '' : ` on tree ${header.index}`;
-      this.listener?.failed(new HostError(this.host.name, `worker failed${tree}: ${header.message.split('\n')[0]}`, this.process.stderrTail()));
+      this.listener?.failed(new HostError(this.host.name, `worker failed${tree}: ${header.message.split('\n')[0]}`, this.process.stderrTail(), 'worker-error'));
     } else {
       const waiter = this.waiting.get(header.type);
       this.waiting.delete(header.type);
@@ -113,17 +132,19 @@ export class WorkerClient {
   /** A write fails when the worker has just died: wait briefly so the message says how it died. */
   private async sendFailed(what: string, error: Error): Promise<void> {
     const exit = await Promise.race([this.process.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref())]);
-    this.lose(exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`);
+    if (exit?.lost) this.lose(exit.lost, 'connection-lost');
+    else this.lose(exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`, exit ? 'exited' : 'connection-lost');
   }
 
-  private lose(problem: string): void {
+  private lose(problem: string, reason: string): void {
     if (this.lost || this.closing) return;
-    this.fail(problem);
+    this.fail(problem, reason);
+    clearInterval(this.watchdog);
     void this.process.stop();
   }
 
-  private fail(problem: string): void {
-    this.lost = new HostError(this.host.name, problem, this.process.stderrTail());
+  private fail(problem: string, reason: string): void {
+    this.lost = new HostError(this.host.name, problem, this.process.stderrTail(), reason);
     for (const waiter of this.waiting.values()) waiter.reject(this.lost);
     this.waiting.clear();
     this.listener?.failed(this.lost);

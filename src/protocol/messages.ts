@@ -20,5 +20,6 @@ export type ToWorker =
 export type FromWorker =
   | {type: 'ready'; version: number; pid: number; cores: number; node: string}
   | {type: 'dataset-status'; hash: string; cached: boolean}
-  | {type: 'tree'; index: number; seconds: number}
+  | {type: 'tree'; index: number; seconds: number; slot: number}
+  | {type: 'heartbeat'}
   | {type: 'error'; message: string; index?: number};

@@ -14,10 +14,9 @@ export function renderJson(result: BenchResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
-/** Writes results/<timestamp>-<experiment>.{csv,md,json} and any exports asked for; returns the paths written. */
+/** Writes results/<id>.{csv,md,json} beside the run journal, and any exports asked for; returns the paths written. */
 export function saveResult(result: BenchResult, resultsDir: string, exports: ExportPaths): string[] {
-  const stamp = result.startedAt.replace(/[:.]/g, '-');
-  const base = join(resultsDir, `${stamp}-${result.experiment.replace(/[^A-Za-z0-9._-]/g, '_')}`);
+  const base = join(resultsDir, result.id);
   const files: [string | undefined, () => string][] = [
     [`${base}.csv`, () => renderCsv(result)],
     [`${base}.md`, () => renderMarkdown(result)],

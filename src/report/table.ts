@@ -7,16 +7,31 @@ export function renderTable(result: BenchResult): string {
   const columns = COLUMNS.filter((c) => !c.fileOnly);
   const table = new Table({head: columns.map((c) => c.title), style: {head: [], border: []}});
   for (const row of result.rows) table.push(columns.map((c) => c.format(row)));
-  return `${table.toString()}\n${describeSetup(result)}`;
+  const failures = result.rows.filter((row) => row.error).map((row) => `${row.hardware} failed: ${row.error}`);
+  return [table.toString(), ...failures, describeSetup(result)].join('\n');
 }
 
 export function describeSetup(result: BenchResult): string {
   const {forest, dataset, machine} = result;
-  const runs = result.rows[0]?.runs.length ?? 0;
-  const warmup = result.rows[0]?.warmup.length ?? 0;
+  const runs = Math.max(0, ...result.rows.map((row) => row.runs.length));
+  const warmup = Math.max(0, ...result.rows.map((row) => row.warmup.length));
   return [
     `Experiment ${result.experiment}: ${forest.trees} trees (${forest.trainer}, maxFeatures ${forest.maxFeatures}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
-    `Measured = median wall time of ${runs} run(s) after ${warmup} warm-up(s), from the first byte sent to the last tree received. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
+    `Measured = median wall time of ${runs} run(s) after ${warmup} warm-up(s), from the first byte sent to the last tree received, schedule ${result.schedule}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
+    `Capacity ideal = trees / sum of the hosts' calibrated trees per second (${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}). Efficiency = capacity ideal / measured.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
   ].join('\n');
+}
+
+/** --verbose: each run's hosts (trees, re-executed, utilisation, shipping, waiting) and its faults. */
+export function renderRunDetails(result: BenchResult): string {
+  const table = new Table({head: ['Combination', 'Run', 'Host', 'Trees', 'Re-executed', 'Utilisation', 'Ship (s)', 'Wait (s)'], style: {head: [], border: []}});
+  const faults: string[] = [];
+  for (const row of result.rows) {
+    [...row.warmup.map((run) => ({run, label: 'warm-up'})), ...row.runs.map((run, i) => ({run, label: String(i + 1)}))].forEach(({run, label}) => {
+      for (const host of run.hosts) table.push([row.hardware, label, host.host, host.trees, host.reexecuted, `${(host.utilisation * 100).toFixed(0)}%`, host.shipSeconds.toFixed(2), host.waitSeconds.toFixed(2)]);
+      for (const fault of run.faults) faults.push(`${row.hardware}, run ${label}: ${fault.host} ${fault.reason} at ${fault.at.toFixed(2)} s (${fault.message}); ${fault.requeued} trees given to others`);
+    });
+  }
+  return [table.toString(), ...faults].join('\n');
 }

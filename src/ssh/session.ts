@@ -22,12 +22,8 @@ const KEEPALIVE_MISSES = 3;
 
 /** Why a host could not be used, for messages and for --json. */
 export class SshError extends HostError {
-  constructor(
-    host: string,
-    readonly reason: string,
-    problem: string,
-  ) {
-    super(host, problem);
+  constructor(host: string, reason: string, problem: string) {
+    super(host, problem, '', reason);
   }
 }
 

@@ -1,6 +1,6 @@
 import type {ForestSpec} from '../config/experiment.js';
 import type {Host} from '../config/inventory.js';
-import {trainForest, type HostShare} from '../coordinator/train-forest.js';
+import {type Fault, type HostRun, trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {type Dataset, hashDataset} from '../data/dataset.js';
 import {InterruptedError} from '../errors.js';
@@ -8,7 +8,7 @@ import {checkTrainable} from '../forest/check-data.js';
 import type {SavedModel} from '../forest/model-file.js';
 import {Forest} from '../forest/forest.js';
 import {treeOptionsOf} from '../forest/trainer.js';
-import {staticCoresSchedule} from '../schedule/static-cores.js';
+import {dynamicSchedule} from '../schedule/dynamic.js';
 
 export interface TrainRequest {
   train: Dataset;
@@ -27,7 +27,8 @@ export interface TrainOutcome {
   treesPerSecond: number;
   testAccuracy: number | undefined;
   model: SavedModel;
-  hosts: HostShare[];
+  hosts: HostRun[];
+  faults: Fault[];
 }
 
 /** `cluster train`: the bench's machinery for one forest on the user's data. */
@@ -45,7 +46,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       options: treeOptionsOf(forest),
       trees: forest.trees,
       forestSeed: forest.seed,
-      schedule: staticCoresSchedule,
+      schedule: dynamicSchedule({hosts, trees: forest.trees}),
       onTree: request.onTree,
     }).catch((error) => {
       throw request.signal?.aborted ? new InterruptedError(String(request.signal.reason)) : error;
@@ -57,6 +58,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       testAccuracy: test && test.rows > 0 ? merged.accuracy(test.values, train.features, test.labels) : undefined,
       model: {forest, classes: train.classes, featureNames: train.featureNames, target: request.source.target, trees: trained.trees},
       hosts: trained.hosts,
+      faults: trained.faults,
     };
   } finally {
     request.signal?.removeEventListener('abort', stop);

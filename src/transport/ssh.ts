@@ -2,7 +2,7 @@ import type {Host} from '../config/inventory.js';
 import {workerBundle, remoteBundlePath} from '../provision/bundle.js';
 import {SshError, SshSession} from '../ssh/session.js';
 import {resolveTarget} from '../ssh/target.js';
-import {TextTail, type Transport, type WorkerProcess} from './transport.js';
+import {TextTail, type Transport, type WorkerExit, type WorkerProcess} from './transport.js';
 
 /** Exit codes of the pre-start check, saying why the worker cannot start. */
 const NOT_PROVISIONED = 97;
@@ -35,9 +35,9 @@ async function startWorker(session: SshSession, host: Host): Promise<WorkerProce
   const channel = await session.spawn(`exec node ${path} --cores ${Math.floor(host.cores)}`);
   const tail = new TextTail();
   channel.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
-  const exited = new Promise<{code: number | null; signal: string | null}>((resolve) => {
+  const exited = new Promise<WorkerExit>((resolve) => {
     channel.on('close', (code: number | null, signal?: string) => resolve({code: code ?? null, signal: signal ?? null}));
-    session.onLost((error) => resolve({code: null, signal: error.message}));
+    session.onLost((error) => resolve({code: null, signal: null, lost: error.message.replace(/^host \S+: /, '')}));
   });
   void exited.then(() => session.close());
   return {

@@ -7,12 +7,18 @@ export interface WorkerProcess {
   readonly input: Writable;
   /** The worker's stdout: frames only. */
   readonly output: Readable;
-  /** Resolves when the worker has gone, whatever the reason. */
-  readonly exited: Promise<{code: number | null; signal: string | null}>;
+  /** Resolves when the worker has gone, whatever the reason; `lost` says the link to it broke. */
+  readonly exited: Promise<WorkerExit>;
   /** The last lines the worker wrote to stderr, for error messages. */
   stderrTail(): string;
   /** Ends the worker: closes its input, then kills it if it lingers. */
   stop(): Promise<void>;
+}
+
+export interface WorkerExit {
+  code: number | null;
+  signal: string | null;
+  lost?: string;
 }
 
 /** The seam between the coordinator and where a worker runs (a local child process, an SSH channel). */

@@ -26,6 +26,11 @@ const connection = new FramedConnection<ToWorker, FromWorker>(process.stdin, pro
   process.stderr.write(`cluster-worker: ${error.message}\n`);
   void stop(1);
 });
+// A heartbeat a second, from the main thread (slots train in their own threads), so the
+// coordinator can tell a silent host from a busy one.
+const HEARTBEAT_MS = 1000;
+setInterval(() => void connection.send({type: 'heartbeat'}).catch(() => undefined), HEARTBEAT_MS);
+
 // The coordinator going away (pipe closed, SSH channel dropped) ends the worker: no orphans.
 process.stdin.on('end', () => void stop(0));
 process.stdout.on('error', () => void stop(1));
@@ -56,7 +61,7 @@ function train(order: Extract<ToWorker, {type: 'train'}>): void {
       continue;
     }
     pool.train(dataset, order.options, seed).then(
-      ({tree, seconds}) => connection.send({type: 'tree', index, seconds}, tree),
+      ({tree, seconds, slot}) => connection.send({type: 'tree', index, seconds, slot}, tree),
       (error: Error) => connection.send({type: 'error', index, message: error.message}),
     ).catch(() => stop(1));
   }

@@ -15,11 +15,12 @@ interface Job {
   dataset: SharedDataset;
   options: TreeOptions;
   seed: number;
-  resolve: (result: {tree: Uint8Array; seconds: number}) => void;
+  resolve: (result: {tree: Uint8Array; seconds: number; slot: number}) => void;
   reject: (error: Error) => void;
 }
 
 interface Slot {
+  id: number;
   thread: Worker;
   /** What this thread already holds: data set hashes, and `hash:trainer` for trainers' shared state. */
   holds: Set<string>;
@@ -31,11 +32,13 @@ export class SlotPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextJob = 0;
+  private nextSlot = 0;
   private closed = false;
 
   constructor(readonly cores: number) {}
 
-  train(dataset: SharedDataset, options: TreeOptions, seed: number): Promise<{tree: Uint8Array; seconds: number}> {
+  /** Resolves with the tree, its training time and the number of the slot that trained it. */
+  train(dataset: SharedDataset, options: TreeOptions, seed: number): Promise<{tree: Uint8Array; seconds: number; slot: number}> {
     return new Promise((resolve, reject) => {
       this.queue.push({id: this.nextJob++, dataset, options, seed, resolve, reject});
       this.dispatch();
@@ -91,13 +94,13 @@ export class SlotPool {
 
   private startSlot(): Slot {
     // The entry file runs the slot when it is not the main thread (see entry.ts), bundled or not.
-    const slot: Slot = {thread: new Worker(process.argv[1]), holds: new Set()};
+    const slot: Slot = {id: this.nextSlot++, thread: new Worker(process.argv[1]), holds: new Set()};
     slot.thread.on('message', (reply: FromSlot) => {
       const job = slot.job;
       slot.job = undefined;
       if (job) {
         if ('error' in reply) job.reject(new Error(reply.error));
-        else job.resolve({tree: reply.tree, seconds: reply.seconds});
+        else job.resolve({tree: reply.tree, seconds: reply.seconds, slot: slot.id});
       }
       this.dispatch();
     });

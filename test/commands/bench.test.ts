@@ -13,7 +13,7 @@ test('bench prints the table, saves results/ and writes the exports asked for', 
   t.is(result.stderr, '', 'no progress display when stderr is not a terminal');
 
   const saved = readdirSync(join(folder, 'results'));
-  t.deepEqual(saved.map((name) => name.replace(/^.*-small\./, '')).sort(), ['csv', 'json', 'md']);
+  t.deepEqual(saved.map((name) => name.replace(/^.*-small\./, '')).sort(), ['csv', 'json', 'jsonl', 'md']);
   const csv = readFileSync(join(folder, 'out/t.csv'), 'utf8').split('\n');
   t.true(csv[0].startsWith('hardware,cores,ideal_s,measured_s,scalability'));
   t.regex(csv[2], /^local-a\+local-b|^"?local-a, local-b"?,2,/);

@@ -1,41 +1,58 @@
 import test from 'ava';
 import type {Host} from '../../src/config/inventory.js';
-import {trainForest} from '../../src/coordinator/train-forest.js';
+import {RunFailedError, trainForest} from '../../src/coordinator/train-forest.js';
+import type {WorkerClient} from '../../src/coordinator/worker-client.js';
 import {WorkerSet} from '../../src/coordinator/worker-set.js';
 import {hashDataset} from '../../src/data/dataset.js';
 import {splitTrainTest} from '../../src/data/split.js';
 import {makeClassification} from '../../src/data/synthetic.js';
-import {HostError} from '../../src/errors.js';
 import {Forest} from '../../src/forest/forest.js';
-import {staticCoresSchedule} from '../../src/schedule/static-cores.js';
+import type {TreeOptions} from '../../src/forest/trainer.js';
+import type {ScheduleName} from '../../src/schedule/schedule.js';
+import {scheduleNamed} from '../../src/schedule/schedules.js';
 
-const local = (name: string, cores: number): Host => ({name, transport: 'local', cores, port: 22, labels: []});
+const local = (name: string, cores: number): Host => ({name, transport: 'local', cores, labels: []});
 const {train, test: held} = splitTrainTest(makeClassification({samples: 600, features: 10, informative: 5, classes: 3, seed: 11}), 0.25, 11);
-const request = {dataset: train, datasetHash: hashDataset(train), options: {trainer: 'ml-random-forest', maxFeatures: 'sqrt'} as const, trees: 9, forestSeed: 5, schedule: staticCoresSchedule};
+const encode = (trees: Uint8Array[]) => trees.map((tree) => Buffer.from(tree).toString('base64'));
+
+function forestOn(workers: WorkerClient[], options: {trees?: number; trainer?: TreeOptions['trainer']; schedule?: ScheduleName; onTree?: (done: number) => void} = {}) {
+  const trees = options.trees ?? 9;
+  return trainForest({
+    workers,
+    dataset: train,
+    datasetHash: hashDataset(train),
+    options: {trainer: options.trainer ?? 'ml-random-forest', maxFeatures: 'sqrt'},
+    trees,
+    forestSeed: 5,
+    schedule: scheduleNamed(options.schedule ?? 'static-cores')({hosts: workers.map((w) => w.host), trees}),
+    onTree: options.onTree,
+  });
+}
 
 test('a forest trained across two local hosts is the forest trained on one', async (t) => {
   const workers = await WorkerSet.open([local('a', 1), local('b', 2)]);
   try {
-    const alone = await trainForest({...request, workers: workers.get(['a'])});
-    const spread = await trainForest({...request, workers: workers.get(['a', 'b'])});
+    const alone = await forestOn(workers.get(['a']));
+    const spread = await forestOn(workers.get(['a', 'b']));
     t.deepEqual(spread.hosts.map((h) => [h.host, h.trees]), [['a', 3], ['b', 6]]);
-    t.deepEqual(spread.trees.map((tree) => Buffer.from(tree).toString('base64')), alone.trees.map((tree) => Buffer.from(tree).toString('base64')));
+    t.deepEqual(encode(spread.trees), encode(alone.trees));
     const predict = (trees: Uint8Array[]) => Forest.fromTrees('ml-random-forest', train.classes, trees).predict(held.values, held.features);
     t.deepEqual(predict(spread.trees), predict(alone.trees));
     t.true(Forest.fromTrees('ml-random-forest', train.classes, spread.trees).accuracy(held.values, held.features, held.labels) > 0.5);
+    t.deepEqual(spread.faults, []);
   } finally {
     await workers.close();
   }
 });
 
-test('native trees are the same on any host, any thread count, any partition', async (t) => {
+test('native trees are the same on any host, any thread count, any partition, any schedule', async (t) => {
   const workers = await WorkerSet.open([local('a', 1), local('b', 2), local('c', 2)]);
   try {
-    const native = {...request, options: {trainer: 'native', maxFeatures: 'sqrt'} as const, trees: 12};
-    const encode = (trees: Uint8Array[]) => trees.map((tree) => Buffer.from(tree).toString('base64'));
-    const one = encode((await trainForest({...native, workers: workers.get(['a'])})).trees);
-    t.deepEqual(encode((await trainForest({...native, workers: workers.get(['c'])})).trees), one);
-    t.deepEqual(encode((await trainForest({...native, workers: workers.get(['b', 'a', 'c'])})).trees), one);
+    const native = {trainer: 'native', trees: 12} as const;
+    const one = encode((await forestOn(workers.get(['a']), native)).trees);
+    t.deepEqual(encode((await forestOn(workers.get(['c']), native)).trees), one);
+    t.deepEqual(encode((await forestOn(workers.get(['b', 'a', 'c']), native)).trees), one);
+    t.deepEqual(encode((await forestOn(workers.get(['b', 'a', 'c']), {...native, schedule: 'dynamic'})).trees), one);
   } finally {
     await workers.close();
   }
@@ -44,8 +61,8 @@ test('native trees are the same on any host, any thread count, any partition', a
 test('the data set is shipped once per host, then served from the worker\'s cache', async (t) => {
   const workers = await WorkerSet.open([local('a', 1)]);
   try {
-    const first = await trainForest({...request, trees: 1, workers: workers.get(['a'])});
-    const second = await trainForest({...request, trees: 1, workers: workers.get(['a'])});
+    const first = await forestOn(workers.get(['a']), {trees: 1});
+    const second = await forestOn(workers.get(['a']), {trees: 1});
     t.is(first.hosts[0].shippedBytes, train.values.byteLength + train.labels.byteLength);
     t.is(second.hosts[0].shippedBytes, 0);
   } finally {
@@ -53,13 +70,75 @@ test('the data set is shipped once per host, then served from the worker\'s cach
   }
 });
 
-test('a worker that dies mid-run fails the run with the host named', async (t) => {
+for (const schedule of ['dynamic', 'static-cores'] as const) {
+  test(`${schedule}: a worker killed mid-run loses only its unfinished trees; the forest is the undisturbed one`, async (t) => {
+    const workers = await WorkerSet.open([local('a', 1), local('b', 1)]);
+    try {
+      const undisturbed = encode((await forestOn(workers.get(['a', 'b']), {trees: 30, schedule})).trees);
+      const [, victim] = workers.get(['a', 'b']);
+      const disturbed = await forestOn(workers.get(['a', 'b']), {trees: 30, schedule, onTree: (done) => done === 5 && process.kill(victim.info!.pid, 'SIGKILL')});
+      t.deepEqual(encode(disturbed.trees), undisturbed);
+      t.is(disturbed.faults.length, 1);
+      t.like(disturbed.faults[0], {host: 'b', reason: 'exited', message: 'worker exited (killed by SIGKILL)'});
+      t.true(disturbed.faults[0].requeued > 0);
+      t.is(disturbed.hosts.reduce((sum, h) => sum + h.trees, 0), 30);
+
+      // The next run starts the lost worker again.
+      const revived = await workers.revive(['a', 'b']);
+      t.deepEqual(revived.faults, []);
+      t.deepEqual(encode((await forestOn(revived.workers, {trees: 30, schedule})).trees), undisturbed);
+    } finally {
+      await workers.close();
+    }
+  });
+}
+
+test('a host that goes silent past the heartbeat timeout is lost, and the run still completes', async (t) => {
+  const workers = await WorkerSet.open([local('a', 1), local('b', 1)], 1500);
+  try {
+    const [, victim] = workers.get(['a', 'b']);
+    const stopped: number[] = [];
+    const run = await forestOn(workers.get(['a', 'b']), {trees: 30, schedule: 'dynamic', onTree: (done) => done === 3 && (stopped.push(victim.info!.pid), process.kill(victim.info!.pid, 'SIGSTOP'))});
+    t.is(run.trees.filter(Boolean).length, 30);
+    t.is(run.faults[0].host, 'b');
+    t.is(run.faults[0].reason, 'silent');
+    t.regex(run.faults[0].message, /^silent for \d+\.\d s \(no heartbeat within 1\.5 s\)$/);
+    for (const pid of stopped) process.kill(pid, 'SIGCONT');
+  } finally {
+    await workers.close();
+  }
+});
+
+test('when every host is lost the run fails, naming each', async (t) => {
   const workers = await WorkerSet.open([local('a', 1)]);
   try {
-    const [worker] = workers.get(['a']);
-    const run = trainForest({...request, trees: 50, workers: [worker], onTree: (done) => done === 2 && process.kill(worker.info!.pid, 'SIGKILL')});
-    const error = await t.throwsAsync(run, {instanceOf: HostError});
-    t.is(error!.message, 'host a: worker exited (killed by SIGKILL)');
+    const [only] = workers.get(['a']);
+    const error = await t.throwsAsync(forestOn([only], {trees: 40, onTree: (done) => done === 2 && process.kill(only.info!.pid, 'SIGKILL')}), {instanceOf: RunFailedError});
+    t.is(error!.message, 'host a: every host was lost: a: worker exited (killed by SIGKILL)');
+  } finally {
+    await workers.close();
+  }
+});
+
+test('dynamic: an idle host re-runs a straggler\'s trees; the first copy wins', async (t) => {
+  const workers = await WorkerSet.open([local('fast', 2), local('slow', 1)]);
+  try {
+    const [, slow] = workers.get(['fast', 'slow']);
+    // Freeze the slow host for a while: its trees straggle, the fast host copies them, then it wakes.
+    const run = await forestOn(workers.get(['fast', 'slow']), {
+      trees: 16,
+      trainer: 'native',
+      schedule: 'dynamic',
+      onTree: (done) => {
+        if (done !== 1) return;
+        process.kill(slow.info!.pid, 'SIGSTOP');
+        setTimeout(() => process.kill(slow.info!.pid, 'SIGCONT'), 1500).unref();
+      },
+    });
+    t.is(run.trees.filter(Boolean).length, 16);
+    const fast = run.hosts.find((h) => h.host === 'fast')!;
+    t.true(fast.trees > 12, `fast trained ${fast.trees}`);
+    t.true(run.timeline.some((entry) => !entry.kept) || run.hosts.find((h) => h.host === 'slow')!.trees < 3);
   } finally {
     await workers.close();
   }

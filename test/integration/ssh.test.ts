@@ -88,7 +88,7 @@ serial('bench runs across ssh hosts and mixed with local ones, and gives the sam
   const rows = JSON.parse(result.stdout).rows;
   t.deepEqual(rows.map((row: {hosts: string[]}) => row.hosts), [['local-a'], ['ssh-a'], ['ssh-a', 'ssh-b'], ['ssh-a', 'local-a']]);
   t.true(rows.every((row: {accuracy: number}) => row.accuracy === rows[0].accuracy));
-  t.deepEqual(rows[2].runs[0].hosts.map((h: {trees: number}) => h.trees), [6, 6]);
+  t.is(rows[2].runs[0].hosts.reduce((sum: number, h: {trees: number}) => sum + h.trees, 0), 12);
 });
 
 test('a changed host key is always refused, even with --accept-new', async (t) => {

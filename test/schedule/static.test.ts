@@ -1,6 +1,6 @@
 import test from 'ava';
 import type {Host} from '../../src/config/inventory.js';
-import {shareByCores, staticCoresSchedule} from '../../src/schedule/static-cores.js';
+import {shareByWeight as shareByCores, staticCoresSchedule} from '../../src/schedule/static.js';
 
 const shares = test.macro({
   exec(t, cores: number[], trees: number, expected: number[]) {
@@ -20,13 +20,13 @@ test(shares, [1, 1, 1, 1], 7, [2, 2, 2, 1]);
 
 test('every tree is given out, whatever the cores', (t) => {
   for (let trees = 1; trees < 60; trees++) {
-    for (const cores of [[1], [2, 1, 2], [4, 4, 4, 4, 7, 7], [3, 5, 7, 11]]) t.is(shareByCores(cores, trees).reduce((a, b) => a + b, 0), trees);
+    for (const cores of [[1], [2, 1, 2], [4, 4, 4, 4, 7, 7], [3, 5, 7, 11]]) t.is(shareByCores(cores, trees).reduce((a: number, b: number) => a + b, 0), trees);
   }
 });
 
 test('each host takes its own consecutive trees, and nothing more', (t) => {
-  const host = (name: string, cores: number): Host => ({name, cores, transport: 'local', port: 22, labels: []});
-  const schedule = staticCoresSchedule([host('a', 1), host('b', 3)], 8);
+  const host = (name: string, cores: number): Host => ({name, cores, transport: 'local', labels: []});
+  const schedule = staticCoresSchedule({hosts: [host('a', 1), host('b', 3)], trees: 8});
   t.deepEqual(schedule.take('a', 5), [0, 1]);
   t.deepEqual(schedule.take('b', 4), [2, 3, 4, 5]);
   t.deepEqual(schedule.take('b', 4), [6, 7]);

@@ -1,0 +1,72 @@
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {dirname, join} from 'node:path';
+import type {Host} from '../config/inventory.js';
+import {trainForest} from '../coordinator/train-forest.js';
+import type {WorkerSet} from '../coordinator/worker-set.js';
+import type {Dataset} from '../data/dataset.js';
+import type {TreeOptions} from '../forest/trainer.js';
+import {staticCoresSchedule} from '../schedule/static.js';
+
+/** Trees per slot of a calibration run: enough to fill every slot a few times. */
+const TREES_PER_SLOT = 3;
+
+export interface CalibrationRequest {
+  workers: WorkerSet;
+  hosts: readonly Host[];
+  dataset: Dataset;
+  datasetHash: string;
+  options: TreeOptions;
+  /** Measure again even where the cache has a figure. */
+  fresh?: boolean;
+  cacheFile?: string;
+}
+
+/**
+ * Each host's throughput, trees per second with all its slots, measured alone on the experiment's
+ * data set (already shipped, so shipping is not counted), and cached per host and data set.
+ */
+export async function calibrate(request: CalibrationRequest): Promise<Map<string, number>> {
+  const file = request.cacheFile ?? defaultCacheFile();
+  const cache = readCache(file);
+  const throughput = new Map<string, number>();
+  for (const host of request.hosts) {
+    const key = [host.name, host.cores, request.datasetHash, JSON.stringify(request.options)].join('|');
+    if (!request.fresh && cache[key]) {
+      throughput.set(host.name, cache[key]);
+      continue;
+    }
+    const [worker] = request.workers.get([host.name]);
+    await worker.ensureDataset(request.dataset, request.datasetHash);
+    const trees = TREES_PER_SLOT * host.cores;
+    const runFor = (count: number) => trainForest({workers: [worker], dataset: request.dataset, datasetHash: request.datasetHash, options: request.options, trees: count, forestSeed: 0x5eed, schedule: staticCoresSchedule({hosts: [host], trees: count})});
+    // A tree per slot first, unmeasured: the first trees pay for starting threads and compiling code.
+    await runFor(host.cores);
+    const run = await runFor(trees);
+    cache[key] = trees / run.seconds;
+    throughput.set(host.name, cache[key]);
+  }
+  writeCache(file, cache);
+  return throughput;
+}
+
+function defaultCacheFile(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cluster', 'calibration.json');
+}
+
+function readCache(file: string): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function writeCache(file: string, cache: Record<string, number>): void {
+  try {
+    mkdirSync(dirname(file), {recursive: true});
+    writeFileSync(file, JSON.stringify(cache, null, 1));
+  } catch {
+    // A cache we cannot write only costs a calibration next time.
+  }
+}
