@@ -8,7 +8,7 @@ test('bench prints the table, saves results/ and writes the exports asked for', 
   const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
   const result = await cluster(['bench', '--export-csv', 'out/t.csv', '--export-markdown', 'out/t.md', '--export-json', 'out/t.json'], folder);
   t.is(result.exitCode, 0, result.stderr);
-  t.regex(result.stdout, /│ Hardware +│ Cores │ Ideal \(s\) │ Measured \(s\) │ Scalability │ Accuracy │/);
+  t.regex(result.stdout, /│ Hardware +│ Cores │ Ideal \(s\) │ Measured \(s\) │ Scalability │ Capacity ideal \(s\) │ Efficiency │ Accuracy │ Faults │/);
   t.regex(result.stdout, /│ local-a, local-b +│ 2 +│/);
   t.is(result.stderr, '', 'no progress display when stderr is not a terminal');
 
