@@ -1,4 +1,6 @@
 import {randomUUID} from 'node:crypto';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
@@ -35,4 +37,44 @@ test('no worker outlives a finished bench', async (t) => {
   const result = await startBench(folder, tag);
   t.is(result.exitCode, 0, String(result.stderr));
   t.deepEqual(processesTagged(tag), []);
+});
+
+test('Ctrl-C mid-sweep keeps the finished runs; --resume finishes the sweep with complete exports', async (t) => {
+  const folder = folderWith({
+    'inventory.yaml': TWO_LOCAL_HOSTS,
+    'experiments/local.yaml': smallExperiment({dataset: '{ kind: synthetic, samples: 3000, features: 20, seed: 2 }', forest: '{ trees: 60 }', extra: 'runs: 2\n'}).replace('runs: 1\n', ''),
+  });
+  const tag = `tag-${randomUUID()}`;
+  const bench = startBench(folder, tag);
+  // Wait until at least one run is in the journal, then interrupt.
+  const journal = await waitFor(() => {
+    const files = existsSync(join(folder, 'results')) ? readdirSync(join(folder, 'results')).filter((f) => f.endsWith('.jsonl')) : [];
+    const file = files[0] && join(folder, 'results', files[0]);
+    return file && readFileSync(file, 'utf8').includes('"kind":"run"') ? file : undefined;
+  }, 30_000);
+  bench.kill('SIGINT');
+  const interrupted = await bench;
+  t.is(interrupted.exitCode, 130);
+  const id = /--resume (\S+)$/.exec(String(interrupted.stderr))?.[1];
+  t.truthy(id, String(interrupted.stderr));
+  const finishedBefore = readFileSync(journal, 'utf8').split('\n').filter((line) => line.includes('"kind":"run"')).length;
+  t.true(finishedBefore >= 1 && finishedBefore < 4);
+  t.deepEqual(processesTagged(tag), []);
+
+  const resumed = await execa(process.execPath, [RUN, 'bench', '--resume', id!, '--json'], {cwd: folder, reject: false, env: {CLUSTER_TEST_TAG: tag}});
+  t.is(resumed.exitCode, 0, String(resumed.stderr));
+  const result = JSON.parse(String(resumed.stdout));
+  t.is(result.id, id);
+  t.deepEqual(result.rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+  const runLines = readFileSync(journal, 'utf8').split('\n').filter((line) => line.includes('"kind":"run"')).length;
+  t.is(runLines, 4, 'the resumed sweep ran only what was missing');
+  for (const ext of ['csv', 'md', 'json']) t.true(existsSync(join(folder, 'results', `${id}.${ext}`)), ext);
+  t.deepEqual(processesTagged(tag), []);
+});
+
+test('--resume refuses an id that does not exist', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
+  const result = await execa(process.execPath, [RUN, 'bench', '--resume', 'nope'], {cwd: folder, reject: false});
+  t.is(result.exitCode, 2);
+  t.is(result.stderr, 'Error: results/nope.jsonl: no such interrupted sweep (--resume takes an id printed by an earlier bench (files in results/*.jsonl))');
 });

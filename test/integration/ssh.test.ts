@@ -2,6 +2,14 @@ import {appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import {createServer} from 'node:net';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
+import {loadInventory} from '../../src/config/inventory.js';
+import {selectHosts} from '../../src/config/select-hosts.js';
+import {trainForest} from '../../src/coordinator/train-forest.js';
+import type {WorkerClient} from '../../src/coordinator/worker-client.js';
+import {WorkerSet} from '../../src/coordinator/worker-set.js';
+import {hashDataset} from '../../src/data/dataset.js';
+import {makeClassification} from '../../src/data/synthetic.js';
+import {dynamicSchedule} from '../../src/schedule/dynamic.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
 import {freePort, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
@@ -185,4 +193,35 @@ serial('an unprovisioned host is refused before anything runs; ~/.ssh/config ali
   const trained = await run(['train', '--data', 'd.csv', '--target', 'y', '--trees', '6', '--hosts', 'kitchen,local-a', '--json'], folder);
   t.is(trained.exitCode, 0, trained.stderr);
   t.deepEqual(JSON.parse(trained.stdout).hosts.map((h: {host: string}) => h.host), ['kitchen', 'local-a']);
+});
+
+serial('over SSH, a killed worker and a dropped connection lose only their unfinished trees: same forest', async (t) => {
+  const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+  t.is((await run(['provision'], folder)).exitCode, 0);
+  const inventory = loadInventory(join(folder, 'inventory.yaml'));
+  const hosts = selectHosts(inventory, 'ssh-a,ssh-b');
+  const data = makeClassification({samples: 3000, features: 10, informative: 5, classes: 2, seed: 8});
+  const workers = await WorkerSet.open(hosts);
+  const forest = (list: WorkerClient[], onTree?: (done: number) => void) =>
+    trainForest({workers: list, dataset: data, datasetHash: hashDataset(data), options: {trainer: 'native', maxFeatures: 'sqrt'}, trees: 40, forestSeed: 1, schedule: dynamicSchedule({hosts, trees: 40}), onTree});
+  const encode = (trees: Uint8Array[]) => trees.map((tree) => Buffer.from(tree).toString('base64'));
+  try {
+    const undisturbed = encode((await forest(workers.get(['ssh-a', 'ssh-b']))).trees);
+    const [, b] = workers.get(['ssh-a', 'ssh-b']);
+    // The remote worker is a process on this machine: kill it as a crash would.
+    const killed = await forest(workers.get(['ssh-a', 'ssh-b']), (done) => done === 3 && process.kill(b.info!.pid, 'SIGKILL'));
+    t.deepEqual(encode(killed.trees), undisturbed);
+    t.like(killed.faults[0], {host: 'ssh-b', reason: 'exited'});
+
+    const revived = await workers.revive(['ssh-a', 'ssh-b']);
+    t.deepEqual(revived.faults, []);
+    // Kill the sshd session that carries b's worker: the connection drops.
+    const session = Number(readFileSync(`/proc/${revived.workers[1].info!.pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+    const dropped = await forest(revived.workers, (done) => done === 3 && process.kill(session, 'SIGKILL'));
+    t.deepEqual(encode(dropped.trees), undisturbed);
+    t.is(dropped.faults[0].host, 'ssh-b');
+    t.true(['connection-lost', 'exited'].includes(dropped.faults[0].reason), dropped.faults[0].reason);
+  } finally {
+    await workers.close();
+  }
 });
