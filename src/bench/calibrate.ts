@@ -8,8 +8,10 @@ import type {Dataset} from '../data/dataset.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import {staticCoresSchedule} from '../schedule/static.js';
 
-/** Trees per slot of a calibration run: enough to fill every slot a few times. */
-const TREES_PER_SLOT = 3;
+/** A calibration run lasts about this long, and has at least three trees per slot. */
+const TARGET_SECONDS = 1;
+const MIN_TREES_PER_SLOT = 3;
+const MAX_TREES = 1000;
 
 export interface CalibrationRequest {
   workers: WorkerSet;
@@ -38,10 +40,11 @@ export async function calibrate(request: CalibrationRequest): Promise<Map<string
     }
     const [worker] = request.workers.get([host.name]);
     await worker.ensureDataset(request.dataset, request.datasetHash);
-    const trees = TREES_PER_SLOT * host.cores;
     const runFor = (count: number) => trainForest({workers: [worker], dataset: request.dataset, datasetHash: request.datasetHash, options: request.options, trees: count, forestSeed: 0x5eed, schedule: staticCoresSchedule({hosts: [host], trees: count})});
-    // A tree per slot first, unmeasured: the first trees pay for starting threads and compiling code.
-    await runFor(host.cores);
+    // Unmeasured first: the first trees pay for starting threads and compiling code. They also
+    // tell how many trees fill about a second.
+    const warm = await runFor(MIN_TREES_PER_SLOT * host.cores);
+    const trees = Math.min(MAX_TREES, Math.max(MIN_TREES_PER_SLOT * host.cores, Math.ceil((TARGET_SECONDS * MIN_TREES_PER_SLOT * host.cores) / warm.seconds)));
     const run = await runFor(trees);
     cache[key] = trees / run.seconds;
     throughput.set(host.name, cache[key]);

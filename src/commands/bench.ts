@@ -7,6 +7,7 @@ import {loadInventory} from '../config/inventory.js';
 import {progressPrinter} from '../report/progress.js';
 import {saveResult} from '../report/save.js';
 import {renderRunDetails, renderTable} from '../report/table.js';
+import {renderTerminalChart} from '../report/terminal-chart.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 
 export default class Bench extends ClusterCommand {
@@ -23,6 +24,8 @@ export default class Bench extends ClusterCommand {
     'export-csv': Flags.string({description: 'also write the table as CSV to this file'}),
     'export-markdown': Flags.string({description: 'also write the table as Markdown to this file'}),
     'export-json': Flags.string({description: 'also write the full result as JSON to this file'}),
+    'export-timeline': Flags.string({description: 'also draw which slot trained which tree when, as an SVG Gantt chart, to this file'}),
+    'export-scaling': Flags.string({description: 'also draw time against cores (measured and both ideals), as SVG, to this file'}),
     'results-dir': Flags.string({description: 'where every run saves its journal, CSV, Markdown and JSON', default: 'results'}),
     schedule: Flags.string({description: 'how trees are given to hosts (default: the experiment\'s, else dynamic)', options: [...SCHEDULE_NAMES]}),
     resume: Flags.string({description: 'continue an interrupted sweep: its id (printed when it started) or its .jsonl file'}),
@@ -48,8 +51,10 @@ export default class Bench extends ClusterCommand {
         onStart: (id, journal) => process.stderr.isTTY && !this.jsonEnabled() && process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`),
       }),
     ).finally(progress.clear);
-    const saved = saveResult(result, flags['results-dir'], {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json']});
+    const saved = saveResult(result, flags['results-dir'], {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json'], timeline: flags['export-timeline'], scaling: flags['export-scaling']});
     this.log(renderTable(result));
+    const chart = renderTerminalChart(result);
+    if (chart) this.log(chart);
     if (flags.verbose) this.log(renderRunDetails(result));
     this.log(`Saved: ${saved.join(', ')}`);
     return result;

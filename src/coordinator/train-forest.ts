@@ -71,6 +71,7 @@ export interface TrainedForest {
 
 /** How many trees a host may have ordered beyond its slots, so a slot never waits on a round trip. */
 const PREFETCH_PER_SLOT = 1;
+let runs = 0;
 
 /** Every host of the run was lost before the forest was whole. */
 export class RunFailedError extends HostError {
@@ -86,10 +87,11 @@ export class RunFailedError extends HostError {
  */
 export async function trainForest(request: ForestRequest): Promise<TrainedForest> {
   const {workers, trees: total, schedule} = request;
+  const run = ++runs;
   const started = performance.now();
   const clock = () => (performance.now() - started) / 1000;
   const trees = new Array<Uint8Array>(total);
-  const runs = new Map<string, HostRun>(workers.map((w) => [w.host.name, {host: w.host.name, cores: w.host.cores, trees: 0, reexecuted: 0, trainSeconds: 0, utilisation: 0, shipSeconds: 0, shippedBytes: 0, waitSeconds: 0}]));
+  const hostRuns = new Map<string, HostRun>(workers.map((w) => [w.host.name, {host: w.host.name, cores: w.host.cores, trees: 0, reexecuted: 0, trainSeconds: 0, utilisation: 0, shipSeconds: 0, shippedBytes: 0, waitSeconds: 0}]));
   const outstanding = new Map<string, Set<number>>(workers.map((w) => [w.host.name, new Set()]));
   const active = new Set(workers.filter((w) => !w.isLost));
   const ready = new Set<WorkerClient>();
@@ -105,7 +107,7 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
         const indices = schedule.take(worker.host.name, worker.host.cores * (1 + PREFETCH_PER_SLOT) - pending.size);
         if (indices.length === 0) return;
         for (const index of indices) pending.add(index);
-        worker.train(request.datasetHash, request.options, indices.map((index) => ({index, seed: treeSeed(request.forestSeed, index)})));
+        worker.train(run, request.datasetHash, request.options, indices.map((index) => ({index, seed: treeSeed(request.forestSeed, index)})));
       };
       const fillAll = () => {
         for (const worker of active) order(worker);
@@ -122,18 +124,20 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
         fillAll();
       };
       const receive = (worker: WorkerClient, result: TreeResult) => {
-        const run = runs.get(result.host)!;
+        // A tree ordered by an earlier run (a prefetched or speculative one still in flight) is not ours.
+        if (result.run !== run) return;
+        const hostRun = hostRuns.get(result.host)!;
         outstanding.get(result.host)!.delete(result.index);
         const end = clock();
         const kept = !trees[result.index];
         timeline.push({host: result.host, slot: result.slot, index: result.index, start: Math.max(0, end - result.seconds), end, kept});
-        run.trainSeconds += result.seconds;
+        hostRun.trainSeconds += result.seconds;
         if (!kept) {
-          run.reexecuted++;
+          hostRun.reexecuted++;
           return order(worker);
         }
         trees[result.index] = result.tree;
-        run.trees++;
+        hostRun.trees++;
         schedule.completed(result.index);
         done++;
         request.onTree?.(done, total);
@@ -148,7 +152,7 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
         const shipStart = clock();
         worker.ensureDataset(request.dataset, request.datasetHash).then(
           (bytes) => {
-            Object.assign(runs.get(worker.host.name)!, {shipSeconds: clock() - shipStart, shippedBytes: bytes});
+            Object.assign(hostRuns.get(worker.host.name)!, {shipSeconds: clock() - shipStart, shippedBytes: bytes});
             ready.add(worker);
             fillAll();
           },
@@ -157,12 +161,16 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
       }
     });
   } finally {
-    for (const worker of workers) worker.listen(undefined);
+    for (const worker of workers) {
+      worker.listen(undefined);
+      // Prefetched and speculative trees still queued are of no use now.
+      worker.cancel(run);
+    }
   }
   const seconds = clock();
-  for (const run of runs.values()) {
-    run.utilisation = run.trainSeconds / (run.cores * seconds);
-    run.waitSeconds = Math.max(0, seconds - run.shipSeconds - run.trainSeconds / run.cores);
+  for (const hostRun of hostRuns.values()) {
+    hostRun.utilisation = hostRun.trainSeconds / (hostRun.cores * seconds);
+    hostRun.waitSeconds = Math.max(0, seconds - hostRun.shipSeconds - hostRun.trainSeconds / hostRun.cores);
   }
-  return {trees, seconds, hosts: [...runs.values()], faults, timeline};
+  return {trees, seconds, hosts: [...hostRuns.values()], faults, timeline};
 }

@@ -7,6 +7,8 @@ import type {TreeOptions} from '../forest/trainer.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
 
 export interface TreeResult {
+  /** The run the tree was ordered for. */
+  run: number;
   host: string;
   index: number;
   tree: Uint8Array;
@@ -80,8 +82,13 @@ export class WorkerClient {
   }
 
   /** Orders trees; each comes back through the listener's `tree`, in whatever order they finish. */
-  train(datasetHash: string, options: TreeOptions, trees: TreeOrder[]): void {
-    this.connection.send({type: 'train', datasetHash, options, trees}).catch((error: Error) => this.sendFailed('work', error));
+  train(run: number, datasetHash: string, options: TreeOptions, trees: TreeOrder[]): void {
+    this.connection.send({type: 'train', run, datasetHash, options, trees}).catch((error: Error) => this.sendFailed('work', error));
+  }
+
+  /** Drops the run's trees the worker has not started. */
+  cancel(run: number): void {
+    if (!this.lost) this.connection.send({type: 'cancel', run}).catch(() => undefined);
   }
 
   get isLost(): boolean {
@@ -118,7 +125,7 @@ export class WorkerClient {
     this.lastHeard = Date.now();
     if (header.type === 'heartbeat') return;
     if (header.type === 'tree') {
-      this.listener?.tree({host: this.host.name, index: header.index, tree: body, seconds: header.seconds, slot: header.slot});
+      this.listener?.tree({run: header.run, host: this.host.name, index: header.index, tree: body, seconds: header.seconds, slot: header.slot});
     } else if (header.type === 'error') {
       const tree = header.index === undefined ? '' : ` on tree ${header.index}`;
       this.listener?.failed(new HostError(this.host.name, `worker failed${tree}: ${header.message.split('\n')[0]}`, this.process.stderrTail(), 'worker-error'));

@@ -9,17 +9,22 @@ export interface TreeOrder {
   seed: number;
 }
 
-/** Messages the coordinator sends; `dataset` carries the values then the labels as its body. The end of the stream tells the worker to stop. */
+/**
+ * Messages the coordinator sends; `dataset` carries the values then the labels as its body. Work
+ * carries the run it belongs to, so trees of a finished run never leak into the next; `cancel`
+ * drops a run's trees not yet started. The end of the stream tells the worker to stop.
+ */
 export type ToWorker =
   | {type: 'hello'; version: number}
   | {type: 'dataset-offer'; hash: string}
   | {type: 'dataset'; hash: string; rows: number; features: number; classes: number}
-  | {type: 'train'; datasetHash: string; options: TreeOptions; trees: TreeOrder[]};
+  | {type: 'train'; run: number; datasetHash: string; options: TreeOptions; trees: TreeOrder[]}
+  | {type: 'cancel'; run: number};
 
 /** Messages the worker sends; `tree` carries the serialised tree as its body. */
 export type FromWorker =
   | {type: 'ready'; version: number; pid: number; cores: number; node: string}
   | {type: 'dataset-status'; hash: string; cached: boolean}
-  | {type: 'tree'; index: number; seconds: number; slot: number}
+  | {type: 'tree'; run: number; index: number; seconds: number; slot: number}
   | {type: 'heartbeat'}
-  | {type: 'error'; message: string; index?: number};
+  | {type: 'error'; message: string; run?: number; index?: number};

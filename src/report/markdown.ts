@@ -2,7 +2,8 @@ import type {BenchResult} from '../bench/result.js';
 import {COLUMNS} from './columns.js';
 import {describeSetup} from './table.js';
 
-export function renderMarkdown(result: BenchResult): string {
+/** `charts` are the paths of the SVG charts, relative to where the Markdown is written. */
+export function renderMarkdown(result: BenchResult, charts?: {timeline: string; scaling: string}): string {
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const lines = [
     `# ${result.experiment}: ideal vs measured time`,
@@ -13,6 +14,15 @@ export function renderMarkdown(result: BenchResult): string {
     '',
     ...describeSetup(result).split('\n').map((line) => `${line}  `),
     '',
+    ...result.rows.filter((row) => row.error).map((row) => `- ${cell(row.hardware)} failed: ${cell(row.error!)}`),
+    ...faultLines(result),
+    ...(charts ? ['', `![Time against cores](${charts.scaling})`, '', `![Which slot trained which tree when](${charts.timeline})`, ''] : []),
   ];
   return lines.join('\n');
+}
+
+function faultLines(result: BenchResult): string[] {
+  return result.rows.flatMap((row) =>
+    [...row.warmup, ...row.runs].flatMap((run) => run.faults.map((f) => `- ${row.hardware}: ${f.host} lost (${f.reason}) at ${f.at.toFixed(2)} s, ${f.requeued} trees trained elsewhere: ${f.message}`)),
+  );
 }

@@ -1,29 +1,43 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {dirname, join, relative} from 'node:path';
 import type {BenchResult} from '../bench/result.js';
 import {renderCsv} from './csv.js';
 import {renderMarkdown} from './markdown.js';
+import {renderScalingSvg} from './scaling-chart.js';
+import {renderTimelineSvg} from './timeline-chart.js';
 
 export interface ExportPaths {
   csv?: string;
   markdown?: string;
   json?: string;
+  timeline?: string;
+  scaling?: string;
 }
 
 export function renderJson(result: BenchResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
-/** Writes results/<id>.{csv,md,json} beside the run journal, and any exports asked for; returns the paths written. */
+/**
+ * Writes results/<id>.{csv,md,json} and its two charts beside the run journal, and any exports
+ * asked for; returns the paths written.
+ */
 export function saveResult(result: BenchResult, resultsDir: string, exports: ExportPaths): string[] {
   const base = join(resultsDir, result.id);
+  const timeline = `${base}-timeline.svg`;
+  const scaling = `${base}-scaling.svg`;
+  const markdownFor = (path: string) => () => renderMarkdown(result, {timeline: relative(dirname(path), exports.timeline ?? timeline), scaling: relative(dirname(path), exports.scaling ?? scaling)});
   const files: [string | undefined, () => string][] = [
     [`${base}.csv`, () => renderCsv(result)],
-    [`${base}.md`, () => renderMarkdown(result)],
     [`${base}.json`, () => renderJson(result)],
+    [timeline, () => renderTimelineSvg(result)],
+    [scaling, () => renderScalingSvg(result)],
+    [`${base}.md`, markdownFor(`${base}.md`)],
     [exports.csv, () => renderCsv(result)],
-    [exports.markdown, () => renderMarkdown(result)],
     [exports.json, () => renderJson(result)],
+    [exports.timeline, () => renderTimelineSvg(result)],
+    [exports.scaling, () => renderScalingSvg(result)],
+    [exports.markdown, markdownFor(exports.markdown ?? '.')],
   ];
   const written: string[] = [];
   for (const [path, render] of files) {

@@ -5,7 +5,7 @@
 import {FramedConnection, type Message} from '../protocol/connection.js';
 import {type FromWorker, PROTOCOL_VERSION, type ToWorker} from '../protocol/messages.js';
 import {DatasetCache, receiveDataset} from './dataset-cache.js';
-import {SlotPool} from './slot-pool.js';
+import {CancelledError, SlotPool} from './slot-pool.js';
 
 process.title = 'cluster-worker';
 // stdout carries frames only: anything a library prints goes to stderr instead.
@@ -50,6 +50,9 @@ function handle({header, body}: Message<ToWorker>): void {
     case 'train':
       train(header);
       return;
+    case 'cancel':
+      pool.cancel(header.run);
+      return;
   }
 }
 
@@ -57,12 +60,12 @@ function train(order: Extract<ToWorker, {type: 'train'}>): void {
   const dataset = cache.get(order.datasetHash);
   for (const {index, seed} of order.trees) {
     if (!dataset) {
-      void connection.send({type: 'error', index, message: `data set ${order.datasetHash.slice(0, 12)} is not cached here`});
+      void connection.send({type: 'error', run: order.run, index, message: `data set ${order.datasetHash.slice(0, 12)} is not cached here`});
       continue;
     }
-    pool.train(dataset, order.options, seed).then(
-      ({tree, seconds, slot}) => connection.send({type: 'tree', index, seconds, slot}, tree),
-      (error: Error) => connection.send({type: 'error', index, message: error.message}),
+    pool.train(dataset, order.options, seed, order.run).then(
+      ({tree, seconds, slot}) => connection.send({type: 'tree', run: order.run, index, seconds, slot}, tree),
+      (error: Error) => (error instanceof CancelledError ? undefined : connection.send({type: 'error', run: order.run, index, message: error.message})),
     ).catch(() => stop(1));
   }
 }

@@ -12,6 +12,8 @@ export interface SharedDataset extends TrainingData {
 
 interface Job {
   id: number;
+  /** The coordinator's run, for cancelling. */
+  run: number;
   dataset: SharedDataset;
   options: TreeOptions;
   seed: number;
@@ -38,11 +40,18 @@ export class SlotPool {
   constructor(readonly cores: number) {}
 
   /** Resolves with the tree, its training time and the number of the slot that trained it. */
-  train(dataset: SharedDataset, options: TreeOptions, seed: number): Promise<{tree: Uint8Array; seconds: number; slot: number}> {
+  train(dataset: SharedDataset, options: TreeOptions, seed: number, run: number): Promise<{tree: Uint8Array; seconds: number; slot: number}> {
     return new Promise((resolve, reject) => {
-      this.queue.push({id: this.nextJob++, dataset, options, seed, resolve, reject});
+      this.queue.push({id: this.nextJob++, run, dataset, options, seed, resolve, reject});
       this.dispatch();
     });
+  }
+
+  /** Drops the run's trees that no slot has started; trees already training finish. */
+  cancel(run: number): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].run === run) this.queue.splice(i, 1)[0].reject(new CancelledError());
+    }
   }
 
   async close(): Promise<void> {
@@ -115,3 +124,5 @@ export class SlotPool {
     return slot;
   }
 }
+
+export class CancelledError extends Error {}

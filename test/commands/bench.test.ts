@@ -13,7 +13,10 @@ test('bench prints the table, saves results/ and writes the exports asked for', 
   t.is(result.stderr, '', 'no progress display when stderr is not a terminal');
 
   const saved = readdirSync(join(folder, 'results'));
-  t.deepEqual(saved.map((name) => name.replace(/^.*-small\./, '')).sort(), ['csv', 'json', 'jsonl', 'md']);
+  t.deepEqual(saved.map((name) => name.replace(/^.*-small/, '')).sort(), ['-scaling.svg', '-timeline.svg', '.csv', '.json', '.jsonl', '.md']);
+  const markdown = readFileSync(join(folder, 'results', saved.find((name) => name.endsWith('.md'))!), 'utf8');
+  t.regex(markdown, /!\[Time against cores\]\(\S+-small-scaling\.svg\)/);
+  t.regex(readFileSync(join(folder, 'results', saved.find((name) => name.endsWith('-timeline.svg'))!), 'utf8'), /^<svg [^>]+>[\s\S]*<rect [^>]*><title>tree 0: [\s\S]*<\/svg>\n$/);
   const csv = readFileSync(join(folder, 'out/t.csv'), 'utf8').split('\n');
   t.true(csv[0].startsWith('hardware,cores,ideal_s,measured_s,scalability'));
   t.regex(csv[2], /^local-a\+local-b|^"?local-a, local-b"?,2,/);
