@@ -4,7 +4,8 @@ import {ClusterCommand} from '../cli/cluster-command.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {ExitCode} from '../errors.js';
-import {hostStatuses, type HostStatus} from '../status/status.js';
+import {loadExperiment} from '../config/experiment.js';
+import {calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
 
 export default class Status extends ClusterCommand {
   static override summary = 'Show what each host is and whether it is ready to train.';
@@ -14,12 +15,18 @@ export default class Status extends ClusterCommand {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
     hosts: Flags.string({description: 'only these hosts (comma-separated)'}),
     'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time', default: false}),
+    calibrate: Flags.boolean({description: 'also measure each ready host\'s trees per second on the experiment\'s data set', default: false}),
+    experiment: Flags.string({char: 'e', description: 'experiment whose data set and forest --calibrate uses', default: 'experiments/local.yaml'}),
   };
 
   async run(): Promise<HostStatus[]> {
     const {flags} = await this.parse(Status);
-    const statuses = await hostStatuses(selectHosts(loadInventory(flags.inventory), flags.hosts), {acceptNew: flags['accept-new']});
-    const table = new Table({head: ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker'], style: {head: [], border: []}});
+    const hosts = selectHosts(loadInventory(flags.inventory), flags.hosts);
+    const experiment = flags.calibrate ? loadExperiment(flags.experiment) : undefined;
+    const statuses = await hostStatuses(hosts, {acceptNew: flags['accept-new']});
+    if (experiment) await calibrateStatuses(statuses, hosts, experiment);
+    const head = ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker', ...(experiment ? ['Trees/s'] : [])];
+    const table = new Table({head, style: {head: [], border: []}});
     for (const s of statuses) {
       table.push([
         s.host,
@@ -30,6 +37,7 @@ export default class Status extends ClusterCommand {
         s.memoryBytes === null ? '' : `${(s.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
         s.node ?? (s.reachable ? 'missing' : ''),
         s.workerUpToDate === null ? '' : s.workerUpToDate ? 'up to date' : 'NOT INSTALLED',
+        ...(experiment ? [s.treesPerSecond === null ? '' : s.treesPerSecond.toFixed(1)] : []),
       ]);
     }
     this.log(table.toString());

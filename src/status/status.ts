@@ -1,6 +1,11 @@
 import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
 import {performance} from 'node:perf_hooks';
+import {calibrate} from '../bench/calibrate.js';
+import {prepareData} from '../bench/prepare-data.js';
 import {median} from '../bench/stats.js';
+import type {Experiment} from '../config/experiment.js';
+import {WorkerSet} from '../coordinator/worker-set.js';
+import {treeOptionsOf} from '../forest/trainer.js';
 import type {Host} from '../config/inventory.js';
 import {HostError} from '../errors.js';
 import {bundlePathIn, workerBundle} from '../provision/bundle.js';
@@ -26,6 +31,8 @@ export interface HostStatus {
   workerUpToDate: boolean | null;
   /** True when the host can train now. */
   ready: boolean;
+  /** Trees per second with all its slots on the experiment's data set, with --calibrate. */
+  treesPerSecond: number | null;
   warnings: string[];
   error: string | null;
   reason?: string;
@@ -39,11 +46,11 @@ export async function hostStatuses(hosts: readonly Host[], options: ConnectOptio
 
 function localStatus(host: Host): HostStatus {
   const nproc = availableParallelism();
-  return {host: host.name, transport: 'local', reachable: true, latencyMs: null, os: platform(), arch: arch(), cpu: cpus()[0]?.model ?? null, nproc, cores: host.cores, memoryBytes: totalmem(), node: process.version, workerUpToDate: true, ready: true, warnings: coreWarnings(host, nproc), error: null};
+  return {host: host.name, transport: 'local', reachable: true, latencyMs: null, os: platform(), arch: arch(), cpu: cpus()[0]?.model ?? null, nproc, cores: host.cores, memoryBytes: totalmem(), node: process.version, workerUpToDate: true, ready: true, treesPerSecond: null, warnings: coreWarnings(host, nproc), error: null};
 }
 
 async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatus> {
-  const status: HostStatus = {host: host.name, transport: 'ssh', reachable: false, latencyMs: null, os: null, arch: null, cpu: null, nproc: null, cores: host.cores, memoryBytes: null, node: null, workerUpToDate: null, ready: false, warnings: [], error: null};
+  const status: HostStatus = {host: host.name, transport: 'ssh', reachable: false, latencyMs: null, os: null, arch: null, cpu: null, nproc: null, cores: host.cores, memoryBytes: null, node: null, workerUpToDate: null, ready: false, treesPerSecond: null, warnings: [], error: null};
   let session: SshSession | undefined;
   try {
     session = await SshSession.connect(resolveTarget(host), options);
@@ -86,4 +93,18 @@ async function roundTripMs(session: SshSession): Promise<number> {
 
 function coreWarnings(host: Host, nproc: number): string[] {
   return nproc > 0 && host.cores > nproc ? [`inventory gives ${host.name} ${host.cores} cores but it has ${nproc}: trees will queue; set cores: ${nproc}`] : [];
+}
+
+/** Measures each ready host's throughput on the experiment's data set (fresh, and cached for bench). */
+export async function calibrateStatuses(statuses: HostStatus[], hosts: readonly Host[], experiment: Experiment): Promise<void> {
+  const ready = hosts.filter((host) => statuses.find((s) => s.host === host.name)?.ready);
+  if (ready.length === 0) return;
+  const data = prepareData(experiment);
+  const workers = await WorkerSet.open(ready, experiment.heartbeatTimeoutMs);
+  try {
+    const throughput = await calibrate({workers, hosts: ready, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh: true});
+    for (const status of statuses) status.treesPerSecond = throughput.get(status.host) ?? null;
+  } finally {
+    await workers.close();
+  }
 }

@@ -86,3 +86,34 @@ test('--json turns an input error into a JSON object', async (t) => {
   t.is(result.exitCode, 2);
   t.deepEqual(JSON.parse(result.stdout), {error: {kind: 'input', exitCode: 2, message: 'inventory.yaml:2: hosts.local-a.cores: must be a positive integer, got 0 (cores is how many trees the host trains at once)'}});
 });
+
+test('unknown schedule', refuses, {'experiments/local.yaml': smallExperiment({extra: 'schedule: random\n'})}, [], "experiments/local.yaml:7: schedule: unknown schedule 'random' (use one of: dynamic, static-cores, static-calibrated)");
+
+test('every schedule gives the same forest; --schedule overrides the experiment\'s', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment({extra: 'schedule: static-cores\n'})});
+  const accuracies = [];
+  for (const schedule of ['dynamic', 'static-cores', 'static-calibrated']) {
+    const result = await cluster(['bench', '--json', '--schedule', schedule], folder);
+    t.is(result.exitCode, 0, result.stderr);
+    const json = JSON.parse(result.stdout);
+    t.is(json.schedule, schedule);
+    t.deepEqual(Object.keys(json.calibration), ['local-a', 'local-b']);
+    for (const row of json.rows) {
+      t.true(row.capacity_ideal_s > 0 && row.efficiency > 0);
+      t.deepEqual(row.runs[0].faults, []);
+      t.deepEqual(Object.keys(row.runs[0].hosts[0]).sort(), ['cores', 'host', 'reexecuted', 'shipSeconds', 'shippedBytes', 'trainSeconds', 'trees', 'utilisation', 'waitSeconds']);
+    }
+    accuracies.push(json.rows.map((row: {accuracy: number}) => row.accuracy));
+  }
+  t.deepEqual(accuracies[1], accuracies[0]);
+  t.deepEqual(accuracies[2], accuracies[0]);
+});
+
+test('status --calibrate measures each host on the experiment\'s data set', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
+  const result = await cluster(['status', '--calibrate', '--json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const statuses = JSON.parse(result.stdout);
+  t.deepEqual(statuses.map((s: {host: string}) => s.host), ['local-a', 'local-b']);
+  t.true(statuses.every((s: {treesPerSecond: number; ready: boolean}) => s.ready && s.treesPerSecond > 0));
+});
