@@ -57,7 +57,8 @@ export interface Experiment {
   source: YamlSource;
 }
 
-const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'schedule', 'heartbeatTimeout'] as const;
+// `lab` is read by cluster lab up; an experiment under experiments/lab/ carries its lab beside it.
+const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'schedule', 'heartbeatTimeout', 'lab'] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
 const CSV_FIELDS = ['kind', 'path', 'target'] as const;
 const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;

@@ -1,4 +1,4 @@
-import type {SshSession} from '../ssh/session.js';
+import {SshError, type SshSession} from '../ssh/session.js';
 
 /** What a host is: read with one fixed command, no inventory text in it. */
 export interface HostFacts {
@@ -27,8 +27,12 @@ const PROBE = [
 export const MIN_NODE_MAJOR = 18;
 
 export async function probeHost(session: SshSession): Promise<HostFacts> {
-  const {stdout} = await session.exec(PROBE);
-  return parseProbe(stdout);
+  // The cache line comes last: without it the answer was cut short, so ask once more.
+  for (let attempt = 1; ; attempt++) {
+    const {stdout, stderr, code} = await session.exec(PROBE);
+    if (/^cache=/m.test(stdout)) return parseProbe(stdout);
+    if (attempt === 2) throw new SshError(session.target.name, 'probe', `cannot read what the host is (exit ${code}: ${stderr.trim().split('\n').at(-1) ?? ''})`);
+  }
 }
 
 export function parseProbe(text: string): HostFacts {

@@ -1,0 +1,189 @@
+import {existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync} from 'node:fs';
+import {connect} from 'node:net';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {LabSpec} from './spec.js';
+import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
+
+/** Everything a lab made, so `down` can remove exactly that, even after a failed `up`. */
+export interface LabState {
+  dir: string;
+  bridge: string;
+  hosts: {name: string; netns: string; veth: string; address: string; relayPort: number; cgroup: string; sshdPid?: number; relayPid?: number; cores: number; latencyMs: number}[];
+}
+
+const BRIDGE = 'clbr0';
+const GATEWAY = '198.18.0.1';
+const FIRST_PORT = 2201;
+const RELAY = fileURLToPath(new URL('./relay.js', import.meta.url));
+
+/**
+ * Builds the lab: a bridge, and per host a network namespace joined to it by a veth pair, its own
+ * address in 198.18.0.0/24, an sshd inside it under a cgroup CPU limit, tc tbf on its link and a
+ * delaying relay in front of its sshd. Writes lab-inventory.yaml and lab-known_hosts.
+ */
+export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
+  checkLabMachine();
+  await labDown(dir);
+  mkdirSync(dir, {recursive: true});
+  const state: LabState = {dir, bridge: BRIDGE, hosts: []};
+  try {
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'user_key')]);
+    await run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
+    await run('ip', ['addr', 'add', `${GATEWAY}/24`, 'dev', BRIDGE]);
+    await run('ip', ['link', 'set', BRIDGE, 'up']);
+    const knownHosts: string[] = [];
+    for (const [i, host] of spec.hosts.entries()) {
+      const entry: LabState['hosts'][number] = {name: host.name, netns: `cl-${host.name}`, veth: `clv${i}`, address: `198.18.0.${10 + i}`, relayPort: FIRST_PORT + i, cgroup: cpuCgroup(`cluster-lab-${host.name}`).dir, cores: host.cores, latencyMs: host.latencyMs};
+      state.hosts.push(entry);
+      saveState(state);
+      await run('ip', ['netns', 'add', entry.netns]);
+      await run('ip', ['link', 'add', entry.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', entry.netns]);
+      await run('ip', ['link', 'set', entry.veth, 'master', BRIDGE, 'up']);
+      await run('ip', ['-n', entry.netns, 'addr', 'add', `${entry.address}/24`, 'dev', 'eth0']);
+      await run('ip', ['-n', entry.netns, 'link', 'set', 'eth0', 'up']);
+      await run('ip', ['-n', entry.netns, 'link', 'set', 'lo', 'up']);
+      if (host.bandwidthBits) await run('tc', ['qdisc', 'add', 'dev', entry.veth, 'root', 'tbf', 'rate', `${Math.round(host.bandwidthBits / 1000)}kbit`, 'burst', '64kb', 'latency', '400ms']);
+
+      const hostDir = join(dir, host.name);
+      mkdirSync(join(hostDir, 'cache'), {recursive: true});
+      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(hostDir, 'host_key')]);
+      writeFileSync(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, dir));
+      const cgroup = cpuCgroup(`cluster-lab-${host.name}`);
+      mkdirSync(cgroup.dir, {recursive: true});
+      for (const [file, value] of cgroup.limit(host.cpu * host.cores)) writeFileSync(join(cgroup.dir, file), value);
+      // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
+      entry.sshdPid = startDetached('sh', ['-c', `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`]);
+      entry.relayPid = startDetached(process.execPath, [RELAY, GATEWAY, String(entry.relayPort), entry.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+      saveState(state);
+      const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
+      knownHosts.push(`[${GATEWAY}]:${entry.relayPort} ${type} ${blob}`);
+    }
+    writeFileSync(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
+    writeFileSync(join(dir, 'lab-inventory.yaml'), inventory(state, spec));
+    await waitForSshd(state);
+    return state;
+  } catch (error) {
+    await labDown(dir);
+    throw error;
+  }
+}
+
+/** Removes every namespace, link, cgroup and process the lab made. Safe to run again, and after a failed up. */
+export async function labDown(dir: string): Promise<string[]> {
+  const state = readState(dir);
+  const removed: string[] = [];
+  if (!state) return removed;
+  for (const host of state.hosts) {
+    for (const pid of [host.relayPid, host.sshdPid]) if (pid) killQuietly(pid);
+    // Workers and sessions live in the namespace: end them all.
+    if (existsSync(`/run/netns/${host.netns}`)) {
+      const pids = await run('ip', ['netns', 'pids', host.netns]).catch(() => '');
+      for (const pid of pids.split('\n').filter(Boolean)) killQuietly(Number(pid));
+      await runQuietly('ip', ['netns', 'del', host.netns]);
+      removed.push(`namespace ${host.netns}`);
+    }
+    await runQuietly('ip', ['link', 'del', host.veth]);
+    if (existsSync(host.cgroup)) {
+      await removeCgroup(host.cgroup);
+      removed.push(`cgroup ${host.cgroup}`);
+    }
+  }
+  await runQuietly('ip', ['link', 'del', state.bridge]);
+  rmSync(join(dir, 'state.json'), {force: true});
+  return removed;
+}
+
+export function labStatus(dir: string): {host: string; address: string; relay: string; sshd: boolean; relayUp: boolean; latencyMs: number}[] {
+  const state = readState(dir);
+  if (!state) return [];
+  return state.hosts.map((host) => ({host: host.name, address: host.address, relay: `${GATEWAY}:${host.relayPort}`, sshd: alive(host.sshdPid), relayUp: alive(host.relayPid), latencyMs: host.latencyMs}));
+}
+
+function sshdConfig(hostDir: string, address: string, dir: string): string {
+  return [
+    `ListenAddress ${address}`,
+    'Port 22',
+    `HostKey ${join(hostDir, 'host_key')}`,
+    `PidFile ${join(hostDir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(dir, 'user_key.pub')}`,
+    'StrictModes no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin prohibit-password',
+    'UsePAM no',
+    `SetEnv XDG_CACHE_HOME=${join(hostDir, 'cache')}`,
+    'Subsystem sftp internal-sftp',
+    'LogLevel ERROR',
+    '',
+  ].join('\n');
+}
+
+function inventory(state: LabState, spec: LabSpec): string {
+  const lines = [`# Written by cluster lab up from ${spec.file}; removed by cluster lab down.`, 'knownHosts: known_hosts', 'connectTimeout: 10', `defaults: { user: root, identityFile: ${join(state.dir, 'user_key')} }`, 'hosts:'];
+  for (const host of state.hosts) lines.push(`  ${host.name}: { address: ${GATEWAY}, port: ${host.relayPort}, cores: ${host.cores}, labels: [lab] }`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Until each host's sshd answers through its relay, as the coordinator will reach it. */
+async function waitForSshd(state: LabState): Promise<void> {
+  for (const host of state.hosts) {
+    for (let attempt = 0; !(await answers(GATEWAY, host.relayPort)); attempt++) {
+      if (attempt > 100) throw new LabError(`lab host ${host.name} does not answer on ${GATEWAY}:${host.relayPort}; see ${join(state.dir, host.name)}`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
+  }
+}
+
+/** True when something there speaks SSH: its banner comes back through the relay. */
+function answers(address: string, port: number): Promise<boolean> {
+  return new Promise((resolveAnswer) => {
+    const socket = connect(port, address);
+    const done = (ok: boolean) => (socket.destroy(), resolveAnswer(ok));
+    socket.setTimeout(2000, () => done(false));
+    socket.once('data', (chunk: Buffer) => done(chunk.toString().startsWith('SSH-')));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function removeCgroup(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch {
+      // Processes take a moment to leave after being killed.
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
+  }
+}
+
+function saveState(state: LabState): void {
+  writeFileSync(join(state.dir, 'state.json'), JSON.stringify(state, null, 1));
+}
+
+function readState(dir: string): LabState | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+function alive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

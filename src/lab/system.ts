@@ -1,0 +1,51 @@
+import {existsSync} from 'node:fs';
+import {execa} from 'execa';
+import {ClusterError, ExitCode} from '../errors.js';
+
+/** The lab needs Linux, root and these programs; each missing one is named with its package. */
+const TOOLS: [string, string][] = [
+  ['/usr/sbin/ip', 'iproute2'],
+  ['/usr/sbin/tc', 'iproute2'],
+  ['/usr/sbin/sshd', 'openssh-server'],
+  ['/usr/bin/ssh-keygen', 'openssh-client'],
+];
+
+export class LabError extends ClusterError {
+  constructor(message: string) {
+    super(message, ExitCode.failure, 'lab');
+  }
+}
+
+export function checkLabMachine(): void {
+  if (process.platform !== 'linux') throw new LabError(`the lab needs Linux (network namespaces, cgroups, tc); this is ${process.platform}`);
+  if (process.getuid?.() !== 0) throw new LabError('the lab needs root: it creates network namespaces, links and cgroups; run it with sudo');
+  const missing = TOOLS.filter(([path]) => !existsSync(path));
+  if (missing.length > 0) throw new LabError(`missing ${missing.map(([path]) => path).join(', ')}; install them with: apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}`);
+}
+
+/** Runs a system command; a failure names the command and the end of its stderr. */
+export async function run(file: string, args: string[]): Promise<string> {
+  const result = await execa(file, args, {reject: false});
+  if (result.exitCode !== 0) throw new LabError(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${String(result.stderr).trim().split('\n').at(-1)}`);
+  return String(result.stdout);
+}
+
+/** Like run, for clean-up: a thing already gone is fine. */
+export async function runQuietly(file: string, args: string[]): Promise<void> {
+  await execa(file, args, {reject: false});
+}
+
+/** Starts a long-lived process outside this one's lifetime; returns its pid. */
+export function startDetached(file: string, args: string[]): number {
+  const child = execa(file, args, {detached: true, stdio: 'ignore', cleanup: false, reject: false});
+  child.unref();
+  return child.pid!;
+}
+
+/** The cgroup CPU controller this machine has: v1's cpu.cfs_quota_us or v2's cpu.max. */
+export function cpuCgroup(name: string): {dir: string; limit: (share: number) => [string, string][]} {
+  if (existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')) {
+    return {dir: `/sys/fs/cgroup/cpu/${name}`, limit: (share) => [['cpu.cfs_period_us', '100000'], ['cpu.cfs_quota_us', String(Math.round(100000 * share))]]};
+  }
+  return {dir: `/sys/fs/cgroup/${name}`, limit: (share) => [['cpu.max', `${Math.round(100000 * share)} 100000`]]};
+}

@@ -1,0 +1,88 @@
+import {existsSync, readdirSync} from 'node:fs';
+import {join} from 'node:path';
+import anyTest, {type TestFn} from 'ava';
+import {execa} from 'execa';
+import {runBench} from '../../src/bench/sweep.js';
+import {loadExperiment} from '../../src/config/experiment.js';
+import {loadInventory} from '../../src/config/inventory.js';
+import {labDown, labUp} from '../../src/lab/lab.js';
+import {loadLabSpec} from '../../src/lab/spec.js';
+import {provisionHosts} from '../../src/provision/provision.js';
+import {hostStatuses} from '../../src/status/status.js';
+import {folderWith} from '../helpers/files.js';
+import {sshdUnavailable} from '../helpers/sshd.js';
+
+// A three-host lab: namespaces, sshd, cgroups, relays. Root and Linux; under CI it must run.
+const unavailable = process.platform !== 'linux' ? 'the lab needs Linux' : sshdUnavailable() ?? (existsSync('/usr/sbin/ip') ? undefined : '/usr/sbin/ip is missing (apt-get install iproute2)');
+if (unavailable && process.env.CI === 'true') throw new Error(`the lab test must run under CI, but ${unavailable}`);
+if (unavailable) console.log(`Skipping the lab test: ${unavailable}`);
+const test = (unavailable ? anyTest.skip : anyTest.serial) as TestFn;
+
+const LAB = `lab:
+  hosts:
+    slow: { cores: 1, cpu: 0.3, latency: 20ms, bandwidth: 100mbit }
+    fast: { cores: 1, cpu: 0.9, latency: 1ms }
+    cut: { cores: 1, cpu: 0.9, latency: 1ms, loss: 0.01 }
+dataset: { kind: synthetic, samples: 6000, features: 10, informative: 5, seed: 4 }
+forest: { trees: 1200 }
+combinations: [[slow, fast, cut]]
+runs: 1
+warmup: 0
+heartbeatTimeout: 2
+`;
+
+test('lab up, provision, a bench with one link cut mid-run, lab down: nothing left behind', async (t) => {
+  const folder = folderWith({'lab.yaml': LAB});
+  const dir = join(folder, 'lab');
+  const spec = loadLabSpec(join(folder, 'lab.yaml'));
+  const state = await labUp(spec, dir);
+  try {
+    const inventory = loadInventory(join(dir, 'lab-inventory.yaml'));
+    const hosts = [...inventory.hosts.values()];
+    const provisioned = await provisionHosts(hosts, {});
+    t.deepEqual(provisioned.map((p) => [p.host, p.ok, p.error]), [['slow', true, null], ['fast', true, null], ['cut', true, null]]);
+
+    // The relay's delay, as status measures it: 20 ms each way on slow.
+    const [slow] = await hostStatuses([inventory.hosts.get('slow')!], {});
+    t.true(slow.latencyMs! >= 40 * 0.8 && slow.latencyMs! <= 40 * 1.2, `round trip ${slow.latencyMs} ms for 2 x 20 ms`);
+
+    const cut = state.hosts.find((h) => h.name === 'cut')!;
+    let severed = false;
+    const result = await runBench({
+      experiment: loadExperiment(join(folder, 'lab.yaml')),
+      inventory,
+      resultsDir: join(folder, 'results'),
+      onProgress: (p) => {
+        if (p.done === 5 && !severed) {
+          severed = true;
+          void execa('ip', ['link', 'set', cut.veth, 'down']);
+        }
+      },
+    });
+    const [row] = result.rows;
+    t.is(row.status, 'ok');
+    const [run] = row.runs;
+    t.is(run.hosts.reduce((sum, h) => sum + h.trees, 0), 1200, "the forest is complete");
+    t.is(run.faults.length, 1);
+    t.is(run.faults[0].host, 'cut');
+    t.true(['silent', 'connection-lost'].includes(run.faults[0].reason), run.faults[0].reason);
+  } finally {
+    const removed = await labDown(dir);
+    t.true(removed.length >= 3);
+    t.deepEqual(await labDown(dir), [], 'down is idempotent');
+  }
+  const namespaces = String((await execa('ip', ['netns', 'list'])).stdout);
+  for (const host of state.hosts) {
+    t.false(namespaces.includes(host.netns), `namespace ${host.netns} is gone`);
+    t.false(existsSync(host.cgroup), `cgroup ${host.cgroup} is gone`);
+    for (const pid of [host.sshdPid, host.relayPid]) t.false(existsSync(`/proc/${pid}`), `process ${pid} is gone`);
+  }
+  t.false(String((await execa('ip', ['link', 'show'], {reject: false})).stdout).includes('clbr0'));
+  t.false(readdirSync(dir).includes('state.json'));
+});
+
+test('lab spec errors name the field', async (t) => {
+  const folder = folderWith({'bad.yaml': 'lab:\n  hosts:\n    Pi_1: { cores: 1 }\n', 'bad2.yaml': 'lab:\n  hosts:\n    pi: { latency: fast }\n'});
+  t.throws(() => loadLabSpec(join(folder, 'bad.yaml')), {message: `${join(folder, 'bad.yaml')}:3: lab.hosts.Pi_1: lab host name 'Pi_1' is not allowed (use up to 12 lower-case letters, digits and dashes (it names a network namespace))`});
+  t.throws(() => loadLabSpec(join(folder, 'bad2.yaml')), {message: `${join(folder, 'bad2.yaml')}:3: lab.hosts.pi.latency: 'fast' is not a duration (write e.g. 2ms, 0.5ms or 1s)`});
+});
