@@ -1,4 +1,6 @@
 import {Flags} from '@oclif/core';
+import {resolve} from 'node:path';
+import {type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
 import type {BenchResult} from '../bench/result.js';
 import {runBench} from '../bench/sweep.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
@@ -6,7 +8,7 @@ import {loadExperiment} from '../config/experiment.js';
 import {loadInventory} from '../config/inventory.js';
 import {progressPrinter} from '../report/progress.js';
 import {saveResult} from '../report/save.js';
-import {renderRunDetails, renderTable} from '../report/table.js';
+import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
 import {renderTerminalChart} from '../report/terminal-chart.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 
@@ -30,14 +32,26 @@ export default class Bench extends ClusterCommand {
     schedule: Flags.string({description: 'how trees are given to hosts (default: the experiment\'s, else dynamic)', options: [...SCHEDULE_NAMES]}),
     resume: Flags.string({description: 'continue an interrupted sweep: its id (printed when it started) or its .jsonl file'}),
     recalibrate: Flags.boolean({description: 'measure each host\'s throughput again instead of using the cached figure', default: false}),
+    latency: Flags.string({description: 'on a lab: run the sweep at each of these link latencies (each way), e.g. 0ms,1ms,5ms,20ms'}),
+    lab: Flags.string({description: 'the lab folder, with --latency', default: '.cluster-lab'}),
     verbose: Flags.boolean({char: 'v', description: 'also print, for each run and host, trees, utilisation, shipping and waiting, and faults', default: false}),
   };
 
-  async run(): Promise<BenchResult> {
+  async run(): Promise<BenchResult | {latencies: LatencyPoint[]}> {
     const {flags} = await this.parse(Bench);
     const inventory = loadInventory(flags.inventory);
     const experiment = loadExperiment(flags.experiment);
     const progress = progressPrinter(process.stderr);
+    if (flags.latency) {
+      const latencies = parseLatencies(flags.latency);
+      const points = await this.interruptible((signal) => runLatencySweep({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, onProgress: progress.update, labDir: resolve(flags.lab), latencies})).finally(progress.clear);
+      for (const point of points) {
+        saveResult(point.result, flags['results-dir'], {});
+        this.log(`Link latency ${point.latencyMs} ms each way:\n${renderTable(point.result)}\n`);
+      }
+      this.log(renderLatencySummary(points));
+      return {latencies: points};
+    }
     const result = await this.interruptible((signal) =>
       runBench({
         experiment,

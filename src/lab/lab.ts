@@ -9,7 +9,7 @@ import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} fr
 export interface LabState {
   dir: string;
   bridge: string;
-  hosts: {name: string; netns: string; veth: string; address: string; relayPort: number; cgroup: string; sshdPid?: number; relayPid?: number; cores: number; latencyMs: number}[];
+  hosts: {name: string; netns: string; veth: string; address: string; relayPort: number; cgroup: string; sshdPid?: number; relayPid?: number; cores: number; latencyMs: number; jitterMs: number; loss: number}[];
 }
 
 const BRIDGE = 'clbr0';
@@ -34,7 +34,7 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
     await run('ip', ['link', 'set', BRIDGE, 'up']);
     const knownHosts: string[] = [];
     for (const [i, host] of spec.hosts.entries()) {
-      const entry: LabState['hosts'][number] = {name: host.name, netns: `cl-${host.name}`, veth: `clv${i}`, address: `198.18.0.${10 + i}`, relayPort: FIRST_PORT + i, cgroup: cpuCgroup(`cluster-lab-${host.name}`).dir, cores: host.cores, latencyMs: host.latencyMs};
+      const entry: LabState['hosts'][number] = {name: host.name, netns: `cl-${host.name}`, veth: `clv${i}`, address: `198.18.0.${10 + i}`, relayPort: FIRST_PORT + i, cgroup: cpuCgroup(`cluster-lab-${host.name}`).dir, cores: host.cores, latencyMs: host.latencyMs, jitterMs: host.jitterMs, loss: host.loss};
       state.hosts.push(entry);
       saveState(state);
       await run('ip', ['netns', 'add', entry.netns]);
@@ -54,7 +54,7 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
       for (const [file, value] of cgroup.limit(host.cpu * host.cores)) writeFileSync(join(cgroup.dir, file), value);
       // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
       entry.sshdPid = startDetached('sh', ['-c', `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`]);
-      entry.relayPid = startDetached(process.execPath, [RELAY, GATEWAY, String(entry.relayPort), entry.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+      entry.relayPid = startRelay(entry);
       saveState(state);
       const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
       knownHosts.push(`[${GATEWAY}]:${entry.relayPort} ${type} ${blob}`);
@@ -67,6 +67,33 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
     await labDown(dir);
     throw error;
   }
+}
+
+/** Sets every link's latency (each way) by restarting the relays: for a latency sweep on a running lab. */
+export async function labSetLatency(dir: string, latencyMs: number): Promise<void> {
+  const state = readState(dir);
+  if (!state) throw new LabError(`no lab is up in ${dir}; start one with cluster lab up`);
+  for (const host of state.hosts) {
+    if (host.relayPid) killQuietly(host.relayPid);
+    host.latencyMs = latencyMs;
+    // The old relay's port is free once it is gone.
+    for (let attempt = 0; attempt < 50 && (await portTaken(host.relayPort)); attempt++) await new Promise((r) => setTimeout(r, 20));
+    host.relayPid = startRelay(host);
+  }
+  saveState(state);
+  await waitForSshd(state);
+}
+
+function startRelay(host: LabState['hosts'][number]): number {
+  return startDetached(process.execPath, [RELAY, GATEWAY, String(host.relayPort), host.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+}
+
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const socket = connect(port, GATEWAY);
+    socket.once('connect', () => (socket.destroy(), resolvePort(true)));
+    socket.once('error', () => resolvePort(false));
+  });
 }
 
 /** Removes every namespace, link, cgroup and process the lab made. Safe to run again, and after a failed up. */
@@ -121,7 +148,8 @@ function sshdConfig(hostDir: string, address: string, dir: string): string {
 
 function inventory(state: LabState, spec: LabSpec): string {
   const lines = [`# Written by cluster lab up from ${spec.file}; removed by cluster lab down.`, 'knownHosts: known_hosts', 'connectTimeout: 10', `defaults: { user: root, identityFile: ${join(state.dir, 'user_key')} }`, 'hosts:'];
-  for (const host of state.hosts) lines.push(`  ${host.name}: { address: ${GATEWAY}, port: ${host.relayPort}, cores: ${host.cores}, labels: [lab] }`);
+  // The kind of machine, for the Hardware column: the name without its number (rpi1 -> rpi).
+  for (const host of state.hosts) lines.push(`  ${host.name}: { address: ${GATEWAY}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${host.name.replace(/-?\d+$/, '') || host.name}] }`);
   return `${lines.join('\n')}\n`;
 }
 

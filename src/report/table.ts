@@ -35,3 +35,12 @@ export function renderRunDetails(result: BenchResult): string {
   }
   return [table.toString(), ...faults].join('\n');
 }
+
+/** The latency sweep in one table: each combination's time and scaling at each link latency. */
+export function renderLatencySummary(points: {latencyMs: number; result: BenchResult}[]): string {
+  const table = new Table({head: ['Latency (each way)', 'Hardware', 'Cores', 'Measured (s)', 'Scalability', 'Efficiency'], style: {head: [], border: []}});
+  for (const {latencyMs, result} of points) {
+    for (const row of result.rows) table.push([`${latencyMs} ms`, row.hardware, row.cores, row.measured_s?.toFixed(2) ?? 'FAILED', row.scalability?.toFixed(3) ?? '', row.efficiency?.toFixed(3) ?? '']);
+  }
+  return table.toString();
+}
