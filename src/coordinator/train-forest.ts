@@ -69,8 +69,12 @@ export interface TrainedForest {
   timeline: TimelineEntry[];
 }
 
-/** How many trees a host may have ordered beyond its slots, so a slot never waits on a round trip. */
-const PREFETCH_PER_SLOT = 1;
+/**
+ * Trees a host may have ordered beyond its slots, so a slot never waits on a round trip: one at
+ * first, then as many as a round trip lasts in trees (on a slow link a tree is shorter than the
+ * trip), up to a cap that keeps work from piling up on one host.
+ */
+const MAX_PREFETCH_PER_SLOT = 16;
 let runs = 0;
 
 /** Every host of the run was lost before the forest was whole. */
@@ -97,6 +101,14 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
   const ready = new Set<WorkerClient>();
   const faults: Fault[] = [];
   const timeline: TimelineEntry[] = [];
+  const orderedAt = new Map<string, number>();
+  /** Per host: smoothed round trip (network and messages, not training or queueing) and tree time. */
+  const pace = new Map<string, {trip: number; tree: number}>();
+  const room = (worker: WorkerClient) => {
+    const measured = pace.get(worker.host.name);
+    const prefetch = measured ? Math.min(MAX_PREFETCH_PER_SLOT, 1 + Math.ceil(measured.trip / Math.max(measured.tree, 1e-3))) : 1;
+    return worker.host.cores * (1 + prefetch) - outstanding.get(worker.host.name)!.size;
+  };
   let done = 0;
 
   try {
@@ -104,9 +116,12 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
       const order = (worker: WorkerClient) => {
         if (!active.has(worker) || !ready.has(worker)) return;
         const pending = outstanding.get(worker.host.name)!;
-        const indices = schedule.take(worker.host.name, worker.host.cores * (1 + PREFETCH_PER_SLOT) - pending.size);
+        const indices = schedule.take(worker.host.name, room(worker));
         if (indices.length === 0) return;
-        for (const index of indices) pending.add(index);
+        for (const index of indices) {
+          pending.add(index);
+          orderedAt.set(`${worker.host.name}:${index}`, clock());
+        }
         worker.train(run, request.datasetHash, request.options, indices.map((index) => ({index, seed: treeSeed(request.forestSeed, index)})));
       };
       const fillAll = () => {
@@ -129,6 +144,12 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
         const hostRun = hostRuns.get(result.host)!;
         outstanding.get(result.host)!.delete(result.index);
         const end = clock();
+        const sent = orderedAt.get(`${result.host}:${result.index}`);
+        if (sent !== undefined) {
+          const trip = Math.max(0, end - sent - result.waited - result.seconds);
+          const last = pace.get(result.host);
+          pace.set(result.host, last ? {trip: 0.7 * last.trip + 0.3 * trip, tree: 0.7 * last.tree + 0.3 * result.seconds} : {trip, tree: result.seconds});
+        }
         const kept = !trees[result.index];
         timeline.push({host: result.host, slot: result.slot, index: result.index, start: Math.max(0, end - result.seconds), end, kept});
         hostRun.trainSeconds += result.seconds;

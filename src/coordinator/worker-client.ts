@@ -16,6 +16,8 @@ export interface TreeResult {
   seconds: number;
   /** Which of the host's slots trained it. */
   slot: number;
+  /** How long it waited on the worker for a free slot. */
+  waited: number;
 }
 
 export interface WorkerEvents {
@@ -131,7 +133,7 @@ export class WorkerClient {
     this.lastHeard = Date.now();
     if (header.type === 'heartbeat') return;
     if (header.type === 'tree') {
-      this.listener?.tree({run: header.run, host: this.host.name, index: header.index, tree: body, seconds: header.seconds, slot: header.slot});
+      this.listener?.tree({run: header.run, host: this.host.name, index: header.index, tree: body, seconds: header.seconds, slot: header.slot, waited: header.waited});
     } else if (header.type === 'error') {
       const tree = header.index === undefined ? '' : ` on tree ${header.index}`;
       this.listener?.failed(new HostError(this.host.name, `worker failed${tree}: ${header.message.split('\n')[0]}`, this.process.stderrTail(), 'worker-error'));

@@ -25,6 +25,7 @@ export type ToWorker =
 export type FromWorker =
   | {type: 'ready'; version: number; pid: number; cores: number; node: string}
   | {type: 'dataset-status'; hash: string; cached: boolean}
-  | {type: 'tree'; run: number; index: number; seconds: number; slot: number}
+  /** `seconds` training, `waited` in the worker's queue for a free slot. */
+  | {type: 'tree'; run: number; index: number; seconds: number; slot: number; waited: number}
   | {type: 'heartbeat'}
   | {type: 'error'; message: string; run?: number; index?: number};

@@ -64,7 +64,7 @@ function train(order: Extract<ToWorker, {type: 'train'}>): void {
       continue;
     }
     pool.train(dataset, order.options, seed, order.run).then(
-      ({tree, seconds, slot}) => connection.send({type: 'tree', run: order.run, index, seconds, slot}, tree),
+      ({tree, seconds, slot, waited}) => connection.send({type: 'tree', run: order.run, index, seconds, slot, waited}, tree),
       (error: Error) => (error instanceof CancelledError ? undefined : connection.send({type: 'error', run: order.run, index, message: error.message})),
     ).catch(() => stop(1));
   }

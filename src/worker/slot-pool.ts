@@ -17,7 +17,9 @@ interface Job {
   dataset: SharedDataset;
   options: TreeOptions;
   seed: number;
-  resolve: (result: {tree: Uint8Array; seconds: number; slot: number}) => void;
+  queuedAt: number;
+  waitedMs?: number;
+  resolve: (result: {tree: Uint8Array; seconds: number; slot: number; waited: number}) => void;
   reject: (error: Error) => void;
 }
 
@@ -39,10 +41,10 @@ export class SlotPool {
 
   constructor(readonly cores: number) {}
 
-  /** Resolves with the tree, its training time and the number of the slot that trained it. */
-  train(dataset: SharedDataset, options: TreeOptions, seed: number, run: number): Promise<{tree: Uint8Array; seconds: number; slot: number}> {
+  /** Resolves with the tree, its training time, the slot that trained it and how long it waited for one. */
+  train(dataset: SharedDataset, options: TreeOptions, seed: number, run: number): Promise<{tree: Uint8Array; seconds: number; slot: number; waited: number}> {
     return new Promise((resolve, reject) => {
-      this.queue.push({id: this.nextJob++, run, dataset, options, seed, resolve, reject});
+      this.queue.push({id: this.nextJob++, run, dataset, options, seed, queuedAt: performance.now(), resolve, reject});
       this.dispatch();
     });
   }
@@ -66,6 +68,7 @@ export class SlotPool {
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.job = job;
+      job.waitedMs = performance.now() - job.queuedAt;
       const {dataset} = job;
       try {
         this.equip(slot, dataset, job.options.trainer);
@@ -109,7 +112,7 @@ export class SlotPool {
       slot.job = undefined;
       if (job) {
         if ('error' in reply) job.reject(new Error(reply.error));
-        else job.resolve({tree: reply.tree, seconds: reply.seconds, slot: slot.id});
+        else job.resolve({tree: reply.tree, seconds: reply.seconds, slot: slot.id, waited: (job.waitedMs ?? 0) / 1000});
       }
       this.dispatch();
     });
