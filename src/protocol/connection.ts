@@ -14,7 +14,7 @@ export class FramedConnection<In extends {type: string}, Out extends {type: stri
   private readonly decoder = new FrameDecoder();
 
   constructor(
-    private readonly input: Readable,
+    input: Readable,
     private readonly output: Writable,
     onMessage: (message: Message<In>) => void,
     onError: (error: Error) => void,
