@@ -1,7 +1,8 @@
 """scikit-learn's RandomForestClassifier on the same CSV files as the native trainer, for reference.
 
-usage: python3 sklearn_reference.py TRAIN.csv TEST.csv TARGET TREES [MAX_FEATURES]
-prints one JSON object: fitSeconds, testAccuracy, trees, sklearn (version).
+usage: python3 sklearn_reference.py TRAIN.csv TEST.csv TARGET TREES [MAX_FEATURES [SEED]]
+MAX_FEATURES as scikit-learn reads it: sqrt, log2, an integer count, or a fraction with a decimal point.
+prints one JSON object: fitSeconds, fitCpuSeconds (the process's CPU time), testAccuracy, trees, sklearn (version).
 """
 import csv
 import json
@@ -24,17 +25,26 @@ def load(path, target):
     return x, y
 
 
+def parse_max_features(text):
+    if text in ("sqrt", "log2"):
+        return text
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
 def main():
     train_path, test_path, target, trees = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    max_features = sys.argv[5] if len(sys.argv) > 5 else "sqrt"
+    max_features = parse_max_features(sys.argv[5] if len(sys.argv) > 5 else "sqrt")
+    seed = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     x_train, y_train = load(train_path, target)
     x_test, y_test = load(test_path, target)
-    forest = RandomForestClassifier(n_estimators=trees, max_features=max_features, n_jobs=1, random_state=0)
+    forest = RandomForestClassifier(n_estimators=trees, max_features=max_features, n_jobs=1, random_state=seed)
     started = time.perf_counter()
+    started_cpu = time.process_time()
     forest.fit(x_train, y_train)
     fit_seconds = time.perf_counter() - started
+    fit_cpu_seconds = time.process_time() - started_cpu
     accuracy = float((forest.predict(x_test) == y_test).mean())
-    print(json.dumps({"fitSeconds": fit_seconds, "testAccuracy": accuracy, "trees": trees, "sklearn": sklearn.__version__}))
+    print(json.dumps({"fitSeconds": fit_seconds, "fitCpuSeconds": fit_cpu_seconds, "testAccuracy": accuracy, "trees": trees, "sklearn": sklearn.__version__}))
 
 
 main()

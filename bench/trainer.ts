@@ -1,95 +1,96 @@
 /**
- * The trainer benchmark: the same CSV files through the native trainer (one core), ml-random-forest
- * (rows capped so it ends) and scikit-learn (when python3 has it), with the ratios between them.
- * Run with `npm run bench:trainer`; figures depend on the machine, so compare within one run.
+ * The trainer benchmark: the native trainer (one core) against scikit-learn's RandomForestClassifier
+ * (n_jobs=1) on the same CSV files, over data shapes made by bench/make_data.py, several seeds each,
+ * the two run alternately so both see the same load. Reports the fit time ratio and the test accuracy
+ * difference with their spread. Run with `npm run bench:trainer [-- --shapes a,b --seeds 3]`.
+ * Data files go to bench/data/ (git-ignored); figures depend on the machine, so compare within one run.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs';
-import {cpus, tmpdir} from 'node:os';
+import {existsSync} from 'node:fs';
+import {cpus, loadavg} from 'node:os';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
+import {parseArgs} from 'node:util';
 import {execa} from 'execa';
 import {loadCsvDataset} from '../src/data/csv.js';
-import {type Dataset, takeRows} from '../src/data/dataset.js';
-import {treeSeed} from '../src/data/random.js';
-import {splitTrainTest} from '../src/data/split.js';
-import {makeClassification} from '../src/data/synthetic.js';
-import {Forest} from '../src/forest/forest.js';
-import {binData} from '../src/forest/native/binning.js';
-import type {TreeOptions} from '../src/forest/trainer.js';
-import {trainerNamed} from '../src/forest/trainers.js';
-import type {TrainerName} from '../src/forest/trainer-names.js';
+import type {Dataset} from '../src/data/dataset.js';
+import {trainHere} from '../src/forest/train-here.js';
 
-const TREES = 100;
-const ML_ROWS = 2000;
-const ML_TREES = 10;
-const SKLEARN_SCRIPT = fileURLToPath(new URL('../../bench/sklearn_reference.py', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+const BENCH = fileURLToPath(new URL('../../bench/', import.meta.url));
+const SHAPES = ['lognormal-steps', 'integer-code', 'breast-cancer', 'digits', 'ten-class', 'binary', 'large', 'heavy-tails', 'many-classes'];
+
+const {values: args} = parseArgs({options: {shapes: {type: 'string'}, seeds: {type: 'string', default: '3'}, trees: {type: 'string', default: '100'}, data: {type: 'string', default: join(BENCH, 'data')}}});
+const shapes = args.shapes?.split(',') ?? SHAPES;
+const seeds = Number(args.seeds);
+const trees = Number(args.trees);
 
 interface Measure {
   fitSeconds: number;
+  /** The process's CPU time over the fit: steadier than the wall clock on a shared machine. */
+  fitCpuSeconds: number;
   testAccuracy: number;
-  trees: number;
 }
 
-function writeCsv(file: string, data: Dataset): void {
-  const lines = [[...data.featureNames, 'label'].join(',')];
-  for (let r = 0; r < data.rows; r++) lines.push(`${data.values.subarray(r * data.features, (r + 1) * data.features).join(',')},${data.classes[data.labels[r]]}`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-}
-
-/** Fit time includes the trainer's once-per-data-set work (binning), on one core. */
-function fitInProcess(trainer: TrainerName, train: Dataset, test: Dataset, trees: number): Measure {
-  const implementation = trainerNamed(trainer);
-  const options: TreeOptions = {trainer, maxFeatures: 'sqrt'};
+/** Fit time includes binning, the native trainer's once-per-data-set work; one tree after another on this thread. */
+function fitNative(train: Dataset, test: Dataset, seed: number): Measure {
   const started = performance.now();
-  const data = {...train, classes: train.classes.length};
-  const shared = trainer === 'native' ? binData(data, true) : undefined;
-  const trainOne = implementation.prepare(data, shared);
-  const bytes = Array.from({length: trees}, (_, i) => trainOne(options, treeSeed(0, i)));
+  const startedCpu = process.cpuUsage();
+  const forest = trainHere(train, {trainer: 'native', maxFeatures: 'sqrt'}, trees, seed);
   const fitSeconds = (performance.now() - started) / 1000;
-  const accuracy = Forest.fromTrees(trainer, train.classes, bytes).accuracy(test.values, test.features, test.labels);
-  return {fitSeconds, testAccuracy: accuracy, trees};
+  const cpu = process.cpuUsage(startedCpu);
+  return {fitSeconds, fitCpuSeconds: (cpu.user + cpu.system) / 1e6, testAccuracy: forest.accuracy(test.values, test.features, test.labels)};
 }
 
-async function fitSklearn(trainFile: string, testFile: string, trees: number): Promise<Measure | undefined> {
-  const result = await execa('/usr/bin/python3', [SKLEARN_SCRIPT, trainFile, testFile, 'label', String(trees)], {reject: false});
-  if (result.exitCode !== 0) return undefined;
+async function fitSklearn(trainFile: string, testFile: string, seed: number): Promise<Measure> {
+  const result = await execa(PYTHON, [join(BENCH, 'sklearn_reference.py'), trainFile, testFile, 'label', String(trees), 'sqrt', String(seed)]);
   return JSON.parse(String(result.stdout)) as Measure;
 }
 
-const perTree = (m: Measure) => `${((m.fitSeconds / m.trees) * 1000).toFixed(1)} ms`;
-
-async function compare(name: string, classes: number, folder: string): Promise<void> {
-  const generated = splitTrainTest(makeClassification({samples: 20_000, features: 20, informative: 10, classes, seed: 0}), 0.25, 0);
-  const trainFile = join(folder, `${name}-train.csv`);
-  const testFile = join(folder, `${name}-test.csv`);
-  writeCsv(trainFile, generated.train);
-  writeCsv(testFile, generated.test);
-  // Everyone reads the same CSV text, so all see the same numbers.
-  const train = loadCsvDataset(trainFile, 'label');
-  const test = loadCsvDataset(testFile, 'label');
-
-  const native = fitInProcess('native', train, test, TREES);
-  const sklearn = await fitSklearn(trainFile, testFile, TREES);
-  console.log(`\n${name}: ${train.rows} training rows x ${train.features} features, ${classes} classes, ${TREES} trees, maxFeatures sqrt, one core`);
-  console.log(`  native            fit ${native.fitSeconds.toFixed(2)} s  (${perTree(native)}/tree)  accuracy ${native.testAccuracy.toFixed(4)}`);
-  if (sklearn) {
-    console.log(`  scikit-learn      fit ${sklearn.fitSeconds.toFixed(2)} s  (${perTree(sklearn)}/tree)  accuracy ${sklearn.testAccuracy.toFixed(4)}`);
-    console.log(`  native / sklearn  time ${(native.fitSeconds / sklearn.fitSeconds).toFixed(3)}x, accuracy ${((native.testAccuracy - sklearn.testAccuracy) * 100).toFixed(2)} points`);
-  } else {
-    console.log('  scikit-learn      not measured: /usr/bin/python3 with sklearn is missing (apt-get install python3-sklearn)');
-  }
-  if (classes !== 2) return;
-
-  const capped = takeRows(train, Array.from({length: ML_ROWS}, (_, i) => i));
-  const ml = fitInProcess('ml-random-forest', capped, test, ML_TREES);
-  const nativeCapped = fitInProcess('native', capped, test, ML_TREES);
-  console.log(`  ml-random-forest  on the first ${ML_ROWS} rows, ${ML_TREES} trees: fit ${ml.fitSeconds.toFixed(2)} s (${perTree(ml)}/tree) accuracy ${ml.testAccuracy.toFixed(4)}`);
-  console.log(`  native            on the same rows and trees: fit ${nativeCapped.fitSeconds.toFixed(3)} s (${perTree(nativeCapped)}/tree) accuracy ${nativeCapped.testAccuracy.toFixed(4)}`);
-  console.log(`  ml-random-forest / native  ${(ml.fitSeconds / nativeCapped.fitSeconds).toFixed(0)}x`);
+async function files(shape: string, seed: number): Promise<[string, string]> {
+  const train = join(args.data, `${shape}-${seed}-train.csv`);
+  const test = join(args.data, `${shape}-${seed}-test.csv`);
+  if (!existsSync(train) || !existsSync(test)) await execa(PYTHON, [join(BENCH, 'make_data.py'), args.data, String(seed), shape]);
+  return [train, test];
 }
 
-const folder = mkdtempSync(join(tmpdir(), 'cluster-bench-'));
-console.log(`Trainer benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs), Node.js ${process.version}`);
-await compare('binary', 2, folder);
-await compare('ten-class', 10, folder);
+const spread = (xs: number[], digits: number, scale = 1) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const f = (x: number) => (x * scale).toFixed(digits);
+  return `${f(mean)} (${f(Math.min(...xs))} to ${f(Math.max(...xs))})`;
+};
+
+console.log(`Trainer benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs), Node.js ${process.version}, ${trees} trees, maxFeatures sqrt, one core each; load average at start ${loadavg()[0].toFixed(2)}`);
+console.log('\n| data shape | train rows x features, classes | native fit (CPU) | scikit-learn fit (CPU) | native / sklearn CPU time | native / sklearn wall time | native - sklearn accuracy (points) |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const shape of shapes) {
+  const ratios: number[] = [];
+  const wallRatios: number[] = [];
+  const differences: number[] = [];
+  const nativeSeconds: number[] = [];
+  const sklearnSeconds: number[] = [];
+  let size = '';
+  for (let seed = 0; seed < seeds; seed++) {
+    const [trainFile, testFile] = await files(shape, seed);
+    const train = loadCsvDataset(trainFile, 'label');
+    const test = loadCsvDataset(testFile, 'label');
+    size = `${train.rows.toLocaleString('en')} x ${train.features}, ${train.classes.length}`;
+    // Alternate which runs first, so a change in the machine's load falls on both alike.
+    let native: Measure;
+    let sklearn: Measure;
+    if (seed % 2 === 0) {
+      native = fitNative(train, test, seed);
+      sklearn = await fitSklearn(trainFile, testFile, seed);
+    } else {
+      sklearn = await fitSklearn(trainFile, testFile, seed);
+      native = fitNative(train, test, seed);
+    }
+    ratios.push(native.fitCpuSeconds / sklearn.fitCpuSeconds);
+    wallRatios.push(native.fitSeconds / sklearn.fitSeconds);
+    differences.push(native.testAccuracy - sklearn.testAccuracy);
+    nativeSeconds.push(native.fitCpuSeconds);
+    sklearnSeconds.push(sklearn.fitCpuSeconds);
+  }
+  console.log(`| ${shape} | ${size} | ${spread(nativeSeconds, 2)} s | ${spread(sklearnSeconds, 2)} s | ${spread(ratios, 2)}x | ${spread(wallRatios, 2)}x | ${spread(differences, 1, 100)} |`);
+}
+console.log(`\nLoad average at the end ${loadavg()[0].toFixed(2)}; mean (min to max) over ${seeds} seeds, each seed its own data split and forest seed.`);

@@ -17,8 +17,8 @@ export function prepareData(experiment: Experiment): PreparedData {
   const data = loadDataset(experiment.dataset, experiment.file);
   const spec = experiment.dataset;
   const {maxFeatures} = experiment.forest;
-  if (typeof maxFeatures === 'number' && maxFeatures > 1 && maxFeatures > data.features) {
-    throw experiment.source.error(['forest', 'maxFeatures'], `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`, `use at most ${data.features}, or sqrt`);
+  if (typeof maxFeatures === 'number' && maxFeatures > data.features) {
+    throw experiment.source.error(['forest', 'maxFeatures'], `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`, `use at most ${data.features}, 1.0 for every feature, or sqrt`);
   }
   checkTrainable(data, experiment.forest, spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'});
   const seed = spec.kind === 'synthetic' ? spec.seed : experiment.forest.seed;

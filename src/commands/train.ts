@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
-import {parseMaxFeatures} from '../config/experiment.js';
+import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
 import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
 import type {Dataset} from '../data/dataset.js';
 import {splitTrainTest} from '../data/split.js';
@@ -39,7 +39,7 @@ export default class Train extends ClusterCommand {
   async run() {
     const {flags} = await this.parse(Train);
     const maxFeatures = parseMaxFeatures(flags['max-features']);
-    if (maxFeatures === undefined) throw new InputError({file: '--max-features', problem: `unknown value '${flags['max-features']}'`, fix: 'use sqrt, log2, a whole number of features, or a fraction in (0, 1]'});
+    if (!isMaxFeatures(maxFeatures)) throw new InputError({file: '--max-features', problem: maxFeatures.problem, fix: MAX_FEATURES_FIX});
     const testFraction = Number(flags['test-fraction']);
     if (!(testFraction >= 0 && testFraction < 1)) throw new InputError({file: '--test-fraction', problem: `'${flags['test-fraction']}' is not a fraction in [0, 1)`, fix: 'e.g. 0.25, or 0 to test on nothing'});
     const forest = {

@@ -1,4 +1,5 @@
 import {basename, extname} from 'node:path';
+import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 import {describe, FieldReader} from './fields.js';
@@ -23,8 +24,6 @@ export interface CsvDatasetSpec {
 
 export type DatasetSpec = SyntheticDatasetSpec | CsvDatasetSpec;
 
-/** sqrt and log2 of the feature count, an integer count, or a fraction of the features in (0, 1]. */
-export type MaxFeatures = 'sqrt' | 'log2' | number;
 
 export type Criterion = 'gini' | 'entropy';
 
@@ -125,18 +124,12 @@ function readForest(read: FieldReader, value: unknown): ForestSpec {
   return forest;
 }
 
-export function parseMaxFeatures(value: unknown): MaxFeatures | undefined {
-  if (value === 'sqrt' || value === 'log2') return value;
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof number === 'number' && Number.isFinite(number) && number > 0 && (Number.isInteger(number) || number <= 1)) return number;
-  return undefined;
-}
-
+/** Read from the scalar's text, since YAML gives 1.0 to JavaScript as the number 1. */
 function readMaxFeatures(read: FieldReader, value: unknown): MaxFeatures {
-  const parsed = parseMaxFeatures(value);
-  if (parsed === undefined) {
-    throw read.source.error(['forest', 'maxFeatures'], `unknown maxFeatures ${describe(value)}`, 'use sqrt, log2, a whole number of features, or a fraction in (0, 1]');
-  }
+  const path = ['forest', 'maxFeatures'];
+  const text = typeof value === 'string' || typeof value === 'number' ? read.source.scalarText(path) : undefined;
+  const parsed = text === undefined ? {problem: `expected sqrt, log2 or a number, got ${describe(value)}`} : parseMaxFeatures(text);
+  if (!isMaxFeatures(parsed)) throw read.source.error(path, parsed.problem, MAX_FEATURES_FIX);
   return parsed;
 }
 

@@ -45,6 +45,12 @@ export class YamlSource {
     return this.doc.toJS();
   }
 
+  /** A scalar field's text as written (`1.0`, not the number 1), if the field is a scalar. */
+  scalarText(path: FieldPath): string | undefined {
+    const node = this.doc.getIn(path, true);
+    return isScalar(node) ? (node.source ?? String(node.value)) : undefined;
+  }
+
   /** The line of the field at `path`, or of its nearest ancestor that exists. */
   lineOf(path: FieldPath): number | undefined {
     for (let depth = path.length; depth >= 0; depth--) {

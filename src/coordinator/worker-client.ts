@@ -43,16 +43,24 @@ export class WorkerClient {
   private listener: WorkerEvents | undefined;
   private lost: HostError | undefined;
   private closing = false;
+  /** Heartbeats received so far: the worker's main thread is alive whatever its slots are doing. */
+  heartbeats = 0;
   /** What the worker said of itself when it started. */
   info: Reply<'ready'> | undefined;
   private lastHeard = Date.now();
-  private readonly watchdog: NodeJS.Timeout;
+  private watchdog: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly host: Host,
     private readonly process: WorkerProcess,
-    heartbeatTimeoutMs: number,
   ) {
+    this.connection = new FramedConnection<FromWorker, ToWorker>(process.output, process.input, (message) => this.receive(message), (error) => this.lose(`sent bytes that are not the protocol (${error.message})`, 'protocol'));
+    void process.exited.then((exit) => (exit.lost ? this.lose(exit.lost, 'connection-lost') : this.lose(describeExit(exit.code, exit.signal), 'exited')));
+  }
+
+  /** Watches for silence from the worker's hello on: starting (Node.js, an SSH login) is the start timeout's business. */
+  private watch(heartbeatTimeoutMs: number): void {
+    this.lastHeard = Date.now();
     const tick = Math.min(1000, heartbeatTimeoutMs / 2);
     let lastTick = Date.now();
     this.watchdog = setInterval(() => {
@@ -64,14 +72,13 @@ export class WorkerClient {
       if (silent > heartbeatTimeoutMs) this.lose(`silent for ${(silent / 1000).toFixed(1)} s (no heartbeat within ${heartbeatTimeoutMs / 1000} s)`, 'silent');
     }, tick);
     this.watchdog.unref();
-    this.connection = new FramedConnection<FromWorker, ToWorker>(process.output, process.input, (message) => this.receive(message), (error) => this.lose(`sent bytes that are not the protocol (${error.message})`, 'protocol'));
-    void process.exited.then((exit) => (exit.lost ? this.lose(exit.lost, 'connection-lost') : this.lose(describeExit(exit.code, exit.signal), 'exited')));
   }
 
   static async open(host: Host, transport: Transport, heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS): Promise<WorkerClient> {
-    const client = new WorkerClient(host, await transport.start(host), heartbeatTimeoutMs);
+    const client = new WorkerClient(host, await transport.start(host));
     const ready = await client.request({type: 'hello', version: PROTOCOL_VERSION}, 'ready', START_TIMEOUT_MS);
     client.info = ready;
+    client.watch(heartbeatTimeoutMs);
     if (ready.version !== PROTOCOL_VERSION) {
       await client.close();
       throw new HostError(host.name, `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}`, 'provision the host again');
@@ -131,7 +138,10 @@ export class WorkerClient {
 
   private receive({header, body}: Message<FromWorker>): void {
     this.lastHeard = Date.now();
-    if (header.type === 'heartbeat') return;
+    if (header.type === 'heartbeat') {
+      this.heartbeats++;
+      return;
+    }
     if (header.type === 'tree') {
       this.listener?.tree({run: header.run, host: this.host.name, index: header.index, tree: body, seconds: header.seconds, slot: header.slot, waited: header.waited});
     } else if (header.type === 'error') {

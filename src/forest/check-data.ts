@@ -10,7 +10,7 @@ export function checkTrainable(data: Dataset, forest: ForestSpec, where: {file: 
   const needed = Math.max(2, forest.minSamplesSplit);
   if (data.rows < needed) throw new InputError({file: where.file, problem: `only ${data.rows} training rows`, fix: `a tree needs at least ${needed} rows to split`});
   const {maxFeatures} = forest;
-  if (typeof maxFeatures === 'number' && maxFeatures > 1 && maxFeatures > data.features) {
-    throw new InputError({file: where.file, field: 'maxFeatures', problem: `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`, fix: `use at most ${data.features}, or sqrt`});
+  if (typeof maxFeatures === 'number' && maxFeatures > data.features) {
+    throw new InputError({file: where.file, field: 'maxFeatures', problem: `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`, fix: `use at most ${data.features}, 1.0 for every feature, or sqrt`});
   }
 }

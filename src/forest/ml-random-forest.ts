@@ -1,5 +1,6 @@
 import mlRandomForest from 'ml-random-forest';
-import {featureCount, type PredictionBatch, type Trainer, type TrainingData, type TreeModel} from './trainer.js';
+import {featureCount} from './max-features.js';
+import type {PredictionBatch, Trainer, TrainingData, TreeModel} from './trainer.js';
 
 const {RandomForestClassifier} = mlRandomForest as unknown as {RandomForestClassifier: MlForestClass};
 

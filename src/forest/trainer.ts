@@ -1,4 +1,5 @@
-import type {Criterion, ForestSpec, MaxFeatures} from '../config/experiment.js';
+import type {Criterion, ForestSpec} from '../config/experiment.js';
+import type {MaxFeatures} from './max-features.js';
 import type {TrainerName} from './trainer-names.js';
 
 /** The options every tree of a forest is trained with; each tree adds its own seed. */
@@ -60,12 +61,4 @@ export interface Trainer {
   prepare(data: TrainingData, shared: unknown): (options: TreeOptions, seed: number) => Uint8Array;
   /** Reads a tree back from the bytes `prepare`'s function returned. */
   load(bytes: Uint8Array): TreeModel;
-}
-
-/** How many features each split (or tree, for trainers that sample per tree) may look at. */
-export function featureCount(maxFeatures: MaxFeatures, features: number): number {
-  if (maxFeatures === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(features)));
-  if (maxFeatures === 'log2') return Math.max(1, Math.floor(Math.log2(features)));
-  if (Number.isInteger(maxFeatures) && maxFeatures >= 1) return Math.min(features, maxFeatures);
-  return Math.max(1, Math.floor(features * maxFeatures));
 }

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import {formatMaxFeatures} from '../forest/max-features.js';
 import type {BenchResult} from '../bench/result.js';
 import {COLUMNS} from './columns.js';
 
@@ -16,7 +17,7 @@ export function describeSetup(result: BenchResult): string {
   const runs = Math.max(0, ...result.rows.map((row) => row.runs.length));
   const warmup = Math.max(0, ...result.rows.map((row) => row.warmup.length));
   return [
-    `Experiment ${result.experiment}: ${forest.trees} trees (${forest.trainer}, maxFeatures ${forest.maxFeatures}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
+    `Experiment ${result.experiment}: ${forest.trees} trees (${forest.trainer}, maxFeatures ${formatMaxFeatures(forest.maxFeatures)}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
     `Measured = median wall time of ${runs} run(s) after ${warmup} warm-up(s), from the first byte sent to the last tree received, schedule ${result.schedule}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
     `Capacity ideal = trees / sum of the hosts' calibrated trees per second (${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}). Efficiency = capacity ideal / measured.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,

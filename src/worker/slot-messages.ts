@@ -5,6 +5,12 @@ import type {TrainerName} from '../forest/trainer-names.js';
 export type ToSlot =
   | {type: 'dataset'; hash: string; rows: number; features: number; classes: number; values: Float64Array; labels: Int32Array}
   | {type: 'shared'; hash: string; trainer: TrainerName; shared: unknown}
+  /** Make the trainer's shared state (binning) here, off the worker's main thread, and send it back. */
+  | {type: 'make-shared'; hash: string; trainer: TrainerName}
   | {type: 'train'; job: number; hash: string; options: TreeOptions; seed: number};
 
-export type FromSlot = {job: number; tree: Uint8Array; seconds: number} | {job: number; error: string};
+export type FromSlot =
+  | {type: 'tree'; job: number; tree: Uint8Array; seconds: number}
+  | {type: 'failed'; job: number; error: string}
+  | {type: 'shared'; shared: unknown}
+  | {type: 'shared-failed'; error: string};

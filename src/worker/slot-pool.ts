@@ -6,8 +6,8 @@ import type {FromSlot, ToSlot} from './slot-messages.js';
 
 export interface SharedDataset extends TrainingData {
   hash: string;
-  /** Each trainer's once-per-data-set work (e.g. binning), made on first use. */
-  shared: Map<TrainerName, unknown>;
+  /** Each trainer's once-per-data-set work (e.g. binning), made on first use by a slot thread. */
+  shared: Map<TrainerName, Promise<unknown>>;
 }
 
 interface Job {
@@ -29,6 +29,8 @@ interface Slot {
   /** What this thread already holds: data set hashes, and `hash:trainer` for trainers' shared state. */
   holds: Set<string>;
   job?: Job;
+  /** Waiting for this slot to make a trainer's shared state. */
+  making?: {resolve: (shared: unknown) => void; reject: (error: Error) => void};
 }
 
 /** `cores` threads that each train one tree at a time; trees queue until a slot is free. */
@@ -69,20 +71,29 @@ export class SlotPool {
       const job = this.queue.shift()!;
       slot.job = job;
       job.waitedMs = performance.now() - job.queuedAt;
-      const {dataset} = job;
-      try {
-        this.equip(slot, dataset, job.options.trainer);
-      } catch (error) {
-        slot.job = undefined;
-        job.reject(error as Error);
-        continue;
-      }
-      slot.thread.postMessage({type: 'train', job: job.id, hash: dataset.hash, options: job.options, seed: job.seed} satisfies ToSlot);
+      void this.start(slot, job);
     }
   }
 
-  /** Sends the slot the data set and the trainer's shared state, once each. */
-  private equip(slot: Slot, dataset: SharedDataset, trainerName: TrainerName): void {
+  private async start(slot: Slot, job: Job): Promise<void> {
+    const {dataset} = job;
+    try {
+      await this.equip(slot, dataset, job.options.trainer);
+    } catch (error) {
+      slot.job = undefined;
+      job.reject(error as Error);
+      this.dispatch();
+      return;
+    }
+    if (!this.closed) slot.thread.postMessage({type: 'train', job: job.id, hash: dataset.hash, options: job.options, seed: job.seed} satisfies ToSlot);
+  }
+
+  /**
+   * Sends the slot the data set and the trainer's shared state, once each. The first slot to need
+   * the shared state makes it (binning can take seconds, and the main thread must keep sending
+   * heartbeats); slots that need it meanwhile wait for it.
+   */
+  private async equip(slot: Slot, dataset: SharedDataset, trainerName: TrainerName): Promise<void> {
     if (!slot.holds.has(dataset.hash)) {
       slot.thread.postMessage({
         type: 'dataset',
@@ -97,27 +108,48 @@ export class SlotPool {
     }
     const trainer = trainerNamed(trainerName);
     const key = `${dataset.hash}:${trainerName}`;
-    if (trainer.share && !slot.holds.has(key)) {
-      if (!dataset.shared.has(trainerName)) dataset.shared.set(trainerName, trainer.share(dataset));
-      slot.thread.postMessage({type: 'shared', hash: dataset.hash, trainer: trainerName, shared: dataset.shared.get(trainerName)} satisfies ToSlot);
+    if (!trainer.share || slot.holds.has(key)) return;
+    const pending = dataset.shared.get(trainerName);
+    if (!pending) {
+      const making = new Promise<unknown>((resolve, reject) => {
+        slot.making = {resolve, reject};
+        slot.thread.postMessage({type: 'make-shared', hash: dataset.hash, trainer: trainerName} satisfies ToSlot);
+      });
+      dataset.shared.set(trainerName, making);
+      // A failure is not kept: the next tree tries again.
+      making.catch(() => dataset.shared.delete(trainerName));
+      await making;
       slot.holds.add(key);
+      return;
     }
+    const shared = await pending;
+    slot.thread.postMessage({type: 'shared', hash: dataset.hash, trainer: trainerName, shared} satisfies ToSlot);
+    slot.holds.add(key);
   }
 
   private startSlot(): Slot {
     // The entry file runs the slot when it is not the main thread (see entry.ts), bundled or not.
     const slot: Slot = {id: this.nextSlot++, thread: new Worker(process.argv[1]), holds: new Set()};
     slot.thread.on('message', (reply: FromSlot) => {
+      if (reply.type === 'shared' || reply.type === 'shared-failed') {
+        const making = slot.making;
+        slot.making = undefined;
+        if (reply.type === 'shared') making?.resolve(reply.shared);
+        else making?.reject(new Error(reply.error));
+        return;
+      }
       const job = slot.job;
       slot.job = undefined;
       if (job) {
-        if ('error' in reply) job.reject(new Error(reply.error));
+        if (reply.type === 'failed') job.reject(new Error(reply.error));
         else job.resolve({tree: reply.tree, seconds: reply.seconds, slot: slot.id, waited: (job.waitedMs ?? 0) / 1000});
       }
       this.dispatch();
     });
     // A thread that dies takes only its current tree with it; a fresh thread replaces it.
     slot.thread.on('error', (error) => {
+      slot.making?.reject(error);
+      slot.making = undefined;
       slot.job?.reject(error);
       slot.job = undefined;
       this.slots.splice(this.slots.indexOf(slot), 1);

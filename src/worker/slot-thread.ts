@@ -1,7 +1,10 @@
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {parentPort} from 'node:worker_threads';
 import {performance} from 'node:perf_hooks';
 import type {TrainingData, TreeOptions} from '../forest/trainer.js';
 import {trainerNamed} from '../forest/trainers.js';
+import type {TrainerName} from '../forest/trainer-names.js';
 import type {FromSlot, ToSlot} from './slot-messages.js';
 
 /** One training slot: a thread that trains one tree at a time on data sets it shares with its siblings. */
@@ -19,14 +22,43 @@ parentPort!.on('message', (message: ToSlot) => {
     shared.set(`${message.hash}:${message.trainer}`, message.shared);
     return;
   }
+  if (message.type === 'make-shared') {
+    parentPort!.postMessage(makeShared(message.hash, message.trainer) satisfies FromSlot);
+    return;
+  }
   const reply = train(message.job, message.hash, message.options, message.seed);
-  parentPort!.postMessage(reply, 'tree' in reply ? [reply.tree.buffer as ArrayBuffer] : []);
+  parentPort!.postMessage(reply, reply.type === 'tree' ? [reply.tree.buffer as ArrayBuffer] : []);
 });
+
+/**
+ * Tests make a slow preparation real and deterministic: with CLUSTER_TEST_HOLD_SHARED=FOLDER the
+ * slot writes FOLDER/held, then blocks reading the named pipe FOLDER/release until the test writes it.
+ */
+function holdForTest(): void {
+  const folder = process.env.CLUSTER_TEST_HOLD_SHARED;
+  if (!folder) return;
+  writeFileSync(join(folder, 'held'), '');
+  readFileSync(join(folder, 'release'));
+}
+
+/** The trainer's once-per-data-set state, made in shared memory so the main thread and the other slots get views, not copies. */
+function makeShared(hash: string, trainer: TrainerName): FromSlot {
+  try {
+    const data = datasets.get(hash);
+    if (!data) return {type: 'shared-failed', error: `data set ${hash.slice(0, 12)} was never sent to this slot`};
+    holdForTest();
+    const made = trainerNamed(trainer).share?.(data);
+    shared.set(`${hash}:${trainer}`, made);
+    return {type: 'shared', shared: made};
+  } catch (error) {
+    return {type: 'shared-failed', error: (error as Error).stack ?? String(error)};
+  }
+}
 
 function train(job: number, hash: string, options: TreeOptions, seed: number): FromSlot {
   try {
     const data = datasets.get(hash);
-    if (!data) return {job, error: `data set ${hash.slice(0, 12)} was never sent to this slot`};
+    if (!data) return {type: 'failed', job, error: `data set ${hash.slice(0, 12)} was never sent to this slot`};
     const key = `${hash}:${options.trainer}`;
     let trainOne = prepared.get(key);
     if (!trainOne) {
@@ -35,8 +67,10 @@ function train(job: number, hash: string, options: TreeOptions, seed: number): F
     }
     const started = performance.now();
     const tree = trainOne(options, seed);
-    return {job, tree: tree.slice(), seconds: (performance.now() - started) / 1000};
+    // Trees that own their whole buffer are transferred as they are; views are copied first.
+    const own = tree.byteOffset === 0 && tree.byteLength === tree.buffer.byteLength ? tree : tree.slice();
+    return {type: 'tree', job, tree: own, seconds: (performance.now() - started) / 1000};
   } catch (error) {
-    return {job, error: (error as Error).stack ?? String(error)};
+    return {type: 'failed', job, error: (error as Error).stack ?? String(error)};
   }
 }

@@ -9,7 +9,7 @@ import {processesTagged, waitFor} from '../helpers/processes.js';
 
 const RUN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 // Long enough to be interrupted: about 30 s of training if left alone.
-const LONG = smallExperiment({dataset: '{ kind: synthetic, samples: 1500, features: 20, seed: 2 }', forest: '{ trees: 200, maxFeatures: 1.0 }'});
+const LONG = smallExperiment({dataset: '{ kind: synthetic, samples: 1500, features: 20, seed: 2 }', forest: '{ trees: 200, maxFeatures: 1 }'});
 
 function startBench(folder: string, tag: string) {
   return execa(process.execPath, [RUN, 'bench'], {cwd: folder, reject: false, env: {CLUSTER_TEST_TAG: tag}});

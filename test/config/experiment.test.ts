@@ -30,7 +30,7 @@ test('the baseline is found among the combinations', (t) => {
 test('a CSV data set and the maxFeatures forms', (t) => {
   const experiment = parse('dataset: { kind: csv, path: data/iris.csv, target: species }\nforest: { trees: 2, maxFeatures: 0.5, maxDepth: 6 }\ncombinations: [[local-a]]\n');
   t.deepEqual(experiment.dataset, {kind: 'csv', path: 'data/iris.csv', target: 'species'});
-  t.is(experiment.forest.maxFeatures, 0.5);
+  t.deepEqual(experiment.forest.maxFeatures, {fraction: 0.5});
   t.is(experiment.forest.maxDepth, 6);
 });
 
@@ -54,7 +54,28 @@ test('baseline not among the combinations', refuses, `${MINIMAL}baseline: [local
 test('unknown trainer', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, trainer: xgboost }\ncombinations: [[local-a]]\n', "experiments/x.yaml:2: forest.trainer: unknown trainer 'xgboost' (use one of: native, ml-random-forest)");
 test('zero trees', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 0 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:2: forest.trees: must be a positive integer, got 0');
 test('a host twice in a combination', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\ncombinations: [[local-a, local-a]]\n', "experiments/x.yaml:3: combinations[0]: host 'local-a' appears twice (a host contributes all its cores once; list it once)");
-test('bad maxFeatures', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, maxFeatures: 1.5 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:2: forest.maxFeatures: unknown maxFeatures 1.5 (use sqrt, log2, a whole number of features, or a fraction in (0, 1])');
+const MAX_FEATURES_FIX = '(use sqrt, log2, a whole number of features such as 3, or a fraction with a decimal point in (0, 1] such as 0.5 (1.0 is every feature, 1 is one))';
+const withMaxFeatures = (value: string) => `dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8, maxFeatures: ${value} }\ncombinations: [[local-a]]\n`;
+test('maxFeatures 1.5 is neither a count nor a fraction', refuses, withMaxFeatures('1.5'), `experiments/x.yaml:2: forest.maxFeatures: maxFeatures 1.5 has a decimal point, so it is a fraction of the features, and fractions must be in (0, 1] ${MAX_FEATURES_FIX}`);
+test('maxFeatures 2.0 is refused, not read as 2', refuses, withMaxFeatures('2.0'), `experiments/x.yaml:2: forest.maxFeatures: maxFeatures 2.0 has a decimal point, so it is a fraction of the features, and fractions must be in (0, 1] ${MAX_FEATURES_FIX}`);
+test('maxFeatures 0', refuses, withMaxFeatures('0'), `experiments/x.yaml:2: forest.maxFeatures: maxFeatures 0 leaves no feature to split on ${MAX_FEATURES_FIX}`);
+test('maxFeatures -1', refuses, withMaxFeatures('-1'), `experiments/x.yaml:2: forest.maxFeatures: unknown maxFeatures '-1' ${MAX_FEATURES_FIX}`);
+test('maxFeatures as a list', refuses, withMaxFeatures('[1]'), `experiments/x.yaml:2: forest.maxFeatures: expected sqrt, log2 or a number, got a list ${MAX_FEATURES_FIX}`);
+
+const readsMaxFeatures = test.macro({
+  exec(t, written: string, expected: unknown) {
+    t.deepEqual(parse(withMaxFeatures(written)).forest.maxFeatures, expected);
+  },
+  title: (_, written: string) => `maxFeatures: ${written} as scikit-learn reads it`,
+});
+test(readsMaxFeatures, '1', 1);
+test(readsMaxFeatures, '1.0', {fraction: 1});
+test(readsMaxFeatures, '"1.0"', {fraction: 1});
+test(readsMaxFeatures, '0.25', {fraction: 0.25});
+test(readsMaxFeatures, '.5', {fraction: 0.5});
+test(readsMaxFeatures, '3', 3);
+test(readsMaxFeatures, 'sqrt', 'sqrt');
+test(readsMaxFeatures, 'log2', 'log2');
 test('test fraction of 1', refuses, `${MINIMAL}testFraction: 1\n`, 'experiments/x.yaml:4: testFraction: must be a fraction between 0 and 1, got 1');
 test('more informative than features', refuses, 'dataset: { kind: synthetic, samples: 100, features: 5, informative: 6 }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:1: dataset.informative: informative (6) exceeds features (5) (informative features are a subset of the features)');
 test('unknown dataset kind', refuses, 'dataset: { kind: parquet }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', "experiments/x.yaml:1: dataset.kind: unknown dataset kind 'parquet' (use one of: synthetic, csv)");

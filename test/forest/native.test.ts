@@ -14,23 +14,28 @@ const data = makeClassification({samples: 2000, features: 16, informative: 8, cl
 const {train, test: held} = splitTrainTest(data, 0.25, 4);
 const binned = binData(train);
 
-test('few distinct values get a bin each, split at midpoints', (t) => {
+test('each distinct value gets a bin of its own, holding exactly that value', (t) => {
   const small = binData({rows: 5, features: 1, values: Float64Array.from([3, 1, 2, 3, 1])});
   t.is(small.binCounts[0], 3);
   t.deepEqual(Array.from(small.bins), [2, 0, 1, 2, 0]);
-  t.deepEqual(Array.from(small.thresholds.subarray(0, 2)), [1.5, 2.5]);
-});
-
-test('many distinct values are cut at quantiles into at most 256 bins, consistent with the thresholds', (t) => {
-  t.true(binned.binCounts.every((count) => count <= MAX_BINS && count > 200));
+  t.deepEqual(Array.from(small.low), [1, 2, 3]);
+  t.deepEqual(Array.from(small.high), [1, 2, 3]);
   for (let f = 0; f < train.features; f++) {
     for (let r = 0; r < train.rows; r += 7) {
-      const value = train.values[r * train.features + f];
-      const bin = binned.bins[f * train.rows + r];
-      t.true(value <= binned.thresholds[f * MAX_BINS + bin], 'value at or below its bin\'s threshold');
-      if (bin > 0) t.true(value > binned.thresholds[f * MAX_BINS + bin - 1], 'value above the previous threshold');
+      const at = binned.offsets[f] + binned.bins[f * train.rows + r];
+      t.is(binned.low[at], train.values[r * train.features + f]);
     }
   }
+});
+
+test('more distinct values than MAX_BINS are cut into bins of equal row counts, in value order', (t) => {
+  const rows = MAX_BINS + 5000;
+  const values = Float64Array.from({length: rows}, (_, i) => ((i * 7919) % rows) / 3);
+  const many = binData({rows, features: 1, values});
+  t.true(many.binCounts[0] <= MAX_BINS && many.binCounts[0] > MAX_BINS / 2);
+  const outside = Array.from(values).filter((value, r) => !(many.low[many.bins[r]] <= value && value <= many.high[many.bins[r]]));
+  t.deepEqual(outside, []);
+  t.true(many.low.every((low, bin) => low <= many.high[bin] && (bin === 0 || many.high[bin - 1] < low)));
 });
 
 test('the same seed grows the same tree; another seed another tree', (t) => {

@@ -1,78 +1,96 @@
 import type {TrainingData} from '../trainer.js';
 
-export const MAX_BINS = 256;
-/** Thresholds are chosen from at most this many rows (by stride), as scikit-learn's hist trees subsample. */
-const THRESHOLD_SAMPLE = 200_000;
+/** Bins per feature: every distinct value its own bin up to this many, row quantiles beyond. */
+export const MAX_BINS = 65_536;
 
 /**
- * Each feature quantised once into at most 256 bins, one byte per value, stored by feature so a
- * node's histogram reads one contiguous column. Every tree and every slot thread shares it.
+ * Each feature quantised once into bins of two bytes, stored by feature so a node reads one
+ * contiguous column. A feature with at most MAX_BINS distinct values gets one bin per value, so
+ * splits are exactly scikit-learn's; beyond that, bins of equal row counts (a few rows each).
+ * Every tree and every slot thread shares it.
  */
 export interface BinnedData {
   rows: number;
   features: number;
   /** features x rows: bins[f * rows + r] is the bin of row r's value of feature f. */
-  bins: Uint8Array;
-  /** features x MAX_BINS: a value v is in bin b when thresholds[f][b - 1] < v <= thresholds[f][b]. */
-  thresholds: Float64Array;
+  bins: Uint16Array;
   /** How many bins each feature uses. */
-  binCounts: Uint16Array;
+  binCounts: Uint32Array;
+  /** features + 1 offsets into `low` and `high`: feature f's bins are at offsets[f] + bin. */
+  offsets: Uint32Array;
+  /** The smallest and largest value in each bin (equal when a bin holds one distinct value). */
+  low: Float64Array;
+  high: Float64Array;
 }
 
 /** Allocates in shared memory when asked, so worker threads can read the result without copies. */
 export function binData(data: Pick<TrainingData, 'rows' | 'features' | 'values'>, shared = false): BinnedData {
   const {rows, features, values} = data;
   const allocate = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const bins = new Uint8Array(allocate(rows * features));
-  const thresholds = new Float64Array(allocate(features * MAX_BINS * 8)).fill(Infinity);
-  const binCounts = new Uint16Array(allocate(features * 2));
+  const bins = new Uint16Array(allocate(rows * features * 2));
+  const binCounts = new Uint32Array(allocate(features * 4));
+  const offsets = new Uint32Array(allocate((features + 1) * 4));
+  const edges: {low: Float64Array; high: Float64Array}[] = [];
   const column = new Float64Array(rows);
+  const sorted = new Float64Array(rows);
   for (let f = 0; f < features; f++) {
     for (let r = 0; r < rows; r++) column[r] = values[r * features + f];
-    const cuts = chooseThresholds(column);
-    thresholds.set(cuts, f * MAX_BINS);
-    binCounts[f] = cuts.length + 1;
+    sorted.set(column);
+    sorted.sort();
+    const edge = chooseBins(sorted);
+    edges.push(edge);
+    binCounts[f] = edge.high.length;
+    offsets[f + 1] = offsets[f] + edge.high.length;
     const out = bins.subarray(f * rows, (f + 1) * rows);
-    for (let r = 0; r < rows; r++) out[r] = binOf(cuts, column[r]);
+    for (let r = 0; r < rows; r++) out[r] = binOf(edge.high, column[r]);
   }
-  return {rows, features, bins, thresholds, binCounts};
+  const low = new Float64Array(allocate(offsets[features] * 8));
+  const high = new Float64Array(allocate(offsets[features] * 8));
+  edges.forEach((edge, f) => {
+    low.set(edge.low, offsets[f]);
+    high.set(edge.high, offsets[f]);
+  });
+  return {rows, features, bins, binCounts, offsets, low, high};
 }
 
-/** Midpoints between neighbouring distinct values: all of them when they fit, else at quantiles. */
-function chooseThresholds(column: Float64Array): Float64Array {
-  const stride = Math.max(1, Math.ceil(column.length / THRESHOLD_SAMPLE));
-  const sample = new Float64Array(Math.ceil(column.length / stride));
-  for (let i = 0, r = 0; r < column.length; r += stride) sample[i++] = column[r];
-  sample.sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < sample.length; i++) if (i === 0 || sample[i] !== sample[i - 1]) distinct.push(sample[i]);
-  const cuts: number[] = [];
-  if (distinct.length <= MAX_BINS) {
-    for (let i = 1; i < distinct.length; i++) cuts.push(midpoint(distinct[i - 1], distinct[i]));
-  } else {
-    for (let q = 1; q < MAX_BINS; q++) {
-      const i = Math.floor((q * distinct.length) / MAX_BINS);
-      const cut = midpoint(distinct[i - 1], distinct[i]);
-      if (cuts.length === 0 || cut > cuts[cuts.length - 1]) cuts.push(cut);
+/** One bin per distinct value when they fit; else runs of distinct values holding about rows / MAX_BINS rows each. */
+function chooseBins(sorted: Float64Array): {low: Float64Array; high: Float64Array} {
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const low: number[] = [];
+  const high: number[] = [];
+  // Every closed bin holds at least perBin rows, so at most MAX_BINS bins come out.
+  const perBin = distinct <= MAX_BINS ? 0 : sorted.length / (MAX_BINS - 1);
+  let start = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const last = i === sorted.length - 1 || sorted[i + 1] !== sorted[i];
+    // A bin closes at a change of value once it holds its share of rows (at once when every value has its own).
+    if (last && (i + 1 - start >= perBin || i === sorted.length - 1)) {
+      low.push(sorted[start]);
+      high.push(sorted[i]);
+      start = i + 1;
     }
   }
-  return Float64Array.from(cuts);
+  return {low: Float64Array.from(low), high: Float64Array.from(high)};
 }
 
-function midpoint(a: number, b: number): number {
-  const mid = a + (b - a) / 2;
-  // Rounding can land the midpoint on b, which would put b in a's bin.
-  return mid < b ? mid : a;
-}
-
-/** The first bin whose threshold is at or above `value`; values above every threshold go to the last bin. */
-function binOf(cuts: Float64Array, value: number): number {
-  let low = 0;
-  let high = cuts.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (cuts[mid] < value) low = mid + 1;
-    else high = mid;
+/** The first bin whose largest value is at or above `value`; values above every bin go to the last. */
+export function binOf(high: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = high.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (high[mid] < value) lo = mid + 1;
+    else hi = mid;
   }
-  return low;
+  return lo;
+}
+
+/**
+ * scikit-learn's threshold between the largest value going left and the smallest going right: their
+ * midpoint, or the left value when rounding lands the midpoint on the right one.
+ */
+export function midpoint(left: number, right: number): number {
+  const mid = left / 2 + right / 2;
+  return mid === right || mid === Infinity || mid === -Infinity ? left : mid;
 }

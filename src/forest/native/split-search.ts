@@ -1,0 +1,217 @@
+import {type BinnedData, MAX_BINS, midpoint} from './binning.js';
+
+/**
+ * A node's histogram costs its rows plus the bins between its smallest and largest; sorting its
+ * rows by bin costs rows x log(rows). Nodes whose bin range exceeds this many times their rows sort.
+ */
+const SORT_RATIO = 8;
+/** Below this many rows insertion sort beats a radix sort's passes. */
+const INSERTION_SORT_ROWS = 24;
+
+/**
+ * The best split of one node over the features it is shown, one feature at a time, exactly as
+ * scikit-learn's best splitter scores them (every boundary between neighbouring values the node
+ * holds, first best kept). Buffers are made once per slot and reused by every node of every tree.
+ */
+export class SplitSearch {
+  bestScore = -Infinity;
+  bestFeature = -1;
+  /** Rows whose bin is at or below this go left. */
+  bestBin = 0;
+  bestThreshold = 0;
+  /** Class weights of the best split's left child. */
+  readonly bestLeft: Float64Array;
+
+  private readonly histogram: Float64Array;
+  private readonly binRows: Uint32Array;
+  private readonly codes: Uint16Array;
+  private readonly keys: Uint32Array;
+  private readonly spare: Uint32Array;
+  private readonly buckets = new Uint32Array(256);
+  private readonly left: Float64Array;
+  private readonly entropy: boolean;
+  private minSamplesLeaf = 1;
+  /** The node being searched, and [left weight, node weight]: kept in fields so no double is boxed per call. */
+  private totals: Float64Array = new Float64Array(0);
+  private at = 0;
+  private readonly weights = new Float64Array(2);
+
+  constructor(
+    private readonly data: BinnedData,
+    private readonly labels: Int32Array,
+    private readonly weight: Float64Array,
+    private readonly index: Uint32Array,
+    private readonly classes: number,
+    criterion: 'gini' | 'entropy',
+  ) {
+    let widest = 1;
+    for (let f = 0; f < data.features; f++) widest = Math.max(widest, data.binCounts[f]);
+    this.histogram = new Float64Array(Math.min(widest, MAX_BINS) * classes);
+    this.binRows = new Uint32Array(Math.min(widest, MAX_BINS));
+    this.codes = new Uint16Array(data.rows);
+    this.keys = new Uint32Array(data.rows);
+    this.spare = new Uint32Array(data.rows);
+    this.left = new Float64Array(classes);
+    this.bestLeft = new Float64Array(classes);
+    this.entropy = criterion === 'entropy';
+  }
+
+  /** Forgets the previous node's best split. */
+  reset(minSamplesLeaf: number): void {
+    this.bestScore = -Infinity;
+    this.bestFeature = -1;
+    this.minSamplesLeaf = minSamplesLeaf;
+  }
+
+  /**
+   * Scores every split of feature f over the node's rows index[begin..end), whose class weights are
+   * totals[at..at + classes); keeps the best so far. Returns false when the feature is constant here.
+   */
+  consider(f: number, begin: number, end: number, totals: Float64Array, at: number): boolean {
+    const {bins, rows} = this.data;
+    const {codes, index} = this;
+    const count = end - begin;
+    const column = f * rows;
+    let min = MAX_BINS;
+    let max = -1;
+    for (let i = 0; i < count; i++) {
+      const b = bins[column + index[begin + i]];
+      codes[i] = b;
+      if (b < min) min = b;
+      if (b > max) max = b;
+    }
+    if (min === max) return false;
+    this.totals = totals;
+    this.at = at;
+    let totalWeight = 0;
+    for (let c = 0; c < this.classes; c++) totalWeight += totals[at + c];
+    this.weights[1] = totalWeight;
+    if (max - min + 1 > SORT_RATIO * count) this.scanSorted(f, begin, count, min);
+    else this.scanHistogram(f, begin, count, min, max);
+    return true;
+  }
+
+  /** Many rows for their range of bins: one pass fills a histogram, one walks it (and clears it). */
+  private scanHistogram(f: number, begin: number, count: number, min: number, max: number): void {
+    const {histogram, binRows, codes, index, labels, weight, classes, left, weights} = this;
+    for (let i = 0; i < count; i++) {
+      const r = index[begin + i];
+      const b = codes[i] - min;
+      histogram[b * classes + labels[r]] += weight[r];
+      binRows[b]++;
+    }
+    for (let c = 0; c < classes; c++) left[c] = 0;
+    weights[0] = 0;
+    let leftRows = 0;
+    let previous = -1;
+    for (let b = 0; b <= max - min; b++) {
+      const rowsHere = binRows[b];
+      if (rowsHere === 0) continue;
+      if (previous >= 0) this.score(f, min + previous, min + b, leftRows, count);
+      const base = b * classes;
+      for (let c = 0; c < classes; c++) {
+        const w = histogram[base + c];
+        left[c] += w;
+        weights[0] += w;
+        histogram[base + c] = 0;
+      }
+      leftRows += rowsHere;
+      binRows[b] = 0;
+      previous = b;
+    }
+  }
+
+  /** Few rows for their range of bins: sort them by bin, (bin << 16 | position) in one typed array. */
+  private scanSorted(f: number, begin: number, count: number, min: number): void {
+    const {codes, keys, index, labels, weight, left, weights, classes} = this;
+    for (let i = 0; i < count; i++) keys[i] = ((codes[i] - min) << 16) | i;
+    const sorted = this.sortKeys(count);
+    for (let c = 0; c < classes; c++) left[c] = 0;
+    weights[0] = 0;
+    let previous = sorted[0] >>> 16;
+    for (let j = 0; j < count; j++) {
+      const key = sorted[j];
+      const b = key >>> 16;
+      if (b !== previous) {
+        this.score(f, min + previous, min + b, j, count);
+        previous = b;
+      }
+      const r = index[begin + (key & 0xffff)];
+      left[labels[r]] += weight[r];
+      weights[0] += weight[r];
+    }
+  }
+
+  /** Sorts keys[0..count): insertion sort when few, else a radix sort on the bin byte by byte (stable, linear). */
+  private sortKeys(count: number): Uint32Array {
+    const {keys, spare, buckets} = this;
+    if (count <= INSERTION_SORT_ROWS) {
+      for (let i = 1; i < count; i++) {
+        const key = keys[i];
+        let j = i - 1;
+        while (j >= 0 && keys[j] > key) {
+          keys[j + 1] = keys[j];
+          j--;
+        }
+        keys[j + 1] = key;
+      }
+      return keys;
+    }
+    let from = keys;
+    let to = spare;
+    for (let shift = 16; shift < 32; shift += 8) {
+      buckets.fill(0);
+      for (let i = 0; i < count; i++) buckets[(from[i] >>> shift) & 0xff]++;
+      // A byte every key shares needs no pass.
+      if (buckets[(from[0] >>> shift) & 0xff] === count) continue;
+      for (let b = 0, sum = 0; b < 256; b++) {
+        const n = buckets[b];
+        buckets[b] = sum;
+        sum += n;
+      }
+      for (let i = 0; i < count; i++) to[buckets[(from[i] >>> shift) & 0xff]++] = from[i];
+      const swapped = from;
+      from = to;
+      to = swapped;
+    }
+    return from;
+  }
+
+  /** The split between bins leftBin and rightBin (the next bin the node holds), with this.left going left. */
+  private score(f: number, leftBin: number, rightBin: number, leftRows: number, count: number): void {
+    if (leftRows < this.minSamplesLeaf || count - leftRows < this.minSamplesLeaf) return;
+    const {left, classes, totals, at} = this;
+    const leftWeight = this.weights[0];
+    const rightWeight = this.weights[1] - leftWeight;
+    let score = 0;
+    if (this.entropy) {
+      // Minus the weighted entropy of the children, up to constants: sum n_c log n_c - n log n per side.
+      for (let c = 0; c < classes; c++) {
+        const l = left[c];
+        const r = totals[at + c] - l;
+        if (l > 0) score += l * Math.log(l);
+        if (r > 0) score += r * Math.log(r);
+      }
+      score -= leftWeight * Math.log(leftWeight) + rightWeight * Math.log(rightWeight);
+    } else {
+      // The weighted gini decrease up to constants: sum_c L_c^2 / wL + sum_c R_c^2 / wR.
+      let leftSquares = 0;
+      let rightSquares = 0;
+      for (let c = 0; c < classes; c++) {
+        const l = left[c];
+        const r = totals[at + c] - l;
+        leftSquares += l * l;
+        rightSquares += r * r;
+      }
+      score = leftSquares / leftWeight + rightSquares / rightWeight;
+    }
+    if (score > this.bestScore) {
+      const {offsets, low, high} = this.data;
+      this.bestScore = score;
+      this.bestFeature = f;
+      this.bestBin = leftBin;
+      this.bestThreshold = midpoint(high[offsets[f] + leftBin], low[offsets[f] + rightBin]);
+      for (let c = 0; c < classes; c++) this.bestLeft[c] = left[c];
+    }
+  }
+}
