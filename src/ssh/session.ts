@@ -19,6 +19,8 @@ export interface ExecResult {
 const MAX_CHANNELS = 8;
 const KEEPALIVE_MS = 5000;
 const KEEPALIVE_MISSES = 3;
+/** How long a closing connection may wait for the other end before its socket is cut. */
+const CLOSE_GRACE_MS = 2000;
 
 /** Why a host could not be used, for messages and for --json. */
 export class SshError extends HostError {
@@ -43,13 +45,8 @@ export class SshSession {
     /** Milliseconds the handshake took: a first look at the link's latency. */
     readonly connectMs: number,
   ) {
-    const lose = (problem: string) => {
-      if (this.lostError) return;
-      this.lostError = new SshError(target.name, 'connection-lost', problem);
-      for (const listener of this.lostListeners) listener(this.lostError);
-    };
-    client.on('error', (error) => lose(`connection lost (${error.message})`));
-    client.on('close', () => lose('connection closed'));
+    client.on('error', (error) => this.lose(new SshError(target.name, 'connection-lost', `connection lost (${error.message})`)));
+    client.on('close', () => this.lose(new SshError(target.name, 'connection-lost', 'connection closed')));
   }
 
   static connect(target: SshTarget, options: ConnectOptions = {}): Promise<SshSession> {
@@ -84,14 +81,23 @@ export class SshSession {
       } catch (error) {
         return reject(error);
       }
-      client.once('ready', () => resolve(new SshSession(target, client, performance.now() - started)));
+      let settled = false;
+      client.once('ready', () => {
+        settled = true;
+        resolve(new SshSession(target, client, performance.now() - started));
+      });
       // `on`, not `once`: ending a failed client can emit a second error, which must not go unhandled.
-      let failed = false;
       client.on('error', (error: Error & {level?: string; code?: string}) => {
-        if (failed) return;
-        failed = true;
+        if (settled) return;
+        settled = true;
         client.end();
         reject(explainConnectError(target, name, error, verdict, timeoutMs));
+      });
+      // A link that drops after the server's banner closes the socket with no error (and ssh2 stops its ready timer).
+      client.once('close', () => {
+        if (settled) return;
+        settled = true;
+        reject(explainConnectError(target, name, new Error('connection closed during the handshake'), verdict, timeoutMs));
       });
       try {
         client.connect(config);
@@ -106,12 +112,14 @@ export class SshSession {
   /** Runs a command to completion; `command` must be built with remoteCommand or be fixed text. */
   async exec(command: string, input?: string): Promise<ExecResult> {
     const channel = await this.open(command);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       let stdout = '';
       let stderr = '';
       channel.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       channel.on('close', (code: number | null) => resolve({code: code ?? null, stdout, stderr}));
+      // A command on a connection that is gone never closes its channel by itself.
+      this.onLost(reject);
       channel.end(input);
     });
   }
@@ -143,9 +151,21 @@ export class SshSession {
     else this.lostListeners.push(listener);
   }
 
+  /** Ends the connection; whoever waits on it (a worker's exit) hears at once, even if the link is dead. */
   close(): void {
-    this.lostError ??= new SshError(this.target.name, 'closed', 'connection closed by the coordinator');
+    this.lose(new SshError(this.target.name, 'closed', 'connection closed by the coordinator'));
     this.client.end();
+    // On a dead link the polite end never completes: our FIN waits on a peer that is gone, and ssh2
+    // stops its keepalive once the socket is half closed. Cut the socket (ssh2's destroy() does
+    // nothing after end()), or it keeps the process alive for the kernel's retransmission timeout.
+    const socket = (this.client as unknown as {_sock?: {destroyed: boolean; destroy(): void}})._sock;
+    if (socket && !socket.destroyed) setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private lose(error: SshError): void {
+    if (this.lostError) return;
+    this.lostError = error;
+    for (const listener of this.lostListeners.splice(0)) listener(error);
   }
 
   private async open(command: string): Promise<ClientChannel> {

@@ -28,7 +28,7 @@ forest: { trees: 600 }
 combinations: [[slow, fast, cut]]
 runs: 2
 warmup: 0
-heartbeatTimeout: 2
+heartbeatTimeout: 5
 `;
 
 test('lab up, provision, a bench with one link cut mid-run, lab down: nothing left behind', async (t) => {
