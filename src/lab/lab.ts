@@ -1,6 +1,6 @@
 import {existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync} from 'node:fs';
 import {connect} from 'node:net';
-import {join} from 'node:path';
+import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {LabSpec} from './spec.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
@@ -9,12 +9,14 @@ import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} fr
 export interface LabState {
   dir: string;
   bridge: string;
+  /** The bridge's address: every relay listens on it (labs written before it existed used 198.18.0.1). */
+  gateway?: string;
   hosts: {name: string; netns: string; veth: string; address: string; relayPort: number; cgroup: string; sshdPid?: number; relayPid?: number; cores: number; latencyMs: number; jitterMs: number; loss: number}[];
 }
 
-const BRIDGE = 'clbr0';
-const GATEWAY = '198.18.0.1';
 const FIRST_PORT = 2201;
+/** Labs that can be up at once, each in its own 198.18.<slot>.0/24. */
+const SLOTS = 64;
 const RELAY = fileURLToPath(new URL('./relay.js', import.meta.url));
 
 /**
@@ -26,20 +28,22 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
   checkLabMachine();
   await labDown(dir);
   mkdirSync(dir, {recursive: true});
-  const state: LabState = {dir, bridge: BRIDGE, hosts: []};
+  const names = freeSlot(spec);
+  const state: LabState = {dir, bridge: names.bridge, gateway: names.gateway, hosts: []};
+  const {bridge, gateway} = names;
   try {
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'user_key')]);
-    await run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
-    await run('ip', ['addr', 'add', `${GATEWAY}/24`, 'dev', BRIDGE]);
-    await run('ip', ['link', 'set', BRIDGE, 'up']);
+    await run('ip', ['link', 'add', bridge, 'type', 'bridge']);
+    await run('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
+    await run('ip', ['link', 'set', bridge, 'up']);
     const knownHosts: string[] = [];
     for (const [i, host] of spec.hosts.entries()) {
-      const entry: LabState['hosts'][number] = {name: host.name, netns: `cl-${host.name}`, veth: `clv${i}`, address: `198.18.0.${10 + i}`, relayPort: FIRST_PORT + i, cgroup: cpuCgroup(`cluster-lab-${host.name}`).dir, cores: host.cores, latencyMs: host.latencyMs, jitterMs: host.jitterMs, loss: host.loss};
+      const entry: LabState['hosts'][number] = {name: host.name, ...names.host(host.name, i), relayPort: FIRST_PORT + i, cores: host.cores, latencyMs: host.latencyMs, jitterMs: host.jitterMs, loss: host.loss};
       state.hosts.push(entry);
       saveState(state);
       await run('ip', ['netns', 'add', entry.netns]);
       await run('ip', ['link', 'add', entry.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', entry.netns]);
-      await run('ip', ['link', 'set', entry.veth, 'master', BRIDGE, 'up']);
+      await run('ip', ['link', 'set', entry.veth, 'master', bridge, 'up']);
       await run('ip', ['-n', entry.netns, 'addr', 'add', `${entry.address}/24`, 'dev', 'eth0']);
       await run('ip', ['-n', entry.netns, 'link', 'set', 'eth0', 'up']);
       await run('ip', ['-n', entry.netns, 'link', 'set', 'lo', 'up']);
@@ -49,15 +53,15 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
       mkdirSync(join(hostDir, 'cache'), {recursive: true});
       await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(hostDir, 'host_key')]);
       writeFileSync(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, dir));
-      const cgroup = cpuCgroup(`cluster-lab-${host.name}`);
+      const cgroup = cpuCgroup(basename(entry.cgroup));
       mkdirSync(cgroup.dir, {recursive: true});
       for (const [file, value] of cgroup.limit(host.cpu * host.cores)) writeFileSync(join(cgroup.dir, file), value);
       // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
       entry.sshdPid = startDetached('sh', ['-c', `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`]);
-      entry.relayPid = startRelay(entry);
+      entry.relayPid = startRelay(gateway, entry);
       saveState(state);
       const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
-      knownHosts.push(`[${GATEWAY}]:${entry.relayPort} ${type} ${blob}`);
+      knownHosts.push(`[${gateway}]:${entry.relayPort} ${type} ${blob}`);
     }
     writeFileSync(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
     writeFileSync(join(dir, 'lab-inventory.yaml'), inventory(state, spec));
@@ -69,28 +73,48 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
   }
 }
 
+/**
+ * Names and addresses no other lab on this machine uses (one left up by a killed run included), so
+ * `up` never trips over them: the first lab gets clbr0, cl-<host>, clv<i> and 198.18.0.0/24.
+ */
+function freeSlot(spec: LabSpec) {
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const tag = slot === 0 ? '' : String(slot);
+    const host = (name: string, i: number) => ({netns: `cl${tag}-${name}`, veth: `cl${tag}v${i}`, address: `198.18.${slot}.${10 + i}`, cgroup: cpuCgroup(`cluster-lab${tag}-${name}`).dir});
+    const names = {bridge: `clbr${slot}`, gateway: `198.18.${slot}.1`, host};
+    const taken = existsSync(`/sys/class/net/${names.bridge}`) || spec.hosts.some((h, i) => existsSync(`/run/netns/${host(h.name, i).netns}`) || existsSync(`/sys/class/net/${host(h.name, i).veth}`) || existsSync(host(h.name, i).cgroup));
+    if (!taken) return names;
+  }
+  throw new LabError(`${SLOTS} labs are up on this machine already; take some down with cluster lab down`);
+}
+
 /** Sets every link's latency (each way) by restarting the relays: for a latency sweep on a running lab. */
 export async function labSetLatency(dir: string, latencyMs: number): Promise<void> {
   const state = readState(dir);
   if (!state) throw new LabError(`no lab is up in ${dir}; start one with cluster lab up`);
+  const gateway = gatewayOf(state);
   for (const host of state.hosts) {
     if (host.relayPid) killQuietly(host.relayPid);
     host.latencyMs = latencyMs;
     // The old relay's port is free once it is gone.
-    for (let attempt = 0; attempt < 50 && (await portTaken(host.relayPort)); attempt++) await new Promise((r) => setTimeout(r, 20));
-    host.relayPid = startRelay(host);
+    for (let attempt = 0; attempt < 50 && (await portTaken(gateway, host.relayPort)); attempt++) await new Promise((r) => setTimeout(r, 20));
+    host.relayPid = startRelay(gateway, host);
   }
   saveState(state);
   await waitForSshd(state);
 }
 
-function startRelay(host: LabState['hosts'][number]): number {
-  return startDetached(process.execPath, [RELAY, GATEWAY, String(host.relayPort), host.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+function gatewayOf(state: LabState): string {
+  return state.gateway ?? '198.18.0.1';
 }
 
-function portTaken(port: number): Promise<boolean> {
+function startRelay(gateway: string, host: LabState['hosts'][number]): number {
+  return startDetached(process.execPath, [RELAY, gateway, String(host.relayPort), host.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+}
+
+function portTaken(gateway: string, port: number): Promise<boolean> {
   return new Promise((resolvePort) => {
-    const socket = connect(port, GATEWAY);
+    const socket = connect(port, gateway);
     socket.once('connect', () => (socket.destroy(), resolvePort(true)));
     socket.once('error', () => resolvePort(false));
   });
@@ -124,7 +148,7 @@ export async function labDown(dir: string): Promise<string[]> {
 export function labStatus(dir: string): {host: string; address: string; relay: string; sshd: boolean; relayUp: boolean; latencyMs: number}[] {
   const state = readState(dir);
   if (!state) return [];
-  return state.hosts.map((host) => ({host: host.name, address: host.address, relay: `${GATEWAY}:${host.relayPort}`, sshd: alive(host.sshdPid), relayUp: alive(host.relayPid), latencyMs: host.latencyMs}));
+  return state.hosts.map((host) => ({host: host.name, address: host.address, relay: `${gatewayOf(state)}:${host.relayPort}`, sshd: alive(host.sshdPid), relayUp: alive(host.relayPid), latencyMs: host.latencyMs}));
 }
 
 function sshdConfig(hostDir: string, address: string, dir: string): string {
@@ -149,15 +173,15 @@ function sshdConfig(hostDir: string, address: string, dir: string): string {
 function inventory(state: LabState, spec: LabSpec): string {
   const lines = [`# Written by cluster lab up from ${spec.file}; removed by cluster lab down.`, 'knownHosts: known_hosts', 'connectTimeout: 10', `defaults: { user: root, identityFile: ${join(state.dir, 'user_key')} }`, 'hosts:'];
   // The kind of machine, for the Hardware column: the name without its number (rpi1 -> rpi).
-  for (const host of state.hosts) lines.push(`  ${host.name}: { address: ${GATEWAY}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${host.name.replace(/-?\d+$/, '') || host.name}] }`);
+  for (const host of state.hosts) lines.push(`  ${host.name}: { address: ${gatewayOf(state)}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${host.name.replace(/-?\d+$/, '') || host.name}] }`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Until each host's sshd answers through its relay, as the coordinator will reach it. */
 async function waitForSshd(state: LabState): Promise<void> {
   for (const host of state.hosts) {
-    for (let attempt = 0; !(await answers(GATEWAY, host.relayPort)); attempt++) {
-      if (attempt > 100) throw new LabError(`lab host ${host.name} does not answer on ${GATEWAY}:${host.relayPort}; see ${join(state.dir, host.name)}`);
+    for (let attempt = 0; !(await answers(gatewayOf(state), host.relayPort)); attempt++) {
+      if (attempt > 100) throw new LabError(`lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort}; see ${join(state.dir, host.name)}`);
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
   }

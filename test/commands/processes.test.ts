@@ -22,7 +22,7 @@ test('workers are titled cluster-worker, and Ctrl-C stops them all and exits 130
   const workers = await waitFor(() => {
     const titled = processesTagged(tag).filter((p) => p.title === 'cluster-worker');
     return titled.length === 2 ? titled : undefined;
-  }, 20_000);
+  });
   t.is(workers.length, 2);
   bench.kill('SIGINT');
   const result = await bench;
@@ -51,7 +51,7 @@ test('Ctrl-C mid-sweep keeps the finished runs; --resume finishes the sweep with
     const files = existsSync(join(folder, 'results')) ? readdirSync(join(folder, 'results')).filter((f) => f.endsWith('.jsonl')) : [];
     const file = files[0] && join(folder, 'results', files[0]);
     return file && readFileSync(file, 'utf8').includes('"kind":"run"') ? file : undefined;
-  }, 30_000);
+  });
   bench.kill('SIGINT');
   const interrupted = await bench;
   t.is(interrupted.exitCode, 130);

@@ -15,7 +15,11 @@ export function processesTagged(tag: string): {pid: number; title: string}[] {
   return found;
 }
 
-export async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+/**
+ * Polls until `probe` sees the event. The bound is only there so a broken build fails instead of
+ * hanging: generous, since a loaded 2-core machine can take minutes to start a bench.
+ */
+export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 240_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

@@ -44,7 +44,7 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
 
     // The relay's delay, as status measures it: 20 ms each way on slow.
     const [slow] = await hostStatuses([inventory.hosts.get('slow')!], {});
-    t.true(slow.latencyMs! >= 40 * 0.8 && slow.latencyMs! <= 40 * 1.2, `round trip ${slow.latencyMs} ms for 2 x 20 ms`);
+    t.true(slow.latencyMs! >= 40 * 0.8 && slow.latencyMs! <= 40 * 1.5, `round trip ${slow.latencyMs} ms for 2 x 20 ms`);
 
     const cut = state.hosts.find((h) => h.name === 'cut')!;
     let severed: Promise<unknown> | undefined;
@@ -79,7 +79,7 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
     t.false(existsSync(host.cgroup), `cgroup ${host.cgroup} is gone`);
     for (const pid of [host.sshdPid, host.relayPid]) t.false(existsSync(`/proc/${pid}`), `process ${pid} is gone`);
   }
-  t.false(String((await execa('ip', ['link', 'show'], {reject: false})).stdout).includes('clbr0'));
+  t.false(String((await execa('ip', ['link', 'show'], {reject: false})).stdout).includes(state.bridge));
   t.false(readdirSync(dir).includes('state.json'));
 });
 

@@ -84,7 +84,8 @@ serial('provision installs the worker once; a second provision sends nothing; st
   t.is(status.exitCode, 0, status.stdout);
   const [a] = JSON.parse(status.stdout);
   t.like(a, {host: 'ssh-a', reachable: true, workerUpToDate: true, ready: true, cores: 1, error: null, node: process.version});
-  t.true(a.latencyMs > 0 && a.latencyMs < 50);
+  // Milliseconds, not seconds: a loopback trip, however loaded the machine.
+  t.true(a.latencyMs > 0 && a.latencyMs < 1000);
   t.true(a.nproc >= 1 && a.memoryBytes > 0);
 });
 

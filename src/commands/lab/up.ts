@@ -17,7 +17,7 @@ export default class LabUp extends ClusterCommand {
     const {flags} = await this.parse(LabUp);
     const spec = loadLabSpec(flags.spec);
     const state = await labUp(spec, resolve(flags.dir));
-    for (const host of state.hosts) this.log(`${host.name.padEnd(12)} ${host.address} in namespace ${host.netns}, sshd behind relay ${'198.18.0.1'}:${host.relayPort} (+${host.latencyMs} ms each way)`);
+    for (const host of state.hosts) this.log(`${host.name.padEnd(12)} ${host.address} in namespace ${host.netns}, sshd behind relay ${state.gateway}:${host.relayPort} (+${host.latencyMs} ms each way)`);
     this.log(`Inventory: ${resolve(flags.dir, 'lab-inventory.yaml')}. Next: cluster provision --inventory ${flags.dir}/lab-inventory.yaml`);
     return state;
   }
