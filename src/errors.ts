@@ -68,8 +68,9 @@ export class HostError extends ClusterError {
 
 /** The user stopped the run (Ctrl-C or SIGTERM). */
 export class InterruptedError extends ClusterError {
-  constructor(signal: string, resumeId?: string) {
-    const resume = resumeId ? `; continue with: cluster bench --resume ${resumeId}` : '';
+  /** `resumeCommand`: the whole command that continues the sweep, every flag it needs included. */
+  constructor(signal: string, resumeCommand?: string) {
+    const resume = resumeCommand ? `; continue with: ${resumeCommand}` : '';
     super(`interrupted by ${signal}; finished results were kept${resume}`, ExitCode.interrupted, 'interrupted');
   }
 }

@@ -1,6 +1,7 @@
-import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
-import {join} from 'node:path';
+import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
+import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from './result.js';
 
 type Line =
@@ -11,20 +12,51 @@ type Line =
 
 /**
  * results/<id>.jsonl: every finished run is appended and flushed at once, so an interrupted sweep
- * loses nothing it finished, and `--resume <id>` continues from there.
+ * loses nothing it finished, and `--resume <id>` continues from there. Each record is written whole
+ * or not at all, and one process at a time holds a sweep (results/<id>.lock).
  */
 export class Journal {
+  /** The command that continues this sweep, for the message when a write fails. */
+  resumeCommand: string | undefined;
+  /** What reading it found and mended (a record cut short), for the user. */
+  notice: string | undefined;
+
   private constructor(
     readonly id: string,
     readonly file: string,
     readonly startedAt: string,
     private readonly lines: Line[],
+    private readonly lock: JournalLock,
   ) {}
+
+  /** Fails, naming the folder, when results cannot be written there: before any worker starts, leaving no trace. */
+  static checkWritable(resultsDir: string): void {
+    const probe = join(resultsDir, `.write-test-${process.pid}`);
+    const made: string[] = [];
+    try {
+      // One level at a time: a recursive mkdir reports a read-only parent as ENOENT.
+      for (const level of ancestors(resultsDir)) if (!existsSync(level)) (mkdirSync(level), made.unshift(level));
+      closeSync(openSync(probe, 'w'));
+      rmSync(probe);
+    } catch (error) {
+      throw new InputError({file: resultsDir, problem: `cannot write results here (${describeIoError(error)})`, fix: 'choose a folder you can write with --results-dir'});
+    } finally {
+      for (const level of made) rmdirSync(level);
+    }
+  }
 
   static create(resultsDir: string, id: string, experiment: string, fingerprint: string): Journal {
     mkdirSync(resultsDir, {recursive: true});
-    const journal = new Journal(id, join(resultsDir, `${id}.jsonl`), new Date().toISOString(), []);
-    journal.append({kind: 'start', id, experiment, fingerprint, startedAt: journal.startedAt});
+    const file = join(resultsDir, `${id}.jsonl`);
+    const journal = new Journal(id, file, new Date().toISOString(), [], JournalLock.acquire(file));
+    try {
+      journal.append({kind: 'start', id, experiment, fingerprint, startedAt: journal.startedAt});
+    } catch (error) {
+      // Nothing ran yet: leave no journal that --resume could not read.
+      rmSync(file, {force: true});
+      journal.close();
+      throw error;
+    }
     return journal;
   }
 
@@ -32,22 +64,31 @@ export class Journal {
   static resume(resultsDir: string, id: string, fingerprint: string): Journal {
     const file = id.endsWith('.jsonl') ? id : join(resultsDir, `${id}.jsonl`);
     if (!existsSync(file)) throw new InputError({file, problem: 'no such interrupted sweep', fix: `--resume takes an id printed by an earlier bench (files in ${resultsDir}/*.jsonl)`});
-    const lines: Line[] = [];
-    readFileSync(file, 'utf8').split('\n').forEach((text, i) => {
-      if (text.trim() === '') return;
-      try {
-        lines.push(JSON.parse(text));
-      } catch {
-        // A line cut short by a crash is the one run that did not finish: it runs again.
-        if (i === 0) throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
+    // Locked before it is read: no other process appends while this one decides what is left to run.
+    const lock = JournalLock.acquire(file);
+    try {
+      const {lines, torn} = readJournal(file);
+      const start = lines[0];
+      if (start?.kind !== 'start') throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
+      if (start.fingerprint !== fingerprint) {
+        throw new InputError({file, problem: `was made by another experiment, inventory or data set than the one given now`, fix: `resume with the same --experiment and --inventory as the sweep ${start.id}`});
       }
-    });
-    const start = lines[0];
-    if (start?.kind !== 'start') throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
-    if (start.fingerprint !== fingerprint) {
-      throw new InputError({file, problem: `was made by another experiment, inventory or data set than the one given now`, fix: `resume with the same --experiment and --inventory as the sweep ${start.id}`});
+      const journal = new Journal(start.id, file, start.startedAt, lines, lock);
+      if (torn) {
+        // Cut away, so the next record starts on a line of its own.
+        truncateSync(file, torn.keep);
+        journal.notice = `${file}:${torn.line}: the last record was cut short (a crash or a full disk) and is dropped; its run runs again`;
+      }
+      return journal;
+    } catch (error) {
+      lock.release();
+      throw error;
     }
-    return new Journal(start.id, file, start.startedAt, lines);
+  }
+
+  /** Lets another process take the sweep up. */
+  close(): void {
+    this.lock.release();
   }
 
   get calibration(): Record<string, number> | undefined {
@@ -74,14 +115,81 @@ export class Journal {
     this.append({kind: 'failed', combination, error});
   }
 
+  /** The record, whole and on disk, or nothing: a write cut short (a full disk) is cut away again. */
   private append(line: Line): void {
-    this.lines.push(line);
-    const fd = openSync(this.file, 'a');
+    const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
+    let fd: number | undefined;
+    let size = 0;
     try {
-      writeSync(fd, `${JSON.stringify(line)}\n`);
+      fd = openSync(this.file, 'a');
+      size = fstatSync(fd).size;
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
       fsyncSync(fd);
+    } catch (error) {
+      if (fd !== undefined) {
+        try {
+          ftruncateSync(fd, size);
+        } catch {
+          // The reader drops a torn last record anyway.
+        }
+      }
+      const resume = this.resumeCommand ? `; the runs before it are kept: make room, then continue with: ${this.resumeCommand}` : '';
+      throw new InputError({file: this.file, problem: `cannot save the journal (${describeIoError(error)})${resume}`});
     } finally {
-      closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
     }
+    this.lines.push(line);
   }
+}
+
+/**
+ * Every record of a journal. The last one may have been cut short by a crash: it is reported and
+ * dropped (its run runs again). Anything else that is not a record is a damaged journal.
+ */
+function readJournal(file: string): {lines: Line[]; torn?: {line: number; keep: number}} {
+  const texts = readFileSync(file, 'utf8').split('\n');
+  const lastRecord = texts.findLastIndex((text) => text.trim() !== '');
+  const lines: Line[] = [];
+  let offset = 0;
+  for (const [i, text] of texts.entries()) {
+    const start = offset;
+    offset += Buffer.byteLength(text) + 1;
+    if (text.trim() === '') continue;
+    const record = parseRecord(text);
+    // A record without its newline was never completed.
+    if (record && i < texts.length - 1) {
+      lines.push(record);
+      continue;
+    }
+    if (i === 0) throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
+    if (i !== lastRecord) throw new InputError({file, line: i + 1, problem: 'not a journal record (was the file edited?)', fix: 'remove that line, or start the sweep again without --resume'});
+    return {lines, torn: {line: i + 1, keep: start}};
+  }
+  return {lines};
+}
+
+const KINDS = new Set(['start', 'calibration', 'run', 'failed']);
+
+function parseRecord(text: string): Line | undefined {
+  try {
+    const record = JSON.parse(text) as Line;
+    if (typeof record !== 'object' || record === null || !KINDS.has(record.kind)) return undefined;
+    if ((record.kind === 'run' || record.kind === 'failed') && !Number.isInteger(record.combination)) return undefined;
+    if (record.kind === 'run' && (!Number.isInteger(record.run) || typeof record.record?.seconds !== 'number' || !Array.isArray(record.record.hosts))) return undefined;
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `a/b/c` -> `a`, `a/b`, `a/b/c` (absolute paths from the root). */
+function ancestors(dir: string): string[] {
+  const levels: string[] = [];
+  for (let level = resolve(dir); level !== dirname(level); level = dirname(level)) levels.unshift(level);
+  return levels;
+}
+
+function describeIoError(error: unknown): string {
+  const {code, message} = error as NodeJS.ErrnoException;
+  return code ? `${code}: ${message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '')}` : String(message);
 }

@@ -44,6 +44,10 @@ export interface BenchOptions {
   onStart?: (id: string, journalFile: string) => void;
   /** Aborting stops the workers and rejects with InterruptedError. */
   signal?: AbortSignal;
+  /** The command that continues the sweep of `id`, with every flag it needs (default: `cluster bench --resume <id>`). */
+  resumeCommand?: (id: string) => string;
+  /** Something the user should know that does not stop the sweep (a torn journal record dropped). */
+  onWarning?: (message: string) => void;
 }
 
 /** Sweeps the experiment's combinations: warm-up and measured runs of each, then the paper's table and ours. */
@@ -56,11 +60,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const used = hostsOf([...new Set(experiment.combinations.flat())]);
   const fingerprint = fingerprintOf(experiment, used, data.hash, schedule);
   const resumed = options.resume ? Journal.resume(options.resultsDir, options.resume, fingerprint) : undefined;
+  // A results folder that cannot be written is found before any worker starts.
+  if (!resumed) Journal.checkWritable(options.resultsDir);
   // Every host is reached before anything is written: an unreachable host leaves no trace.
-  const workers = await WorkerSet.open(used, experiment.heartbeatTimeoutMs);
-  const journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_')}`, experiment.name, fingerprint);
+  const workers = await WorkerSet.open(used, experiment.heartbeatTimeoutMs).catch((error) => {
+    resumed?.close();
+    throw error;
+  });
+  const resumeCommand = options.resumeCommand ?? ((id: string) => `cluster bench --resume ${id}`);
+  let journal: Journal;
+  try {
+    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_')}`, experiment.name, fingerprint);
+  } catch (error) {
+    await workers.close();
+    throw error;
+  }
+  journal.resumeCommand = resumeCommand(journal.id);
+  if (journal.notice) options.onWarning?.(journal.notice);
   options.onStart?.(journal.id, journal.file);
-  const interrupted = () => new InterruptedError(String(signal?.reason ?? 'signal'), journal.id);
+  const interrupted = () => new InterruptedError(String(signal?.reason ?? 'signal'), journal.resumeCommand);
   const stop = () => void workers.close();
   signal?.addEventListener('abort', stop);
   try {
@@ -116,6 +134,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   } finally {
     signal?.removeEventListener('abort', stop);
     await workers.close();
+    journal.close();
   }
 }
 

@@ -1,6 +1,10 @@
 import {Command} from '@oclif/core';
 import {ClusterError, ExitCode} from '../errors.js';
 
+// A file-size limit (ulimit -f) must fail a write with EFBIG, which we report and survive, not
+// kill us: execa's exit hook would otherwise re-raise SIGXFSZ with no one left to handle it.
+process.on('SIGXFSZ', () => undefined);
+
 /**
  * Every command's base: our typed errors become one line on stderr (or a JSON object with --json)
  * and their exit code, never a stack trace. oclif's own flag errors keep oclif's handling.

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {resolve} from 'node:path';
 import {type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
 import type {BenchResult} from '../bench/result.js';
+import {resumeCommandFor} from '../bench/resume-command.js';
 import {runBench} from '../bench/sweep.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {loadExperiment} from '../config/experiment.js';
@@ -52,6 +53,8 @@ export default class Bench extends ClusterCommand {
       this.log(renderLatencySummary(points));
       return {latencies: points};
     }
+    const exports = {'export-csv': flags['export-csv'], 'export-markdown': flags['export-markdown'], 'export-json': flags['export-json'], 'export-timeline': flags['export-timeline'], 'export-scaling': flags['export-scaling']};
+    const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], schedule: flags.schedule, exports});
     const result = await this.interruptible((signal) =>
       runBench({
         experiment,
@@ -62,14 +65,17 @@ export default class Bench extends ClusterCommand {
         resume: flags.resume,
         recalibrate: flags.recalibrate,
         onProgress: progress.update,
+        resumeCommand,
+        onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
         onStart: (id, journal) => process.stderr.isTTY && !this.jsonEnabled() && process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`),
       }),
     ).finally(progress.clear);
-    const saved = saveResult(result, flags['results-dir'], {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json'], timeline: flags['export-timeline'], scaling: flags['export-scaling']});
+    // The table first: a file that cannot be written afterwards must not take it with it.
     this.log(renderTable(result));
     const chart = renderTerminalChart(result);
     if (chart) this.log(chart);
     if (flags.verbose) this.log(renderRunDetails(result));
+    const saved = saveResult(result, flags['results-dir'], {csv: exports['export-csv'], markdown: exports['export-markdown'], json: exports['export-json'], timeline: exports['export-timeline'], scaling: exports['export-scaling']}, resumeCommand(result.id));
     this.log(`Saved: ${saved.join(', ')}`);
     return result;
   }

@@ -1,6 +1,7 @@
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import type {BenchResult} from '../bench/result.js';
+import {InputError} from '../errors.js';
 import {renderCsv} from './csv.js';
 import {renderMarkdown} from './markdown.js';
 import {renderScalingSvg} from './scaling-chart.js';
@@ -20,9 +21,11 @@ export function renderJson(result: BenchResult): string {
 
 /**
  * Writes results/<id>.{csv,md,json} and its two charts beside the run journal, and any exports
- * asked for; returns the paths written.
+ * asked for; returns the paths written. Each file appears whole or not at all (written under a
+ * temporary name, then renamed); the first that cannot be written fails with `again`, the way to
+ * write them once the cause is fixed.
  */
-export function saveResult(result: BenchResult, resultsDir: string, exports: ExportPaths): string[] {
+export function saveResult(result: BenchResult, resultsDir: string, exports: ExportPaths, again?: string): string[] {
   const base = join(resultsDir, result.id);
   const timeline = `${base}-timeline.svg`;
   const scaling = `${base}-scaling.svg`;
@@ -42,8 +45,16 @@ export function saveResult(result: BenchResult, resultsDir: string, exports: Exp
   const written: string[] = [];
   for (const [path, render] of files) {
     if (!path) continue;
-    mkdirSync(dirname(path), {recursive: true});
-    writeFileSync(path, render());
+    const draft = `${path}.tmp-${process.pid}`;
+    try {
+      mkdirSync(dirname(path), {recursive: true});
+      writeFileSync(draft, render());
+      renameSync(draft, path);
+    } catch (error) {
+      rmSync(draft, {force: true});
+      const {code, message} = error as NodeJS.ErrnoException;
+      throw new InputError({file: path, problem: `cannot write (${code ?? message})${written.length > 0 ? `; written before it: ${written.join(', ')}` : ''}`, fix: `name a file you can write, or make room${again ? `; then write them again with: ${again}` : ''}`});
+    }
     written.push(path);
   }
   return written;

@@ -1,0 +1,106 @@
+import {existsSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {hostname} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {execa} from 'execa';
+import {Journal} from '../../src/bench/journal.js';
+import {resumeCommandFor} from '../../src/bench/resume-command.js';
+import type {RunRecord} from '../../src/bench/result.js';
+import {InputError} from '../../src/errors.js';
+import {folderWith} from '../helpers/files.js';
+
+const RECORD: RunRecord = {seconds: 1.5, accuracy: 0.9, hosts: [], faults: [], timeline: []};
+
+/** A journal with a start and one run, closed (its lock released). */
+function journalIn(folder: string, id = 'sweep'): string {
+  const journal = Journal.create(join(folder, 'results'), id, 'small', 'fp');
+  journal.recordRun(0, 1, false, RECORD);
+  journal.close();
+  return journal.file;
+}
+
+test('each record is one whole line; a torn last record is reported, dropped and cut away before the next', (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  const whole = readFileSync(file, 'utf8');
+  writeFileSync(file, `${whole}{"kind":"run","combination":0,"run":2,"warm`);
+  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  t.is(journal.notice, `${file}:3: the last record was cut short (a crash or a full disk) and is dropped; its run runs again`);
+  t.is(journal.runsOf(0).length, 1);
+  t.is(readFileSync(file, 'utf8'), whole, 'the torn bytes are gone');
+  journal.recordRun(0, 2, false, RECORD);
+  journal.close();
+  const again = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  t.is(again.notice, undefined);
+  t.deepEqual(again.runsOf(0).map((line) => line.run), [1, 2]);
+  again.close();
+});
+
+test('a record a crash left without its newline, or one a later append ran into, is dropped too', (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  const whole = readFileSync(file, 'utf8');
+  // What an older version left: a torn record with a whole one appended onto it.
+  writeFileSync(file, `${whole}{"kind":"run","comb${JSON.stringify({kind: 'run', combination: 0, run: 2, warmup: false, record: RECORD})}\n`);
+  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  t.regex(journal.notice!, /:3: the last record was cut short/);
+  t.is(journal.runsOf(0).length, 1);
+  journal.close();
+});
+
+test('a damaged record in the middle is bad input naming its line', (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  const [start, run] = readFileSync(file, 'utf8').trim().split('\n');
+  writeFileSync(file, `${start}\n{"kind":"run","combination":"x"}\n${run}\n`);
+  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp'), {instanceOf: InputError});
+  t.is(error!.message, `${file}:2: not a journal record (was the file edited?) (remove that line, or start the sweep again without --resume)`);
+  t.is(error!.exitCode, 2);
+  // A refused resume leaves the sweep free for the next: the same answer, not "being run by".
+  t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp'), {message: error!.message});
+});
+
+test('one process at a time: a second holder is refused naming the first; a dead holder\'s lock is taken over', async (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  const first = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp'), {instanceOf: InputError});
+  t.regex(error!.message, new RegExp(`^${file}: this sweep is being run by process ${process.pid} on ${hostname()} \\(since \\S+; lock ${file.replace('.jsonl', '.lock')}\\) \\(wait for it to finish or stop it`));
+  first.close();
+  t.false(existsSync(file.replace('.jsonl', '.lock')), 'closing releases the lock');
+
+  // A process that held it and is gone (killed: no chance to release it).
+  const dead = await execa(process.execPath, ['-e', 'console.log(process.pid)']);
+  writeFileSync(file.replace('.jsonl', '.lock'), JSON.stringify({pid: Number(dead.stdout), host: hostname(), since: '2026-01-01T00:00:00.000Z'}));
+  const taken = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  t.is(JSON.parse(readFileSync(file.replace('.jsonl', '.lock'), 'utf8')).pid, process.pid);
+  taken.close();
+});
+
+test('a write that fails (a full disk) leaves nothing half written and says how to go on', (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  journal.resumeCommand = 'cluster bench --resume sweep -e experiments/x.yaml';
+  // /dev/full: every write fails with ENOSPC, as on a full disk.
+  const full = join(folder, 'full.jsonl');
+  symlinkSync('/dev/full', full);
+  Object.assign(journal, {file: full});
+  const error = t.throws(() => journal.recordRun(0, 2, false, RECORD), {instanceOf: InputError});
+  t.is(error!.message, `${full}: cannot save the journal (ENOSPC: no space left on device); the runs before it are kept: make room, then continue with: cluster bench --resume sweep -e experiments/x.yaml`);
+  t.is(journal.runsOf(0).length, 1, 'the record that was not saved is not counted');
+  journal.close();
+  t.true(readFileSync(file, 'utf8').endsWith('\n'));
+});
+
+test('a results folder that cannot be written is refused before anything starts', (t) => {
+  const folder = folderWith({'a-file': 'x'});
+  t.throws(() => Journal.checkWritable(join(folder, 'a-file')), {message: `${join(folder, 'a-file')}: cannot write results here (ENOTDIR: not a directory) (choose a folder you can write with --results-dir)`});
+  t.notThrows(() => Journal.checkWritable(join(folder, 'new', 'results')));
+});
+
+test('the --resume command carries every flag the sweep needs, quoted for a shell', (t) => {
+  const exports = {'export-json': 'out dir/r.json', 'export-csv': undefined};
+  t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', exports: {}}), 'cluster bench --resume id1');
+  t.is(resumeCommandFor('id1', {inventory: 'lab/inv.yaml', experiment: 'e.yaml', resultsDir: 'r', schedule: 'dynamic', exports}), "cluster bench --resume id1 -i lab/inv.yaml -e e.yaml --results-dir r --schedule dynamic --export-json 'out dir/r.json'");
+});

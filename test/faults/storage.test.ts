@@ -1,0 +1,100 @@
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import anyTest, {type TestFn} from 'ava';
+import {execa} from 'execa';
+import {folderWith} from '../helpers/files.js';
+import {commandIn, endsCleanly, journalRecords, paste, startCluster} from '../helpers/faults.js';
+
+// Faults of storage, against the real CLI: where results go cannot be written, the journal fills
+// the disk mid-sweep, an export cannot be written after the sweep. Each must end with one line,
+// its exit code, no process left, a readable journal, and a way to finish.
+const test = anyTest as TestFn;
+const isRoot = process.getuid?.() === 0;
+
+const HOSTS = 'hosts:\n  local-a: { transport: local, cores: 1 }\n  local-b: { transport: local, cores: 1 }\n';
+const SWEEP = 'name: sweep\ndataset: { kind: synthetic, samples: 300, features: 8, informative: 4, classes: 2, seed: 1 }\nforest: { trees: 4, seed: 7 }\ncombinations: [[local-a], [local-a, local-b]]\nruns: 2\nwarmup: 0\n';
+// Not the default file names: a --resume command must carry -i and -e to work.
+const ARGS = ['bench', '-i', 'hosts.yaml', '-e', 'experiments/sweep.yaml'];
+const sweepFolder = () => folderWith({'hosts.yaml': HOSTS, 'experiments/sweep.yaml': SWEEP});
+
+function leftovers(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.tmp-\d+$|\.lock$/.test(name)) found.push(path);
+    }
+  };
+  walk(folder);
+  return found;
+}
+
+test('--results-dir naming a file is refused before any worker starts', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/sweep.yaml': SWEEP, 'taken': 'a file'});
+  const message = await endsCleanly(t, startCluster([...ARGS, '--results-dir', 'taken'], folder), 2);
+  t.regex(message, /^taken: cannot write results here \((EEXIST|ENOTDIR): [^)]+\) \(choose a folder you can write with --results-dir\)$/);
+});
+
+test('--results-dir on a read-only file system is refused before any worker starts', async (t) => {
+  const folder = sweepFolder();
+  const readOnly = join(folder, 'ro');
+  mkdirSync(readOnly);
+  // Root writes through file modes: a read-only mount is what stops it.
+  if (isRoot) await execa('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', readOnly]);
+  else await execa('chmod', ['555', readOnly]);
+  try {
+    const message = await endsCleanly(t, startCluster([...ARGS, '--results-dir', 'ro/results'], folder), 2);
+    t.regex(message, /^ro\/results: cannot write results here \((EROFS|EACCES): [^)]+\) \(choose a folder you can write with --results-dir\)$/);
+  } finally {
+    if (isRoot) await execa('umount', [readOnly]);
+  }
+});
+
+test('the journal filling the disk mid-sweep: nothing half written, and the printed --resume finishes it', async (t) => {
+  const folder = sweepFolder();
+  // Files of this process may not grow past 1,500 bytes: the start, the calibration and the first
+  // run fit (about 1,100 bytes); the second run's record does not.
+  const message = await endsCleanly(t, startCluster(ARGS, folder, {prefix: ['prlimit', '--fsize=1500', '--']}), 2);
+  const {file, records} = journalRecords(t, join(folder, 'results'));
+  const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
+  t.is(message, `results/${id}.jsonl: cannot save the journal (EFBIG: file too large); the runs before it are kept: make room, then continue with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml`);
+  t.deepEqual(records.map((r) => r.kind), ['start', 'calibration', 'run']);
+  t.deepEqual(leftovers(folder), []);
+
+  const resumed = await paste(`${commandIn(message)} --json`, folder, `resume-${id}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+  t.is(journalRecords(t, join(folder, 'results')).records.filter((r) => r.kind === 'run').length, 4, 'only the missing runs ran');
+});
+
+test('an export naming a folder: the table is printed first, then one error; the sweep is kept and its exports can be written again', async (t) => {
+  const folder = sweepFolder();
+  mkdirSync(join(folder, 'out'));
+  const run = startCluster([...ARGS, '--export-json', 'out'], folder);
+  const message = await endsCleanly(t, run, 2);
+  t.regex(String((await run).stdout), /│ Hardware +│ Cores │/);
+  t.regex(String((await run).stdout), /│ local-a, local-b +│ 2 +│/);
+  const {file} = journalRecords(t, join(folder, 'results'));
+  const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
+  t.is(message, `out: cannot write (EISDIR); written before it: results/${id}.csv, results/${id}.json, results/${id}-timeline.svg, results/${id}-scaling.svg, results/${id}.md (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml --export-json out)`);
+  t.deepEqual(leftovers(folder), []);
+
+  const again = await paste(commandIn(message).replace('--export-json out', '--export-json out/result.json'), folder, `again-${id}`);
+  t.is(again.exitCode, 0, again.stderr);
+  t.deepEqual(JSON.parse(readFileSync(join(folder, 'out/result.json'), 'utf8')).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+});
+
+test('the disk filling while the results are saved after the sweep: the table first, no file half written', async (t) => {
+  const folder = sweepFolder();
+  // The journal (about 3,700 bytes) fits; the full JSON result (about 8,500) does not.
+  const run = startCluster(ARGS, folder, {prefix: ['prlimit', '--fsize=6000', '--']});
+  const message = await endsCleanly(t, run, 2);
+  t.regex(String((await run).stdout), /│ local-a, local-b +│ 2 +│/);
+  const {file, records} = journalRecords(t, join(folder, 'results'));
+  const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
+  t.is(records.filter((r) => r.kind === 'run').length, 4);
+  t.is(message, `results/${id}.json: cannot write (EFBIG); written before it: results/${id}.csv (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml)`);
+  t.false(existsSync(join(folder, 'results', `${id}.json`)), 'no truncated JSON');
+  t.deepEqual(leftovers(folder), []);
+});

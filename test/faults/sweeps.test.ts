@@ -1,0 +1,72 @@
+import {appendFileSync, existsSync, readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {folderWith} from '../helpers/files.js';
+import {clusterOnPath, commandIn, endsCleanly, journalRecords, paste, startCluster} from '../helpers/faults.js';
+import {processesTagged, waitFor} from '../helpers/processes.js';
+import {execa} from 'execa';
+
+// Faults of running a sweep: interrupted, killed outright, resumed twice at once, its journal torn.
+const HOSTS = 'hosts:\n  local-a: { transport: local, cores: 1 }\n  local-b: { transport: local, cores: 1 }\n';
+// Long enough to be caught mid-sweep on any machine: tens of seconds of training.
+const SWEEP = 'name: long\ndataset: { kind: synthetic, samples: 1500, features: 20, seed: 2 }\nforest: { trees: 120, maxFeatures: 1.0 }\ncombinations: [[local-a], [local-a, local-b]]\nruns: 2\nwarmup: 0\n';
+const ARGS = ['bench', '-i', 'hosts.yaml', '-e', 'experiments/long.yaml'];
+
+const journalIn = (folder: string) => {
+  const dir = join(folder, 'results');
+  const file = existsSync(dir) ? readdirSync(dir).find((name) => name.endsWith('.jsonl')) : undefined;
+  return file && join(dir, file);
+};
+const runsIn = (file: string) => readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('"kind":"run"')).length;
+
+test('Ctrl-C names every flag in its --resume; two of those at once: the second is refused, naming the first', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster(ARGS, folder);
+  await waitFor(() => journalIn(folder));
+  bench.kill('SIGINT');
+  const interrupted = await endsCleanly(t, bench, 130);
+  const command = commandIn(interrupted);
+  t.regex(command, /^cluster bench --resume \S+-long -i hosts\.yaml -e experiments\/long\.yaml$/);
+
+  // The first resume holds the sweep (its lock is there) when the second starts.
+  const tag = `first-${Date.now()}`;
+  const first = execa('sh', ['-c', command], {cwd: folder, reject: false, env: {...clusterOnPath(folder), NO_COLOR: '1', CLUSTER_TEST_TAG: tag}});
+  const lock = journalIn(folder)!.replace('.jsonl', '.lock');
+  const holder = await waitFor(() => (existsSync(lock) ? JSON.parse(readFileSync(lock, 'utf8')) : undefined));
+  // Held still (stopped, not gone) so the second surely finds it running, however slow the machine.
+  process.kill(holder.pid, 'SIGSTOP');
+  const second = await paste(command, folder, `second-${Date.now()}`).finally(() => process.kill(holder.pid, 'SIGCONT'));
+  t.is(second.exitCode, 2);
+  t.regex(second.stderr, new RegExp(`^Error: results/\\S+-long\\.jsonl: this sweep is being run by process ${holder.pid} on \\S+ \\(since \\S+; lock results/\\S+-long\\.lock\\) \\(wait for it to finish or stop it; a lock left by a process that is gone is taken over\\)$`));
+  const finished = await first;
+  t.is(finished.exitCode, 0, String(finished.stderr));
+  t.is(runsIn(journalIn(folder)!), 4, 'each run once');
+  t.false(existsSync(lock), 'the lock goes with its process');
+  t.deepEqual(processesTagged(tag), []);
+});
+
+test('a sweep killed outright leaves its lock and a torn record: --resume takes both over and finishes', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster(ARGS, folder);
+  const file = await waitFor(() => {
+    const found = journalIn(folder);
+    return found && runsIn(found) >= 1 ? found : undefined;
+  });
+  // No chance to clean up: the lock stays, and the workers end when their input closes.
+  bench.kill('SIGKILL');
+  await bench;
+  await waitFor(() => (processesTagged(bench.tag).length === 0 ? true : undefined));
+  t.true(existsSync(file.replace('.jsonl', '.lock')));
+  const before = runsIn(file);
+  appendFileSync(file, '{"kind":"run","combination":1,"run":1,"warmup":false,"record":{"sec');
+
+  const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
+  const resumed = await paste(`cluster bench --resume ${id} -i hosts.yaml -e experiments/long.yaml --json`, folder, `resume-${id}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.regex(resumed.stderr, new RegExp(`^Warning: results/${id}\\.jsonl:\\d+: the last record was cut short \\(a crash or a full disk\\) and is dropped; its run runs again$`));
+  t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+  const {records} = journalRecords(t, join(folder, 'results'));
+  t.is(records.filter((r) => r.kind === 'run').length, 4);
+  t.true(before >= 1 && before <= 4);
+  t.false(existsSync(file.replace('.jsonl', '.lock')));
+});
