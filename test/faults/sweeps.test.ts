@@ -9,7 +9,7 @@ import {execa} from 'execa';
 // Faults of running a sweep: interrupted, killed outright, resumed twice at once, its journal torn.
 const HOSTS = 'hosts:\n  local-a: { transport: local, cores: 1 }\n  local-b: { transport: local, cores: 1 }\n';
 // Long enough to be caught mid-sweep on any machine: tens of seconds of training.
-const SWEEP = 'name: long\ndataset: { kind: synthetic, samples: 1500, features: 20, seed: 2 }\nforest: { trees: 120, maxFeatures: 1.0 }\ncombinations: [[local-a], [local-a, local-b]]\nruns: 2\nwarmup: 0\n';
+const SWEEP = 'name: long\ndataset: { kind: synthetic, samples: 1500, features: 20, seed: 2 }\nforest: { trees: 60, maxFeatures: 1.0 }\ncombinations: [[local-a], [local-a, local-b]]\nruns: 2\nwarmup: 0\n';
 const ARGS = ['bench', '-i', 'hosts.yaml', '-e', 'experiments/long.yaml'];
 
 const journalIn = (folder: string) => {
