@@ -6,6 +6,7 @@ import {TextTail, type Transport, type WorkerExit, type WorkerProcess} from './t
 
 /** Exit codes of the pre-start check, saying why the worker cannot start. */
 const NOT_PROVISIONED = 97;
+const CHANGED = 96;
 const NODE_MISSING = 127;
 /** How long a worker may take to exit after its input closes before the connection is cut. */
 const STOP_GRACE_MS = 3000;
@@ -27,10 +28,15 @@ export const sshTransport: Transport = {
 };
 
 async function startWorker(session: SshSession, host: Host): Promise<WorkerProcess> {
-  // Fixed shell text, a hex version and an integer: nothing from the inventory reaches the shell.
-  const path = remoteBundlePath(workerBundle().version);
-  const check = await session.exec(`command -v node >/dev/null || exit ${NODE_MISSING}; [ -f ${path} ] || exit ${NOT_PROVISIONED}`);
+  // Fixed shell text, hex and integers: nothing from the inventory reaches the shell.
+  const bundle = workerBundle();
+  const path = remoteBundlePath(bundle.version);
+  // Its checksum too, as provision and status check it: a worker changed or cut short must not run.
+  const check = await session.exec(
+    `command -v node >/dev/null || exit ${NODE_MISSING}; [ -f ${path} ] || exit ${NOT_PROVISIONED}; sum=$(sha256sum < ${path}) || exit ${CHANGED}; sum=\${sum%% *}; [ "$sum" = ${bundle.sha256} ] || { echo "$sum"; exit ${CHANGED}; }`,
+  );
   if (check.code === NODE_MISSING) throw new SshError(host.name, 'node-missing', `Node.js is not installed; run cluster provision --hosts ${host.name} for how to install it`);
+  if (check.code === CHANGED) throw new SshError(host.name, 'worker-changed', `the installed worker is not the one provision put there (sha256 ${check.stdout.trim() || 'unreadable'}, expected ${bundle.sha256}): it was changed or cut short; run: cluster provision --hosts ${host.name}`);
   if (check.code !== 0) throw new SshError(host.name, 'not-provisioned', `the worker is not installed or out of date; run: cluster provision --hosts ${host.name}`);
   const channel = await session.spawn(`exec node ${path} --cores ${Math.floor(host.cores)}`);
   const tail = new TextTail();

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import {appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {join} from 'node:path';
@@ -225,4 +226,24 @@ serial('over SSH, a killed worker and a dropped connection lose only their unfin
   } finally {
     await workers.close();
   }
+});
+
+serial('a remote worker changed or cut short is refused by bench, with the way to put it right', async (t) => {
+  const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+  writeFileSync(join(folder, 'experiments/one.yaml'), 'dataset: { kind: synthetic, samples: 300 }\nforest: { trees: 4 }\ncombinations: [[ssh-a]]\nruns: 1\nwarmup: 0\n');
+  t.is((await run(['provision', '--hosts', 'ssh-a'], folder)).exitCode, 0);
+  const bundle = readFileSync(new URL('../../worker.mjs', import.meta.url));
+  const [version] = readdirSync(join(sshd.folder, 'cache', 'cluster')).filter((name) => name.startsWith('worker-'));
+  const installed = join(sshd.folder, 'cache', 'cluster', version, 'worker.mjs');
+  const expected = createHash('sha256').update(bundle).digest('hex');
+  for (const damaged of [Buffer.concat([bundle, Buffer.from('\nprocess.exit(0);\n')]), bundle.subarray(0, bundle.length >> 1)]) {
+    writeFileSync(installed, damaged);
+    const refused = await run(['bench', '--experiment', 'experiments/one.yaml'], folder);
+    t.is(refused.exitCode, 3);
+    t.is(refused.stderr, `Error: host ssh-a: the installed worker is not the one provision put there (sha256 ${createHash('sha256').update(damaged).digest('hex')}, expected ${expected}): it was changed or cut short; run: cluster provision --hosts ssh-a\n`);
+  }
+  t.is((await run(['provision', '--hosts', 'ssh-a'], folder)).exitCode, 0);
+  t.deepEqual(readFileSync(installed), bundle);
+  const fixed = await run(['bench', '--experiment', 'experiments/one.yaml'], folder);
+  t.is(fixed.exitCode, 0, fixed.stderr);
 });
