@@ -5,6 +5,9 @@ import {type BinnedData, MAX_BINS, midpoint} from './binning.js';
  * rows by bin costs rows x log(rows). Nodes whose bin range exceeds this many times their rows sort.
  */
 const SORT_RATIO = 8;
+/** A bin's rows are of no class yet, or of several. */
+const NONE = -1;
+const MIXED = -2;
 /** Below this many rows insertion sort beats a radix sort's passes. */
 const INSERTION_SORT_ROWS = 24;
 
@@ -31,10 +34,16 @@ export class SplitSearch {
   private readonly left: Float64Array;
   private readonly entropy: boolean;
   private minSamplesLeaf = 1;
-  /** The node being searched, and [left weight, node weight]: kept in fields so no double is boxed per call. */
+  private skipInRuns = true;
+  /**
+   * The node being searched, and the running sums of the scan: left weight, node weight, and the sum
+   * over classes of f(left count) and f(right count), f(x) = x^2 for gini and x log x for entropy.
+   * Kept up to date row by row, so scoring a split costs the same for 2 classes as for 40. In a
+   * typed array so that no double is boxed per call.
+   */
   private totals: Float64Array = new Float64Array(0);
   private at = 0;
-  private readonly weights = new Float64Array(2);
+  private readonly sums = new Float64Array(4);
 
   constructor(
     private readonly data: BinnedData,
@@ -61,6 +70,9 @@ export class SplitSearch {
     this.bestScore = -Infinity;
     this.bestFeature = -1;
     this.minSamplesLeaf = minSamplesLeaf;
+    // With leaves of any size allowed, a split inside a run of one class is never the best (Fayyad and
+    // Irani: gini and entropy are concave), so only splits where the class changes are scored.
+    this.skipInRuns = minSamplesLeaf === 1;
   }
 
   /**
@@ -83,9 +95,6 @@ export class SplitSearch {
     if (min === max) return false;
     this.totals = totals;
     this.at = at;
-    let totalWeight = 0;
-    for (let c = 0; c < this.classes; c++) totalWeight += totals[at + c];
-    this.weights[1] = totalWeight;
     if (max - min + 1 > SORT_RATIO * count) this.scanSorted(f, begin, count, min);
     else this.scanHistogram(f, begin, count, min, max);
     return true;
@@ -93,53 +102,92 @@ export class SplitSearch {
 
   /** Many rows for their range of bins: one pass fills a histogram, one walks it (and clears it). */
   private scanHistogram(f: number, begin: number, count: number, min: number, max: number): void {
-    const {histogram, binRows, codes, index, labels, weight, classes, left, weights} = this;
+    const {histogram, binRows, codes, index, labels, weight, classes} = this;
     for (let i = 0; i < count; i++) {
       const r = index[begin + i];
       const b = codes[i] - min;
       histogram[b * classes + labels[r]] += weight[r];
       binRows[b]++;
     }
-    for (let c = 0; c < classes; c++) left[c] = 0;
-    weights[0] = 0;
+    this.startScan();
     let leftRows = 0;
     let previous = -1;
+    let previousClass = MIXED;
     for (let b = 0; b <= max - min; b++) {
       const rowsHere = binRows[b];
       if (rowsHere === 0) continue;
-      if (previous >= 0) this.score(f, min + previous, min + b, leftRows, count);
       const base = b * classes;
+      let only = NONE;
+      for (let c = 0; c < classes && only !== MIXED; c++) if (histogram[base + c] !== 0) only = only === NONE ? c : MIXED;
+      if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns)) this.score(f, min + previous, min + b, leftRows, count);
       for (let c = 0; c < classes; c++) {
         const w = histogram[base + c];
-        left[c] += w;
-        weights[0] += w;
+        if (w === 0) continue;
+        this.moveLeft(c, w);
         histogram[base + c] = 0;
       }
       leftRows += rowsHere;
       binRows[b] = 0;
       previous = b;
+      previousClass = only;
     }
   }
 
   /** Few rows for their range of bins: sort them by bin, (bin << 16 | position) in one typed array. */
   private scanSorted(f: number, begin: number, count: number, min: number): void {
-    const {codes, keys, index, labels, weight, left, weights, classes} = this;
+    const {codes, keys, index, labels, weight} = this;
     for (let i = 0; i < count; i++) keys[i] = ((codes[i] - min) << 16) | i;
     const sorted = this.sortKeys(count);
-    for (let c = 0; c < classes; c++) left[c] = 0;
-    weights[0] = 0;
-    let previous = sorted[0] >>> 16;
-    for (let j = 0; j < count; j++) {
-      const key = sorted[j];
-      const b = key >>> 16;
-      if (b !== previous) {
-        this.score(f, min + previous, min + b, j, count);
-        previous = b;
+    this.startScan();
+    let previous = -1;
+    let previousClass = MIXED;
+    for (let j = 0; j < count; ) {
+      // One bin's rows: first whether they are all of one class, then the split before them, then move them left.
+      const b = sorted[j] >>> 16;
+      let only = labels[index[begin + (sorted[j] & 0xffff)]];
+      let end = j + 1;
+      for (; end < count && sorted[end] >>> 16 === b; end++) if (labels[index[begin + (sorted[end] & 0xffff)]] !== only) only = MIXED;
+      if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns)) this.score(f, min + previous, min + b, j, count);
+      for (; j < end; j++) {
+        const r = index[begin + (sorted[j] & 0xffff)];
+        this.moveLeft(labels[r], weight[r]);
       }
-      const r = index[begin + (key & 0xffff)];
-      left[labels[r]] += weight[r];
-      weights[0] += weight[r];
+      previous = b;
+      previousClass = only;
     }
+  }
+
+  /** Everything right of the first boundary: the left side empty. */
+  private startScan(): void {
+    const {left, sums, totals, at, classes, entropy} = this;
+    let totalWeight = 0;
+    let rightSum = 0;
+    for (let c = 0; c < classes; c++) {
+      const n = totals[at + c];
+      left[c] = 0;
+      totalWeight += n;
+      rightSum += entropy ? xlogx(n) : n * n;
+    }
+    sums[0] = 0;
+    sums[1] = totalWeight;
+    sums[2] = 0;
+    sums[3] = rightSum;
+  }
+
+  /** Moves weight w of class c from the right side of the scan to the left. */
+  private moveLeft(c: number, w: number): void {
+    const {left, sums} = this;
+    const l = left[c];
+    const r = this.totals[this.at + c] - l;
+    if (this.entropy) {
+      sums[2] += xlogx(l + w) - xlogx(l);
+      sums[3] += xlogx(r - w) - xlogx(r);
+    } else {
+      sums[2] += w * (2 * l + w);
+      sums[3] += w * (w - 2 * r);
+    }
+    left[c] = l + w;
+    sums[0] += w;
   }
 
   /** Sorts keys[0..count): insertion sort when few, else a radix sort on the bin byte by byte (stable, linear). */
@@ -180,31 +228,12 @@ export class SplitSearch {
   /** The split between bins leftBin and rightBin (the next bin the node holds), with this.left going left. */
   private score(f: number, leftBin: number, rightBin: number, leftRows: number, count: number): void {
     if (leftRows < this.minSamplesLeaf || count - leftRows < this.minSamplesLeaf) return;
-    const {left, classes, totals, at} = this;
-    const leftWeight = this.weights[0];
-    const rightWeight = this.weights[1] - leftWeight;
-    let score = 0;
-    if (this.entropy) {
-      // Minus the weighted entropy of the children, up to constants: sum n_c log n_c - n log n per side.
-      for (let c = 0; c < classes; c++) {
-        const l = left[c];
-        const r = totals[at + c] - l;
-        if (l > 0) score += l * Math.log(l);
-        if (r > 0) score += r * Math.log(r);
-      }
-      score -= leftWeight * Math.log(leftWeight) + rightWeight * Math.log(rightWeight);
-    } else {
-      // The weighted gini decrease up to constants: sum_c L_c^2 / wL + sum_c R_c^2 / wR.
-      let leftSquares = 0;
-      let rightSquares = 0;
-      for (let c = 0; c < classes; c++) {
-        const l = left[c];
-        const r = totals[at + c] - l;
-        leftSquares += l * l;
-        rightSquares += r * r;
-      }
-      score = leftSquares / leftWeight + rightSquares / rightWeight;
-    }
+    const {left, classes, sums} = this;
+    const leftWeight = sums[0];
+    const rightWeight = sums[1] - leftWeight;
+    // Larger is better. Entropy: minus the children's weighted entropy up to constants, sum n_c log n_c - n log n
+    // per side; gini: the weighted gini decrease up to constants, sum_c L_c^2 / wL + sum_c R_c^2 / wR.
+    const score = this.entropy ? sums[2] + sums[3] - xlogx(leftWeight) - xlogx(rightWeight) : sums[2] / leftWeight + sums[3] / rightWeight;
     if (score > this.bestScore) {
       const {offsets, low, high} = this.data;
       this.bestScore = score;
@@ -214,4 +243,8 @@ export class SplitSearch {
       for (let c = 0; c < classes; c++) this.bestLeft[c] = left[c];
     }
   }
+}
+
+function xlogx(x: number): number {
+  return x > 0 ? x * Math.log(x) : 0;
 }
