@@ -5,8 +5,10 @@ import type {BenchResult} from '../bench/result.js';
 import {resumeCommandFor} from '../bench/resume-command.js';
 import {runBench} from '../bench/sweep.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
+import {combinationsFor} from '../config/combinations.js';
 import {loadExperiment} from '../config/experiment.js';
 import {loadInventory} from '../config/inventory.js';
+import {selectHosts} from '../config/select-hosts.js';
 import {progressPrinter} from '../report/progress.js';
 import {saveResult} from '../report/save.js';
 import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
@@ -17,13 +19,15 @@ export default class Bench extends ClusterCommand {
   static override summary = 'Train the forest on each combination of hosts and compare ideal and measured time (the paper\'s Table I).';
   static override examples = [
     '<%= config.bin %> bench',
-    '<%= config.bin %> bench --experiment experiments/paper-table1.yaml --export-markdown table.md',
+    '<%= config.bin %> bench --inventory inventory.example.yaml --experiment paper-table1 --export-markdown table.md',
+    '<%= config.bin %> bench --hosts local-a',
     '<%= config.bin %> bench --json > result.json',
   ];
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
-    experiment: Flags.string({char: 'e', description: 'experiment file', default: 'experiments/local.yaml'}),
+    experiment: Flags.string({char: 'e', description: 'experiment file, or the name of one in experiments/ or shipped (local, paper-table1)', default: 'experiments/local.yaml'}),
+    hosts: Flags.string({description: 'only the combinations made of these hosts (comma-separated)'}),
     'export-csv': Flags.string({description: 'also write the table as CSV to this file'}),
     'export-markdown': Flags.string({description: 'also write the table as Markdown to this file'}),
     'export-json': Flags.string({description: 'also write the full result as JSON to this file'}),
@@ -41,7 +45,7 @@ export default class Bench extends ClusterCommand {
   async run(): Promise<BenchResult | {latencies: LatencyPoint[]}> {
     const {flags} = await this.parse(Bench);
     const inventory = loadInventory(flags.inventory);
-    const experiment = loadExperiment(flags.experiment);
+    const experiment = combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined);
     const progress = progressPrinter(process.stderr);
     if (flags.latency) {
       const latencies = parseLatencies(flags.latency);

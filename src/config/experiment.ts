@@ -4,6 +4,7 @@ import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 import {describe, FieldReader} from './fields.js';
 import type {Inventory} from './inventory.js';
+import {resolveExperimentFile, shippedExperiments} from './shipped.js';
 import {YamlSource} from './yaml-source.js';
 
 export interface SyntheticDatasetSpec {
@@ -44,7 +45,7 @@ export interface Experiment {
   dataset: DatasetSpec;
   testFraction: number;
   forest: ForestSpec;
-  /** Each an ordered list of host names: the rows of the table. */
+  /** Each an ordered list of host names: the rows of the table (empty: one host, two, ... all, from the inventory). */
   combinations: string[][];
   /** Index into combinations of the one the ideal is computed from. */
   baseline: number;
@@ -62,8 +63,10 @@ const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes
 const CSV_FIELDS = ['kind', 'path', 'target'] as const;
 const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
 
+/** `file` is a path, or the name of an experiment in ./experiments or among the shipped ones. */
 export function loadExperiment(file: string): Experiment {
-  return parseExperiment(YamlSource.read(file, 'experiment file', 'pass --experiment FILE (the shipped ones are in experiments/)'));
+  const shipped = [...shippedExperiments()].map(([name, path]) => `${name} (${path})`).join(', ');
+  return parseExperiment(YamlSource.read(resolveExperimentFile(file), 'experiment file', `run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: ${shipped}`));
 }
 
 export function parseExperiment(source: YamlSource): Experiment {
@@ -71,7 +74,8 @@ export function parseExperiment(source: YamlSource): Experiment {
   const top = read.object([], source.data, 'an experiment');
   read.knownKeys([], top, TOP_FIELDS);
   const name = top.name === undefined ? basename(source.file, extname(source.file)) : read.string(['name'], top.name);
-  const combinations = readCombinations(read, top.combinations);
+  // Without combinations, the sweep adds the inventory's hosts one at a time (see combinationsFor).
+  const combinations = top.combinations === undefined ? [] : readCombinations(read, top.combinations);
   return {
     file: source.file,
     name,
@@ -163,6 +167,7 @@ function findBaseline(read: FieldReader, value: unknown, combinations: string[][
 
 /** Cross-file check: every host a combination names must be in the inventory. */
 export function checkHostsExist(experiment: Experiment, inventory: Inventory): void {
+  if (experiment.combinations.length === 0) throw experiment.source.error(['combinations'], 'no combinations', 'list at least one, e.g. - [local-a]');
   experiment.combinations.forEach((combination, i) => {
     combination.forEach((host, j) => {
       if (!inventory.hosts.has(host)) {

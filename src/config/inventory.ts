@@ -1,6 +1,7 @@
 import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
 import {FieldReader} from './fields.js';
+import {SHIPPED_INVENTORY_EXAMPLE} from './shipped.js';
 import {YamlSource} from './yaml-source.js';
 
 export const TRANSPORTS = ['ssh', 'local'] as const;
@@ -46,7 +47,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const FIX = 'see "Inventory" in the README';
 
 export function loadInventory(file: string): Inventory {
-  return parseInventory(YamlSource.read(file, 'inventory file', 'pass --inventory FILE, or create inventory.yaml (see the README)'));
+  return parseInventory(YamlSource.read(file, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`));
 }
 
 export function parseInventory(source: YamlSource): Inventory {

@@ -1,5 +1,6 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {cluster} from '../helpers/cli.js';
 import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
@@ -64,8 +65,10 @@ const refuses = test.macro(async (t, files: Record<string, string>, args: string
   t.false(existsSync(join(folder, 'results')), 'nothing is written for a run that never started');
 });
 
-test('missing inventory', refuses, {}, ['--inventory', 'nope.yaml'], 'nope.yaml: inventory file not found (pass --inventory FILE, or create inventory.yaml (see the README))');
-test('missing experiment', refuses, {}, ['--experiment', 'experiments/nope.yaml'], 'experiments/nope.yaml: experiment file not found (pass --experiment FILE (the shipped ones are in experiments/))');
+const PACKAGE = fileURLToPath(new URL('../../../', import.meta.url));
+test('missing inventory', refuses, {}, ['--inventory', 'nope.yaml'], `nope.yaml: inventory file not found (run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${PACKAGE}inventory.example.yaml)`);
+test('missing experiment', refuses, {}, ['--experiment', 'experiments/nope.yaml'], `experiments/nope.yaml: experiment file not found (run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: local (${PACKAGE}experiments/local.yaml), paper-table1 (${PACKAGE}experiments/paper-table1.yaml))`);
+test('--hosts that no combination is made of', refuses, {'inventory.yaml': `${TWO_LOCAL_HOSTS}  local-c: { transport: local }\n`}, ['--hosts', 'local-c'], '--hosts: no combination of experiments/local.yaml is made only of local-c (its combinations use local-a, local-b; name some of those, or leave out --hosts)');
 test('YAML syntax error', refuses, {'inventory.yaml': 'hosts:\n  a: [\n'}, [], 'inventory.yaml:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (fix the YAML syntax)');
 test('unknown host in a combination', refuses, {'experiments/local.yaml': smallExperiment({combinations: '\n  - [local-a]\n  - [local-a, rpi1]'})}, [], "experiments/local.yaml:6: combinations[1][1]: unknown host 'rpi1' (hosts in inventory.yaml: local-a, local-b)");
 test('non-positive cores', refuses, {'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: -1 }\n'}, [], 'inventory.yaml:2: hosts.local-a.cores: must be a positive integer, got -1 (cores is how many trees the host trains at once)');

@@ -34,13 +34,12 @@ test('a CSV data set and the maxFeatures forms', (t) => {
   t.is(experiment.forest.maxDepth, 6);
 });
 
-test('the shipped experiments load and name only hosts of the shipped inventory', async (t) => {
+test('the shipped experiments load and name only hosts of the shipped inventories', async (t) => {
   const {loadExperiment} = await import('../../src/config/experiment.js');
   const {loadInventory} = await import('../../src/config/inventory.js');
-  const shipped = loadInventory(new URL('../../../inventory.yaml', import.meta.url).pathname);
-  for (const name of ['local', 'paper-table1']) {
+  for (const [name, inventory] of [['local', 'inventory.yaml'], ['paper-table1', 'inventory.example.yaml']]) {
     const experiment = loadExperiment(new URL(`../../../experiments/${name}.yaml`, import.meta.url).pathname);
-    t.notThrows(() => checkHostsExist(experiment, shipped));
+    t.notThrows(() => checkHostsExist(experiment, loadInventory(new URL(`../../../${inventory}`, import.meta.url).pathname)));
   }
 });
 

@@ -7,6 +7,8 @@ import {checkLabMachine} from '../../lab/system.js';
 export default class LabDown extends ClusterCommand {
   static override summary = 'Remove every namespace, link, cgroup and process the lab made (safe to run again).';
 
+  static override examples = ['sudo <%= config.bin %> lab down', 'sudo <%= config.bin %> lab down --dir .cluster-lab'];
+
   static override flags = {
     dir: Flags.string({description: 'the lab\'s folder', default: '.cluster-lab'}),
   };

@@ -7,6 +7,8 @@ import {labStatus} from '../../lab/lab.js';
 export default class LabStatus extends ClusterCommand {
   static override summary = 'List the lab\'s hosts and whether their sshd and relay are running.';
 
+  static override examples = ['<%= config.bin %> lab status', '<%= config.bin %> lab status --json'];
+
   static override flags = {
     dir: Flags.string({description: 'the lab\'s folder', default: '.cluster-lab'}),
   };

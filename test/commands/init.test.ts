@@ -1,0 +1,90 @@
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {availableParallelism} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {loadExperiment} from '../../src/config/experiment.js';
+import {loadInventory} from '../../src/config/inventory.js';
+import {cluster} from '../helpers/cli.js';
+import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
+
+test('init writes an inventory of this machine and a first experiment; a second init refuses to overwrite them', async (t) => {
+  const folder = folderWith();
+  const first = await cluster(['init'], folder);
+  t.is(first.exitCode, 0, first.stderr);
+  t.is(first.stdout, 'Wrote inventory.yaml\nWrote experiments/local.yaml\nNext: cluster bench   (then: cluster status, cluster help)\n');
+  const inventory = loadInventory(join(folder, 'inventory.yaml'));
+  const cores = Math.max(1, Math.floor(availableParallelism() / 2));
+  t.deepEqual([...inventory.hosts.values()].map((host) => [host.name, host.transport, host.cores]), [['local-a', 'local', cores], ['local-b', 'local', cores]]);
+  t.regex(readFileSync(join(folder, 'inventory.yaml'), 'utf8'), /^#   rpi1: \{ address: 192\.168\.1\.101, cores: 4, labels: \[raspberry-pi\] \}$/m, 'the paper\'s cluster as a commented example');
+  const experiment = loadExperiment(join(folder, 'experiments/local.yaml'));
+  t.deepEqual(experiment.combinations, [], 'the sweep takes its combinations from the inventory');
+
+  writeFileSync(join(folder, 'inventory.yaml'), TWO_LOCAL_HOSTS);
+  const second = await cluster(['init'], folder);
+  t.is(second.exitCode, 2);
+  t.is(second.stderr, 'Error: cluster init: inventory.yaml and experiments/local.yaml already exist; nothing written (pass --force to overwrite them)\n');
+  t.is(readFileSync(join(folder, 'inventory.yaml'), 'utf8'), TWO_LOCAL_HOSTS);
+
+  const forced = await cluster(['init', '--force'], folder);
+  t.is(forced.exitCode, 0, forced.stderr);
+  t.not(readFileSync(join(folder, 'inventory.yaml'), 'utf8'), TWO_LOCAL_HOSTS);
+});
+
+test('init keeps a user\'s own inventory and writes what is missing, into a new folder', async (t) => {
+  const folder = folderWith({'cluster/inventory.yaml': TWO_LOCAL_HOSTS});
+  const result = await cluster(['init', 'cluster'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  t.is(result.stdout, 'Wrote experiments/local.yaml\nKept inventory.yaml (it exists; --force overwrites it)\nNext: cd cluster && cluster bench   (then: cluster status, cluster help)\n');
+  t.is(readFileSync(join(folder, 'cluster/inventory.yaml'), 'utf8'), TWO_LOCAL_HOSTS);
+  const made = await cluster(['init', 'new/folder', '--json'], folder);
+  t.deepEqual(JSON.parse(made.stdout), {written: ['inventory.yaml', 'experiments/local.yaml'], kept: []});
+  t.true(existsSync(join(folder, 'new/folder/experiments/local.yaml')));
+});
+
+test('in an empty folder, bench and status point at cluster init', async (t) => {
+  const folder = folderWith();
+  for (const command of ['bench', 'status']) {
+    const result = await cluster([command], folder);
+    t.is(result.exitCode, 2);
+    t.regex(result.stderr, /^Error: inventory\.yaml: inventory file not found \(run: cluster init \(writes inventory\.yaml for this machine\), or pass --inventory FILE; an example with SSH hosts: \/\S+\/inventory\.example\.yaml\)\n$/);
+  }
+});
+
+test('bench --hosts keeps the combinations made of those hosts; an experiment without combinations adds hosts one at a time', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment(), 'auto.yaml': smallExperiment({combinations: '\n'}).replace('combinations: \n', '')});
+  const one = await cluster(['bench', '--hosts', 'local-a', '--json'], folder);
+  t.is(one.exitCode, 0, one.stderr);
+  t.deepEqual(JSON.parse(one.stdout).rows.map((row: {hosts: string[]}) => row.hosts), [['local-a']]);
+  const auto = await cluster(['bench', '--experiment', 'auto.yaml', '--json'], folder);
+  t.is(auto.exitCode, 0, auto.stderr);
+  t.deepEqual(JSON.parse(auto.stdout).rows.map((row: {hosts: string[]}) => row.hosts), [['local-a'], ['local-a', 'local-b']]);
+});
+
+test('help lists the commands and shows a command\'s examples; a mistyped command gets a suggestion', async (t) => {
+  const folder = folderWith();
+  const help = await cluster(['help'], folder);
+  t.is(help.exitCode, 0, help.stderr);
+  t.regex(help.stdout, /^  bench +Train the forest on each combination/m);
+  t.regex(help.stdout, /^  lab +A virtual cluster on this machine/m);
+  const bench = await cluster(['help', 'bench'], folder);
+  t.is(bench.exitCode, 0, bench.stderr);
+  t.regex(bench.stdout, /^EXAMPLES\n {2}\$ cluster bench\n/m);
+  t.regex((await cluster(['help', 'lab', 'up'], folder)).stdout, /\$ cluster lab up \[--json\]/);
+
+  const typo = await cluster(['bnech'], folder);
+  t.is(typo.exitCode, 2);
+  t.is(typo.stderr, 'Error: cluster bnech: unknown command (did you mean: cluster bench? all commands: cluster help)\n');
+  const nested = await cluster(['lab', 'upp'], folder);
+  t.is(nested.stderr, 'Error: cluster lab upp: unknown command (did you mean: cluster lab up? all commands: cluster help)\n');
+  const nothing = await cluster(['help', 'xyzzy'], folder);
+  t.is(nothing.exitCode, 2);
+  t.is(nothing.stderr, 'Error: cluster help: unknown command \'xyzzy\' (all commands: cluster help)\n');
+});
+
+test('every command has examples in its --help', async (t) => {
+  const folder = folderWith();
+  for (const command of [['bench'], ['init'], ['train'], ['predict'], ['provision'], ['status'], ['lab', 'up'], ['lab', 'down'], ['lab', 'status']]) {
+    const result = await cluster([...command, '--help'], folder);
+    t.regex(result.stdout, new RegExp(`EXAMPLES\\n {2}(\\$ )?(sudo )?cluster ${command.join(' ')}`), command.join(' '));
+  }
+});
