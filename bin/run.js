@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core';
+import {execute, settings} from '@oclif/core';
 
+// Always run the compiled dist/, even with NODE_ENV=development or test: the package ships no sources.
+settings.enableAutoTranspile = false;
 await execute({dir: import.meta.url});

@@ -59,6 +59,7 @@ export default class Bench extends ClusterCommand {
     }
     const exports = {'export-csv': flags['export-csv'], 'export-markdown': flags['export-markdown'], 'export-json': flags['export-json'], 'export-timeline': flags['export-timeline'], 'export-scaling': flags['export-scaling']};
     const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], schedule: flags.schedule, exports});
+    let journalFile: string | undefined;
     const result = await this.interruptible((signal) =>
       runBench({
         experiment,
@@ -71,7 +72,10 @@ export default class Bench extends ClusterCommand {
         onProgress: progress.update,
         resumeCommand,
         onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
-        onStart: (id, journal) => process.stderr.isTTY && !this.jsonEnabled() && process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`),
+        onStart: (id, journal) => {
+          journalFile = journal;
+          if (process.stderr.isTTY && !this.jsonEnabled()) process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`);
+        },
       }),
     ).finally(progress.clear);
     // The table first: a file that cannot be written afterwards must not take it with it.
@@ -80,7 +84,7 @@ export default class Bench extends ClusterCommand {
     if (chart) this.log(chart);
     if (flags.verbose) this.log(renderRunDetails(result));
     const saved = saveResult(result, flags['results-dir'], {csv: exports['export-csv'], markdown: exports['export-markdown'], json: exports['export-json'], timeline: exports['export-timeline'], scaling: exports['export-scaling']}, resumeCommand(result.id));
-    this.log(`Saved: ${saved.join(', ')}`);
+    this.log(`Saved: ${[journalFile ?? [], saved].flat().join(', ')}`);
     return result;
   }
 }
