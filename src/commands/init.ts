@@ -18,7 +18,7 @@ export default class Init extends ClusterCommand {
     const {args, flags} = await this.parse(Init);
     const result = initFolder(args.dir, {force: flags.force});
     for (const name of result.written) this.log(`Wrote ${name}`);
-    for (const name of result.kept) this.log(`Kept ${name} (it exists; --force overwrites it)`);
+    for (const name of result.kept) this.log(`Kept ${name} (it exists; --force ${name.startsWith('inventory.yaml') || name.includes('/') ? 'overwrites it' : 'writes inventory.yaml, read before it'})`);
     this.log(`Next: ${args.dir === '.' ? '' : `cd ${args.dir} && `}cluster bench   (then: cluster status, cluster help)`);
     return result;
   }

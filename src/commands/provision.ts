@@ -12,7 +12,7 @@ export default class Provision extends ClusterCommand {
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
-    hosts: Flags.string({description: 'only these hosts (comma-separated)'}),
+    hosts: Flags.string({description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)'}),
     'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time (a changed key is always refused)', default: false}),
     concurrency: Flags.integer({description: 'hosts worked on at once', default: 4, min: 1}),
   };

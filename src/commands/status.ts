@@ -13,7 +13,7 @@ export default class Status extends ClusterCommand {
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
-    hosts: Flags.string({description: 'only these hosts (comma-separated)'}),
+    hosts: Flags.string({description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)'}),
     'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time', default: false}),
     calibrate: Flags.boolean({description: 'also measure each ready host\'s trees per second on the experiment\'s data set', default: false}),
     experiment: Flags.string({char: 'e', description: 'experiment whose data set and forest --calibrate uses', default: 'experiments/local.yaml'}),

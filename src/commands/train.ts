@@ -32,7 +32,7 @@ export default class Train extends ClusterCommand {
     trainer: Flags.string({description: 'tree learner', options: [...TRAINER_NAMES], default: 'native'}),
     cores: Flags.integer({description: 'slots of the local worker (default: all cores)', min: 1}),
     inventory: Flags.string({char: 'i', description: 'hosts file, with --hosts', default: 'inventory.yaml'}),
-    hosts: Flags.string({description: 'train across these inventory hosts (comma-separated) instead of locally'}),
+    hosts: Flags.string({description: 'train across these inventory hosts instead of locally: names, groups, globs, ranges (comma-separated)'}),
     out: Flags.string({char: 'o', description: 'where to save the model', default: 'model.bin'}),
   };
 

@@ -1,8 +1,11 @@
 import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
+import {findInventoryFile, isAnsibleInventory, parseAnsibleInventory, refuseIniInventory} from './ansible.js';
 import {FieldReader} from './fields.js';
+import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
+import {type Layer, layerOf, mergeLayers} from './layers.js';
 import {SHIPPED_INVENTORY_EXAMPLE} from './shipped.js';
-import {YamlSource} from './yaml-source.js';
+import {type FieldPath, YamlSource} from './yaml-source.js';
 
 export const TRANSPORTS = ['ssh', 'local'] as const;
 export type TransportKind = (typeof TRANSPORTS)[number];
@@ -35,6 +38,8 @@ export interface Host extends SshLogin {
 export interface Inventory {
   file: string;
   hosts: Map<string, Host>;
+  /** Each group's hosts (its subgroups' included), for --hosts. */
+  groups: Map<string, string[]>;
   /** Where each host is written, for errors that point back at it. */
   source: YamlSource;
 }
@@ -42,49 +47,117 @@ export interface Inventory {
 const LOGIN_FIELDS = ['port', 'user', 'identityFile', 'passphraseEnv'] as const;
 const HOST_FIELDS = ['transport', 'address', 'cores', 'labels', ...LOGIN_FIELDS] as const;
 const DEFAULT_FIELDS = ['transport', 'cores', 'labels', ...LOGIN_FIELDS] as const;
-const TOP_FIELDS = ['defaults', 'hosts', 'knownHosts', 'connectTimeout'] as const;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const TOP_FIELDS = ['defaults', 'hosts', 'groups', 'knownHosts', 'connectTimeout'] as const;
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const FIX = 'see "Inventory" in the README';
 
 export function loadInventory(file: string): Inventory {
-  return parseInventory(YamlSource.read(file, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`));
+  const found = findInventoryFile(file);
+  refuseIniInventory(found);
+  return parseInventory(YamlSource.read(found, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`));
 }
 
+/** Our own format, or an Ansible YAML inventory (`all:` with hosts, children and vars). */
 export function parseInventory(source: YamlSource): Inventory {
+  if (isAnsibleInventory(source.data)) return parseAnsibleInventory(source);
   const read = new FieldReader(source);
   const top = read.object([], source.data, 'an inventory');
   read.knownKeys([], top, TOP_FIELDS);
   const defaults = top.defaults === undefined ? {} : read.object(['defaults'], top.defaults, 'defaults');
   read.knownKeys(['defaults'], defaults, DEFAULT_FIELDS);
-  const entries = read.object(['hosts'], top.hosts, 'hosts');
-  if (Object.keys(entries).length === 0) throw source.error(['hosts'], 'no hosts', 'add at least one host under hosts:');
+  const entries = top.hosts === undefined && top.groups !== undefined ? {} : read.object(['hosts'], top.hosts, 'hosts');
+  const groupEntries = top.groups === undefined ? {} : read.object(['groups'], top.groups, 'groups');
 
   const knownHosts = top.knownHosts === undefined ? undefined : resolve(dirname(source.file), expandHome(read.string(['knownHosts'], top.knownHosts)));
-  const loginDefaults = readLogin(read, ['defaults'], defaults);
   const connectTimeoutMs = top.connectTimeout === undefined ? undefined : 1000 * read.positiveInteger(['connectTimeout'], top.connectTimeout, 'seconds to wait for an ssh host to answer');
-  const hosts = new Map<string, Host>();
-  for (const [name, entry] of Object.entries(entries)) {
-    if (!NAME.test(name)) {
-      throw source.error(['hosts', name], `host name '${name}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
+  const builder = new HostsBuilder(read, layerOf(defaults, ['defaults']), {knownHosts, connectTimeoutMs});
+  for (const [key, entry] of Object.entries(entries)) builder.add(key, ['hosts', key], ownFields(read, ['hosts', key], entry), [], []);
+  for (const [group, value] of Object.entries(groupEntries)) {
+    if (!NAME.test(group)) throw source.error(['groups', group], `group name '${group}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
+    const fields = read.object(['groups', group], value ?? {}, `group ${group}`);
+    read.knownKeys(['groups', group], fields, ['vars', 'hosts']);
+    const vars = fields.vars === undefined ? {} : read.object(['groups', group, 'vars'], fields.vars, 'the group\'s shared fields');
+    read.knownKeys(['groups', group, 'vars'], vars, DEFAULT_FIELDS);
+    const members = read.object(['groups', group, 'hosts'], fields.hosts ?? {}, 'the group\'s hosts');
+    for (const [key, entry] of Object.entries(members)) {
+      const path = ['groups', group, 'hosts', key];
+      builder.add(key, path, ownFields(read, path, entry), [layerOf(vars, ['groups', group, 'vars'])], [group]);
     }
-    const fields = read.object(['hosts', name], entry ?? {}, `host ${name}`);
-    read.knownKeys(['hosts', name], fields, HOST_FIELDS);
-    const host = readHost(read, name, {...defaults, ...fields}, fields);
-    if (host.transport === 'ssh') Object.assign(host, readLogin(read, ['hosts', name], fields), {defaults: loginDefaults}, knownHosts ? {knownHosts} : {}, connectTimeoutMs ? {connectTimeoutMs} : {});
-    hosts.set(name, host);
   }
-  return {file: source.file, hosts, source};
+  if (builder.hosts.size === 0) throw source.error(['hosts'], 'no hosts', 'add at least one host under hosts:');
+  for (const group of Object.keys(groupEntries)) {
+    if (builder.hosts.has(group)) throw source.error(['groups', group], `'${group}' names both a group and a host`, 'rename one of them', 'key');
+  }
+  return {file: source.file, hosts: builder.hosts, groups: builder.groups, source};
 }
 
-function readLogin(read: FieldReader, path: string[], fields: Record<string, unknown>): SshLogin {
-  const login: SshLogin = {};
-  if (fields.port !== undefined) {
-    login.port = read.positiveInteger([...path, 'port'], fields.port);
-    if (login.port > 65535) throw read.source.error([...path, 'port'], `port ${login.port} is out of range`, 'use a port between 1 and 65535');
+function ownFields(read: FieldReader, path: FieldPath, entry: unknown): Layer {
+  const fields = read.object(path, entry ?? {}, `host ${String(path.at(-1))}`);
+  read.knownKeys(path, fields, HOST_FIELDS);
+  return layerOf(fields, path);
+}
+
+/** Collects hosts from entries that may be ranges, merging defaults, group fields and the host's own. */
+export class HostsBuilder {
+  readonly hosts = new Map<string, Host>();
+  readonly groups = new Map<string, string[]>();
+  private readonly defaultLogin: SshLogin;
+
+  constructor(
+    private readonly read: FieldReader,
+    private readonly defaults: Layer,
+    /** nameIsAddress: an ssh host without an address is reached by its name (Ansible's rule). */
+    private readonly extra: {knownHosts?: string; connectTimeoutMs?: number; nameIsAddress?: boolean},
+  ) {
+    this.defaultLogin = readLogin(read, defaults);
   }
-  if (fields.user !== undefined) login.user = read.string([...path, 'user'], fields.user);
-  if (fields.identityFile !== undefined) login.identityFile = read.string([...path, 'identityFile'], fields.identityFile);
-  if (fields.passphraseEnv !== undefined) login.passphraseEnv = read.string([...path, 'passphraseEnv'], fields.passphraseEnv, 'name an environment variable; never write a passphrase here');
+
+  /** `key` is a host name or a range such as rpi[1:4]; `groups` are the groups it belongs to. */
+  add(key: string, path: FieldPath, own: Layer, groupLayers: Layer[], groups: string[]): void {
+    const {read} = this;
+    const names = expandNames(read, key, path);
+    const personal = mergeLayers([...groupLayers, own]);
+    const merged = mergeLayers([this.defaults, personal]);
+    for (const name of names) {
+      if (this.hosts.has(name)) throw read.source.error(path, `host '${name}' is defined twice`, 'define each host once; list it in one place', 'key');
+      if (this.hosts.size >= MAX_HOSTS) throw read.source.error(path, `more than ${MAX_HOSTS} hosts`, 'an inventory describes at most that many hosts');
+      const host = readHost(read, name, merged, {path, addressFromName: key !== name || Boolean(this.extra.nameIsAddress)});
+      if (host.transport === 'ssh') {
+        Object.assign(host, readLogin(read, personal), {defaults: this.defaultLogin}, this.extra.knownHosts ? {knownHosts: this.extra.knownHosts} : {}, this.extra.connectTimeoutMs ? {connectTimeoutMs: this.extra.connectTimeoutMs} : {});
+      }
+      this.hosts.set(name, host);
+      for (const group of groups) this.groups.set(group, [...(this.groups.get(group) ?? []), name]);
+    }
+  }
+}
+
+export function expandNames(read: FieldReader, key: string, path: FieldPath): string[] {
+  let names: string[];
+  try {
+    names = expandRange(key);
+  } catch (error) {
+    if (!(error instanceof HostRangeError)) throw error;
+    throw read.source.error(path, error.message, `ranges look like rpi[1:4] or node[01:16], at most ${MAX_HOSTS} hosts`, 'key');
+  }
+  for (const name of names) {
+    if (!NAME.test(name)) throw read.source.error(path, `host name '${name}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
+  }
+  return names;
+}
+
+function readLogin(read: FieldReader, fields: Layer): SshLogin {
+  const login: SshLogin = {};
+  const port = fields.get('port');
+  if (port !== undefined) {
+    login.port = read.positiveInteger(port.path, port.value);
+    if (login.port > 65535) throw read.source.error(port.path, `port ${login.port} is out of range`, 'use a port between 1 and 65535');
+  }
+  const user = fields.get('user');
+  if (user !== undefined) login.user = read.string(user.path, user.value);
+  const identityFile = fields.get('identityFile');
+  if (identityFile !== undefined) login.identityFile = read.string(identityFile.path, identityFile.value);
+  const passphraseEnv = fields.get('passphraseEnv');
+  if (passphraseEnv !== undefined) login.passphraseEnv = read.string(passphraseEnv.path, passphraseEnv.value, 'name an environment variable; never write a passphrase here');
   return login;
 }
 
@@ -92,19 +165,24 @@ export function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
 }
 
-/** `merged` has the defaults applied; `own` is what the host itself wrote, for pointing at the right line. */
-function readHost(read: FieldReader, name: string, merged: Record<string, unknown>, own: Record<string, unknown>): Host {
-  const at = (field: string) => (field in own ? ['hosts', name, field] : ['defaults', field]);
-  const transport = merged.transport === undefined ? 'ssh' : read.oneOf(at('transport'), merged.transport, TRANSPORTS, 'transport');
-  const cores = merged.cores === undefined ? 1 : read.positiveInteger(at('cores'), merged.cores, 'cores is how many trees the host trains at once');
-  const labels = merged.labels === undefined ? [] : read.array(at('labels'), merged.labels, 'labels').map((label, i) => read.string([...at('labels'), i], label));
+/** `merged` has every layer applied, each field remembering where it was written. */
+function readHost(read: FieldReader, name: string, merged: Layer, where: {path: FieldPath; addressFromName: boolean}): Host {
+  const transportField = merged.get('transport');
+  const transport = transportField === undefined ? 'ssh' : read.oneOf(transportField.path, transportField.value, TRANSPORTS, 'transport');
+  const coresField = merged.get('cores');
+  const cores = coresField === undefined ? 1 : read.positiveInteger(coresField.path, coresField.value, 'cores is how many trees the host trains at once');
+  const labelsField = merged.get('labels');
+  const labels = labelsField === undefined ? [] : read.array(labelsField.path, labelsField.value, 'labels').map((label, i) => read.string([...labelsField.path, i], label));
   const host: Host = {name, transport, cores, labels};
   if (transport === 'local') return host;
-  if (merged.address === undefined) {
-    throw read.source.error(['hosts', name], `ssh host '${name}' has no address`, `add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; ${FIX}`);
+  const addressField = merged.get('address');
+  if (addressField === undefined) {
+    // A host of a range, or of an Ansible inventory, is reached by its name, as Ansible does.
+    if (where.addressFromName) return {...host, address: name};
+    throw read.source.error(where.path, `ssh host '${name}' has no address`, `add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; ${FIX}`);
   }
-  host.address = read.string(at('address'), merged.address);
-  if (!/^[A-Za-z0-9._:%-]+$/.test(host.address)) throw read.source.error(at('address'), `address '${host.address}' is not a host name or IP`, 'use letters, digits, dots, dashes and colons');
+  host.address = read.string(addressField.path, addressField.value);
+  if (!/^[A-Za-z0-9._:%-]+$/.test(host.address)) throw read.source.error(addressField.path, `address '${host.address}' is not a host name or IP`, 'use letters, digits, dots, dashes and colons');
   return host;
 }
 

@@ -1,12 +1,42 @@
 import {InputError} from '../errors.js';
+import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
 import type {Host, Inventory} from './inventory.js';
 
-/** The hosts a --hosts flag names (comma-separated), or every host of the inventory. */
-export function selectHosts(inventory: Inventory, names: string | undefined): Host[] {
-  if (!names) return [...inventory.hosts.values()];
-  return names.split(',').map((name) => {
-    const host = inventory.hosts.get(name.trim());
-    if (!host) throw new InputError({file: '--hosts', problem: `unknown host '${name.trim()}'`, fix: `hosts in ${inventory.file}: ${[...inventory.hosts.keys()].join(', ')}`});
-    return host;
-  });
+/**
+ * The hosts a --hosts flag names, or every host of the inventory. Comma-separated, as Ansible's
+ * patterns: a host, a group, `all`, a glob (`rpi*`), a range (`rpi[1:2]`), or `!pattern` to leave
+ * hosts out. Hosts come in the order the patterns name them.
+ */
+export function selectHosts(inventory: Inventory, patterns: string | undefined): Host[] {
+  if (!patterns) return [...inventory.hosts.values()];
+  const chosen = new Set<string>();
+  const words = patterns.split(',').map((word) => word.trim()).filter(Boolean);
+  for (const word of words.filter((w) => !w.startsWith('!'))) for (const name of matching(inventory, word)) chosen.add(name);
+  if (words.every((word) => word.startsWith('!'))) for (const name of inventory.hosts.keys()) chosen.add(name);
+  for (const word of words.filter((w) => w.startsWith('!'))) for (const name of matching(inventory, word.slice(1))) chosen.delete(name);
+  if (chosen.size === 0) throw new InputError({file: '--hosts', problem: `'${patterns}' leaves no host`, fix: known(inventory)});
+  return [...chosen].map((name) => inventory.hosts.get(name)!);
+}
+
+function matching(inventory: Inventory, word: string): string[] {
+  if (word === 'all' || word === '*') return [...inventory.hosts.keys()];
+  const group = inventory.groups.get(word);
+  if (group) return group;
+  if (inventory.hosts.has(word)) return [word];
+  let names: string[];
+  try {
+    names = word.includes('[') ? expandRange(word) : [word];
+  } catch (error) {
+    if (!(error instanceof HostRangeError)) throw error;
+    throw new InputError({file: '--hosts', problem: error.message, fix: `ranges look like rpi[1:4], at most ${MAX_HOSTS} hosts`});
+  }
+  const globs = names.map((name) => new RegExp(`^${name.replace(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`));
+  const found = [...inventory.hosts.keys()].filter((host) => globs.some((glob) => glob.test(host)));
+  if (found.length === 0) throw new InputError({file: '--hosts', problem: `unknown host or group '${word}'`, fix: known(inventory)});
+  return found;
+}
+
+function known(inventory: Inventory): string {
+  const groups = [...inventory.groups.keys()];
+  return `hosts in ${inventory.file}: ${[...inventory.hosts.keys()].join(', ')}${groups.length > 0 ? `; groups: ${groups.join(', ')}` : ''}`;
 }

@@ -1,6 +1,7 @@
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import {availableParallelism, cpus} from 'node:os';
 import {dirname, join} from 'node:path';
+import {INVENTORY_NAMES} from '../config/ansible.js';
 import {InputError} from '../errors.js';
 import {EXPERIMENT_TEMPLATE, inventoryTemplate} from './templates.js';
 
@@ -24,11 +25,13 @@ export function initFolder(folder: string, options: {force?: boolean} = {}): Ini
   };
   const result: InitResult = {written: [], kept: []};
   for (const [name, text] of Object.entries(files)) {
-    const path = join(folder, name);
-    if (existsSync(path) && !options.force) {
-      result.kept.push(name);
+    // An inventory under another of its usual names (hosts.yml, ...) is the one commands will read.
+    const existing = (name === 'inventory.yaml' ? INVENTORY_NAMES : [name]).find((candidate) => existsSync(join(folder, candidate)));
+    if (existing && !options.force) {
+      result.kept.push(existing);
       continue;
     }
+    const path = join(folder, name);
     mkdirSync(dirname(path), {recursive: true});
     writeFileSync(path, text);
     result.written.push(name);

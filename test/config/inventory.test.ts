@@ -42,3 +42,88 @@ test('hosts not a mapping', refuses, 'hosts: [a, b]\n', 'inventory.yaml:1: hosts
 test('port out of range', refuses, 'hosts:\n  a: { address: x, port: 70000 }\n', 'inventory.yaml:2: hosts.a.port: port 70000 is out of range (use a port between 1 and 65535)');
 test('host name with a shell character', refuses, 'hosts:\n  "a;b": { transport: local }\n', "inventory.yaml:2: hosts.a;b: host name 'a;b' is not allowed (use letters, digits, dot, dash and underscore)");
 test('YAML syntax error', refuses, 'hosts:\n  a: { transport: local\n', 'inventory.yaml:3: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (fix the YAML syntax)');
+
+const summary = (text: string) => Object.fromEntries([...parse(text).hosts].map(([name, host]) => [name, [host.transport, host.address ?? '', host.cores, host.user ?? '', host.port ?? '', host.labels.join('+')].join(' ')]));
+
+const GROUPS = `defaults: { user: pi }
+groups:
+  pis:
+    vars: { cores: 4, labels: [raspberry-pi] }
+    hosts:
+      rpi[1:3]: {}
+      node[08:10:2]: { port: 2222 }
+  desktops:
+    hosts:
+      desktop: { address: 192.168.1.10, cores: 7, user: me }
+hosts:
+  local-a: { transport: local }
+`;
+
+test('groups share fields; a range names several hosts, each reached by its name', (t) => {
+  const inventory = parse(GROUPS);
+  t.deepEqual(summary(GROUPS), {
+    'local-a': 'local  1   ',
+    rpi1: 'ssh rpi1 4   raspberry-pi',
+    rpi2: 'ssh rpi2 4   raspberry-pi',
+    rpi3: 'ssh rpi3 4   raspberry-pi',
+    node08: 'ssh node08 4  2222 raspberry-pi',
+    node10: 'ssh node10 4  2222 raspberry-pi',
+    desktop: 'ssh 192.168.1.10 7 me  ',
+  });
+  t.deepEqual(Object.fromEntries(inventory.groups), {pis: ['rpi1', 'rpi2', 'rpi3', 'node08', 'node10'], desktops: ['desktop']});
+  t.deepEqual(inventory.hosts.get('rpi1')?.defaults, {user: 'pi'}, 'the inventory\'s defaults stay behind ~/.ssh/config');
+});
+
+const ANSIBLE = `# an Ansible inventory, as Pi-cluster owners keep them
+all:
+  vars:
+    ansible_user: pi
+    ansible_python_interpreter: /usr/bin/python3
+  hosts:
+    control: { ansible_connection: local, cores: 2 }
+  children:
+    pis:
+      vars: { cores: 4, labels: [raspberry-pi] }
+      hosts:
+        rpi[1:2]:
+        rpi3: { ansible_host: 10.0.0.3, ansible_port: "2222", ansible_ssh_private_key_file: ~/.ssh/pi_key }
+    fast:
+      children:
+        desktops:
+          vars: { cores: 7 }
+          hosts:
+            desktop: { ansible_host: 10.0.0.10, ansible_user: me }
+    gpu:
+      hosts:
+        desktop:
+          labels: [desktop]
+`;
+
+test('an Ansible YAML inventory is read as it is: groups, children, vars, ranges, connection variables', (t) => {
+  const inventory = parse(ANSIBLE);
+  t.deepEqual(summary(ANSIBLE), {
+    control: 'local  2   ',
+    rpi1: 'ssh rpi1 4   raspberry-pi',
+    rpi2: 'ssh rpi2 4   raspberry-pi',
+    rpi3: 'ssh 10.0.0.3 4  2222 raspberry-pi',
+    desktop: 'ssh 10.0.0.10 7 me  desktop',
+  });
+  t.is(inventory.hosts.get('rpi3')?.identityFile, '~/.ssh/pi_key');
+  t.deepEqual(inventory.hosts.get('rpi1')?.defaults, {user: 'pi'}, 'all:vars are everyone\'s defaults');
+  t.deepEqual(Object.fromEntries(inventory.groups), {pis: ['rpi1', 'rpi2', 'rpi3'], fast: ['desktop'], desktops: ['desktop'], gpu: ['desktop']});
+});
+
+test('the shipped Ansible example loads', async (t) => {
+  const {loadInventory} = await import('../../src/config/inventory.js');
+  const inventory = loadInventory(new URL('../../../inventory.ansible.example.yaml', import.meta.url).pathname);
+  t.deepEqual([...inventory.hosts.keys()], ['rpi1', 'rpi2', 'rpi3', 'rpi4', 'desktop', 'laptop']);
+});
+
+test('Ansible: a connection that cannot start a worker', refuses, 'all:\n  hosts:\n    box: { ansible_connection: docker }\n', "inventory.yaml:3: all.hosts.box.ansible_connection: ansible_connection 'docker' cannot start a worker (use ssh or local)");
+test('Ansible: bad cores in a group\'s vars', refuses, 'all:\n  children:\n    pis:\n      vars:\n        cores: many\n      hosts:\n        rpi1:\n', "inventory.yaml:5: all.children.pis.vars.cores: must be a positive integer, got 'many' (cores is how many trees the host trains at once)");
+test('Ansible: a misspelt group key', refuses, 'all:\n  hosts:\n    rpi1:\n  children:\n    pis:\n      host:\n        rpi2:\n', "inventory.yaml:6: all.children.pis.host: unknown field 'host' (known fields: hosts, children, vars)");
+test('Ansible: a bad range', refuses, 'all:\n  hosts:\n    rpi[4:1]:\n', 'inventory.yaml:3: all.hosts.rpi[4:1]: range [4:1] runs backwards (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)');
+test('a range of a million hosts is refused', refuses, 'hosts:\n  rpi[1:1000000]: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi[1:1000000]: 'rpi[1:1000000]' stands for 1000000 hosts, more than 1000 (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)");
+test('ranges that add up to too many hosts', refuses, 'hosts:\n  a[1:600]: {}\n  b[1:600]: {}\n', 'inventory.yaml:3: hosts.b[1:600]: more than 1000 hosts (an inventory describes at most that many hosts)');
+test('a host in two groups of our format', refuses, 'groups:\n  x:\n    hosts:\n      a: { transport: local }\n  y:\n    hosts:\n      a: { transport: local }\n', "inventory.yaml:7: groups.y.hosts.a: host 'a' is defined twice (define each host once; list it in one place)");
+test('a group field that is not a host field', refuses, 'groups:\n  x:\n    vars: { address: 1.2.3.4 }\n    hosts:\n      a:\n', "inventory.yaml:3: groups.x.vars.address: unknown field 'address' (known fields: transport, cores, labels, port, user, identityFile, passphraseEnv)");

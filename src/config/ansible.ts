@@ -1,0 +1,147 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {InputError} from '../errors.js';
+import {describe, FieldReader} from './fields.js';
+import {MAX_HOSTS} from './host-range.js';
+import {expandNames, HostsBuilder, type Inventory, NAME} from './inventory.js';
+import {type Layer, mergeLayers} from './layers.js';
+import type {FieldPath, YamlSource} from './yaml-source.js';
+
+/**
+ * An Ansible YAML inventory, read as it is: groups (`all` and the ones under `children`), `vars`
+ * shared by a group's hosts and subgroups, host ranges, and the connection variables below.
+ */
+const GROUP_KEYS = ['hosts', 'children', 'vars'];
+
+// Ansible's names for our fields (the old ansible_ssh_* spellings too). Any other variable belongs
+// to Ansible's own playbooks and is left alone.
+const VARIABLES: Record<string, string> = {
+  ansible_host: 'address',
+  ansible_ssh_host: 'address',
+  ansible_user: 'user',
+  ansible_ssh_user: 'user',
+  ansible_port: 'port',
+  ansible_ssh_port: 'port',
+  ansible_ssh_private_key_file: 'identityFile',
+  ansible_connection: 'transport',
+  cores: 'cores',
+  labels: 'labels',
+  passphraseEnv: 'passphraseEnv',
+};
+const CONNECTIONS: Record<string, string> = {ssh: 'ssh', smart: 'ssh', paramiko: 'ssh', local: 'local'};
+
+interface GroupPart {
+  vars: Layer;
+  hosts: {key: string; path: FieldPath; value: unknown}[];
+  children: string[];
+}
+
+/** Ansible's layout: every top-level key a group (`all` first of all) holding only hosts, children and vars. */
+export function isAnsibleInventory(data: unknown): boolean {
+  if (!isMapping(data) || ['hosts', 'defaults', 'groups'].some((key) => key in data)) return false;
+  const groups = Object.values(data);
+  return groups.length > 0 && groups.every((group) => group === null || (isMapping(group) && Object.keys(group).every((key) => GROUP_KEYS.includes(key))));
+}
+
+export function parseAnsibleInventory(source: YamlSource): Inventory {
+  const read = new FieldReader(source);
+  // A group may be written in several places (defined once, named again as a child): collect every part.
+  const parts = new Map<string, GroupPart[]>();
+  const collect = (group: string, node: unknown, path: FieldPath) => {
+    if (!NAME.test(group)) throw source.error(path, `group name '${group}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
+    const fields = node === null || node === undefined ? {} : read.object(path, node, `group ${group} (hosts, children, vars)`);
+    read.knownKeys(path, fields, GROUP_KEYS);
+    const section = (key: string, what: string) => (fields[key] === null || fields[key] === undefined ? {} : read.object([...path, key], fields[key], what));
+    const hosts = section('hosts', 'the group\'s hosts');
+    const children = section('children', 'the group\'s child groups');
+    const part = {
+      vars: translate(read, section('vars', 'the group\'s variables'), [...path, 'vars']),
+      hosts: Object.entries(hosts).map(([key, value]) => ({key, path: [...path, 'hosts', key], value})),
+      children: Object.keys(children),
+    };
+    parts.set(group, [...(parts.get(group) ?? []), part]);
+    for (const [child, value] of Object.entries(children)) collect(child, value, [...path, 'children', child]);
+  };
+  for (const [group, node] of Object.entries(source.data as Record<string, unknown>)) collect(group, node, [group]);
+
+  const parents = new Map<string, Set<string>>();
+  for (const [group, groupParts] of parts) {
+    for (const child of groupParts.flatMap((part) => part.children)) parents.set(child, new Set([...(parents.get(child) ?? []), group]));
+  }
+  const ancestors = (group: string, seen: string[] = []): string[] => {
+    if (seen.includes(group)) throw source.error([group], `group '${group}' is its own ancestor (${[...seen, group].join(' > ')})`, 'a group cannot contain itself', 'key');
+    return [...(parents.get(group) ?? [])].flatMap((parent) => [parent, ...ancestors(parent, [...seen, group])]);
+  };
+  // Like Ansible: a child group's variables win over its parent's; `all`'s are everyone's defaults.
+  const depth = (group: string): number => (group === 'all' ? 0 : 1 + Math.max(0, ...[...(parents.get(group) ?? [])].map(depth)));
+  const varsOf = (group: string) => mergeLayers((parts.get(group) ?? []).map((part) => part.vars));
+
+  const found = new Map<string, {path: FieldPath; own: Layer[]; groups: Set<string>}>();
+  for (const [group, groupParts] of parts) {
+    const lineage = [group, ...ancestors(group)];
+    for (const entry of groupParts.flatMap((part) => part.hosts)) {
+      const vars = entry.value === null || entry.value === undefined ? {} : read.object(entry.path, entry.value, `host ${entry.key}'s variables`);
+      const own = translate(read, vars, entry.path);
+      for (const name of expandNames(read, entry.key, entry.path)) {
+        const host = found.get(name) ?? {path: entry.path, own: [], groups: new Set<string>()};
+        host.own.push(own);
+        for (const member of lineage) host.groups.add(member);
+        found.set(name, host);
+        if (found.size > MAX_HOSTS) throw source.error(entry.path, `more than ${MAX_HOSTS} hosts`, 'an inventory describes at most that many hosts');
+      }
+    }
+  }
+  if (found.size === 0) throw source.error([], 'no hosts', 'add hosts under all: hosts: or a group\'s hosts:');
+
+  const builder = new HostsBuilder(read, varsOf('all'), {nameIsAddress: true});
+  for (const [name, host] of found) {
+    const groups = [...host.groups].filter((group) => group !== 'all').sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+    builder.add(name, host.path, mergeLayers(host.own), groups.map(varsOf), groups);
+  }
+  return {file: source.file, hosts: builder.hosts, groups: builder.groups, source};
+}
+
+/** Ansible's variables as our fields, each remembering the line it came from. */
+function translate(read: FieldReader, vars: Record<string, unknown>, path: FieldPath): Layer {
+  const layer: Layer = new Map();
+  for (const [key, value] of Object.entries(vars)) {
+    const field = VARIABLES[key];
+    if (!field) continue;
+    let ours = value;
+    if (field === 'transport') {
+      ours = typeof value === 'string' ? CONNECTIONS[value] : undefined;
+      if (!ours) throw read.source.error([...path, key], `ansible_connection ${describe(value)} cannot start a worker`, 'use ssh or local');
+    }
+    // Ansible variables are often written as strings: `ansible_port: "2222"`.
+    if ((field === 'port' || field === 'cores') && typeof value === 'string' && /^\d+$/.test(value)) ours = Number(value);
+    layer.set(field, {value: ours, path: [...path, key]});
+  }
+  return layer;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The names an inventory goes by; the default `inventory.yaml` falls back to Ansible's usual ones. */
+export const INVENTORY_NAMES = ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml'];
+
+export function findInventoryFile(file: string): string {
+  if (existsSync(file) || !file.endsWith(INVENTORY_NAMES[0])) return file;
+  const folder = dirname(file);
+  return INVENTORY_NAMES.map((name) => join(folder, name)).find((path) => existsSync(path)) ?? file;
+}
+
+/** Ansible's INI form (`[pis]` then host lines) is not YAML: say how to convert it rather than fail on syntax. */
+export function refuseIniInventory(file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const lines = text.split('\n');
+  const header = lines.findIndex((line) => /^\s*\[[A-Za-z0-9_.-]+(:children|:vars)?\]\s*$/.test(line));
+  if (header < 0 || lines.some((line) => /^[A-Za-z0-9_.-]+:(\s|$)/.test(line))) return;
+  throw new InputError({file, line: header + 1, problem: 'this is an Ansible INI inventory; cluster reads the YAML form', fix: `convert it: ansible-inventory -i ${file} --list --yaml > inventory.yaml`});
+}
