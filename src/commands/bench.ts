@@ -39,6 +39,7 @@ export default class Bench extends ClusterCommand {
     recalibrate: Flags.boolean({description: 'measure each host\'s throughput again instead of using the cached figure', default: false}),
     latency: Flags.string({description: 'on a lab: run the sweep at each of these link latencies (each way), e.g. 0ms,1ms,5ms,20ms'}),
     lab: Flags.string({description: 'the lab folder, with --latency', default: '.cluster-lab'}),
+    quiet: Flags.boolean({char: 'q', description: 'no progress on stderr (on a terminal a redrawn line, elsewhere a line per finished run)', default: false}),
     verbose: Flags.boolean({char: 'v', description: 'also print, for each run and host, trees, utilisation, shipping and waiting, and faults', default: false}),
   };
 
@@ -46,7 +47,7 @@ export default class Bench extends ClusterCommand {
     const {flags} = await this.parse(Bench);
     const inventory = loadInventory(flags.inventory);
     const experiment = combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined);
-    const progress = progressPrinter(process.stderr);
+    const progress = progressPrinter(process.stderr, {quiet: flags.quiet});
     if (flags.latency) {
       const latencies = parseLatencies(flags.latency);
       const points = await this.interruptible((signal) => runLatencySweep({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, onProgress: progress.update, labDir: resolve(flags.lab), latencies})).finally(progress.clear);
@@ -74,7 +75,7 @@ export default class Bench extends ClusterCommand {
         onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
         onStart: (id, journal) => {
           journalFile = journal;
-          if (process.stderr.isTTY && !this.jsonEnabled()) process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`);
+          if (!flags.quiet) process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`);
         },
       }),
     ).finally(progress.clear);

@@ -4,6 +4,7 @@ import {ClusterCommand} from '../cli/cluster-command.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {ExitCode} from '../errors.js';
+import {colours} from '../report/colour.js';
 import {provisionHosts, type ProvisionResult} from '../provision/provision.js';
 
 export default class Provision extends ClusterCommand {
@@ -26,14 +27,15 @@ export default class Provision extends ClusterCommand {
       concurrency: flags.concurrency,
       onStep: (host, step) => this.jsonEnabled() || process.stderr.write(`${host.padEnd(width)}  ${step}\n`),
     });
+    const {red, green} = colours(process.stdout);
     const table = new Table({head: ['Host', 'Result', 'Sent', 'Node.js', 'Arch', 'Cores'], style: {head: [], border: []}});
     for (const result of results) {
-      const outcome = !result.ok ? 'FAILED' : result.facts ? (result.upToDate ? 'up to date' : 'installed') : 'local';
+      const outcome = !result.ok ? red('FAILED') : result.facts ? green(result.upToDate ? 'up to date' : 'installed') : 'local';
       table.push([result.host, outcome, `${(result.bytesTransferred / 1024).toFixed(0)} KiB`, result.facts?.node ?? '', result.facts?.arch ?? '', result.facts ? String(result.facts.nproc) : '']);
     }
     this.log(table.toString());
     const failed = results.filter((result) => !result.ok);
-    for (const result of failed) this.log(`Error: ${result.error}`);
+    for (const result of failed) this.log(`${red('Error:')} ${result.error}`);
     if (failed.length > 0) process.exitCode = ExitCode.host;
     return results;
   }

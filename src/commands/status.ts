@@ -5,6 +5,7 @@ import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {ExitCode} from '../errors.js';
 import {loadExperiment} from '../config/experiment.js';
+import {colours} from '../report/colour.js';
 import {calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
 
 export default class Status extends ClusterCommand {
@@ -27,23 +28,24 @@ export default class Status extends ClusterCommand {
     if (experiment) await calibrateStatuses(statuses, hosts, experiment);
     const head = ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker', ...(experiment ? ['Trees/s'] : [])];
     const table = new Table({head, style: {head: [], border: []}});
+    const {red, green, yellow} = colours(process.stdout);
     for (const s of statuses) {
       table.push([
         s.host,
-        s.transport === 'local' ? 'local' : s.reachable ? 'yes' : 'NO',
+        s.transport === 'local' ? 'local' : s.reachable ? green('yes') : red('NO'),
         s.latencyMs === null ? '' : `${s.latencyMs.toFixed(1)} ms`,
         s.arch ?? '',
         s.nproc === null ? `?/${s.cores}` : `${s.nproc}/${s.cores}`,
         s.memoryBytes === null ? '' : `${(s.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
         s.node ?? (s.reachable ? 'missing' : ''),
-        s.workerUpToDate === null ? '' : s.workerUpToDate ? 'up to date' : 'NOT INSTALLED',
+        s.workerUpToDate === null ? '' : s.workerUpToDate ? green('up to date') : red('NOT INSTALLED'),
         ...(experiment ? [s.treesPerSecond === null ? '' : s.treesPerSecond.toFixed(1)] : []),
       ]);
     }
     this.log(table.toString());
     for (const s of statuses) {
-      for (const warning of s.warnings) this.log(`Warning: ${s.host}: ${warning}`);
-      if (s.error) this.log(`Error: ${s.error}`);
+      for (const warning of s.warnings) this.log(`${yellow('Warning:')} ${s.host}: ${warning}`);
+      if (s.error) this.log(`${red('Error:')} ${s.error}`);
     }
     if (statuses.some((s) => !s.ready)) process.exitCode = ExitCode.host;
     return statuses;

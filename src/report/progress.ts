@@ -1,14 +1,40 @@
 import type {BenchProgress} from '../bench/sweep.js';
 
-/** A one-line progress display on a terminal; nothing at all when the output is not a TTY. */
-export function progressPrinter(stream: NodeJS.WriteStream): {update(progress: BenchProgress): void; clear(): void} {
-  if (!stream.isTTY) return {update: () => undefined, clear: () => undefined};
+export interface ProgressPrinter {
+  update(progress: BenchProgress): void;
+  clear(): void;
+}
+
+/**
+ * Progress on stderr. On a terminal: one line redrawn in place, with the elapsed time and an
+ * estimate, cut to the terminal's width from its least useful end (the hardware). Elsewhere (a log,
+ * CI): one line per finished run, so a long sweep is never silent. Nothing when `quiet`.
+ */
+export function progressPrinter(stream: NodeJS.WriteStream, options: {quiet?: boolean; now?: () => number} = {}): ProgressPrinter {
+  if (options.quiet) return {update: () => undefined, clear: () => undefined};
+  const now = options.now ?? Date.now;
+  const started = now();
+  const finished = new Set<string>();
+  let runStarted = started;
   let shown = false;
   return {
     update(p) {
+      const key = `${p.combination}/${p.run}`;
+      if (p.done === 0) runStarted = now();
+      if (p.done >= p.total && !finished.has(key)) finished.add(key);
+      else if (!stream.isTTY) return;
+      const elapsed = (now() - started) / 1000;
+      const done = (finished.size - (finished.has(key) ? 1 : 0)) * p.total + p.done;
+      const all = p.combinations * p.runs * p.total;
+      const left = done > 0 ? (elapsed / done) * Math.max(0, all - done) : undefined;
+      const clock = `${formatDuration(elapsed)} elapsed${left === undefined ? '' : `, ~${formatDuration(left)} left`}`;
       const kind = p.warmup ? 'warm-up' : 'run';
-      const line = `[${p.combination}/${p.combinations}] ${p.hardware}: ${kind} ${p.run}/${p.runs}, trees ${p.done}/${p.total}`;
-      stream.write(`\r\x1b[2K${line.slice(0, (stream.columns || 80) - 1)}`);
+      if (!stream.isTTY) {
+        stream.write(`[${p.combination}/${p.combinations}] ${p.hardware}: ${kind} ${p.run}/${p.runs} done in ${((now() - runStarted) / 1000).toFixed(1)} s; ${clock}\n`);
+        return;
+      }
+      const head = `[${p.combination}/${p.combinations}] ${kind} ${p.run}/${p.runs}, trees ${p.done}/${p.total}, ${clock}`;
+      stream.write(`\r\x1b[2K${fit(`${head} · ${p.hardware}`, (stream.columns || 80) - 1)}`);
       shown = true;
     },
     clear() {
@@ -16,4 +42,18 @@ export function progressPrinter(stream: NodeJS.WriteStream): {update(progress: B
       shown = false;
     },
   };
+}
+
+/** `text` cut to `width` characters, with an ellipsis where it was cut. */
+export function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** 42 s, 3:05, 1:02:03. */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const [h, m, r] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const mmss = `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(r).padStart(2, '0')}`;
+  return mmss;
 }

@@ -27,7 +27,7 @@ test('workers are titled cluster-worker, and Ctrl-C stops them all and exits 130
   bench.kill('SIGINT');
   const result = await bench;
   t.is(result.exitCode, 130);
-  t.regex(result.stderr, /^Error: interrupted by SIGINT; finished results were kept; continue with: cluster bench --resume \S+-small$/);
+  t.regex(result.stderr, /^Error: interrupted by SIGINT; finished results were kept; continue with: cluster bench --resume \S+-small$/m);
   t.deepEqual(processesTagged(tag), [], 'no process is left behind');
 });
 
