@@ -1,8 +1,6 @@
-import {writeFileSync} from 'node:fs';
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
-import {loadCsvForModel} from '../data/csv.js';
-import {loadModel} from '../forest/model-file.js';
+import {predictCsv} from '../train/predict-csv.js';
 
 export default class Predict extends ClusterCommand {
   static override summary = 'Predict the class of each row of a CSV file with a saved model.';
@@ -16,25 +14,10 @@ export default class Predict extends ClusterCommand {
 
   async run() {
     const {flags} = await this.parse(Predict);
-    const {info, forest} = loadModel(flags.model);
-    const rows = loadCsvForModel(flags.data, info);
-    const predicted = Array.from(forest.predict(rows.values, info.featureNames.length), (c) => info.classes[c]);
-    let accuracy: number | null = null;
-    if (rows.labels) {
-      const labels = rows.labels;
-      accuracy = predicted.filter((name, row) => name === info.classes[labels[row]]).length / rows.rows;
-    }
-    if (flags.out) {
-      writeFileSync(flags.out, `prediction\n${predicted.map(csvCell).join('\n')}\n`);
-      this.log(`Wrote ${rows.rows} predictions to ${flags.out}.`);
-    } else if (!this.jsonEnabled()) {
-      process.stdout.write(`${predicted.join('\n')}\n`);
-    }
-    if (accuracy !== null) (flags.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${accuracy.toFixed(4)} on ${rows.rows} rows (column ${info.target}).`);
-    return {rows: rows.rows, accuracy, out: flags.out ?? null, predictions: flags.out ? undefined : predicted};
+    const result = predictCsv(flags);
+    if (result.out) this.log(`Wrote ${result.rows} predictions to ${result.out}.`);
+    else if (!this.jsonEnabled()) process.stdout.write(`${result.predictions.join('\n')}\n`);
+    if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.rows} rows (column ${result.target}).`);
+    return {rows: result.rows, accuracy: result.accuracy, out: result.out, predictions: result.out ? undefined : result.predictions};
   }
-}
-
-function csvCell(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -1,14 +1,7 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
-import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
-import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
-import type {Dataset} from '../data/dataset.js';
-import {splitTrainTest} from '../data/split.js';
-import {InputError} from '../errors.js';
-import {saveModel} from '../forest/model-file.js';
-import {TRAINER_NAMES} from '../forest/trainer-names.js';
-import {chooseHosts} from '../train/choose-hosts.js';
-import {trainModel} from '../train/train-model.js';
+import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
+import {trainCsv} from '../train/train-csv.js';
 
 export default class Train extends ClusterCommand {
   static override summary = 'Train a random forest on your CSV data, on this machine or across hosts, and save the model.';
@@ -38,26 +31,18 @@ export default class Train extends ClusterCommand {
 
   async run() {
     const {flags} = await this.parse(Train);
-    const maxFeatures = parseMaxFeatures(flags['max-features']);
-    if (!isMaxFeatures(maxFeatures)) throw new InputError({file: '--max-features', problem: maxFeatures.problem, fix: MAX_FEATURES_FIX});
-    const testFraction = Number(flags['test-fraction']);
-    if (!(testFraction >= 0 && testFraction < 1)) throw new InputError({file: '--test-fraction', problem: `'${flags['test-fraction']}' is not a fraction in [0, 1)`, fix: 'e.g. 0.25, or 0 to test on nothing'});
-    const forest = {
-      trees: flags.trees, maxFeatures, trainer: flags.trainer as (typeof TRAINER_NAMES)[number], seed: flags.seed,
-      criterion: flags.criterion as 'gini' | 'entropy', minSamplesSplit: flags['min-samples-split'], minSamplesLeaf: flags['min-samples-leaf'],
-      ...(flags['max-depth'] === undefined ? {} : {maxDepth: flags['max-depth']}),
-    };
-    const hosts = chooseHosts({inventory: flags.inventory, hosts: flags.hosts, cores: flags.cores});
-
-    const data = loadCsvDataset(flags.data, flags.target);
-    const {train, test} = flags.test ? {train: data, test: this.loadTest(flags.test, flags.target, data)} : testFraction > 0 ? splitTrainTest(data, testFraction, flags.seed) : {train: data, test: undefined};
-
-    const outcome = await this.interruptible((signal) => trainModel({train, test, forest, hosts, signal, source: {file: flags.data, target: flags.target}}));
-    saveModel(outcome.model, flags.out);
-    const where = hosts.map((host) => `${host.name} (${host.cores} slot${host.cores > 1 ? 's' : ''})`).join(', ');
+    const outcome = await this.interruptible((signal) =>
+      trainCsv({
+        ...flags,
+        testFraction: flags['test-fraction'], maxDepth: flags['max-depth'], maxFeatures: flags['max-features'], minSamplesSplit: flags['min-samples-split'], minSamplesLeaf: flags['min-samples-leaf'],
+        criterion: flags.criterion as 'gini' | 'entropy', trainer: flags.trainer as TrainerName, signal,
+      }),
+    );
+    const {forest, train} = outcome;
+    const where = outcome.hostsUsed.map((host) => `${host.name} (${host.cores} slot${host.cores > 1 ? 's' : ''})`).join(', ');
     this.log(`Trained ${forest.trees} trees (${forest.trainer}) on ${train.rows} rows x ${train.features} features, ${train.classes.length} classes, on ${where}.`);
     this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
-    this.log(outcome.testAccuracy === undefined ? 'No test rows.' : `Test accuracy ${outcome.testAccuracy.toFixed(4)} on ${test!.rows} rows.`);
+    this.log(outcome.testAccuracy === undefined ? 'No test rows.' : `Test accuracy ${outcome.testAccuracy.toFixed(4)} on ${outcome.testRows} rows.`);
     for (const fault of outcome.faults) this.log(`Host ${fault.host} was lost (${fault.message}); its ${fault.requeued} unfinished trees were trained elsewhere.`);
     this.log(`Model saved to ${flags.out}.`);
     return {
@@ -67,17 +52,11 @@ export default class Train extends ClusterCommand {
       trees: forest.trees,
       classes: train.classes,
       rows: train.rows,
-      testRows: test?.rows ?? 0,
+      testRows: outcome.testRows,
       features: train.features,
       hosts: outcome.hosts,
       faults: outcome.faults,
       model: flags.out,
     };
-  }
-
-  private loadTest(file: string, target: string, train: Dataset) {
-    const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes});
-    if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
-    return {rows: test.rows, values: test.values, labels: test.labels};
   }
 }

@@ -1,0 +1,27 @@
+import {writeFileSync} from 'node:fs';
+import {loadCsvForModel} from '../data/csv.js';
+import {loadModel} from '../forest/model-file.js';
+
+export interface PredictCsvResult {
+  rows: number;
+  /** When the file has the model's target column; else null. */
+  accuracy: number | null;
+  target: string;
+  out: string | null;
+  predictions: string[];
+}
+
+/** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
+export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
+  const {info, forest} = loadModel(request.model);
+  const rows = loadCsvForModel(request.data, info);
+  const predictions = Array.from(forest.predict(rows.values, info.featureNames.length), (c) => info.classes[c]);
+  const labels = rows.labels;
+  const accuracy = labels ? predictions.filter((name, row) => name === info.classes[labels[row]]).length / rows.rows : null;
+  if (request.out) writeFileSync(request.out, `prediction\n${predictions.map(csvCell).join('\n')}\n`);
+  return {rows: rows.rows, accuracy, target: info.target, out: request.out ?? null, predictions};
+}
+
+function csvCell(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -1,0 +1,68 @@
+import type {ForestSpec} from '../config/experiment.js';
+import type {Host} from '../config/inventory.js';
+import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
+import type {Dataset} from '../data/dataset.js';
+import {splitTrainTest} from '../data/split.js';
+import {InputError} from '../errors.js';
+import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
+import {saveModel} from '../forest/model-file.js';
+import type {TrainerName} from '../forest/trainer-names.js';
+import {chooseHosts} from './choose-hosts.js';
+import {trainModel, type TrainOutcome} from './train-model.js';
+
+/** `cluster train`'s options, as the user gave them. */
+export interface TrainCsvRequest {
+  data: string;
+  target: string;
+  test?: string;
+  testFraction: string;
+  trees: number;
+  maxDepth?: number;
+  maxFeatures: string;
+  criterion: 'gini' | 'entropy';
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  seed: number;
+  trainer: TrainerName;
+  cores?: number;
+  inventory: string;
+  hosts?: string;
+  out: string;
+  signal?: AbortSignal;
+}
+
+export interface TrainCsvResult extends TrainOutcome {
+  forest: ForestSpec;
+  hostsUsed: Host[];
+  train: Dataset;
+  testRows: number;
+}
+
+/** Checks the options, loads and splits the CSV, trains on the chosen hosts and saves the model. */
+export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult> {
+  const maxFeatures = parseMaxFeatures(request.maxFeatures);
+  if (!isMaxFeatures(maxFeatures)) throw new InputError({file: '--max-features', problem: maxFeatures.problem, fix: MAX_FEATURES_FIX});
+  const testFraction = Number(request.testFraction);
+  if (!(testFraction >= 0 && testFraction < 1)) throw new InputError({file: '--test-fraction', problem: `'${request.testFraction}' is not a fraction in [0, 1)`, fix: 'e.g. 0.25, or 0 to test on nothing'});
+  const forest: ForestSpec = {
+    trees: request.trees, maxFeatures, trainer: request.trainer, seed: request.seed,
+    criterion: request.criterion, minSamplesSplit: request.minSamplesSplit, minSamplesLeaf: request.minSamplesLeaf,
+    ...(request.maxDepth === undefined ? {} : {maxDepth: request.maxDepth}),
+  };
+  const hosts = chooseHosts({inventory: request.inventory, hosts: request.hosts, cores: request.cores});
+
+  const data = loadCsvDataset(request.data, request.target);
+  const {train, test} = request.test
+    ? {train: data, test: loadTest(request.test, request.target, data)}
+    : testFraction > 0 ? splitTrainTest(data, testFraction, request.seed) : {train: data, test: undefined};
+
+  const outcome = await trainModel({train, test, forest, hosts, signal: request.signal, source: {file: request.data, target: request.target}});
+  saveModel(outcome.model, request.out);
+  return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0};
+}
+
+function loadTest(file: string, target: string, train: Dataset) {
+  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes});
+  if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
+  return {rows: test.rows, values: test.values, labels: test.labels};
+}
