@@ -1,5 +1,5 @@
 import {existsSync, readdirSync} from 'node:fs';
-import {join} from 'node:path';
+import {isAbsolute, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 /** Where the package is installed: its examples travel with it, wherever the user stands. */
@@ -23,4 +23,11 @@ export function resolveExperimentFile(value: string): string {
   const own = join('experiments', `${value}.yaml`);
   if (existsSync(own)) return own;
   return shippedExperiments().get(value) ?? own;
+}
+
+/** `path` as given when it exists here, else the shipped file at the same place in the package (experiments/lab/paper.yaml). */
+export function hereOrShipped(path: string): string {
+  if (existsSync(path) || isAbsolute(path)) return path;
+  const shipped = join(PACKAGE_ROOT, path);
+  return existsSync(shipped) ? shipped : path;
 }

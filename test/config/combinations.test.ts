@@ -25,7 +25,7 @@ test('--hosts keeps the combinations made only of those hosts, and the baseline 
   t.is(error?.message, '--hosts: no combination of x.yaml is made only of c (its combinations use a, b; name some of those, or leave out --hosts)');
 });
 
-test('an --experiment name means experiments/NAME.yaml here, else the shipped one', (t) => {
+test.serial('an --experiment name means experiments/NAME.yaml here, else the shipped one', (t) => {
   const here = process.cwd();
   process.chdir(folderWith({'experiments/mine.yaml': ''}));
   t.teardown(() => process.chdir(here));
@@ -35,4 +35,14 @@ test('an --experiment name means experiments/NAME.yaml here, else the shipped on
   t.is(resolveExperimentFile('paper-table1'), shippedExperiments().get('paper-table1')!);
   t.regex(shippedExperiments().get('local')!, /\/experiments\/local\.yaml$/);
   t.is(resolveExperimentFile('nope'), 'experiments/nope.yaml');
+});
+
+test.serial('a shipped file is found from any folder', async (t) => {
+  const {hereOrShipped, PACKAGE_ROOT} = await import('../../src/config/shipped.js');
+  const here = process.cwd();
+  process.chdir(folderWith({'mine.yaml': ''}));
+  t.teardown(() => process.chdir(here));
+  t.is(hereOrShipped('mine.yaml'), 'mine.yaml');
+  t.is(hereOrShipped('experiments/lab/paper.yaml'), `${PACKAGE_ROOT}experiments/lab/paper.yaml`);
+  t.is(hereOrShipped('nope.yaml'), 'nope.yaml');
 });
