@@ -1,6 +1,7 @@
 import {createHash, createHmac} from 'node:crypto';
 import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {dirname} from 'node:path';
+import {InputError} from '../errors.js';
 
 /** A host key as the server presented it: its type and its raw public key blob. */
 export interface HostKey {
@@ -59,12 +60,35 @@ export function appendHostKey(file: string, name: string, key: HostKey): void {
   appendFileSync(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, {mode: 0o600});
 }
 
+/**
+ * The key types recorded for `name`, and the host key algorithms to offer with them first, as
+ * OpenSSH orders them: a host whose ecdsa key only is recorded is asked for that one, not refused
+ * as unknown because it would rather show its ed25519 key. Empty when nothing is recorded.
+ */
+export function hostKeyAlgorithmsFor(files: readonly string[], name: string): string[] {
+  const recorded = new Set(files.flatMap(readEntries).filter((entry) => entry.marker === '' && matchesName(entry.patterns, name)).flatMap((entry) => ALGORITHMS_OF[entry.type] ?? []));
+  if (recorded.size === 0) return [];
+  return [...recorded, ...Object.values(ALGORITHMS_OF).flat().filter((algorithm) => !recorded.has(algorithm))];
+}
+
+/** Key types and the host key algorithms that prove them (an RSA key signs three ways), in ssh2's default order. */
+const ALGORITHMS_OF: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+/** A missing file is an empty one, as for OpenSSH; one that cannot be read is an error, never taken as empty. */
 function readEntries(file: string): Entry[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw new InputError({file, problem: `cannot read this known_hosts file (${code ?? (error as Error).message})`, fix: 'make it a file you can read, or name another with knownHosts: in the inventory'});
   }
   const entries: Entry[] = [];
   text.split('\n').forEach((raw, i) => {

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {Client, type ClientChannel, type ConnectConfig, type SFTPWrapper} from 'ssh2';
 import {HostError} from '../errors.js';
-import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, keyTypeOf, knownHostsName} from './known-hosts.js';
+import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from './known-hosts.js';
 import type {SshTarget} from './target.js';
 
 export interface ConnectOptions {
@@ -58,7 +58,10 @@ export class SshSession {
       const name = knownHostsName(target.hostname, target.port);
       let config: ConnectConfig;
       try {
+        // Read before connecting: an unreadable known_hosts fails here, naming the file.
+        const serverHostKey = hostKeyAlgorithmsFor(target.knownHostsFiles, name);
         config = {
+          ...(serverHostKey.length > 0 ? {algorithms: {serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey']}} : {}),
           host: target.hostname,
           port: target.port,
           username: target.username,

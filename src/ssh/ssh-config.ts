@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
+import {InputError} from '../errors.js';
 import {wildcard} from './known-hosts.js';
 
 /** What ~/.ssh/config says of a host alias; the first value obtained for each keyword wins, as in OpenSSH. */
@@ -10,21 +11,51 @@ export interface SshConfigEntry {
   identityFile?: string;
 }
 
+/**
+ * Directives that change where or how OpenSSH connects, which this toolkit does not do: obeyed by
+ * `ssh` and ignored here, they would send us somewhere else, so a host they apply to is refused.
+ */
+const UNSUPPORTED: Record<string, string> = {
+  proxycommand: 'it reaches the host through a command',
+  proxyjump: 'it reaches the host through another host',
+  include: 'it reads more configuration from other files',
+  match: 'its conditions are evaluated when connecting',
+  hostkeyalias: 'it checks the host key under another name',
+  canonicalizehostname: 'it rewrites the host name',
+  canonicaldomains: 'it rewrites the host name',
+  bindaddress: 'it connects from a chosen address',
+  bindinterface: 'it connects from a chosen interface',
+  addressfamily: 'it restricts the address family',
+  userknownhostsfile: 'it checks host keys against other files',
+  globalknownhostsfile: 'it checks host keys against other files',
+  hostkeyalgorithms: 'it restricts the host key algorithms',
+  kexalgorithms: 'it restricts the key exchange',
+  ciphers: 'it restricts the ciphers',
+  macs: 'it restricts the MACs',
+  certificatefile: 'it authenticates with a certificate',
+  identityagent: 'it uses another agent',
+  pkcs11provider: 'it authenticates with a hardware token',
+  securitykeyprovider: 'it authenticates with a security key',
+  remotecommand: 'it runs another command on the host',
+};
+
 export function readSshConfig(alias: string, file = `${homedir()}/.ssh/config`): SshConfigEntry {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    return {};
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    throw new InputError({file, problem: `cannot read this ssh config (${code ?? (error as Error).message})`, fix: 'make it a file you can read'});
   }
-  return sshConfigFor(text, alias);
+  return sshConfigFor(text, alias, file);
 }
 
-export function sshConfigFor(text: string, alias: string): SshConfigEntry {
+export function sshConfigFor(text: string, alias: string, file = '~/.ssh/config'): SshConfigEntry {
   const found: SshConfigEntry = {};
   // Options before any Host or Match line apply to every host.
   let applies = true;
-  for (const raw of text.split('\n')) {
+  for (const [i, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const match = /^(\S+?)(?:\s*=\s*|\s+)(.+)$/.exec(line);
@@ -35,10 +66,15 @@ export function sshConfigFor(text: string, alias: string): SshConfigEntry {
       applies = hostMatches(value.split(/\s+/), alias);
       continue;
     }
-    if (keyword === 'match') {
-      // Match blocks need more than an alias to decide; we leave them to OpenSSH.
-      applies = false;
-      continue;
+    // Match needs more than an alias to decide whether it applies: it is refused wherever it is.
+    if ((applies || keyword === 'match') && keyword in UNSUPPORTED) {
+      throw new InputError({
+        file,
+        line: i + 1,
+        field: match[1],
+        problem: `${match[1]} is not supported (${UNSUPPORTED[keyword]}), and it ${keyword === 'match' ? 'may apply' : 'applies'} to '${alias}'`,
+        fix: `give the host an address it can reach directly in the inventory, or remove ${match[1]} there`,
+      });
     }
     if (!applies) continue;
     if (keyword === 'hostname') found.hostName ??= value.replaceAll('%h', alias);

@@ -6,7 +6,7 @@ import type {Experiment} from '../config/experiment.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {treeOptionsOf} from '../forest/trainer.js';
 import type {Host} from '../config/inventory.js';
-import {HostError} from '../errors.js';
+import {HostError, InputError} from '../errors.js';
 import {bundlePathIn, workerBundle} from '../provision/bundle.js';
 import {nodeProblem, probeHost} from '../provision/probe.js';
 import {remoteSha256} from '../provision/provision.js';
@@ -69,6 +69,8 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
     if (!status.workerUpToDate) status.warnings.push(`worker not installed or out of date: run cluster provision --hosts ${host.name}`);
     status.ready = status.workerUpToDate;
   } catch (error) {
+    // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
+    if (error instanceof InputError) throw error;
     status.error = error instanceof HostError ? error.message : `host ${host.name}: ${(error as Error).message}`;
     status.reason = error instanceof SshError ? error.reason : 'error';
   } finally {

@@ -9,10 +9,10 @@ import {processesTagged, waitFor} from './processes.js';
 export const RUN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 
 /** The real CLI, tagged so every process it starts can be found; `prefix` runs it under e.g. prlimit. */
-export function startCluster(args: string[], cwd: string, options: {tag?: string; prefix?: string[]} = {}): ResultPromise & {tag: string} {
+export function startCluster(args: string[], cwd: string, options: {tag?: string; prefix?: string[]; env?: Record<string, string | undefined>} = {}): ResultPromise & {tag: string} {
   const tag = options.tag ?? `fault-${randomUUID()}`;
   const [command, ...rest] = [...(options.prefix ?? []), process.execPath, RUN, ...args];
-  const child = execa(command, rest, {cwd, reject: false, env: {NO_COLOR: '1', CLUSTER_TEST_TAG: tag}}) as ResultPromise & {tag: string};
+  const child = execa(command, rest, {cwd, reject: false, env: {NO_COLOR: '1', CLUSTER_TEST_TAG: tag, ...options.env}}) as ResultPromise & {tag: string};
   child.tag = tag;
   return child;
 }

@@ -14,7 +14,8 @@ export interface TestSshd {
   userKey: string;
   /** A user key it does not. */
   strangerKey: string;
-  hostKeyLine(): string;
+  /** The known_hosts line of its ed25519 key, or of `host_key_ecdsa`. */
+  hostKeyLine(key?: 'host_key' | 'host_key_ecdsa'): string;
   /** Replaces the host key and restarts: what a reinstalled host, or an attacker, looks like. */
   changeHostKey(): Promise<void>;
   stop(): Promise<void>;
@@ -38,6 +39,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const folder = mkdtempSync(join(tmpdir(), 'cluster-sshd-'));
   mkdirSync('/run/sshd', {recursive: true});
   await keygen(join(folder, 'host_key'));
+  // A second host key of another type, as most servers have: known_hosts may record either.
+  await execa('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', join(folder, 'host_key_ecdsa')]);
   await keygen(join(folder, 'user_key'));
   await keygen(join(folder, 'stranger_key'));
   writeFileSync(join(folder, 'authorized_keys'), readFileSync(join(folder, 'user_key.pub')));
@@ -47,6 +50,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
     `HostKey ${join(folder, 'host_key')}`,
+    `HostKey ${join(folder, 'host_key_ecdsa')}`,
     `PidFile ${join(folder, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(folder, 'authorized_keys')}`,
     'StrictModes no',
@@ -67,8 +71,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     folder,
     userKey: join(folder, 'user_key'),
     strangerKey: join(folder, 'stranger_key'),
-    hostKeyLine: () => {
-      const [type, blob] = readFileSync(join(folder, 'host_key.pub'), 'utf8').split(' ');
+    hostKeyLine: (key = 'host_key') => {
+      const [type, blob] = readFileSync(join(folder, `${key}.pub`), 'utf8').split(' ');
       return `[127.0.0.1]:${port} ${type} ${blob}`;
     },
     async changeHostKey() {

@@ -247,3 +247,26 @@ serial('a remote worker changed or cut short is refused by bench, with the way t
   const fixed = await run(['bench', '--experiment', 'experiments/one.yaml'], folder);
   t.is(fixed.exitCode, 0, fixed.stderr);
 });
+
+serial('known_hosts holding only another key type: that type is negotiated, as OpenSSH does; an unreadable known_hosts or an unsupported ssh config directive is bad input', async (t) => {
+  // The server prefers its ed25519 key; only its ecdsa key is recorded.
+  const folder = home({knownHosts: `${sshd.hostKeyLine('host_key_ecdsa')}\n`, hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }`});
+  const status = await run(['status', '--json'], folder);
+  t.is(status.exitCode, 0, status.stdout);
+  t.like(JSON.parse(status.stdout)[0], {host: 'ssh-a', reachable: true, error: null});
+
+  rmSync(join(folder, 'known_hosts'));
+  mkdirSync(join(folder, 'known_hosts'));
+  const unreadable = await run(['status'], folder);
+  t.is(unreadable.exitCode, 2);
+  t.is(unreadable.stderr, `Error: ${join(folder, 'known_hosts')}: cannot read this known_hosts file (EISDIR) (make it a file you can read, or name another with knownHosts: in the inventory)\n`);
+
+  const proxied = home({knownHosts: `${sshd.hostKeyLine()}\n`, hosts: `  ssh-a: { address: pi-far, cores: 1 }`});
+  mkdirSync(join(proxied, '.ssh'));
+  writeFileSync(join(proxied, '.ssh/config'), `Host pi-far\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  ProxyJump bastion\n`);
+  for (const command of [['status'], ['provision']]) {
+    const refused = await run(command, proxied);
+    t.is(refused.exitCode, 2, refused.stderr);
+    t.is(refused.stderr, `Error: ${join(proxied, '.ssh/config')}:4: ProxyJump: ProxyJump is not supported (it reaches the host through another host), and it applies to 'pi-far' (give the host an address it can reach directly in the inventory, or remove ProxyJump there)\n`);
+  }
+});

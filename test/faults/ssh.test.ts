@@ -1,0 +1,35 @@
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {folderWith} from '../helpers/files.js';
+import {endsCleanly, startCluster} from '../helpers/faults.js';
+
+// Faults of SSH settings, against the real CLI, refused before any connection or worker: a
+// ~/.ssh/config directive the toolkit would not obey, a known_hosts it cannot read.
+const INVENTORY = (extra = '') => `${extra}defaults: { user: pi, identityFile: id_test }
+hosts:
+  far: { address: pi-far, cores: 1 }
+  local-a: { transport: local, cores: 1 }
+`;
+const EXPERIMENT = 'dataset: { kind: synthetic, samples: 200 }\nforest: { trees: 2 }\ncombinations: [[local-a], [far]]\nruns: 1\nwarmup: 0\n';
+
+for (const [directive, line, why] of [
+  ['ProxyCommand', 'ProxyCommand nc -X connect -x proxy:3128 %h %p', 'it reaches the host through a command'],
+  ['ProxyJump', 'ProxyJump bastion', 'it reaches the host through another host'],
+  ['Include', 'Include ~/.ssh/more', 'it reads more configuration from other files'],
+  ['UserKnownHostsFile', 'UserKnownHostsFile /dev/null', 'it checks host keys against other files'],
+] as const) {
+  test(`bench refuses an ssh config with ${directive} for the host: exit 2, the file, line and directive`, async (t) => {
+    const folder = folderWith({'inventory.yaml': INVENTORY(), 'experiments/far.yaml': EXPERIMENT, id_test: 'not a key', '.ssh/config': `Host pi-*\n  HostName 10.0.0.5\n  ${line}\n`});
+    const message = await endsCleanly(t, startCluster(['bench', '-e', 'experiments/far.yaml'], folder, {env: {HOME: folder, SSH_AUTH_SOCK: undefined}}), 2);
+    t.is(message, `${join(folder, '.ssh/config')}:3: ${directive}: ${directive} is not supported (${why}), and it applies to 'pi-far' (give the host an address it can reach directly in the inventory, or remove ${directive} there)`);
+  });
+}
+
+test('bench refuses a known_hosts it cannot read instead of taking it as empty', async (t) => {
+  const folder = folderWith({'inventory.yaml': INVENTORY('knownHosts: hosts.d\n'), 'experiments/far.yaml': EXPERIMENT, id_test: 'not a key'});
+  mkdirSync(join(folder, 'hosts.d'));
+  writeFileSync(join(folder, 'hosts.d', 'x'), '');
+  const message = await endsCleanly(t, startCluster(['bench', '-e', 'experiments/far.yaml'], folder, {env: {HOME: folder, SSH_AUTH_SOCK: undefined}}), 2);
+  t.is(message, `${join(folder, 'hosts.d')}: cannot read this known_hosts file (EISDIR) (make it a file you can read, or name another with knownHosts: in the inventory)`);
+});

@@ -1,0 +1,46 @@
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {InputError} from '../../src/errors.js';
+import {hostKeyAlgorithmsFor} from '../../src/ssh/known-hosts.js';
+import {readSshConfig, sshConfigFor} from '../../src/ssh/ssh-config.js';
+import {folderWith} from '../helpers/files.js';
+
+const refused = test.macro((t, config: string, alias: string, message: string) => {
+  const error = t.throws(() => sshConfigFor(config, alias, '/home/me/.ssh/config'), {instanceOf: InputError});
+  t.is(error!.message, message);
+  t.is(error!.exitCode, 2);
+});
+
+test('ProxyJump for the host', refused, 'Host pi\n  HostName 10.0.0.5\n  ProxyJump gateway\n', 'pi', "/home/me/.ssh/config:3: ProxyJump: ProxyJump is not supported (it reaches the host through another host), and it applies to 'pi' (give the host an address it can reach directly in the inventory, or remove ProxyJump there)");
+test('ProxyCommand under Host *', refused, 'Host *\n  ProxyCommand ssh -W %h:%p bastion\n', 'pi', "/home/me/.ssh/config:2: ProxyCommand: ProxyCommand is not supported (it reaches the host through a command), and it applies to 'pi' (give the host an address it can reach directly in the inventory, or remove ProxyCommand there)");
+test('Include at the top', refused, 'Include config.d/*\nHost pi\n  User pi\n', 'pi', "/home/me/.ssh/config:1: Include: Include is not supported (it reads more configuration from other files), and it applies to 'pi' (give the host an address it can reach directly in the inventory, or remove Include there)");
+test('Match anywhere', refused, 'Host other\n  User x\nMatch host pi exec true\n  User pi\n', 'pi', "/home/me/.ssh/config:3: Match: Match is not supported (its conditions are evaluated when connecting), and it may apply to 'pi' (give the host an address it can reach directly in the inventory, or remove Match there)");
+test('HostKeyAlias, written with =', refused, 'Host pi\n  HostKeyAlias=router\n', 'pi', "/home/me/.ssh/config:2: HostKeyAlias: HostKeyAlias is not supported (it checks the host key under another name), and it applies to 'pi' (give the host an address it can reach directly in the inventory, or remove HostKeyAlias there)");
+
+test('directives for other hosts, and ones that do not change where or how to connect, are left alone', (t) => {
+  const config = 'Host bastion\n  ProxyJump elsewhere\n  Include more\nHost pi\n  HostName 10.0.0.5\n  ServerAliveInterval 30\n  ForwardAgent yes\n';
+  t.deepEqual(sshConfigFor(config, 'pi'), {hostName: '10.0.0.5'});
+});
+
+test('an ssh config that cannot be read is an error naming it; a missing one is empty', (t) => {
+  const folder = folderWith();
+  mkdirSync(join(folder, 'config'));
+  t.throws(() => readSshConfig('pi', join(folder, 'config')), {message: `${join(folder, 'config')}: cannot read this ssh config (EISDIR) (make it a file you can read)`});
+  t.deepEqual(readSshConfig('pi', join(folder, 'none')), {});
+});
+
+test('recorded key types are offered first, as OpenSSH does; nothing recorded leaves the default order', (t) => {
+  const folder = folderWith({
+    known_hosts: '[10.0.0.5]:2222 ecdsa-sha2-nistp256 AAAA\n10.0.0.6 ssh-rsa AAAA\n10.0.0.6 ssh-ed25519 AAAA\n',
+  });
+  const file = join(folder, 'known_hosts');
+  t.deepEqual(hostKeyAlgorithmsFor([file], '[10.0.0.5]:2222').slice(0, 2), ['ecdsa-sha2-nistp256', 'ssh-ed25519']);
+  t.deepEqual(hostKeyAlgorithmsFor([file], '10.0.0.6').slice(0, 4), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519']);
+  t.is(hostKeyAlgorithmsFor([file], '10.0.0.6').length, 7);
+  t.deepEqual(hostKeyAlgorithmsFor([file, join(folder, 'missing')], '10.0.0.7'), []);
+  mkdirSync(join(folder, 'dir'));
+  t.throws(() => hostKeyAlgorithmsFor([join(folder, 'dir')], '10.0.0.7'), {message: `${join(folder, 'dir')}: cannot read this known_hosts file (EISDIR) (make it a file you can read, or name another with knownHosts: in the inventory)`});
+  writeFileSync(join(folder, 'k'), '');
+  t.deepEqual(hostKeyAlgorithmsFor([join(folder, 'k')], '10.0.0.7'), []);
+});
