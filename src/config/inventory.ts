@@ -71,7 +71,12 @@ export function parseInventory(source: YamlSource): Inventory {
   const knownHosts = top.knownHosts === undefined ? undefined : resolve(dirname(source.file), expandHome(read.string(['knownHosts'], top.knownHosts)));
   const connectTimeoutMs = top.connectTimeout === undefined ? undefined : 1000 * read.positiveInteger(['connectTimeout'], top.connectTimeout, 'seconds to wait for an ssh host to answer');
   const builder = new HostsBuilder(read, layerOf(defaults, ['defaults']), {knownHosts, connectTimeoutMs});
-  for (const [key, entry] of Object.entries(entries)) builder.add(key, ['hosts', key], ownFields(read, ['hosts', key], entry), [], []);
+  // In the order the file lists them, which is the order a sweep without combinations adds hosts.
+  const addHosts = () => {
+    for (const [key, entry] of Object.entries(entries)) builder.add(key, ['hosts', key], ownFields(read, ['hosts', key], entry), [], []);
+  };
+  const hostsFirst = Object.keys(top).indexOf('hosts') < Object.keys(top).indexOf('groups') || top.groups === undefined;
+  if (hostsFirst) addHosts();
   for (const [group, value] of Object.entries(groupEntries)) {
     if (!NAME.test(group)) throw source.error(['groups', group], `group name '${group}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
     const fields = read.object(['groups', group], value ?? {}, `group ${group}`);
@@ -84,6 +89,7 @@ export function parseInventory(source: YamlSource): Inventory {
       builder.add(key, path, ownFields(read, path, entry), [layerOf(vars, ['groups', group, 'vars'])], [group]);
     }
   }
+  if (!hostsFirst) addHosts();
   if (builder.hosts.size === 0) throw source.error(['hosts'], 'no hosts', 'add at least one host under hosts:');
   for (const group of Object.keys(groupEntries)) {
     if (builder.hosts.has(group)) throw source.error(['groups', group], `'${group}' names both a group and a host`, 'rename one of them', 'key');

@@ -32,8 +32,12 @@ export function initFolder(folder: string, options: {force?: boolean} = {}): Ini
       continue;
     }
     const path = join(folder, name);
-    mkdirSync(dirname(path), {recursive: true});
-    writeFileSync(path, text);
+    try {
+      mkdirSync(dirname(path), {recursive: true});
+      writeFileSync(path, text);
+    } catch (error) {
+      throw new InputError({file: path, problem: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, fix: 'choose a folder you can write to: cluster init DIR'});
+    }
     result.written.push(name);
   }
   if (result.written.length === 0) {

@@ -36,6 +36,9 @@ test('init keeps a user\'s own inventory and writes what is missing, into a new 
   t.is(result.exitCode, 0, result.stderr);
   t.is(result.stdout, 'Wrote experiments/local.yaml\nKept inventory.yaml (it exists; --force overwrites it)\nNext: cd cluster && cluster bench   (then: cluster status, cluster help)\n');
   t.is(readFileSync(join(folder, 'cluster/inventory.yaml'), 'utf8'), TWO_LOCAL_HOSTS);
+  const blocked = await cluster(['init', 'cluster/inventory.yaml/sub'], folder);
+  t.is(blocked.exitCode, 2);
+  t.is(blocked.stderr, 'Error: cluster/inventory.yaml/sub/inventory.yaml: cannot write it (ENOTDIR) (choose a folder you can write to: cluster init DIR)\n');
   const made = await cluster(['init', 'new/folder', '--json'], folder);
   t.deepEqual(JSON.parse(made.stdout), {written: ['inventory.yaml', 'experiments/local.yaml'], kept: []});
   t.true(existsSync(join(folder, 'new/folder/experiments/local.yaml')));
