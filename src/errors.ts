@@ -4,6 +4,8 @@ export const ExitCode = {
   failure: 1,
   input: 2,
   host: 3,
+  /** bench --fail-on-noise: the sweep finished but its figures carry warnings. */
+  noise: 4,
   interrupted: 130,
 } as const;
 

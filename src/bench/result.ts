@@ -1,6 +1,7 @@
-import type {ForestSpec} from '../config/experiment.js';
+import type {ForestSpec, RunOrder} from '../config/experiment.js';
 import type {Fault, HostRun, TimelineEntry} from '../coordinator/train-forest.js';
 import type {ScheduleName} from '../schedule/schedule.js';
+import type {Warning} from './warnings.js';
 
 /** One measured (or warm-up) training of the forest on one combination. */
 export interface RunRecord {
@@ -24,14 +25,29 @@ export interface BenchRow {
   min_s: number | null;
   max_s: number | null;
   scalability: number | null;
-  /** trees / the sum of the hosts' calibrated throughputs. */
+  /** trees / the sum of the hosts' speeds measured in the run (median over runs). */
   capacity_ideal_s: number | null;
-  /** capacity ideal / measured. */
+  /** capacity ideal / measured, run by run (median over runs). */
   efficiency: number | null;
   accuracy: number | null;
   /** 'failed' when every host of the combination was lost. */
   status: 'ok' | 'failed';
   error?: string;
+  /** Statistics of the measured runs' times; stddev, cv and ci95 are null with a single run. */
+  mean_s: number | null;
+  stddev_s: number | null;
+  median_s: number | null;
+  cv: number | null;
+  /** 95% confidence interval of the mean time (Student's t). */
+  ci95_s: [number, number] | null;
+  /** 95% bootstrap intervals over runs (seeded: the same runs give the same interval). */
+  scalability_ci95: [number, number] | null;
+  efficiency_ci95: [number, number] | null;
+  /** trees / the sum of the hosts' solo calibrated throughputs, and that over measured. */
+  calibrated_capacity_ideal_s: number | null;
+  calibrated_efficiency: number | null;
+  /** Interference, variance and outliers: why these figures may deserve less trust. */
+  warnings: Warning[];
   runs: RunRecord[];
   warmup: RunRecord[];
 }
@@ -50,5 +66,9 @@ export interface BenchResult {
   /** Trees per second of each host with all its slots, alone on this data set. */
   calibration: Record<string, number>;
   baseline: string[];
+  /** interleaved: after the warm-ups, measured runs go round-robin across combinations. */
+  order?: RunOrder;
+  /** Warnings about the whole sweep, e.g. that interference cannot be measured here. */
+  warnings?: Warning[];
   rows: BenchRow[];
 }

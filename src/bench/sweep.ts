@@ -10,12 +10,12 @@ import {treeOptionsOf} from '../forest/trainer.js';
 import type {ScheduleName} from '../schedule/schedule.js';
 import {scheduleNamed} from '../schedule/schedules.js';
 import {calibrate} from './calibrate.js';
-import {idealSeconds, scalability} from './formulas.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
+import {planRuns} from './plan.js';
 import {prepareData, type PreparedData} from './prepare-data.js';
 import type {BenchResult, BenchRow, RunRecord} from './result.js';
-import {median} from './stats.js';
+import {addIdeals, summariseRow} from './row.js';
 
 export interface BenchProgress {
   combination: number;
@@ -90,31 +90,37 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       });
       journal.recordCalibration(throughput);
     }
-    const rows: BenchRow[] = [];
-    for (const [i, names] of experiment.combinations.entries()) {
-      const hosts = hostsOf(names);
-      const hardware = describeHardware(hosts);
-      const total = experiment.warmup + experiment.runs;
-      const runs = journal.runsOf(i).map((line) => line.record);
-      let error = journal.failureOf(i);
-      for (let run = runs.length + 1; run <= total && !error; run++) {
+    const order = experiment.order;
+    const combinations = experiment.combinations.map((names, i) => ({
+      hosts: hostsOf(names),
+      hardware: describeHardware(hostsOf(names)),
+      records: new Map(journal.runsOf(i).map((line) => [line.run, line.record])),
+      error: journal.failureOf(i),
+    }));
+    const total = experiment.warmup + experiment.runs;
+    for (const {combination: i, run, warmup} of planRuns(combinations.length, experiment.warmup, experiment.runs, order)) {
+      const {hosts, hardware, records} = combinations[i];
+      // Done before an interruption, or the combination has failed: every host was lost.
+      if (records.has(run) || combinations[i].error) continue;
+      if (signal?.aborted) throw interrupted();
+      const progress = (done: number) => options.onProgress?.({combination: i + 1, combinations: combinations.length, hardware, run, runs: total, warmup, done, total: experiment.forest.trees});
+      progress(0);
+      try {
+        const record = await measureRun({experiment, data, workers, hosts, schedule, throughput, progress});
+        journal.recordRun(i, run, warmup, record);
+        records.set(run, record);
+      } catch (failure) {
         if (signal?.aborted) throw interrupted();
-        const progress = (done: number) => options.onProgress?.({combination: i + 1, combinations: experiment.combinations.length, hardware, run, runs: total, warmup: run <= experiment.warmup, done, total: experiment.forest.trees});
-        progress(0);
-        try {
-          const record = await measureRun({experiment, data, workers, hosts, schedule, throughput, progress});
-          journal.recordRun(i, run, run <= experiment.warmup, record);
-          runs.push(record);
-        } catch (failure) {
-          if (signal?.aborted) throw interrupted();
-          // Every host of this combination is gone: the sweep goes on with the next one.
-          if (!(failure instanceof RunFailedError)) throw failure;
-          error = failure.message;
-          journal.recordFailure(i, error);
-        }
+        // Every host of this combination is gone: the sweep goes on with the others.
+        if (!(failure instanceof RunFailedError)) throw failure;
+        combinations[i].error = failure.message;
+        journal.recordFailure(i, failure.message);
       }
-      rows.push(summarise(hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput));
     }
+    const rows: BenchRow[] = combinations.map(({hosts, hardware, records, error}) => {
+      const runs = [...records].sort(([a], [b]) => a - b).map(([, record]) => record);
+      return summariseRow(hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput);
+    });
     addIdeals(rows, rows[experiment.baseline]);
     return {
       id: journal.id,
@@ -129,6 +135,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       schedule,
       calibration: Object.fromEntries(throughput),
       baseline: experiment.combinations[experiment.baseline],
+      order,
       rows,
     };
   } finally {
@@ -174,43 +181,10 @@ async function measureRun({experiment, data, workers, hosts, schedule, throughpu
   };
 }
 
-function summarise(hardware: string, hosts: Host[], warmup: RunRecord[], runs: RunRecord[], error: string | undefined, trees: number, throughput: Map<string, number>): BenchRow {
-  const seconds = runs.map((run) => run.seconds);
-  const capacity = hosts.reduce((sum, host) => sum + (throughput.get(host.name) ?? 0), 0);
-  const measured = error || runs.length === 0 ? null : median(seconds);
-  const row: BenchRow = {
-    hardware,
-    hosts: hosts.map((host) => host.name),
-    cores: hosts.reduce((sum, host) => sum + host.cores, 0),
-    ideal_s: null,
-    measured_s: measured,
-    min_s: measured === null ? null : Math.min(...seconds),
-    max_s: measured === null ? null : Math.max(...seconds),
-    scalability: null,
-    capacity_ideal_s: capacity > 0 ? trees / capacity : null,
-    efficiency: null,
-    accuracy: measured === null ? null : median(runs.map((run) => run.accuracy)),
-    status: error ? 'failed' : 'ok',
-    runs,
-    warmup,
-  };
-  if (error) row.error = error;
-  if (measured !== null && row.capacity_ideal_s !== null) row.efficiency = row.capacity_ideal_s / measured;
-  return row;
-}
-
-/** The paper's ideal and scalability, from the baseline row; none when the baseline failed. */
-function addIdeals(rows: BenchRow[], baseline: BenchRow): void {
-  if (baseline.measured_s === null) return;
-  for (const row of rows) {
-    row.ideal_s = idealSeconds(baseline.measured_s, baseline.cores, row.cores);
-    if (row.measured_s !== null) row.scalability = scalability(row.ideal_s, row.measured_s);
-  }
-}
-
 /** What makes two sweeps comparable: a resumed sweep must match the one it continues. */
 function fingerprintOf(experiment: Experiment, hosts: Host[], datasetHash: string, schedule: ScheduleName): string {
-  const {source: _source, file: _file, ...settings} = experiment;
+  // Another order of the same runs measures the same thing: a sweep may resume in either.
+  const {source: _source, file: _file, order: _order, ...settings} = experiment;
   return createHash('sha256').update(JSON.stringify({settings, hosts, datasetHash, schedule})).digest('hex');
 }
 

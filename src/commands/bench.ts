@@ -7,6 +7,8 @@ import {runBench} from '../bench/sweep.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {combinationsFor} from '../config/combinations.js';
 import {loadExperiment} from '../config/experiment.js';
+import {applyOverrides} from '../config/overrides.js';
+import {ExitCode} from '../errors.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {progressPrinter} from '../report/progress.js';
@@ -40,20 +42,25 @@ export default class Bench extends ClusterCommand {
     latency: Flags.string({description: 'on a lab: run the sweep at each of these link latencies (each way), e.g. 0ms,1ms,5ms,20ms'}),
     lab: Flags.string({description: 'the lab folder, with --latency', default: '.cluster-lab'}),
     quiet: Flags.boolean({char: 'q', description: 'no progress on stderr (on a terminal a redrawn line, elsewhere a line per finished run)', default: false}),
+    runs: Flags.string({description: 'measured runs per combination (default: the experiment\'s, else 3)'}),
+    warmup: Flags.string({description: 'unmeasured warm-up runs per combination (default: the experiment\'s, else 1)'}),
+    order: Flags.string({description: 'interleaved: measured runs round-robin across combinations; sequential: each combination\'s runs back to back (default: the experiment\'s, else interleaved)'}),
+    'fail-on-noise': Flags.boolean({description: 'exit with code 4 when a row carries a warning (interference, variance, outlier)', default: false}),
+    wide: Flags.boolean({description: 'show every column in the terminal table (the default fits 100 columns)', default: false}),
     verbose: Flags.boolean({char: 'v', description: 'also print, for each run and host, trees, utilisation, shipping and waiting, and faults', default: false}),
   };
 
   async run(): Promise<BenchResult | {latencies: LatencyPoint[]}> {
     const {flags} = await this.parse(Bench);
     const inventory = loadInventory(flags.inventory);
-    const experiment = combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined);
+    const experiment = applyOverrides(combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined), {runs: flags.runs, warmup: flags.warmup, order: flags.order});
     const progress = progressPrinter(process.stderr, {quiet: flags.quiet});
     if (flags.latency) {
       const latencies = parseLatencies(flags.latency);
       const points = await this.interruptible((signal) => runLatencySweep({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, onProgress: progress.update, labDir: resolve(flags.lab), latencies})).finally(progress.clear);
       for (const point of points) {
         saveResult(point.result, flags['results-dir'], {});
-        this.log(`Link latency ${point.latencyMs} ms each way:\n${renderTable(point.result)}\n`);
+        this.log(`Link latency ${point.latencyMs} ms each way:\n${renderTable(point.result, {wide: flags.wide})}\n`);
       }
       this.log(renderLatencySummary(points));
       return {latencies: points};
@@ -80,12 +87,17 @@ export default class Bench extends ClusterCommand {
       }),
     ).finally(progress.clear);
     // The table first: a file that cannot be written afterwards must not take it with it.
-    this.log(renderTable(result));
+    this.log(renderTable(result, {wide: flags.wide}));
     const chart = renderTerminalChart(result);
     if (chart) this.log(chart);
     if (flags.verbose) this.log(renderRunDetails(result));
     const saved = saveResult(result, flags['results-dir'], {csv: exports['export-csv'], markdown: exports['export-markdown'], json: exports['export-json'], timeline: exports['export-timeline'], scaling: exports['export-scaling']}, resumeCommand(result.id));
     this.log(`Saved: ${[journalFile ?? [], saved].flat().join(', ')}`);
+    const warnings = result.rows.reduce((sum, row) => sum + row.warnings.length, 0);
+    if (flags['fail-on-noise'] && warnings > 0) {
+      process.exitCode = ExitCode.noise;
+      if (!this.jsonEnabled()) process.stderr.write(`Error: ${warnings} warning(s) above, and --fail-on-noise makes them an error (exit ${ExitCode.noise}); the results were saved\n`);
+    }
     return result;
   }
 }

@@ -39,6 +39,10 @@ export interface ForestSpec {
   minSamplesLeaf: number;
 }
 
+/** interleaved: after each combination's warm-up, measured runs go round-robin across combinations. */
+export const RUN_ORDERS = ['interleaved', 'sequential'] as const;
+export type RunOrder = (typeof RUN_ORDERS)[number];
+
 export interface Experiment {
   file: string;
   name: string;
@@ -52,13 +56,14 @@ export interface Experiment {
   runs: number;
   warmup: number;
   schedule: ScheduleName;
+  order: RunOrder;
   /** A host silent for this long is lost. */
   heartbeatTimeoutMs: number;
   source: YamlSource;
 }
 
 // `lab` is read by cluster lab up; an experiment under experiments/lab/ carries its lab beside it.
-const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'schedule', 'heartbeatTimeout', 'lab'] as const;
+const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'order', 'schedule', 'heartbeatTimeout', 'lab'] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
 const CSV_FIELDS = ['kind', 'path', 'target'] as const;
 const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
@@ -87,6 +92,7 @@ export function parseExperiment(source: YamlSource): Experiment {
     runs: top.runs === undefined ? 3 : read.positiveInteger(['runs'], top.runs),
     warmup: top.warmup === undefined ? 1 : read.nonNegativeInteger(['warmup'], top.warmup),
     schedule: top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
+    order: top.order === undefined ? 'interleaved' : read.oneOf(['order'], top.order, RUN_ORDERS, 'order'),
     heartbeatTimeoutMs: top.heartbeatTimeout === undefined ? 10_000 : 1000 * read.positiveInteger(['heartbeatTimeout'], top.heartbeatTimeout, 'seconds a host may stay silent before it is taken as lost'),
     source,
   };

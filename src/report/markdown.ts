@@ -1,6 +1,6 @@
 import type {BenchResult} from '../bench/result.js';
 import {COLUMNS} from './columns.js';
-import {describeSetup} from './table.js';
+import {describeSetup, renderWarnings} from './table.js';
 
 /** `charts` are the paths of the SVG charts, relative to where the Markdown is written. */
 export function renderMarkdown(result: BenchResult, charts?: {timeline: string; scaling: string}): string {
@@ -9,13 +9,14 @@ export function renderMarkdown(result: BenchResult, charts?: {timeline: string; 
     `# ${result.experiment}: ideal vs measured time`,
     '',
     `| ${COLUMNS.map((c) => c.title).join(' | ')} |`,
-    `| ${COLUMNS.map((c, i) => (i === 0 || c.csv === 'hosts' ? '---' : '---:')).join(' | ')} |`,
+    `| ${COLUMNS.map((c, i) => (i === 0 || c.csv === 'hosts' || c.csv === 'warnings' ? '---' : '---:')).join(' | ')} |`,
     ...result.rows.map((row) => `| ${COLUMNS.map((c) => cell(c.format(row))).join(' | ')} |`),
     '',
     ...describeSetup(result).split('\n').map((line) => `${line}  `),
     '',
     ...result.rows.filter((row) => row.error).map((row) => `- ${cell(row.hardware)} failed: ${cell(row.error!)}`),
     ...faultLines(result),
+    ...renderWarnings(result).map((line) => `- ${cell(line)}`),
     ...(charts ? ['', `![Time against cores](${charts.scaling})`, '', `![Which slot trained which tree when](${charts.timeline})`, ''] : []),
   ];
   return lines.join('\n');

@@ -3,13 +3,29 @@ import {formatMaxFeatures} from '../forest/max-features.js';
 import type {BenchResult} from '../bench/result.js';
 import {COLUMNS} from './columns.js';
 
-/** The terminal table, with what was measured on what underneath. */
-export function renderTable(result: BenchResult): string {
-  const columns = COLUMNS.filter((c) => !c.fileOnly);
-  const table = new Table({head: columns.map((c) => c.title), style: {head: [], border: []}});
-  for (const row of result.rows) table.push(columns.map((c) => c.format(row)));
+/** The default table fits a terminal this wide; --wide shows every column. */
+export const TABLE_WIDTH = 100;
+
+/** The terminal table, its warnings and what was measured on what underneath. */
+export function renderTable(result: BenchResult, {wide = false}: {wide?: boolean} = {}): string {
+  const columns = COLUMNS.filter((c) => wide || !c.wide);
+  const cells = result.rows.map((row) => columns.map((c) => c.format(row)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)) + 2);
+  const total = widths.reduce((sum, width) => sum + width + 1, 1);
+  // Long hardware names wrap rather than push the table past the terminal's width.
+  if (!wide && total > TABLE_WIDTH) widths[0] = Math.max(12, widths[0] - (total - TABLE_WIDTH));
+  const table = new Table({head: columns.map((c) => c.title), colWidths: widths, wordWrap: true, style: {head: [], border: []}});
+  table.push(...cells);
   const failures = result.rows.filter((row) => row.error).map((row) => `${row.hardware} failed: ${row.error}`);
-  return [table.toString(), ...failures, describeSetup(result)].join('\n');
+  return [table.toString(), ...failures, ...renderWarnings(result), describeSetup(result)].join('\n');
+}
+
+/** Under the table, as hyperfine does: one line per warning, naming the row. */
+export function renderWarnings(result: BenchResult): string[] {
+  return [
+    ...(result.warnings ?? []).map((w) => `Warning: ${w.message}`),
+    ...result.rows.flatMap((row) => row.warnings.map((w) => `Warning (${row.hardware}, ${w.kind}): ${w.message}`)),
+  ];
 }
 
 export function describeSetup(result: BenchResult): string {
@@ -18,8 +34,8 @@ export function describeSetup(result: BenchResult): string {
   const warmup = Math.max(0, ...result.rows.map((row) => row.warmup.length));
   return [
     `Experiment ${result.experiment}: ${forest.trees} trees (${forest.trainer}, maxFeatures ${formatMaxFeatures(forest.maxFeatures)}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
-    `Measured = median wall time of ${runs} run(s) after ${warmup} warm-up(s), from the first byte sent to the last tree received, schedule ${result.schedule}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
-    `Capacity ideal = trees / sum of the hosts' calibrated trees per second (${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}). Efficiency = capacity ideal / measured.`,
+    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), from the first byte sent to the last tree received, schedule ${result.schedule}, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
+    `Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
   ].join('\n');
 }

@@ -9,7 +9,8 @@ test('bench prints the table, saves results/ and writes the exports asked for', 
   const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
   const result = await cluster(['bench', '--export-csv', 'out/t.csv', '--export-markdown', 'out/t.md', '--export-json', 'out/t.json'], folder);
   t.is(result.exitCode, 0, result.stderr);
-  t.regex(result.stdout, /│ Hardware +│ Cores │ Ideal \(s\) │ Measured \(s\) │ Scalability │ Capacity ideal \(s\) │ Efficiency │ Accuracy │ Faults │/);
+  t.regex(result.stdout, /│ Hardware +│ Cores +│ Ideal \(s\) +│ Measured \(s\) +│ Scalability +│ Efficiency +│ Faults +│/);
+  t.true(result.stdout.split('\n').filter((line) => /^[┌│├└]/.test(line)).every((line) => line.length <= 100), 'the default table fits 100 columns');
   t.regex(result.stdout, /│ local-a, local-b +│ 2 +│/);
   // stderr is not a terminal here: a line per finished run, never a redrawn one.
   const time = String.raw`(\d+ s|[\d:]+)`;
@@ -36,7 +37,9 @@ test('--json prints the result and nothing else; the ideal follows the paper\'s 
   const json = JSON.parse(result.stdout);
   const [one, two] = json.rows;
   for (const row of json.rows) {
-    for (const key of ['hardware', 'hosts', 'cores', 'ideal_s', 'measured_s', 'scalability', 'accuracy', 'runs']) t.true(key in row, key);
+    for (const key of ['hardware', 'hosts', 'cores', 'ideal_s', 'measured_s', 'scalability', 'accuracy', 'runs', 'mean_s', 'stddev_s', 'median_s', 'cv', 'ci95_s', 'scalability_ci95', 'efficiency_ci95', 'calibrated_efficiency', 'warnings']) t.true(key in row, key);
+    t.is(row.median_s, row.measured_s);
+    t.is(row.stddev_s, null, 'one run has no spread');
     t.true(row.runs.every((run: {seconds: number}) => run.seconds > 0));
   }
   t.is(one.ideal_s, one.measured_s);
@@ -91,6 +94,36 @@ test('--json turns an input error into a JSON object', async (t) => {
   const result = await cluster(['bench', '--json'], folder);
   t.is(result.exitCode, 2);
   t.deepEqual(JSON.parse(result.stdout), {error: {kind: 'input', exitCode: 2, message: 'inventory.yaml:2: hosts.local-a.cores: must be a positive integer, got 0 (cores is how many trees the host trains at once)'}});
+});
+
+test('--runs out of bounds', refuses, {}, ['--runs', '0'], "--runs: must be a whole number from 1 to 1000, got '0' (e.g. --runs 3)");
+test('--warmup not a number', refuses, {}, ['--warmup', 'two'], "--warmup: must be a whole number from 0 to 1000, got 'two' (e.g. --warmup 2)");
+test('unknown --order', refuses, {}, ['--order', 'random'], "--order: unknown order 'random' (use one of: interleaved, sequential)");
+test('unknown order in the experiment', refuses, {'experiments/local.yaml': smallExperiment({extra: 'order: random\n'})}, [], "experiments/local.yaml:7: order: unknown order 'random' (use one of: interleaved, sequential)");
+
+const runOrder = (journal: string) => readFileSync(journal, 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.kind === 'run').map((line) => `${'ab'[line.combination]}${line.warmup ? 'w' : ''}${line.run}`).join(' ');
+
+test('runs are interleaved by default: after the warm-ups, measured runs alternate; --order sequential and --runs/--warmup override', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment({extra: 'warmup: 1\nruns: 2\n'}).replace('runs: 1\nwarmup: 0\n', '')});
+  const interleaved = await cluster(['bench', '--json'], folder);
+  t.is(interleaved.exitCode, 0, interleaved.stderr);
+  const first = JSON.parse(interleaved.stdout);
+  t.is(first.order, 'interleaved');
+  t.is(runOrder(join(folder, 'results', `${first.id}.jsonl`)), 'aw1 bw1 a2 b2 a3 b3');
+  t.deepEqual(first.rows.map((row: {runs: unknown[]; warmup: unknown[]}) => [row.warmup.length, row.runs.length]), [[1, 2], [1, 2]]);
+
+  const sequential = await cluster(['bench', '--json', '--order', 'sequential', '--runs', '3', '--warmup', '0'], folder);
+  t.is(sequential.exitCode, 0, sequential.stderr);
+  const second = JSON.parse(sequential.stdout);
+  t.is(second.order, 'sequential');
+  t.is(runOrder(join(folder, 'results', `${second.id}.jsonl`)), 'a1 a2 a3 b1 b2 b3');
+  for (const row of second.rows) {
+    t.is(row.runs.length, 3);
+    t.is(row.mean_s, row.runs.reduce((sum: number, run: {seconds: number}) => sum + run.seconds, 0) / 3);
+    t.true(row.ci95_s[0] <= row.mean_s && row.mean_s <= row.ci95_s[1]);
+    t.true(row.efficiency > 0 && row.efficiency <= 1, `efficiency ${row.efficiency} is at most 1 by construction`);
+  }
+  t.deepEqual(second.rows[0].scalability_ci95, [1, 1]);
 });
 
 test('unknown schedule', refuses, {'experiments/local.yaml': smallExperiment({extra: 'schedule: random\n'})}, [], "experiments/local.yaml:7: schedule: unknown schedule 'random' (use one of: dynamic, static-cores, static-calibrated)");

@@ -39,10 +39,10 @@ test('no worker outlives a finished bench', async (t) => {
   t.deepEqual(processesTagged(tag), []);
 });
 
-test('Ctrl-C mid-sweep keeps the finished runs; --resume finishes the sweep with complete exports', async (t) => {
+const resumes = test.macro(async (t, order: 'interleaved' | 'sequential') => {
   const folder = folderWith({
     'inventory.yaml': TWO_LOCAL_HOSTS,
-    'experiments/local.yaml': smallExperiment({dataset: '{ kind: synthetic, samples: 3000, features: 20, seed: 2 }', forest: '{ trees: 60 }', extra: 'runs: 2\n'}).replace('runs: 1\n', ''),
+    'experiments/local.yaml': smallExperiment({dataset: '{ kind: synthetic, samples: 3000, features: 20, seed: 2 }', forest: '{ trees: 60 }', extra: `runs: 2\norder: ${order}\n`}).replace('runs: 1\n', ''),
   });
   const tag = `tag-${randomUUID()}`;
   const bench = startBench(folder, tag);
@@ -68,9 +68,16 @@ test('Ctrl-C mid-sweep keeps the finished runs; --resume finishes the sweep with
   t.deepEqual(result.rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
   const runLines = readFileSync(journal, 'utf8').split('\n').filter((line) => line.includes('"kind":"run"')).length;
   t.is(runLines, 4, 'the resumed sweep ran only what was missing');
+  t.is(result.order, order);
+  const pairs = readFileSync(journal, 'utf8').split('\n').filter((line) => line.includes('"kind":"run"')).map((line) => JSON.parse(line)).map((line) => `${line.combination}:${line.run}`);
+  // combination:run, each once, in the order asked for across the interruption.
+  t.deepEqual(pairs, order === 'interleaved' ? ['0:1', '1:1', '0:2', '1:2'] : ['0:1', '0:2', '1:1', '1:2']);
   for (const ext of ['csv', 'md', 'json']) t.true(existsSync(join(folder, 'results', `${id}.${ext}`)), ext);
   t.deepEqual(processesTagged(tag), []);
 });
+
+test('Ctrl-C mid-sweep keeps the finished runs; --resume finishes an interleaved sweep with complete exports', resumes, 'interleaved');
+test('Ctrl-C mid-sweep keeps the finished runs; --resume finishes a sequential sweep with complete exports', resumes, 'sequential');
 
 test('--resume refuses an id that does not exist', async (t) => {
   const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
