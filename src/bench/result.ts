@@ -1,6 +1,7 @@
 import type {ForestSpec, RunOrder} from '../config/experiment.js';
 import type {Fault, HostRun, TimelineEntry} from '../coordinator/train-forest.js';
 import type {ScheduleName} from '../schedule/schedule.js';
+import type {MachineLoad} from './interference.js';
 import type {Warning} from './warnings.js';
 
 /** One measured (or warm-up) training of the forest on one combination. */
@@ -12,6 +13,8 @@ export interface RunRecord {
   /** What went wrong during the run; empty when nothing did. */
   faults: Fault[];
   timeline: TimelineEntry[];
+  /** Per machine, the CPU time other processes took during the run (missing in older journals). */
+  interference?: MachineLoad[];
 }
 
 /** A row of the table: one combination of hosts. Field names are the JSON export's. */

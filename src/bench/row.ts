@@ -3,7 +3,7 @@ import {calibratedCapacityIdeal, runCapacityIdeal} from './efficiency.js';
 import {idealSeconds, scalability} from './formulas.js';
 import type {BenchRow, RunRecord} from './result.js';
 import {bootstrapCi95, median, summarise} from './stats.js';
-import {noiseWarnings} from './warnings.js';
+import {interferenceWarnings, noiseWarnings} from './warnings.js';
 
 /** Seeds the bootstraps, so a result's intervals are the same each time it is summarised. */
 const BOOTSTRAP_SEED = 0x5ca1e;
@@ -52,7 +52,7 @@ export function summariseRow(hardware: string, hosts: Host[], warmup: RunRecord[
     row.efficiency = median(efficiencies);
     row.efficiency_ci95 = bootstrapCi95([efficiencies], ([sample]) => median(sample), BOOTSTRAP_SEED);
   }
-  row.warnings.push(...noiseWarnings(runs, summary));
+  row.warnings.push(...interferenceWarnings(runs), ...noiseWarnings(runs, summary));
   return row;
 }
 

@@ -12,10 +12,12 @@ import {scheduleNamed} from '../schedule/schedules.js';
 import {calibrate} from './calibrate.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
+import {machineLoads, pairSamples, sampleCpu} from './interference.js';
 import {planRuns} from './plan.js';
 import {prepareData, type PreparedData} from './prepare-data.js';
 import type {BenchResult, BenchRow, RunRecord} from './result.js';
 import {addIdeals, summariseRow} from './row.js';
+import {unmeasuredWarnings} from './warnings.js';
 
 export interface BenchProgress {
   combination: number;
@@ -136,6 +138,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       calibration: Object.fromEntries(throughput),
       baseline: experiment.combinations[experiment.baseline],
       order,
+      warnings: unmeasuredWarnings(rows),
       rows,
     };
   } finally {
@@ -158,6 +161,7 @@ interface RunContext {
 async function measureRun({experiment, data, workers, hosts, schedule, throughput, progress}: RunContext): Promise<RunRecord> {
   const {forest} = experiment;
   const revived = await workers.revive(hosts.map((host) => host.name));
+  const before = await sampleCpu(revived.workers);
   const trained = await trainForest({
     workers: revived.workers,
     dataset: data.train,
@@ -171,6 +175,7 @@ async function measureRun({experiment, data, workers, hosts, schedule, throughpu
     if (error instanceof RunFailedError) error.faults.unshift(...revived.faults);
     throw error;
   });
+  const interference = machineLoads(pairSamples(before, await sampleCpu(revived.workers)));
   const merged = Forest.fromTrees(forest.trainer, data.train.classes, trained.trees);
   return {
     seconds: trained.seconds,
@@ -178,6 +183,7 @@ async function measureRun({experiment, data, workers, hosts, schedule, throughpu
     hosts: trained.hosts,
     faults: [...revived.faults, ...trained.faults],
     timeline: trained.timeline,
+    interference,
   };
 }
 

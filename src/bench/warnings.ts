@@ -1,4 +1,5 @@
-import type {RunRecord} from './result.js';
+import type {MachineLoad} from './interference.js';
+import type {BenchRow, RunRecord} from './result.js';
 import {fences, type Summary} from './stats.js';
 
 /** Something that makes a row's figures less trustworthy, printed under the table and kept in the JSON. */
@@ -27,4 +28,51 @@ export function noiseWarnings(runs: readonly RunRecord[], summary: Summary): War
 
 export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
+}
+
+/** Other processes may take this share of a machine's CPU during a run before the row is flagged. */
+export const MAX_INTERFERENCE = 0.1;
+/** Below this many CPU-seconds taken by others, /proc/stat's 10 ms ticks blur the figure: no warning. */
+const MIN_OTHER_SECONDS = 0.25;
+
+/**
+ * Interference: during a measured run, processes other than the coordinator and the run's workers
+ * took more than a tenth of a machine's CPU time (all its CPUs over the run). One warning per machine.
+ */
+export function interferenceWarnings(runs: readonly RunRecord[]): Warning[] {
+  const byMachine = new Map<string, {load: MachineLoad; runs: number[]; worst: number}>();
+  runs.forEach((run, i) => {
+    for (const load of run.interference ?? []) {
+      if (load.cpuSeconds === null || load.otherSeconds === null || load.cpuSeconds <= 0) continue;
+      const share = load.otherSeconds / load.cpuSeconds;
+      if (share <= MAX_INTERFERENCE || load.otherSeconds < MIN_OTHER_SECONDS) continue;
+      const key = `${load.coordinator}|${load.hosts.join(',')}`;
+      const entry = byMachine.get(key) ?? {load, runs: [], worst: 0};
+      entry.runs.push(i + 1);
+      entry.worst = Math.max(entry.worst, share);
+      byMachine.set(key, entry);
+    }
+  });
+  return [...byMachine.values()].map(({load, runs: flagged, worst}) => ({
+    kind: 'interference',
+    message: `other processes took up to ${percent(worst)} of the CPU of ${describeMachine(load)} during run${flagged.length > 1 ? 's' : ''} ${flagged.join(', ')} (over ${percent(MAX_INTERFERENCE)}; this toolkit's own processes are not counted): these times are not the cluster's alone; stop what else runs there and measure again`,
+  }));
+}
+
+/** Said once for the whole sweep: hosts (or the coordinator) whose machine has no /proc to read. */
+export function unmeasuredWarnings(rows: readonly BenchRow[]): Warning[] {
+  const blind = new Set<string>();
+  for (const run of rows.flatMap((row) => row.runs)) {
+    for (const load of run.interference ?? []) {
+      if (load.cpuSeconds === null) blind.add(describeMachine(load));
+    }
+  }
+  if (blind.size === 0) return [];
+  return [{kind: 'interference', message: `interference cannot be measured on ${[...blind].join('; ')} (no /proc/stat there, as on macOS): other processes' load goes unnoticed`}];
+}
+
+function describeMachine(load: MachineLoad): string {
+  if (load.hosts.length === 0) return `the coordinator's machine (${load.cpus} CPUs)`;
+  const who = load.coordinator ? `${load.hosts.join(', ')} and the coordinator` : load.hosts.join(', ');
+  return `the machine of ${who} (${load.cpus} CPUs)`;
 }

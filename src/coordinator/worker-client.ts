@@ -2,7 +2,7 @@ import type {Host} from '../config/inventory.js';
 import type {Dataset} from '../data/dataset.js';
 import {HostError} from '../errors.js';
 import {FramedConnection, type Message} from '../protocol/connection.js';
-import {type FromWorker, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
+import {type CpuSample, type FromWorker, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
 
@@ -99,6 +99,12 @@ export class WorkerClient {
   /** Orders trees; each comes back through the listener's `tree`, in whatever order they finish. */
   train(run: number, datasetHash: string, options: TreeOptions, trees: TreeOrder[]): void {
     this.connection.send({type: 'train', run, datasetHash, options, trees}).catch((error: Error) => this.sendFailed('work', error));
+  }
+
+  /** The CPU time of the worker's machine and of the worker itself, for the interference check. */
+  async cpu(): Promise<CpuSample> {
+    const {type: _type, ...sample} = await this.request({type: 'cpu'}, 'cpu');
+    return sample;
   }
 
   /** Drops the run's trees the worker has not started. */

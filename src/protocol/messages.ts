@@ -1,12 +1,25 @@
 import type {TreeOptions} from '../forest/trainer.js';
 
 /** Bumped whenever a message changes shape; coordinator and worker must agree. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface TreeOrder {
   /** Position of the tree in the forest. */
   index: number;
   seed: number;
+}
+
+/**
+ * A machine's CPU time so far in seconds (`busy` and `total` over all its CPUs, from /proc/stat)
+ * and the sending process's own (`self`, all its threads); `machine` is its boot id, null where
+ * there is no /proc.
+ */
+export interface CpuSample {
+  machine: string | null;
+  cpus: number;
+  busy: number;
+  total: number;
+  self: number;
 }
 
 /**
@@ -19,7 +32,8 @@ export type ToWorker =
   | {type: 'dataset-offer'; hash: string}
   | {type: 'dataset'; hash: string; rows: number; features: number; classes: number}
   | {type: 'train'; run: number; datasetHash: string; options: TreeOptions; trees: TreeOrder[]}
-  | {type: 'cancel'; run: number};
+  | {type: 'cancel'; run: number}
+  | {type: 'cpu'};
 
 /** Messages the worker sends; `tree` carries the serialised tree as its body. */
 export type FromWorker =
@@ -28,4 +42,5 @@ export type FromWorker =
   /** `seconds` training, `waited` in the worker's queue for a free slot. */
   | {type: 'tree'; run: number; index: number; seconds: number; slot: number; waited: number}
   | {type: 'heartbeat'}
+  | ({type: 'cpu'} & CpuSample)
   | {type: 'error'; message: string; run?: number; index?: number};

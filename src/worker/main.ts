@@ -5,6 +5,7 @@
 import {FramedConnection, type Message} from '../protocol/connection.js';
 import {type FromWorker, PROTOCOL_VERSION, type ToWorker} from '../protocol/messages.js';
 import {DatasetCache, receiveDataset} from './dataset-cache.js';
+import {readCpuSample} from './cpu-sample.js';
 import {CancelledError, SlotPool} from './slot-pool.js';
 
 process.title = 'cluster-worker';
@@ -52,6 +53,9 @@ function handle({header, body}: Message<ToWorker>): void {
       return;
     case 'cancel':
       pool.cancel(header.run);
+      return;
+    case 'cpu':
+      void connection.send({type: 'cpu', ...readCpuSample()});
       return;
   }
 }

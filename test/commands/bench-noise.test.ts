@@ -1,0 +1,37 @@
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {once} from 'node:events';
+import test from 'ava';
+import {execa} from 'execa';
+import {cluster} from '../helpers/cli.js';
+import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
+
+// Runs of a second or more, so the busy loops' share stands well above /proc/stat's ticks.
+const BUSY_EXPERIMENT = smallExperiment({dataset: '{ kind: synthetic, samples: 3000, features: 20, seed: 2 }', forest: '{ trees: 40 }', combinations: '[[local-a, local-b]]'});
+
+/** A process that keeps one CPU busy; it says so once its loop is about to start. */
+async function startBusyLoop() {
+  const child = execa(process.execPath, ['-e', 'process.stdout.write("busy\\n"); for (;;) {}'], {reject: false});
+  await once(child.stdout!, 'data');
+  // Wrapped: a subprocess is a promise, and returning it from here would wait for its end.
+  return {stop: () => child.kill()};
+}
+
+test('two busy processes on both cores: an interference warning under the table and in rows[].warnings; --fail-on-noise exits 4', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': BUSY_EXPERIMENT});
+  const loops = [await startBusyLoop(), await startBusyLoop()];
+  try {
+    const result = await cluster(['bench', '--fail-on-noise', '--export-json', 'out.json'], folder);
+    t.is(result.exitCode, 4, result.stderr);
+    t.regex(result.stdout, /^Warning \(local-a, local-b, interference\): other processes took up to \d+% of the CPU of the machine of local-a, local-b and the coordinator \(\d+ CPUs\) during run 1 \(over 10%; this toolkit's own processes are not counted\)/m);
+    t.regex(result.stderr, /^Error: \d+ warning\(s\) above, and --fail-on-noise makes them an error \(exit 4\); the results were saved\n$/);
+    const json = JSON.parse(readFileSync(join(folder, 'out.json'), 'utf8'));
+    const [row] = json.rows;
+    t.true(row.warnings.some((w: {kind: string}) => w.kind === 'interference'), JSON.stringify(row.warnings));
+    const [load] = row.runs[0].interference;
+    t.deepEqual([load.hosts, load.coordinator], [['local-a', 'local-b'], true]);
+    t.true(load.otherSeconds / load.cpuSeconds > 0.1, JSON.stringify(load));
+  } finally {
+    for (const loop of loops) loop.stop();
+  }
+});
