@@ -7,11 +7,18 @@ import type {WorkerSet} from '../coordinator/worker-set.js';
 import type {Dataset} from '../data/dataset.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import {staticCoresSchedule} from '../schedule/static.js';
+import {median} from './stats.js';
 
-/** A calibration run lasts about this long, and has at least three trees per slot. */
+/**
+ * A calibration run lasts about this long and has at least three trees per slot; it is repeated
+ * and the median taken, so a moment's noise on a busy machine does not become the host's speed.
+ */
 const TARGET_SECONDS = 1;
 const MIN_TREES_PER_SLOT = 3;
 const MAX_TREES = 1000;
+const REPEATS = 3;
+/** Bumped when the way of measuring changes, so figures cached the old way are measured again. */
+const METHOD = 'median-of-3';
 
 export interface CalibrationRequest {
   workers: WorkerSet;
@@ -33,7 +40,7 @@ export async function calibrate(request: CalibrationRequest): Promise<Map<string
   const cache = readCache(file);
   const throughput = new Map<string, number>();
   for (const host of request.hosts) {
-    const key = [host.name, host.cores, request.datasetHash, JSON.stringify(request.options)].join('|');
+    const key = [host.name, host.cores, request.datasetHash, JSON.stringify(request.options), METHOD].join('|');
     if (!request.fresh && cache[key]) {
       throughput.set(host.name, cache[key]);
       continue;
@@ -45,8 +52,9 @@ export async function calibrate(request: CalibrationRequest): Promise<Map<string
     // tell how many trees fill about a second.
     const warm = await runFor(MIN_TREES_PER_SLOT * host.cores);
     const trees = Math.min(MAX_TREES, Math.max(MIN_TREES_PER_SLOT * host.cores, Math.ceil((TARGET_SECONDS * MIN_TREES_PER_SLOT * host.cores) / warm.seconds)));
-    const run = await runFor(trees);
-    cache[key] = trees / run.seconds;
+    const rates: number[] = [];
+    for (let i = 0; i < REPEATS; i++) rates.push(trees / (await runFor(trees)).seconds);
+    cache[key] = median(rates);
     throughput.set(host.name, cache[key]);
   }
   writeCache(file, cache);
