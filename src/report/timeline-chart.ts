@@ -1,52 +1,75 @@
 import type {BenchResult} from '../bench/result.js';
-import {PALETTE, svgDocument, text, ticks} from './svg.js';
+import {escapeXml, PALETTE, svgDocument, text, ticks} from './svg.js';
 
 const LANE = 14;
-const LEFT = 150;
 const WIDTH = 900;
+/** Width of a character of the 11 px sans-serif labels, generously. */
+const CHAR = 7;
 
 /**
  * A Gantt chart of each combination's first measured run: one lane per slot, grouped by host, a bar
- * per tree; copies that lost a speculative race are drawn hollow, faults as red marks.
+ * per tree; copies that lost a speculative race are drawn hollow, faults as red marks. Every panel
+ * shares one time axis and every host keeps one colour, so panels compare at a glance.
  */
 export function renderTimelineSvg(result: BenchResult): string {
+  const shown = result.rows.filter((row) => row.runs[0]);
+  const hosts = [...new Set(shown.flatMap((row) => row.hosts))];
+  const colour = (host: string) => PALETTE[hosts.indexOf(host) % PALETTE.length];
+  const left = 20 + CHAR * Math.max(10, ...hosts.map((host) => `${host} slot 00`.length));
+  const axis = ticks(Math.max(1e-9, ...shown.map((row) => row.runs[0].seconds)));
+  const scale = (WIDTH - left - 20) / axis.at(-1)!;
   const body: string[] = [];
   let y = 20;
   body.push(text(10, y, `${result.experiment}: which slot trained which tree when (first measured run of each combination)`, 'font-weight="bold"'));
-  y += 16;
-  for (const row of result.rows) {
+  y += 18;
+  body.push(...legend(10, y, hosts, colour));
+  y += 10;
+  for (const row of shown) {
     const run = row.runs[0];
-    if (!run) continue;
     const lanes = row.hosts.flatMap((host) => {
       const slots = new Set(run.timeline.filter((entry) => entry.host === host).map((entry) => entry.slot));
       return [...slots].sort((a, b) => a - b).map((slot) => ({host, slot}));
     });
-    const scale = (WIDTH - LEFT - 20) / Math.max(run.seconds, 1e-9);
     y += 18;
     body.push(text(10, y, `${row.hardware} (${run.seconds.toFixed(2)} s)`, 'font-weight="bold"'));
     y += 6;
     const top = y;
     lanes.forEach(({host, slot}, i) => {
       const laneY = top + i * LANE;
-      const colour = PALETTE[row.hosts.indexOf(host) % PALETTE.length];
       body.push(text(10, laneY + 10, `${host} slot ${slot}`));
       for (const entry of run.timeline.filter((e) => e.host === host && e.slot === slot)) {
-        const x = LEFT + entry.start * scale;
+        const x = left + entry.start * scale;
         const width = Math.max(1, (entry.end - entry.start) * scale);
-        const fill = entry.kept ? `fill="${colour}"` : `fill="none" stroke="${colour}"`;
+        const fill = entry.kept ? `fill="${colour(host)}"` : `fill="none" stroke="${colour(host)}"`;
         body.push(`<rect x="${x.toFixed(1)}" y="${laneY + 1}" width="${width.toFixed(1)}" height="${LANE - 3}" ${fill}><title>tree ${entry.index}: ${entry.start.toFixed(3)}-${entry.end.toFixed(3)} s${entry.kept ? '' : ' (dropped copy)'}</title></rect>`);
       }
     });
     const bottom = top + lanes.length * LANE;
     for (const fault of run.faults) {
-      const x = LEFT + fault.at * scale;
-      body.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="red" stroke-width="2"><title>${fault.host}: ${fault.reason}</title></line>`);
+      const x = left + fault.at * scale;
+      body.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="red" stroke-width="2"><title>${escapeXml(`${fault.host}: ${fault.reason}`)}</title></line>`);
     }
-    for (const tick of ticks(run.seconds)) {
-      const x = LEFT + tick * scale;
-      body.push(`<line x1="${x.toFixed(1)}" y1="${bottom}" x2="${x.toFixed(1)}" y2="${bottom + 4}" stroke="black"/>`, text(x - 6, bottom + 15, `${+tick.toFixed(3)} s`));
+    body.push(`<line x1="${left}" y1="${bottom}" x2="${(left + axis.at(-1)! * scale).toFixed(1)}" y2="${bottom}" stroke="black"/>`);
+    for (const tick of axis) {
+      const x = left + tick * scale;
+      body.push(`<line x1="${x.toFixed(1)}" y1="${bottom}" x2="${x.toFixed(1)}" y2="${bottom + 4}" stroke="black"/>`, text(x, bottom + 15, `${+tick.toFixed(3)} s`, 'text-anchor="middle"'));
     }
     y = bottom + 20;
   }
   return svgDocument(WIDTH, y + 10, body);
+}
+
+/** A tree kept in the forest, a dropped speculative copy, a fault; then each host's colour. */
+function legend(x: number, y: number, hosts: string[], colour: (host: string) => string): string[] {
+  const items = [
+    `<rect x="${x}" y="${y - 9}" width="14" height="10" fill="#888"/>`, text(x + 18, y, 'tree kept'),
+    `<rect x="${x + 90}" y="${y - 9}" width="14" height="10" fill="none" stroke="#888"/>`, text(x + 108, y, 'dropped copy'),
+    `<line x1="${x + 207}" y1="${y - 10}" x2="${x + 207}" y2="${y + 1}" stroke="red" stroke-width="2"/>`, text(x + 213, y, 'fault'),
+  ];
+  let at = x + 270;
+  for (const host of hosts) {
+    items.push(`<rect x="${at}" y="${y - 9}" width="10" height="10" fill="${colour(host)}"/>`, text(at + 14, y, host));
+    at += 24 + CHAR * host.length;
+  }
+  return items;
 }
