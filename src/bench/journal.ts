@@ -71,7 +71,7 @@ export class Journal {
       const start = lines[0];
       if (start?.kind !== 'start') throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
       if (start.fingerprint !== fingerprint) {
-        throw new InputError({file, problem: `was made by another experiment, inventory or data set than the one given now`, fix: `resume with the same --experiment and --inventory as the sweep ${start.id}`});
+        throw new InputError({file, problem: `was made by another experiment, inventory or data set than the one given now`, fix: `resume with the same --experiment, --inventory, --runs and --warmup as the sweep ${start.id}`});
       }
       const journal = new Journal(start.id, file, start.startedAt, lines, lock);
       if (torn) {
