@@ -6,18 +6,22 @@ export interface SweepFlags {
   experiment: string;
   resultsDir: string;
   schedule?: string;
+  runs?: string;
+  warmup?: string;
+  order?: string;
   exports: Record<string, string | undefined>;
 }
 
 const DEFAULTS = {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results'};
 
-/** `cluster bench --resume <id>` and every flag that must match (-i, -e, --results-dir, --schedule) or was asked for (exports), quoted for a shell. */
+/** `cluster bench --resume <id>` and every flag that must match (-i, -e, --results-dir, --schedule, --runs, --warmup), keeps the order (--order) or was asked for (exports), quoted for a shell. */
 export function resumeCommandFor(id: string, flags: SweepFlags): string {
   const parts = ['cluster', 'bench', '--resume', id];
   if (flags.inventory !== DEFAULTS.inventory) parts.push('-i', flags.inventory);
   if (flags.experiment !== DEFAULTS.experiment) parts.push('-e', flags.experiment);
   if (flags.resultsDir !== DEFAULTS.resultsDir) parts.push('--results-dir', flags.resultsDir);
   if (flags.schedule) parts.push('--schedule', flags.schedule);
+  for (const flag of ['runs', 'warmup', 'order'] as const) if (flags[flag] !== undefined) parts.push(`--${flag}`, flags[flag]!);
   for (const [flag, value] of Object.entries(flags.exports)) if (value) parts.push(`--${flag}`, value);
   return parts.map(shellQuote).join(' ');
 }

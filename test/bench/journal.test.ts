@@ -103,4 +103,5 @@ test('the --resume command carries every flag the sweep needs, quoted for a shel
   const exports = {'export-json': 'out dir/r.json', 'export-csv': undefined};
   t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', exports: {}}), 'cluster bench --resume id1');
   t.is(resumeCommandFor('id1', {inventory: 'lab/inv.yaml', experiment: 'e.yaml', resultsDir: 'r', schedule: 'dynamic', exports}), "cluster bench --resume id1 -i lab/inv.yaml -e e.yaml --results-dir r --schedule dynamic --export-json 'out dir/r.json'");
+  t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', runs: '5', warmup: '0', order: 'sequential', exports: {}}), 'cluster bench --resume id1 --runs 5 --warmup 0 --order sequential');
 });
