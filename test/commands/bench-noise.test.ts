@@ -24,7 +24,7 @@ test('two busy processes on both cores: an interference warning under the table 
     const result = await cluster(['bench', '--fail-on-noise', '--export-json', 'out.json'], folder);
     t.is(result.exitCode, 4, result.stderr);
     t.regex(result.stdout, /^Warning \(local-a, local-b, interference\): other processes took up to \d+% of the CPU of the machine of local-a, local-b and the coordinator \(\d+ CPUs\) during run 1 \(over 10%; this toolkit's own processes are not counted\)/m);
-    t.regex(result.stderr, /^Error: \d+ warning\(s\) above, and --fail-on-noise makes them an error \(exit 4\); the results were saved\n$/);
+    t.regex(result.stderr, /^Error: \d+ warning\(s\) above, and --fail-on-noise makes them an error \(exit 4\); the results were saved$/m);
     const json = JSON.parse(readFileSync(join(folder, 'out.json'), 'utf8'));
     const [row] = json.rows;
     t.true(row.warnings.some((w: {kind: string}) => w.kind === 'interference'), JSON.stringify(row.warnings));
