@@ -5,9 +5,8 @@ import {type BinnedData, MAX_BINS, midpoint} from './binning.js';
  * rows by bin costs rows x log(rows). Nodes whose bin range exceeds this many times their rows sort.
  */
 const SORT_RATIO = 8;
-/** A bin's rows are of no class yet, or of several. */
-const NONE = -1;
-const MIXED = -2;
+/** A bin's rows are of several classes. */
+const MIXED = -1;
 /** Below this many rows insertion sort beats a radix sort's passes. */
 const INSERTION_SORT_ROWS = 24;
 
@@ -27,6 +26,8 @@ export class SplitSearch {
 
   private readonly histogram: Float64Array;
   private readonly binRows: Uint32Array;
+  /** The class of a histogram bin's rows, or MIXED. */
+  private readonly binClass: Int32Array;
   private readonly codes: Uint16Array;
   private readonly keys: Uint32Array;
   private readonly spare: Uint32Array;
@@ -57,6 +58,7 @@ export class SplitSearch {
     for (let f = 0; f < data.features; f++) widest = Math.max(widest, data.binCounts[f]);
     this.histogram = new Float64Array(Math.min(widest, MAX_BINS) * classes);
     this.binRows = new Uint32Array(Math.min(widest, MAX_BINS));
+    this.binClass = new Int32Array(Math.min(widest, MAX_BINS));
     this.codes = new Uint16Array(data.rows);
     this.keys = new Uint32Array(data.rows);
     this.spare = new Uint32Array(data.rows);
@@ -102,11 +104,13 @@ export class SplitSearch {
 
   /** Many rows for their range of bins: one pass fills a histogram, one walks it (and clears it). */
   private scanHistogram(f: number, begin: number, count: number, min: number, max: number): void {
-    const {histogram, binRows, codes, index, labels, weight, classes} = this;
+    const {histogram, binRows, binClass, codes, index, labels, weight, classes} = this;
     for (let i = 0; i < count; i++) {
       const r = index[begin + i];
       const b = codes[i] - min;
-      histogram[b * classes + labels[r]] += weight[r];
+      const label = labels[r];
+      histogram[b * classes + label] += weight[r];
+      binClass[b] = binRows[b] === 0 ? label : binClass[b] === label ? label : MIXED;
       binRows[b]++;
     }
     this.startScan();
@@ -117,14 +121,19 @@ export class SplitSearch {
       const rowsHere = binRows[b];
       if (rowsHere === 0) continue;
       const base = b * classes;
-      let only = NONE;
-      for (let c = 0; c < classes && only !== MIXED; c++) if (histogram[base + c] !== 0) only = only === NONE ? c : MIXED;
+      const only = binClass[b];
       if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns)) this.score(f, min + previous, min + b, leftRows, count);
-      for (let c = 0; c < classes; c++) {
-        const w = histogram[base + c];
-        if (w === 0) continue;
-        this.moveLeft(c, w);
-        histogram[base + c] = 0;
+      // A bin of one class (most bins, when values are distinct) moves without a pass over the classes.
+      if (only !== MIXED) {
+        this.moveLeft(only, histogram[base + only]);
+        histogram[base + only] = 0;
+      } else {
+        for (let c = 0; c < classes; c++) {
+          const w = histogram[base + c];
+          if (w === 0) continue;
+          this.moveLeft(c, w);
+          histogram[base + c] = 0;
+        }
       }
       leftRows += rowsHere;
       binRows[b] = 0;
