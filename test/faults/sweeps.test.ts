@@ -37,7 +37,7 @@ test('Ctrl-C names every flag in its --resume; two of those at once: the second 
   process.kill(holder.pid, 'SIGSTOP');
   const second = await paste(command, folder, `second-${Date.now()}`).finally(() => process.kill(holder.pid, 'SIGCONT'));
   t.is(second.exitCode, 2);
-  t.regex(second.stderr, new RegExp(`^Error: results/\\S+-long\\.jsonl: this sweep is being run by process ${holder.pid} on \\S+ \\(since \\S+; lock results/\\S+-long\\.lock\\) \\(wait for it to finish or stop it; a lock left by a process that is gone is taken over\\)$`));
+  t.regex(second.stderr, new RegExp(`^Error: results/\\S+-long\\.jsonl: this sweep is being run by process ${holder.pid} on \\S+ \\(since \\S+; lock results/\\S+-long\\.lock\\) \\(wait for it to finish or stop it; a lock left by a process that is gone is taken over\\)$`, 'm'));
   const finished = await first;
   t.is(finished.exitCode, 0, String(finished.stderr));
   t.is(runsIn(journalIn(folder)!), 4, 'each run once');
@@ -63,7 +63,7 @@ test('a sweep killed outright leaves its lock and a torn record: --resume takes 
   const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
   const resumed = await paste(`cluster bench --resume ${id} -i hosts.yaml -e experiments/long.yaml --json`, folder, `resume-${id}`);
   t.is(resumed.exitCode, 0, resumed.stderr);
-  t.regex(resumed.stderr, new RegExp(`^Warning: results/${id}\\.jsonl:\\d+: the last record was cut short \\(a crash or a full disk\\) and is dropped; its run runs again$`));
+  t.regex(resumed.stderr, new RegExp(`^Warning: results/${id}\\.jsonl:\\d+: the last record was cut short \\(a crash or a full disk\\) and is dropped; its run runs again$`, 'm'));
   t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
   const {records} = journalRecords(t, join(folder, 'results'));
   t.is(records.filter((r) => r.kind === 'run').length, 4);

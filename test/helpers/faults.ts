@@ -18,21 +18,23 @@ export function startCluster(args: string[], cwd: string, options: {tag?: string
 }
 
 /**
- * What every fault must end with: its exit code, one line on stderr (no stack trace), and no
- * process of the run left, workers included. Returns the message.
+ * What every fault must end with: its exit code, one error line, the last on stderr (progress
+ * lines may come before it), no stack trace, and no process of the run left, workers included.
+ * Returns the message.
  */
 export async function endsCleanly(t: ExecutionContext, run: ResultPromise & {tag: string}, exitCode: number): Promise<string> {
   const result = await run;
   const stderr = String(result.stderr);
   t.is(result.exitCode, exitCode, stderr);
-  const lines = stderr.trimEnd().split('\n').filter((line) => !line.startsWith('Warning: '));
-  t.is(lines.length, 1, stderr);
-  t.true(lines[0].startsWith('Error: '), stderr);
+  const lines = stderr.trimEnd().split('\n');
+  const errors = lines.filter((line) => line.startsWith('Error: '));
+  t.is(errors.length, 1, stderr);
+  t.is(lines.at(-1), errors[0], stderr);
   t.notRegex(stderr, /^\s+at /m, 'no stack trace');
   // The coordinator is gone; its workers end when their input closes.
   await waitFor(() => (processesTagged(run.tag).length === 0 ? true : undefined));
   t.deepEqual(processesTagged(run.tag), [], 'no process left');
-  return lines[0].slice('Error: '.length);
+  return errors[0].slice('Error: '.length);
 }
 
 /** Every line of the sweep's journal is a whole record. */
