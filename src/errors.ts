@@ -1,12 +1,33 @@
-/** One exit-code table for the whole CLI: scripts can tell bad input from a broken host. */
+/**
+ * One table for the whole CLI: each kind of error, its exit code and what it means, so scripts can
+ * tell bad input from a broken host. The README's Errors section is this table.
+ */
+export const ERROR_KINDS = {
+  /** A bug: the CLI prints "internal error" and how to get the stack. */
+  internal: {exitCode: 1},
+  /** Bad input: a file, a field, a flag (oclif's flag errors included). */
+  input: {exitCode: 2},
+  /** A host or its worker failed. */
+  host: {exitCode: 3},
+  /** bench --fail-on-noise: the sweep finished but its figures carry warnings. */
+  noise: {exitCode: 4},
+  /** This machine cannot run the lab: not root, a tool missing, a system command failed. */
+  lab: {exitCode: 5},
+  /** The user stopped the run (Ctrl-C, SIGTERM). */
+  interrupted: {exitCode: 130},
+} as const;
+
+export type ErrorKind = keyof typeof ERROR_KINDS;
+
+/** Exit codes by name, from the table above (0 is success). */
 export const ExitCode = {
   ok: 0,
-  failure: 1,
-  input: 2,
-  host: 3,
-  /** bench --fail-on-noise: the sweep finished but its figures carry warnings. */
-  noise: 4,
-  interrupted: 130,
+  failure: ERROR_KINDS.internal.exitCode,
+  input: ERROR_KINDS.input.exitCode,
+  host: ERROR_KINDS.host.exitCode,
+  noise: ERROR_KINDS.noise.exitCode,
+  lab: ERROR_KINDS.lab.exitCode,
+  interrupted: ERROR_KINDS.interrupted.exitCode,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -15,11 +36,14 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export class ClusterError extends Error {
   constructor(
     message: string,
-    readonly exitCode: ExitCodeValue,
-    readonly kind: string,
+    readonly kind: ErrorKind,
   ) {
     super(message);
     this.name = new.target.name;
+  }
+
+  get exitCode(): ExitCodeValue {
+    return ERROR_KINDS[this.kind].exitCode;
   }
 }
 
@@ -41,7 +65,7 @@ export interface InputProblem {
 /** Bad input from a file or a flag: exit 2, names the file, line, field and the fix. */
 export class InputError extends ClusterError {
   constructor(readonly details: InputProblem) {
-    super(formatInputProblem(details), ExitCode.input, 'input');
+    super(formatInputProblem(details), 'input');
   }
 }
 
@@ -54,7 +78,17 @@ export function formatInputProblem(p: InputProblem): string {
   return `${where}:${field} ${p.problem}${fix}`;
 }
 
-/** A worker or host failed: carries the host, what was running and the end of its stderr. */
+/** A flag the command line got wrong (unknown, missing, not one of the choices): exit 2. */
+export class UsageError extends ClusterError {
+  constructor(message: string) {
+    super(message, 'input');
+  }
+}
+
+/**
+ * A worker or host failed. The message is the problem only; `host` stays a field, and
+ * `describeError` writes the sentence "host X: problem" for the user.
+ */
 export class HostError extends ClusterError {
   constructor(
     readonly host: string,
@@ -64,7 +98,21 @@ export class HostError extends ClusterError {
     readonly reason = 'host',
   ) {
     const tail = stderrTail.trim() ? ` (worker stderr: ${lastLine(stderrTail)})` : '';
-    super(`host ${host}: ${problem}${tail}`, ExitCode.host, 'host');
+    super(`${problem}${tail}`, 'host');
+  }
+}
+
+/**
+ * Some hosts failed, the others did their part (provision, status): the command's whole result is
+ * still its output (with --json, in place of the error object); the exit code is a host's.
+ */
+export class HostsFailedError extends ClusterError {
+  constructor(
+    readonly hosts: string[],
+    what: string,
+    readonly result: unknown,
+  ) {
+    super(`${what}: ${hosts.join(', ')}`, 'host');
   }
 }
 
@@ -73,8 +121,19 @@ export class InterruptedError extends ClusterError {
   /** `resumeCommand`: the whole command that continues the sweep, every flag it needs included. */
   constructor(signal: string, resumeCommand?: string) {
     const resume = resumeCommand ? `; continue with: ${resumeCommand}` : '';
-    super(`interrupted by ${signal}; finished results were kept${resume}`, ExitCode.interrupted, 'interrupted');
+    super(`interrupted by ${signal}; finished results were kept${resume}`, 'interrupted');
   }
+}
+
+/** The one sentence the user reads for an error of ours (without the "Error: " the CLI adds). */
+export function describeError(error: ClusterError): string {
+  return error instanceof HostError ? `host ${error.host}: ${error.message}` : error.message;
+}
+
+/** An error as `--json` prints it: `{"error": {kind, message, exitCode}}`, plus host and reason for a host's. */
+export function errorJson(error: ClusterError): {error: {kind: ErrorKind; message: string; exitCode: number; host?: string; reason?: string}} {
+  const json = {kind: error.kind, message: describeError(error), exitCode: error.exitCode};
+  return {error: error instanceof HostError ? {...json, host: error.host, reason: error.reason} : json};
 }
 
 function lastLine(text: string): string {

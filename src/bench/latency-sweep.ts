@@ -1,5 +1,5 @@
 import {InputError} from '../errors.js';
-import {labSetLatency} from '../lab/lab.js';
+import {labSetLatency, labStatus} from '../lab/lab.js';
 import {parseDuration} from '../lab/spec.js';
 import type {BenchResult} from './result.js';
 import {type BenchOptions, runBench} from './sweep.js';
@@ -23,6 +23,8 @@ export function parseLatencies(text: string): number[] {
  * at each link latency (set on every relay, each way).
  */
 export async function runLatencySweep(options: BenchOptions & {labDir: string; latencies: number[]}): Promise<LatencyPoint[]> {
+  // Refused before any relay is touched: a sweep without a lab would measure nothing it names.
+  if (labStatus(options.labDir).length === 0) throw new InputError({file: '--latency', problem: `no lab is up in ${options.labDir}`, fix: 'start one with sudo cluster lab up, or name its folder with --lab'});
   const points: LatencyPoint[] = [];
   for (const latencyMs of options.latencies) {
     await labSetLatency(options.labDir, latencyMs);

@@ -4,7 +4,7 @@ import {checkHostsExist, type Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
 import {RunFailedError, trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
-import {InterruptedError} from '../errors.js';
+import {describeError, InterruptedError} from '../errors.js';
 import {Forest} from '../forest/forest.js';
 import {treeOptionsOf} from '../forest/trainer.js';
 import type {ScheduleName} from '../schedule/schedule.js';
@@ -115,8 +115,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         if (signal?.aborted) throw interrupted();
         // Every host of this combination is gone: the sweep goes on with the others.
         if (!(failure instanceof RunFailedError)) throw failure;
-        combinations[i].error = failure.message;
-        journal.recordFailure(i, failure.message);
+        combinations[i].error = describeError(failure);
+        journal.recordFailure(i, combinations[i].error);
       }
     }
     const rows: BenchRow[] = combinations.map(({hosts, hardware, records, error}) => {

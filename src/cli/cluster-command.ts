@@ -1,28 +1,35 @@
 import {Command} from '@oclif/core';
-import {ClusterError, ExitCode} from '../errors.js';
+import {ClusterError, describeError, errorJson, HostsFailedError, UsageError} from '../errors.js';
+import {usageMessage} from './usage-error.js';
 
 // A file-size limit (ulimit -f) must fail a write with EFBIG, which we report and survive, not
 // kill us: execa's exit hook would otherwise re-raise SIGXFSZ with no one left to handle it.
 process.on('SIGXFSZ', () => undefined);
 
 /**
- * Every command's base: our typed errors become one line on stderr (or a JSON object with --json)
- * and their exit code, never a stack trace. oclif's own flag errors keep oclif's handling.
+ * Every command's base: our typed errors, and oclif's own flag errors, become one line on stderr
+ * (or `{"error": {...}}` with --json) and the exit code of src/errors.ts, never a stack trace.
  */
 export abstract class ClusterCommand extends Command {
   static override enableJsonFlag = true;
 
-  protected override async catch(error: Error & {exitCode?: number; oclif?: unknown}): Promise<unknown> {
-    if (error instanceof ClusterError) return this.report(error.kind, error.message, error.exitCode);
-    if (error.oclif !== undefined) return super.catch(error);
+  protected override async catch(error: Error & {oclif?: {exit?: number}; code?: string}): Promise<unknown> {
+    // --help and --version end by throwing an exit request: that is oclif's to finish.
+    if (error.code === 'EEXIT') return super.catch(error);
+    if (error instanceof ClusterError) return this.report(error);
+    if (error.oclif !== undefined) {
+      // The parse was attempted and refused: oclif would otherwise warn that it never ran.
+      this.parsed = true;
+      return this.report(new UsageError(usageMessage(error.message, this.id ?? '', this.config.bin)));
+    }
     const hint = process.env.DEBUG ? `\n${error.stack}` : ' (set DEBUG=1 for the stack trace, and please report it)';
-    return this.report('internal', `internal error: ${error.message}${hint}`, ExitCode.failure);
+    return this.report(new ClusterError(`internal error: ${error.message}${hint}`, 'internal'));
   }
 
-  private report(kind: string, message: string, exitCode: number): void {
-    process.exitCode = exitCode;
-    if (this.jsonEnabled()) this.logJson({error: {kind, message, exitCode}});
-    else process.stderr.write(`Error: ${message}\n`);
+  private report(error: ClusterError): void {
+    process.exitCode = error.exitCode;
+    if (this.jsonEnabled()) this.logJson(error instanceof HostsFailedError ? error.result : errorJson(error));
+    else process.stderr.write(`Error: ${describeError(error)}\n`);
   }
 
   /** An AbortSignal that fires on Ctrl-C or SIGTERM, for the duration of `work`. */

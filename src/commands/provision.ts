@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
-import {ExitCode} from '../errors.js';
+import {HostsFailedError} from '../errors.js';
 import {colours} from '../report/colour.js';
 import {provisionHosts, type ProvisionResult} from '../provision/provision.js';
 
@@ -36,7 +36,7 @@ export default class Provision extends ClusterCommand {
     this.log(table.toString());
     const failed = results.filter((result) => !result.ok);
     for (const result of failed) this.log(`${red('Error:')} ${result.error}`);
-    if (failed.length > 0) process.exitCode = ExitCode.host;
+    if (failed.length > 0) throw new HostsFailedError(failed.map((result) => result.host), `provisioning failed on ${failed.length} of ${results.length} hosts`, results);
     return results;
   }
 }

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
-import {ExitCode} from '../errors.js';
+import {HostsFailedError} from '../errors.js';
 import {loadExperiment} from '../config/experiment.js';
 import {colours} from '../report/colour.js';
 import {calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
@@ -47,7 +47,8 @@ export default class Status extends ClusterCommand {
       for (const warning of s.warnings) this.log(`${yellow('Warning:')} ${s.host}: ${warning}`);
       if (s.error) this.log(`${red('Error:')} ${s.error}`);
     }
-    if (statuses.some((s) => !s.ready)) process.exitCode = ExitCode.host;
+    const notReady = statuses.filter((s) => !s.ready).map((s) => s.host);
+    if (notReady.length > 0) throw new HostsFailedError(notReady, `${notReady.length} of ${statuses.length} hosts not ready`, statuses);
     return statuses;
   }
 }

@@ -133,7 +133,7 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
         if (!active.delete(worker)) return;
         const unfinished = [...outstanding.get(worker.host.name)!].filter((index) => !trees[index]);
         outstanding.get(worker.host.name)!.clear();
-        faults.push({host: worker.host.name, reason: error.reason, message: error.message.replace(/^host \S+: /, ''), at: clock(), requeued: unfinished.length});
+        faults.push({host: worker.host.name, reason: error.reason, message: error.message, at: clock(), requeued: unfinished.length});
         schedule.lost(worker.host.name, unfinished);
         if (active.size === 0) return reject(new RunFailedError(faults));
         fillAll();

@@ -81,7 +81,7 @@ export class WorkerClient {
     client.watch(heartbeatTimeoutMs);
     if (ready.version !== PROTOCOL_VERSION) {
       await client.close();
-      throw new HostError(host.name, `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}`, 'provision the host again');
+      throw new HostError(host.name, `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}; run: cluster provision --hosts ${host.name}`, '', 'protocol-version');
     }
     return client;
   }

@@ -47,7 +47,7 @@ export class WorkerSet {
           return fresh;
         } catch (error) {
           const problem = error instanceof HostError ? error : new HostError(name, (error as Error).message);
-          faults.push({host: name, reason: problem.reason, message: `cannot restart: ${problem.message.replace(/^host \S+: /, '')}`, at: 0, requeued: 0});
+          faults.push({host: name, reason: problem.reason, message: `cannot restart: ${problem.message}`, at: 0, requeued: 0});
           return current;
         }
       }),

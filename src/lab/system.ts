@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {execa} from 'execa';
-import {ClusterError, ExitCode} from '../errors.js';
+import {ClusterError} from '../errors.js';
 
 /** The lab needs Linux, root and these programs; each missing one is named with its package. */
 const TOOLS: [string, string][] = [
@@ -12,7 +12,7 @@ const TOOLS: [string, string][] = [
 
 export class LabError extends ClusterError {
   constructor(message: string) {
-    super(message, ExitCode.failure, 'lab');
+    super(message, 'lab');
   }
 }
 

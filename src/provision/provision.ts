@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import type {Host} from '../config/inventory.js';
-import {HostError, InputError} from '../errors.js';
+import {describeError, HostError, InputError} from '../errors.js';
 import {remoteCommand} from '../ssh/quote.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
 import {resolveTarget} from '../ssh/target.js';
@@ -52,7 +52,7 @@ async function provisionHost(host: Host, options: ConnectOptions, step: (text: s
   } catch (error) {
     // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
     if (error instanceof InputError) throw error;
-    const message = error instanceof HostError ? error.message : `host ${host.name}: ${(error as Error).message}`;
+    const message = describeError(error instanceof HostError ? error : new HostError(host.name, (error as Error).message));
     step(`failed: ${message}`);
     return {host: host.name, ok: false, bytesTransferred: 0, upToDate: false, error: message, reason: error instanceof SshError ? error.reason : 'error'};
   } finally {

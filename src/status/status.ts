@@ -6,7 +6,7 @@ import type {Experiment} from '../config/experiment.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {treeOptionsOf} from '../forest/trainer.js';
 import type {Host} from '../config/inventory.js';
-import {HostError, InputError} from '../errors.js';
+import {describeError, HostError, InputError} from '../errors.js';
 import {bundlePathIn, workerBundle} from '../provision/bundle.js';
 import {nodeProblem, probeHost} from '../provision/probe.js';
 import {remoteSha256} from '../provision/provision.js';
@@ -60,7 +60,7 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
     status.warnings.push(...coreWarnings(host, facts.nproc));
     const problem = nodeProblem(facts);
     if (problem) {
-      status.error = `host ${host.name}: ${problem.problem}`;
+      status.error = describeError(new HostError(host.name, problem.problem, '', problem.reason));
       status.reason = problem.reason;
       return status;
     }
@@ -71,7 +71,7 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
   } catch (error) {
     // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
     if (error instanceof InputError) throw error;
-    status.error = error instanceof HostError ? error.message : `host ${host.name}: ${(error as Error).message}`;
+    status.error = describeError(error instanceof HostError ? error : new HostError(host.name, (error as Error).message));
     status.reason = error instanceof SshError ? error.reason : 'error';
   } finally {
     session?.close();

@@ -43,7 +43,7 @@ async function startWorker(session: SshSession, host: Host): Promise<WorkerProce
   channel.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
   const exited = new Promise<WorkerExit>((resolve) => {
     channel.on('close', (code: number | null, signal?: string) => resolve({code: code ?? null, signal: signal ?? null}));
-    session.onLost((error) => resolve({code: null, signal: null, lost: error.message.replace(/^host \S+: /, '')}));
+    session.onLost((error) => resolve({code: null, signal: null, lost: error.message}));
   });
   void exited.then(() => session.close());
   return {
