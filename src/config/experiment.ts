@@ -1,6 +1,7 @@
 import {basename, extname} from 'node:path';
 import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
+import {formatBytes, LIMITS} from '../limits.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 import {describe, FieldReader} from './fields.js';
 import type {Inventory} from './inventory.js';
@@ -93,7 +94,7 @@ export function parseExperiment(source: YamlSource): Experiment {
     warmup: top.warmup === undefined ? 1 : read.nonNegativeInteger(['warmup'], top.warmup),
     schedule: top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
     order: top.order === undefined ? 'interleaved' : read.oneOf(['order'], top.order, RUN_ORDERS, 'order'),
-    heartbeatTimeoutMs: top.heartbeatTimeout === undefined ? 10_000 : 1000 * read.positiveInteger(['heartbeatTimeout'], top.heartbeatTimeout, 'seconds a host may stay silent before it is taken as lost'),
+    heartbeatTimeoutMs: top.heartbeatTimeout === undefined ? 10_000 : 1000 * read.boundedInteger(['heartbeatTimeout'], top.heartbeatTimeout, LIMITS.timeoutSeconds, 'seconds a host may stay silent before it is taken as lost; an hour is as good as no timeout'),
     source,
   };
 }
@@ -115,6 +116,11 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
   if (classes < 2) throw read.source.error(['dataset', 'classes'], 'a classifier needs at least 2 classes', 'set classes: 2 or more');
   const samples = read.positiveInteger(['dataset', 'samples'], spec.samples);
   if (samples < 4 * classes) throw read.source.error(['dataset', 'samples'], `${samples} samples are too few for ${classes} classes`, `use at least ${4 * classes}`);
+  const bytes = samples * features * 8;
+  if (bytes > LIMITS.datasetBytes) {
+    const field = features > samples ? 'features' : 'samples';
+    throw read.source.error(['dataset', field], `${samples} samples x ${features} features are ${formatBytes(bytes)} of values, over the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, `use fewer ${field}; the limit is an eighth of this machine's memory, at most 512 MiB`);
+  }
   return {kind, samples, features, informative, classes, seed: read.integer(['dataset', 'seed'], spec.seed ?? 0)};
 }
 

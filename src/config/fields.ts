@@ -30,6 +30,13 @@ export class FieldReader {
     return value;
   }
 
+  /** A positive integer no larger than `max`; `why` says where the bound comes from. */
+  boundedInteger(path: FieldPath, value: unknown, max: number, why: string, fix?: string): number {
+    const number = this.positiveInteger(path, value, fix);
+    if (number > max) throw this.source.error(path, `must be at most ${max}, got ${describe(value)}`, why);
+    return number;
+  }
+
   nonNegativeInteger(path: FieldPath, value: unknown, fix?: string): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw this.source.error(path, `must be a non-negative integer, got ${describe(value)}`, fix);

@@ -1,5 +1,6 @@
 import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
+import {coresLimit, LIMITS} from '../limits.js';
 import {findInventoryFile, isAnsibleInventory, parseAnsibleInventory, refuseIniInventory} from './ansible.js';
 import {FieldReader} from './fields.js';
 import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
@@ -69,7 +70,7 @@ export function parseInventory(source: YamlSource): Inventory {
   const groupEntries = top.groups === undefined ? {} : read.object(['groups'], top.groups, 'groups');
 
   const knownHosts = top.knownHosts === undefined ? undefined : resolve(dirname(source.file), expandHome(read.string(['knownHosts'], top.knownHosts)));
-  const connectTimeoutMs = top.connectTimeout === undefined ? undefined : 1000 * read.positiveInteger(['connectTimeout'], top.connectTimeout, 'seconds to wait for an ssh host to answer');
+  const connectTimeoutMs = top.connectTimeout === undefined ? undefined : 1000 * read.boundedInteger(['connectTimeout'], top.connectTimeout, LIMITS.timeoutSeconds, 'seconds to wait for an ssh host to answer; an hour is as good as no timeout');
   const builder = new HostsBuilder(read, layerOf(defaults, ['defaults']), {knownHosts, connectTimeoutMs});
   // In the order the file lists them, which is the order a sweep without combinations adds hosts.
   const addHosts = () => {
@@ -176,7 +177,7 @@ function readHost(read: FieldReader, name: string, merged: Layer, where: {path: 
   const transportField = merged.get('transport');
   const transport = transportField === undefined ? 'ssh' : read.oneOf(transportField.path, transportField.value, TRANSPORTS, 'transport');
   const coresField = merged.get('cores');
-  const cores = coresField === undefined ? 1 : read.positiveInteger(coresField.path, coresField.value, 'cores is how many trees the host trains at once');
+  const cores = coresField === undefined ? 1 : read.boundedInteger(coresField.path, coresField.value, ...coresLimit(transport), 'cores is how many trees the host trains at once');
   const labelsField = merged.get('labels');
   const labels = labelsField === undefined ? [] : read.array(labelsField.path, labelsField.value, 'labels').map((label, i) => read.string([...labelsField.path, i], label));
   const host: Host = {name, transport, cores, labels};

@@ -2,6 +2,9 @@ import {readFileSync} from 'node:fs';
 import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument} from 'yaml';
 import {InputError} from '../errors.js';
 
+/** The yaml library's own bound on how many nodes one alias may expand to. */
+const MAX_ALIAS_COUNT = 100;
+
 export type FieldPath = readonly (string | number)[];
 
 /** A parsed YAML file that remembers where every field came from, so errors can name the line. */
@@ -10,6 +13,8 @@ export class YamlSource {
     readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    /** The document as plain JavaScript values. */
+    readonly data: unknown,
   ) {}
 
   /** Reads and parses `file`; `what` names the file's role for the not-found message. */
@@ -37,12 +42,7 @@ export class YamlSource {
       const problem = `YAML syntax error: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
       throw new InputError({file, line, problem, fix: 'fix the YAML syntax'});
     }
-    return new YamlSource(file, doc, lines);
-  }
-
-  /** The document as plain JavaScript values. */
-  get data(): unknown {
-    return this.doc.toJS();
+    return new YamlSource(file, doc, lines, toValues(doc, file));
   }
 
   /** A scalar field's text as written (`1.0`, not the number 1), if the field is a scalar. */
@@ -76,6 +76,18 @@ export class YamlSource {
   error(path: FieldPath, problem: string, fix?: string, at: 'value' | 'key' = 'value'): InputError {
     const line = at === 'key' ? this.keyLineOf(path) : this.lineOf(path);
     return new InputError({file: this.file, line, field: formatPath(path), problem, fix});
+  }
+}
+
+/** The document's values; aliases that expand without end (a "billion laughs") are refused, not followed. */
+function toValues(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({maxAliasCount: MAX_ALIAS_COUNT});
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const tooMany = error.message.startsWith('Excessive alias count');
+    const problem = tooMany ? `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} aliased nodes)` : `YAML alias error: ${error.message}`;
+    throw new InputError({file, problem, fix: tooMany ? 'write the values out, or use fewer nested aliases' : 'define each anchor (&name) before its alias (*name)'});
   }
 }
 

@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import {loadCsvForModel} from '../data/csv.js';
 import {loadModel} from '../forest/model-file.js';
+import {checkOutputFile} from './check-output.js';
 
 export interface PredictCsvResult {
   rows: number;
@@ -13,6 +14,7 @@ export interface PredictCsvResult {
 
 /** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
 export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
+  if (request.out) checkOutputFile(request.out, '--out');
   const {info, forest} = loadModel(request.model);
   const rows = loadCsvForModel(request.data, info);
   const predictions = Array.from(forest.predict(rows.values, info.featureNames.length), (c) => info.classes[c]);

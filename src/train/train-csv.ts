@@ -7,6 +7,7 @@ import {InputError} from '../errors.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
 import {saveModel} from '../forest/model-file.js';
 import type {TrainerName} from '../forest/trainer-names.js';
+import {checkOutputFile} from './check-output.js';
 import {chooseHosts} from './choose-hosts.js';
 import {trainModel, type TrainOutcome} from './train-model.js';
 
@@ -50,6 +51,7 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     ...(request.maxDepth === undefined ? {} : {maxDepth: request.maxDepth}),
   };
   const hosts = chooseHosts({inventory: request.inventory, hosts: request.hosts, cores: request.cores});
+  checkOutputFile(request.out, '--out');
 
   const data = loadCsvDataset(request.data, request.target);
   const {train, test} = request.test

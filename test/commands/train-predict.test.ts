@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {cluster} from '../helpers/cli.js';
+import {LIMITS} from '../../src/limits.js';
 import {folderWith} from '../helpers/files.js';
 
 /** A CSV of a seeded synthetic data set with string classes. */
@@ -55,7 +56,7 @@ test('a separate test file', async (t) => {
   t.is(JSON.parse(result.stdout).testRows, 100);
 });
 
-const refuses = test.macro(async (t, files: Record<string, string>, args: string[], message: string) => {
+const refuses = test.macro(async (t, files: Record<string, string | Uint8Array>, args: string[], message: string) => {
   const folder = folderWith(files);
   const result = await cluster(args, folder);
   t.is(result.stderr, `Error: ${message}\n`);
@@ -76,6 +77,25 @@ test('train: data file missing', refuses, {}, train, 'd.csv: data file not found
 test('train: test file without the target', refuses, {'d.csv': 'a,y\n1,x\n2,z\n3,x\n', 't.csv': 'a\n1\n'}, [...train, '--test', 't.csv'], "t.csv:1: y: no column named 'y' (the test file needs the target column to measure accuracy)");
 test('predict: model missing', refuses, {'d.csv': 'a\n1\n'}, ['predict', '--model', 'model.bin', '--data', 'd.csv'], 'model.bin: model file not found (train one with cluster train --out FILE)');
 test('predict: not a model', refuses, {'m.bin': 'hello', 'd.csv': 'a\n1\n'}, ['predict', '--model', 'm.bin', '--data', 'd.csv'], 'm.bin: not a cluster model file (pass a file written by cluster train --out)');
+
+test('train: --cores past 4x this machine\'s CPUs', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, ['train', '--data', 'd.csv', '--target', 'y', '--cores', '100000'], `--cores: must be at most ${LIMITS.localCores}, got 100000 (4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees)`);
+test('train: a file that is not UTF-8', refuses, {'d.csv': Buffer.from('a,y\n1,x\n2,n\xf6\n3,x\n', 'latin1')}, train, 'd.csv:3: byte 0xf6 at byte 4 of the line is not UTF-8 (save the file as UTF-8)');
+
+test('--out into a missing folder is refused before the fit, so no work is lost', async (t) => {
+  const folder = folderWith({'train.csv': csvOf(200, 1)});
+  const trained = await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '3', '--cores', '1', '--out', 'models/m.bin'], folder);
+  t.is(trained.stderr, "Error: --out: the folder of 'models/m.bin' does not exist (create models first, or choose another path)\n");
+  t.is(trained.stdout, '', 'nothing was trained');
+  t.is(trained.exitCode, 2);
+  const intoFolder = await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '3', '--cores', '1', '--out', '.'], folder);
+  t.is(intoFolder.stderr, "Error: --out: '.' is a folder (name a file in it)\n");
+  t.is((await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '3', '--cores', '1'], folder)).exitCode, 0);
+  const predicted = await cluster(['predict', '--model', 'model.bin', '--data', 'train.csv', '--out', 'out/p.csv'], folder);
+  t.is(predicted.stderr, "Error: --out: the folder of 'out/p.csv' does not exist (create out first, or choose another path)\n");
+  t.is(predicted.exitCode, 2);
+  const twice = await cluster(['predict', '--model', join(folder, 'model.bin'), '--data', 'twice.csv'], folderWith({'twice.csv': 'a,b,c,d,e,f,a\n1,2,3,4,5,6,7\n'}));
+  t.is(twice.stderr, "Error: twice.csv:1:7: a: column 'a' appears twice (columns 1 and 7) (rename one of them: columns are read by name)\n");
+});
 
 test('predict: a truncated model, and data without the model\'s columns', async (t) => {
   const folder = folderWith({'train.csv': csvOf(200, 1), 'other.csv': 'a,b\n1,2\n'});

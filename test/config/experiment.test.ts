@@ -3,6 +3,7 @@ import {checkHostsExist, parseExperiment} from '../../src/config/experiment.js';
 import {parseInventory} from '../../src/config/inventory.js';
 import {YamlSource} from '../../src/config/yaml-source.js';
 import {InputError} from '../../src/errors.js';
+import {formatBytes, LIMITS} from '../../src/limits.js';
 
 const parse = (text: string) => parseExperiment(YamlSource.parse('experiments/x.yaml', text));
 const inventory = parseInventory(YamlSource.parse('inventory.yaml', 'hosts:\n  local-a: { transport: local }\n  local-b: { transport: local }\n'));
@@ -77,6 +78,9 @@ test(readsMaxFeatures, 'sqrt', 'sqrt');
 test(readsMaxFeatures, 'log2', 'log2');
 test('test fraction of 1', refuses, `${MINIMAL}testFraction: 1\n`, 'experiments/x.yaml:4: testFraction: must be a fraction between 0 and 1, got 1');
 test('more informative than features', refuses, 'dataset: { kind: synthetic, samples: 100, features: 5, informative: 6 }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:1: dataset.informative: informative (6) exceeds features (5) (informative features are a subset of the features)');
+test('samples: 1e9, more than memory can hold', refuses, 'dataset: { kind: synthetic, samples: 1e9 }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', `experiments/x.yaml:1: dataset.samples: 1000000000 samples x 20 features are 149 GiB of values, over the ${formatBytes(LIMITS.datasetBytes)} a data set may hold (use fewer samples; the limit is an eighth of this machine's memory, at most 512 MiB)`);
+test('features: 1000000', refuses, 'dataset: { kind: synthetic, samples: 100, features: 1000000 }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', `experiments/x.yaml:1: dataset.features: 100 samples x 1000000 features are 763 MiB of values, over the ${formatBytes(LIMITS.datasetBytes)} a data set may hold (use fewer features; the limit is an eighth of this machine's memory, at most 512 MiB)`);
+test('a heartbeatTimeout Node\'s timers cannot hold', refuses, `${MINIMAL}heartbeatTimeout: 2147484\n`, 'experiments/x.yaml:4: heartbeatTimeout: must be at most 3600, got 2147484 (seconds a host may stay silent before it is taken as lost; an hour is as good as no timeout)');
 test('unknown dataset kind', refuses, 'dataset: { kind: parquet }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', "experiments/x.yaml:1: dataset.kind: unknown dataset kind 'parquet' (use one of: synthetic, csv)");
 test('csv without a target', refuses, 'dataset: { kind: csv, path: a.csv }\nforest: { trees: 8 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:1: dataset.target: expected a non-empty string, got nothing (name the column that holds the class)');
 test('no combinations', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\ncombinations: []\n', 'experiments/x.yaml:3: combinations: no combinations (list at least one, e.g. - [local-a])');

@@ -2,6 +2,7 @@ import test from 'ava';
 import {parseInventory} from '../../src/config/inventory.js';
 import {YamlSource} from '../../src/config/yaml-source.js';
 import {InputError} from '../../src/errors.js';
+import {LIMITS} from '../../src/limits.js';
 
 const parse = (text: string) => parseInventory(YamlSource.parse('inventory.yaml', text));
 
@@ -33,6 +34,11 @@ const refuses = test.macro((t, text: string, message: string) => {
 test('non-positive cores', refuses, 'hosts:\n  a: { transport: local, cores: 0 }\n', 'inventory.yaml:2: hosts.a.cores: must be a positive integer, got 0 (cores is how many trees the host trains at once)');
 test('non-integer cores', refuses, 'hosts:\n  a:\n    transport: local\n    cores: 1.5\n', 'inventory.yaml:4: hosts.a.cores: must be a positive integer, got 1.5 (cores is how many trees the host trains at once)');
 test('cores from defaults are blamed on defaults', refuses, 'defaults: { cores: -2 }\nhosts:\n  a: { transport: local }\n', 'inventory.yaml:1: defaults.cores: must be a positive integer, got -2 (cores is how many trees the host trains at once)');
+test('cores past 4x this machine\'s CPUs, for a local host', refuses, 'hosts:\n  a: { transport: local, cores: 1000000000 }\n', `inventory.yaml:2: hosts.a.cores: must be at most ${LIMITS.localCores}, got 1000000000 (4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees)`);
+test('cores written as 1e23', refuses, 'hosts:\n  a: { transport: local, cores: 1e23 }\n', `inventory.yaml:2: hosts.a.cores: must be at most ${LIMITS.localCores}, got 1e+23 (4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees)`);
+test('cores past the cap of an ssh host', refuses, 'hosts:\n  rpi1: { address: 10.0.0.1, cores: 257 }\n', 'inventory.yaml:2: hosts.rpi1.cores: must be at most 256, got 257 (the cap for an ssh host, whose CPUs are unknown until it is reached; more slots only queue trees)');
+test('a connectTimeout Node\'s timers cannot hold', refuses, 'connectTimeout: 2147484\nhosts:\n  a: { transport: local }\n', 'inventory.yaml:1: connectTimeout: must be at most 3600, got 2147484 (seconds to wait for an ssh host to answer; an hour is as good as no timeout)');
+test('a YAML alias bomb is refused, not expanded', refuses, 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\nhosts: { x: *d }\n', 'inventory.yaml: YAML aliases expand too far (over 100 aliased nodes) (write the values out, or use fewer nested aliases)');
 test('duplicate host', refuses, 'hosts:\n  a: { transport: local }\n  a: { transport: local }\n', 'inventory.yaml:3: duplicate key (each name may appear once; remove or rename one of them)');
 test('unknown transport', refuses, 'hosts:\n  a: { transport: telnet }\n', "inventory.yaml:2: hosts.a.transport: unknown transport 'telnet' (use one of: ssh, local)");
 test('ssh host without address', refuses, 'hosts:\n  rpi1: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi1: ssh host 'rpi1' has no address (add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; see \"Inventory\" in the README)");

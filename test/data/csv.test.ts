@@ -1,5 +1,8 @@
 import test from 'ava';
-import {csvToDataset, parseCsv} from '../../src/data/csv.js';
+import {join} from 'node:path';
+import {csvToDataset, loadCsvDataset, parseCsv} from '../../src/data/csv.js';
+import {LIMITS} from '../../src/limits.js';
+import {folderWith} from '../helpers/files.js';
 import {splitTrainTest} from '../../src/data/split.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {InputError} from '../../src/errors.js';
@@ -42,6 +45,27 @@ test('an empty feature cell', refuses, 'a,b,species\n1,,x\n', 'iris.csv:2:2: b: 
 test('NaN in a feature cell', refuses, 'a,species\nNaN,x\n', "iris.csv:2:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
 test('a short row', refuses, 'a,b,species\n1,2\n', 'iris.csv:2: 2 cells where the header has 3 (every row needs one cell per column)');
 test('no data rows', refuses, 'a,species\n', 'iris.csv: no data rows (add rows below the header)');
+test('a column name used twice, which would read one column in place of the other', refuses, 'a,b,a,species\n1,2,3,x\n', "iris.csv:1:3: a: column 'a' appears twice (columns 1 and 3) (rename one of them: columns are read by name)");
+test('the target\'s name used twice', refuses, 'a,species,b,species\n1,x,2,y\n', "iris.csv:1:4: species: column 'species' appears twice (columns 2 and 4) (rename one of them: columns are read by name)");
+
+const refusesFile = test.macro((t, bytes: Uint8Array | string, message: string) => {
+  const folder = folderWith({'d.csv': bytes});
+  t.is(t.throws(() => loadCsvDataset(join(folder, 'd.csv'), 'y', 'd.csv'), {instanceOf: InputError})?.message, message);
+});
+
+test('a byte that is not UTF-8 is refused with its line, not replaced (it would be a new class)', refusesFile, Buffer.from('a,y\n1,x\n2,n\xf6\n3,x\n', 'latin1'), 'd.csv:3: byte 0xf6 at byte 4 of the line is not UTF-8 (save the file as UTF-8)');
+test('a cut multi-byte character', refusesFile, Buffer.concat([Buffer.from('a,y\n1,é\n2,'), Buffer.from('é').subarray(0, 1), Buffer.from('\n')]), 'd.csv:3: byte 0xc3 at byte 3 of the line is not UTF-8 (save the file as UTF-8)');
+test('a UTF-8 byte-order mark is not part of the first column\'s name', (t) => {
+  const folder = folderWith({'d.csv': '\ufeffa,y\n1,x\n2,é\n'});
+  const data = loadCsvDataset(join(folder, 'd.csv'), 'y');
+  t.deepEqual(data.featureNames, ['a']);
+  t.deepEqual(data.classes, ['x', 'é']);
+});
+test('a file past the size limit is refused before it is read whole: /dev/zero never ends', (t) => {
+  const error = t.throws(() => loadCsvDataset('/dev/zero', 'y'), {instanceOf: InputError});
+  t.is(error?.message, `/dev/zero: the file is larger than the ${Math.round(LIMITS.csvBytes / 2 ** 20)} MiB a CSV may be (the limit is from this machine's memory; use fewer rows or columns)`);
+});
+
 test('an empty file', (t) => {
   t.is(t.throws(() => parseCsv('', 'e.csv'))?.message, 'e.csv: the file is empty (a CSV data set needs a header row and data rows)');
 });

@@ -1,0 +1,36 @@
+import {availableParallelism, totalmem} from 'node:os';
+import {getHeapStatistics} from 'node:v8';
+
+/**
+ * What a user may ask for, chosen from what this machine has, so a typo is refused with its reason
+ * instead of ending in a killed process. The README's Errors section lists them.
+ */
+export const LIMITS = {
+  /** Slots of a local host: beyond 4x this machine's CPUs trees only queue, each slot still costing a thread. */
+  localCores: 4 * availableParallelism(),
+  /** An ssh host's CPUs are known only once it is reached: 4x a 64-core machine. */
+  sshCores: 256,
+  /** connectTimeout and heartbeatTimeout, in seconds: an hour is already no timeout (Node's timers break past 24.8 days). */
+  timeoutSeconds: 3600,
+  /**
+   * A data set's values (rows x features x 8 bytes): one protocol frame (1 GiB) must carry them to a
+   * worker, and every local worker holds a copy, so at most an eighth of this machine's memory.
+   */
+  datasetBytes: Math.min(512 * 2 ** 20, Math.floor(totalmem() / 8)),
+  /** A CSV file: parsed, each cell is a string, about 8 bytes of heap per byte of file. */
+  csvBytes: Math.min(512 * 2 ** 20, Math.floor(getHeapStatistics().heap_size_limit / 16)),
+} as const;
+
+/** The most slots a host may ask for, and why: more only queue trees, each slot still costing a thread. */
+export function coresLimit(transport: 'local' | 'ssh'): [number, string] {
+  if (transport === 'local') return [LIMITS.localCores, `4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees`];
+  return [LIMITS.sshCores, 'the cap for an ssh host, whose CPUs are unknown until it is reached; more slots only queue trees'];
+}
+
+/** Bytes as people read them: "512 MiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let unit = 0;
+  while (bytes >= 1024 && unit < units.length - 1) (bytes /= 1024), unit++;
+  return `${unit === 0 ? bytes : bytes.toFixed(bytes < 10 ? 1 : 0)} ${units[unit]}`;
+}
