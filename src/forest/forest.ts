@@ -16,6 +16,11 @@ export class Forest {
     return new Forest(trainer, classes, trees.map((bytes) => reader.load(bytes)));
   }
 
+  /** The most features any tree reads, and the most classes any tree votes for. */
+  get shape(): {features: number; classes: number} {
+    return {features: Math.max(0, ...this.trees.map((t) => t.features)), classes: Math.max(0, ...this.trees.map((t) => t.classes ?? 0))};
+  }
+
   get size(): number {
     return this.trees.length;
   }

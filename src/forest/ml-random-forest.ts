@@ -44,8 +44,12 @@ export const mlRandomForestTrainer: Trainer = {
   },
 
   load(bytes: Uint8Array): TreeModel {
-    const forest = RandomForestClassifier.load(JSON.parse(new TextDecoder().decode(bytes)));
+    const json = JSON.parse(new TextDecoder().decode(bytes));
+    const forest = RandomForestClassifier.load(json);
+    // Each of its trees reads the features listed in baseModel.indexes.
+    const indexes: number[] = (json?.baseModel?.indexes ?? []).flat();
     return {
+      features: indexes.reduce((most, index) => Math.max(most, index + 1), 0),
       addVotes(batch: PredictionBatch, votes: Float64Array, classes: number) {
         const predicted = forest.predict(batch.nested());
         for (let row = 0; row < predicted.length; row++) votes[row * classes + predicted[row]] += 1;

@@ -60,11 +60,22 @@ export function decodeModel(bytes: Buffer, file: string): {info: ModelInfo; fore
     at += 4 + length;
   }
   if (trees.length !== info.forest.trees) throw refuse(`the model file holds ${trees.length} of its ${info.forest.trees} trees: it is truncated`);
+  let forest: Forest;
   try {
-    return {info, forest: Forest.fromTrees(info.forest.trainer, info.classes, trees)};
+    forest = Forest.fromTrees(info.forest.trainer, info.classes, trees);
   } catch (error) {
     throw refuse(`a tree is damaged (${(error as Error).message})`);
   }
+  checkHeaderAgainstTrees(info, forest, refuse);
+  return {info, forest};
+}
+
+/** A header edited apart from its trees would predict from the wrong columns, or into classes it does not name. */
+function checkHeaderAgainstTrees(info: ModelInfo, forest: Forest, refuse: (problem: string) => InputError): void {
+  const {features, classes} = forest.shape;
+  if (info.classes.length < 2) throw refuse(`the header names ${info.classes.length} classes (a classifier has at least 2): it is damaged`);
+  if (classes > info.classes.length) throw refuse(`the trees vote for ${classes} classes but the header names ${info.classes.length}: it is damaged`);
+  if (features > info.featureNames.length) throw refuse(`the trees read ${features} features but the header names ${info.featureNames.length}: it is damaged`);
 }
 
 export function saveModel(model: SavedModel, file: string): void {

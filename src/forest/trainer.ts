@@ -47,6 +47,10 @@ export class PredictionBatch {
 export interface TreeModel {
   /** Adds this tree's class probabilities for each row to `votes` (rows x classes). */
   addVotes(batch: PredictionBatch, votes: Float64Array, classes: number): void;
+  /** Features the tree reads (its highest feature index + 1), to check a model file's header against. */
+  readonly features: number;
+  /** Classes the tree votes for, where its format records them. */
+  readonly classes?: number;
 }
 
 /** The seam between the forest and a tree-learning library. */

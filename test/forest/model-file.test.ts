@@ -31,3 +31,17 @@ test('cut inside the header', refuses, bytes.subarray(0, 40), 'the model file is
 test('cut inside a tree', refuses, bytes.subarray(0, bytes.length - 10), 'the model file is truncated');
 test('cut between trees', refuses, bytes.subarray(0, bytes.length - 4 - trees[2].length), 'the model file holds 2 of its 3 trees: it is truncated');
 test('a damaged tree', refuses, Buffer.concat([bytes.subarray(0, bytes.length - trees[2].length), Buffer.alloc(trees[2].length, 7)]), 'a tree is damaged (not a native tree)');
+
+/** The model with its header edited and its trees left as they are. */
+const edited = (change: Partial<{classes: string[]; featureNames: string[]}>) => encodeModel({forest, classes: data.classes, featureNames: data.featureNames, target: 'y', trees, ...change});
+const used = decodeModel(bytes, 'model.bin').forest.shape.features;
+
+test('the header names no classes (predictions would be empty, accuracy 1)', refuses, edited({classes: []}), 'the header names 0 classes (a classifier has at least 2): it is damaged');
+test('the header names one class', refuses, edited({classes: ['0']}), 'the header names 1 classes (a classifier has at least 2): it is damaged');
+test('the header names fewer features than the trees read', refuses, edited({featureNames: data.featureNames.slice(0, used - 1)}), `the trees read ${used} features but the header names ${used - 1}: it is damaged`);
+test('the trees vote for more classes than the header names', (t) => {
+  const three = makeClassification({samples: 300, features: 6, informative: 3, classes: 3, seed: 1});
+  const tree = nativeTrainer.prepare({...three, classes: 3}, binData(three, true))({trainer: 'native', maxFeatures: 'sqrt'}, treeSeed(0, 0));
+  const model = encodeModel({forest: {...forest, trees: 1}, classes: ['0', '1'], featureNames: three.featureNames, target: 'y', trees: [tree]});
+  t.is(t.throws(() => decodeModel(model, 'model.bin'))?.message, 'model.bin: the trees vote for 3 classes but the header names 2: it is damaged (pass a file written by cluster train --out)');
+});

@@ -86,6 +86,8 @@ function align8(bytes: number): number {
 /** Adds the leaf distribution each row reaches, as scikit-learn's predict_proba averages them. */
 export function treeModel(tree: FlatTree): TreeModel {
   return {
+    features: Math.max(0, ...tree.feature.subarray(0, tree.nodeCount)) + 1,
+    classes: tree.classes,
     addVotes(batch: PredictionBatch, votes: Float64Array, classes: number) {
       const {values, rows} = batch;
       const width = batch.features;
