@@ -1,6 +1,7 @@
 import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
+import {journalLineProblem} from './journal-check.js';
 import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from './result.js';
 
@@ -168,15 +169,10 @@ function readJournal(file: string): {lines: Line[]; torn?: {line: number; keep: 
   return {lines};
 }
 
-const KINDS = new Set(['start', 'calibration', 'run', 'failed']);
-
 function parseRecord(text: string): Line | undefined {
   try {
-    const record = JSON.parse(text) as Line;
-    if (typeof record !== 'object' || record === null || !KINDS.has(record.kind)) return undefined;
-    if ((record.kind === 'run' || record.kind === 'failed') && !Number.isInteger(record.combination)) return undefined;
-    if (record.kind === 'run' && (!Number.isInteger(record.run) || typeof record.record?.seconds !== 'number' || !Array.isArray(record.record.hosts))) return undefined;
-    return record;
+    const record: unknown = JSON.parse(text);
+    return journalLineProblem(record) === undefined ? (record as Line) : undefined;
   } catch {
     return undefined;
   }
