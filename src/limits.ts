@@ -10,6 +10,8 @@ export const LIMITS = {
   localCores: 4 * availableParallelism(),
   /** An ssh host's CPUs are known only once it is reached: 4x a 64-core machine. */
   sshCores: 256,
+  /** Trees in a forest: far more than any forest needs (accuracy stops improving long before), and each is held in memory. */
+  trees: 100_000,
   /** connectTimeout and heartbeatTimeout, in seconds: an hour is already no timeout (Node's timers break past 24.8 days). */
   timeoutSeconds: 3600,
   /**

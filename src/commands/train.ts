@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
 import {trainCsv} from '../train/train-csv.js';
+import {LIMITS} from '../limits.js';
 
 export default class Train extends ClusterCommand {
   static override summary = 'Train a random forest on your CSV data, on this machine or across hosts, and save the model.';
@@ -15,7 +16,7 @@ export default class Train extends ClusterCommand {
     target: Flags.string({description: 'the column that holds the class', required: true}),
     test: Flags.string({description: 'test data (CSV with the same columns); else a share of --data is held out', exclusive: ['test-fraction']}),
     'test-fraction': Flags.string({description: 'share of --data held out for testing, in [0, 1)', default: '0.25'}),
-    trees: Flags.integer({description: 'trees in the forest', default: 100, min: 1}),
+    trees: Flags.integer({description: 'trees in the forest', default: 100, min: 1, max: LIMITS.trees}),
     'max-depth': Flags.integer({description: 'deepest a tree may grow (default: until pure)', min: 1}),
     'max-features': Flags.string({description: 'features tried per split: sqrt, log2, a count or a fraction', default: 'sqrt'}),
     criterion: Flags.string({description: 'split quality', options: ['gini', 'entropy'], default: 'gini'}),

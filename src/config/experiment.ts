@@ -128,7 +128,7 @@ function readForest(read: FieldReader, value: unknown): ForestSpec {
   const spec = read.object(['forest'], value, 'forest settings');
   read.knownKeys(['forest'], spec, FOREST_FIELDS);
   const forest: ForestSpec = {
-    trees: read.positiveInteger(['forest', 'trees'], spec.trees),
+    trees: read.boundedInteger(['forest', 'trees'], spec.trees, LIMITS.trees, 'every tree is held in memory; a forest stops gaining accuracy long before'),
     maxFeatures: spec.maxFeatures === undefined ? 'sqrt' : readMaxFeatures(read, spec.maxFeatures),
     trainer: spec.trainer === undefined ? 'native' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
     seed: spec.seed === undefined ? 0 : read.integer(['forest', 'seed'], spec.seed),

@@ -79,6 +79,7 @@ test('predict: model missing', refuses, {'d.csv': 'a\n1\n'}, ['predict', '--mode
 test('predict: not a model', refuses, {'m.bin': 'hello', 'd.csv': 'a\n1\n'}, ['predict', '--model', 'm.bin', '--data', 'd.csv'], 'm.bin: not a cluster model file (pass a file written by cluster train --out)');
 
 test('train: --cores past 4x this machine\'s CPUs', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, ['train', '--data', 'd.csv', '--target', 'y', '--cores', '100000'], `--cores: must be at most ${LIMITS.localCores}, got 100000 (4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees)`);
+test('train: a billion trees', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, ['train', '--data', 'd.csv', '--target', 'y', '--trees', '1000000000'], '--trees: Expected an integer less than or equal to 100000 but received: 1000000000 (see: cluster train --help)');
 test('train: a file that is not UTF-8', refuses, {'d.csv': Buffer.from('a,y\n1,x\n2,n\xf6\n3,x\n', 'latin1')}, train, 'd.csv:3: byte 0xf6 at byte 4 of the line is not UTF-8 (save the file as UTF-8)');
 
 test('--out into a missing folder is refused before the fit, so no work is lost', async (t) => {
