@@ -76,6 +76,10 @@ function checkHeaderAgainstTrees(info: ModelInfo, forest: Forest, refuse: (probl
   if (info.classes.length < 2) throw refuse(`the header names ${info.classes.length} classes (a classifier has at least 2): it is damaged`);
   if (classes > info.classes.length) throw refuse(`the trees vote for ${classes} classes but the header names ${info.classes.length}: it is damaged`);
   if (features > info.featureNames.length) throw refuse(`the trees read ${features} features but the header names ${info.featureNames.length}: it is damaged`);
+  for (const [what, names] of [['feature', info.featureNames], ['class', info.classes]] as const) {
+    const twice = names.find((name, i) => typeof name !== 'string' || names.indexOf(name) !== i);
+    if (twice !== undefined) throw refuse(`the header's ${what} names are not distinct strings (${JSON.stringify(twice)}): it is damaged`);
+  }
 }
 
 export function saveModel(model: SavedModel, file: string): void {

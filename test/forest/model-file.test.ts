@@ -39,6 +39,8 @@ const used = decodeModel(bytes, 'model.bin').forest.shape.features;
 test('the header names no classes (predictions would be empty, accuracy 1)', refuses, edited({classes: []}), 'the header names 0 classes (a classifier has at least 2): it is damaged');
 test('the header names one class', refuses, edited({classes: ['0']}), 'the header names 1 classes (a classifier has at least 2): it is damaged');
 test('the header names fewer features than the trees read', refuses, edited({featureNames: data.featureNames.slice(0, used - 1)}), `the trees read ${used} features but the header names ${used - 1}: it is damaged`);
+test('a feature named twice (predict would read one column for both)', refuses, edited({featureNames: [...data.featureNames.slice(0, -1), data.featureNames[0]]}), `the header's feature names are not distinct strings ("${data.featureNames[0]}"): it is damaged`);
+test('a class named twice', refuses, edited({classes: ['0', '0']}), 'the header\'s class names are not distinct strings ("0"): it is damaged');
 test('the trees vote for more classes than the header names', (t) => {
   const three = makeClassification({samples: 300, features: 6, informative: 3, classes: 3, seed: 1});
   const tree = nativeTrainer.prepare({...three, classes: 3}, binData(three, true))({trainer: 'native', maxFeatures: 'sqrt'}, treeSeed(0, 0));
