@@ -12,6 +12,8 @@ export const LIMITS = {
   sshCores: 256,
   /** Trees in a forest: far more than any forest needs (accuracy stops improving long before), and each is held in memory. */
   trees: 100_000,
+  /** Timed runs per combination. */
+  runs: 1000,
   /** connectTimeout and heartbeatTimeout, in seconds: an hour is already no timeout (Node's timers break past 24.8 days). */
   timeoutSeconds: 3600,
   /**
