@@ -1,8 +1,9 @@
 import {InputError} from '../errors.js';
 import {type Experiment, RUN_ORDERS, type RunOrder} from './experiment.js';
+import {LIMITS} from '../limits.js';
 
 /** Most runs or warm-ups a flag may ask for: beyond this a sweep runs for days. */
-export const MAX_RUNS = 1000;
+export const MAX_RUNS = LIMITS.runs;
 
 export interface ExperimentOverrides {
   runs?: string;
