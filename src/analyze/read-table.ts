@@ -1,0 +1,65 @@
+import {readFileSync} from 'node:fs';
+import {parseCsv} from '../data/csv.js';
+import {InputError, type InputProblem} from '../errors.js';
+import type {Observation, ObservedTable} from './observation.js';
+import {readHardware} from './read-hardware.js';
+import {readBenchJson} from './read-json.js';
+
+const COLUMNS_FIX = "a results CSV needs a hardware column such as '4 x Raspberry Pi, 1 x Desktop' and a measured_s column of seconds";
+
+/** Reads a results CSV (any with `hardware` and `measured_s` columns) or the JSON `cluster bench` writes. */
+export function readObservedTable(file: string): ObservedTable {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError({file, problem: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code})`, fix: 'pass a results CSV or JSON written by cluster bench'});
+  }
+  return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{') ? readBenchJson(text, file) : readResultsCsv(text, file);
+}
+
+export function readResultsCsv(text: string, file: string): ObservedTable {
+  const {header, records} = parseCsv(text, file);
+  const names = header.map((name) => name.toLowerCase());
+  const column = (name: string, required: boolean) => {
+    const index = names.indexOf(name);
+    if (index < 0 && required) throw new InputError({file, line: 1, field: name, problem: `no column named '${name}' (columns: ${header.join(', ')})`, fix: COLUMNS_FIX});
+    return index;
+  };
+  const hardware = column('hardware', true);
+  const measured = column('measured_s', true);
+  const [cores, min, max] = ['cores', 'min_s', 'max_s'].map((name) => column(name, false));
+  const rows: Observation[] = [];
+  const skipped: string[] = [];
+  for (const {line, cells} of records) {
+    if (cells.length !== header.length) throw new InputError({file, line, problem: `${cells.length} cells where the header has ${header.length}`, fix: 'every row needs one cell per column'});
+    const at = (index: number) => ({file, line, column: index + 1, field: header[index]});
+    const counts = readHardware(cells[hardware], at(hardware));
+    const seconds = readNumber(cells[measured], at(measured), 'write the measured time in seconds, e.g. 901');
+    if (seconds === null) {
+      skipped.push(`line ${line} (${cells[hardware].trim()}): no measured time`);
+      continue;
+    }
+    const optional = (index: number, fix: string) => (index < 0 ? null : readNumber(cells[index], at(index), fix));
+    rows.push({
+      hardware: cells[hardware].trim(),
+      counts,
+      measured_s: seconds,
+      cores: optional(cores, 'cores is the combination\'s total, a whole number'),
+      min_s: optional(min, 'the fastest run in seconds, or empty'),
+      max_s: optional(max, 'the slowest run in seconds, or empty'),
+      runs: [],
+    });
+  }
+  return {file, rows, baseline: 0, skipped};
+}
+
+/** A positive number, or null for an empty cell. */
+function readNumber(cell: string, at: Omit<InputProblem, 'problem'>, fix: string): number | null {
+  const text = cell.trim();
+  if (text === '') return null;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InputError({...at, problem: Number.isFinite(value) ? `${text} is not above 0` : `'${text}' is not a number`, fix});
+  return value;
+}

@@ -1,0 +1,90 @@
+import {copyFileSync, readdirSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import test from 'ava';
+import {cluster} from '../helpers/cli.js';
+import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
+
+const PAPER_CSV = fileURLToPath(new URL('../../../experiments/paper-table1-results.csv', import.meta.url));
+
+function paperFolder(): string {
+  const folder = folderWith();
+  copyFileSync(PAPER_CSV, join(folder, 'paper.csv'));
+  return folder;
+}
+
+test('analyze on the shipped paper table prints the speeds, the residuals and no warning', async (t) => {
+  const result = await cluster(['analyze', 'paper.csv'], paperFolder());
+  t.is(result.exitCode, 0, result.stderr);
+  t.is(result.stderr, '');
+  const lines = result.stdout.split('\n');
+  t.is(lines[0], "Capacity model of paper.csv: time = work / sum of the hosts' speeds, fitted by least squares on the relative errors of the times on 6 rows.");
+  t.is(lines[1], 'Work: 900.9 s on one raspberry-pi host (speed 1).');
+  t.regex(result.stdout, /^Kind {10}Speed {2}95% interval {5}Cores {2}Per core \(raspberry-pi cores\)$/m);
+  t.regex(result.stdout, /^raspberry-pi {2}1\.000 {2}\(unit\) +4 {6}1\.00$/m);
+  t.regex(result.stdout, /^desktop {7}2\.862 {2}2\.514 to 3\.210 +7 {6}1\.64$/m);
+  t.regex(result.stdout, /^4 x Raspberry Pi, 1 x Desktop {14}134\.00 {8}131\.29 {5}-2\.0%$/m);
+  t.regex(result.stdout, /^No row's residual exceeds its run-to-run spread \(5\.0% where none is known\): capacity explains every row\.$/m);
+});
+
+test('--fit rates gives the issue\'s figures; --predict and --next answer; --json has the documented fields', async (t) => {
+  const result = await cluster(['analyze', 'paper.csv', '--fit', 'rates', '--predict', '3 x raspberry-pi, 2 x desktop', '--predict', '8 Raspberry Pi', '--next', '--json'], paperFolder());
+  t.is(result.exitCode, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  t.deepEqual(Object.keys(json.speeds), ['raspberry-pi', 'desktop', 'laptop']);
+  t.is(json.speeds.desktop.toFixed(2), '2.99');
+  t.is(json.speeds.laptop.toFixed(2), '0.45');
+  t.is(Math.round(json.work_s), 923);
+  t.deepEqual(json.rows.map((row: {predicted_s: number}) => Math.round(row.predicted_s)), [923, 231, 185, 154, 132, 124]);
+  t.is(json.rows[0].residual.toFixed(4), ((922.816 - 901) / 901).toFixed(4));
+  for (const row of json.rows) t.deepEqual(Object.keys(row).slice(0, 4), ['hardware', 'measured_s', 'predicted_s', 'residual']);
+  t.is(json.speeds_ci95.desktop.length, 2);
+  t.deepEqual(json.predictions.map((p: {hardware: string; cores: number}) => [p.hardware, p.cores]), [['3 x raspberry-pi, 2 x desktop', 26], ['8 x raspberry-pi', 32]]);
+  t.is(json.predictions[1].scalability.toFixed(3), ((901 * 4) / 32 / json.predictions[1].predicted_s).toFixed(3));
+  t.deepEqual(json.next.add.map((h: {kind: string; saved_per_core_s: number}) => [h.kind, h.saved_per_core_s.toFixed(2)]), [['raspberry-pi', '3.67'], ['desktop', '5.07'], ['laptop', '1.02']]);
+
+  const text = await cluster(['analyze', 'paper.csv', '--fit', 'rates', '--predict', '3 x raspberry-pi, 2 x desktop', '--next'], paperFolder());
+  t.regex(text.stdout, /^Predicted:\nHardware {23}Cores {2}Model \(s\) {2}Scalability\n3 x raspberry-pi, 2 x desktop {2}26 {5}102\.82 {5}1\.348$/m);
+  t.regex(text.stdout, /^One more host for 4 x Raspberry Pi, 1 x Desktop, 1 x Laptop \(measured 124\.00 s, model 124\.00 s\):$/m);
+  t.regex(text.stdout, /^Most time saved per host: desktop; per core: desktop\.$/m);
+});
+
+// Serial: the sweep runs before this file's other commands start, on a quieter machine.
+test.serial('analyze reads the JSON of a real bench sweep: its hosts, every run, intervals from the runs', async (t) => {
+  const folder = folderWith({
+    'inventory.yaml': TWO_LOCAL_HOSTS,
+    'experiments/local.yaml': smallExperiment({combinations: '[[local-a], [local-b], [local-a, local-b]]', extra: 'runs: 2\nheartbeatTimeout: 120'}).replace('runs: 1\n', ''),
+  });
+  const bench = await cluster(['bench', '--export-json', 'sweep.json'], folder);
+  t.is(bench.exitCode, 0, bench.stderr);
+  const result = await cluster(['analyze', 'sweep.json', '--predict', 'local-a, local-b', '--json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  t.is(json.base_kind, 'local-a');
+  t.deepEqual(Object.keys(json.speeds), ['local-a', 'local-b']);
+  t.is(json.ci_source, 'runs');
+  t.true(json.speeds['local-b'] > 0);
+  t.deepEqual(json.rows.map((row: {hardware: string}) => row.hardware), ['local-a', 'local-b', 'local-a, local-b']);
+  t.true(json.rows.every((row: {spread: number | null; predicted_s: number}) => row.predicted_s > 0));
+  t.is(json.predictions[0].cores, 2);
+  // The CSV the same sweep saved reads too, with its min/max as the spread.
+  const csv = readdirSync(join(folder, 'results')).find((name) => name.endsWith('.csv'))!;
+  const fromCsv = await cluster(['analyze', join('results', csv)], folder);
+  t.is(fromCsv.exitCode, 0, fromCsv.stderr);
+  t.regex(fromCsv.stdout, /^local-a, local-b +\d+\.\d\d +\d+\.\d\d +[+-]\d+\.\d%/m);
+});
+
+const refuses = test.macro(async (t, files: Record<string, string>, args: string[], message: string) => {
+  const result = await cluster(['analyze', ...args], folderWith(files));
+  t.is(result.stderr, `Error: ${message}\n`);
+  t.is(result.exitCode, 2);
+  t.is(result.stdout, '');
+});
+
+const HARDWARE_FIX = "write it as '4 x Raspberry Pi, 1 x Desktop', '1 Pi + desktop' or '2 x raspberry-pi, 1 x desktop'";
+const GOOD = 'hardware,measured_s\n1 x pi,100\n"1 x pi, 1 x desktop",25\n';
+test('a missing column', refuses, {'t.csv': 'hardware,seconds\n1 x pi,10\n'}, ['t.csv'], "t.csv:1: measured_s: no column named 'measured_s' (columns: hardware, seconds) (a results CSV needs a hardware column such as '4 x Raspberry Pi, 1 x Desktop' and a measured_s column of seconds)");
+test('a non-numeric time', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,100\n2 x pi,fast\n'}, ['t.csv'], "t.csv:3:2: measured_s: 'fast' is not a number (write the measured time in seconds, e.g. 901)");
+test('an unparsable hardware cell', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,100\npi (4 cores),50\n'}, ['t.csv'], `t.csv:3:1: hardware: cannot read 'pi (4 cores)' as a count and a kind of host (${HARDWARE_FIX})`);
+test('a kind never apart from another', refuses, {'t.csv': 'hardware,measured_s\n"1 x pi, 1 x desktop",30\n"2 x pi, 2 x desktop",16\n'}, ['t.csv'], 't.csv: hardware: the speeds of pi and desktop cannot be told apart: they never appear without each other in the same proportion (add a row where their counts differ, e.g. one of them alone)');
+test('--predict with an unknown kind', refuses, {'t.csv': GOOD}, ['t.csv', '--predict', '2 x gpu'], '--predict: 2 x gpu: no speed for gpu: the table has pi, desktop (predict combinations of the kinds the table measured)');
