@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {resolve} from 'node:path';
+import {withModel} from '../analyze/bench-model.js';
 import {type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
 import type {BenchResult} from '../bench/result.js';
 import {resumeCommandFor} from '../bench/resume-command.js';
@@ -68,7 +69,7 @@ export default class Bench extends ClusterCommand {
     const exports = {'export-csv': flags['export-csv'], 'export-markdown': flags['export-markdown'], 'export-json': flags['export-json'], 'export-timeline': flags['export-timeline'], 'export-scaling': flags['export-scaling']};
     const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], schedule: flags.schedule, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
     let journalFile: string | undefined;
-    const result = await this.interruptible((signal) =>
+    const result = withModel(await this.interruptible((signal) =>
       runBench({
         experiment,
         inventory,
@@ -85,7 +86,7 @@ export default class Bench extends ClusterCommand {
           if (!flags.quiet) process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`);
         },
       }),
-    ).finally(progress.clear);
+    ).finally(progress.clear));
     // The table first: a file that cannot be written afterwards must not take it with it.
     this.log(renderTable(result, {wide: flags.wide}));
     const chart = renderTerminalChart(result);

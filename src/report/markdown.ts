@@ -1,9 +1,11 @@
+import type {ModelledResult} from '../analyze/bench-model.js';
+import {renderModelMarkdown} from '../analyze/render-markdown.js';
 import type {BenchResult} from '../bench/result.js';
 import {COLUMNS} from './columns.js';
 import {describeSetup, renderWarnings} from './table.js';
 
 /** `charts` are the paths of the SVG charts, relative to where the Markdown is written. */
-export function renderMarkdown(result: BenchResult, charts?: {timeline: string; scaling: string}): string {
+export function renderMarkdown(result: ModelledResult, charts?: {timeline: string; scaling: string}): string {
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const lines = [
     `# ${result.experiment}: ideal vs measured time`,
@@ -18,6 +20,7 @@ export function renderMarkdown(result: BenchResult, charts?: {timeline: string; 
     ...faultLines(result),
     ...renderWarnings(result).map((line) => `- ${cell(line)}`),
     ...(charts ? ['', `![Time against cores](${charts.scaling})`, '', `![Which slot trained which tree when](${charts.timeline})`, ''] : []),
+    ...(result.model ? ['', ...renderModelMarkdown(result.model, `${result.id}.json`)] : []),
   ];
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
-import type {BenchResult, BenchRow} from '../bench/result.js';
+import {type ModelledResult, modelSeconds} from '../analyze/bench-model.js';
+import type {BenchRow} from '../bench/result.js';
 import {escapeXml, svgDocument, text, ticks} from './svg.js';
 
 const WIDTH = 720;
@@ -25,10 +26,12 @@ export const SERIES: Series[] = [
  * combination, each labelled. The series sit a few pixels apart so no marker hides another, and
  * combinations with the same core count get their labels stacked.
  */
-export function renderScalingSvg(result: BenchResult): string {
+export function renderScalingSvg(result: ModelledResult): string {
   const rows = result.rows;
+  // The fitted capacity model's time, when the sweep could fit one: a fourth series.
+  const drawn: Series[] = result.model ? [...SERIES, {name: 'capacity model', colour: '#b07aa1', value: (r) => modelSeconds(result, r.hardware), dashed: true, marker: (x, y, c) => `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="white" stroke="${c}" stroke-width="1.5"/>`}] : SERIES;
   const xTicks = ticks(Math.max(1, ...rows.map((r) => r.cores)), 5, true);
-  const yTicks = ticks(Math.max(1e-9, ...rows.flatMap((r) => [r.max_s ?? 0, ...SERIES.map((s) => s.value(r) ?? 0)])));
+  const yTicks = ticks(Math.max(1e-9, ...rows.flatMap((r) => [r.max_s ?? 0, ...drawn.map((s) => s.value(r) ?? 0)])));
   const [xMax, yMax] = [xTicks.at(-1)!, yTicks.at(-1)!];
   const right = WIDTH - PAD.right;
   const bottom = HEIGHT - PAD.bottom;
@@ -39,8 +42,8 @@ export function renderScalingSvg(result: BenchResult): string {
   for (const tick of yTicks) body.push(text(PAD.left - 8, y(tick) + 4, String(+tick.toFixed(3)), 'text-anchor="end"'), `<line x1="${PAD.left - 4}" y1="${y(tick).toFixed(1)}" x2="${PAD.left}" y2="${y(tick).toFixed(1)}" stroke="black"/>`);
   for (const tick of xTicks) body.push(text(x(tick), bottom + 16, String(tick), 'text-anchor="middle"'), `<line x1="${x(tick).toFixed(1)}" y1="${bottom}" x2="${x(tick).toFixed(1)}" y2="${bottom + 4}" stroke="black"/>`);
   body.push(text((PAD.left + right) / 2, HEIGHT - 10, 'cores', 'text-anchor="middle"'), text(16, (PAD.top + bottom) / 2, 'wall time (s)', `text-anchor="middle" transform="rotate(-90 16 ${(PAD.top + bottom) / 2})"`));
-  const offset = (i: number) => (i - (SERIES.length - 1) / 2) * 7;
-  SERIES.forEach((series, i) => {
+  const offset = (i: number) => (i - (drawn.length - 1) / 2) * 7;
+  drawn.forEach((series, i) => {
     const points = rows.filter((r) => series.value(r) !== null).map((r) => [x(r.cores) + offset(i), y(series.value(r)!)] as const);
     const dash = series.dashed ? ' stroke-dasharray="5,4"' : '';
     if (points.length > 1) body.push(`<polyline fill="none" stroke="${series.colour}" stroke-width="1.5"${dash} points="${points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}"/>`);
@@ -54,7 +57,7 @@ export function renderScalingSvg(result: BenchResult): string {
     }
   });
   // Markers after lines, so no line crosses a marker.
-  SERIES.forEach((series, i) => {
+  drawn.forEach((series, i) => {
     for (const row of rows) {
       const value = series.value(row);
       if (value !== null) body.push(series.marker(x(row.cores) + offset(i), y(value), series.colour));

@@ -1,4 +1,4 @@
-import {copyFileSync, readdirSync} from 'node:fs';
+import {copyFileSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
@@ -55,8 +55,17 @@ test.serial('analyze reads the JSON of a real bench sweep: its hosts, every run,
     'inventory.yaml': TWO_LOCAL_HOSTS,
     'experiments/local.yaml': smallExperiment({combinations: '[[local-a], [local-b], [local-a, local-b]]', extra: 'runs: 2\nheartbeatTimeout: 120'}).replace('runs: 1\n', ''),
   });
-  const bench = await cluster(['bench', '--export-json', 'sweep.json'], folder);
+  const bench = await cluster(['bench', '--export-json', 'sweep.json', '--export-markdown', 'sweep.md', '--export-scaling', 'sweep.svg'], folder);
   t.is(bench.exitCode, 0, bench.stderr);
+  // The bench fits the model itself: in its JSON, its Markdown and its scaling chart.
+  const model = JSON.parse(readFileSync(join(folder, 'sweep.json'), 'utf8')).model;
+  t.deepEqual(Object.keys(model.speeds), ['local-a', 'local-b']);
+  t.is(model.rows.length, 3);
+  const markdown = readFileSync(join(folder, 'sweep.md'), 'utf8');
+  t.regex(markdown, /^## Capacity model$/m);
+  t.regex(markdown, /^\| local-b \| \d+\.\d{3} \| -?\d+\.\d{3} to \d+\.\d{3} \| \d+\.\d\d \|$/m);
+  t.regex(markdown, /^\| local-a, local-b \| \d+\.\d\d \| \d+\.\d\d \| [+-]\d+\.\d% \| (\d+\.\d%)? \|$/m);
+  t.regex(readFileSync(join(folder, 'sweep.svg'), 'utf8'), /capacity model<\/text>/);
   const result = await cluster(['analyze', 'sweep.json', '--predict', 'local-a, local-b', '--json'], folder);
   t.is(result.exitCode, 0, result.stderr);
   const json = JSON.parse(result.stdout);
