@@ -1,5 +1,6 @@
 import type {ForestSpec, RunOrder} from '../config/experiment.js';
 import type {Fault, HostRun, TimelineEntry} from '../coordinator/train-forest.js';
+import type {EngineName} from '../engine/engine.js';
 import type {ScheduleName} from '../schedule/schedule.js';
 import type {MachineLoad} from './interference.js';
 import type {Warning} from './warnings.js';
@@ -19,6 +20,8 @@ export interface RunRecord {
 
 /** A row of the table: one combination of hosts. Field names are the JSON export's. */
 export interface BenchRow {
+  /** What trained the forest: native, or scikit-learn through Dask. */
+  engine: EngineName;
   hardware: string;
   hosts: string[];
   cores: number;
@@ -66,6 +69,7 @@ export interface BenchResult {
   dataset: {description: string; rows: number; trainRows: number; testRows: number; features: number; classes: number; hash: string};
   forest: ForestSpec;
   schedule: ScheduleName;
+  engine: EngineName;
   /** Trees per second of each host with all its slots, alone on this data set. */
   calibration: Record<string, number>;
   baseline: string[];

@@ -9,6 +9,8 @@ export interface SweepFlags {
   runs?: string;
   warmup?: string;
   order?: string;
+  engine?: string;
+  scheduler?: string;
   exports: Record<string, string | undefined>;
 }
 
@@ -22,6 +24,8 @@ export function resumeCommandFor(id: string, flags: SweepFlags): string {
   if (flags.resultsDir !== DEFAULTS.resultsDir) parts.push('--results-dir', flags.resultsDir);
   if (flags.schedule) parts.push('--schedule', flags.schedule);
   for (const flag of ['runs', 'warmup', 'order'] as const) if (flags[flag] !== undefined) parts.push(`--${flag}`, flags[flag]!);
+  if (flags.engine) parts.push('--engine', flags.engine);
+  if (flags.scheduler) parts.push('--scheduler', flags.scheduler);
   for (const [flag, value] of Object.entries(flags.exports)) if (value) parts.push(`--${flag}`, value);
   return parts.map(shellQuote).join(' ');
 }

@@ -1,3 +1,4 @@
+import type {EngineName} from '../engine/engine-names.js';
 import type {Host} from '../config/inventory.js';
 import {calibratedCapacityIdeal, runCapacityIdeal} from './efficiency.js';
 import {idealSeconds, scalability} from './formulas.js';
@@ -9,10 +10,11 @@ import {interferenceWarnings, noiseWarnings} from './warnings.js';
 const BOOTSTRAP_SEED = 0x5ca1e;
 
 /** One row of the table from a combination's runs: times, their statistics, efficiency, warnings. */
-export function summariseRow(hardware: string, hosts: Host[], warmup: RunRecord[], runs: RunRecord[], error: string | undefined, trees: number, calibration: ReadonlyMap<string, number>): BenchRow {
+export function summariseRow(engine: EngineName, hardware: string, hosts: Host[], warmup: RunRecord[], runs: RunRecord[], error: string | undefined, trees: number, calibration: ReadonlyMap<string, number>): BenchRow {
   const names = hosts.map((host) => host.name);
   const calibratedIdeal = calibratedCapacityIdeal(names, trees, calibration);
   const row: BenchRow = {
+    engine,
     hardware,
     hosts: names,
     cores: hosts.reduce((sum, host) => sum + host.cores, 0),

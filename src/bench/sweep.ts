@@ -2,19 +2,15 @@ import {createHash} from 'node:crypto';
 import {arch, cpus, hostname, platform} from 'node:os';
 import {checkHostsExist, type Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
-import {RunFailedError, trainForest} from '../coordinator/train-forest.js';
-import {WorkerSet} from '../coordinator/worker-set.js';
+import {RunFailedError} from '../coordinator/train-forest.js';
+import type {EngineName} from '../engine/engine.js';
+import {engineNamed} from '../engine/engines.js';
 import {describeError, InterruptedError} from '../errors.js';
-import {Forest} from '../forest/forest.js';
-import {treeOptionsOf} from '../forest/trainer.js';
 import type {ScheduleName} from '../schedule/schedule.js';
-import {scheduleNamed} from '../schedule/schedules.js';
-import {calibrate} from './calibrate.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
-import {machineLoads, pairSamples, sampleCpu} from './interference.js';
 import {planRuns} from './plan.js';
-import {prepareData, type PreparedData} from './prepare-data.js';
+import {prepareData} from './prepare-data.js';
 import type {BenchResult, BenchRow, RunRecord} from './result.js';
 import {addIdeals, summariseRow} from './row.js';
 import {unmeasuredWarnings} from './warnings.js';
@@ -37,6 +33,10 @@ export interface BenchOptions {
   resultsDir: string;
   /** Overrides the experiment's schedule. */
   schedule?: ScheduleName;
+  /** Overrides the experiment's engine. */
+  engine?: EngineName;
+  /** An existing Dask cluster for the dask engine, overriding the experiment's. */
+  scheduler?: string;
   /** Continue the sweep of this id (or .jsonl path), skipping the runs it finished. */
   resume?: string;
   /** Measure the hosts' throughput again even where it is cached. */
@@ -57,48 +57,49 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const {experiment, inventory, signal} = options;
   checkHostsExist(experiment, inventory);
   const schedule = options.schedule ?? experiment.schedule;
+  const engine = options.engine ?? experiment.engine;
+  const scheduler = engine === 'dask' ? (options.scheduler ?? experiment.scheduler) : undefined;
   const data = prepareData(experiment);
   const hostsOf = (names: string[]) => names.map((name) => inventory.hosts.get(name)!);
   const used = hostsOf([...new Set(experiment.combinations.flat())]);
-  const fingerprint = fingerprintOf(experiment, used, data.hash, schedule);
+  const fingerprint = fingerprintOf(experiment, used, data.hash, schedule, engine, scheduler);
   const resumed = options.resume ? Journal.resume(options.resultsDir, options.resume, fingerprint) : undefined;
   // A results folder that cannot be written is found before any worker starts.
   if (!resumed) Journal.checkWritable(options.resultsDir);
   // Every host is reached before anything is written: an unreachable host leaves no trace.
-  const workers = await WorkerSet.open(used, experiment.heartbeatTimeoutMs).catch((error) => {
+  const session = await engineNamed(engine).open({experiment, inventory, data, hosts: used, scheduler}).catch((error) => {
     resumed?.close();
     throw error;
   });
   const resumeCommand = options.resumeCommand ?? ((id: string) => `cluster bench --resume ${id}`);
   let journal: Journal;
   try {
-    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_')}`, experiment.name, fingerprint);
+    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_')}${engine === 'native' ? '' : `-${engine}`}`, experiment.name, fingerprint);
   } catch (error) {
-    await workers.close();
+    await session.close();
     throw error;
   }
   journal.resumeCommand = resumeCommand(journal.id);
   if (journal.notice) options.onWarning?.(journal.notice);
   options.onStart?.(journal.id, journal.file);
   const interrupted = () => new InterruptedError(String(signal?.reason ?? 'signal'), journal.resumeCommand);
-  const stop = () => void workers.close();
+  const stop = () => void session.close();
   signal?.addEventListener('abort', stop);
   try {
-    const treeOptions = treeOptionsOf(experiment.forest);
     let throughput = journal.calibration ? new Map(Object.entries(journal.calibration)) : undefined;
     if (!throughput) {
-      throughput = await calibrate({workers, hosts: used, dataset: data.train, datasetHash: data.hash, options: treeOptions, fresh: options.recalibrate}).catch((error) => {
+      throughput = await session.calibrate(options.recalibrate).catch((error) => {
         throw signal?.aborted ? interrupted() : error;
       });
       journal.recordCalibration(throughput);
     }
     const order = experiment.order;
-    const combinations = experiment.combinations.map((names, i) => ({
-      hosts: hostsOf(names),
-      hardware: describeHardware(hostsOf(names)),
+    const combinations = experiment.combinations.map((names, i) => {
+      const hosts = session.rowHosts?.(hostsOf(names)) ?? hostsOf(names);
+      return {hosts, hardware: describeHardware(hosts),
       records: new Map(journal.runsOf(i).map((line) => [line.run, line.record])),
-      error: journal.failureOf(i),
-    }));
+      error: journal.failureOf(i)};
+    });
     const total = experiment.warmup + experiment.runs;
     for (const {combination: i, run, warmup} of planRuns(combinations.length, experiment.warmup, experiment.runs, order)) {
       const {hosts, hardware, records} = combinations[i];
@@ -108,7 +109,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const progress = (done: number) => options.onProgress?.({combination: i + 1, combinations: combinations.length, hardware, run, runs: total, warmup, done, total: experiment.forest.trees});
       progress(0);
       try {
-        const record = await measureRun({experiment, data, workers, hosts, schedule, throughput, progress});
+        const record = await session.measure({hosts, schedule, throughput, progress});
         journal.recordRun(i, run, warmup, record);
         records.set(run, record);
       } catch (failure) {
@@ -121,7 +122,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     const rows: BenchRow[] = combinations.map(({hosts, hardware, records, error}) => {
       const runs = [...records].sort(([a], [b]) => a - b).map(([, record]) => record);
-      return summariseRow(hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput);
+      return summariseRow(engine, hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput);
     });
     addIdeals(rows, rows[experiment.baseline]);
     return {
@@ -135,63 +136,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       dataset: {description: data.description, rows: data.train.rows + data.test.rows, trainRows: data.train.rows, testRows: data.test.rows, features: data.train.features, classes: data.train.classes.length, hash: data.hash},
       forest: experiment.forest,
       schedule,
+      engine,
       calibration: Object.fromEntries(throughput),
-      baseline: experiment.combinations[experiment.baseline],
+      baseline: rows[experiment.baseline].hosts,
       order,
       warnings: unmeasuredWarnings(rows),
       rows,
     };
   } finally {
     signal?.removeEventListener('abort', stop);
-    await workers.close();
+    await session.close();
     journal.close();
   }
 }
 
-interface RunContext {
-  experiment: Experiment;
-  data: PreparedData;
-  workers: WorkerSet;
-  hosts: Host[];
-  schedule: ScheduleName;
-  throughput: Map<string, number>;
-  progress: (done: number) => void;
-}
-
-async function measureRun({experiment, data, workers, hosts, schedule, throughput, progress}: RunContext): Promise<RunRecord> {
-  const {forest} = experiment;
-  const revived = await workers.revive(hosts.map((host) => host.name));
-  const before = await sampleCpu(revived.workers);
-  const trained = await trainForest({
-    workers: revived.workers,
-    dataset: data.train,
-    datasetHash: data.hash,
-    options: treeOptionsOf(forest),
-    trees: forest.trees,
-    forestSeed: forest.seed,
-    schedule: scheduleNamed(schedule)({hosts, trees: forest.trees, throughput}),
-    onTree: progress,
-  }).catch((error) => {
-    if (error instanceof RunFailedError) error.faults.unshift(...revived.faults);
-    throw error;
-  });
-  const interference = machineLoads(pairSamples(before, await sampleCpu(revived.workers)));
-  const merged = Forest.fromTrees(forest.trainer, data.train.classes, trained.trees);
-  return {
-    seconds: trained.seconds,
-    accuracy: merged.accuracy(data.test.values, data.test.features, data.test.labels),
-    hosts: trained.hosts,
-    faults: [...revived.faults, ...trained.faults],
-    timeline: trained.timeline,
-    interference,
-  };
-}
-
 /** What makes two sweeps comparable: a resumed sweep must match the one it continues. */
-function fingerprintOf(experiment: Experiment, hosts: Host[], datasetHash: string, schedule: ScheduleName): string {
+function fingerprintOf(experiment: Experiment, hosts: Host[], datasetHash: string, schedule: ScheduleName, engine: EngineName, scheduler?: string): string {
   // Another order of the same runs measures the same thing: a sweep may resume in either.
   const {source: _source, file: _file, order: _order, ...settings} = experiment;
-  return createHash('sha256').update(JSON.stringify({settings, hosts, datasetHash, schedule})).digest('hex');
+  return createHash('sha256').update(JSON.stringify({settings, hosts, datasetHash, schedule, engine, scheduler})).digest('hex');
 }
 
 function describeMachine(): BenchResult['machine'] {

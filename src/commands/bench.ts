@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {resolve} from 'node:path';
 import {withModel} from '../analyze/bench-model.js';
+import {type EngineComparison, parseEngines, runEngines} from '../bench/engines.js';
 import {type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
 import type {BenchResult} from '../bench/result.js';
 import {resumeCommandFor} from '../bench/resume-command.js';
@@ -12,8 +13,11 @@ import {applyOverrides} from '../config/overrides.js';
 import {ExitCode} from '../errors.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
+import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
+import {InputError} from '../errors.js';
 import {progressPrinter} from '../report/progress.js';
-import {saveResult} from '../report/save.js';
+import {renderEngineComparison} from '../report/engines.js';
+import {exportsForEngine, saveResult} from '../report/save.js';
 import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
 import {renderTerminalChart} from '../report/terminal-chart.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
@@ -25,6 +29,7 @@ export default class Bench extends ClusterCommand {
     '<%= config.bin %> bench --inventory inventory.example.yaml --experiment paper-table1 --export-markdown table.md',
     '<%= config.bin %> bench --hosts local-a',
     '<%= config.bin %> bench --json > result.json',
+    '<%= config.bin %> bench --engine native,dask',
   ];
 
   static override flags = {
@@ -38,6 +43,8 @@ export default class Bench extends ClusterCommand {
     'export-scaling': Flags.string({description: 'also draw time against cores (measured and both ideals), as SVG, to this file'}),
     'results-dir': Flags.string({description: 'where every run saves its journal, CSV, Markdown and JSON', default: 'results'}),
     schedule: Flags.string({description: 'how trees are given to hosts (default: the experiment\'s, else dynamic)', options: [...SCHEDULE_NAMES]}),
+    scheduler: Flags.string({description: 'use the existing Dask cluster at tcp://HOST:PORT for the dask engine (a row of n hosts runs on its first n workers)'}),
+    engine: Flags.string({description: 'what trains the forest: native, dask (scikit-learn through Dask), or several to compare, e.g. native,dask (default: the experiment\'s, else native)'}),
     resume: Flags.string({description: 'continue an interrupted sweep: its id (printed when it started) or its .jsonl file'}),
     recalibrate: Flags.boolean({description: 'measure each host\'s throughput again instead of using the cached figure', default: false}),
     latency: Flags.string({description: 'on a lab: run the sweep at each of these link latencies (each way), e.g. 0ms,1ms,5ms,20ms'}),
@@ -51,11 +58,24 @@ export default class Bench extends ClusterCommand {
     verbose: Flags.boolean({char: 'v', description: 'also print, for each run and host, trees, utilisation, shipping and waiting, and faults', default: false}),
   };
 
-  async run(): Promise<BenchResult | {latencies: LatencyPoint[]}> {
+  async run(): Promise<BenchResult | {latencies: LatencyPoint[]} | {results: BenchResult[]; comparison: EngineComparison[]}> {
     const {flags} = await this.parse(Bench);
     const inventory = loadInventory(flags.inventory);
     const experiment = applyOverrides(combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined), {runs: flags.runs, warmup: flags.warmup, order: flags.order});
     const progress = progressPrinter(process.stderr, {quiet: flags.quiet});
+    const scheduler = flags.scheduler === undefined ? undefined : schedulerFlag(flags.scheduler);
+    const engines = flags.engine === undefined ? (scheduler ? ['dask' as const] : [experiment.engine]) : parseEngines(flags.engine);
+    if (engines.length > 1) {
+      if (flags.resume) throw new InputError({file: '--resume', problem: 'a sweep is resumed one engine at a time', fix: `add --engine with the engine it ran`});
+      const exports = {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json'], timeline: flags['export-timeline'], scaling: flags['export-scaling']};
+      const compared = await this.interruptible((signal) => runEngines({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, scheduler, recalibrate: flags.recalibrate, onProgress: progress.update}, engines)).finally(progress.clear);
+      for (const result of compared.results) {
+        const saved = saveResult(result, flags['results-dir'], exportsForEngine(exports, result.engine));
+        this.log(`Engine ${result.engine}:\n${renderTable(result)}\nSaved: ${saved.join(', ')}\n`);
+      }
+      this.log(renderEngineComparison(engines, compared.comparison));
+      return compared;
+    }
     if (flags.latency) {
       const latencies = parseLatencies(flags.latency);
       const points = await this.interruptible((signal) => runLatencySweep({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, onProgress: progress.update, labDir: resolve(flags.lab), latencies})).finally(progress.clear);
@@ -67,7 +87,7 @@ export default class Bench extends ClusterCommand {
       return {latencies: points};
     }
     const exports = {'export-csv': flags['export-csv'], 'export-markdown': flags['export-markdown'], 'export-json': flags['export-json'], 'export-timeline': flags['export-timeline'], 'export-scaling': flags['export-scaling']};
-    const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], schedule: flags.schedule, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
+    const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], schedule: flags.schedule, engine: flags.engine, scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
     let journalFile: string | undefined;
     const result = withModel(await this.interruptible((signal) =>
       runBench({
@@ -76,6 +96,8 @@ export default class Bench extends ClusterCommand {
         signal,
         resultsDir: flags['results-dir'],
         schedule: flags.schedule as ScheduleName | undefined,
+        engine: engines[0],
+        scheduler,
         resume: flags.resume,
         recalibrate: flags.recalibrate,
         onProgress: progress.update,
@@ -101,4 +123,10 @@ export default class Bench extends ClusterCommand {
     }
     return result;
   }
+}
+
+function schedulerFlag(text: string): string {
+  const address = parseSchedulerAddress(text);
+  if (!address) throw new InputError({file: '--scheduler', problem: `'${text}' is not a Dask scheduler address`, fix: SCHEDULER_FIX});
+  return address;
 }

@@ -1,26 +1,33 @@
 import {Flags} from '@oclif/core';
 import Table from 'cli-table3';
 import {ClusterCommand} from '../cli/cluster-command.js';
-import {loadInventory} from '../config/inventory.js';
+import {type Host, type Inventory, loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {HostsFailedError} from '../errors.js';
 import {colours} from '../report/colour.js';
+import {parseEngines} from '../bench/engines.js';
+import {checkDaskHosts, type DaskCheck} from '../engine/dask/check.js';
+import {renderDaskChecks} from '../report/dask-checks.js';
 import {provisionHosts, type ProvisionResult} from '../provision/provision.js';
 
 export default class Provision extends ClusterCommand {
   static override summary = 'Check each host over SSH and install the worker on it.';
-  static override examples = ['<%= config.bin %> provision', '<%= config.bin %> provision --hosts rpi1,rpi2 --accept-new'];
+  static override examples = ['<%= config.bin %> provision', '<%= config.bin %> provision --hosts rpi1,rpi2 --accept-new', '<%= config.bin %> provision --engine native,dask'];
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
     hosts: Flags.string({description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)'}),
     'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time (a changed key is always refused)', default: false}),
     concurrency: Flags.integer({description: 'hosts worked on at once', default: 4, min: 1}),
+    engine: Flags.string({description: 'what to prepare the hosts for: native (install the worker), dask (check Python, scikit-learn and dask/distributed), or both: native,dask', default: 'native'}),
   };
 
-  async run(): Promise<ProvisionResult[]> {
+  async run(): Promise<ProvisionResult[] | {native: ProvisionResult[]; dask: DaskCheck[]}> {
     const {flags} = await this.parse(Provision);
-    const hosts = selectHosts(loadInventory(flags.inventory), flags.hosts);
+    const inventory = loadInventory(flags.inventory);
+    const hosts = selectHosts(inventory, flags.hosts);
+    const engines = parseEngines(flags.engine);
+    if (!engines.includes('native')) return {native: [], dask: await this.checkDask(inventory, hosts)};
     const width = Math.max(...hosts.map((host) => host.name.length));
     const results = await provisionHosts(hosts, {
       acceptNew: flags['accept-new'],
@@ -36,7 +43,18 @@ export default class Provision extends ClusterCommand {
     this.log(table.toString());
     const failed = results.filter((result) => !result.ok);
     for (const result of failed) this.log(`${red('Error:')} ${result.error}`);
+    const dask = engines.includes('dask') ? await this.checkDask(inventory, hosts) : undefined;
     if (failed.length > 0) throw new HostsFailedError(failed.map((result) => result.host), `provisioning failed on ${failed.length} of ${results.length} hosts`, results);
+    if (dask) return {native: results, dask};
     return results;
+  }
+
+  /** Refuses a host whose Python lacks scikit-learn or dask/distributed, or differs from the coordinator's, saying how to install them. */
+  private async checkDask(inventory: Inventory, hosts: Host[]): Promise<DaskCheck[]> {
+    const checks = await checkDaskHosts(inventory, hosts);
+    this.log(renderDaskChecks(checks));
+    const refused = checks.filter((check) => !check.ok);
+    if (refused.length > 0) throw new HostsFailedError(refused.map((check) => check.host), `the dask engine cannot run on ${refused.length} of ${checks.length} hosts`, checks);
+    return checks;
   }
 }

@@ -6,7 +6,7 @@ import {selectHosts} from '../config/select-hosts.js';
 import {HostsFailedError} from '../errors.js';
 import {loadExperiment} from '../config/experiment.js';
 import {colours} from '../report/colour.js';
-import {calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
+import {addDaskChecks, calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
 
 export default class Status extends ClusterCommand {
   static override summary = 'Show what each host is and whether it is ready to train.';
@@ -22,11 +22,13 @@ export default class Status extends ClusterCommand {
 
   async run(): Promise<HostStatus[]> {
     const {flags} = await this.parse(Status);
-    const hosts = selectHosts(loadInventory(flags.inventory), flags.hosts);
+    const inventory = loadInventory(flags.inventory);
+    const hosts = selectHosts(inventory, flags.hosts);
     const experiment = flags.calibrate ? loadExperiment(flags.experiment) : undefined;
     const statuses = await hostStatuses(hosts, {acceptNew: flags['accept-new']});
+    await addDaskChecks(statuses, inventory, hosts);
     if (experiment) await calibrateStatuses(statuses, hosts, experiment);
-    const head = ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker', ...(experiment ? ['Trees/s'] : [])];
+    const head = ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker', 'Dask engine', ...(experiment ? ['Trees/s'] : [])];
     const table = new Table({head, style: {head: [], border: []}});
     const {red, green, yellow} = colours(process.stdout);
     for (const s of statuses) {
@@ -39,6 +41,7 @@ export default class Status extends ClusterCommand {
         s.memoryBytes === null ? '' : `${(s.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
         s.node ?? (s.reachable ? 'missing' : ''),
         s.workerUpToDate === null ? '' : s.workerUpToDate ? green('up to date') : red('NOT INSTALLED'),
+        s.dask ? `sklearn ${s.dask.sklearn}, distributed ${s.dask.distributed}` : s.reachable ? 'missing' : '',
         ...(experiment ? [s.treesPerSecond === null ? '' : s.treesPerSecond.toFixed(1)] : []),
       ]);
     }

@@ -1,4 +1,6 @@
 import {basename, extname} from 'node:path';
+import {ENGINE_NAMES, type EngineName} from '../engine/engine-names.js';
+import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
 import {formatBytes, LIMITS} from '../limits.js';
@@ -58,13 +60,17 @@ export interface Experiment {
   warmup: number;
   schedule: ScheduleName;
   order: RunOrder;
+  /** What trains the forest: the native engine, or scikit-learn through Dask. */
+  engine: EngineName;
+  /** An existing Dask cluster's scheduler, for the dask engine. */
+  scheduler?: string;
   /** A host silent for this long is lost. */
   heartbeatTimeoutMs: number;
   source: YamlSource;
 }
 
 // `lab` is read by cluster lab up; an experiment under experiments/lab/ carries its lab beside it.
-const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'order', 'schedule', 'heartbeatTimeout', 'lab'] as const;
+const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'order', 'schedule', 'engine', 'scheduler', 'heartbeatTimeout', 'lab'] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
 const CSV_FIELDS = ['kind', 'path', 'target'] as const;
 const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
@@ -94,9 +100,18 @@ export function parseExperiment(source: YamlSource): Experiment {
     warmup: top.warmup === undefined ? 1 : top.warmup === 0 ? 0 : read.boundedInteger(['warmup'], top.warmup, LIMITS.runs, 'untimed runs before the timed ones; a few are enough', 'use 0 for none'),
     schedule: top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
     order: top.order === undefined ? 'interleaved' : read.oneOf(['order'], top.order, RUN_ORDERS, 'order'),
+    // An existing Dask cluster means the dask engine, unless the experiment says otherwise.
+    engine: top.engine === undefined ? (top.scheduler === undefined ? 'native' : 'dask') : read.oneOf(['engine'], top.engine, ENGINE_NAMES, 'engine'),
+    ...(top.scheduler === undefined ? {} : {scheduler: readScheduler(read, top.scheduler)}),
     heartbeatTimeoutMs: top.heartbeatTimeout === undefined ? 10_000 : 1000 * read.boundedInteger(['heartbeatTimeout'], top.heartbeatTimeout, LIMITS.timeoutSeconds, 'seconds a host may stay silent before it is taken as lost; an hour is as good as no timeout'),
     source,
   };
+}
+
+function readScheduler(read: FieldReader, value: unknown): string {
+  const address = parseSchedulerAddress(value);
+  if (!address) throw read.source.error(['scheduler'], `${describe(value)} is not a Dask scheduler address`, SCHEDULER_FIX);
+  return address;
 }
 
 function readDataset(read: FieldReader, value: unknown): DatasetSpec {

@@ -34,6 +34,8 @@ export interface Host extends SshLogin {
   knownHosts?: string;
   /** How long to wait for an ssh host to answer. */
   connectTimeoutMs?: number;
+  /** The interpreter the dask engine runs there. */
+  python?: string;
 }
 
 export interface Inventory {
@@ -41,14 +43,16 @@ export interface Inventory {
   hosts: Map<string, Host>;
   /** Each group's hosts (its subgroups' included), for --hosts. */
   groups: Map<string, string[]>;
+  /** The coordinator's Python for the dask engine; by default the first python3 that imports sklearn and distributed. */
+  python?: string;
   /** Where each host is written, for errors that point back at it. */
   source: YamlSource;
 }
 
 const LOGIN_FIELDS = ['port', 'user', 'identityFile', 'passphraseEnv'] as const;
-const HOST_FIELDS = ['transport', 'address', 'cores', 'labels', ...LOGIN_FIELDS] as const;
-const DEFAULT_FIELDS = ['transport', 'cores', 'labels', ...LOGIN_FIELDS] as const;
-const TOP_FIELDS = ['defaults', 'hosts', 'groups', 'knownHosts', 'connectTimeout'] as const;
+const HOST_FIELDS = ['transport', 'address', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
+const DEFAULT_FIELDS = ['transport', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
+const TOP_FIELDS = ['defaults', 'hosts', 'groups', 'knownHosts', 'connectTimeout', 'python'] as const;
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const FIX = 'see "Inventory" in the README';
 
@@ -95,7 +99,7 @@ export function parseInventory(source: YamlSource): Inventory {
   for (const group of Object.keys(groupEntries)) {
     if (builder.hosts.has(group)) throw source.error(['groups', group], `'${group}' names both a group and a host`, 'rename one of them', 'key');
   }
-  return {file: source.file, hosts: builder.hosts, groups: builder.groups, source};
+  return {file: source.file, hosts: builder.hosts, groups: builder.groups, ...(top.python === undefined ? {} : {python: read.string(['python'], top.python)}), source};
 }
 
 function ownFields(read: FieldReader, path: FieldPath, entry: unknown): Layer {
@@ -181,6 +185,8 @@ function readHost(read: FieldReader, name: string, merged: Layer, where: {path: 
   const labelsField = merged.get('labels');
   const labels = labelsField === undefined ? [] : read.array(labelsField.path, labelsField.value, 'labels').map((label, i) => read.string([...labelsField.path, i], label));
   const host: Host = {name, transport, cores, labels};
+  const pythonField = merged.get('python');
+  if (pythonField !== undefined) host.python = read.string(pythonField.path, pythonField.value);
   if (transport === 'local') return host;
   const addressField = merged.get('address');
   if (addressField === undefined) {

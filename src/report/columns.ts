@@ -39,6 +39,7 @@ export const COLUMNS: Column[] = [
   {title: 'Efficiency 95% CI', csv: 'efficiency_ci95_low,efficiency_ci95_high', value: (r) => pair(ratio, r.efficiency_ci95), format: (r) => interval(3, r.efficiency_ci95), wide: true},
   {title: 'Calibrated efficiency', csv: 'calibrated_efficiency', value: (r) => ratio(r.calibrated_efficiency), format: (r) => fixed(3)(r.calibrated_efficiency), wide: true},
   {title: 'Warnings', csv: 'warnings', value: (r) => r.warnings.map((w) => w.kind).join(' '), format: (r) => [...new Set(r.warnings.map((w) => w.kind))].join(', '), wide: true},
+  {title: 'Engine', csv: 'engine', value: (r) => r.engine, format: (r) => r.engine, wide: true},
 ];
 
 function faults(row: BenchRow): number {

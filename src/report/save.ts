@@ -15,6 +15,12 @@ export interface ExportPaths {
   scaling?: string;
 }
 
+/** With several engines, each writes its own exports: t.csv becomes t-native.csv and t-dask.csv. */
+export function exportsForEngine(exports: ExportPaths, engine: string): ExportPaths {
+  const named = (path: string | undefined) => path?.replace(/(\.[^./]*)?$/, (extension) => `-${engine}${extension}`);
+  return {csv: named(exports.csv), markdown: named(exports.markdown), json: named(exports.json), timeline: named(exports.timeline), scaling: named(exports.scaling)};
+}
+
 export function renderJson(result: BenchResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }

@@ -32,10 +32,11 @@ export function describeSetup(result: BenchResult): string {
   const {forest, dataset, machine} = result;
   const runs = Math.max(0, ...result.rows.map((row) => row.runs.length));
   const warmup = Math.max(0, ...result.rows.map((row) => row.warmup.length));
+  const dask = result.engine === 'dask';
   return [
-    `Experiment ${result.experiment}: ${forest.trees} trees (${forest.trainer}, maxFeatures ${formatMaxFeatures(forest.maxFeatures)}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
-    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), from the first byte sent to the last tree received, schedule ${result.schedule}, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
-    `Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}.`,
+    `Experiment ${result.experiment}: ${forest.trees} trees (${dask ? 'scikit-learn\'s RandomForestClassifier through Dask' : forest.trainer}, maxFeatures ${formatMaxFeatures(forest.maxFeatures)}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
+    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), ${dask ? 'of the fit under joblib\'s dask backend (data shipping included), Dask scheduling' : `from the first byte sent to the last tree received, schedule ${result.schedule}`}, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
+    ...(dask ? [] : [`Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}.`]),
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
   ].join('\n');
 }

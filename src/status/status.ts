@@ -5,7 +5,9 @@ import {prepareData} from '../bench/prepare-data.js';
 import type {Experiment} from '../config/experiment.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {treeOptionsOf} from '../forest/trainer.js';
-import type {Host} from '../config/inventory.js';
+import type {Host, Inventory} from '../config/inventory.js';
+import {checkDaskHosts} from '../engine/dask/check.js';
+import type {PythonVersions} from '../engine/dask/python.js';
 import {describeError, HostError, InputError} from '../errors.js';
 import {bundlePathIn, workerBundle} from '../provision/bundle.js';
 import {nodeProblem, probeHost} from '../provision/probe.js';
@@ -32,6 +34,8 @@ export interface HostStatus {
   ready: boolean;
   /** Trees per second with all its slots on the experiment's data set, with --calibrate. */
   treesPerSecond: number | null;
+  /** Its Python for the dask engine, or null when it cannot run a dask worker (a warning says why). */
+  dask?: PythonVersions | null;
   warnings: string[];
   error: string | null;
   reason?: string;
@@ -95,6 +99,16 @@ async function roundTripMs(session: SshSession): Promise<number> {
 
 function coreWarnings(host: Host, nproc: number): string[] {
   return nproc > 0 && host.cores > nproc ? [`inventory gives ${host.name} ${host.cores} cores but it has ${nproc}: trees will queue; set cores: ${nproc}`] : [];
+}
+
+/** Whether each host can run a dask worker: Python, scikit-learn and dask/distributed at the coordinator's versions. */
+export async function addDaskChecks(statuses: HostStatus[], inventory: Inventory, hosts: readonly Host[]): Promise<void> {
+  const checks = await checkDaskHosts(inventory, hosts.filter((host) => statuses.find((s) => s.host === host.name)?.reachable));
+  for (const status of statuses) {
+    const check = checks.find((c) => c.host === status.host);
+    status.dask = check?.python ?? null;
+    if (check?.error) status.warnings.push(`dask engine: ${check.error.replace(/^host \S+: /, '')}`);
+  }
 }
 
 /** Measures each ready host's throughput on the experiment's data set (fresh, and cached for bench). */

@@ -28,3 +28,15 @@ export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 240_000
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Dask's scheduler, workers and nannies, and the engine's driver, among the processes tagged `tag`. */
+export function daskProcesses(tag: string): string[] {
+  return processesTagged(tag).flatMap(({pid}) => {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      return /distributed|dask_driver|multiprocessing/.test(command) ? [`${pid}: ${command}`] : [];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -6,7 +6,7 @@ import {renderTerminalChart} from '../../src/report/terminal-chart.js';
 import {renderTimelineSvg} from '../../src/report/timeline-chart.js';
 
 const row = (hardware: string, hosts: string[], cores: number, measured: number, runSeconds: number): BenchRow => ({
-  hardware, hosts, cores, ideal_s: 10 / cores, measured_s: measured, min_s: measured - 0.1, max_s: measured + 0.2, scalability: 10 / cores / measured, capacity_ideal_s: measured * 0.9, efficiency: 0.9, accuracy: 0.9, status: 'ok',
+  engine: 'native', hardware, hosts, cores, ideal_s: 10 / cores, measured_s: measured, min_s: measured - 0.1, max_s: measured + 0.2, scalability: 10 / cores / measured, capacity_ideal_s: measured * 0.9, efficiency: 0.9, accuracy: 0.9, status: 'ok',
   mean_s: measured, stddev_s: 0.1, median_s: measured, cv: 0.01, ci95_s: [measured - 0.1, measured + 0.1], scalability_ci95: null, efficiency_ci95: null, calibrated_capacity_ideal_s: null, calibrated_efficiency: null, warnings: [], warmup: [],
   runs: [{seconds: runSeconds, accuracy: 0.9, faults: [], hosts: [], timeline: hosts.map((host, i) => ({host, slot: 0, index: i, start: 0, end: runSeconds / 2, kept: true}))}],
 });

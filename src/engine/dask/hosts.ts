@@ -1,0 +1,48 @@
+import type {Host, Inventory} from '../../config/inventory.js';
+import {HostError} from '../../errors.js';
+import {type HostShell, localShell, openShell} from '../../transport/shell.js';
+import type {DaskHost} from './cluster.js';
+import {findPython, INSTALL_COMMAND, type PythonProblem, type PythonVersions, versionMismatches} from './python.js';
+
+/**
+ * Finds the coordinator's Python and every host's, and checks that each has scikit-learn and
+ * dask/distributed at the coordinator's versions, before anything starts.
+ */
+export async function checkPythons({inventory, hosts}: {inventory: Inventory; hosts: Host[]}): Promise<{coordinator: PythonVersions; hosts: DaskHost[]}> {
+  const coordinator = usable(inventory, undefined, await findPython(localShell, inventory.python));
+  const opened = await Promise.allSettled(hosts.map((host) => openShell(host)));
+  const shells = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  try {
+    const failure = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    return {coordinator, hosts: await Promise.all(hosts.map((host, i) => readyHost(inventory, host, shells[i], coordinator)))};
+  } catch (error) {
+    for (const shell of shells) shell.close();
+    throw error;
+  }
+}
+
+async function readyHost(inventory: Inventory, host: Host, shell: HostShell, coordinator: PythonVersions): Promise<DaskHost> {
+  const python = await checkHost(inventory, host, shell, coordinator);
+  return {host, shell, python: python.path, schedulerHost: await shell.coordinatorAddress()};
+}
+
+/** The host's Python, refused when it lacks the modules or its versions differ from the coordinator's. */
+export async function checkHost(inventory: Inventory, host: Host, shell: HostShell, coordinator: PythonVersions): Promise<PythonVersions> {
+  // A local host shares this machine, and so the coordinator's Python unless it names its own.
+  const named = host.python ?? (host.transport === 'local' ? coordinator.path : undefined);
+  const python = usable(inventory, host, await findPython(shell, named));
+  const mismatches = versionMismatches(coordinator, python);
+  if (mismatches.length > 0) throw new HostError(host.name, `${mismatches.join('; ')}: Dask needs the same versions everywhere; install them (${INSTALL_COMMAND})`, '', 'version-mismatch');
+  return python;
+}
+
+/** Refuses a Python that is not there (bad input: the inventory names it) or lacks the modules (the host needs them installed). */
+export function usable(inventory: Inventory, host: Host | undefined, found: PythonVersions | PythonProblem): PythonVersions {
+  if (!('kind' in found)) return found;
+  if (found.kind === 'not-found') {
+    const path = host ? (inventory.source.lineOf(['hosts', host.name, 'python']) === undefined ? ['defaults', 'python'] : ['hosts', host.name, 'python']) : ['python'];
+    throw inventory.source.error(path, `python '${found.path}' is not there${host ? ` on ${host.name}` : ''}`, 'name an installed python3, or remove python: to use the first python3 that imports sklearn and distributed');
+  }
+  throw new HostError(host?.name ?? 'coordinator', `${found.path} cannot run the dask engine (${found.detail}); install scikit-learn and dask/distributed: ${INSTALL_COMMAND}`, '', 'dask-missing');
+}

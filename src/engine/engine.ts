@@ -1,0 +1,48 @@
+import type {RunRecord} from '../bench/result.js';
+import type {PreparedData} from '../bench/prepare-data.js';
+import type {Experiment} from '../config/experiment.js';
+import type {Host, Inventory} from '../config/inventory.js';
+import type {ScheduleName} from '../schedule/schedule.js';
+
+import type {EngineName} from './engine-names.js';
+
+export type {EngineName} from './engine-names.js';
+
+export interface EngineContext {
+  experiment: Experiment;
+  data: PreparedData;
+  /** Every host of the sweep. */
+  hosts: Host[];
+  /** For the coordinator's and the hosts' `python`, and errors that point at them. */
+  inventory: Inventory;
+  /** An existing Dask scheduler to use instead of starting one. */
+  scheduler?: string;
+}
+
+export interface RunRequest {
+  hosts: Host[];
+  schedule: ScheduleName;
+  throughput: Map<string, number>;
+  progress: (done: number) => void;
+}
+
+/**
+ * What trains the forest for the sweep: the toolkit's own workers, or scikit-learn through Dask.
+ * The sweep, its journal and its table see only this.
+ */
+export interface Engine {
+  readonly name: EngineName;
+  /** Reaches every host and starts what the sweep needs; fails before anything runs. */
+  open(context: EngineContext): Promise<EngineSession>;
+}
+
+export interface EngineSession {
+  /** Each host's trees per second alone, for the capacity-aware ideal; empty when the engine cannot tell. */
+  calibrate(fresh?: boolean): Promise<Map<string, number>>;
+  /** One training of the forest on `hosts`, measured. */
+  measure(request: RunRequest): Promise<RunRecord>;
+  /** The hosts a row is measured on, when the engine's own differ from the inventory's (an existing Dask cluster's workers). */
+  rowHosts?(hosts: Host[]): Host[];
+  /** Stops everything it started; safe to call twice, and from an abort handler. */
+  close(): Promise<void>;
+}

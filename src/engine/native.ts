@@ -1,0 +1,52 @@
+import type {RunRecord} from '../bench/result.js';
+import {calibrate} from '../bench/calibrate.js';
+import {machineLoads, pairSamples, sampleCpu} from '../bench/interference.js';
+import {RunFailedError, trainForest} from '../coordinator/train-forest.js';
+import {WorkerSet} from '../coordinator/worker-set.js';
+import {Forest} from '../forest/forest.js';
+import {treeOptionsOf} from '../forest/trainer.js';
+import {scheduleNamed} from '../schedule/schedules.js';
+import type {Engine, EngineContext, EngineSession, RunRequest} from './engine.js';
+
+/** The toolkit's own engine: one cluster-worker per host, trees scheduled by the coordinator. */
+export const nativeEngine: Engine = {
+  name: 'native',
+  async open(context: EngineContext): Promise<EngineSession> {
+    const {experiment, data, hosts} = context;
+    const workers = await WorkerSet.open(hosts, experiment.heartbeatTimeoutMs);
+    return {
+      calibrate: (fresh) => calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh}),
+      measure: (request) => measureRun(context, workers, request),
+      close: () => workers.close(),
+    };
+  },
+};
+
+async function measureRun({experiment, data}: EngineContext, workers: WorkerSet, {hosts, schedule, throughput, progress}: RunRequest): Promise<RunRecord> {
+  const {forest} = experiment;
+  const revived = await workers.revive(hosts.map((host) => host.name));
+  const before = await sampleCpu(revived.workers);
+  const trained = await trainForest({
+    workers: revived.workers,
+    dataset: data.train,
+    datasetHash: data.hash,
+    options: treeOptionsOf(forest),
+    trees: forest.trees,
+    forestSeed: forest.seed,
+    schedule: scheduleNamed(schedule)({hosts, trees: forest.trees, throughput}),
+    onTree: progress,
+  }).catch((error) => {
+    if (error instanceof RunFailedError) error.faults.unshift(...revived.faults);
+    throw error;
+  });
+  const interference = machineLoads(pairSamples(before, await sampleCpu(revived.workers)));
+  const merged = Forest.fromTrees(forest.trainer, data.train.classes, trained.trees);
+  return {
+    seconds: trained.seconds,
+    accuracy: merged.accuracy(data.test.values, data.test.features, data.test.labels),
+    hosts: trained.hosts,
+    faults: [...revived.faults, ...trained.faults],
+    timeline: trained.timeline,
+    interference,
+  };
+}
