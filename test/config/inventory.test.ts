@@ -42,7 +42,7 @@ test('a YAML alias bomb is refused, not expanded', refuses, 'a: &a [x, x, x, x, 
 test('duplicate host', refuses, 'hosts:\n  a: { transport: local }\n  a: { transport: local }\n', 'inventory.yaml:3: duplicate key (each name may appear once; remove or rename one of them)');
 test('unknown transport', refuses, 'hosts:\n  a: { transport: telnet }\n', "inventory.yaml:2: hosts.a.transport: unknown transport 'telnet' (use one of: ssh, local)");
 test('ssh host without address', refuses, 'hosts:\n  rpi1: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi1: ssh host 'rpi1' has no address (add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; see \"Inventory\" in the README)");
-test('a misspelt field', refuses, 'hosts:\n  a:\n    transport: local\n    core: 4\n', "inventory.yaml:4: hosts.a.core: unknown field 'core' (known fields: transport, address, cores, labels, port, user, identityFile, passphraseEnv)");
+test('a misspelt field', refuses, 'hosts:\n  a:\n    transport: local\n    core: 4\n', "inventory.yaml:4: hosts.a.core: unknown field 'core' (known fields: transport, address, cores, labels, python, port, user, identityFile, passphraseEnv)");
 test('no hosts', refuses, 'hosts: {}\n', 'inventory.yaml:1: hosts: no hosts (add at least one host under hosts:)');
 test('hosts not a mapping', refuses, 'hosts: [a, b]\n', 'inventory.yaml:1: hosts: expected hosts (a mapping of fields), got a list');
 test('port out of range', refuses, 'hosts:\n  a: { address: x, port: 70000 }\n', 'inventory.yaml:2: hosts.a.port: port 70000 is out of range (use a port between 1 and 65535)');
