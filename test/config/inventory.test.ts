@@ -132,7 +132,7 @@ test('Ansible: a bad range', refuses, 'all:\n  hosts:\n    rpi[4:1]:\n', 'invent
 test('a range of a million hosts is refused', refuses, 'hosts:\n  rpi[1:1000000]: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi[1:1000000]: 'rpi[1:1000000]' stands for 1000000 hosts, more than 1000 (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)");
 test('ranges that add up to too many hosts', refuses, 'hosts:\n  a[1:600]: {}\n  b[1:600]: {}\n', 'inventory.yaml:3: hosts.b[1:600]: more than 1000 hosts (an inventory describes at most that many hosts)');
 test('a host in two groups of our format', refuses, 'groups:\n  x:\n    hosts:\n      a: { transport: local }\n  y:\n    hosts:\n      a: { transport: local }\n', "inventory.yaml:7: groups.y.hosts.a: host 'a' is defined twice (define each host once; list it in one place)");
-test('a group field that is not a host field', refuses, 'groups:\n  x:\n    vars: { address: 1.2.3.4 }\n    hosts:\n      a:\n', "inventory.yaml:3: groups.x.vars.address: unknown field 'address' (known fields: transport, cores, labels, port, user, identityFile, passphraseEnv)");
+test('a group field that is not a host field', refuses, 'groups:\n  x:\n    vars: { address: 1.2.3.4 }\n    hosts:\n      a:\n', "inventory.yaml:3: groups.x.vars.address: unknown field 'address' (known fields: transport, cores, labels, python, port, user, identityFile, passphraseEnv)");
 
 test('hosts come in the order the file lists them, groups before hosts or after', (t) => {
   t.deepEqual([...parse('groups:\n  g:\n    hosts:\n      a: { transport: local }\nhosts:\n  b: { transport: local }\n').hosts.keys()], ['a', 'b']);
