@@ -8,5 +8,5 @@ export function renderDaskChecks(checks: DaskCheck[]): string {
     const p = check.python;
     table.push([check.host, check.ok ? 'ok' : 'FAILED', p ? `${p.path} ${p.python}` : '', p?.sklearn ?? '', p?.dask ?? '', p?.distributed ?? '']);
   }
-  return [table.toString(), ...checks.filter((check) => check.error).map((check) => `Error: ${check.error}`)].join('\n');
+  return [table.toString(), ...checks.filter((check) => check.error).map((check) => `Error: host ${check.host}: ${check.error}`)].join('\n');
 }

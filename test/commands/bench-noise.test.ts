@@ -6,8 +6,8 @@ import {execa} from 'execa';
 import {cluster} from '../helpers/cli.js';
 import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
 
-// Runs of a second or more, so the busy loops' share stands well above /proc/stat's ticks.
-const BUSY_EXPERIMENT = smallExperiment({dataset: '{ kind: synthetic, samples: 3000, features: 20, seed: 2 }', forest: '{ trees: 40 }', combinations: '[[local-a, local-b]]'});
+// Runs of a few seconds whatever the trainer's speed, so the busy loops' share stands well above /proc/stat's ticks.
+const BUSY_EXPERIMENT = smallExperiment({dataset: '{ kind: synthetic, samples: 20000, features: 20, seed: 2 }', forest: '{ trees: 200 }', combinations: '[[local-a, local-b]]'});
 
 /** A process that keeps one CPU busy; it says so once its loop is about to start. */
 async function startBusyLoop() {
