@@ -1,0 +1,113 @@
+import {existsSync, readdirSync, readFileSync, readlinkSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import anyTest, {type TestFn} from 'ava';
+import {execa} from 'execa';
+import type {LabState} from '../../src/lab/lab.js';
+import {cluster} from '../helpers/cli.js';
+import {folderWith} from '../helpers/files.js';
+import {daskProcesses, waitFor} from '../helpers/processes.js';
+import {sshdUnavailable} from '../helpers/sshd.js';
+
+// Both engines on a two-host lab: the dask workers run inside the hosts' namespaces. Root and Linux; under CI it must run.
+const unavailable = process.platform !== 'linux' ? 'the lab needs Linux' : sshdUnavailable() ?? (existsSync('/usr/sbin/ip') ? undefined : '/usr/sbin/ip is missing (apt-get install iproute2)');
+if (unavailable && process.env.CI === 'true') throw new Error(`the dask lab test must run under CI, but ${unavailable}`);
+if (unavailable) console.log(`Skipping the dask lab test: ${unavailable}`);
+const test = (unavailable ? anyTest.skip : anyTest.serial) as TestFn;
+
+const LAB = `lab:
+  hosts:
+    dask-a: { cores: 1, cpu: 0.9, latency: 1ms }
+    dask-b: { cores: 1, cpu: 0.9, latency: 1ms }
+name: dask-lab
+dataset: { kind: synthetic, samples: 3000, features: 8, informative: 4, classes: 2, seed: 4 }
+forest: { trees: 40, seed: 1 }
+combinations: [[dask-a], [dask-a, dask-b]]
+runs: 1
+warmup: 0
+`;
+
+interface Row {
+  engine: string;
+  status: string;
+  hosts: string[];
+  accuracy: number;
+  efficiency: number | null;
+  runs: {hosts: {host: string; trees: number}[]}[];
+}
+
+test('bench --engine native,dask on a lab: dask workers inside the hosts\' namespaces, both tables, nothing left after lab down', async (t) => {
+  const folder = folderWith({'lab.yaml': LAB});
+  const tag = `dask-lab-${process.pid}-${Date.now()}`;
+  const up = await cluster(['lab', 'up', '--spec', 'lab.yaml', '--dir', 'lab'], folder);
+  t.is(up.exitCode, 0, up.stderr);
+  const state = JSON.parse(readFileSync(join(folder, 'lab/state.json'), 'utf8')) as LabState;
+  try {
+    const provision = await cluster(['provision', '--inventory', 'lab/lab-inventory.yaml'], folder);
+    t.is(provision.exitCode, 0, provision.stderr);
+    const bench = cluster(['bench', '--inventory', 'lab/lab-inventory.yaml', '--experiment', 'lab.yaml', '--engine', 'native,dask', '--json'], folder, {CLUSTER_TEST_TAG: tag});
+    // Seen while the dask sweep runs: a dask worker in each host's namespace, not on this machine's.
+    let ended = false;
+    void bench.finally(() => (ended = true));
+    const seen = new Set<string>();
+    await waitFor(() => {
+      for (const host of state.hosts) if (daskWorkersIn(host.netns, host.name).length > 0) seen.add(host.name);
+      return seen.size === state.hosts.length || ended;
+    });
+    const result = await bench;
+    t.is(result.exitCode, 0, result.stderr);
+    t.deepEqual([...seen].sort(), ['dask-a', 'dask-b'], 'each host ran its dask worker in its namespace');
+
+    const {results} = JSON.parse(result.stdout) as {results: {engine: string; rows: Row[]}[]};
+    t.deepEqual(results.map((r) => r.engine), ['native', 'dask']);
+    const [native, dask] = results.map((r) => r.rows);
+    for (const rows of [native, dask]) t.deepEqual(rows.map((row) => row.status), ['ok', 'ok']);
+    t.true(dask.every((row) => row.engine === 'dask'));
+    const two = dask[1].runs[0];
+    t.deepEqual(two.hosts.map((host) => host.host), ['dask-a', 'dask-b']);
+    t.is(two.hosts.reduce((sum, host) => sum + host.trees, 0), 40);
+    t.true(Math.abs(dask[1].accuracy - native[1].accuracy) <= 0.02, `dask ${dask[1].accuracy}, native ${native[1].accuracy}`);
+    // The engine stopped its workers itself, before any lab down.
+    for (const host of state.hosts) t.deepEqual(daskWorkersIn(host.netns, host.name), [], `no dask worker left in ${host.netns}`);
+  } finally {
+    const down = await cluster(['lab', 'down', '--dir', 'lab'], folder);
+    t.is(down.exitCode, 0, down.stderr);
+  }
+  t.deepEqual(daskProcesses(tag), [], 'no scheduler or driver left');
+  t.deepEqual(daskWorkersNamed(state.hosts.map((host) => host.name)), [], 'no dask worker left anywhere');
+  const namespaces = String((await execa('ip', ['netns', 'list'])).stdout);
+  const links = String((await execa('ip', ['link', 'show'])).stdout);
+  for (const host of state.hosts) {
+    t.false(namespaces.includes(host.netns), `namespace ${host.netns} is gone`);
+    t.false(links.includes(`${host.veth}@`) || links.includes(`${host.veth}:`), `link ${host.veth} is gone`);
+  }
+  t.false(links.includes(`${state.bridge}:`), `bridge ${state.bridge} is gone`);
+});
+
+/** Dask workers (or their nannies) named `name` whose network namespace is `netns`. */
+function daskWorkersIn(netns: string, name: string): string[] {
+  let inode: number;
+  try {
+    inode = statSync(`/run/netns/${netns}`).ino;
+  } catch {
+    return [];
+  }
+  return daskWorkersNamed([name]).filter((entry) => {
+    try {
+      return readlinkSync(`/proc/${entry.split(':')[0]}/ns/net`) === `net:[${inode}]`;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** `pid: command` of every dask worker process on this machine named one of `names`. */
+function daskWorkersNamed(names: string[]): string[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      return /distributed\.cli\.dask_worker/.test(command) && names.some((name) => command.includes(`--name ${name} `)) ? [`${pid}: ${command}`] : [];
+    } catch {
+      return [];
+    }
+  });
+}
