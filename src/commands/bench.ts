@@ -68,7 +68,9 @@ export default class Bench extends ClusterCommand {
     if (engines.length > 1) {
       if (flags.resume) throw new InputError({file: '--resume', problem: 'a sweep is resumed one engine at a time', fix: `add --engine with the engine it ran`});
       const exports = {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json'], timeline: flags['export-timeline'], scaling: flags['export-scaling']};
-      const compared = await this.interruptible((signal) => runEngines({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, scheduler, recalibrate: flags.recalibrate, onProgress: progress.update}, engines)).finally(progress.clear);
+      const run = await this.interruptible((signal) => runEngines({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, scheduler, recalibrate: flags.recalibrate, onProgress: progress.update}, engines)).finally(progress.clear);
+      // Each engine's sweep gets its own capacity model, as a single-engine sweep does: in its JSON, Markdown and scaling chart.
+      const compared = {...run, results: run.results.map(withModel)};
       for (const result of compared.results) {
         const saved = saveResult(result, flags['results-dir'], exportsForEngine(exports, result.engine));
         this.log(`Engine ${result.engine}:\n${renderTable(result)}\nSaved: ${saved.join(', ')}\n`);

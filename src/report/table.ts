@@ -36,7 +36,9 @@ export function describeSetup(result: BenchResult): string {
   return [
     `Experiment ${result.experiment}: ${forest.trees} trees (${dask ? 'scikit-learn\'s RandomForestClassifier through Dask' : forest.trainer}, maxFeatures ${formatMaxFeatures(forest.maxFeatures)}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
     `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), ${dask ? 'of the fit under joblib\'s dask backend (data shipping included), Dask scheduling' : `from the first byte sent to the last tree received, schedule ${result.schedule}`}, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
-    ...(dask ? [] : [`Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}.`]),
+    dask
+      ? "Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training inside Dask's tasks, times threads); '-' where a host trained no tree, and for the calibrated efficiency: the dask engine has no solo calibration."
+      : `Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
   ].join('\n');
 }

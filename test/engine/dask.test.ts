@@ -25,6 +25,8 @@ test.serial('bench --engine native,dask: both tables, the comparison, engine on 
   const byEngine: Record<string, {engine: string; rows: {engine: string; accuracy: number; status: string; runs: {timeline: {index: number}[]; hosts: {host: string; trees: number}[]}[]}[]}> = Object.fromEntries(results.map((r) => [r.engine, r]));
   t.deepEqual(Object.keys(byEngine).sort(), ['dask', 'native']);
   for (const [engine, r] of Object.entries(byEngine)) t.true(r.rows.every((row: {engine: string}) => row.engine === engine));
+  // Each engine's saved result carries its capacity model (null when its rows cannot fit one), as a single-engine sweep's does.
+  for (const r of results) t.true(Object.hasOwn(r, 'model'), `${r.engine} result has a model field`);
   const dask = byEngine.dask.rows[1];
   t.is(dask.status, 'ok');
   t.true(Math.abs(dask.accuracy - byEngine.native.rows[1].accuracy) <= 0.02, `dask ${dask.accuracy}, native ${byEngine.native.rows[1].accuracy}`);

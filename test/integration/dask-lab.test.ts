@@ -66,6 +66,8 @@ test('bench --engine native,dask on a lab: dask workers inside the hosts\' names
     t.deepEqual(two.hosts.map((host) => host.host), ['dask-a', 'dask-b']);
     t.is(two.hosts.reduce((sum, host) => sum + host.trees, 0), 40);
     t.true(Math.abs(dask[1].accuracy - native[1].accuracy) <= 0.02, `dask ${dask[1].accuracy}, native ${native[1].accuracy}`);
+    // One host trained every tree of the first row: its efficiency is the training's share of its thread's time.
+    t.true(dask[0].efficiency! > 0 && dask[0].efficiency! <= 1, `efficiency ${dask[0].efficiency}`);
     // The engine stopped its workers itself, before any lab down.
     for (const host of state.hosts) t.deepEqual(daskWorkersIn(host.netns, host.name), [], `no dask worker left in ${host.netns}`);
   } finally {
