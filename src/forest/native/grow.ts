@@ -1,8 +1,16 @@
 import {Random} from '../../data/random.js';
 import type {BinnedData} from './binning.js';
+import {SortedRows} from './sorted-rows.js';
 import {SplitSearch} from './split-search.js';
 import {TreeBuilder} from './tree-builder.js';
 import type {FlatTree} from './tree-model.js';
+
+/** Sorted lists are kept when the features to list number at most this many times those drawn per split (measured: beyond, sorting the drawn ones costs less). */
+const LISTS_RATIO = 5;
+/** Features with fewer bins than this are histogrammed, not listed. */
+const MIN_LISTED_BINS = 64;
+/** Numbers per node on the stack of nodes to split. */
+const FRAME = 6;
 
 export interface GrowOptions {
   /** Features looked at per split (scikit-learn's max_features as a count). */
@@ -27,6 +35,9 @@ export class TreeGrower {
   /** A permutation of the features; its head holds the features known constant in the current node. */
   private readonly order: Int32Array;
   private readonly constants: Int32Array;
+  private readonly sorted: SortedRows;
+  /** The nodes still to split, FRAME numbers each. */
+  private stack = new Int32Array(64 * FRAME);
 
   constructor(
     private readonly data: BinnedData,
@@ -38,6 +49,7 @@ export class TreeGrower {
     this.builder = new TreeBuilder(classes);
     this.order = new Int32Array(data.features);
     this.constants = new Int32Array(data.features);
+    this.sorted = new SortedRows(data);
   }
 
   /** The tree of `seed`, as views valid until the next call. */
@@ -53,35 +65,71 @@ export class TreeGrower {
     totals.fill(0, 0, classes);
     for (let i = 0; i < sampled; i++) totals[this.labels[index[i]]] += this.weight[index[i]];
 
-    // Depth-first, left child first, with an explicit stack of (node, begin, end, depth, known constant features).
-    const stack: number[] = [root, 0, sampled, 0, 0];
-    while (stack.length > 0) {
-      const known = stack.pop()!;
-      const depth = stack.pop()!;
-      const end = stack.pop()!;
-      const begin = stack.pop()!;
-      const node = stack.pop()!;
-      const count = end - begin;
+    const listed = this.sorted.sort(index, sampled, this.lists(options.maxFeatures)) > 0 ? 1 : 0;
+
+    // Depth-first, left child first, with an explicit stack of (node, begin, end, depth, known constant
+    // features, whether the node's rows are in the sorted lists or in index).
+    let top = this.push(0, root, 0, sampled, 0, 0, listed);
+    while (top > 0) {
+      const {stack} = this;
+      top -= FRAME;
+      const node = stack[top];
+      const begin = stack[top + 1];
+      const end = stack[top + 2];
+      const depth = stack[top + 3];
+      const known = stack[top + 4];
+      const inLists = stack[top + 5];
       const at = node * classes;
-      if (depth >= options.maxDepth || count < options.minSamplesSplit || count < 2 * options.minSamplesLeaf || isPure(builder.totals, at, classes)) continue;
+      if (!this.splits(options, depth, end - begin, builder.totals, at)) continue;
 
       search.reset(options.minSamplesLeaf);
-      const constant = this.drawFeatures(search, random, options.maxFeatures, known, begin, end, builder.totals, at);
+      const constant = this.drawFeatures(search, random, options.maxFeatures, known, begin, end, builder.totals, at, inLists === 1);
       if (search.bestFeature < 0) continue;
 
-      const middle = this.partition(search.bestFeature, search.bestBin, begin, end);
       const left = builder.add();
       const right = builder.add();
-      builder.split(node, search.bestFeature, search.bestThreshold, left, right);
+      builder.split(node, search.bestFeature, search.bestThreshold(), left, right);
+      const middle = this.partition(search.bestFeature, search.bestBin, begin, end);
+      this.childTotals(index, begin, middle, at, left, right);
       // add() may have moved the arrays.
       const all = builder.totals;
-      for (let c = 0; c < classes; c++) {
-        all[left * classes + c] = search.bestLeft[c];
-        all[right * classes + c] = all[at + c] - search.bestLeft[c];
-      }
-      stack.push(right, middle, end, depth + 1, constant, left, begin, middle, depth + 1, constant);
+      const leftSplits = this.splits(options, depth + 1, middle - begin, all, left * classes);
+      const rightSplits = this.splits(options, depth + 1, end - middle, all, right * classes);
+      // Two leaves: their rows are never looked at again.
+      if (!leftSplits && !rightSplits) continue;
+      if (inLists === 1) this.sorted.partition(index, search.bestFeature, begin, middle, end);
+      if (rightSplits) top = this.push(top, right, middle, end, depth + 1, constant, inLists);
+      if (leftSplits) top = this.push(top, left, begin, middle, depth + 1, constant, inLists);
     }
     return builder.view();
+  }
+
+  /** The class weights of the left child's rows rows[from..to), and the right child's: the parent's less those. */
+  private childTotals(rows: Uint32Array, from: number, to: number, parent: number, left: number, right: number): void {
+    const {labels, weight, classes} = this;
+    const totals = this.builder.totals;
+    const l = left * classes;
+    const r = right * classes;
+    totals.fill(0, l, l + classes);
+    for (let i = from; i < to; i++) totals[l + labels[rows[i]]] += weight[rows[i]];
+    for (let c = 0; c < classes; c++) totals[r + c] = totals[parent + c] - totals[l + c];
+  }
+
+  /** Pushes a node to split onto the stack (growing it when full); returns the new top. */
+  private push(top: number, node: number, begin: number, end: number, depth: number, known: number, inLists: number): number {
+    if (top + FRAME > this.stack.length) {
+      const wider = new Int32Array(this.stack.length * 2);
+      wider.set(this.stack);
+      this.stack = wider;
+    }
+    const {stack} = this;
+    stack[top] = node;
+    stack[top + 1] = begin;
+    stack[top + 2] = end;
+    stack[top + 3] = depth;
+    stack[top + 4] = known;
+    stack[top + 5] = inLists;
+    return top + FRAME;
   }
 
   /** Draws n rows with replacement as per-row counts; index[0..sampled) lists the rows drawn at least once. */
@@ -101,7 +149,8 @@ export class TreeGrower {
    * far was constant. Features known constant from an ancestor are not looked at again but count
    * when drawn; features found constant here are passed on. Returns how many are known constant now.
    */
-  private drawFeatures(search: SplitSearch, random: Random, maxFeatures: number, known: number, begin: number, end: number, totals: Float64Array, at: number): number {
+  private drawFeatures(search: SplitSearch, random: Random, maxFeatures: number, known: number, begin: number, end: number, totals: Float64Array, at: number, inLists: boolean): number {
+    const {lists, stride, isListed} = this.sorted;
     const {order, constants} = this;
     let unseen = order.length;
     let visited = 0;
@@ -119,7 +168,7 @@ export class TreeGrower {
       }
       j += foundConstants;
       const f = order[j];
-      if (search.consider(f, begin, end, totals, at)) {
+      if (inLists && isListed[f] === 1 ? search.considerSorted(f, lists, f * stride + begin, f * stride + end, totals, at) : search.consider(f, begin, end, totals, at)) {
         unseen--;
         swap(order, unseen, j);
       } else {
@@ -132,6 +181,24 @@ export class TreeGrower {
     for (let i = 0; i < known; i++) order[i] = constants[i];
     for (let i = known; i < totalConstants; i++) constants[i] = order[i];
     return totalConstants;
+  }
+
+  /** Whether a node of `count` rows at `depth` with class weights totals[at..at + classes) may be split. */
+  private splits(options: GrowOptions, depth: number, count: number, totals: Float64Array, at: number): boolean {
+    return depth < options.maxDepth && count >= options.minSamplesSplit && count >= 2 * options.minSamplesLeaf && !isPure(totals, at, this.classes);
+  }
+
+  /**
+   * Which features keep sorted lists. A list costs a pass over its rows at every split; without one,
+   * a feature costs a histogram (cheap when it has few bins) or a sort of the node's rows, but only
+   * when drawn. So features of many bins are listed, unless they far outnumber those drawn per split.
+   */
+  private lists(maxFeatures: number): (f: number) => boolean {
+    const {binCounts, features} = this.data;
+    let many = 0;
+    for (let f = 0; f < features; f++) if (binCounts[f] >= MIN_LISTED_BINS) many++;
+    if (many > LISTS_RATIO * maxFeatures) return () => false;
+    return (f) => binCounts[f] >= MIN_LISTED_BINS;
   }
 
   /** Rows whose bin of `feature` is at most `bin` to the front of index[begin..end); returns where the rest start. */

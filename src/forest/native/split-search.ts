@@ -13,16 +13,17 @@ const INSERTION_SORT_ROWS = 24;
 /**
  * The best split of one node over the features it is shown, one feature at a time, exactly as
  * scikit-learn's best splitter scores them (every boundary between neighbouring values the node
- * holds, first best kept). Buffers are made once per slot and reused by every node of every tree.
+ * holds, first best kept). A feature comes either as the node's rows already in bin order (the
+ * lists of SortedRows) or as the node's rows in any order, then sorted or histogrammed here.
+ * Buffers are made once per slot and reused by every node of every tree.
  */
 export class SplitSearch {
-  bestScore = -Infinity;
   bestFeature = -1;
-  /** Rows whose bin is at or below this go left. */
+  /** Rows whose bin is at or below this go left; the next bin the node holds is bestNextBin. */
   bestBin = 0;
-  bestThreshold = 0;
-  /** Class weights of the best split's left child. */
-  readonly bestLeft: Float64Array;
+  bestNextBin = 0;
+  /** How many of the node's rows go left. */
+  bestLeftRows = 0;
 
   private readonly histogram: Float64Array;
   private readonly binRows: Uint32Array;
@@ -31,20 +32,23 @@ export class SplitSearch {
   private readonly codes: Uint16Array;
   private readonly keys: Uint32Array;
   private readonly spare: Uint32Array;
+  private readonly ordered: Uint32Array;
   private readonly buckets = new Uint32Array(256);
   private readonly left: Float64Array;
   private readonly entropy: boolean;
+  /** x log x for every whole weight a side can have (bootstrap weights are counts), for entropy. */
+  private readonly xlogx: Float64Array;
   private minSamplesLeaf = 1;
   private skipInRuns = true;
-  /**
-   * The node being searched, and the running sums of the scan: left weight, node weight, and the sum
-   * over classes of f(left count) and f(right count), f(x) = x^2 for gini and x log x for entropy.
-   * Kept up to date row by row, so scoring a split costs the same for 2 classes as for 40. In a
-   * typed array so that no double is boxed per call.
-   */
+  /** The node being searched: its class weights are totals[at..at + classes). */
   private totals: Float64Array = new Float64Array(0);
   private at = 0;
-  private readonly sums = new Float64Array(4);
+  /**
+   * The best score so far, and the node's weight, in a typed array: number fields read and written in
+   * hot loops would be boxed doubles; the scans keep them in locals meanwhile.
+   */
+  private readonly bestScore = new Float64Array(1);
+  private readonly nodeWeight = new Float64Array(1);
 
   constructor(
     private readonly data: BinnedData,
@@ -62,14 +66,16 @@ export class SplitSearch {
     this.codes = new Uint16Array(data.rows);
     this.keys = new Uint32Array(data.rows);
     this.spare = new Uint32Array(data.rows);
+    this.ordered = new Uint32Array(data.rows);
     this.left = new Float64Array(classes);
-    this.bestLeft = new Float64Array(classes);
     this.entropy = criterion === 'entropy';
+    this.xlogx = new Float64Array(this.entropy ? data.rows + 1 : 1);
+    if (this.entropy) for (let x = 1; x <= data.rows; x++) this.xlogx[x] = x * Math.log(x);
   }
 
   /** Forgets the previous node's best split. */
   reset(minSamplesLeaf: number): void {
-    this.bestScore = -Infinity;
+    this.bestScore[0] = -Infinity;
     this.bestFeature = -1;
     this.minSamplesLeaf = minSamplesLeaf;
     // With leaves of any size allowed, a split inside a run of one class is never the best (Fayyad and
@@ -78,9 +84,19 @@ export class SplitSearch {
   }
 
   /**
-   * Scores every split of feature f over the node's rows index[begin..end), whose class weights are
-   * totals[at..at + classes); keeps the best so far. Returns false when the feature is constant here.
+   * Scores every split of feature f over the node's rows list[begin..end), already in bin order,
+   * whose class weights are totals[at..at + classes); keeps the best so far. False when f is constant here.
    */
+  considerSorted(f: number, list: Uint32Array, begin: number, end: number, totals: Float64Array, at: number): boolean {
+    const {bins, rows} = this.data;
+    if (bins[f * rows + list[begin]] === bins[f * rows + list[end - 1]]) return false;
+    this.totals = totals;
+    this.at = at;
+    this.scanRows(f, list, begin, end - begin);
+    return true;
+  }
+
+  /** As considerSorted, for the node's rows index[begin..end) in any order. */
   consider(f: number, begin: number, end: number, totals: Float64Array, at: number): boolean {
     const {bins, rows} = this.data;
     const {codes, index} = this;
@@ -102,9 +118,68 @@ export class SplitSearch {
     return true;
   }
 
+  /**
+   * Scores the boundaries between the bins of rows list[from..from + count), which come in bin order.
+   * The running sums (left weight, and over classes the sum of f(left weight) and of f(right weight),
+   * f(x) = x^2 for gini and x log x for entropy) move row by row, so a boundary costs the same with
+   * 2 classes as with 40.
+   */
+  private scanRows(f: number, list: Uint32Array, from: number, count: number): void {
+    const {labels, weight, left, xlogx, entropy, minSamplesLeaf, skipInRuns, totals, at} = this;
+    const column = f * this.data.rows;
+    const bins = this.data.bins;
+    const end = from + count;
+    let rightSum = this.startScan();
+    let leftSum = 0;
+    let leftWeight = 0;
+    let bestScore = this.bestScore[0];
+    const nodeWeight = this.nodeWeight[0];
+    let previousBin = -1;
+    let previousClass = MIXED;
+    let j = from;
+    let bin = bins[column + list[j]];
+    for (;;) {
+      // One bin's rows [j, k): first whether they are all of one class, then the split before them, then move them left.
+      let only = labels[list[j]];
+      let k = j + 1;
+      let next = bin;
+      for (; k < end; k++) {
+        const r = list[k];
+        next = bins[column + r];
+        if (next !== bin) break;
+        if (labels[r] !== only) only = MIXED;
+      }
+      if (previousBin >= 0 && (only !== previousClass || only === MIXED || !skipInRuns)) {
+        const leftRows = j - from;
+        if (leftRows >= minSamplesLeaf && count - leftRows >= minSamplesLeaf) {
+          const score = this.gain(leftSum, rightSum, leftWeight, nodeWeight);
+          if (score > bestScore) {
+            bestScore = score;
+            this.keep(f, previousBin, bin, leftRows);
+          }
+        }
+      }
+      if (k === end) break;
+      for (; j < k; j++) {
+        const r = list[j];
+        const c = labels[r];
+        const w = weight[r];
+        const l = left[c];
+        leftSum += this.leftChange(l, w);
+        rightSum += this.rightChange(totals[at + c] - l, w);
+        left[c] = l + w;
+        leftWeight += w;
+      }
+      previousBin = bin;
+      previousClass = only;
+      bin = next;
+    }
+    this.bestScore[0] = bestScore;
+  }
+
   /** Many rows for their range of bins: one pass fills a histogram, one walks it (and clears it). */
   private scanHistogram(f: number, begin: number, count: number, min: number, max: number): void {
-    const {histogram, binRows, binClass, codes, index, labels, weight, classes} = this;
+    const {histogram, binRows, binClass, codes, index, labels, weight, classes, left, xlogx, entropy, totals, at} = this;
     for (let i = 0; i < count; i++) {
       const r = index[begin + i];
       const b = codes[i] - min;
@@ -113,7 +188,11 @@ export class SplitSearch {
       binClass[b] = binRows[b] === 0 ? label : binClass[b] === label ? label : MIXED;
       binRows[b]++;
     }
-    this.startScan();
+    let rightSum = this.startScan();
+    let leftSum = 0;
+    let leftWeight = 0;
+    let bestScore = this.bestScore[0];
+    const nodeWeight = this.nodeWeight[0];
     let leftRows = 0;
     let previous = -1;
     let previousClass = MIXED;
@@ -122,81 +201,92 @@ export class SplitSearch {
       if (rowsHere === 0) continue;
       const base = b * classes;
       const only = binClass[b];
-      if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns)) this.score(f, min + previous, min + b, leftRows, count);
-      // A bin of one class (most bins, when values are distinct) moves without a pass over the classes.
-      if (only !== MIXED) {
-        this.moveLeft(only, histogram[base + only]);
-        histogram[base + only] = 0;
-      } else {
-        for (let c = 0; c < classes; c++) {
-          const w = histogram[base + c];
-          if (w === 0) continue;
-          this.moveLeft(c, w);
-          histogram[base + c] = 0;
+      if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns) && leftRows >= this.minSamplesLeaf && count - leftRows >= this.minSamplesLeaf) {
+        const score = this.gain(leftSum, rightSum, leftWeight, nodeWeight);
+        if (score > bestScore) {
+          bestScore = score;
+          this.keep(f, min + previous, min + b, leftRows);
         }
+      }
+      // A bin of one class (most bins, when values are distinct) moves without a pass over the classes.
+      for (let c = only === MIXED ? 0 : only; c < (only === MIXED ? classes : only + 1); c++) {
+        const w = histogram[base + c];
+        if (w === 0) continue;
+        histogram[base + c] = 0;
+        const l = left[c];
+        leftSum += this.leftChange(l, w);
+        rightSum += this.rightChange(totals[at + c] - l, w);
+        left[c] = l + w;
+        leftWeight += w;
       }
       leftRows += rowsHere;
       binRows[b] = 0;
       previous = b;
       previousClass = only;
     }
+    this.bestScore[0] = bestScore;
   }
 
-  /** Few rows for their range of bins: sort them by bin, (bin << 16 | position) in one typed array. */
+  /** Few rows for their range of bins: sort them by bin, (bin << 16 | position) in one typed array, then scan them in order. */
   private scanSorted(f: number, begin: number, count: number, min: number): void {
-    const {codes, keys, index, labels, weight} = this;
+    const {codes, keys, index, ordered} = this;
     for (let i = 0; i < count; i++) keys[i] = ((codes[i] - min) << 16) | i;
     const sorted = this.sortKeys(count);
-    this.startScan();
-    let previous = -1;
-    let previousClass = MIXED;
-    for (let j = 0; j < count; ) {
-      // One bin's rows: first whether they are all of one class, then the split before them, then move them left.
-      const b = sorted[j] >>> 16;
-      let only = labels[index[begin + (sorted[j] & 0xffff)]];
-      let end = j + 1;
-      for (; end < count && sorted[end] >>> 16 === b; end++) if (labels[index[begin + (sorted[end] & 0xffff)]] !== only) only = MIXED;
-      if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns)) this.score(f, min + previous, min + b, j, count);
-      for (; j < end; j++) {
-        const r = index[begin + (sorted[j] & 0xffff)];
-        this.moveLeft(labels[r], weight[r]);
-      }
-      previous = b;
-      previousClass = only;
-    }
+    for (let i = 0; i < count; i++) ordered[i] = index[begin + (sorted[i] & 0xffff)];
+    this.scanRows(f, ordered, 0, count);
   }
 
-  /** Everything right of the first boundary: the left side empty. */
-  private startScan(): void {
-    const {left, sums, totals, at, classes, entropy} = this;
-    let totalWeight = 0;
+  /** Everything on the right, the left empty: returns the right side's sum of f(class weight). */
+  private startScan(): number {
+    const {left, totals, at, classes, entropy, xlogx} = this;
+    let nodeWeight = 0;
     let rightSum = 0;
     for (let c = 0; c < classes; c++) {
       const n = totals[at + c];
       left[c] = 0;
-      totalWeight += n;
-      rightSum += entropy ? xlogx(n) : n * n;
+      nodeWeight += n;
+      rightSum += entropy ? xlogx[n] : n * n;
     }
-    sums[0] = 0;
-    sums[1] = totalWeight;
-    sums[2] = 0;
-    sums[3] = rightSum;
+    this.nodeWeight[0] = nodeWeight;
+    return rightSum;
   }
 
-  /** Moves weight w of class c from the right side of the scan to the left. */
-  private moveLeft(c: number, w: number): void {
-    const {left, sums} = this;
-    const l = left[c];
-    const r = this.totals[this.at + c] - l;
-    if (this.entropy) {
-      sums[2] += xlogx(l + w) - xlogx(l);
-      sums[3] += xlogx(r - w) - xlogx(r);
-    } else {
-      sums[2] += w * (2 * l + w);
-      sums[3] += w * (w - 2 * r);
-    }
-    left[c] = l + w;
-    sums[0] += w;
+  /** How f(left weight of a class) changes when weight w of it moves left (f(x) = x^2 for gini, x log x for entropy). */
+  private leftChange(l: number, w: number): number {
+    return this.entropy ? this.xlogx[l + w] - this.xlogx[l] : w * (2 * l + w);
+  }
+
+  /** How f(right weight of a class), `rest`, changes when weight w of it moves left. */
+  private rightChange(rest: number, w: number): number {
+    return this.entropy ? this.xlogx[rest - w] - this.xlogx[rest] : w * (w - 2 * rest);
+  }
+
+  /**
+   * Larger is better. Entropy: minus the children's weighted entropy up to constants, sum n_c log n_c - n log n
+   * per side; gini: the weighted gini decrease up to constants, sum_c L_c^2 / wL + sum_c R_c^2 / wR.
+   */
+  private gain(leftSum: number, rightSum: number, leftWeight: number, nodeWeight: number): number {
+    const rightWeight = nodeWeight - leftWeight;
+    return this.entropy ? leftSum + rightSum - this.xlogx[leftWeight] - this.xlogx[rightWeight] : leftSum / leftWeight + rightSum / rightWeight;
+  }
+
+  /**
+   * The split between bins leftBin and rightBin (the next bin the node holds) is the best so far (its
+   * score is the caller's to keep). Only where it is: its threshold and class weights are worked out
+   * once, for the winner (several splits of a feature often improve on each other).
+   */
+  private keep(f: number, leftBin: number, rightBin: number, leftRows: number): void {
+    this.bestFeature = f;
+    this.bestBin = leftBin;
+    this.bestNextBin = rightBin;
+    this.bestLeftRows = leftRows;
+  }
+
+  /** scikit-learn's threshold of the best split: the midpoint between the values on either side. */
+  bestThreshold(): number {
+    const {offsets, low, high} = this.data;
+    const at = offsets[this.bestFeature];
+    return midpoint(high[at + this.bestBin], low[at + this.bestNextBin]);
   }
 
   /** Sorts keys[0..count): insertion sort when few, else a radix sort on the bin byte by byte (stable, linear). */
@@ -233,27 +323,4 @@ export class SplitSearch {
     }
     return from;
   }
-
-  /** The split between bins leftBin and rightBin (the next bin the node holds), with this.left going left. */
-  private score(f: number, leftBin: number, rightBin: number, leftRows: number, count: number): void {
-    if (leftRows < this.minSamplesLeaf || count - leftRows < this.minSamplesLeaf) return;
-    const {left, classes, sums} = this;
-    const leftWeight = sums[0];
-    const rightWeight = sums[1] - leftWeight;
-    // Larger is better. Entropy: minus the children's weighted entropy up to constants, sum n_c log n_c - n log n
-    // per side; gini: the weighted gini decrease up to constants, sum_c L_c^2 / wL + sum_c R_c^2 / wR.
-    const score = this.entropy ? sums[2] + sums[3] - xlogx(leftWeight) - xlogx(rightWeight) : sums[2] / leftWeight + sums[3] / rightWeight;
-    if (score > this.bestScore) {
-      const {offsets, low, high} = this.data;
-      this.bestScore = score;
-      this.bestFeature = f;
-      this.bestBin = leftBin;
-      this.bestThreshold = midpoint(high[offsets[f] + leftBin], low[offsets[f] + rightBin]);
-      for (let c = 0; c < classes; c++) this.bestLeft[c] = left[c];
-    }
-  }
-}
-
-function xlogx(x: number): number {
-  return x > 0 ? x * Math.log(x) : 0;
 }

@@ -13,6 +13,8 @@ export class TreeBuilder {
   right: Int32Array;
   /** nodes x classes: the weighted class counts of each node's rows. */
   totals: Float64Array;
+  /** nodes x classes: the same as probabilities, written by view(). */
+  private value: Float32Array;
   private capacity: number;
 
   constructor(private readonly classes: number, capacity = 256) {
@@ -22,6 +24,7 @@ export class TreeBuilder {
     this.left = new Int32Array(capacity);
     this.right = new Int32Array(capacity);
     this.totals = new Float64Array(capacity * classes);
+    this.value = new Float32Array(capacity * classes);
   }
 
   reset(): void {
@@ -49,14 +52,13 @@ export class TreeBuilder {
   /** The tree as views of the builder's arrays (valid until the next tree), leaf values as probabilities. */
   view(): FlatTree {
     const n = this.count;
-    const {classes} = this;
-    const value = new Float32Array(n * classes);
-    for (let node = 0; node < n; node++) {
+    const {classes, totals, value} = this;
+    for (let at = 0; at < n * classes; at += classes) {
       let sum = 0;
-      for (let c = 0; c < classes; c++) sum += this.totals[node * classes + c];
-      for (let c = 0; c < classes; c++) value[node * classes + c] = this.totals[node * classes + c] / sum;
+      for (let c = 0; c < classes; c++) sum += totals[at + c];
+      for (let c = 0; c < classes; c++) value[at + c] = totals[at + c] / sum;
     }
-    return {classes, nodeCount: n, feature: this.feature.subarray(0, n), threshold: this.threshold.subarray(0, n), left: this.left.subarray(0, n), right: this.right.subarray(0, n), value};
+    return {classes, nodeCount: n, feature: this.feature.subarray(0, n), threshold: this.threshold.subarray(0, n), left: this.left.subarray(0, n), right: this.right.subarray(0, n), value: value.subarray(0, n * classes)};
   }
 
   private grow(): void {
@@ -71,5 +73,6 @@ export class TreeBuilder {
     this.left = widen(this.left, this.capacity);
     this.right = widen(this.right, this.capacity);
     this.totals = widen(this.totals, this.capacity * this.classes);
+    this.value = new Float32Array(this.capacity * this.classes);
   }
 }

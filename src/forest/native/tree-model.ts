@@ -37,8 +37,10 @@ export function serializeTree(tree: FlatTree): Uint8Array {
 
 export function deserializeTree(bytes: Uint8Array): FlatTree {
   if (bytes.byteLength < HEADER_BYTES) throw new ModelFormatError(`tree of ${bytes.byteLength} bytes is truncated`);
-  // A copy, aligned for the typed arrays below (Buffer.slice would not copy).
-  const copy = new Uint8Array(bytes);
+  // The typed arrays below need 8-byte alignment: bytes that own their whole (unshared) buffer, as
+  // serializeTree makes them, are used in place; anything else (a slice of a file or a frame) is copied.
+  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const copy = owned ? bytes : new Uint8Array(bytes);
   const view = new DataView(copy.buffer);
   if (view.getUint32(0, true) !== MAGIC) throw new ModelFormatError('not a native tree');
   if (view.getUint32(4, true) !== VERSION) throw new ModelFormatError(`tree format version ${view.getUint32(4, true)} is not supported`);
@@ -83,10 +85,17 @@ function align8(bytes: number): number {
   return (bytes + 7) & ~7;
 }
 
+/** The largest feature index a tree splits on (0 for a single leaf). */
+function widestFeature(tree: FlatTree): number {
+  let widest = 0;
+  for (let node = 0; node < tree.nodeCount; node++) widest = Math.max(widest, tree.feature[node]);
+  return widest;
+}
+
 /** Adds the leaf distribution each row reaches, as scikit-learn's predict_proba averages them. */
 export function treeModel(tree: FlatTree): TreeModel {
   return {
-    features: Math.max(0, ...tree.feature.subarray(0, tree.nodeCount)) + 1,
+    features: widestFeature(tree) + 1,
     classes: tree.classes,
     addVotes(batch: PredictionBatch, votes: Float64Array, classes: number) {
       const {values, rows} = batch;

@@ -1,0 +1,91 @@
+import type {BinnedData} from './binning.js';
+
+/**
+ * For some features, the list of the current node's rows in bin order, kept from parent to children
+ * (the old presorting of scikit-learn and of SLIQ): sorted once per tree by a counting sort, then
+ * every split divides each list stably into its left and right rows, so no node sorts by such a
+ * feature and its split is one pass over its rows. Node [begin, end) is lists[f * stride + begin ..
+ * f * stride + end) for every listed feature f. One per slot; its buffers serve every tree.
+ */
+export class SortedRows {
+  readonly lists: Uint32Array;
+  readonly stride: number;
+  /** 1 for the features listed in this tree. */
+  readonly isListed: Uint8Array;
+  private readonly listed: Int32Array;
+  private listedCount = 0;
+  private readonly spare: Uint32Array;
+  private readonly goesLeft: Uint8Array;
+  private readonly counts: Uint32Array;
+
+  constructor(private readonly data: BinnedData) {
+    this.stride = data.rows;
+    this.lists = new Uint32Array(data.rows * data.features);
+    this.isListed = new Uint8Array(data.features);
+    this.listed = new Int32Array(data.features);
+    this.spare = new Uint32Array(data.rows);
+    this.goesLeft = new Uint8Array(data.rows);
+    let widest = 1;
+    for (let f = 0; f < data.features; f++) widest = Math.max(widest, data.binCounts[f]);
+    this.counts = new Uint32Array(widest + 1);
+  }
+
+  /** Lists rows[0..count) by bin for each feature that `list` picks; rows of one bin keep their order (a counting sort: linear, stable). Returns how many are listed. */
+  sort(rows: Uint32Array, count: number, list: (f: number) => boolean): number {
+    const {bins} = this.data;
+    const {lists, counts, stride, listed, isListed} = this;
+    this.listedCount = 0;
+    for (let f = 0; f < this.data.features; f++) {
+      isListed[f] = list(f) ? 1 : 0;
+      if (isListed[f] === 0) continue;
+      listed[this.listedCount++] = f;
+      const column = f * this.data.rows;
+      const binCount = this.data.binCounts[f];
+      counts.fill(0, 0, binCount + 1);
+      for (let i = 0; i < count; i++) counts[bins[column + rows[i]] + 1]++;
+      for (let b = 1; b <= binCount; b++) counts[b] += counts[b - 1];
+      const out = f * stride;
+      for (let i = 0; i < count; i++) {
+        const r = rows[i];
+        lists[out + counts[bins[column + r]]++] = r;
+      }
+    }
+    return this.listedCount;
+  }
+
+  /** True when every row of node [begin, end) has the same bin of feature f: the ends of its list agree. */
+  isConstant(f: number, begin: number, end: number): boolean {
+    const {bins, rows} = this.data;
+    const out = f * this.stride;
+    return bins[f * rows + this.lists[out + begin]] === bins[f * rows + this.lists[out + end - 1]];
+  }
+
+  /**
+   * Splits node [begin, end) as rows[begin..end) is split at `middle` (left rows first): every listed
+   * feature's list is divided stably the same way (the split feature's, when listed, already is). A
+   * feature constant in the node is left as it is: any part of its list holds rows of that one bin, so
+   * the children see it constant too.
+   */
+  partition(rows: Uint32Array, split: number, begin: number, middle: number, end: number): void {
+    const {lists, spare, goesLeft, stride, listed} = this;
+    for (let i = begin; i < middle; i++) goesLeft[rows[i]] = 1;
+    for (let i = middle; i < end; i++) goesLeft[rows[i]] = 0;
+    for (let k = 0; k < this.listedCount; k++) {
+      const f = listed[k];
+      if (f === split || this.isConstant(f, begin, end)) continue;
+      const out = f * stride;
+      let left = out + begin;
+      let right = 0;
+      // Both writes every time, the counters advance by the mark: no branch to mispredict.
+      for (let i = out + begin; i < out + end; i++) {
+        const r = lists[i];
+        const toLeft = goesLeft[r];
+        lists[left] = r;
+        spare[right] = r;
+        left += toLeft;
+        right += 1 - toLeft;
+      }
+      for (let i = 0; i < right; i++) lists[left + i] = spare[i];
+    }
+  }
+}
