@@ -150,7 +150,7 @@ export class TreeGrower {
    * when drawn; features found constant here are passed on. Returns how many are known constant now.
    */
   private drawFeatures(search: SplitSearch, random: Random, maxFeatures: number, known: number, begin: number, end: number, totals: Float64Array, at: number, inLists: boolean): number {
-    const {lists, stride, isListed} = this.sorted;
+    const {lists, offsets, isListed} = this.sorted;
     const {order, constants} = this;
     let unseen = order.length;
     let visited = 0;
@@ -168,7 +168,7 @@ export class TreeGrower {
       }
       j += foundConstants;
       const f = order[j];
-      if (inLists && isListed[f] === 1 ? search.considerSorted(f, lists, f * stride + begin, f * stride + end, totals, at) : search.consider(f, begin, end, totals, at)) {
+      if (inLists && isListed[f] === 1 ? search.considerSorted(f, lists, offsets[f] + begin, offsets[f] + end, totals, at) : search.consider(f, begin, end, totals, at)) {
         unseen--;
         swap(order, unseen, j);
       } else {

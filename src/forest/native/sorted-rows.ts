@@ -4,12 +4,14 @@ import type {BinnedData} from './binning.js';
  * For some features, the list of the current node's rows in bin order, kept from parent to children
  * (the old presorting of scikit-learn and of SLIQ): sorted once per tree by a counting sort, then
  * every split divides each list stably into its left and right rows, so no node sorts by such a
- * feature and its split is one pass over its rows. Node [begin, end) is lists[f * stride + begin ..
- * f * stride + end) for every listed feature f. One per slot; its buffers serve every tree.
+ * feature and its split is one pass over its rows. Node [begin, end) is lists[offsets[f] + begin ..
+ * offsets[f] + end) for every listed feature f. One per slot; its buffers serve every tree, and hold
+ * only as many lists as a tree has needed (4 bytes a row each).
  */
 export class SortedRows {
-  readonly lists: Uint32Array;
-  readonly stride: number;
+  lists = new Uint32Array(0);
+  /** Where each listed feature's list starts in `lists`. */
+  readonly offsets: Int32Array;
   /** 1 for the features listed in this tree. */
   readonly isListed: Uint8Array;
   private readonly listed: Int32Array;
@@ -19,8 +21,7 @@ export class SortedRows {
   private readonly counts: Uint32Array;
 
   constructor(private readonly data: BinnedData) {
-    this.stride = data.rows;
-    this.lists = new Uint32Array(data.rows * data.features);
+    this.offsets = new Int32Array(data.features);
     this.isListed = new Uint8Array(data.features);
     this.listed = new Int32Array(data.features);
     this.spare = new Uint32Array(data.rows);
@@ -33,18 +34,23 @@ export class SortedRows {
   /** Lists rows[0..count) by bin for each feature that `list` picks; rows of one bin keep their order (a counting sort: linear, stable). Returns how many are listed. */
   sort(rows: Uint32Array, count: number, list: (f: number) => boolean): number {
     const {bins} = this.data;
-    const {lists, counts, stride, listed, isListed} = this;
+    const {counts, listed, isListed, offsets} = this;
     this.listedCount = 0;
     for (let f = 0; f < this.data.features; f++) {
       isListed[f] = list(f) ? 1 : 0;
-      if (isListed[f] === 0) continue;
-      listed[this.listedCount++] = f;
+      if (isListed[f] === 1) listed[this.listedCount++] = f;
+    }
+    if (this.lists.length < this.listedCount * this.data.rows) this.lists = new Uint32Array(this.listedCount * this.data.rows);
+    const {lists} = this;
+    for (let k = 0; k < this.listedCount; k++) {
+      const f = listed[k];
+      offsets[f] = k * this.data.rows;
       const column = f * this.data.rows;
       const binCount = this.data.binCounts[f];
       counts.fill(0, 0, binCount + 1);
       for (let i = 0; i < count; i++) counts[bins[column + rows[i]] + 1]++;
       for (let b = 1; b <= binCount; b++) counts[b] += counts[b - 1];
-      const out = f * stride;
+      const out = offsets[f];
       for (let i = 0; i < count; i++) {
         const r = rows[i];
         lists[out + counts[bins[column + r]]++] = r;
@@ -56,7 +62,7 @@ export class SortedRows {
   /** True when every row of node [begin, end) has the same bin of feature f: the ends of its list agree. */
   isConstant(f: number, begin: number, end: number): boolean {
     const {bins, rows} = this.data;
-    const out = f * this.stride;
+    const out = this.offsets[f];
     return bins[f * rows + this.lists[out + begin]] === bins[f * rows + this.lists[out + end - 1]];
   }
 
@@ -67,13 +73,13 @@ export class SortedRows {
    * the children see it constant too.
    */
   partition(rows: Uint32Array, split: number, begin: number, middle: number, end: number): void {
-    const {lists, spare, goesLeft, stride, listed} = this;
+    const {lists, spare, goesLeft, offsets, listed} = this;
     for (let i = begin; i < middle; i++) goesLeft[rows[i]] = 1;
     for (let i = middle; i < end; i++) goesLeft[rows[i]] = 0;
     for (let k = 0; k < this.listedCount; k++) {
       const f = listed[k];
       if (f === split || this.isConstant(f, begin, end)) continue;
-      const out = f * stride;
+      const out = offsets[f];
       let left = out + begin;
       let right = 0;
       // Both writes every time, the counters advance by the mark: no branch to mispredict.
