@@ -103,16 +103,34 @@ export class HostError extends ClusterError {
 }
 
 /**
- * Some hosts failed, the others did their part (provision, status): the command's whole result is
- * still its output (with --json, in place of the error object); the exit code is a host's.
+ * The command did its work, and its whole result is still its output (with --json, in place of the
+ * error object), but the exit code must say that something went wrong.
  */
-export class HostsFailedError extends ClusterError {
+export class FinishedWithError extends ClusterError {
+  constructor(
+    message: string,
+    kind: ErrorKind,
+    readonly result: unknown,
+  ) {
+    super(message, kind);
+  }
+}
+
+/** Some hosts failed, the others did their part (provision, status): the exit code is a host's. */
+export class HostsFailedError extends FinishedWithError {
   constructor(
     readonly hosts: string[],
     what: string,
-    readonly result: unknown,
+    result: unknown,
   ) {
-    super(`${what}: ${hosts.join(', ')}`, 'host');
+    super(`${what}: ${hosts.join(', ')}`, 'host', result);
+  }
+}
+
+/** bench --fail-on-noise: the sweep finished and was saved, but its figures carry warnings. */
+export class NoisyResultError extends FinishedWithError {
+  constructor(warnings: number, result: unknown) {
+    super(`${warnings} warning(s) above, and --fail-on-noise makes them an error (exit ${ERROR_KINDS.noise.exitCode}); the results were saved`, 'noise', result);
   }
 }
 

@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core';
-import {ClusterError, describeError, errorJson, HostsFailedError, UsageError} from '../errors.js';
+import {ClusterError, describeError, errorJson, FinishedWithError, UsageError} from '../errors.js';
 import {usageMessage} from './usage-error.js';
 
 // A file-size limit (ulimit -f) must fail a write with EFBIG, which we report and survive, not
@@ -28,7 +28,7 @@ export abstract class ClusterCommand extends Command {
 
   private report(error: ClusterError): void {
     process.exitCode = error.exitCode;
-    if (this.jsonEnabled()) this.logJson(error instanceof HostsFailedError ? error.result : errorJson(error));
+    if (this.jsonEnabled()) this.logJson(error instanceof FinishedWithError ? error.result : errorJson(error));
     else process.stderr.write(`Error: ${describeError(error)}\n`);
   }
 

@@ -10,11 +10,10 @@ import {ClusterCommand} from '../cli/cluster-command.js';
 import {combinationsFor} from '../config/combinations.js';
 import {loadExperiment} from '../config/experiment.js';
 import {applyOverrides} from '../config/overrides.js';
-import {ExitCode} from '../errors.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
-import {InputError} from '../errors.js';
+import {InputError, NoisyResultError} from '../errors.js';
 import {progressPrinter} from '../report/progress.js';
 import {renderEngineComparison} from '../report/engines.js';
 import {exportsForEngine, saveResult} from '../report/save.js';
@@ -119,10 +118,7 @@ export default class Bench extends ClusterCommand {
     const saved = saveResult(result, flags['results-dir'], {csv: exports['export-csv'], markdown: exports['export-markdown'], json: exports['export-json'], timeline: exports['export-timeline'], scaling: exports['export-scaling']}, resumeCommand(result.id));
     this.log(`Saved: ${[journalFile ?? [], saved].flat().join(', ')}`);
     const warnings = result.rows.reduce((sum, row) => sum + row.warnings.length, 0);
-    if (flags['fail-on-noise'] && warnings > 0) {
-      process.exitCode = ExitCode.noise;
-      if (!this.jsonEnabled()) process.stderr.write(`Error: ${warnings} warning(s) above, and --fail-on-noise makes them an error (exit ${ExitCode.noise}); the results were saved\n`);
-    }
+    if (flags['fail-on-noise'] && warnings > 0) throw new NoisyResultError(warnings, result);
     return result;
   }
 }

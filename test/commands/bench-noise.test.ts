@@ -6,6 +6,7 @@ import {execa} from 'execa';
 import {cluster} from '../helpers/cli.js';
 import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
 
+// Serial: each test keeps both cores busy, and two at once would only slow each other down.
 // Runs of a few seconds whatever the trainer's speed, so the busy loops' share stands well above /proc/stat's ticks.
 const BUSY_EXPERIMENT = smallExperiment({dataset: '{ kind: synthetic, samples: 20000, features: 20, seed: 2 }', forest: '{ trees: 200 }', combinations: '[[local-a, local-b]]'});
 
@@ -17,7 +18,7 @@ async function startBusyLoop() {
   return {stop: () => child.kill()};
 }
 
-test('two busy processes on both cores: an interference warning under the table and in rows[].warnings; --fail-on-noise exits 4', async (t) => {
+test.serial('two busy processes on both cores: an interference warning under the table and in rows[].warnings; --fail-on-noise exits 4', async (t) => {
   const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': BUSY_EXPERIMENT});
   const loops = [await startBusyLoop(), await startBusyLoop()];
   try {
@@ -31,6 +32,20 @@ test('two busy processes on both cores: an interference warning under the table 
     const [load] = row.runs[0].interference;
     t.deepEqual([load.hosts, load.coordinator], [['local-a', 'local-b'], true]);
     t.true(load.otherSeconds / load.cpuSeconds > 0.1, JSON.stringify(load));
+  } finally {
+    for (const loop of loops) loop.stop();
+  }
+});
+
+test.serial('--fail-on-noise --json: stdout is still the whole sweep as JSON, with its warnings, and the exit code is 4', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': BUSY_EXPERIMENT});
+  const loops = [await startBusyLoop(), await startBusyLoop()];
+  try {
+    const result = await cluster(['bench', '--fail-on-noise', '--json'], folder);
+    t.is(result.exitCode, 4, result.stderr);
+    const json = JSON.parse(result.stdout);
+    t.is(json.error, undefined);
+    t.true(json.rows[0].warnings.some((w: {kind: string}) => w.kind === 'interference'), JSON.stringify(json.rows[0].warnings));
   } finally {
     for (const loop of loops) loop.stop();
   }
