@@ -10,6 +10,7 @@ import {Forest} from '../../src/forest/forest.js';
 import type {TreeOptions} from '../../src/forest/trainer.js';
 import type {ScheduleName} from '../../src/schedule/schedule.js';
 import {scheduleNamed} from '../../src/schedule/schedules.js';
+import {crashAlone} from '../helpers/crash.js';
 
 const local = (name: string, cores: number): Host => ({name, transport: 'local', cores, labels: []});
 const {train, test: held} = splitTrainTest(makeClassification({samples: 600, features: 10, informative: 5, classes: 3, seed: 11}), 0.25, 11);
@@ -76,7 +77,7 @@ for (const schedule of ['dynamic', 'static-cores'] as const) {
     try {
       const undisturbed = encode((await forestOn(workers.get(['a', 'b']), {trees: 30, schedule})).trees);
       const [, victim] = workers.get(['a', 'b']);
-      const disturbed = await forestOn(workers.get(['a', 'b']), {trees: 30, schedule, onTree: (done) => done === 5 && process.kill(victim.info!.pid, 'SIGKILL')});
+      const disturbed = await forestOn(workers.get(['a', 'b']), {trees: 30, schedule, onTree: (done) => done === 5 && crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL'))});
       t.deepEqual(encode(disturbed.trees), undisturbed);
       t.is(disturbed.faults.length, 1);
       t.like(disturbed.faults[0], {host: 'b', reason: 'exited', message: 'worker exited (killed by SIGKILL)'});

@@ -13,6 +13,7 @@ import {makeClassification} from '../../src/data/synthetic.js';
 import {dynamicSchedule} from '../../src/schedule/dynamic.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
+import {crashAlone} from '../helpers/crash.js';
 import {freePort, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
 
 // Against a real OpenSSH server on 127.0.0.1. Under CI these must run; elsewhere they skip, saying why.
@@ -211,7 +212,7 @@ serial('over SSH, a killed worker and a dropped connection lose only their unfin
     const undisturbed = encode((await forest(workers.get(['ssh-a', 'ssh-b']))).trees);
     const [, b] = workers.get(['ssh-a', 'ssh-b']);
     // The remote worker is a process on this machine: kill it as a crash would.
-    const killed = await forest(workers.get(['ssh-a', 'ssh-b']), (done) => done === 3 && process.kill(b.info!.pid, 'SIGKILL'));
+    const killed = await forest(workers.get(['ssh-a', 'ssh-b']), (done) => done === 3 && crashAlone(workers.get(['ssh-a', 'ssh-b']), b, () => process.kill(b.info!.pid, 'SIGKILL')));
     t.deepEqual(encode(killed.trees), undisturbed);
     t.like(killed.faults[0], {host: 'ssh-b', reason: 'exited'});
 
@@ -219,7 +220,7 @@ serial('over SSH, a killed worker and a dropped connection lose only their unfin
     t.deepEqual(revived.faults, []);
     // Kill the sshd session that carries b's worker: the connection drops.
     const session = Number(readFileSync(`/proc/${revived.workers[1].info!.pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-    const dropped = await forest(revived.workers, (done) => done === 3 && process.kill(session, 'SIGKILL'));
+    const dropped = await forest(revived.workers, (done) => done === 3 && crashAlone(revived.workers, revived.workers[1], () => process.kill(session, 'SIGKILL')));
     t.deepEqual(encode(dropped.trees), undisturbed);
     t.is(dropped.faults[0].host, 'ssh-b');
     t.true(['connection-lost', 'exited'].includes(dropped.faults[0].reason), dropped.faults[0].reason);
