@@ -23,6 +23,10 @@ export const LIMITS = {
   datasetBytes: Math.min(512 * 2 ** 20, Math.floor(totalmem() / 8)),
   /** A CSV file: parsed, each cell is a string, about 8 bytes of heap per byte of file. */
   csvBytes: Math.min(512 * 2 ** 20, Math.floor(getHeapStatistics().heap_size_limit / 16)),
+  /** A model file, read whole: a quarter of this machine's memory, at most 2 GiB (a Buffer's practical bound). */
+  modelBytes: Math.min(2 * 2 ** 30, Math.floor(totalmem() / 4)),
+  /** An inventory or experiment: a thousand hosts take about 100 KiB; past this it is not a config file. */
+  yamlBytes: 4 * 2 ** 20,
 } as const;
 
 /** The most slots a host may ask for, and why: more only queue trees, each slot still costing a thread. */

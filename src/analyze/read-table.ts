@@ -1,6 +1,7 @@
-import {readFileSync} from 'node:fs';
 import {parseCsv} from '../data/csv.js';
 import {InputError, type InputProblem} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 import type {Observation, ObservedTable} from './observation.js';
 import {readHardware} from './read-hardware.js';
 import {readBenchJson} from './read-json.js';
@@ -11,8 +12,9 @@ const COLUMNS_FIX = "a results CSV needs a hardware column such as '4 x Raspberr
 export function readObservedTable(file: string): ObservedTable {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, {limit: LIMITS.csvBytes, what: 'a results file', tooLargeFix: 'pass a results CSV or JSON written by cluster bench'});
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError({file, problem: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code})`, fix: 'pass a results CSV or JSON written by cluster bench'});
   }

@@ -1,6 +1,8 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {InputError} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 import {describe, FieldReader} from './fields.js';
 import {MAX_HOSTS} from './host-range.js';
 import {expandNames, HostsBuilder, type Inventory, NAME} from './inventory.js';
@@ -136,9 +138,9 @@ export function findInventoryFile(file: string): string {
 export function refuseIniInventory(file: string): void {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, {limit: LIMITS.yamlBytes, what: 'an inventory file', tooLargeFix: ''});
   } catch {
-    return;
+    return; // YamlSource.read says what is wrong with the file
   }
   const lines = text.split('\n');
   const header = lines.findIndex((line) => /^\s*\[[A-Za-z0-9_.-]+(:children|:vars)?\]\s*$/.test(line));

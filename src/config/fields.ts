@@ -71,8 +71,15 @@ export class FieldReader {
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return quoteForMessage(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return String(value);
+}
+
+/** A string as one short line of a message: control characters escaped, cut after 60 characters. */
+function quoteForMessage(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (char) => (char === '\ufffd' ? '?' : JSON.stringify(char).slice(1, -1)));
+  return `'${printable.length > 60 ? `${printable.slice(0, 60)}...` : printable}'`;
 }

@@ -1,6 +1,7 @@
-import {readFileSync} from 'node:fs';
 import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument} from 'yaml';
 import {InputError} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 
 /** The yaml library's own bound on how many nodes one alias may expand to. */
 const MAX_ALIAS_COUNT = 100;
@@ -21,8 +22,9 @@ export class YamlSource {
   static read(file: string, what: string, fix: string): YamlSource {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readTextFile(file, {limit: LIMITS.yamlBytes, what: `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`, tooLargeFix: 'name the right file; a config this large is not one'});
     } catch (error) {
+      if (error instanceof InputError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       const problem = code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code ?? String(error)})`;
       throw new InputError({file, problem, fix});

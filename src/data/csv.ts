@@ -1,7 +1,6 @@
-import {isUtf8} from 'node:buffer';
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
-import {formatBytes, LIMITS} from '../limits.js';
 import {InputError} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 import type {Dataset} from './dataset.js';
 
 export interface CsvTable {
@@ -61,55 +60,12 @@ export function loadCsvDataset(file: string, target: string, shownAs = file): Da
 }
 
 function readDataFile(file: string, shownAs = file): string {
-  let bytes: Buffer;
   try {
-    bytes = readBounded(file, LIMITS.csvBytes);
+    return readTextFile(file, {limit: LIMITS.csvBytes, what: 'a CSV', tooLargeFix: "the limit is from this machine's memory; use fewer rows or columns", shownAs});
   } catch (error) {
-    if (error instanceof InputError) throw new InputError({...error.details, file: shownAs});
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError({file: shownAs, problem: code === 'ENOENT' ? 'data file not found' : `cannot read data file (${code})`, fix: 'check the path'});
-  }
-  return decodeUtf8(bytes, shownAs);
-}
-
-/** The file's bytes, refused past `limit` before they are all read (a device like /dev/zero never ends). */
-function readBounded(file: string, limit: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const tooLarge = () => new InputError({file, problem: `the file is larger than the ${formatBytes(limit)} a CSV may be`, fix: "the limit is from this machine's memory; use fewer rows or columns"});
-    if (fstatSync(fd).size > limit) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > limit) throw tooLarge();
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** UTF-8 text, or the line and byte that are not: a bad byte replaced silently would become a new class. */
-function decodeUtf8(bytes: Buffer, file: string): string {
-  try {
-    return new TextDecoder('utf-8', {fatal: true}).decode(bytes);
-  } catch {
-    let start = 0;
-    for (let line = 1; ; line++) {
-      const end = bytes.indexOf(0x0a, start);
-      const text = bytes.subarray(start, end < 0 ? bytes.length : end);
-      if (!isUtf8(text)) {
-        const before = new TextDecoder('utf-8').decode(text).split('\ufffd')[0];
-        const at = Buffer.byteLength(before);
-        throw new InputError({file, line, problem: `byte 0x${text[at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not UTF-8`, fix: 'save the file as UTF-8'});
-      }
-      start = end + 1;
-    }
   }
 }
 

@@ -1,6 +1,10 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {closeSync, openSync, readSync} from 'node:fs';
 import type {ForestSpec} from '../config/experiment.js';
 import {InputError} from '../errors.js';
+import {readBounded} from '../files/read-text.js';
+import {writeWhole} from '../files/write-whole.js';
+import {formatBytes, LIMITS} from '../limits.js';
 import {Forest} from './forest.js';
 import {TRAINER_NAMES} from './trainer-names.js';
 
@@ -17,42 +21,54 @@ export interface SavedModel extends ModelInfo {
   trees: Uint8Array[];
 }
 
-// "CLRF", then u32 version, u32 info length, the info as JSON, then per tree u32 length + bytes.
+// "CLRF", u32 version, the SHA-256 of everything after it, u32 info length, the info as JSON, then
+// per tree u32 length + bytes. The digest catches what the structure cannot: a flipped bit in a
+// threshold or a class name would otherwise predict wrong answers silently. Version 1 (no digest)
+// is still read.
 const MAGIC = Buffer.from('CLRF');
-const VERSION = 1;
+const VERSION = 2;
+const DIGEST_BYTES = 32;
+const HEAD_BYTES = {1: 12, 2: 12 + DIGEST_BYTES} as const;
 
 export function encodeModel(model: SavedModel): Buffer {
   const {trees, ...info} = model;
   const json = Buffer.from(JSON.stringify(info));
-  const head = Buffer.alloc(12);
-  MAGIC.copy(head, 0);
-  head.writeUInt32LE(VERSION, 4);
-  head.writeUInt32LE(json.length, 8);
-  const parts: Uint8Array[] = [head, json];
+  const infoLength = Buffer.alloc(4);
+  infoLength.writeUInt32LE(json.length);
+  const parts: Uint8Array[] = [infoLength, json];
   for (const tree of trees) {
     const length = Buffer.alloc(4);
     length.writeUInt32LE(tree.byteLength);
     parts.push(length, tree);
   }
-  return Buffer.concat(parts);
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(8);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(VERSION, 4);
+  return Buffer.concat([head, digestOf(body), body]);
 }
 
-/** Reads a model, refusing anything truncated or not a model with a message, never a crash. */
+const digestOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest();
+
+/** Reads a model, refusing anything truncated, damaged or not a model with a message, never a crash. */
 export function decodeModel(bytes: Buffer, file: string): {info: ModelInfo; forest: Forest} {
-  const refuse = (problem: string) => new InputError({file, problem, fix: 'pass a file written by cluster train --out'});
+  const refuse = (problem: string) => notAModel(file, problem);
   if (bytes.length < 12 || !bytes.subarray(0, 4).equals(MAGIC)) throw refuse('not a cluster model file');
-  if (bytes.readUInt32LE(4) !== VERSION) throw refuse(`model format version ${bytes.readUInt32LE(4)} is not supported by this version`);
-  const infoLength = bytes.readUInt32LE(8);
-  if (12 + infoLength > bytes.length) throw refuse('the model file is truncated');
+  const version = bytes.readUInt32LE(4);
+  if (version !== 1 && version !== 2) throw refuse(`model format version ${version} is not supported by this version`);
+  const headBytes = HEAD_BYTES[version];
+  if (headBytes > bytes.length) throw refuse('the model file is truncated');
+  const infoLength = bytes.readUInt32LE(headBytes - 4);
+  if (headBytes + infoLength > bytes.length) throw refuse('the model file is truncated');
   let info: ModelInfo;
   try {
-    info = JSON.parse(bytes.toString('utf8', 12, 12 + infoLength));
+    info = JSON.parse(bytes.toString('utf8', headBytes, headBytes + infoLength));
   } catch {
     throw refuse('the model header is damaged');
   }
   if (!TRAINER_NAMES.includes(info?.forest?.trainer) || !Array.isArray(info.classes) || !Array.isArray(info.featureNames)) throw refuse('the model header is damaged');
   const trees: Uint8Array[] = [];
-  for (let at = 12 + infoLength; at < bytes.length; ) {
+  for (let at = headBytes + infoLength; at < bytes.length; ) {
     if (at + 4 > bytes.length) throw refuse('the model file is truncated');
     const length = bytes.readUInt32LE(at);
     if (at + 4 + length > bytes.length) throw refuse('the model file is truncated');
@@ -67,6 +83,8 @@ export function decodeModel(bytes: Buffer, file: string): {info: ModelInfo; fore
     throw refuse(`a tree is damaged (${(error as Error).message})`);
   }
   checkHeaderAgainstTrees(info, forest, refuse);
+  // Last: the checks above name what is wrong, when they can tell.
+  if (version === 2 && !digestOf(bytes.subarray(headBytes - 4)).equals(bytes.subarray(8, 8 + DIGEST_BYTES))) throw refuse('the model file is damaged (its SHA-256 does not match its content)');
   return {info, forest};
 }
 
@@ -82,17 +100,34 @@ function checkHeaderAgainstTrees(info: ModelInfo, forest: Forest, refuse: (probl
   }
 }
 
+/** Whole or not at all: a model file that exists is never half written. */
 export function saveModel(model: SavedModel, file: string): void {
-  writeFileSync(file, encodeModel(model));
+  writeWhole(file, encodeModel(model));
 }
 
 export function loadModel(file: string): {info: ModelInfo; forest: Forest} {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    const tooLarge = () => notAModel(file, `the file is larger than the ${formatBytes(LIMITS.modelBytes)} a model may be`);
+    // The magic first: a device or a huge file that is not a model is refused before it is read.
+    if (!startsWith(file, MAGIC)) throw notAModel(file, 'not a cluster model file');
+    bytes = readBounded(file, LIMITS.modelBytes, tooLarge);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError({file, problem: code === 'ENOENT' ? 'model file not found' : `cannot read the model (${code})`, fix: 'train one with cluster train --out FILE'});
   }
   return decodeModel(bytes, file);
+}
+
+const notAModel = (file: string, problem: string) => new InputError({file, problem, fix: 'pass a file written by cluster train --out'});
+
+function startsWith(file: string, magic: Buffer): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(magic.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(magic);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,7 +1,8 @@
-import {mkdirSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import type {BenchResult} from '../bench/result.js';
 import {InputError} from '../errors.js';
+import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {renderCsv} from './csv.js';
 import {renderMarkdown} from './markdown.js';
 import {renderScalingSvg} from './scaling-chart.js';
@@ -51,15 +52,11 @@ export function saveResult(result: BenchResult, resultsDir: string, exports: Exp
   const written: string[] = [];
   for (const [path, render] of files) {
     if (!path) continue;
-    const draft = `${path}.tmp-${process.pid}`;
     try {
       mkdirSync(dirname(path), {recursive: true});
-      writeFileSync(draft, render());
-      renameSync(draft, path);
+      writeWhole(path, render());
     } catch (error) {
-      rmSync(draft, {force: true});
-      const {code, message} = error as NodeJS.ErrnoException;
-      throw new InputError({file: path, problem: `cannot write (${code ?? message})${written.length > 0 ? `; written before it: ${written.join(', ')}` : ''}`, fix: `name a file you can write, or make room${again ? `; then write them again with: ${again}` : ''}`});
+      throw new InputError({file: path, problem: `cannot write (${ioProblem(error)})${written.length > 0 ? `; written before it: ${written.join(', ')}` : ''}`, fix: `name a file you can write, or make room${again ? `; then write them again with: ${again}` : ''}`});
     }
     written.push(path);
   }

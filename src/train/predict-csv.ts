@@ -1,5 +1,6 @@
-import {writeFileSync} from 'node:fs';
 import {loadCsvForModel} from '../data/csv.js';
+import {InputError} from '../errors.js';
+import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {loadModel} from '../forest/model-file.js';
 import {checkOutputFile} from './check-output.js';
 
@@ -20,10 +21,18 @@ export function predictCsv(request: {model: string; data: string; out?: string})
   const predictions = Array.from(forest.predict(rows.values, info.featureNames.length), (c) => info.classes[c]);
   const labels = rows.labels;
   const accuracy = labels ? predictions.filter((name, row) => name === info.classes[labels[row]]).length / rows.rows : null;
-  if (request.out) writeFileSync(request.out, `prediction\n${predictions.map(csvCell).join('\n')}\n`);
+  if (request.out) writePredictions(request.out, predictions);
   return {rows: rows.rows, accuracy, target: info.target, out: request.out ?? null, predictions};
 }
 
 function csvCell(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function writePredictions(out: string, predictions: string[]): void {
+  try {
+    writeWhole(out, `prediction\n${predictions.map(csvCell).join('\n')}\n`);
+  } catch (error) {
+    throw new InputError({file: out, problem: `cannot write the predictions (${ioProblem(error)})`, fix: 'make room, or choose another --out'});
+  }
 }

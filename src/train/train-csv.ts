@@ -1,11 +1,14 @@
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import type {ForestSpec} from '../config/experiment.js';
 import type {Host} from '../config/inventory.js';
 import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
 import type {Dataset} from '../data/dataset.js';
 import {splitTrainTest} from '../data/split.js';
 import {InputError} from '../errors.js';
+import {ioProblem} from '../files/write-whole.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
-import {saveModel} from '../forest/model-file.js';
+import {saveModel, type SavedModel} from '../forest/model-file.js';
 import type {TrainerName} from '../forest/trainer-names.js';
 import {checkOutputFile} from './check-output.js';
 import {chooseHosts} from './choose-hosts.js';
@@ -59,7 +62,7 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     : testFraction > 0 ? splitTrainTest(data, testFraction, request.seed) : {train: data, test: undefined};
 
   const outcome = await trainModel({train, test, forest, hosts, signal: request.signal, source: {file: request.data, target: request.target}});
-  saveModel(outcome.model, request.out);
+  keepModel(outcome.model, request.out);
   return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0};
 }
 
@@ -68,3 +71,24 @@ function loadTest(file: string, target: string, train: Dataset) {
   if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
   return {rows: test.rows, values: test.values, labels: test.labels};
 }
+
+/**
+ * Saves the trained model to `out`; when that fails after the fit (the disk filled, the folder went
+ * away), the model is kept in the temporary folder and the error says where, so the training is
+ * not lost.
+ */
+function keepModel(model: SavedModel, out: string): void {
+  try {
+    saveModel(model, out);
+  } catch (error) {
+    const problem = `cannot write the model (${ioProblem(error)})`;
+    const kept = join(tmpdir(), `cluster-model-${process.pid}-${Date.now()}.model`);
+    try {
+      saveModel(model, kept);
+    } catch (again) {
+      throw new InputError({file: out, problem: `${problem}, nor keep it in ${tmpdir()} (${ioProblem(again)}): the trained model is lost`, fix: 'make room, then train again'});
+    }
+    throw new InputError({file: out, problem: `${problem}; the trained model was kept in ${kept}`, fix: `make room, then move it: mv ${kept} ${out}`});
+  }
+}
+

@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {execa} from 'execa';
@@ -97,4 +97,32 @@ test('the disk filling while the results are saved after the sweep: the table fi
   t.is(message, `results/${id}.json: cannot write (EFBIG); written before it: results/${id}.csv (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml)`);
   t.false(existsSync(join(folder, 'results', `${id}.json`)), 'no truncated JSON');
   t.deepEqual(leftovers(folder), []);
+});
+
+test('train: the disk filling as the model is saved, after the fit: no half model, and the model is kept elsewhere', async (t) => {
+  if (!isRoot) {
+    // A full file system on a mount only root can make; CI runs as root and must not skip.
+    if (process.env.CI) t.fail('this test needs root under CI');
+    else t.log('skipped: needs root to mount a small tmpfs');
+    return t.pass();
+  }
+  const rows = ['a,b,c,y', ...Array.from({length: 400}, (_, i) => `${i % 13},${(i * 7) % 17},${(i * 5) % 23},${(i * 3) % 4}`)].join('\n');
+  const folder = folderWith({'hosts.yaml': HOSTS, 'd.csv': `${rows}\n`});
+  const small = join(folder, 'small');
+  mkdirSync(small);
+  // Room for a few KiB: the check before the fit passes, the model (hundreds of KiB) does not fit.
+  await execa('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', small]);
+  try {
+    const message = await endsCleanly(t, startCluster(['train', '-i', 'hosts.yaml', '--data', 'd.csv', '--target', 'y', '--trees', '200', '--out', 'small/m.model'], folder), 2);
+    const kept = /the trained model was kept in (\S+):? \(make room, then move it: mv \1 small\/m\.model\)$/.exec(message)?.[1];
+    t.truthy(kept, message);
+    t.regex(message, /^small\/m\.model: cannot write the model \(ENOSPC\); /);
+    t.deepEqual(readdirSync(small), [], 'nothing half written');
+    const predicted = await startCluster(['predict', '--model', kept!, '--data', 'd.csv'], folder);
+    t.is(predicted.exitCode, 0, String(predicted.stderr));
+    t.is(String(predicted.stdout).trimEnd().split('\n').length, 400, 'a prediction per row');
+    rmSync(kept!);
+  } finally {
+    await execa('umount', [small]);
+  }
 });

@@ -47,3 +47,17 @@ test('the trees vote for more classes than the header names', (t) => {
   const model = encodeModel({forest: {...forest, trees: 1}, classes: ['0', '1'], featureNames: three.featureNames, target: 'y', trees: [tree]});
   t.is(t.throws(() => decodeModel(model, 'model.bin'))?.message, 'model.bin: the trees vote for 3 classes but the header names 2: it is damaged (pass a file written by cluster train --out)');
 });
+
+test('one bit flipped anywhere after the version is refused, not predicted from', (t) => {
+  for (const at of [8, 20, 44, 60, bytes.length >> 1, bytes.length - 1]) {
+    const flipped = Buffer.from(bytes);
+    flipped[at] ^= 0x10;
+    t.throws(() => decodeModel(flipped, 'model.bin'), {instanceOf: InputError, message: /^model\.bin: /}, `bit flipped at byte ${at}`);
+  }
+});
+
+test('a model file of format version 1 (no SHA-256) is still read', (t) => {
+  const digestless = Buffer.concat([bytes.subarray(0, 8), bytes.subarray(8 + 32)]);
+  digestless.writeUInt32LE(1, 4);
+  t.is(decodeModel(digestless, 'model.bin').forest.shape.features, decodeModel(bytes, 'model.bin').forest.shape.features);
+});

@@ -1,0 +1,56 @@
+import {isUtf8} from 'node:buffer';
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
+import {InputError} from '../errors.js';
+import {formatBytes} from '../limits.js';
+
+/**
+ * A user's text file (CSV, YAML), refused with an InputError when it is larger than `limit` or not
+ * UTF-8. Errors of the file system itself (ENOENT, EISDIR, EACCES) are thrown as they are, for the
+ * caller to word. `what` names the kind of file ("a CSV"), `tooLargeFix` what to do about its size,
+ * `shownAs` the file as the user named it.
+ */
+export function readTextFile(file: string, options: {limit: number; what: string; tooLargeFix: string; shownAs?: string}): string {
+  const shownAs = options.shownAs ?? file;
+  const tooLarge = () => new InputError({file: shownAs, problem: `the file is larger than the ${formatBytes(options.limit)} ${options.what} may be`, fix: options.tooLargeFix});
+  return decodeUtf8(readBounded(file, options.limit, tooLarge), shownAs);
+}
+
+/** The file's bytes, refused past `limit` before they are all read (a device like /dev/zero never ends). */
+export function readBounded(file: string, limit: number, tooLarge: () => InputError): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    if (fstatSync(fd).size > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > limit) throw tooLarge();
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** UTF-8 text, or the line and byte that are not: a bad byte replaced silently would become a new class, or a new host name. */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  try {
+    return new TextDecoder('utf-8', {fatal: true}).decode(bytes);
+  } catch {
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const text = bytes.subarray(start, end < 0 ? bytes.length : end);
+      if (!isUtf8(text)) {
+        const before = new TextDecoder('utf-8').decode(text).split('\ufffd')[0];
+        const at = Buffer.byteLength(before);
+        throw new InputError({file, line, problem: `byte 0x${text[at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not UTF-8`, fix: 'save the file as UTF-8'});
+      }
+      start = end + 1;
+    }
+  }
+}
