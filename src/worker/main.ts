@@ -49,7 +49,7 @@ function handle({header, body}: Message<ToWorker>): void {
       void connection.send({type: 'dataset-status', hash: header.hash, cached: true});
       return;
     case 'train':
-      train(header);
+      train(checkTrainOrder(header));
       return;
     case 'cancel':
       pool.cancel(header.run);
@@ -57,7 +57,19 @@ function handle({header, body}: Message<ToWorker>): void {
     case 'cpu':
       void connection.send({type: 'cpu', ...readCpuSample()});
       return;
+    default:
+      // A newer coordinator, or bytes that only look like the protocol: say so, keep serving.
+      void connection.send({type: 'error', message: `unknown message type ${JSON.stringify((header as {type: unknown}).type)}`});
   }
+}
+
+/** A train order as the coordinator sends it, or an error reply naming what is not. */
+function checkTrainOrder(order: Extract<ToWorker, {type: 'train'}>): Extract<ToWorker, {type: 'train'}> {
+  const whole = (value: unknown) => Number.isSafeInteger(value);
+  const wellFormed = whole(order.run) && typeof order.datasetHash === 'string' && typeof order.options === 'object' && order.options !== null &&
+    Array.isArray(order.trees) && order.trees.every((tree) => typeof tree === 'object' && tree !== null && whole(tree.index) && whole(tree.seed));
+  if (!wellFormed) throw new Error('a train order that is not well formed (run, datasetHash, options and trees of {index, seed} are needed)');
+  return order;
 }
 
 function train(order: Extract<ToWorker, {type: 'train'}>): void {
