@@ -13,13 +13,18 @@ export interface ProgressPrinter {
 export function progressPrinter(stream: NodeJS.WriteStream, options: {quiet?: boolean; now?: () => number} = {}): ProgressPrinter {
   if (options.quiet) return {update: () => undefined, clear: () => undefined};
   const now = options.now ?? Date.now;
-  const started = now();
+  let started = now();
   const finished = new Set<string>();
   let runStarted = started;
   let shown = false;
   return {
     update(p) {
       const key = `${p.combination}/${p.run}`;
+      // A finished run starting again is the next sweep (another engine, another latency): its own count and clock.
+      if (p.done === 0 && finished.has(key)) {
+        finished.clear();
+        started = now();
+      }
       if (p.done === 0) runStarted = now();
       if (p.done >= p.total && !finished.has(key)) finished.add(key);
       else if (!stream.isTTY) return;

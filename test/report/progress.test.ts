@@ -42,6 +42,21 @@ test('not on a terminal: one line per finished run', (t) => {
   ]);
 });
 
+test('not on a terminal: a second sweep (the next engine, the next latency) prints its runs too, with its own clock', (t) => {
+  const {written, stream: out} = stream(false);
+  let clock = 0;
+  const printer = progressPrinter(out, {now: () => clock});
+  for (const seconds of [5, 20]) {
+    printer.update(at(1, 1, 0));
+    clock += seconds * 1000;
+    printer.update(at(1, 1, 100));
+  }
+  t.deepEqual(written, [
+    '[1/2] raspberry-pi, desktop, laptop: warm-up 1/2 done in 5.0 s; 5 s elapsed, ~15 s left\n',
+    '[1/2] raspberry-pi, desktop, laptop: warm-up 1/2 done in 20.0 s; 20 s elapsed, ~1:00 left\n',
+  ]);
+});
+
 test('--quiet prints nothing', (t) => {
   const {written, stream: out} = stream(false);
   const printer = progressPrinter(out, {quiet: true});
