@@ -2,7 +2,8 @@
  * The trainer benchmark: the native trainer (one core) against scikit-learn's RandomForestClassifier
  * (n_jobs=1) on the same CSV files, over data shapes made by bench/make_data.py, several seeds each,
  * the two run alternately so both see the same load. Reports the fit time ratio and the test accuracy
- * difference with their spread. Run with `npm run bench:trainer [-- --shapes a,b --seeds 3]`.
+ * difference with their spread. Run with `npm run bench:trainer [-- --shapes a,b --seeds 3]`; the
+ * forest's settings with --max-features, --max-depth, --min-samples-leaf, --criterion (both sides alike).
  * Data files go to bench/data/ (git-ignored); figures depend on the machine, so compare within one run.
  */
 import {existsSync} from 'node:fs';
@@ -14,16 +15,40 @@ import {parseArgs} from 'node:util';
 import {execa} from 'execa';
 import {loadCsvDataset} from '../src/data/csv.js';
 import type {Dataset} from '../src/data/dataset.js';
+import {formatMaxFeatures, isMaxFeatures, parseMaxFeatures} from '../src/forest/max-features.js';
 import {trainHere} from '../src/forest/train-here.js';
+import type {TreeOptions} from '../src/forest/trainer.js';
 
 const PYTHON = '/usr/bin/python3';
 const BENCH = fileURLToPath(new URL('../../bench/', import.meta.url));
 const SHAPES = ['lognormal-steps', 'integer-code', 'breast-cancer', 'digits', 'ten-class', 'binary', 'large', 'heavy-tails', 'many-classes'];
 
-const {values: args} = parseArgs({options: {shapes: {type: 'string'}, seeds: {type: 'string', default: '3'}, trees: {type: 'string', default: '100'}, data: {type: 'string', default: join(BENCH, 'data')}}});
+const {values: args} = parseArgs({
+  options: {
+    shapes: {type: 'string'},
+    seeds: {type: 'string', default: '3'},
+    trees: {type: 'string', default: '100'},
+    data: {type: 'string', default: join(BENCH, 'data')},
+    'max-features': {type: 'string', default: 'sqrt'},
+    'max-depth': {type: 'string', default: 'none'},
+    'min-samples-leaf': {type: 'string', default: '1'},
+    criterion: {type: 'string', default: 'gini'},
+  },
+});
 const shapes = args.shapes?.split(',') ?? SHAPES;
 const seeds = Number(args.seeds);
 const trees = Number(args.trees);
+const maxFeatures = parseMaxFeatures(args['max-features']);
+if (!isMaxFeatures(maxFeatures)) throw new Error(maxFeatures.problem);
+const criterion = args.criterion === 'entropy' ? 'entropy' : 'gini';
+const options: TreeOptions = {
+  trainer: 'native',
+  maxFeatures,
+  minSamplesLeaf: Number(args['min-samples-leaf']),
+  criterion,
+  ...(args['max-depth'] === 'none' ? {} : {maxDepth: Number(args['max-depth'])}),
+};
+const settings = `maxFeatures ${formatMaxFeatures(maxFeatures)}, maxDepth ${args['max-depth']}, minSamplesLeaf ${options.minSamplesLeaf}, criterion ${criterion}`;
 
 interface Measure {
   fitSeconds: number;
@@ -36,14 +61,14 @@ interface Measure {
 function fitNative(train: Dataset, test: Dataset, seed: number): Measure {
   const started = performance.now();
   const startedCpu = process.cpuUsage();
-  const forest = trainHere(train, {trainer: 'native', maxFeatures: 'sqrt'}, trees, seed);
+  const forest = trainHere(train, options, trees, seed);
   const fitSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(startedCpu);
   return {fitSeconds, fitCpuSeconds: (cpu.user + cpu.system) / 1e6, testAccuracy: forest.accuracy(test.values, test.features, test.labels)};
 }
 
 async function fitSklearn(trainFile: string, testFile: string, seed: number): Promise<Measure> {
-  const result = await execa(PYTHON, [join(BENCH, 'sklearn_reference.py'), trainFile, testFile, 'label', String(trees), 'sqrt', String(seed)]);
+  const result = await execa(PYTHON, [join(BENCH, 'sklearn_reference.py'), trainFile, testFile, 'label', String(trees), args['max-features'], String(seed), args['max-depth'], String(options.minSamplesLeaf), criterion]);
   return JSON.parse(String(result.stdout)) as Measure;
 }
 
@@ -60,7 +85,7 @@ const spread = (xs: number[], digits: number, scale = 1) => {
   return `${f(mean)} (${f(Math.min(...xs))} to ${f(Math.max(...xs))})`;
 };
 
-console.log(`Trainer benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs), Node.js ${process.version}, ${trees} trees, maxFeatures sqrt, one core each; load average at start ${loadavg()[0].toFixed(2)}`);
+console.log(`Trainer benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs), Node.js ${process.version}, ${trees} trees, ${settings}, one core each; load average at start ${loadavg()[0].toFixed(2)}`);
 console.log('\n| data shape | train rows x features, classes | native fit (CPU) | scikit-learn fit (CPU) | native / sklearn CPU time | native / sklearn wall time | native - sklearn accuracy (points) |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const shape of shapes) {

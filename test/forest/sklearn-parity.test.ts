@@ -4,7 +4,9 @@ import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
 import {loadCsvDataset} from '../../src/data/csv.js';
+import {isMaxFeatures, parseMaxFeatures} from '../../src/forest/max-features.js';
 import {trainHere} from '../../src/forest/train-here.js';
+import type {TreeOptions} from '../../src/forest/trainer.js';
 import {folderWith} from '../helpers/files.js';
 
 // The native trainer against scikit-learn 1.2 on the same CSV files, same settings, 100 trees.
@@ -17,35 +19,53 @@ const sklearnTest = hasSklearn ? test : test.skip;
 const folder = folderWith();
 const SEEDS = [0, 1, 2];
 
-async function sklearnAccuracy(shape: string, seed: number): Promise<number> {
-  const result = await execa(PYTHON, [join(BENCH, 'sklearn_reference.py'), join(folder, `${shape}-${seed}-train.csv`), join(folder, `${shape}-${seed}-test.csv`), 'label', '100', 'sqrt', String(seed)]);
+/** Forest settings as both sides read them: maxFeatures as written (1.0 is every feature), maxDepth none for unlimited. */
+interface Settings {
+  maxFeatures: string;
+  maxDepth: number | 'none';
+  minSamplesLeaf: number;
+  criterion: 'gini' | 'entropy';
+}
+
+const DEFAULTS: Settings = {maxFeatures: 'sqrt', maxDepth: 'none', minSamplesLeaf: 1, criterion: 'gini'};
+
+async function sklearnAccuracy(shape: string, seed: number, settings: Settings): Promise<number> {
+  const {maxFeatures, maxDepth, minSamplesLeaf, criterion} = settings;
+  const result = await execa(PYTHON, [join(BENCH, 'sklearn_reference.py'), join(folder, `${shape}-${seed}-train.csv`), join(folder, `${shape}-${seed}-test.csv`), 'label', '100', maxFeatures, String(seed), String(maxDepth), String(minSamplesLeaf), criterion]);
   return (JSON.parse(String(result.stdout)) as {testAccuracy: number}).testAccuracy;
 }
 
-function nativeAccuracy(shape: string, seed: number): number {
+function nativeAccuracy(shape: string, seed: number, settings: Settings): number {
   const train = loadCsvDataset(join(folder, `${shape}-${seed}-train.csv`), 'label');
   const held = loadCsvDataset(join(folder, `${shape}-${seed}-test.csv`), 'label');
-  return trainHere(train, {trainer: 'native', maxFeatures: 'sqrt'}, 100, seed).accuracy(held.values, held.features, held.labels);
+  const maxFeatures = parseMaxFeatures(settings.maxFeatures);
+  if (!isMaxFeatures(maxFeatures)) throw new Error(maxFeatures.problem);
+  const options: TreeOptions = {trainer: 'native', maxFeatures, minSamplesLeaf: settings.minSamplesLeaf, criterion: settings.criterion, ...(settings.maxDepth === 'none' ? {} : {maxDepth: settings.maxDepth})};
+  return trainHere(train, options, 100, seed).accuracy(held.values, held.features, held.labels);
 }
 
 const matchesSklearn = test.macro({
-  async exec(t, shape: string) {
+  async exec(t, shape: string, settings: Settings = DEFAULTS) {
     for (const seed of SEEDS) await execa(PYTHON, [join(BENCH, 'make_data.py'), folder, String(seed), shape]);
     let native = 0;
     let sklearn = 0;
     for (const seed of SEEDS) {
-      native += nativeAccuracy(shape, seed) / SEEDS.length;
-      sklearn += (await sklearnAccuracy(shape, seed)) / SEEDS.length;
+      native += nativeAccuracy(shape, seed, settings) / SEEDS.length;
+      sklearn += (await sklearnAccuracy(shape, seed, settings)) / SEEDS.length;
     }
     t.log(`${shape}: native ${native.toFixed(4)}, scikit-learn ${sklearn.toFixed(4)}`);
     t.true(native >= sklearn - 0.01, `native ${native.toFixed(4)} is more than a point below scikit-learn's ${sklearn.toFixed(4)}`);
   },
-  title: (_, shape: string) => `on ${shape}, the native trainer's accuracy is within a point of scikit-learn's (mean of ${SEEDS.length} seeds)`,
+  title: (_, shape: string, settings: Settings = DEFAULTS) =>
+    `on ${shape}${settings === DEFAULTS ? '' : ` with ${JSON.stringify(settings)}`}, the native trainer's accuracy is within a point of scikit-learn's (mean of ${SEEDS.length} seeds)`,
 });
 
 // One after another: each runs scikit-learn three times, and the machine may be busy.
 const serialTest = hasSklearn ? test.serial : test.skip;
 for (const shape of ['breast-cancer', 'digits', 'wine', 'lognormal-steps-small', 'integer-code-small']) serialTest(matchesSklearn, shape);
+// Settings other than the defaults: a shallow entropy forest over half the features, leaves of 5 rows or more; every feature (1.0).
+serialTest(matchesSklearn, 'lognormal-steps-small', {maxFeatures: '0.5', maxDepth: 8, minSamplesLeaf: 5, criterion: 'entropy'});
+serialTest(matchesSklearn, 'integer-code-small', {maxFeatures: '1.0', maxDepth: 'none', minSamplesLeaf: 1, criterion: 'gini'});
 
 sklearnTest('scikit-learn draws features as the native trainer does: constant ones count against max_features', async (t) => {
   // The data of sampling.test.ts: the strong feature, a weak one, eight constant; stumps with max_features=2.
