@@ -8,7 +8,7 @@ DATA_DIR holds x_train.npy, y_train.npy, x_test.npy and y_test.npy, the very row
 engine trains and tests on. The driver answers one JSON line per JSON line it reads on stdin:
 
     {"op": "workers"} -> {"workers": [[name, threads], ...]}
-    {"op": "fit", "workers": [names], "restrict": bool, "trees": N, "params": {RandomForestClassifier keyword arguments}}
+    {"op": "fit", "workers": [names], "restrict": bool, "timeout": seconds for the workers to join, "trees": N, "params": {RandomForestClassifier keyword arguments}}
     -> {"progress": trees done} lines while it fits, then {"seconds", "accuracy", "trees": [[worker, thread, start, end], ...] by tree index,
         "tasks": [[worker, start, end], ...] (Dask's task stream), "faults": [[worker, at, tasks], ...]}
 
@@ -113,9 +113,10 @@ def fit(client, data, request):
     from sklearn.ensemble import RandomForestClassifier
 
     # The other workers of the cluster stay out of this row.
-    backend = {"wait_for_workers_timeout": 60, "workers": request["workers"], "allow_other_workers": False}
+    timeout = request.get("timeout", 60)
+    backend = {"wait_for_workers_timeout": timeout, "workers": request["workers"], "allow_other_workers": False}
     if not request.get("restrict"):
-        wait_for_workers(client, request["workers"], request.get("timeout", 60))
+        wait_for_workers(client, request["workers"], timeout)
     addresses = {address: str(info.get("name")) for address, info in client.scheduler_info()["workers"].items()}
     params = dict(request["params"])
     # A fraction travels as {"fraction": x}: JSON would turn 1.0 (every feature) into 1 (one feature).

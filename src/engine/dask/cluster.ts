@@ -5,6 +5,11 @@ import {type HostShell, localShell, type ShellProcess, supervised} from '../../t
 
 /** How long the scheduler may take to say where it listens. */
 const SCHEDULER_START_MS = 60_000;
+/**
+ * How long a dask worker may take to join the scheduler: importing Dask takes about 2.5 s of CPU,
+ * which a lab host at a few percent of a core spreads over minutes.
+ */
+export const JOIN_SECONDS = 300;
 
 /** A host ready for a dask worker: its shell, its Python, and this machine's address as it sees it. */
 export interface DaskHost {
@@ -64,7 +69,7 @@ export class DaskCluster {
     await Promise.all([...this.workers].filter(([name]) => !wanted.has(name)).map(([name, worker]) => (this.workers.delete(name), worker.stop())));
     for (const {host, shell, python, schedulerHost} of hosts) {
       if (this.workers.has(host.name)) continue;
-      const command = remoteCommand([python, '-m', 'distributed.cli.dask_worker', `tcp://${schedulerHost}:${this.port}`, '--name', host.name, '--nthreads', String(host.cores), '--nworkers', '1', '--no-dashboard', '--death-timeout', '60']);
+      const command = remoteCommand([python, '-m', 'distributed.cli.dask_worker', `tcp://${schedulerHost}:${this.port}`, '--name', host.name, '--nthreads', String(host.cores), '--nworkers', '1', '--no-dashboard', '--death-timeout', String(JOIN_SECONDS)]);
       const worker = await shell.start(supervised(command));
       worker.output.resume();
       this.workers.set(host.name, worker);

@@ -62,7 +62,7 @@ export class Driver {
   }
 
   /** `onProgress` hears the trees done as batches come back. */
-  async fit(request: {workers: string[]; restrict?: boolean; trees: number; params: Record<string, unknown>}, onProgress?: (done: number) => void): Promise<FitReply> {
+  async fit(request: {workers: string[]; restrict?: boolean; timeout?: number; trees: number; params: Record<string, unknown>}, onProgress?: (done: number) => void): Promise<FitReply> {
     this.onProgress = onProgress;
     try {
       return (await this.request({op: 'fit', ...request})) as unknown as FitReply;

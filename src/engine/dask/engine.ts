@@ -6,7 +6,7 @@ import type {ForestSpec} from '../../config/experiment.js';
 import {RunFailedError} from '../../coordinator/train-forest.js';
 import type {Engine, EngineContext, EngineSession, RunRequest} from '../engine.js';
 import {localShell} from '../../transport/shell.js';
-import {DaskCluster} from './cluster.js';
+import {DaskCluster, JOIN_SECONDS} from './cluster.js';
 import {Driver, DriverError, type FitReply} from './driver.js';
 import {checkPythons, usable} from './hosts.js';
 import {findPython} from './python.js';
@@ -92,7 +92,7 @@ async function measureFit(forest: ForestSpec, driver: Driver, {hosts, progress}:
   progress(0);
   let reply: FitReply;
   try {
-    reply = await driver.fit({workers: names, restrict, trees: forest.trees, params: sklearnParams(forest)}, progress);
+    reply = await driver.fit({workers: names, restrict, timeout: JOIN_SECONDS, trees: forest.trees, params: sklearnParams(forest)}, progress);
   } catch (error) {
     if (!(error instanceof DriverError)) throw error;
     // The combination failed (its workers never came, or all of them died): the sweep goes on.
