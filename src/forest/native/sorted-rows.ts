@@ -6,7 +6,7 @@ import type {BinnedData} from './binning.js';
  * every split divides each list stably into its left and right rows, so no node sorts by such a
  * feature and its split is one pass over its rows. Node [begin, end) is lists[offsets[f] + begin ..
  * offsets[f] + end) for every listed feature f. One per slot; its buffers serve every tree, and hold
- * only as many lists as a tree has needed (4 bytes a row each).
+ * only as many lists as a tree has needed (4 bytes per row drawn, each).
  */
 export class SortedRows {
   lists = new Uint32Array(0);
@@ -40,11 +40,12 @@ export class SortedRows {
       isListed[f] = list(f) ? 1 : 0;
       if (isListed[f] === 1) listed[this.listedCount++] = f;
     }
-    if (this.lists.length < this.listedCount * this.data.rows) this.lists = new Uint32Array(this.listedCount * this.data.rows);
+    // A list holds the rows drawn at least once (about 63% of them), so that is its length.
+    if (this.lists.length < this.listedCount * count) this.lists = new Uint32Array(this.listedCount * count);
     const {lists} = this;
     for (let k = 0; k < this.listedCount; k++) {
       const f = listed[k];
-      offsets[f] = k * this.data.rows;
+      offsets[f] = k * count;
       const column = f * this.data.rows;
       const binCount = this.data.binCounts[f];
       counts.fill(0, 0, binCount + 1);
