@@ -12,6 +12,12 @@ export const LIMITS = {
   sshCores: 256,
   /** Trees in a forest: far more than any forest needs (accuracy stops improving long before), and each is held in memory. */
   trees: 100_000,
+  /**
+   * Features (columns) of a data set: each is binned apart, with arrays of its own in every slot,
+   * so a million features over 60 rows passed the values' bound and then took gigabytes and never
+   * finished. 100,000 trains (slowly).
+   */
+  features: 100_000,
   /** Timed runs per combination. */
   runs: 1000,
   /** connectTimeout and heartbeatTimeout, in seconds: an hour is already no timeout (Node's timers break past 24.8 days). */

@@ -88,7 +88,7 @@ export default class Bench extends ClusterCommand {
       return {latencies: points};
     }
     const exports = {'export-csv': flags['export-csv'], 'export-markdown': flags['export-markdown'], 'export-json': flags['export-json'], 'export-timeline': flags['export-timeline'], 'export-scaling': flags['export-scaling']};
-    const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], schedule: flags.schedule, engine: flags.engine, scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
+    const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], hosts: flags.hosts, failOnNoise: flags['fail-on-noise'], schedule: flags.schedule, engine: flags.engine, scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
     let journalFile: string | undefined;
     const result = withModel(await this.interruptible((signal) =>
       runBench({

@@ -123,6 +123,7 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
   }
   read.knownKeys(['dataset'], spec, SYNTHETIC_FIELDS);
   const features = read.positiveInteger(['dataset', 'features'], spec.features ?? 20);
+  if (features > LIMITS.features) throw read.source.error(['dataset', 'features'], `${features} features are more than the ${LIMITS.features} a data set may have`, 'each feature is binned and held apart in every slot; use fewer');
   const informative = read.positiveInteger(['dataset', 'informative'], spec.informative ?? Math.min(features, 10));
   if (informative > features) {
     throw read.source.error(['dataset', 'informative'], `informative (${informative}) exceeds features (${features})`, 'informative features are a subset of the features');

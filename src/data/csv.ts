@@ -76,6 +76,7 @@ export function csvToDataset(table: CsvTable, target: string, file: string): Dat
   }
   const featureNames = header.filter((name) => name !== target);
   if (featureNames.length < 1) throw new InputError({file, line: 1, problem: 'no feature columns besides the target', fix: 'add at least one numeric column'});
+  if (featureNames.length > LIMITS.features) throw new InputError({file, line: 1, problem: `${featureNames.length} feature columns are more than the ${LIMITS.features} a data set may have`, fix: 'each feature is binned and held apart in every slot; use fewer columns'});
   const {values, targets} = readColumns(table, featureNames, target, file);
   const classes = sortLabels([...new Set(targets)]);
   const index = new Map(classes.map((name, i) => [name, i]));

@@ -1,11 +1,14 @@
-import {renameSync, rmSync, writeFileSync} from 'node:fs';
+import {lstatSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 
 /**
  * Writes a file whole or not at all: under a temporary name beside it, then renamed over it, so a
  * full disk or a kill mid-write never leaves half a file under the real name (nor destroys the one
- * that was there).
+ * that was there). A path that exists as something else than a regular file (a device such as
+ * /dev/null, a FIFO, a symlink) is written through, as the user meant: a rename would replace the
+ * device or the link itself.
  */
 export function writeWhole(path: string, data: string | Uint8Array): void {
+  if (existsAsOtherThanFile(path)) return writeFileSync(path, data);
   const draft = `${path}.tmp-${process.pid}`;
   try {
     writeFileSync(draft, data);
@@ -13,6 +16,14 @@ export function writeWhole(path: string, data: string | Uint8Array): void {
   } catch (error) {
     rmSync(draft, {force: true});
     throw error;
+  }
+}
+
+function existsAsOtherThanFile(path: string): boolean {
+  try {
+    return !lstatSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

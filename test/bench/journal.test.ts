@@ -104,4 +104,6 @@ test('the --resume command carries every flag the sweep needs, quoted for a shel
   t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', exports: {}}), 'cluster bench --resume id1');
   t.is(resumeCommandFor('id1', {inventory: 'lab/inv.yaml', experiment: 'e.yaml', resultsDir: 'r', schedule: 'dynamic', exports}), "cluster bench --resume id1 -i lab/inv.yaml -e e.yaml --results-dir r --schedule dynamic --export-json 'out dir/r.json'");
   t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', runs: '5', warmup: '0', order: 'sequential', exports: {}}), 'cluster bench --resume id1 --runs 5 --warmup 0 --order sequential');
+  // --hosts chose the combinations (the journal's fingerprint covers them); --fail-on-noise decides the exit code.
+  t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', hosts: 'pis,!rpi3', failOnNoise: true, exports: {}}), "cluster bench --resume id1 --hosts 'pis,!rpi3' --fail-on-noise");
 });
