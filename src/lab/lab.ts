@@ -2,6 +2,7 @@ import {existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync} f
 import {connect} from 'node:net';
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {InputError} from '../errors.js';
 import type {LabSpec} from './spec.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
 
@@ -214,12 +215,26 @@ function saveState(state: LabState): void {
   writeFileSync(join(state.dir, 'state.json'), JSON.stringify(state, null, 1));
 }
 
+/**
+ * The lab's state, or undefined when no lab was made here. A state that cannot be read or is not a
+ * lab's (edited, cut short) is bad input: taken for "no lab", its namespaces would be left up.
+ */
 function readState(dir: string): LabState | undefined {
+  const file = join(dir, 'state.json');
+  if (!existsSync(file)) return undefined;
+  let state: LabState;
   try {
-    return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-  } catch {
-    return undefined;
+    state = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw damagedState(file, error instanceof SyntaxError ? 'not JSON' : `cannot read it (${(error as NodeJS.ErrnoException).code})`);
   }
+  const isHost = (host: unknown) => typeof host === 'object' && host !== null && ['name', 'netns', 'veth', 'address', 'cgroup'].every((key) => typeof (host as Record<string, unknown>)[key] === 'string');
+  if (typeof state !== 'object' || state === null || typeof state.bridge !== 'string' || !Array.isArray(state.hosts) || !state.hosts.every(isHost)) throw damagedState(file, 'not the state of a lab');
+  return state;
+}
+
+function damagedState(file: string, problem: string): InputError {
+  return new InputError({file, problem: `${problem}: was it edited?`, fix: "put back the one lab up wrote, or remove it and delete the lab's namespaces (ip netns list, cl-*) and bridge (ip link, clbr*) by hand"});
 }
 
 function killQuietly(pid: number): void {

@@ -5,7 +5,8 @@ import {execa} from 'execa';
 import {runBench} from '../../src/bench/sweep.js';
 import {loadExperiment} from '../../src/config/experiment.js';
 import {loadInventory} from '../../src/config/inventory.js';
-import {labDown, labUp} from '../../src/lab/lab.js';
+import {InputError} from '../../src/errors.js';
+import {labDown, labStatus, labUp} from '../../src/lab/lab.js';
 import {loadLabSpec} from '../../src/lab/spec.js';
 import {provisionHosts} from '../../src/provision/provision.js';
 import {hostStatuses} from '../../src/status/status.js';
@@ -87,4 +88,13 @@ test('lab spec errors name the field', async (t) => {
   const folder = folderWith({'bad.yaml': 'lab:\n  hosts:\n    Pi_1: { cores: 1 }\n', 'bad2.yaml': 'lab:\n  hosts:\n    pi: { latency: fast }\n'});
   t.throws(() => loadLabSpec(join(folder, 'bad.yaml')), {message: `${join(folder, 'bad.yaml')}:3: lab.hosts.Pi_1: lab host name 'Pi_1' is not allowed (use up to 12 lower-case letters, digits and dashes (it names a network namespace))`});
   t.throws(() => loadLabSpec(join(folder, 'bad2.yaml')), {message: `${join(folder, 'bad2.yaml')}:3: lab.hosts.pi.latency: 'fast' is not a duration (write e.g. 2ms, 0.5ms or 1s)`});
+});
+
+test('a lab state that was edited or cut short is bad input, not "no lab is up" (its namespaces would be left)', async (t) => {
+  for (const text of ['{"hosts": 5}', 'garbage', '{"bridge": "clbr0", "hosts": [{"name": 1}]}', '{"bridge": "clbr0", "hos']) {
+    const folder = folderWith({'state.json': text});
+    t.throws(() => labStatus(folder), {instanceOf: InputError, message: /state\.json: not (JSON|the state of a lab): was it edited\?/}, text);
+    await t.throwsAsync(labDown(folder), {instanceOf: InputError}, text);
+  }
+  t.deepEqual(labStatus(folderWith()), [], 'no state: no lab');
 });
