@@ -33,6 +33,8 @@ export const LIMITS = {
   modelBytes: Math.min(2 * 2 ** 30, Math.floor(totalmem() / 4)),
   /** An inventory or experiment: a thousand hosts take about 100 KiB; past this it is not a config file. */
   yamlBytes: 4 * 2 ** 20,
+  /** known_hosts, ~/.ssh/config, an identity file: 50,000 known hosts take about 5 MiB. */
+  sshFileBytes: 16 * 2 ** 20,
 } as const;
 
 /** The most slots a host may ask for, and why: more only queue trees, each slot still costing a thread. */

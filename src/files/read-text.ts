@@ -1,5 +1,5 @@
 import {isUtf8} from 'node:buffer';
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readSync, statSync} from 'node:fs';
 import {InputError} from '../errors.js';
 import {formatBytes} from '../limits.js';
 
@@ -12,12 +12,12 @@ import {formatBytes} from '../limits.js';
 export function readTextFile(file: string, options: {limit: number; what: string; tooLargeFix: string; shownAs?: string}): string {
   const shownAs = options.shownAs ?? file;
   const tooLarge = () => new InputError({file: shownAs, problem: `the file is larger than the ${formatBytes(options.limit)} ${options.what} may be`, fix: options.tooLargeFix});
-  return decodeUtf8(readBounded(file, options.limit, tooLarge), shownAs);
+  return decodeUtf8(readBounded(file, options.limit, tooLarge, shownAs), shownAs);
 }
 
 /** The file's bytes, refused past `limit` before they are all read (a device like /dev/zero never ends). */
-export function readBounded(file: string, limit: number, tooLarge: () => InputError): Buffer {
-  const fd = openSync(file, 'r');
+export function readBounded(file: string, limit: number, tooLarge: () => InputError, shownAs = file): Buffer {
+  const fd = openReadable(file, shownAs);
   try {
     if (fstatSync(fd).size > limit) throw tooLarge();
     const chunks: Buffer[] = [];
@@ -34,6 +34,23 @@ export function readBounded(file: string, limit: number, tooLarge: () => InputEr
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Opens a file to read, refusing a pipe or a socket first: opening a FIFO nobody writes to blocks
+ * the whole process (Ctrl-C included), and a pipe such as `<(cat file)` can be read only once where
+ * the toolkit may read a file twice (an inventory on resume). Devices pass: their reads are bounded.
+ */
+export function openReadable(file: string, shownAs = file): number {
+  let kind: string | undefined;
+  try {
+    const stat = statSync(file);
+    kind = stat.isFIFO() ? 'a pipe (FIFO)' : stat.isSocket() ? 'a socket' : undefined;
+  } catch {
+    // Missing or unreadable: openSync below throws the error its caller words.
+  }
+  if (kind) throw new InputError({file: shownAs, problem: `is ${kind}, not a file`, fix: 'save its contents to a file and name that file'});
+  return openSync(file, 'r');
 }
 
 /** UTF-8 text, or the line and byte that are not: a bad byte replaced silently would become a new class, or a new host name. */

@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto';
-import {closeSync, openSync, readSync} from 'node:fs';
+import {closeSync, readSync} from 'node:fs';
 import type {ForestSpec} from '../config/experiment.js';
 import {InputError} from '../errors.js';
-import {readBounded} from '../files/read-text.js';
+import {openReadable, readBounded} from '../files/read-text.js';
 import {writeWhole} from '../files/write-whole.js';
 import {formatBytes, LIMITS} from '../limits.js';
 import {Forest} from './forest.js';
@@ -123,7 +123,7 @@ export function loadModel(file: string): {info: ModelInfo; forest: Forest} {
 const notAModel = (file: string, problem: string) => new InputError({file, problem, fix: 'pass a file written by cluster train --out'});
 
 function startsWith(file: string, magic: Buffer): boolean {
-  const fd = openSync(file, 'r');
+  const fd = openReadable(file);
   try {
     const head = Buffer.alloc(magic.length);
     return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(magic);

@@ -1,7 +1,9 @@
 import {createHash, createHmac} from 'node:crypto';
-import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {appendFileSync, existsSync, mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {InputError} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 
 /** A host key as the server presented it: its type and its raw public key blob. */
 export interface HostKey {
@@ -55,7 +57,7 @@ export function checkHostKey(files: readonly string[], name: string, key: HostKe
 /** Records a key (like StrictHostKeyChecking=accept-new): one new line, the file made if need be. */
 export function appendHostKey(file: string, name: string, key: HostKey): void {
   if (!existsSync(dirname(file))) mkdirSync(dirname(file), {recursive: true, mode: 0o700});
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const text = existsSync(file) ? readKnownHosts(file) : '';
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   appendFileSync(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, {mode: 0o600});
 }
@@ -84,11 +86,10 @@ const ALGORITHMS_OF: Record<string, string[]> = {
 function readEntries(file: string): Entry[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readKnownHosts(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return [];
-    throw new InputError({file, problem: `cannot read this known_hosts file (${code ?? (error as Error).message})`, fix: 'make it a file you can read, or name another with knownHosts: in the inventory'});
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
   const entries: Entry[] = [];
   text.split('\n').forEach((raw, i) => {
@@ -99,6 +100,18 @@ function readEntries(file: string): Entry[] {
     entries.push({file, line: i + 1, marker, patterns: fields[0], type: fields[1], blob: Buffer.from(fields[2], 'base64')});
   });
   return entries;
+}
+
+/** Bounded and UTF-8: a known_hosts linked to /dev/zero or a FIFO is refused, never read forever. */
+function readKnownHosts(file: string): string {
+  const fix = 'make it a file you can read, or name another with knownHosts: in the inventory';
+  try {
+    return readTextFile(file, {limit: LIMITS.sshFileBytes, what: 'a known_hosts file', tooLargeFix: fix});
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof InputError || code === 'ENOENT') throw error;
+    throw new InputError({file, problem: `cannot read this known_hosts file (${code ?? (error as Error).message})`, fix});
+  }
 }
 
 function matchesName(patterns: string, name: string): boolean {

@@ -1,6 +1,7 @@
-import {readFileSync} from 'node:fs';
 import {Client, type ClientChannel, type ConnectConfig, type SFTPWrapper} from 'ssh2';
-import {HostError} from '../errors.js';
+import {HostError, InputError} from '../errors.js';
+import {readBounded} from '../files/read-text.js';
+import {formatBytes, LIMITS} from '../limits.js';
 import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from './known-hosts.js';
 import type {SshTarget} from './target.js';
 
@@ -210,8 +211,9 @@ function credentials(target: SshTarget): Partial<ConnectConfig> {
   if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
   if (target.identityFile) {
     try {
-      config.privateKey = readFileSync(target.identityFile);
+      config.privateKey = readIdentityFile(target.identityFile);
     } catch (error) {
+      if (error instanceof InputError) throw error;
       if (!config.agent) throw new SshError(target.name, 'auth', `cannot read identity file ${target.identityFile} (${(error as NodeJS.ErrnoException).code}); set identityFile in the inventory, or start ssh-agent`);
     }
     const passphrase = target.passphraseEnv ? process.env[target.passphraseEnv] : undefined;
@@ -219,6 +221,12 @@ function credentials(target: SshTarget): Partial<ConnectConfig> {
   }
   if (!config.agent && !config.privateKey) throw new SshError(target.name, 'auth', 'no identity file and no ssh-agent; set identityFile in the inventory, or start ssh-agent');
   return config;
+}
+
+/** A private key is a few KiB: a FIFO or a device named as one is refused, never read forever. */
+function readIdentityFile(file: string): Buffer {
+  const tooLarge = () => new InputError({file, problem: `the file is larger than the ${formatBytes(LIMITS.sshFileBytes)} an identity file may be`, fix: 'name your private key with identityFile in the inventory'});
+  return readBounded(file, LIMITS.sshFileBytes, tooLarge);
 }
 
 function explainConnectError(target: SshTarget, name: string, error: Error & {level?: string; code?: string}, verdict: {key: HostKey; result: HostKeyVerdict} | undefined, timeoutMs: number): SshError {

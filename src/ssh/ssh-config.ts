@@ -1,6 +1,7 @@
-import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {InputError} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 import {wildcard} from './known-hosts.js';
 
 /** What ~/.ssh/config says of a host alias; the first value obtained for each keyword wins, as in OpenSSH. */
@@ -39,11 +40,15 @@ const UNSUPPORTED: Record<string, string> = {
   remotecommand: 'it runs another command on the host',
 };
 
+/** ProxyCommand and ProxyJump: whichever comes first decides, as in OpenSSH. */
+const PROXY_KEYWORDS = new Set(['proxycommand', 'proxyjump']);
+
 export function readSshConfig(alias: string, file = `${homedir()}/.ssh/config`): SshConfigEntry {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, {limit: LIMITS.sshFileBytes, what: 'an ssh config', tooLargeFix: 'an ssh config is never this large; check the file'});
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return {};
     throw new InputError({file, problem: `cannot read this ssh config (${code ?? (error as Error).message})`, fix: 'make it a file you can read'});
@@ -53,6 +58,7 @@ export function readSshConfig(alias: string, file = `${homedir()}/.ssh/config`):
 
 export function sshConfigFor(text: string, alias: string, file = '~/.ssh/config'): SshConfigEntry {
   const found: SshConfigEntry = {};
+  const decided = new Set<string>();
   // Options before any Host or Match line apply to every host.
   let applies = true;
   for (const [i, raw] of text.split('\n').entries()) {
@@ -64,6 +70,14 @@ export function sshConfigFor(text: string, alias: string, file = '~/.ssh/config'
     const value = match[2].trim().replace(/^"(.*)"$/, '$1');
     if (keyword === 'host') {
       applies = hostMatches(value.split(/\s+/), alias);
+      continue;
+    }
+    // OpenSSH's first value wins, and `none` is a value: ProxyCommand none (or ProxyJump none)
+    // before a Host * that sets a proxy means a direct connection, which is what we make.
+    const decides = PROXY_KEYWORDS.has(keyword) ? 'proxy' : keyword;
+    if (applies && decided.has(decides)) continue;
+    if (applies && PROXY_KEYWORDS.has(keyword) && value.toLowerCase() === 'none') {
+      decided.add(decides);
       continue;
     }
     // Match needs more than an alias to decide whether it applies: it is refused wherever it is.

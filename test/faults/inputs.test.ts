@@ -1,4 +1,5 @@
-import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {Random} from '../../src/data/random.js';
@@ -22,6 +23,8 @@ const randomBytes = (seed: number, length: number) => {
 const GARBAGE: Record<string, (folder: string, good: Buffer, ext: string) => string> = {
   'random bytes': (folder, _, ext) => write(folder, `garbage${ext}`, randomBytes(7, 3000)),
   'an endless device': () => '/dev/zero',
+  // Opening a FIFO nobody writes to would block the process for good, Ctrl-C included.
+  'a pipe nobody writes to': (folder, _, ext) => (execFileSync('mkfifo', [join(folder, `fifo${ext}`)]), `fifo${ext}`),
   'a folder': (folder, _, ext) => (mkdirSync(join(folder, `a-folder${ext}`)), `a-folder${ext}`),
   'an empty file': (folder, _, ext) => write(folder, `empty${ext}`, Buffer.alloc(0)),
   'the first half of a good one': (folder, good, ext) => write(folder, `half${ext}`, good.subarray(0, good.length >> 1)),
@@ -79,3 +82,21 @@ test('a model with one bit flipped anywhere is refused, never predicted from', a
     t.regex(message, /^flipped\.model: .*\(pass a file written by cluster train --out\)$/, `bit flipped at byte ${at}`);
   }
 });
+
+// The SSH side's files: a host's identity file and the inventory's known_hosts, named as a pipe or
+// an endless device, are refused by name before any connection is tried.
+const sshInventory = (identityFile: string, knownHosts: string) =>
+  `knownHosts: ${knownHosts}\nhosts:\n  pi:\n    transport: ssh\n    address: 127.0.0.1\n    port: 1\n    user: nobody\n    cores: 1\n    identityFile: ${identityFile}\n`;
+
+for (const [what, file] of [['a pipe nobody writes to', 'fifo'], ['an endless device', 'zero']] as const) {
+  for (const field of ['identityFile', 'knownHosts'] as const) {
+    test(`status with ${field} naming ${what}: exit 2, one line naming it`, async (t) => {
+      const folder = folderWith({'id_ed25519': 'not read\n'});
+      execFileSync('mkfifo', [join(folder, 'fifo')]);
+      symlinkSync('/dev/zero', join(folder, 'zero'));
+      writeFileSync(join(folder, 'inventory.yaml'), field === 'identityFile' ? sshInventory(file, 'known_hosts') : sshInventory('id_ed25519', file));
+      const message = await endsCleanly(t, startCluster(['status', '-i', 'inventory.yaml'], folder), 2);
+      t.regex(message, new RegExp(`^(${folder}/)?${file}: `), message);
+    });
+  }
+}

@@ -1,8 +1,9 @@
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {InputError} from '../../src/errors.js';
-import {hostKeyAlgorithmsFor} from '../../src/ssh/known-hosts.js';
+import {appendHostKey, checkHostKey, hostKeyAlgorithmsFor} from '../../src/ssh/known-hosts.js';
 import {readSshConfig, sshConfigFor} from '../../src/ssh/ssh-config.js';
 import {folderWith} from '../helpers/files.js';
 
@@ -43,4 +44,29 @@ test('recorded key types are offered first, as OpenSSH does; nothing recorded le
   t.throws(() => hostKeyAlgorithmsFor([join(folder, 'dir')], '10.0.0.7'), {message: `${join(folder, 'dir')}: cannot read this known_hosts file (EISDIR) (make it a file you can read, or name another with knownHosts: in the inventory)`});
   writeFileSync(join(folder, 'k'), '');
   t.deepEqual(hostKeyAlgorithmsFor([join(folder, 'k')], '10.0.0.7'), []);
+});
+
+test('ProxyCommand none and ProxyJump none are a direct connection, and the first value wins', (t) => {
+  t.deepEqual(sshConfigFor('Host pi\n  HostName 10.0.0.5\n  ProxyCommand none\nHost *\n  ProxyJump bastion\n', 'pi'), {hostName: '10.0.0.5'});
+  t.deepEqual(sshConfigFor('Host pi\n  ProxyJump NONE\n  ProxyCommand ssh -W %h:%p bastion\n', 'pi'), {});
+  t.throws(() => sshConfigFor('Host pi\n  ProxyJump bastion\n  ProxyCommand none\n', 'pi'), {message: /:2: ProxyJump: ProxyJump is not supported/});
+});
+
+test('an ssh config that is a pipe, an endless device or not UTF-8 is refused by name, never read forever', (t) => {
+  const folder = folderWith({'latin1': Buffer.from('Host pi\n  User j\xf6rg\n', 'latin1')});
+  execFileSync('mkfifo', [join(folder, 'fifo')]);
+  symlinkSync('/dev/zero', join(folder, 'zero'));
+  t.throws(() => readSshConfig('pi', join(folder, 'fifo')), {message: `${join(folder, 'fifo')}: is a pipe (FIFO), not a file (save its contents to a file and name that file)`});
+  t.throws(() => readSshConfig('pi', join(folder, 'zero')), {message: /zero: the file is larger than the 16 MiB an ssh config may be/});
+  t.throws(() => readSshConfig('pi', join(folder, 'latin1')), {message: /latin1:2: byte 0xf6 at byte 9 of the line is not UTF-8/});
+});
+
+test('a known_hosts that is a pipe or an endless device is refused by name, never read forever', (t) => {
+  const folder = folderWith();
+  execFileSync('mkfifo', [join(folder, 'fifo')]);
+  symlinkSync('/dev/zero', join(folder, 'zero'));
+  const key = {type: 'ssh-ed25519', blob: Buffer.alloc(51, 1)};
+  t.throws(() => checkHostKey([join(folder, 'fifo')], 'pi', key), {message: `${join(folder, 'fifo')}: is a pipe (FIFO), not a file (save its contents to a file and name that file)`});
+  t.throws(() => hostKeyAlgorithmsFor([join(folder, 'zero')], 'pi'), {message: /zero: the file is larger than the 16 MiB a known_hosts file may be/});
+  t.throws(() => appendHostKey(join(folder, 'fifo'), 'pi', key), {message: /fifo: is a pipe \(FIFO\), not a file/});
 });
