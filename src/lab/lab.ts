@@ -1,8 +1,8 @@
 import {existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync} from 'node:fs';
-import {connect} from 'node:net';
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {InputError} from '../errors.js';
+import {portTaken, speaksSsh} from './probe.js';
 import type {LabSpec} from './spec.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
 
@@ -113,13 +113,6 @@ function startRelay(gateway: string, host: LabState['hosts'][number]): number {
   return startDetached(process.execPath, [RELAY, gateway, String(host.relayPort), host.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
 }
 
-function portTaken(gateway: string, port: number): Promise<boolean> {
-  return new Promise((resolvePort) => {
-    const socket = connect(port, gateway);
-    socket.once('connect', () => (socket.destroy(), resolvePort(true)));
-    socket.once('error', () => resolvePort(false));
-  });
-}
 
 /** Removes every namespace, link, cgroup and process the lab made. Safe to run again, and after a failed up. */
 export async function labDown(dir: string): Promise<string[]> {
@@ -181,23 +174,13 @@ function inventory(state: LabState, spec: LabSpec): string {
 /** Until each host's sshd answers through its relay, as the coordinator will reach it. */
 async function waitForSshd(state: LabState): Promise<void> {
   for (const host of state.hosts) {
-    for (let attempt = 0; !(await answers(gatewayOf(state), host.relayPort)); attempt++) {
+    for (let attempt = 0; !(await speaksSsh(gatewayOf(state), host.relayPort)); attempt++) {
       if (attempt > 100) throw new LabError(`lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort}; see ${join(state.dir, host.name)}`);
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
   }
 }
 
-/** True when something there speaks SSH: its banner comes back through the relay. */
-function answers(address: string, port: number): Promise<boolean> {
-  return new Promise((resolveAnswer) => {
-    const socket = connect(port, address);
-    const done = (ok: boolean) => (socket.destroy(), resolveAnswer(ok));
-    socket.setTimeout(2000, () => done(false));
-    socket.once('data', (chunk: Buffer) => done(chunk.toString().startsWith('SSH-')));
-    socket.once('error', () => done(false));
-  });
-}
 
 async function removeCgroup(dir: string): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
