@@ -34,3 +34,33 @@ const isBoolean = (value: unknown) => typeof value === 'boolean';
 const isNonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isIndex = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 1;
+
+/** What the sweep being resumed plans: its combinations, and warm-ups then measured runs of each. */
+export interface SweepPlan {
+  combinations: number;
+  warmup: number;
+  runs: number;
+}
+
+/**
+ * The first record outside the plan, by its index among the records: a combination the experiment
+ * does not have, a run past warm-up + runs, a warm-up flag that disagrees with the run's number, a
+ * run recorded twice. Each would be counted into the table (13 runs for `runs: 12`).
+ */
+export function planProblem(lines: readonly {kind: string; combination?: number; run?: number; warmup?: boolean}[], plan: SweepPlan): {index: number; problem: string} | undefined {
+  const seen = new Set<string>();
+  for (const [index, line] of lines.entries()) {
+    if (line.kind !== 'run' && line.kind !== 'failed') continue;
+    const combination = line.combination!;
+    if (combination >= plan.combinations) return {index, problem: `combination is ${combination}, but the experiment has ${plan.combinations} (0 to ${plan.combinations - 1})`};
+    if (line.kind === 'failed') continue;
+    const run = line.run!;
+    const last = plan.warmup + plan.runs;
+    if (run > last) return {index, problem: `run is ${run}, but the experiment has ${plan.warmup} warm-up and ${plan.runs} measured runs (1 to ${last})`};
+    if (line.warmup !== run <= plan.warmup) return {index, problem: `warmup is ${line.warmup}, but run ${run} is ${run <= plan.warmup ? 'a warm-up' : 'a measured run'} (warmup: ${plan.warmup})`};
+    const key = `${combination}/${run}`;
+    if (seen.has(key)) return {index, problem: `run ${run} of combination ${combination} is recorded twice`};
+    seen.add(key);
+  }
+  return undefined;
+}

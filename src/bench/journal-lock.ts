@@ -1,4 +1,4 @@
-import {linkSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
+import {linkSync, lstatSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {InputError} from '../errors.js';
 
@@ -35,9 +35,12 @@ export class JournalLock {
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
+        // Something else under the lock's name (a folder, a link, a device) is neither read nor moved.
+        const kind = notAFile(file);
+        if (kind) throw new InputError({file, problem: `is ${kind}, not a lock this toolkit wrote`, fix: 'remove it if no bench of this sweep is running, then run the command again'});
         const holder = readHolder(file);
         if (holder && alive(holder)) {
-          throw new InputError({file: journalFile, problem: `this sweep is being run by process ${holder.pid} on ${holder.host} (since ${holder.since}; lock ${file})`, fix: 'wait for it to finish or stop it; a lock left by a process that is gone is taken over'});
+          throw new InputError({file: journalFile, problem: `this sweep is being run by process ${holder.pid} on ${holder.host} (since ${holder.since}; lock ${file})`, fix: `wait for it to finish or stop it; if process ${holder.pid} is not a cluster bench (the machine restarted since), remove ${file}`});
         }
         takeOverStale(file, holder);
       }
@@ -56,6 +59,16 @@ export class JournalLock {
     } catch {
       // Gone already.
     }
+  }
+}
+
+function notAFile(file: string): string | undefined {
+  try {
+    const stat = lstatSync(file);
+    if (stat.isFile()) return undefined;
+    return stat.isDirectory() ? 'a folder' : stat.isSymbolicLink() ? 'a symbolic link' : 'a special file';
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
-import {journalLineProblem} from './journal-check.js';
+import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.js';
 import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from './result.js';
 
@@ -62,18 +62,21 @@ export class Journal {
   }
 
   /** `id` may be the id or the path of its .jsonl file. */
-  static resume(resultsDir: string, id: string, fingerprint: string): Journal {
+  static resume(resultsDir: string, id: string, fingerprint: string, plan: SweepPlan): Journal {
     const file = id.endsWith('.jsonl') ? id : join(resultsDir, `${id}.jsonl`);
     if (!existsSync(file)) throw new InputError({file, problem: 'no such interrupted sweep', fix: `--resume takes an id printed by an earlier bench (files in ${resultsDir}/*.jsonl)`});
     // Locked before it is read: no other process appends while this one decides what is left to run.
     const lock = JournalLock.acquire(file);
     try {
-      const {lines, torn} = readJournal(file);
+      const {lines, lineNumbers, torn} = readJournal(file);
       const start = lines[0];
       if (start?.kind !== 'start') throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
       if (start.fingerprint !== fingerprint) {
         throw new InputError({file, problem: `was made by another experiment, inventory or data set than the one given now`, fix: `resume with the same --experiment, --inventory, --runs and --warmup as the sweep ${start.id}`});
       }
+      // Same fingerprint, same plan: a run or combination outside it was written by hand.
+      const outside = planProblem(lines, plan);
+      if (outside) throw new InputError({file, line: lineNumbers[outside.index], problem: outside.problem, fix: 'remove that line, or start the sweep again without --resume'});
       const journal = new Journal(start.id, file, start.startedAt, lines, lock);
       if (torn) {
         // Cut away, so the next record starts on a line of its own.
@@ -147,10 +150,11 @@ export class Journal {
  * Every record of a journal. The last one may have been cut short by a crash: it is reported and
  * dropped (its run runs again). Anything else that is not a record is a damaged journal.
  */
-function readJournal(file: string): {lines: Line[]; torn?: {line: number; keep: number}} {
+function readJournal(file: string): {lines: Line[]; lineNumbers: number[]; torn?: {line: number; keep: number}} {
   const texts = readFileSync(file, 'utf8').split('\n');
   const lastRecord = texts.findLastIndex((text) => text.trim() !== '');
   const lines: Line[] = [];
+  const lineNumbers: number[] = [];
   let offset = 0;
   for (const [i, text] of texts.entries()) {
     const start = offset;
@@ -160,13 +164,14 @@ function readJournal(file: string): {lines: Line[]; torn?: {line: number; keep: 
     // A record without its newline was never completed.
     if (record && i < texts.length - 1) {
       lines.push(record);
+      lineNumbers.push(i + 1);
       continue;
     }
     if (i === 0) throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
     if (i !== lastRecord) throw new InputError({file, line: i + 1, problem: 'not a journal record (was the file edited?)', fix: 'remove that line, or start the sweep again without --resume'});
-    return {lines, torn: {line: i + 1, keep: start}};
+    return {lines, lineNumbers, torn: {line: i + 1, keep: start}};
   }
-  return {lines};
+  return {lines, lineNumbers};
 }
 
 function parseRecord(text: string): Line | undefined {

@@ -1,12 +1,13 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {journalLineProblem} from '../../src/bench/journal-check.js';
+import {journalLineProblem, planProblem} from '../../src/bench/journal-check.js';
 import {Journal} from '../../src/bench/journal.js';
 import {InputError} from '../../src/errors.js';
 import {folderWith} from '../helpers/files.js';
 
 const RUN = {kind: 'run', combination: 0, run: 1, warmup: false, record: {seconds: 1.5, accuracy: 0.9, hosts: [], faults: [], timeline: []}};
+const PLAN = {combinations: 2, warmup: 1, runs: 3};
 
 test('the lines the bench writes pass', (t) => {
   t.is(journalLineProblem({kind: 'start', id: 'j', experiment: 'small', fingerprint: 'f', startedAt: '2026-01-01T00:00:00.000Z'}), undefined);
@@ -34,7 +35,33 @@ test('a journal edited deep inside a run is bad input on --resume, not a crash l
   journal.close();
   const [start, first, second] = readFileSync(journal.file, 'utf8').trim().split('\n');
   writeFileSync(journal.file, `${start}\n${first.replace('"accuracy":0.9', '"accuracy":"high"')}\n${second}\n`);
-  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp'), {instanceOf: InputError});
+  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {instanceOf: InputError});
   t.is(error?.details.line, 2);
   t.is(error?.exitCode, 2);
+});
+
+// The fingerprint pins the experiment, so a record outside its plan can only have been written by hand.
+const outsidePlan = test.macro((t, edit: Record<string, unknown>, expected: string) => {
+  const lines = [{kind: 'start'}, {...RUN, run: 1, warmup: true}, {...RUN, run: 2}, {...RUN, ...edit}];
+  t.deepEqual(planProblem(lines, PLAN), {index: 3, problem: expected});
+});
+test('a run past warm-up + runs', outsidePlan, {run: 99}, 'run is 99, but the experiment has 1 warm-up and 3 measured runs (1 to 4)');
+test('a combination the experiment does not have', outsidePlan, {combination: 7}, 'combination is 7, but the experiment has 2 (0 to 1)');
+test('a failure of a combination the experiment does not have', outsidePlan, {kind: 'failed', combination: 2, error: 'x'}, 'combination is 2, but the experiment has 2 (0 to 1)');
+test('a warm-up flag that disagrees with the run number', outsidePlan, {run: 1, warmup: false}, 'warmup is false, but run 1 is a warm-up (warmup: 1)');
+test('a run recorded twice', outsidePlan, {run: 2}, 'run 2 of combination 0 is recorded twice');
+test('the records of a sweep as it wrote them are inside its plan', (t) => {
+  t.is(planProblem([{kind: 'start'}, {...RUN, run: 1, warmup: true}, {...RUN, combination: 1, run: 1, warmup: true}, {...RUN, run: 2}, {...RUN, run: 4}, {kind: 'failed', combination: 1}], PLAN), undefined);
+});
+
+test('a journal edited to a run the plan does not have is refused on --resume, with its line', (t) => {
+  const folder = folderWith();
+  const journal = Journal.create(join(folder, 'results'), 'sweep', 'small', 'fp');
+  journal.recordRun(0, 2, false, RUN.record);
+  journal.close();
+  writeFileSync(journal.file, readFileSync(journal.file, 'utf8').replace('"run":2', '"run":99'));
+  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {instanceOf: InputError});
+  t.is(error?.message, `${journal.file}:2: run is 99, but the experiment has 1 warm-up and 3 measured runs (1 to 4) (remove that line, or start the sweep again without --resume)`);
+  // Refused, the journal is free for the next try.
+  t.notThrows(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', {...PLAN, runs: 99}).close());
 });

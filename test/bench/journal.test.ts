@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, mkdirSync, readFileSync, rmdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -10,6 +10,8 @@ import {InputError} from '../../src/errors.js';
 import {folderWith} from '../helpers/files.js';
 
 const RECORD: RunRecord = {seconds: 1.5, accuracy: 0.9, hosts: [], faults: [], timeline: []};
+/** The sweep these journals belong to: one combination, three measured runs. */
+const PLAN = {combinations: 1, warmup: 0, runs: 3};
 
 /** A journal with a start and one run, closed (its lock released). */
 function journalIn(folder: string, id = 'sweep'): string {
@@ -24,13 +26,13 @@ test('each record is one whole line; a torn last record is reported, dropped and
   const file = journalIn(folder);
   const whole = readFileSync(file, 'utf8');
   writeFileSync(file, `${whole}{"kind":"run","combination":0,"run":2,"warm`);
-  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN);
   t.is(journal.notice, `${file}:3: the last record was cut short (a crash or a full disk) and is dropped; its run runs again`);
   t.is(journal.runsOf(0).length, 1);
   t.is(readFileSync(file, 'utf8'), whole, 'the torn bytes are gone');
   journal.recordRun(0, 2, false, RECORD);
   journal.close();
-  const again = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  const again = Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN);
   t.is(again.notice, undefined);
   t.deepEqual(again.runsOf(0).map((line) => line.run), [1, 2]);
   again.close();
@@ -42,7 +44,7 @@ test('a record a crash left without its newline, or one a later append ran into,
   const whole = readFileSync(file, 'utf8');
   // What an older version left: a torn record with a whole one appended onto it.
   writeFileSync(file, `${whole}{"kind":"run","comb${JSON.stringify({kind: 'run', combination: 0, run: 2, warmup: false, record: RECORD})}\n`);
-  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN);
   t.regex(journal.notice!, /:3: the last record was cut short/);
   t.is(journal.runsOf(0).length, 1);
   journal.close();
@@ -53,18 +55,18 @@ test('a damaged record in the middle is bad input naming its line', (t) => {
   const file = journalIn(folder);
   const [start, run] = readFileSync(file, 'utf8').trim().split('\n');
   writeFileSync(file, `${start}\n{"kind":"run","combination":"x"}\n${run}\n`);
-  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp'), {instanceOf: InputError});
+  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {instanceOf: InputError});
   t.is(error!.message, `${file}:2: not a journal record (was the file edited?) (remove that line, or start the sweep again without --resume)`);
   t.is(error!.exitCode, 2);
   // A refused resume leaves the sweep free for the next: the same answer, not "being run by".
-  t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp'), {message: error!.message});
+  t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {message: error!.message});
 });
 
 test('one process at a time: a second holder is refused naming the first; a dead holder\'s lock is taken over', async (t) => {
   const folder = folderWith();
   const file = journalIn(folder);
-  const first = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
-  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp'), {instanceOf: InputError});
+  const first = Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN);
+  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {instanceOf: InputError});
   t.regex(error!.message, new RegExp(`^${file}: this sweep is being run by process ${process.pid} on ${hostname()} \\(since \\S+; lock ${file.replace('.jsonl', '.lock')}\\) \\(wait for it to finish or stop it`));
   first.close();
   t.false(existsSync(file.replace('.jsonl', '.lock')), 'closing releases the lock');
@@ -72,15 +74,29 @@ test('one process at a time: a second holder is refused naming the first; a dead
   // A process that held it and is gone (killed: no chance to release it).
   const dead = await execa(process.execPath, ['-e', 'console.log(process.pid)']);
   writeFileSync(file.replace('.jsonl', '.lock'), JSON.stringify({pid: Number(dead.stdout), host: hostname(), since: '2026-01-01T00:00:00.000Z'}));
-  const taken = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  const taken = Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN);
   t.is(JSON.parse(readFileSync(file.replace('.jsonl', '.lock'), 'utf8')).pid, process.pid);
   taken.close();
+});
+
+test('a folder or a link to a device where the lock goes is refused by name, left as it is', (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  const lock = file.replace('.jsonl', '.lock');
+  mkdirSync(lock);
+  const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {instanceOf: InputError});
+  t.is(error!.message, `${lock}: is a folder, not a lock this toolkit wrote (remove it if no bench of this sweep is running, then run the command again)`);
+  t.true(statSync(lock).isDirectory(), 'the folder is not moved aside');
+  rmdirSync(lock);
+  symlinkSync('/dev/zero', lock);
+  t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {message: `${lock}: is a symbolic link, not a lock this toolkit wrote (remove it if no bench of this sweep is running, then run the command again)`});
+  t.true(lstatSync(lock).isSymbolicLink());
 });
 
 test('a write that fails (a full disk) leaves nothing half written and says how to go on', (t) => {
   const folder = folderWith();
   const file = journalIn(folder);
-  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp');
+  const journal = Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN);
   journal.resumeCommand = 'cluster bench --resume sweep -e experiments/x.yaml';
   // /dev/full: every write fails with ENOSPC, as on a full disk.
   const full = join(folder, 'full.jsonl');
