@@ -154,7 +154,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 function fingerprintOf(experiment: Experiment, hosts: Host[], datasetHash: string, schedule: ScheduleName, engine: EngineName, scheduler?: string): string {
   // Another order of the same runs measures the same thing: a sweep may resume in either.
   const {source: _source, file: _file, order: _order, ...settings} = experiment;
-  return createHash('sha256').update(JSON.stringify({settings, hosts, datasetHash, schedule, engine, scheduler})).digest('hex');
+  // Where the inventory lies is not what was measured: a sweep resumes with the same hosts named from anywhere.
+  const measured = hosts.map(({inventoryFile: _inventoryFile, ...host}) => host);
+  return createHash('sha256').update(JSON.stringify({settings, hosts: measured, datasetHash, schedule, engine, scheduler})).digest('hex');
 }
 
 function describeMachine(): BenchResult['machine'] {

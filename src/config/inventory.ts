@@ -36,6 +36,8 @@ export interface Host extends SshLogin {
   connectTimeoutMs?: number;
   /** The interpreter the dask engine runs there. */
   python?: string;
+  /** The inventory file the host was read from, for the commands a message tells the user to run. */
+  inventoryFile?: string;
 }
 
 export interface Inventory {
@@ -59,7 +61,9 @@ const FIX = 'see "Inventory" in the README';
 export function loadInventory(file: string): Inventory {
   const found = findInventoryFile(file);
   refuseIniInventory(found);
-  return parseInventory(YamlSource.read(found, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`));
+  const inventory = parseInventory(YamlSource.read(found, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`));
+  for (const host of inventory.hosts.values()) host.inventoryFile = found;
+  return inventory;
 }
 
 /** Our own format, or an Ansible YAML inventory (`all:` with hosts, children and vars). */

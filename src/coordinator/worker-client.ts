@@ -5,6 +5,7 @@ import {FramedConnection, type Message} from '../protocol/connection.js';
 import {type CpuSample, type FromWorker, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
+import {provisionCommand} from '../provision/hint.js';
 
 export interface TreeResult {
   /** The run the tree was ordered for. */
@@ -81,7 +82,7 @@ export class WorkerClient {
     client.watch(heartbeatTimeoutMs);
     if (ready.version !== PROTOCOL_VERSION) {
       await client.close();
-      throw new HostError(host.name, `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}; run: cluster provision --hosts ${host.name}`, '', 'protocol-version');
+      throw new HostError(host.name, `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}; run: ${provisionCommand(host)}`, '', 'protocol-version');
     }
     return client;
   }

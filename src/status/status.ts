@@ -14,6 +14,7 @@ import {nodeProblem, probeHost} from '../provision/probe.js';
 import {remoteSha256} from '../provision/provision.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
 import {resolveTarget} from '../ssh/target.js';
+import {provisionCommand} from '../provision/hint.js';
 
 export interface HostStatus {
   host: string;
@@ -70,7 +71,7 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
     }
     const bundle = workerBundle();
     status.workerUpToDate = (await remoteSha256(session, bundlePathIn(facts.cacheDir, bundle.version))) === bundle.sha256;
-    if (!status.workerUpToDate) status.warnings.push(`worker not installed or out of date: run cluster provision --hosts ${host.name}`);
+    if (!status.workerUpToDate) status.warnings.push(`worker not installed or out of date: run ${provisionCommand(host)}`);
     status.ready = status.workerUpToDate;
   } catch (error) {
     // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.

@@ -3,6 +3,7 @@ import {workerBundle, remoteBundlePath} from '../provision/bundle.js';
 import {SshError, SshSession} from '../ssh/session.js';
 import {resolveTarget} from '../ssh/target.js';
 import {TextTail, type Transport, type WorkerExit, type WorkerProcess} from './transport.js';
+import {provisionCommand} from '../provision/hint.js';
 
 /** Exit codes of the pre-start check, saying why the worker cannot start. */
 const NOT_PROVISIONED = 97;
@@ -35,9 +36,9 @@ async function startWorker(session: SshSession, host: Host): Promise<WorkerProce
   const check = await session.exec(
     `command -v node >/dev/null || exit ${NODE_MISSING}; [ -f ${path} ] || exit ${NOT_PROVISIONED}; sum=$(sha256sum < ${path}) || exit ${CHANGED}; sum=\${sum%% *}; [ "$sum" = ${bundle.sha256} ] || { echo "$sum"; exit ${CHANGED}; }`,
   );
-  if (check.code === NODE_MISSING) throw new SshError(host.name, 'node-missing', `Node.js is not installed; run cluster provision --hosts ${host.name} for how to install it`);
-  if (check.code === CHANGED) throw new SshError(host.name, 'worker-changed', `the installed worker is not the one provision put there (sha256 ${check.stdout.trim() || 'unreadable'}, expected ${bundle.sha256}): it was changed or cut short; run: cluster provision --hosts ${host.name}`);
-  if (check.code !== 0) throw new SshError(host.name, 'not-provisioned', `the worker is not installed or out of date; run: cluster provision --hosts ${host.name}`);
+  if (check.code === NODE_MISSING) throw new SshError(host.name, 'node-missing', `Node.js is not installed; run ${provisionCommand(host)} for how to install it`);
+  if (check.code === CHANGED) throw new SshError(host.name, 'worker-changed', `the installed worker is not the one provision put there (sha256 ${check.stdout.trim() || 'unreadable'}, expected ${bundle.sha256}): it was changed or cut short; run: ${provisionCommand(host)}`);
+  if (check.code !== 0) throw new SshError(host.name, 'not-provisioned', `the worker is not installed or out of date; run: ${provisionCommand(host)}`);
   const channel = await session.spawn(`exec node ${path} --cores ${Math.floor(host.cores)}`);
   const tail = new TextTail();
   channel.stderr.on('data', (chunk: Buffer) => tail.push(chunk));

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
@@ -187,8 +187,15 @@ serial('an unprovisioned host is refused before anything runs; ~/.ssh/config ali
   const refused = await run(['bench', '--experiment', 'experiments/ssh.yaml'], folder);
   t.is(refused.stderr, 'Error: host kitchen: the worker is not installed or out of date; run: cluster provision --hosts kitchen\n');
   t.is(refused.exitCode, 3);
+  // From another inventory file, the hint names it: pasted as it is, it provisions the host.
+  copyFileSync(join(folder, 'inventory.yaml'), join(folder, 'pis.yaml'));
+  const elsewhere = await run(['bench', '--inventory', 'pis.yaml', '--experiment', 'experiments/ssh.yaml'], folder);
+  t.is(elsewhere.stderr, 'Error: host kitchen: the worker is not installed or out of date; run: cluster provision --inventory pis.yaml --hosts kitchen\n');
+  rmSync(join(folder, 'inventory.yaml'));
+  const hint = elsewhere.stderr.trim().split('run: cluster ')[1].split(' ');
+  t.is((await run(hint, folder)).exitCode, 0);
+  copyFileSync(join(folder, 'pis.yaml'), join(folder, 'inventory.yaml'));
 
-  t.is((await run(['provision', '--hosts', 'kitchen'], folder)).exitCode, 0);
   const status = await run(['status', '--hosts', 'kitchen'], folder);
   t.regex(status.stdout, /Warning: kitchen: inventory gives kitchen 64 cores but it has \d+: trees will queue; set cores: \d+/);
   const rows = ['a,b,y', ...Array.from({length: 80}, (_, i) => `${i % 2},${i % 7},${i % 2 ? 'odd' : 'even'}`)].join('\n');
