@@ -20,7 +20,7 @@ export abstract class ClusterCommand extends Command {
     if (error.oclif !== undefined) {
       // The parse was attempted and refused: oclif would otherwise warn that it never ran.
       this.parsed = true;
-      return this.report(new UsageError(usageMessage(error.message, this.id ?? '', this.config.bin)));
+      return this.report(new UsageError(usageMessage(error.message, this.id ?? '', this.config.bin, this.argv)));
     }
     const hint = process.env.DEBUG ? `\n${error.stack}` : ' (set DEBUG=1 for the stack trace, and please report it)';
     return this.report(new ClusterError(`internal error: ${error.message}${hint}`, 'internal'));

@@ -1,16 +1,33 @@
 import type {Hook} from '@oclif/core';
-import {ExitCode} from '../errors.js';
+import {errorJson, ExitCode, UsageError} from '../errors.js';
 
-/** A mistyped command gets the nearest command's name, as oclif's not-found plugin does, without its prompt. */
-const hook: Hook.CommandNotFound = async function ({config, id}) {
+/**
+ * A mistyped command gets the nearest command's name, as oclif's not-found plugin does, without its
+ * prompt; a real command followed by words it does not take (`cluster status extra`, which oclif
+ * reads as a command `status extra`) is told so. With --json the error is JSON, as every command's.
+ */
+const hook: Hook.CommandNotFound = async function ({config, id, argv}) {
   const separator = config.topicSeparator ?? ':';
   const typed = id.replaceAll(':', separator);
   const commands = config.commandIDs.map((command) => command.replaceAll(':', separator));
-  const nearest = closest(typed, commands);
-  const hint = nearest ? `did you mean: ${config.bin} ${nearest}? ` : '';
-  process.stderr.write(`Error: ${config.bin} ${typed}: unknown command (${hint}all commands: ${config.bin} help)\n`);
+  const error = new UsageError(notFoundMessage(config.bin, typed, commands, separator));
+  if (argv?.includes('--json')) process.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
+  else process.stderr.write(`Error: ${error.message}\n`);
   process.exitCode = ExitCode.input;
 };
+
+export function notFoundMessage(bin: string, typed: string, commands: string[], separator: string): string {
+  const words = typed.split(separator);
+  for (let k = words.length - 1; k >= 1; k--) {
+    const command = words.slice(0, k).join(separator);
+    if (!commands.includes(command)) continue;
+    const extra = words.slice(k);
+    return `${bin} ${command}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((word) => `'${word}'`).join(' ')} (see: ${bin} ${command} --help)`;
+  }
+  const nearest = closest(typed, commands);
+  const hint = nearest ? `did you mean: ${bin} ${nearest}? ` : '';
+  return `${bin} ${typed}: unknown command (${hint}all commands: ${bin} help)`;
+}
 
 export default hook;
 

@@ -41,6 +41,15 @@ test('an unknown flag', flagError, ['bench', '--bogus'], 'Nonexistent flag: --bo
 test('missing required flags', flagError, ['train'], 'missing required flag --data; missing required flag --target (see: cluster train --help)');
 test('a value not among the choices', flagError, ['bench', '--schedule', 'nope'], 'Expected --schedule=nope to be one of: dynamic, static-cores, static-calibrated (see: cluster bench --help)');
 test('a value that is not an integer', flagError, ['train', '--data', 'd.csv', '--target', 'y', '--trees', 'many'], '--trees: Expected an integer but received: many (see: cluster train --help)');
+test('a missing argument, named with what it is', flagError, ['analyze'], 'missing required argument FILE (a results CSV (hardware and measured_s columns) or JSON written by cluster bench) (see: cluster analyze --help)');
+test('a command given a word it does not take', flagError, ['status', 'extra'], "cluster status: unexpected argument 'extra' (see: cluster status --help)");
+test('a mistyped command', flagError, ['bnech'], 'cluster bnech: unknown command (did you mean: cluster bench? all commands: cluster help)');
+
+test('oclif\'s note on flags of several values is kept only where such a flag was given', async (t) => {
+  const note = await cluster(['analyze', '--predict', '2 x pi'], folderWith());
+  t.is(note.exitCode, 2);
+  t.regex(note.stderr, /^Error: missing required argument FILE \(.*\); Note: --predict allows multiple values\. .*\(see: cluster analyze --help\)\n$/);
+});
 
 test('--latency without a lab is bad input, refused before anything runs', async (t) => {
   const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});
