@@ -15,9 +15,10 @@ export default class Predict extends ClusterCommand {
   async run() {
     const {flags} = await this.parse(Predict);
     const result = predictCsv(flags);
+    for (const warning of result.warnings) this.logToStderr(`Warning: ${warning}`);
     if (result.out) this.log(`Wrote ${result.rows} predictions to ${result.out}.`);
     else if (!this.jsonEnabled()) process.stdout.write(`${result.predictions.join('\n')}\n`);
     if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.rows} rows (column ${result.target}).`);
-    return {rows: result.rows, accuracy: result.accuracy, out: result.out, predictions: result.out ? undefined : result.predictions};
+    return {rows: result.rows, accuracy: result.accuracy, out: result.out, predictions: result.out ? undefined : result.predictions, warnings: result.warnings};
   }
 }

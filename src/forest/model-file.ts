@@ -16,6 +16,13 @@ export interface ModelInfo {
   target: string;
 }
 
+export interface LoadedModel {
+  info: ModelInfo;
+  forest: Forest;
+  /** Format 1 carries no digest: what loaded cannot be vouched for, and the user is told so. */
+  warning?: string;
+}
+
 export interface SavedModel extends ModelInfo {
   /** Serialised trees, by index. */
   trees: Uint8Array[];
@@ -51,7 +58,7 @@ export function encodeModel(model: SavedModel): Buffer {
 const digestOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest();
 
 /** Reads a model, refusing anything truncated, damaged or not a model with a message, never a crash. */
-export function decodeModel(bytes: Buffer, file: string): {info: ModelInfo; forest: Forest} {
+export function decodeModel(bytes: Buffer, file: string): LoadedModel {
   const refuse = (problem: string) => notAModel(file, problem);
   if (bytes.length < 12 || !bytes.subarray(0, 4).equals(MAGIC)) throw refuse('not a cluster model file');
   const version = bytes.readUInt32LE(4);
@@ -85,7 +92,7 @@ export function decodeModel(bytes: Buffer, file: string): {info: ModelInfo; fore
   checkHeaderAgainstTrees(info, forest, refuse);
   // Last: the checks above name what is wrong, when they can tell.
   if (version === 2 && !digestOf(bytes.subarray(headBytes - 4)).equals(bytes.subarray(8, 8 + DIGEST_BYTES))) throw refuse('the model file is damaged (its SHA-256 does not match its content)');
-  return {info, forest};
+  return {info, forest, ...(version === 1 ? {warning: `${file}: written by an earlier version, without a SHA-256: damage to it, or a header edited apart from its trees, cannot be detected (train it again to get a checked model file)`} : {})};
 }
 
 /** A header edited apart from its trees would predict from the wrong columns, or into classes it does not name. */
@@ -105,7 +112,7 @@ export function saveModel(model: SavedModel, file: string): void {
   writeWhole(file, encodeModel(model));
 }
 
-export function loadModel(file: string): {info: ModelInfo; forest: Forest} {
+export function loadModel(file: string): LoadedModel {
   let bytes: Buffer;
   try {
     const tooLarge = () => notAModel(file, `the file is larger than the ${formatBytes(LIMITS.modelBytes)} a model may be`);

@@ -11,18 +11,20 @@ export interface PredictCsvResult {
   target: string;
   out: string | null;
   predictions: string[];
+  /** What the user should know about the model (a format without a checksum). */
+  warnings: string[];
 }
 
 /** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
 export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
   if (request.out) checkOutputFile(request.out, '--out');
-  const {info, forest} = loadModel(request.model);
+  const {info, forest, warning} = loadModel(request.model);
   const rows = loadCsvForModel(request.data, info);
   const predictions = Array.from(forest.predict(rows.values, info.featureNames.length), (c) => info.classes[c]);
   const labels = rows.labels;
   const accuracy = labels ? predictions.filter((name, row) => name === info.classes[labels[row]]).length / rows.rows : null;
   if (request.out) writePredictions(request.out, predictions);
-  return {rows: rows.rows, accuracy, target: info.target, out: request.out ?? null, predictions};
+  return {rows: rows.rows, accuracy, target: info.target, out: request.out ?? null, predictions, warnings: warning ? [warning] : []};
 }
 
 function csvCell(text: string): string {

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {makeClassification} from '../../src/data/synthetic.js';
@@ -47,6 +47,16 @@ test('predict without --out prints one prediction a line, and needs no target co
   t.is(result.exitCode, 0, result.stderr);
   t.is(result.stdout.trim().split('\n').length, 100);
   t.is(result.stderr, '');
+
+  // The same model in format 1 (before the SHA-256): the same predictions, and a warning that it is unchecked.
+  const model = readFileSync(join(folder, 'model.bin'));
+  const old = Buffer.concat([model.subarray(0, 8), model.subarray(8 + 32)]);
+  old.writeUInt32LE(1, 4);
+  writeFileSync(join(folder, 'old.bin'), old);
+  const unchecked = await cluster(['predict', '--model', 'old.bin', '--data', 'new.csv'], folder);
+  t.is(unchecked.exitCode, 0, unchecked.stderr);
+  t.is(unchecked.stdout, result.stdout);
+  t.is(unchecked.stderr, 'Warning: old.bin: written by an earlier version, without a SHA-256: damage to it, or a header edited apart from its trees, cannot be detected (train it again to get a checked model file)\n');
 });
 
 test('a separate test file', async (t) => {
