@@ -1,4 +1,4 @@
-import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readlinkSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
 import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.js';
@@ -36,10 +36,18 @@ export class Journal {
     const made: string[] = [];
     try {
       // One level at a time: a recursive mkdir reports a read-only parent as ENOENT.
-      for (const level of ancestors(resultsDir)) if (!existsSync(level)) (mkdirSync(level), made.unshift(level));
+      for (const level of ancestors(resultsDir)) {
+        if (existsSync(level)) continue;
+        // A link to nothing cannot be made a folder (mkdir says only EEXIST): say where it points.
+        const target = linkTarget(level);
+        if (target !== undefined) throw new InputError({file: resultsDir, problem: `${level} is a link to ${target}, which does not exist`, fix: 'create the folder it points to, or choose another with --results-dir'});
+        mkdirSync(level);
+        made.unshift(level);
+      }
       closeSync(openSync(probe, 'w'));
       rmSync(probe);
     } catch (error) {
+      if (error instanceof InputError) throw error;
       throw new InputError({file: resultsDir, problem: `cannot write results here (${describeIoError(error)})`, fix: 'choose a folder you can write with --results-dir'});
     } finally {
       for (const level of made) rmdirSync(level);
@@ -178,6 +186,14 @@ function parseRecord(text: string): Line | undefined {
   try {
     const record: unknown = JSON.parse(text);
     return journalLineProblem(record) === undefined ? (record as Line) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
   } catch {
     return undefined;
   }

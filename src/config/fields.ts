@@ -25,28 +25,28 @@ export class FieldReader {
 
   positiveInteger(path: FieldPath, value: unknown, fix?: string): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw this.source.error(path, `must be a positive integer, got ${describe(value)}`, fix);
+      throw this.source.error(path, `must be a positive integer, got ${describe(value)}`, numberFix(value, 1, fix));
     }
     return value;
   }
 
   /** A positive integer no larger than `max`; `why` says where the bound comes from. */
   boundedInteger(path: FieldPath, value: unknown, max: number, why: string, fix?: string): number {
-    const number = this.positiveInteger(path, value, fix);
+    const number = this.positiveInteger(path, value, fix ?? `a whole number from 1 to ${max}`);
     if (number > max) throw this.source.error(path, `must be at most ${max}, got ${describe(value)}`, why);
     return number;
   }
 
   nonNegativeInteger(path: FieldPath, value: unknown, fix?: string): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      throw this.source.error(path, `must be a non-negative integer, got ${describe(value)}`, fix);
+      throw this.source.error(path, `must be a non-negative integer, got ${describe(value)}`, numberFix(value, 0, fix));
     }
     return value;
   }
 
   integer(path: FieldPath, value: unknown, fix?: string): number {
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-      throw this.source.error(path, `must be an integer, got ${describe(value)}`, fix);
+      throw this.source.error(path, `must be an integer, got ${describe(value)}`, numberFix(value, -Infinity, fix));
     }
     return value;
   }
@@ -82,4 +82,14 @@ function quoteForMessage(text: string): string {
   // eslint-disable-next-line no-control-regex
   const printable = text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (char) => (char === '\ufffd' ? '?' : JSON.stringify(char).slice(1, -1)));
   return `'${printable.length > 60 ? `${printable.slice(0, 60)}...` : printable}'`;
+}
+
+/**
+ * What to write instead of a bad whole number: a quoted number is text to YAML (`trees: "20"`), and
+ * a fraction is rounded to the nearest allowed value, so the fix is one the user can copy.
+ */
+function numberFix(value: unknown, least: number, fix?: string): string | undefined {
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return `write it without quotes: YAML reads a quoted number as text`;
+  if (typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value)) return fix ?? `a whole number, such as ${Math.max(least, Math.round(value))}`;
+  return fix;
 }

@@ -113,6 +113,9 @@ test('a results folder that cannot be written is refused before anything starts'
   const folder = folderWith({'a-file': 'x'});
   t.throws(() => Journal.checkWritable(join(folder, 'a-file')), {message: `${join(folder, 'a-file')}: cannot write results here (ENOTDIR: not a directory) (choose a folder you can write with --results-dir)`});
   t.notThrows(() => Journal.checkWritable(join(folder, 'new', 'results')));
+  // A link to a folder that does not exist: where it points, not mkdir's EEXIST.
+  symlinkSync(join(folder, 'gone'), join(folder, 'dangling'));
+  t.throws(() => Journal.checkWritable(join(folder, 'dangling', 'results')), {message: `${join(folder, 'dangling', 'results')}: ${join(folder, 'dangling')} is a link to ${join(folder, 'gone')}, which does not exist (create the folder it points to, or choose another with --results-dir)`});
 });
 
 test('the --resume command carries every flag the sweep needs, quoted for a shell', (t) => {
