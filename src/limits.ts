@@ -33,6 +33,8 @@ export const LIMITS = {
   modelBytes: Math.min(2 * 2 ** 30, Math.floor(totalmem() / 4)),
   /** An inventory or experiment: a thousand hosts take about 100 KiB; past this it is not a config file. */
   yamlBytes: 4 * 2 ** 20,
+  /** A sweep's journal: a run's record with its timeline takes about 100 bytes a tree, so 1,000 runs of 2,000 trees fit. */
+  journalBytes: 256 * 2 ** 20,
   /** known_hosts, ~/.ssh/config, an identity file: 50,000 known hosts take about 5 MiB. */
   sshFileBytes: 16 * 2 ** 20,
 } as const;

@@ -1,11 +1,14 @@
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, mkdirSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
 import type {Host} from '../config/inventory.js';
 import {trainForest} from '../coordinator/train-forest.js';
 import type {WorkerSet} from '../coordinator/worker-set.js';
 import type {Dataset} from '../data/dataset.js';
+import {readTextFile} from '../files/read-text.js';
+import {writeWhole} from '../files/write-whole.js';
 import type {TreeOptions} from '../forest/trainer.js';
+import {LIMITS} from '../limits.js';
 import {staticCoresSchedule} from '../schedule/static.js';
 import {median} from './stats.js';
 
@@ -65,18 +68,27 @@ function defaultCacheFile(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cluster', 'calibration.json');
 }
 
-function readCache(file: string): Record<string, number> {
+/**
+ * The cached throughputs, only those that are speeds: a cache edited by hand, cut short, or replaced
+ * by a pipe or a device is a cache miss (a calibration more), never a wrong speed or a hang.
+ */
+export function readCache(file: string): Record<string, number> {
+  let cache: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    cache = JSON.parse(readTextFile(file, {limit: LIMITS.sshFileBytes, what: 'a calibration cache', tooLargeFix: ''}));
   } catch {
     return {};
   }
+  if (typeof cache !== 'object' || cache === null || Array.isArray(cache)) return {};
+  return Object.fromEntries(Object.entries(cache).filter(([, speed]) => typeof speed === 'number' && Number.isFinite(speed) && speed > 0));
 }
 
-function writeCache(file: string, cache: Record<string, number>): void {
+export function writeCache(file: string, cache: Record<string, number>): void {
   try {
     mkdirSync(dirname(file), {recursive: true});
-    writeFileSync(file, JSON.stringify(cache, null, 1));
+    // Whole or not at all, and never written through a pipe (opening one would wait for a reader).
+    if (existsSync(file) && !lstatSync(file).isFile()) return;
+    writeWhole(file, JSON.stringify(cache, null, 1));
   } catch {
     // A cache we cannot write only costs a calibration next time.
   }

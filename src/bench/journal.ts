@@ -1,6 +1,8 @@
-import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readlinkSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readlinkSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.js';
 import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from './result.js';
@@ -159,7 +161,7 @@ export class Journal {
  * dropped (its run runs again). Anything else that is not a record is a damaged journal.
  */
 function readJournal(file: string): {lines: Line[]; lineNumbers: number[]; torn?: {line: number; keep: number}} {
-  const texts = readFileSync(file, 'utf8').split('\n');
+  const texts = readTextFile(file, {limit: LIMITS.journalBytes, what: 'a journal', tooLargeFix: 'this is not a journal the bench wrote; pass the id of an earlier bench'}).split('\n');
   const lastRecord = texts.findLastIndex((text) => text.trim() !== '');
   const lines: Line[] = [];
   const lineNumbers: number[] = [];

@@ -2,6 +2,8 @@ import {existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync} f
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {InputError} from '../errors.js';
+import {readTextFile} from '../files/read-text.js';
+import {LIMITS} from '../limits.js';
 import {portTaken, speaksSsh} from './probe.js';
 import type {LabSpec} from './spec.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
@@ -207,8 +209,9 @@ function readState(dir: string): LabState | undefined {
   if (!existsSync(file)) return undefined;
   let state: LabState;
   try {
-    state = JSON.parse(readFileSync(file, 'utf8'));
+    state = JSON.parse(readTextFile(file, {limit: LIMITS.yamlBytes, what: "a lab's state", tooLargeFix: ''}));
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw damagedState(file, error instanceof SyntaxError ? 'not JSON' : `cannot read it (${(error as NodeJS.ErrnoException).code})`);
   }
   const isHost = (host: unknown) => typeof host === 'object' && host !== null && ['name', 'netns', 'veth', 'address', 'cgroup'].every((key) => typeof (host as Record<string, unknown>)[key] === 'string');

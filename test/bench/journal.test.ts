@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {existsSync, lstatSync, mkdirSync, readFileSync, rmdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {join} from 'node:path';
@@ -91,6 +92,16 @@ test('a folder or a link to a device where the lock goes is refused by name, lef
   symlinkSync('/dev/zero', lock);
   t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {message: `${lock}: is a symbolic link, not a lock this toolkit wrote (remove it if no bench of this sweep is running, then run the command again)`});
   t.true(lstatSync(lock).isSymbolicLink());
+});
+
+test('a journal that is a pipe or an endless device is refused by name on --resume, not waited on', (t) => {
+  const folder = folderWith();
+  mkdirSync(join(folder, 'results'));
+  execFileSync('mkfifo', [join(folder, 'results', 'piped.jsonl')]);
+  symlinkSync('/dev/zero', join(folder, 'results', 'endless.jsonl'));
+  t.throws(() => Journal.resume(join(folder, 'results'), 'piped', 'fp', PLAN), {message: `${join(folder, 'results', 'piped.jsonl')}: is a pipe (FIFO), not a file (save its contents to a file and name that file)`});
+  t.throws(() => Journal.resume(join(folder, 'results'), 'endless', 'fp', PLAN), {message: /endless\.jsonl: the file is larger than the 256 MiB a journal may be/});
+  t.false(existsSync(join(folder, 'results', 'piped.lock')), 'the lock is let go');
 });
 
 test('a write that fails (a full disk) leaves nothing half written and says how to go on', (t) => {

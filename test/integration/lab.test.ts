@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {existsSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
@@ -97,4 +98,8 @@ test('a lab state that was edited or cut short is bad input, not "no lab is up" 
     await t.throwsAsync(labDown(folder), {instanceOf: InputError}, text);
   }
   t.deepEqual(labStatus(folderWith()), [], 'no state: no lab');
+  // A state that is a pipe: refused by name, not waited on.
+  const piped = folderWith();
+  execFileSync('mkfifo', [join(piped, 'state.json')]);
+  t.throws(() => labStatus(piped), {instanceOf: InputError, message: `${join(piped, 'state.json')}: is a pipe (FIFO), not a file (save its contents to a file and name that file)`});
 });
