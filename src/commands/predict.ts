@@ -18,7 +18,7 @@ export default class Predict extends ClusterCommand {
     for (const warning of result.warnings) this.logToStderr(`Warning: ${warning}`);
     if (result.out) this.log(`Wrote ${result.rows} predictions to ${result.out}.`);
     else if (!this.jsonEnabled()) process.stdout.write(`${result.predictions.join('\n')}\n`);
-    if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.rows} rows (column ${result.target}).`);
+    if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.labelled}${result.labelled < result.rows ? ` labelled` : ''} rows (column ${result.target}).`);
     return {rows: result.rows, accuracy: result.accuracy, out: result.out, predictions: result.out ? undefined : result.predictions, warnings: result.warnings};
   }
 }

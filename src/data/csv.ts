@@ -1,6 +1,6 @@
 import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
-import {LIMITS} from '../limits.js';
+import {formatBytes, LIMITS} from '../limits.js';
 import type {Dataset} from './dataset.js';
 
 export interface CsvTable {
@@ -9,40 +9,82 @@ export interface CsvTable {
   records: {line: number; cells: string[]}[];
 }
 
-/** RFC 4180 CSV: a header row, commas, double-quoted cells with "" for a quote, LF or CRLF. */
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * RFC 4180 CSV, one record at a time: commas, double-quoted cells with "" for a quote, LF, CRLF or
+ * CR line ends; blank lines skipped. Records are handed over, not kept: a data set of short cells
+ * held as string arrays took 140 bytes a cell and ran Node out of heap on a 120 MB file.
+ */
+export function forEachCsvRecord(text: string, file: string, visit: (cells: string[], line: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const recordLine = line;
+    const cells: string[] = [];
+    for (;;) {
+      let cell = '';
+      let start = i;
+      if (text.charCodeAt(i) === QUOTE) {
+        // A quoted cell runs to the quote not doubled; its newlines are part of it.
+        start = ++i;
+        for (;;) {
+          const quote = text.indexOf('"', i);
+          if (quote < 0) throw new InputError({file, line: recordLine, problem: 'a quoted cell is never closed', fix: 'close the quote with "'});
+          line += countLineFeeds(text, i, quote);
+          if (text.charCodeAt(quote + 1) === QUOTE) {
+            cell += text.slice(start, quote + 1);
+            i = start = quote + 2;
+            continue;
+          }
+          cell += text.slice(start, quote);
+          i = start = quote + 1;
+          break;
+        }
+      }
+      // Unquoted text, or what follows a closing quote, up to the end of the cell.
+      let code = text.charCodeAt(i);
+      while (i < n && code !== COMMA && code !== LF && code !== CR) code = text.charCodeAt(++i);
+      cells.push(start === i ? cell : cell + text.slice(start, i));
+      if (i < n && code === COMMA) {
+        i++;
+        if (i < n) continue;
+        cells.push('');
+      }
+      break;
+    }
+    // The record's line end: CRLF counts once.
+    if (i < n) {
+      if (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF) i++;
+      i++;
+      line++;
+    }
+    if (cells.length > 1 || cells[0] !== '') visit(cells, recordLine);
+  }
+}
+
+function countLineFeeds(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+/** A whole CSV held as strings: for small tables (results to analyze), not data sets. */
 export function parseCsv(text: string, file: string): CsvTable {
   const records: {line: number; cells: string[]}[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (char === '"') quoted = false;
-      else {
-        if (char === '\n') line++;
-        cell += char;
-      }
-    } else if (char === '"' && cell === '') quoted = true;
-    else if (char === ',') cells.push(cell), (cell = '');
-    else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.length > 1 || cells[0] !== '') records.push({line: recordLine, cells});
-      (cells = []), (cell = ''), line++, (recordLine = line);
-    } else cell += char;
-  }
-  if (quoted) throw new InputError({file, line: recordLine, problem: 'a quoted cell is never closed', fix: 'close the quote with "'});
-  if (cell !== '' || cells.length > 0) records.push({line: recordLine, cells: [...cells, cell]});
+  forEachCsvRecord(text, file, (cells, line) => records.push({line, cells}));
   const first = records.shift();
-  if (!first) throw new InputError({file, problem: 'the file is empty', fix: 'a CSV data set needs a header row and data rows'});
+  if (!first) throw emptyFile(file);
   const header = first.cells.map((name) => name.trim());
   refuseDuplicateColumns(header, file, first.line);
   return {header, records};
 }
+
+const emptyFile = (file: string) => new InputError({file, problem: 'the file is empty', fix: 'a CSV data set needs a header row and data rows'});
 
 /** Columns are read by name: a second column of the same name would never be read, or read in place of the first. */
 function refuseDuplicateColumns(header: string[], file: string, line: number): void {
@@ -56,7 +98,7 @@ function refuseDuplicateColumns(header: string[], file: string, line: number): v
 
 /** Reads a CSV data set: numeric feature columns and one target column of class labels. */
 export function loadCsvDataset(file: string, target: string, shownAs = file): Dataset {
-  return csvToDataset(parseCsv(readDataFile(file, shownAs), shownAs), target, shownAs);
+  return csvTextToDataset(readDataFile(file, shownAs), target, shownAs);
 }
 
 function readDataFile(file: string, shownAs = file): string {
@@ -69,72 +111,181 @@ function readDataFile(file: string, shownAs = file): string {
   }
 }
 
-export function csvToDataset(table: CsvTable, target: string, file: string): Dataset {
-  const {header, records} = table;
-  if (!header.includes(target)) {
-    throw new InputError({file, line: 1, field: target, problem: `no column named '${target}' (columns: ${header.join(', ')})`, fix: 'set the target to one of the header names'});
-  }
-  const featureNames = header.filter((name) => name !== target);
-  if (featureNames.length < 1) throw new InputError({file, line: 1, problem: 'no feature columns besides the target', fix: 'add at least one numeric column'});
-  if (featureNames.length > LIMITS.features) throw new InputError({file, line: 1, problem: `${featureNames.length} feature columns are more than the ${LIMITS.features} a data set may have`, fix: 'each feature is binned and held apart in every slot; use fewer columns'});
-  const {values, targets} = readColumns(table, featureNames, target, file);
-  const classes = sortLabels([...new Set(targets)]);
-  const index = new Map(classes.map((name, i) => [name, i]));
-  const labels = Int32Array.from(targets!, (label) => index.get(label)!);
-  return {rows: records.length, features: featureNames.length, values, labels, classes, featureNames};
+/** A data set from CSV text: every column but the target is a feature. */
+export function csvTextToDataset(text: string, target: string, file: string): Dataset {
+  const read = readCsvColumns(text, file, {target, requireTarget: true, blankLabels: false});
+  const {classes, classOf} = classesOf(read.labelNames);
+  if (classes.length > LIMITS.classes) throw tooManyClasses(file, target, classes.length, read.rows);
+  const labels = Int32Array.from(read.labelIds!, (id) => classOf[id]);
+  return {rows: read.rows, features: read.featureNames.length, values: read.values, labels, classes, featureNames: read.featureNames};
+}
+
+function tooManyClasses(file: string, target: string, classes: number, rows: number): InputError {
+  const numeric = classes > rows / 2;
+  return new InputError({
+    file,
+    line: 1,
+    field: target,
+    problem: `the target column has ${classes} classes, more than the ${LIMITS.classes} a forest may have${numeric ? ` (${rows} rows: nearly every row its own class)` : ''}`,
+    fix: numeric ? 'this looks like a numeric column (a regression target); choose a column of class labels as the target' : 'each leaf of every tree keeps a probability per class; group the labels into fewer classes',
+  });
+}
+
+/** Blank labels as `predict` reads them: rows to predict whose class nobody knows. */
+export const UNLABELLED = -2;
+
+/** Rows to predict for a model: its feature columns by name, and its target's labels when present (-1 for a class it never saw; UNLABELLED for a blank one, where allowed). */
+export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}, options: {blankLabels: boolean}): {rows: number; values: Float64Array; labels: Int32Array | undefined} {
+  const read = readCsvColumns(readDataFile(file), file, {target: model.target, featureNames: model.featureNames, requireTarget: false, blankLabels: options.blankLabels});
+  if (!read.labelIds) return {rows: read.rows, values: read.values, labels: undefined};
+  const indexOf = classIndex(model.classes);
+  const ofName = read.labelNames.map(indexOf);
+  return {rows: read.rows, values: read.values, labels: Int32Array.from(read.labelIds, (id) => (id < 0 ? UNLABELLED : ofName[id]))};
+}
+
+interface CsvColumns {
+  rows: number;
+  featureNames: string[];
+  values: Float64Array;
+  /** Per row, an index into labelNames (-1: blank); undefined when the file has no target column. */
+  labelIds: Int32Array | undefined;
+  /** The distinct labels in the order first seen. */
+  labelNames: string[];
 }
 
 /**
- * The named numeric columns, in the order named, and the target column's labels when it is there.
- * Every bad cell is reported with its line and column.
+ * The numeric feature columns (those named, or all but the target) and the target's labels, read
+ * record by record into typed arrays: about 8 bytes a cell. Every bad cell is reported with its
+ * line and column.
  */
-export function readColumns(table: CsvTable, featureNames: readonly string[], target: string | undefined, file: string): {values: Float64Array; targets: string[] | undefined} {
-  const {header, records} = table;
-  if (records.length === 0) throw new InputError({file, problem: 'no data rows', fix: 'add rows below the header'});
-  const columns = featureNames.map((name) => header.indexOf(name));
-  const missing = featureNames.filter((_, i) => columns[i] < 0);
-  if (missing.length > 0) throw new InputError({file, line: 1, problem: `missing feature column(s) ${missing.join(', ')}`, fix: 'the file needs the columns the model was trained on'});
-  const targetColumn = target === undefined ? -1 : header.indexOf(target);
-  const features = columns.length;
-  const values = new Float64Array(records.length * features);
-  const targets = targetColumn < 0 ? undefined : new Array<string>(records.length);
-  records.forEach(({line, cells}, row) => {
-    if (cells.length !== header.length) {
-      throw new InputError({file, line, problem: `${cells.length} cells where the header has ${header.length}`, fix: 'every row needs one cell per column'});
-    }
-    for (let f = 0; f < features; f++) {
-      const column = columns[f];
-      values[row * features + f] = parseNumber(cells[column], {file, line, column: column + 1, field: header[column]});
-    }
-    if (targets) {
-      const label = cells[targetColumn].trim();
-      if (label === '') throw new InputError({file, line, column: targetColumn + 1, field: target, problem: 'empty class label', fix: 'every row needs a class'});
-      targets[row] = label;
-    }
+function readCsvColumns(text: string, file: string, select: {target: string; featureNames?: readonly string[]; requireTarget: boolean; blankLabels: boolean}): CsvColumns {
+  let table: ColumnReader | undefined;
+  forEachCsvRecord(text, file, (cells, line) => {
+    if (table) table.add(cells, line);
+    else table = new ColumnReader(cells, line, file, select);
   });
-  return {values, targets};
+  if (!table) throw emptyFile(file);
+  return table.finish();
 }
 
-function parseNumber(cell: string, at: {file: string; line: number; column: number; field: string}): number {
+class ColumnReader {
+  private readonly header: string[];
+  private readonly featureNames: string[];
+  private readonly columns: number[];
+  private readonly targetColumn: number;
+  private values = new Float64Array(1024);
+  private labelIds: Int32Array | undefined;
+  private readonly labelIndex = new Map<string, number>();
+  private readonly labelNames: string[] = [];
+  private rows = 0;
+  /** Values past this many would pass the data-set bound: refused while reading, not after. */
+  private readonly maxValues = Math.floor(LIMITS.datasetBytes / 8);
+
+  constructor(
+    cells: string[],
+    line: number,
+    private readonly file: string,
+    private readonly select: {target: string; featureNames?: readonly string[]; requireTarget: boolean; blankLabels: boolean},
+  ) {
+    // Copied: a name sliced from the text would keep the whole file alive as long as the model.
+    this.header = cells.map((name) => flat(name.trim()));
+    refuseDuplicateColumns(this.header, file, line);
+    const {target} = select;
+    const at = new Map(this.header.map((name, i) => [name, i]));
+    this.targetColumn = at.get(target) ?? -1;
+    if (this.targetColumn < 0 && select.requireTarget) {
+      throw new InputError({file, line: 1, field: target, problem: `no column named '${target}' (columns: ${this.header.join(', ')})`, fix: 'set the target to one of the header names'});
+    }
+    this.featureNames = select.featureNames ? [...select.featureNames] : this.header.filter((name) => name !== target);
+    if (this.featureNames.length < 1) throw new InputError({file, line: 1, problem: 'no feature columns besides the target', fix: 'add at least one numeric column'});
+    if (this.featureNames.length > LIMITS.features) throw new InputError({file, line: 1, problem: `${this.featureNames.length} feature columns are more than the ${LIMITS.features} a data set may have`, fix: 'each feature is binned and held apart in every slot; use fewer columns'});
+    this.columns = this.featureNames.map((name) => at.get(name) ?? -1);
+    const missing = this.featureNames.filter((_, i) => this.columns[i] < 0);
+    if (missing.length > 0) throw new InputError({file, line: 1, problem: `missing feature column(s) ${missing.join(', ')}`, fix: 'the file needs the columns the model was trained on'});
+    if (this.targetColumn >= 0) this.labelIds = new Int32Array(1024);
+  }
+
+  add(cells: string[], line: number): void {
+    const {header, file, columns} = this;
+    if (cells.length !== header.length) throw new InputError({file, line, problem: `${cells.length} cells where the header has ${header.length}`, fix: 'every row needs one cell per column'});
+    const features = columns.length;
+    const offset = this.rows * features;
+    if (offset + features > this.maxValues) {
+      throw new InputError({file, line, problem: `${this.rows + 1} rows x ${features} features are more values than the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, fix: "use fewer rows or columns; the limit is an eighth of this machine's memory, at most 512 MiB"});
+    }
+    if (offset + features > this.values.length) this.values = grown(this.values, offset + features);
+    for (let f = 0; f < features; f++) {
+      const column = columns[f];
+      this.values[offset + f] = parseNumber(cells[column], file, line, column, header[column]);
+    }
+    if (this.labelIds) {
+      if (this.rows === this.labelIds.length) this.labelIds = grown(this.labelIds, this.rows + 1);
+      this.labelIds[this.rows] = this.labelId(cells[this.targetColumn].trim(), line);
+    }
+    this.rows++;
+  }
+
+  finish(): CsvColumns {
+    if (this.rows === 0) throw new InputError({file: this.file, problem: 'no data rows', fix: 'add rows below the header'});
+    const values = this.values.slice(0, this.rows * this.columns.length);
+    return {rows: this.rows, featureNames: this.featureNames, values, labelIds: this.labelIds?.slice(0, this.rows), labelNames: this.labelNames};
+  }
+
+  private labelId(label: string, line: number): number {
+    if (label === '') {
+      if (this.select.blankLabels) return -1;
+      throw new InputError({file: this.file, line, column: this.targetColumn + 1, field: this.select.target, problem: 'empty class label', fix: 'every row needs a class'});
+    }
+    let id = this.labelIndex.get(label);
+    if (id === undefined) {
+      id = this.labelNames.length;
+      const name = flat(label);
+      this.labelIndex.set(name, id);
+      this.labelNames.push(name);
+    }
+    return id;
+  }
+}
+
+/** A copy of the string that holds its own characters (V8 keeps a slice of the file text alive with it). */
+const flat = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
+
+function grown<T extends Float64Array | Int32Array>(array: T, needed: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(Math.max(needed, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+function parseNumber(cell: string, file: string, line: number, column: number, field: string): number {
   const text = cell.trim();
   const value = text === '' ? NaN : Number(text);
   if (!Number.isFinite(value)) {
     const problem = text === '' ? 'empty cell' : `'${text}' is not a number`;
-    throw new InputError({...at, problem, fix: 'feature columns must hold finite numbers'});
+    throw new InputError({file, line, column: column + 1, field, problem, fix: 'feature columns must hold finite numbers'});
   }
   return value;
 }
 
-/** Numbers in numeric order, otherwise text order, as scikit-learn's np.unique would give. */
-function sortLabels(labels: string[]): string[] {
-  const numeric = labels.every((label) => Number.isFinite(Number(label)));
-  return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
+const isNumber = (label: string) => Number.isFinite(Number(label));
+
+/**
+ * Classes from the distinct labels (in the order first seen), as scikit-learn's np.unique gives
+ * them: numbers in numeric order, otherwise text order. Labels that are all numbers are classes by
+ * value, so `0` and `0.0` are one class (named as first written), not two that split its rows.
+ */
+function classesOf(names: string[]): {classes: string[]; classOf: Int32Array} {
+  const numeric = names.every(isNumber);
+  const key = (name: string): string | number => (numeric ? Number(name) : name);
+  const byKey = new Map<string | number, string>();
+  for (const name of names) if (!byKey.has(key(name))) byKey.set(key(name), name);
+  const keys = [...byKey.keys()].sort((a, b) => (numeric ? (a as number) - (b as number) : a < b ? -1 : a > b ? 1 : 0));
+  const position = new Map(keys.map((k, i) => [k, i]));
+  return {classes: keys.map((k) => byKey.get(k)!), classOf: Int32Array.from(names, (name) => position.get(key(name))!)};
 }
 
-/** Rows to predict for a model: its feature columns by name, and its target's labels when present (-1 for a class it never saw). */
-export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}): {rows: number; values: Float64Array; labels: Int32Array | undefined} {
-  const table = parseCsv(readDataFile(file), file);
-  const {values, targets} = readColumns(table, model.featureNames, model.target, file);
-  const index = new Map(model.classes.map((name, i) => [name, i]));
-  return {rows: table.records.length, values, labels: targets && Int32Array.from(targets, (label) => index.get(label) ?? -1)};
+/** A label's index among a model's classes, by value when the classes are numbers (-1 for one it never saw). */
+function classIndex(classes: string[]): (label: string) => number {
+  const numeric = classes.every(isNumber);
+  const index = new Map<string | number, number>(classes.map((name, i) => [numeric ? Number(name) : name, i]));
+  return (label) => index.get(numeric && isNumber(label) ? Number(label) : label) ?? -1;
 }

@@ -1,4 +1,4 @@
-import {loadCsvForModel} from '../data/csv.js';
+import {loadCsvForModel, UNLABELLED} from '../data/csv.js';
 import {InputError} from '../errors.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {loadModel} from '../forest/model-file.js';
@@ -6,7 +6,9 @@ import {checkOutputFile} from './check-output.js';
 
 export interface PredictCsvResult {
   rows: number;
-  /** When the file has the model's target column; else null. */
+  /** Rows with a class in the model's target column (blank cells are rows to predict). */
+  labelled: number;
+  /** Over the labelled rows; null when there are none. */
   accuracy: number | null;
   target: string;
   out: string | null;
@@ -19,12 +21,15 @@ export interface PredictCsvResult {
 export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
   if (request.out) checkOutputFile(request.out, '--out');
   const {info, forest, warning} = loadModel(request.model);
-  const rows = loadCsvForModel(request.data, info);
-  const predictions = Array.from(forest.predict(rows.values, info.featureNames.length), (c) => info.classes[c]);
-  const labels = rows.labels;
-  const accuracy = labels ? predictions.filter((name, row) => name === info.classes[labels[row]]).length / rows.rows : null;
+  // Rows whose target cell is blank are what predict is for: predicted, and left out of the accuracy.
+  const rows = loadCsvForModel(request.data, info, {blankLabels: true});
+  const classes = forest.predict(rows.values, info.featureNames.length);
+  const predictions = Array.from(classes, (c) => info.classes[c]);
+  const labelled = rows.labels ? rows.labels.filter((label) => label !== UNLABELLED).length : 0;
+  const right = rows.labels ? rows.labels.filter((label, row) => label === classes[row]).length : 0;
+  const accuracy = labelled > 0 ? right / labelled : null;
   if (request.out) writePredictions(request.out, predictions);
-  return {rows: rows.rows, accuracy, target: info.target, out: request.out ?? null, predictions, warnings: warning ? [warning] : []};
+  return {rows: rows.rows, labelled, accuracy, target: info.target, out: request.out ?? null, predictions, warnings: warning ? [warning] : []};
 }
 
 function csvCell(text: string): string {

@@ -5,7 +5,7 @@ import type {Host} from '../config/inventory.js';
 import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
 import type {Dataset} from '../data/dataset.js';
 import {splitTrainTest} from '../data/split.js';
-import {InputError} from '../errors.js';
+import {InputError, InterruptedError} from '../errors.js';
 import {ioProblem} from '../files/write-whole.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
 import {saveModel, type SavedModel} from '../forest/model-file.js';
@@ -62,12 +62,14 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     : testFraction > 0 ? splitTrainTest(data, testFraction, request.seed) : {train: data, test: undefined};
 
   const outcome = await trainModel({train, test, forest, hosts, signal: request.signal, source: {file: request.data, target: request.target}});
+  // Interrupted after the last tree: the user asked to stop, so no model is saved.
+  if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
   keepModel(outcome.model, request.out);
   return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0};
 }
 
 function loadTest(file: string, target: string, train: Dataset) {
-  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes});
+  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes}, {blankLabels: false});
   if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
   return {rows: test.rows, values: test.values, labels: test.labels};
 }

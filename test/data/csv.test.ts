@@ -1,13 +1,14 @@
 import test from 'ava';
 import {join} from 'node:path';
-import {csvToDataset, loadCsvDataset, parseCsv} from '../../src/data/csv.js';
+import {csvTextToDataset, forEachCsvRecord, loadCsvDataset, parseCsv} from '../../src/data/csv.js';
+import {Random} from '../../src/data/random.js';
 import {LIMITS} from '../../src/limits.js';
 import {folderWith} from '../helpers/files.js';
 import {splitTrainTest} from '../../src/data/split.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {InputError} from '../../src/errors.js';
 
-const load = (text: string, target = 'species') => csvToDataset(parseCsv(text, 'iris.csv'), target, 'iris.csv');
+const load = (text: string, target = 'species') => csvTextToDataset(text, target, 'iris.csv');
 
 test('a header, numeric features and string labels mapped to classes in sorted order', (t) => {
   const data = load('sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\r\n6.3,6.0,"virginica"\n4.9,1.4,setosa\n');
@@ -32,6 +33,69 @@ test('quoted cells may hold commas, quotes and newlines', (t) => {
     {line: 2, cells: ['x, "y"', 'line\nbreak']},
     {line: 4, cells: ['2', '3']},
   ]);
+});
+
+test('labels that are all numbers are classes by value: 0 and 0.0 are one class, named as first written', (t) => {
+  const data = load('a,y\n1,1\n2,0.0\n3,1.0\n4,0\n5,10\n', 'y');
+  t.deepEqual(data.classes, ['0.0', '1', '10']);
+  t.deepEqual(Array.from(data.labels), [1, 0, 1, 0, 2]);
+  // Text labels stay apart: 'a' and 'A' are two classes.
+  t.deepEqual(load('a,y\n1,a\n2,A\n3,0\n', 'y').classes, ['0', 'A', 'a']);
+});
+
+test('a target with a class in nearly every row is refused as a numeric column, past the bound on classes', (t) => {
+  const rows = Array.from({length: LIMITS.classes + 1}, (_, i) => `${i},${i / 7}`).join('\n');
+  const error = t.throws(() => load(`a,y\n${rows}\n`, 'y'), {instanceOf: InputError});
+  t.is(error?.message, `iris.csv:1: y: the target column has ${LIMITS.classes + 1} classes, more than the ${LIMITS.classes} a forest may have (${LIMITS.classes + 1} rows: nearly every row its own class) (this looks like a numeric column (a regression target); choose a column of class labels as the target)`);
+  const many = Array.from({length: 4 * (LIMITS.classes + 1)}, (_, i) => `${i},c${i % (LIMITS.classes + 1)}`).join('\n');
+  t.regex(t.throws(() => load(`a,y\n${many}\n`, 'y'))!.message, /more than the 256 a forest may have \(each leaf of every tree keeps a probability per class; group the labels into fewer classes\)$/);
+});
+
+/** The parser this one replaced (it held every cell as a string), kept as the oracle of what a CSV means. */
+function referenceRecords(text: string): {line: number; cells: string[]}[] | 'unclosed' {
+  const records: {line: number; cells: string[]}[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (char === '"') quoted = false;
+      else {
+        if (char === '\n') line++;
+        cell += char;
+      }
+    } else if (char === '"' && cell === '') quoted = true;
+    else if (char === ',') cells.push(cell), (cell = '');
+    else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      if (cells.length > 1 || cells[0] !== '') records.push({line: recordLine, cells});
+      (cells = []), (cell = ''), line++, (recordLine = line);
+    } else cell += char;
+  }
+  if (quoted) return 'unclosed';
+  if (cell !== '' || cells.length > 0) records.push({line: recordLine, cells: [...cells, cell]});
+  return records;
+}
+
+test('records as the old parser read them, on 3,000 random texts of quotes, commas and line ends', (t) => {
+  const alphabet = ['a', '7', ',', '"', '""', '\n', '\r', '\r\n', ' ', 'é'];
+  for (let seed = 1; seed <= 3000; seed++) {
+    const random = new Random(seed);
+    const text = Array.from({length: random.nextUint32() % 40}, () => alphabet[random.nextUint32() % alphabet.length]).join('');
+    const expected = referenceRecords(text);
+    const records: {line: number; cells: string[]}[] = [];
+    const read = () => forEachCsvRecord(text, 'r.csv', (cells, line) => records.push({line, cells}));
+    if (expected === 'unclosed') t.throws(read, {message: /a quoted cell is never closed/}, JSON.stringify(text));
+    else {
+      read();
+      t.deepEqual(records, expected, JSON.stringify(text));
+    }
+  }
 });
 
 const refuses = test.macro((t, text: string, message: string) => {
