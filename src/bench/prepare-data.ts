@@ -20,9 +20,10 @@ export function prepareData(experiment: Experiment): PreparedData {
   if (typeof maxFeatures === 'number' && maxFeatures > data.features) {
     throw experiment.source.error(['forest', 'maxFeatures'], `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`, `use at most ${data.features}, 1.0 for every feature, or sqrt`);
   }
-  checkTrainable(data, experiment.forest, spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'});
   const seed = spec.kind === 'synthetic' ? spec.seed : experiment.forest.seed;
   const {train, test} = splitTrainTest(data, experiment.testFraction, seed);
+  // The training rows, as train checks them: testFraction 0.9999 left one row, and bench trained on it.
+  checkTrainable(train, experiment.forest, spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'}, `testFraction ${experiment.testFraction} holds out ${test.rows} of the ${data.rows} rows`);
   const description = spec.kind === 'synthetic' ? `synthetic ${spec.samples} x ${spec.features} (${spec.informative} informative), ${spec.classes} classes` : `${spec.path} (${data.rows} x ${data.features}), ${data.classes.length} classes`;
   return {train, test, hash: hashDataset(train), description};
 }

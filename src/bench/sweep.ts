@@ -5,7 +5,7 @@ import type {Host, Inventory} from '../config/inventory.js';
 import {RunFailedError} from '../coordinator/train-forest.js';
 import type {EngineName} from '../engine/engine.js';
 import {engineNamed} from '../engine/engines.js';
-import {describeError, InterruptedError} from '../errors.js';
+import {describeError, HostError, InterruptedError} from '../errors.js';
 import type {ScheduleName} from '../schedule/schedule.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
@@ -82,7 +82,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   journal.resumeCommand = resumeCommand(journal.id);
   if (journal.notice) options.onWarning?.(journal.notice);
   options.onStart?.(journal.id, journal.file);
-  const interrupted = () => new InterruptedError(String(signal?.reason ?? 'signal'), journal.resumeCommand);
+  const interrupted = () => new InterruptedError(String(signal?.aborted ? signal.reason : 'SIGINT'), journal.resumeCommand);
   const stop = () => void session.close();
   signal?.addEventListener('abort', stop);
   try {
@@ -113,13 +113,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         journal.recordRun(i, run, warmup, record);
         records.set(run, record);
       } catch (failure) {
-        if (signal?.aborted) throw interrupted();
+        // Workers killed by a Ctrl-C we have not handled yet: not a failed combination (resuming would skip it).
+        if (signal?.aborted || (failure instanceof HostError && failure.reason === 'interrupted')) throw interrupted();
         // Every host of this combination is gone: the sweep goes on with the others.
         if (!(failure instanceof RunFailedError)) throw failure;
         combinations[i].error = describeError(failure);
         journal.recordFailure(i, combinations[i].error);
       }
     }
+    // A Ctrl-C during the last run's return: the sweep stops as at any other point, resumable.
+    if (signal?.aborted) throw interrupted();
     const rows: BenchRow[] = combinations.map(({hosts, hardware, records, error}) => {
       const runs = [...records].sort(([a], [b]) => a - b).map(([, record]) => record);
       return summariseRow(engine, hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput);

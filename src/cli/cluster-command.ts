@@ -1,5 +1,13 @@
-import {Command} from '@oclif/core';
-import {ClusterError, describeError, errorJson, FinishedWithError, UsageError} from '../errors.js';
+import {Command, type Interfaces} from '@oclif/core';
+
+// oclif's own shapes of parsed flags and args (its interfaces do not export them by name).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlagOutput = {[name: string]: any};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ArgOutput = {[name: string]: any};
+type Input<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.Input<F, B, A>;
+type ParserOutput<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.ParserOutput<F, B, A>;
+import {ClusterError, describeError, errorJson, FinishedWithError, HostError, InterruptedError, UsageError} from '../errors.js';
 import {usageMessage} from './usage-error.js';
 
 // A file-size limit (ulimit -f) must fail a write with EFBIG, which we report and survive, not
@@ -12,6 +20,23 @@ process.on('SIGXFSZ', () => undefined);
  */
 export abstract class ClusterCommand extends Command {
   static override enableJsonFlag = true;
+
+  /**
+   * oclif's parse, refusing an empty value: `--results-dir ''` was an internal error, `--out ''`
+   * failed after the fit, `--test ''`, `--resume ''` and `--export-json ''` were ignored as if
+   * absent, `-e ''` looked for `experiments/.yaml`.
+   */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    const command = [this.config.bin, ...(this.id ?? '').split(':')].filter(Boolean).join(' ');
+    for (const [name, value] of Object.entries(parsed.flags as Record<string, unknown>)) {
+      if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(`--${name} is empty: give it a value, or leave the flag out (see: ${command} --help)`);
+    }
+    for (const [name, value] of Object.entries(parsed.args as Record<string, unknown>)) {
+      if (value === '') throw new UsageError(`${name.toUpperCase()} is empty: give it a value (see: ${command} --help)`);
+    }
+    return parsed;
+  }
 
   protected override async catch(error: Error & {oclif?: {exit?: number}; code?: string}): Promise<unknown> {
     // --help and --version end by throwing an exit request: that is oclif's to finish.
@@ -40,7 +65,16 @@ export abstract class ClusterCommand extends Command {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      return await work(controller.signal);
+      const result = await work(controller.signal);
+      // A signal that came while the work could no longer hear it (between two steps) still stops
+      // the command: nothing is saved or printed as if it had not come.
+      if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));
+      return result;
+    } catch (error) {
+      if (error instanceof InterruptedError) throw error;
+      if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));
+      if (error instanceof HostError && error.reason === 'interrupted') throw new InterruptedError('SIGINT');
+      throw error;
     } finally {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);

@@ -8,9 +8,11 @@ import type {Host, Inventory} from './inventory.js';
  * hosts out. Hosts come in the order the patterns name them.
  */
 export function selectHosts(inventory: Inventory, patterns: string | undefined): Host[] {
-  if (!patterns) return [...inventory.hosts.values()];
+  if (patterns === undefined) return [...inventory.hosts.values()];
   const chosen = new Set<string>();
   const words = patterns.split(',').map((word) => word.trim()).filter(Boolean);
+  // Only commas (or nothing) would have chosen every host: the user meant some and named none.
+  if (words.length === 0) throw new InputError({file: '--hosts', problem: `'${patterns}' names no host`, fix: known(inventory)});
   for (const word of words.filter((w) => !w.startsWith('!'))) for (const name of matching(inventory, word)) chosen.add(name);
   if (words.every((word) => word.startsWith('!'))) for (const name of inventory.hosts.keys()) chosen.add(name);
   for (const word of words.filter((w) => w.startsWith('!'))) for (const name of matching(inventory, word.slice(1))) chosen.delete(name);

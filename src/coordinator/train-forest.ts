@@ -80,7 +80,9 @@ let runs = 0;
 /** Every host of the run was lost before the forest was whole. */
 export class RunFailedError extends HostError {
   constructor(readonly faults: Fault[]) {
-    super(faults.map((f) => f.host).join(', '), `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`, '', 'all-hosts-lost');
+    // Every worker killed by SIGINT: the Ctrl-C of a terminal reached them before it reached us.
+    const interrupted = faults.length > 0 && faults.every((fault) => fault.reason === 'interrupted');
+    super(faults.map((f) => f.host).join(', '), `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`, '', interrupted ? 'interrupted' : 'all-hosts-lost');
   }
 }
 

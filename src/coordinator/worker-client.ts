@@ -56,7 +56,7 @@ export class WorkerClient {
     private readonly process: WorkerProcess,
   ) {
     this.connection = new FramedConnection<FromWorker, ToWorker>(process.output, process.input, (message) => this.receive(message), (error) => this.lose(`sent bytes that are not the protocol (${error.message})`, 'protocol'));
-    void process.exited.then((exit) => (exit.lost ? this.lose(exit.lost, 'connection-lost') : this.lose(describeExit(exit.code, exit.signal), 'exited')));
+    void process.exited.then((exit) => (exit.lost ? this.lose(exit.lost, 'connection-lost') : this.lose(describeExit(exit.code, exit.signal), exitReason(exit.signal))));
   }
 
   /** Watches for silence from the worker's hello on: starting (Node.js, an SSH login) is the start timeout's business. */
@@ -165,7 +165,7 @@ export class WorkerClient {
   private async sendFailed(what: string, error: Error): Promise<void> {
     const exit = await Promise.race([this.process.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref())]);
     if (exit?.lost) this.lose(exit.lost, 'connection-lost');
-    else this.lose(exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`, exit ? 'exited' : 'connection-lost');
+    else this.lose(exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`, exit ? exitReason(exit.signal) : 'connection-lost');
   }
 
   private lose(problem: string, reason: string): void {
@@ -181,6 +181,15 @@ export class WorkerClient {
     this.waiting.clear();
     this.listener?.failed(this.lost);
   }
+}
+
+/**
+ * A worker killed by SIGINT got the Ctrl-C meant for us: a terminal sends it to the whole process
+ * group, and the worker's exit can be seen before our own handler runs. It is an interruption, not
+ * a host fault (the CLI makes it one; exit 130, not 3).
+ */
+function exitReason(signal: string | null): string {
+  return signal === 'SIGINT' ? 'interrupted' : 'exited';
 }
 
 function describeExit(code: number | null, signal: string | null): string {

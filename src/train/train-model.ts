@@ -39,6 +39,8 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   const stop = () => void workers.close();
   request.signal?.addEventListener('abort', stop);
   try {
+    // Ctrl-C while the workers started came before anyone listened: it still stops the training.
+    if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
     const trained = await trainForest({
       workers: workers.get(hosts.map((host) => host.name)),
       dataset: train,

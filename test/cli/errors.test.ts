@@ -41,6 +41,11 @@ test('an unknown flag', flagError, ['bench', '--bogus'], 'Nonexistent flag: --bo
 test('missing required flags', flagError, ['train'], 'missing required flag --data; missing required flag --target (see: cluster train --help)');
 test('a value not among the choices', flagError, ['bench', '--schedule', 'nope'], 'Expected --schedule=nope to be one of: dynamic, static-cores, static-calibrated (see: cluster bench --help)');
 test('a value that is not an integer', flagError, ['train', '--data', 'd.csv', '--target', 'y', '--trees', 'many'], '--trees: Expected an integer but received: many (see: cluster train --help)');
+test('an empty --results-dir (was an internal error)', flagError, ['bench', '--results-dir', ''], '--results-dir is empty: give it a value, or leave the flag out (see: cluster bench --help)');
+test('an empty --out, refused before the fit', flagError, ['train', '--data', 'd.csv', '--target', 'y', '--out', ''], '--out is empty: give it a value, or leave the flag out (see: cluster train --help)');
+test('an empty --resume (was a new sweep)', flagError, ['bench', '--resume', ''], '--resume is empty: give it a value, or leave the flag out (see: cluster bench --help)');
+test('an empty argument', flagError, ['analyze', ''], 'FILE is empty: give it a value (see: cluster analyze --help)');
+test('--hosts of commas only (chose every host)', flagError, ['bench', '--hosts', ','], "--hosts: ',' names no host (hosts in inventory.yaml: local-a, local-b)");
 test('a missing argument, named with what it is', flagError, ['analyze'], 'missing required argument FILE (a results CSV (hardware and measured_s columns) or JSON written by cluster bench) (see: cluster analyze --help)');
 test('a command given a word it does not take', flagError, ['status', 'extra'], "cluster status: unexpected argument 'extra' (see: cluster status --help)");
 test('a mistyped command', flagError, ['bnech'], 'cluster bnech: unknown command (did you mean: cluster bench? all commands: cluster help)');

@@ -78,9 +78,9 @@ const train = ['train', '--data', 'd.csv', '--target', 'y', '--trees', '3', '--c
 test('train: NaN cell', refuses, {'d.csv': 'a,y\n1,x\nNaN,z\n'}, train, "d.csv:3:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
 test('train: empty cell', refuses, {'d.csv': 'a,b,y\n1,2,x\n3,,z\n'}, train, 'd.csv:3:2: b: empty cell (feature columns must hold finite numbers)');
 test('train: non-numeric cell', refuses, {'d.csv': 'a,y\n1,x\nfoo,z\n'}, train, "d.csv:3:1: a: 'foo' is not a number (feature columns must hold finite numbers)");
-test('train: a single class', refuses, {'d.csv': 'a,y\n1,x\n2,x\n3,x\n4,x\n5,x\n'}, train, "d.csv: y: only one class ('x') (a classifier needs rows of at least two classes)");
+test('train: a single class', refuses, {'d.csv': 'a,y\n1,x\n2,x\n3,x\n4,x\n5,x\n'}, train, "d.csv: y: only one class ('x') among the training rows (a classifier needs rows of at least two classes)");
 test('train: target column missing', refuses, {'d.csv': 'a,b\n1,2\n'}, train, "d.csv:1: y: no column named 'y' (columns: a, b) (set the target to one of the header names)");
-test('train: too few rows', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, [...train, '--test-fraction', '0.5'], 'd.csv: only 1 training rows (a tree needs at least 2 rows to split)');
+test('train: too few rows', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, [...train, '--test-fraction', '0.5'], 'd.csv: only 1 training row (a tree needs at least 2 rows to split)');
 test('train: bad --max-features', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, [...train, '--max-features', 'most'], "--max-features: unknown maxFeatures 'most' (use sqrt, log2, a whole number of features such as 3, or a fraction with a decimal point in (0, 1] such as 0.5 (1.0 is every feature, 1 is one))");
 test('train: --max-features 2.0 is not taken for 2', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, [...train, '--max-features', '2.0'], '--max-features: maxFeatures 2.0 has a decimal point, so it is a fraction of the features, and fractions must be in (0, 1] (use sqrt, log2, a whole number of features such as 3, or a fraction with a decimal point in (0, 1] such as 0.5 (1.0 is every feature, 1 is one))');
 test('train: data file missing', refuses, {}, train, 'd.csv: data file not found (check the path)');

@@ -20,7 +20,10 @@ const inventory = parseInventory(YamlSource.parse('inventory.yaml', `all:
 const selects = test.macro((t, patterns: string, expected: string[]) => {
   t.deepEqual(selectHosts(inventory, patterns).map((host) => host.name), expected);
 });
-test('nothing: every host', selects, '', ['control', 'rpi1', 'rpi2', 'rpi3', 'rpi4', 'desktop', 'laptop']);
+test('nothing: every host', (t) => t.is(selectHosts(inventory, undefined).length, 7));
+test('commas only name no host (they chose every one)', (t) => {
+  t.throws(() => selectHosts(inventory, ', ,'), {message: /^--hosts: ', ,' names no host /});
+});
 test('names, in the order given', selects, 'laptop,rpi2', ['laptop', 'rpi2']);
 test('a group', selects, 'pis', ['rpi1', 'rpi2', 'rpi3', 'rpi4']);
 test('a group and a host', selects, 'pcs,control', ['desktop', 'laptop', 'control']);

@@ -132,6 +132,18 @@ test('when every host is lost the run fails, naming each', async (t) => {
   }
 });
 
+test('workers killed by SIGINT got a terminal\'s Ctrl-C before we did: an interruption, not a lost host', async (t) => {
+  const workers = await WorkerSet.open([local('a', 1)]);
+  try {
+    const [only] = workers.get(['a']);
+    const error = await t.throwsAsync(forestOn([only], {trees: 40, onTree: (done) => done === 2 && process.kill(only.info!.pid, 'SIGINT')}), {instanceOf: RunFailedError});
+    t.like(error, {reason: 'interrupted', message: 'every host was lost: a: worker exited (killed by SIGINT)'});
+    t.like(error!.faults[0], {host: 'a', reason: 'interrupted'});
+  } finally {
+    await workers.close();
+  }
+});
+
 test('dynamic: an idle host re-runs a straggler\'s trees; the first copy wins', async (t) => {
   // Silence must not be what ends the straggler here: the heartbeat timeout is far beyond the run.
   const workers = await WorkerSet.open([local('fast', 2), local('slow', 1)], 600_000);
