@@ -48,6 +48,15 @@ test('predict without --out prints one prediction a line, and needs no target co
   t.is(result.stdout.trim().split('\n').length, 100);
   t.is(result.stderr, '');
 
+  // Rows whose target cell is blank are predicted; the accuracy is over the labelled ones.
+  const labelled = csvOf(100, 3).split('\n').filter(Boolean);
+  const partly = [labelled[0], ...labelled.slice(1).map((line, i) => (i % 2 ? line.replace(/,[^,]*$/, ',') : line))].join('\n');
+  writeFileSync(join(folder, 'partly.csv'), `${partly}\n`);
+  const mixed = await cluster(['predict', '--model', 'model.bin', '--data', 'partly.csv'], folder);
+  t.is(mixed.exitCode, 0, mixed.stderr);
+  t.is(mixed.stdout.trim().split('\n').length, labelled.length - 1);
+  t.regex(mixed.stderr, /^Accuracy \d\.\d{4} on \d+ labelled rows \(column colour\)\.\n$/);
+
   // The same model in format 1 (before the SHA-256): the same predictions, and a warning that it is unchecked.
   const model = readFileSync(join(folder, 'model.bin'));
   const old = Buffer.concat([model.subarray(0, 8), model.subarray(8 + 32)]);
