@@ -71,9 +71,14 @@ export class Journal {
     return journal;
   }
 
+  /** The journal `--resume` names: `id` may be the id or the path of its .jsonl file. */
+  static fileFor(resultsDir: string, id: string): string {
+    return id.endsWith('.jsonl') ? id : join(resultsDir, `${id}.jsonl`);
+  }
+
   /** `id` may be the id or the path of its .jsonl file. */
   static resume(resultsDir: string, id: string, fingerprint: string, plan: SweepPlan): Journal {
-    const file = id.endsWith('.jsonl') ? id : join(resultsDir, `${id}.jsonl`);
+    const file = Journal.fileFor(resultsDir, id);
     if (!existsSync(file)) throw new InputError({file, problem: 'no such interrupted sweep', fix: `--resume takes an id printed by an earlier bench (files in ${resultsDir}/*.jsonl)`});
     // Locked before it is read: no other process appends while this one decides what is left to run.
     const lock = JournalLock.acquire(file);

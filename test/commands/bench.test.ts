@@ -89,6 +89,12 @@ test('non-numeric feature cell', refuses, {'experiments/data.csv': 'a,b,label\n1
 test('CSV file missing', refuses, {'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: missing.csv, target: label }'})}, [], 'missing.csv: data file not found (check the path)');
 test('a single class', refuses, {'experiments/data.csv': 'a,label\n1,x\n2,x\n3,x\n4,x\n', 'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: data.csv, target: label }'})}, [], "data.csv: label: only one class ('x') (a classifier needs rows of at least two classes)");
 
+// Both were written, the second over the first: x.csv held the JSON and the CSV was lost.
+test('two exports to one file', refuses, {}, ['--export-csv', 'x.csv', '--export-json', './x.csv'], "--export-json: './x.csv' is the file --export-csv writes too: one would overwrite the other (give each export a file of its own)");
+test('an empty export', refuses, {}, ['--export-markdown', ''], '--export-markdown: the file name is empty (name the file to write, or leave the flag out)');
+test('an export onto a journal', refuses, {}, ['--export-json', 'results/old.jsonl'], "--export-json: 'results/old.jsonl' is named as a sweep's journal (*.jsonl) in the results folder, which no export may replace (name a file outside what the sweep keeps in results)");
+test('an export onto a file the resumed sweep writes', refuses, {}, ['--resume', 'abc', '--export-csv', 'results/abc.json'], "--export-csv: 'results/abc.json' is a file the sweep itself writes (it is saved there anyway), which no export may replace (name a file outside what the sweep keeps in results)");
+
 test('--json turns an input error into a JSON object', async (t) => {
   const folder = folderWith({'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: 0 }\n', 'experiments/local.yaml': smallExperiment()});
   const result = await cluster(['bench', '--json'], folder);
