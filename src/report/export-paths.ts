@@ -1,8 +1,9 @@
-import {realpathSync, statSync} from 'node:fs';
+import {realpathSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {lockFileFor} from '../bench/journal-lock.js';
 import {Journal} from '../bench/journal.js';
 import {InputError} from '../errors.js';
+import {checkPathGiven, specialFileKind} from '../files/output-path.js';
 import {resultFiles} from './save.js';
 
 /** `bench`'s export flags by name (`export-csv`, ...), as given. */
@@ -15,12 +16,13 @@ export type ExportFlags = Record<string, string | undefined>;
  */
 export function checkExportPaths(exports: ExportFlags, resultsDir: string, resume?: string): void {
   const given = Object.entries(exports).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  for (const [flag, path] of given) if (path.trim() === '') throw new InputError({file: `--${flag}`, problem: 'the file name is empty', fix: 'name the file to write, or leave the flag out'});
+  for (const [flag, path] of given) checkPathGiven(path, `--${flag}`);
   const taken = new Map<string, string>();
   for (const [flag, path] of given) {
     const key = fileKey(path);
     const other = taken.get(key);
-    if (other !== undefined && !writesThrough(path)) throw new InputError({file: `--${flag}`, problem: `'${path}' is the file ${other} writes too: one would overwrite the other`, fix: 'give each export a file of its own'});
+    // A device or FIFO (/dev/null, /dev/stdout) is written through, not replaced: exports may share it.
+    if (other !== undefined && !specialFileKind(path)) throw new InputError({file: `--${flag}`, problem: `'${path}' is the file ${other} writes too: one would overwrite the other`, fix: 'give each export a file of its own'});
     taken.set(key, `--${flag}`);
   }
   const kept = keptBySweep(resultsDir, resume);
@@ -60,14 +62,4 @@ function fileKey(path: string): string {
     }
   }
   return absolute;
-}
-
-/** A device or FIFO (/dev/null, /dev/stdout) is written through, not replaced: two exports may share it. */
-function writesThrough(path: string): boolean {
-  try {
-    const stat = statSync(path);
-    return !stat.isFile() && !stat.isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -17,7 +17,8 @@ export interface PredictCsvResult {
 
 /** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
 export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
-  if (request.out) checkOutputFile(request.out, '--out');
+  // '' too: it was taken for no --out, and the predictions went to stdout.
+  if (request.out !== undefined) checkOutputFile(request.out, '--out');
   const {info, forest, warning} = loadModel(request.model);
   const rows = loadCsvForModel(request.data, info);
   const predictions = Array.from(forest.predict(rows.values, info.featureNames.length), (c) => info.classes[c]);

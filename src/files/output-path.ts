@@ -1,0 +1,26 @@
+import {statSync} from 'node:fs';
+import {InputError} from '../errors.js';
+
+/**
+ * An output flag given as '' (a script's unset variable) is refused before any work: it was only
+ * found when the file was written, after the fit or the sweep.
+ */
+export function checkPathGiven(path: string, flag: string): void {
+  if (path.trim() === '') throw new InputError({file: flag, problem: 'the file name is empty', fix: 'name the file to write, or leave the flag out'});
+}
+
+/**
+ * What `path` is when it exists as something no file may be renamed onto (a device, a FIFO, a
+ * socket; links followed): advice to `mv` a file there would, as root, replace /dev/full itself.
+ */
+export function specialFileKind(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+    if (stat.isFIFO()) return 'a pipe (FIFO)';
+    if (stat.isSocket()) return 'a socket';
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
