@@ -37,6 +37,13 @@ export class FieldReader {
     return number;
   }
 
+  /** A positive integer no smaller than `least`; `why` says where the bound comes from. */
+  integerAtLeast(path: FieldPath, value: unknown, least: number, why: string): number {
+    const number = this.positiveInteger(path, value, `a whole number of at least ${least}`);
+    if (number < least) throw this.source.error(path, `must be at least ${least}, got ${describe(value)}`, why);
+    return number;
+  }
+
   nonNegativeInteger(path: FieldPath, value: unknown, fix?: string): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw this.source.error(path, `must be a non-negative integer, got ${describe(value)}`, numberFix(value, 0, fix));
