@@ -1,6 +1,13 @@
 /** Small dense linear algebra for the capacity model: a handful of kinds, a few dozen rows. */
 export type Matrix = number[][];
 
+/** `a` has no inverse: the caller knows which table made it and says so. */
+export class SingularMatrixError extends RangeError {
+  constructor() {
+    super('singular matrix');
+  }
+}
+
 /** Solves `a x = b` for a square, invertible `a`, and returns `a`'s inverse beside x. */
 export function solveSquare(a: Matrix, b: number[]): {x: number[]; inverse: Matrix} {
   const n = a.length;
@@ -10,7 +17,7 @@ export function solveSquare(a: Matrix, b: number[]): {x: number[]; inverse: Matr
     for (let row = col + 1; row < n; row++) if (Math.abs(m[row][col]) > Math.abs(m[pivot][col])) pivot = row;
     [m[col], m[pivot]] = [m[pivot], m[col]];
     const p = m[col][col];
-    if (p === 0) throw new RangeError('singular matrix');
+    if (p === 0 || !Number.isFinite(p)) throw new SingularMatrixError();
     for (let k = 0; k < m[col].length; k++) m[col][k] /= p;
     for (let row = 0; row < n; row++) {
       if (row === col || m[row][col] === 0) continue;

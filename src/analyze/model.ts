@@ -2,8 +2,8 @@ import {InputError} from '../errors.js';
 import {type FitMethod, dot, fitRates, residualCovariance} from './fit.js';
 import {formatCounts, type Counts} from './hardware.js';
 import {intervalsFromCovariance, intervalsFromRuns} from './interval.js';
-import {leastSquares, undeterminedColumns} from './linear.js';
-import type {ObservedTable} from './observation.js';
+import {leastSquares, SingularMatrixError, undeterminedColumns} from './linear.js';
+import {SECONDS_RANGE_FIX, type ObservedTable} from './observation.js';
 
 /** time = work / sum of the hosts' speeds, one speed per kind of host, the baseline's kind = 1. */
 export interface CapacityModel {
@@ -38,6 +38,32 @@ export function fitModel(table: ObservedTable, method: FitMethod): CapacityModel
   }
   const seconds = rows.map((row) => row.measured_s);
   const base = kinds.indexOf([...rows[table.baseline].counts.keys()][0]);
+  try {
+    return checkFinite(fitDetermined(table, method, kinds, design, seconds, base), file);
+  } catch (error) {
+    if (error instanceof SingularMatrixError) throw unfittable(file);
+    throw error;
+  }
+}
+
+/**
+ * A fit that under- or overflows (times far outside what the readers accept, from a sweep or a
+ * hand-made table) is bad input, never a NaN printed as a speed nor an internal error.
+ */
+function unfittable(file: string): InputError {
+  return new InputError({file, field: 'measured_s', problem: "the times cannot be fitted: the fit's arithmetic under- or overflows on them", fix: SECONDS_RANGE_FIX});
+}
+
+function checkFinite(model: CapacityModel, file: string): CapacityModel {
+  const intervals = model.intervals.flatMap((interval) => interval ?? []);
+  const finite = [...model.rates, model.workSeconds, ...intervals].every(Number.isFinite);
+  if (!finite) throw unfittable(file);
+  return model;
+}
+
+/** The fit itself, once every kind's speed is known to be determined by the rows. */
+function fitDetermined(table: ObservedTable, method: FitMethod, kinds: string[], design: number[][], seconds: number[], base: number): CapacityModel {
+  const {rows} = table;
   const fit = fitRates(design, seconds, method);
   const speedsOf = (rates: number[]) => rates.map((rate) => rate / rates[base]);
   const withRuns = rows.some((row) => row.runs.length > 1);

@@ -32,3 +32,18 @@ export function spread(row: Observation): number | null {
   if (low === null || high === null || !(high > low)) return null;
   return (high - low) / row.measured_s;
 }
+
+/**
+ * The times the model accepts, in seconds. Outside them the fit's sums of squares under- or
+ * overflow a double (1e-160 s made a "singular matrix", 1e160 s a work of NaN), and no sweep of
+ * this toolkit takes less than a microsecond or longer than 1e9 s (32 years).
+ */
+export const PLAUSIBLE_SECONDS = {min: 1e-6, max: 1e9} as const;
+
+export const SECONDS_RANGE_FIX = 'write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years)';
+
+/** Why a time cannot be fitted (`written` as the file spells it), or null when it can. */
+export function implausibleSeconds(value: number, written = String(value)): string | null {
+  if (value >= PLAUSIBLE_SECONDS.min && value <= PLAUSIBLE_SECONDS.max) return null;
+  return `${written} s is ${value < PLAUSIBLE_SECONDS.min ? 'shorter' : 'longer'} than any time the model can fit`;
+}

@@ -1,7 +1,7 @@
 import type {BenchResult} from '../bench/result.js';
 import {median} from '../bench/stats.js';
 import {InputError} from '../errors.js';
-import type {Observation, ObservedTable} from './observation.js';
+import {implausibleSeconds, SECONDS_RANGE_FIX, type Observation, type ObservedTable} from './observation.js';
 import {HARDWARE_FIX, readHardware} from './read-hardware.js';
 
 const JSON_FIX = 'pass the JSON written by cluster bench (results/<id>.json or --json), or a results CSV';
@@ -45,7 +45,7 @@ function sameHosts(hosts: readonly string[] | undefined, baseline: readonly stri
 
 /** Field by field, so a hand-edited file is refused with the path of the bad value. */
 function checkRow(row: unknown, path: string, file: string): void {
-  const fail = (field: string, problem: string, fix: string) => {
+  const fail = (field: string, problem: string, fix: string): never => {
     throw new InputError({file, field: `${path}.${field}`, problem, fix});
   };
   if (typeof row !== 'object' || row === null) throw new InputError({file, field: path, problem: 'not an object', fix: JSON_FIX});
@@ -54,10 +54,18 @@ function checkRow(row: unknown, path: string, file: string): void {
   for (const field of ['measured_s', 'cores', 'min_s', 'max_s']) {
     const value = r[field];
     if (value !== undefined && value !== null && !(typeof value === 'number' && value > 0)) fail(field, `expected a number above 0, got ${JSON.stringify(value)}`, 'a time in seconds, or null for a failed combination');
+    if (field !== 'cores') checkSeconds(value, field, fail);
   }
   if (r.runs !== undefined && !Array.isArray(r.runs)) fail('runs', 'expected a list of runs', JSON_FIX);
   for (const [i, run] of ((r.runs as unknown[]) ?? []).entries()) {
     const seconds = (run as {seconds?: unknown})?.seconds;
     if (!(typeof seconds === 'number' && seconds > 0)) fail(`runs[${i}].seconds`, `expected a number above 0, got ${JSON.stringify(seconds)}`, 'each run needs its time in seconds');
+    checkSeconds(seconds, `runs[${i}].seconds`, fail);
   }
+}
+
+/** A time the model could not fit (1e-160 or 1e308 s) is refused by its path, like a text one. */
+function checkSeconds(value: unknown, field: string, fail: (field: string, problem: string, fix: string) => never): void {
+  const problem = typeof value === 'number' ? implausibleSeconds(value) : null;
+  if (problem) fail(field, problem, SECONDS_RANGE_FIX);
 }

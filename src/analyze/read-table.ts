@@ -2,7 +2,7 @@ import {parseCsv} from '../data/csv.js';
 import {InputError, type InputProblem} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
-import type {Observation, ObservedTable} from './observation.js';
+import {implausibleSeconds, SECONDS_RANGE_FIX, type Observation, type ObservedTable} from './observation.js';
 import {readHardware} from './read-hardware.js';
 import {readBenchJson} from './read-json.js';
 
@@ -38,19 +38,19 @@ export function readResultsCsv(text: string, file: string): ObservedTable {
     if (cells.length !== header.length) throw new InputError({file, line, problem: `${cells.length} cells where the header has ${header.length}`, fix: 'every row needs one cell per column'});
     const at = (index: number) => ({file, line, column: index + 1, field: header[index]});
     const counts = readHardware(cells[hardware], at(hardware));
-    const seconds = readNumber(cells[measured], at(measured), 'write the measured time in seconds, e.g. 901');
+    const seconds = readSeconds(cells[measured], at(measured), 'write the measured time in seconds, e.g. 901');
     if (seconds === null) {
       skipped.push(`line ${line} (${cells[hardware].trim()}): no measured time`);
       continue;
     }
-    const optional = (index: number, fix: string) => (index < 0 ? null : readNumber(cells[index], at(index), fix));
+    const optional = (index: number, read: typeof readNumber, fix: string) => (index < 0 ? null : read(cells[index], at(index), fix));
     rows.push({
       hardware: cells[hardware].trim(),
       counts,
       measured_s: seconds,
-      cores: optional(cores, 'cores is the combination\'s total, a whole number'),
-      min_s: optional(min, 'the fastest run in seconds, or empty'),
-      max_s: optional(max, 'the slowest run in seconds, or empty'),
+      cores: optional(cores, readNumber, 'cores is the combination\'s total, a whole number'),
+      min_s: optional(min, readSeconds, 'the fastest run in seconds, or empty'),
+      max_s: optional(max, readSeconds, 'the slowest run in seconds, or empty'),
       runs: [],
     });
   }
@@ -63,5 +63,13 @@ function readNumber(cell: string, at: Omit<InputProblem, 'problem'>, fix: string
   if (text === '') return null;
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new InputError({...at, problem: Number.isFinite(value) ? `${text} is not above 0` : `'${text}' is not a number`, fix});
+  return value;
+}
+
+/** A time the model can fit, or null for an empty cell; `fix` is for a cell that is no number at all. */
+function readSeconds(cell: string, at: Omit<InputProblem, 'problem'>, fix: string): number | null {
+  const value = readNumber(cell, at, fix);
+  const problem = value === null ? null : implausibleSeconds(value, cell.trim());
+  if (problem) throw new InputError({...at, problem, fix: SECONDS_RANGE_FIX});
   return value;
 }

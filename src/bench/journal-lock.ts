@@ -8,6 +8,11 @@ interface Holder {
   since: string;
 }
 
+/** results/<id>.lock beside results/<id>.jsonl. */
+export function lockFileFor(journalFile: string): string {
+  return journalFile.replace(/\.jsonl$/, '.lock');
+}
+
 /**
  * results/<id>.lock: one process at a time runs a sweep, so two `--resume` of one id cannot both
  * append runs. A lock whose process is gone (killed, crashed) is taken over.
@@ -22,7 +27,7 @@ export class JournalLock {
   }
 
   static acquire(journalFile: string): JournalLock {
-    const file = journalFile.replace(/\.jsonl$/, '.lock');
+    const file = lockFileFor(journalFile);
     const mine: Holder = {pid: process.pid, host: hostname(), since: new Date().toISOString()};
     // Written whole under another name, then linked: the lock never exists half written.
     const draft = `${file}.${process.pid}`;

@@ -4,6 +4,7 @@ import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
 import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.js';
+import {FINGERPRINT_SETTINGS} from './fingerprint.js';
 import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from './result.js';
 
@@ -71,9 +72,14 @@ export class Journal {
     return journal;
   }
 
+  /** The journal `--resume` names: `id` may be the id or the path of its .jsonl file. */
+  static fileFor(resultsDir: string, id: string): string {
+    return id.endsWith('.jsonl') ? id : join(resultsDir, `${id}.jsonl`);
+  }
+
   /** `id` may be the id or the path of its .jsonl file. */
   static resume(resultsDir: string, id: string, fingerprint: string, plan: SweepPlan): Journal {
-    const file = id.endsWith('.jsonl') ? id : join(resultsDir, `${id}.jsonl`);
+    const file = Journal.fileFor(resultsDir, id);
     if (!existsSync(file)) throw new InputError({file, problem: 'no such interrupted sweep', fix: `--resume takes an id printed by an earlier bench (files in ${resultsDir}/*.jsonl)`});
     // Locked before it is read: no other process appends while this one decides what is left to run.
     const lock = JournalLock.acquire(file);
@@ -82,7 +88,7 @@ export class Journal {
       const start = lines[0];
       if (start?.kind !== 'start') throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
       if (start.fingerprint !== fingerprint) {
-        throw new InputError({file, problem: `was made by another experiment, inventory or data set than the one given now`, fix: `resume with the same --experiment, --inventory, --runs and --warmup as the sweep ${start.id}`});
+        throw new InputError({file, problem: 'was made with other settings than the ones given now', fix: `resume with what the sweep ${start.id} was started with: ${FINGERPRINT_SETTINGS}`});
       }
       // Same fingerprint, same plan: a run or combination outside it was written by hand.
       const outside = planProblem(lines, plan);

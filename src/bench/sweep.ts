@@ -1,12 +1,12 @@
-import {createHash} from 'node:crypto';
 import {arch, cpus, hostname, platform} from 'node:os';
 import {checkHostsExist, type Experiment} from '../config/experiment.js';
-import type {Host, Inventory} from '../config/inventory.js';
+import type {Inventory} from '../config/inventory.js';
 import {RunFailedError} from '../coordinator/train-forest.js';
 import type {EngineName} from '../engine/engine.js';
 import {engineNamed} from '../engine/engines.js';
 import {describeError, HostError, InterruptedError} from '../errors.js';
 import type {ScheduleName} from '../schedule/schedule.js';
+import {fingerprintOf} from './fingerprint.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
 import {planRuns} from './plan.js';
@@ -154,14 +154,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 }
 
 /** What makes two sweeps comparable: a resumed sweep must match the one it continues. */
-function fingerprintOf(experiment: Experiment, hosts: Host[], datasetHash: string, schedule: ScheduleName, engine: EngineName, scheduler?: string): string {
-  // Another order of the same runs measures the same thing: a sweep may resume in either.
-  const {source: _source, file: _file, order: _order, ...settings} = experiment;
-  // Where the inventory lies is not what was measured: a sweep resumes with the same hosts named from anywhere.
-  const measured = hosts.map(({inventoryFile: _inventoryFile, ...host}) => host);
-  return createHash('sha256').update(JSON.stringify({settings, hosts: measured, datasetHash, schedule, engine, scheduler})).digest('hex');
-}
-
 function describeMachine(): BenchResult['machine'] {
   const cores = cpus();
   return {hostname: hostname(), platform: platform(), arch: arch(), cpus: cores.length, cpuModel: cores[0]?.model ?? 'unknown', node: process.version};

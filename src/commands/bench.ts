@@ -16,6 +16,7 @@ import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.
 import {InputError, NoisyResultError} from '../errors.js';
 import {progressPrinter} from '../report/progress.js';
 import {renderEngineComparison} from '../report/engines.js';
+import {checkExportPaths, type ExportFlags} from '../report/export-paths.js';
 import {exportsForEngine, saveResult} from '../report/save.js';
 import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
 import {renderTerminalChart} from '../report/terminal-chart.js';
@@ -59,6 +60,7 @@ export default class Bench extends ClusterCommand {
 
   async run(): Promise<BenchResult | {latencies: LatencyPoint[]} | {results: BenchResult[]; comparison: EngineComparison[]}> {
     const {flags} = await this.parse(Bench);
+    checkExportPaths(exportFlags(flags), flags['results-dir'], flags.resume);
     const inventory = loadInventory(flags.inventory);
     const experiment = applyOverrides(combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined), {runs: flags.runs, warmup: flags.warmup, order: flags.order});
     const progress = progressPrinter(process.stderr, {quiet: flags.quiet});
@@ -87,7 +89,7 @@ export default class Bench extends ClusterCommand {
       this.log(renderLatencySummary(points));
       return {latencies: points};
     }
-    const exports = {'export-csv': flags['export-csv'], 'export-markdown': flags['export-markdown'], 'export-json': flags['export-json'], 'export-timeline': flags['export-timeline'], 'export-scaling': flags['export-scaling']};
+    const exports = exportFlags(flags);
     const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], hosts: flags.hosts, failOnNoise: flags['fail-on-noise'], schedule: flags.schedule, engine: flags.engine, scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
     let journalFile: string | undefined;
     const result = withModel(await this.interruptible((signal) =>
@@ -121,6 +123,13 @@ export default class Bench extends ClusterCommand {
     if (flags['fail-on-noise'] && warnings > 0) throw new NoisyResultError(warnings, result);
     return result;
   }
+}
+
+const EXPORT_FLAGS = ['export-csv', 'export-markdown', 'export-json', 'export-timeline', 'export-scaling'] as const;
+
+/** The export flags by name, for the checks before the sweep and the --resume command after it. */
+function exportFlags(flags: Partial<Record<(typeof EXPORT_FLAGS)[number], string>>): ExportFlags {
+  return Object.fromEntries(EXPORT_FLAGS.map((flag) => [flag, flags[flag]]));
 }
 
 function schedulerFlag(text: string): string {

@@ -3,7 +3,7 @@ import {dirname, join} from 'node:path';
 import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
-import {describe, FieldReader} from './fields.js';
+import {describe, FieldReader, quotedNumber} from './fields.js';
 import {MAX_HOSTS} from './host-range.js';
 import {expandNames, HostsBuilder, type Inventory, NAME} from './inventory.js';
 import {type Layer, mergeLayers} from './layers.js';
@@ -114,8 +114,10 @@ function translate(read: FieldReader, vars: Record<string, unknown>, path: Field
       ours = typeof value === 'string' ? CONNECTIONS[value] : undefined;
       if (!ours) throw read.source.error([...path, key], `ansible_connection ${describe(value)} cannot start a worker`, 'use ssh or local');
     }
-    // Ansible variables are often written as strings: `ansible_port: "2222"`.
-    if ((field === 'port' || field === 'cores') && typeof value === 'string' && /^\d+$/.test(value)) ours = Number(value);
+    // Ansible variables are often written as strings (`ansible_port: "2222"`), and Ansible takes them
+    // as numbers: every quoted number is, so "3.7" is refused as 3.7 is, not told to drop its quotes.
+    const number = quotedNumber(value);
+    if ((field === 'port' || field === 'cores') && number !== undefined) ours = number;
     layer.set(field, {value: ours, path: [...path, key]});
   }
   return layer;

@@ -140,6 +140,9 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
   return {kind, samples, features, informative, classes, seed: read.integer(['dataset', 'seed'], spec.seed ?? 0)};
 }
 
+// As `train --min-samples-split` and scikit-learn (which the dask engine runs) require.
+const MIN_SAMPLES_SPLIT_WHY = 'a node of one row cannot be split: write 2 or more, as train --min-samples-split and scikit-learn require, or leave it out for 2';
+
 function readForest(read: FieldReader, value: unknown): ForestSpec {
   const spec = read.object(['forest'], value, 'forest settings');
   read.knownKeys(['forest'], spec, FOREST_FIELDS);
@@ -149,7 +152,7 @@ function readForest(read: FieldReader, value: unknown): ForestSpec {
     trainer: spec.trainer === undefined ? 'native' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
     seed: spec.seed === undefined ? 0 : read.integer(['forest', 'seed'], spec.seed),
     criterion: spec.criterion === undefined ? 'gini' : read.oneOf(['forest', 'criterion'], spec.criterion, ['gini', 'entropy'] as const, 'criterion'),
-    minSamplesSplit: spec.minSamplesSplit === undefined ? 2 : read.positiveInteger(['forest', 'minSamplesSplit'], spec.minSamplesSplit),
+    minSamplesSplit: spec.minSamplesSplit === undefined ? 2 : read.integerAtLeast(['forest', 'minSamplesSplit'], spec.minSamplesSplit, 2, MIN_SAMPLES_SPLIT_WHY),
     minSamplesLeaf: spec.minSamplesLeaf === undefined ? 1 : read.positiveInteger(['forest', 'minSamplesLeaf'], spec.minSamplesLeaf),
   };
   if (spec.maxDepth !== undefined) forest.maxDepth = read.positiveInteger(['forest', 'maxDepth'], spec.maxDepth);

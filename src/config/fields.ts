@@ -37,6 +37,13 @@ export class FieldReader {
     return number;
   }
 
+  /** A positive integer no smaller than `least`; `why` says where the bound comes from. */
+  integerAtLeast(path: FieldPath, value: unknown, least: number, why: string): number {
+    const number = this.positiveInteger(path, value, `a whole number of at least ${least}`);
+    if (number < least) throw this.source.error(path, `must be at least ${least}, got ${describe(value)}`, why);
+    return number;
+  }
+
   nonNegativeInteger(path: FieldPath, value: unknown, fix?: string): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw this.source.error(path, `must be a non-negative integer, got ${describe(value)}`, numberFix(value, 0, fix));
@@ -84,12 +91,27 @@ function quoteForMessage(text: string): string {
   return `'${printable.length > 60 ? `${printable.slice(0, 60)}...` : printable}'`;
 }
 
+/** A number written in quotes (`"3"`, `"3.7"`), which YAML reads as text; undefined for anything else. */
+export function quotedNumber(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
 /**
  * What to write instead of a bad whole number: a quoted number is text to YAML (`trees: "20"`), and
  * a fraction is rounded to the nearest allowed value, so the fix is one the user can copy.
  */
 function numberFix(value: unknown, least: number, fix?: string): string | undefined {
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return `write it without quotes: YAML reads a quoted number as text`;
+  const quoted = quotedNumber(value);
+  if (quoted !== undefined) return `write ${quotedNumberFix(quoted, least)} without quotes: YAML reads a quoted number as text`;
   if (typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value)) return fix ?? `a whole number, such as ${Math.max(least, Math.round(value))}`;
   return fix;
+}
+
+/** For a quoted number, what to write unquoted: dropping the quotes alone is not enough for "3.7" or "-1". */
+function quotedNumberFix(quoted: number, least: number): string {
+  if (Number.isSafeInteger(quoted) && quoted >= least) return 'it';
+  const nearest = Math.max(least, Math.round(quoted));
+  return Number.isSafeInteger(nearest) ? `a whole number, such as ${nearest},` : 'a whole number';
 }

@@ -22,6 +22,12 @@ export function exportsForEngine(exports: ExportPaths, engine: string): ExportPa
   return {csv: named(exports.csv), markdown: named(exports.markdown), json: named(exports.json), timeline: named(exports.timeline), scaling: named(exports.scaling)};
 }
 
+/** The files a sweep of this id writes in the results folder, beside its journal. */
+export function resultFiles(resultsDir: string, id: string): Required<ExportPaths> {
+  const base = join(resultsDir, id);
+  return {csv: `${base}.csv`, json: `${base}.json`, timeline: `${base}-timeline.svg`, scaling: `${base}-scaling.svg`, markdown: `${base}.md`};
+}
+
 export function renderJson(result: BenchResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
@@ -33,16 +39,14 @@ export function renderJson(result: BenchResult): string {
  * write them once the cause is fixed.
  */
 export function saveResult(result: BenchResult, resultsDir: string, exports: ExportPaths, again?: string): string[] {
-  const base = join(resultsDir, result.id);
-  const timeline = `${base}-timeline.svg`;
-  const scaling = `${base}-scaling.svg`;
-  const markdownFor = (path: string) => () => renderMarkdown(result, {timeline: relative(dirname(path), exports.timeline ?? timeline), scaling: relative(dirname(path), exports.scaling ?? scaling)});
+  const own = resultFiles(resultsDir, result.id);
+  const markdownFor = (path: string) => () => renderMarkdown(result, {timeline: relative(dirname(path), exports.timeline ?? own.timeline), scaling: relative(dirname(path), exports.scaling ?? own.scaling)});
   const files: [string | undefined, () => string][] = [
-    [`${base}.csv`, () => renderCsv(result)],
-    [`${base}.json`, () => renderJson(result)],
-    [timeline, () => renderTimelineSvg(result)],
-    [scaling, () => renderScalingSvg(result)],
-    [`${base}.md`, markdownFor(`${base}.md`)],
+    [own.csv, () => renderCsv(result)],
+    [own.json, () => renderJson(result)],
+    [own.timeline, () => renderTimelineSvg(result)],
+    [own.scaling, () => renderScalingSvg(result)],
+    [own.markdown, markdownFor(own.markdown)],
     [exports.csv, () => renderCsv(result)],
     [exports.json, () => renderJson(result)],
     [exports.timeline, () => renderTimelineSvg(result)],

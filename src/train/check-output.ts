@@ -1,9 +1,11 @@
 import {accessSync, constants, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {InputError} from '../errors.js';
+import {checkOutputPath} from '../files/output-path.js';
 
 /** Refuses an output path that cannot be written, before the work whose result it would hold is done. */
 export function checkOutputFile(file: string, flag: string): void {
+  checkOutputPath(file, flag);
   const folder = dirname(resolve(file));
   const kind = (path: string) => {
     try {

@@ -19,7 +19,8 @@ export interface PredictCsvResult {
 
 /** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
 export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
-  if (request.out) checkOutputFile(request.out, '--out');
+  // '' too: it was taken for no --out, and the predictions went to stdout.
+  if (request.out !== undefined) checkOutputFile(request.out, '--out');
   const {info, forest, warning} = loadModel(request.model);
   // Rows whose target cell is blank are what predict is for: predicted, and left out of the accuracy.
   const rows = loadCsvForModel(request.data, info, {blankLabels: true});

@@ -6,6 +6,7 @@ import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
 import type {Dataset} from '../data/dataset.js';
 import {splitTrainTest} from '../data/split.js';
 import {InputError, InterruptedError} from '../errors.js';
+import {specialFileKind} from '../files/output-path.js';
 import {ioProblem} from '../files/write-whole.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
 import {saveModel, type SavedModel} from '../forest/model-file.js';
@@ -90,7 +91,14 @@ function keepModel(model: SavedModel, out: string): void {
     } catch (again) {
       throw new InputError({file: out, problem: `${problem}, nor keep it in ${tmpdir()} (${ioProblem(again)}): the trained model is lost`, fix: 'make room, then train again'});
     }
-    throw new InputError({file: out, problem: `${problem}; the trained model was kept in ${kept}`, fix: `make room, then move it: mv ${kept} ${out}`});
+    throw new InputError({file: out, problem: `${problem}; the trained model was kept in ${kept}`, fix: whereToMove(kept, out)});
   }
+}
+
+/** How to put the kept model in place: never a `mv` onto a device or a pipe, which would replace it. */
+function whereToMove(kept: string, out: string): string {
+  const special = specialFileKind(out);
+  if (special) return `${out} is ${special}, not a file to move it onto: use the kept model as it is, or move it to a file of your choosing, and give train another --out next time`;
+  return `make room, then move it: mv ${kept} ${out}`;
 }
 

@@ -6,6 +6,7 @@ import {fitModel, predictSeconds} from '../../src/analyze/model.js';
 import {readResultsCsv} from '../../src/analyze/read-table.js';
 import {observeBench} from '../../src/analyze/read-json.js';
 import {Random} from '../../src/data/random.js';
+import {InputError} from '../../src/errors.js';
 
 const PAPER = `hardware,cores,measured_s
 1 x Raspberry Pi,4,901
@@ -108,6 +109,19 @@ test('fewer rows than kinds is refused', (t) => {
   const table = readResultsCsv('hardware,measured_s\n"1 x pi, 1 x desktop",100\n1 x laptop,30\n', 'short.csv');
   t.throws(() => fitModel(table, 'relative'), {message: 'short.csv: measured_s: 3 kinds of host (pi, desktop, laptop) but only 2 row(s) with a time (the model needs at least one row per kind: add rows)'});
 });
+
+// A sweep's own result reaches the fit without the file readers' checks: a fit that under- or
+// overflows there was an internal error (1e-160: "singular matrix") or printed NaN speeds (1e160).
+// (The rates fit works on 1 / time, which stays finite for these.)
+for (const seconds of [1e-160, 1e160]) {
+  test(`a table of ${seconds} s that the relative fit cannot handle is bad input, not NaN or a bug`, (t) => {
+    const result = {rows: [{hardware: '1 x pi', measured_s: seconds, status: 'ok', runs: []}, {hardware: '2 x pi', measured_s: seconds, status: 'ok', runs: []}]} as unknown as Parameters<typeof observeBench>[0];
+    t.throws(() => fitModel(observeBench(result, 'r.json'), 'relative'), {
+      instanceOf: InputError,
+      message: "r.json: measured_s: the times cannot be fitted: the fit's arithmetic under- or overflows on them (write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years))",
+    });
+  });
+}
 
 test('an unknown kind in --predict is refused, naming the kinds the table has', (t) => {
   t.throws(() => analyzeTable(readResultsCsv(PAPER, 'paper.csv'), {fit: 'relative', predict: ['2 x gpu']}), {message: '--predict: 2 x gpu: no speed for gpu: the table has raspberry-pi, desktop, laptop (predict combinations of the kinds the table measured)'});

@@ -24,6 +24,21 @@ const HARDWARE_FIX = "write it as '4 x Raspberry Pi, 1 x Desktop', '1 Pi + deskt
 const GOOD = 'hardware,measured_s\n1 x pi,100\n"1 x pi, 1 x desktop",25\n';
 test('no hardware column', refuses, {'t.csv': 'combination,measured_s\n1 x pi,10\n'}, ['t.csv'], "t.csv:1: hardware: no column named 'hardware' (columns: combination, measured_s) (a results CSV needs a hardware column such as '4 x Raspberry Pi, 1 x Desktop' and a measured_s column of seconds)");
 test('a time of zero', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,0\n'}, ['t.csv'], 't.csv:2:2: measured_s: 0 is not above 0 (write the measured time in seconds, e.g. 901)');
+const RANGE_FIX = 'write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years)';
+// Times whose squares under- or overflow a double gave "internal error: singular matrix" (1e-160)
+// or a work of NaN s (1e160, 1e308): each is refused at its cell, with the range the model fits.
+test('a time too short to fit', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,1e-160\n2 x pi,1e-160\n'}, ['t.csv'], `t.csv:2:2: measured_s: 1e-160 s is shorter than any time the model can fit (${RANGE_FIX})`);
+test('a time too long to fit', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,100\n2 x pi,1e160\n'}, ['t.csv'], `t.csv:3:2: measured_s: 1e160 s is longer than any time the model can fit (${RANGE_FIX})`);
+test('a slowest run too long to fit', refuses, {'t.csv': 'hardware,measured_s,max_s\n1 x pi,100,1e200\n2 x pi,50,\n'}, ['t.csv'], `t.csv:2:3: max_s: 1e200 s is longer than any time the model can fit (${RANGE_FIX})`);
+test('JSON with a time too long to fit', refuses, {'r.json': '{"rows": [{"hardware": "1 x pi", "measured_s": 1e308}]}'}, ['r.json'], `r.json: rows[0].measured_s: 1e+308 s is longer than any time the model can fit (${RANGE_FIX})`);
+test('JSON with a run too long to fit', refuses, {'r.json': '{"rows": [{"hardware": "1 x pi", "runs": [{"seconds": 2}, {"seconds": 1e308}]}]}'}, ['r.json'], `r.json: rows[0].runs[1].seconds: 1e+308 s is longer than any time the model can fit (${RANGE_FIX})`);
+test('JSON with a run too short to fit', refuses, {'r.json': '{"rows": [{"hardware": "1 x pi", "runs": [{"seconds": 1e-200}]}]}'}, ['r.json'], `r.json: rows[0].runs[0].seconds: 1e-200 s is shorter than any time the model can fit (${RANGE_FIX})`);
+
+test('the ends of the range are fitted, with finite speeds', (t) => {
+  const folder = folderWith({'t.csv': 'hardware,measured_s\n1 x pi,2e-6\n2 x pi,1e-6\n1 x desktop,1e9\n'});
+  const analysis = analyzeTable(readObservedTable(`${folder}/t.csv`), {fit: 'relative'});
+  t.true([analysis.work_s, ...Object.values(analysis.speeds)].every(Number.isFinite));
+});
 test('a row with too few cells', refuses, {'t.csv': 'hardware,cores,measured_s\n1 x pi,4\n'}, ['t.csv'], 't.csv:2: 2 cells where the header has 3 (every row needs one cell per column)');
 test('fewer rows than kinds', refuses, {'t.csv': 'hardware,measured_s\n"1 x pi, 1 x desktop, 1 x laptop",30\n1 x pi,100\n'}, ['t.csv'], 't.csv: measured_s: 3 kinds of host (pi, desktop, laptop) but only 2 row(s) with a time (the model needs at least one row per kind: add rows)');
 test('a missing file', refuses, {}, ['none.csv'], 'none.csv: file not found (pass a results CSV or JSON written by cluster bench)');

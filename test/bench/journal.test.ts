@@ -94,6 +94,17 @@ test('a folder or a link to a device where the lock goes is refused by name, lef
   t.true(lstatSync(lock).isSymbolicLink());
 });
 
+// A sweep resumed with another --schedule (or engine, or hosts) was told to match only
+// --experiment, --inventory, --runs and --warmup: the fix now names all the fingerprint covers.
+test('a journal of other settings is refused naming every setting that must match', (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'another fingerprint', PLAN), {
+    instanceOf: InputError,
+    message: `${file}: was made with other settings than the ones given now (resume with what the sweep sweep was started with: the same experiment and its data set (-e, --runs, --warmup), the same hosts (-i, --hosts), --schedule, --engine and --scheduler)`,
+  });
+});
+
 test('a journal that is a pipe or an endless device is refused by name on --resume, not waited on', (t) => {
   const folder = folderWith();
   mkdirSync(join(folder, 'results'));

@@ -90,6 +90,12 @@ test('CSV file missing', refuses, {'experiments/local.yaml': smallExperiment({da
 test('a single class', refuses, {'experiments/data.csv': 'a,label\n1,x\n2,x\n3,x\n4,x\n', 'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: data.csv, target: label }'})}, [], "data.csv: label: only one class ('x') among the training rows (testFraction 0.25 holds out 1 of the 4 rows) (a classifier needs rows of at least two classes)");
 test('a test fraction that leaves one training row (was trained on, with an accuracy)', refuses, {'experiments/local.yaml': smallExperiment({extra: 'testFraction: 0.999\n'})}, [], 'experiments/local.yaml: only 1 training row (testFraction 0.999 holds out 299 of the 300 rows) (a tree needs at least 2 rows to split)');
 
+// Both were written, the second over the first: x.csv held the JSON and the CSV was lost.
+test('two exports to one file', refuses, {}, ['--export-csv', 'x.csv', '--export-json', './x.csv'], "--export-json: './x.csv' is the file --export-csv writes too: one would overwrite the other (give each export a file of its own)");
+test('an empty export', refuses, {}, ['--export-markdown', ''], '--export-markdown: the file name is empty (name the file to write, or leave the flag out)');
+test('an export onto a journal', refuses, {}, ['--export-json', 'results/old.jsonl'], "--export-json: 'results/old.jsonl' is named as a sweep's journal (*.jsonl) in the results folder, which no export may replace (name a file outside what the sweep keeps in results)");
+test('an export onto a file the resumed sweep writes', refuses, {}, ['--resume', 'abc', '--export-csv', 'results/abc.json'], "--export-csv: 'results/abc.json' is a file the sweep itself writes (it is saved there anyway), which no export may replace (name a file outside what the sweep keeps in results)");
+
 test('--json turns an input error into a JSON object', async (t) => {
   const folder = folderWith({'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: 0 }\n', 'experiments/local.yaml': smallExperiment()});
   const result = await cluster(['bench', '--json'], folder);

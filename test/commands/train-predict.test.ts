@@ -1,4 +1,5 @@
-import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {makeClassification} from '../../src/data/synthetic.js';
@@ -101,6 +102,26 @@ test('train: --cores past 4x this machine\'s CPUs', refuses, {'d.csv': 'a,y\n1,x
 test('train: a billion trees', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, ['train', '--data', 'd.csv', '--target', 'y', '--trees', '1000000000'], '--trees: Expected an integer less than or equal to 100000 but received: 1000000000 (see: cluster train --help)');
 test('train: a file that is not UTF-8', refuses, {'d.csv': Buffer.from('a,y\n1,x\n2,n\xf6\n3,x\n', 'latin1')}, train, 'd.csv:3: byte 0xf6 at byte 4 of the line is not UTF-8 (save the file as UTF-8)');
 
+// An empty --out (a script's unset variable) trained first and failed at the save; predict took it for stdout.
+test('train: an empty --out, before the fit', refuses, {'d.csv': csvOf(60, 1)}, ['train', '--data', 'd.csv', '--target', 'colour', '--trees', '3', '--cores', '1', '--out', ''], '--out: the file name is empty (name the file to write, or leave the flag out)');
+test('predict: an empty --out', refuses, {'d.csv': 'a\n1\n'}, ['predict', '--model', 'm.bin', '--data', 'd.csv', '--out', ''], '--out: the file name is empty (name the file to write, or leave the flag out)');
+
+// The advice was 'mv /tmp/cluster-model-....model /dev/full': as root, that replaces the device node.
+for (const out of ['/dev/full', 'full.model']) {
+  test(`train --out ${out} (${out === '/dev/full' ? 'a device' : 'a link to /dev/full'}): the kept model is named, and no mv onto the device is advised`, async (t) => {
+    const folder = folderWith({'train.csv': csvOf(200, 1)});
+    symlinkSync('/dev/full', join(folder, 'full.model'));
+    const trained = await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '3', '--cores', '1', '--out', out], folder);
+    t.is(trained.exitCode, 2);
+    const kept = new RegExp(`^Error: ${out}: cannot write the model \\(ENOSPC\\); the trained model was kept in (\\S+) \\(${out} is a device, not a file to move it onto: use the kept model as it is, or move it to a file of your choosing, and give train another --out next time\\)\n$`).exec(trained.stderr)?.[1];
+    t.truthy(kept, trained.stderr);
+    t.true(lstatSync(join(folder, 'full.model')).isSymbolicLink(), 'the link is left as it was');
+    const predicted = await cluster(['predict', '--model', kept!, '--data', 'train.csv'], folder);
+    rmSync(kept!);
+    t.is(predicted.exitCode, 0, predicted.stderr);
+  });
+}
+
 test('--out into a missing folder is refused before the fit, so no work is lost', async (t) => {
   const folder = folderWith({'train.csv': csvOf(200, 1)});
   const trained = await cluster(['train', '--data', 'train.csv', '--target', 'colour', '--trees', '3', '--cores', '1', '--out', 'models/m.bin'], folder);
@@ -128,4 +149,15 @@ test('predict: a truncated model, and data without the model\'s columns', async 
   const columns = await cluster(['predict', '--model', 'model.bin', '--data', 'other.csv'], folder);
   t.is(columns.stderr, 'Error: other.csv:1: missing feature column(s) c, d, e, f (the file needs the columns the model was trained on)\n');
   t.is(columns.exitCode, 2);
+});
+
+test('a pipe named as --out or an export is refused before any work: the write would wait for a reader', async (t) => {
+  const folder = folderWith({'d.csv': csvOf(120, 4), 'inventory.yaml': 'hosts:\n  local-a: { transport: local }\n'});
+  execFileSync('mkfifo', [join(folder, 'fifo')]);
+  const trained = await cluster(['train', '--data', 'd.csv', '--target', 'colour', '--trees', '3', '--out', 'fifo'], folder);
+  t.is(trained.exitCode, 2);
+  t.is(trained.stderr, "Error: --out: 'fifo' is a pipe (FIFO): writing to it would wait for a reader (name a file; a command can read it afterwards)\n");
+  const bench = await cluster(['bench', '--export-json', 'fifo'], folder);
+  t.is(bench.exitCode, 2);
+  t.is(bench.stderr, "Error: --export-json: 'fifo' is a pipe (FIFO): writing to it would wait for a reader (name a file; a command can read it afterwards)\n");
 });

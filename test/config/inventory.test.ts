@@ -127,6 +127,11 @@ test('the shipped Ansible example loads', async (t) => {
 
 test('Ansible: a connection that cannot start a worker', refuses, 'all:\n  hosts:\n    box: { ansible_connection: docker }\n', "inventory.yaml:3: all.hosts.box.ansible_connection: ansible_connection 'docker' cannot start a worker (use ssh or local)");
 test('Ansible: bad cores in a group\'s vars', refuses, 'all:\n  children:\n    pis:\n      vars:\n        cores: many\n      hosts:\n        rpi1:\n', "inventory.yaml:5: all.children.pis.vars.cores: must be a positive integer, got 'many' (cores is how many trees the host trains at once)");
+// "3" was taken as 3 while "3.7" was told to drop its quotes: every quoted number is now a number, as Ansible takes it.
+test('Ansible: a quoted fraction of cores is refused as the fraction', refuses, 'all:\n  hosts:\n    a: { ansible_connection: local, cores: "3.7" }\n', 'inventory.yaml:3: all.hosts.a.cores: must be a positive integer, got 3.7 (cores is how many trees the host trains at once)');
+test('Ansible: quoted whole numbers are numbers, spaces and all', (t) => {
+  t.deepEqual(summary('all:\n  hosts:\n    a: { ansible_connection: local, cores: "3" }\n    b: { ansible_host: 10.0.0.2, ansible_port: " 2222 ", cores: "2" }\n'), {a: 'local  3   ', b: 'ssh 10.0.0.2 2  2222 '});
+});
 test('Ansible: a misspelt group key', refuses, 'all:\n  hosts:\n    rpi1:\n  children:\n    pis:\n      host:\n        rpi2:\n', "inventory.yaml:6: all.children.pis.host: unknown field 'host' (known fields: hosts, children, vars)");
 test('Ansible: a bad range', refuses, 'all:\n  hosts:\n    rpi[4:1]:\n', 'inventory.yaml:3: all.hosts.rpi[4:1]: range [4:1] runs backwards (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)');
 test('a range of a million hosts is refused', refuses, 'hosts:\n  rpi[1:1000000]: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi[1:1000000]: 'rpi[1:1000000]' stands for 1000000 hosts, more than 1000 (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)");

@@ -1,0 +1,65 @@
+import {realpathSync} from 'node:fs';
+import {basename, dirname, join, resolve} from 'node:path';
+import {lockFileFor} from '../bench/journal-lock.js';
+import {Journal} from '../bench/journal.js';
+import {InputError} from '../errors.js';
+import {checkOutputPath, specialFileKind} from '../files/output-path.js';
+import {resultFiles} from './save.js';
+
+/** `bench`'s export flags by name (`export-csv`, ...), as given. */
+export type ExportFlags = Record<string, string | undefined>;
+
+/**
+ * Refuses, before anything runs, exports that would overwrite each other or what the sweep keeps:
+ * `--export-csv x.csv --export-json x.csv` left x.csv holding the JSON, the CSV silently lost; an
+ * export onto a journal (results/*.jsonl) or lock would destroy the runs a `--resume` needs.
+ */
+export function checkExportPaths(exports: ExportFlags, resultsDir: string, resume?: string): void {
+  const given = Object.entries(exports).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  for (const [flag, path] of given) checkOutputPath(path, `--${flag}`);
+  const taken = new Map<string, string>();
+  for (const [flag, path] of given) {
+    const key = fileKey(path);
+    const other = taken.get(key);
+    // A device or FIFO (/dev/null, /dev/stdout) is written through, not replaced: exports may share it.
+    if (other !== undefined && !specialFileKind(path)) throw new InputError({file: `--${flag}`, problem: `'${path}' is the file ${other} writes too: one would overwrite the other`, fix: 'give each export a file of its own'});
+    taken.set(key, `--${flag}`);
+  }
+  const kept = keptBySweep(resultsDir, resume);
+  for (const [flag, path] of given) {
+    const what = kept.get(fileKey(path)) ?? journalOrLock(path, resultsDir);
+    if (what) throw new InputError({file: `--${flag}`, problem: `'${path}' is ${what}, which no export may replace`, fix: `name a file outside what the sweep keeps in ${resultsDir}`});
+  }
+}
+
+/** With --resume the id is known: its journal, lock and result files, each with what it is. */
+function keptBySweep(resultsDir: string, resume: string | undefined): Map<string, string> {
+  const kept = new Map<string, string>();
+  if (resume === undefined) return kept;
+  const journal = Journal.fileFor(resultsDir, resume);
+  kept.set(fileKey(journal), "the sweep's journal");
+  kept.set(fileKey(lockFileFor(journal)), "the sweep's lock");
+  for (const file of Object.values(resultFiles(resultsDir, basename(journal, '.jsonl')))) kept.set(fileKey(file), 'a file the sweep itself writes (it is saved there anyway)');
+  return kept;
+}
+
+/** A fresh sweep's id is not known yet, but any journal or lock in the results folder is another sweep's. */
+function journalOrLock(path: string, resultsDir: string): string | undefined {
+  if (fileKey(dirname(path)) !== fileKey(resultsDir)) return undefined;
+  if (path.endsWith('.jsonl')) return "named as a sweep's journal (*.jsonl) in the results folder";
+  if (path.endsWith('.lock')) return "named as a sweep's lock (*.lock) in the results folder";
+  return undefined;
+}
+
+/** The same file however it is named (`x.csv`, `./x.csv`, through a linked folder), as far as it can be told before it exists. */
+function fileKey(path: string): string {
+  const absolute = resolve(path);
+  for (const real of [() => realpathSync(absolute), () => join(realpathSync(dirname(absolute)), basename(absolute))]) {
+    try {
+      return real();
+    } catch {
+      // Not there yet: try its folder, else take the path as written.
+    }
+  }
+  return absolute;
+}
