@@ -1,6 +1,7 @@
 import {arch, cpus, hostname, platform} from 'node:os';
 import {checkHostsExist, type Experiment} from '../config/experiment.js';
 import type {Inventory} from '../config/inventory.js';
+import {checkLocalCopies} from '../coordinator/local-copies.js';
 import {RunFailedError} from '../coordinator/train-forest.js';
 import type {EngineName} from '../engine/engine.js';
 import {engineNamed} from '../engine/engines.js';
@@ -63,6 +64,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const hostsOf = (names: string[]) => names.map((name) => inventory.hosts.get(name)!);
   const used = hostsOf([...new Set(experiment.combinations.flat())]);
   const fingerprint = fingerprintOf(experiment, used, data.hash, schedule, engine, scheduler);
+  checkLocalCopies(used, data.train);
   const resumed = options.resume ? Journal.resume(options.resultsDir, options.resume, fingerprint, {combinations: experiment.combinations.length, warmup: experiment.warmup, runs: experiment.runs}) : undefined;
   // A results folder that cannot be written is found before any worker starts.
   if (!resumed) Journal.checkWritable(options.resultsDir);

@@ -54,7 +54,8 @@ export abstract class ClusterCommand extends Command {
   private report(error: ClusterError): void {
     process.exitCode = error.exitCode;
     if (this.jsonEnabled()) this.logJson(error instanceof FinishedWithError ? error.result : errorJson(error));
-    else process.stderr.write(`Error: ${describeError(error)}\n`);
+    // One line, whatever the message quotes: a CSV header cell may hold a line break.
+    else process.stderr.write(`Error: ${describeError(error).replace(/\r?\n|\r/g, '\\n')}\n`);
   }
 
   /** An AbortSignal that fires on Ctrl-C or SIGTERM, for the duration of `work`. */

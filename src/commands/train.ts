@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
+import {MAX_SEED} from '../config/fields.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
 import {trainCsv} from '../train/train-csv.js';
 import {LIMITS} from '../limits.js';
@@ -22,7 +23,7 @@ export default class Train extends ClusterCommand {
     criterion: Flags.string({description: 'split quality', options: ['gini', 'entropy'], default: 'gini'}),
     'min-samples-split': Flags.integer({description: 'fewest rows a node needs to be split', default: 2, min: 2}),
     'min-samples-leaf': Flags.integer({description: 'fewest rows a leaf may hold', default: 1, min: 1}),
-    seed: Flags.integer({description: 'forest seed: the same seed gives the same forest', default: 0}),
+    seed: Flags.integer({description: `forest seed, 0 to ${MAX_SEED}: the same seed gives the same forest`, default: 0, min: 0, max: MAX_SEED}),
     trainer: Flags.string({description: 'tree learner', options: [...TRAINER_NAMES], default: 'native'}),
     cores: Flags.integer({description: 'slots of the local worker (default: all cores)', min: 1}),
     inventory: Flags.string({char: 'i', description: 'hosts file, with --hosts', default: 'inventory.yaml'}),

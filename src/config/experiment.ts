@@ -137,7 +137,7 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
     const field = features > samples ? 'features' : 'samples';
     throw read.source.error(['dataset', field], `${samples} samples x ${features} features are ${formatBytes(bytes)} of values, over the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, `use fewer ${field}; the limit is an eighth of this machine's memory, at most 512 MiB`);
   }
-  return {kind, samples, features, informative, classes, seed: read.integer(['dataset', 'seed'], spec.seed ?? 0)};
+  return {kind, samples, features, informative, classes, seed: read.seed(['dataset', 'seed'], spec.seed ?? 0)};
 }
 
 // As `train --min-samples-split` and scikit-learn (which the dask engine runs) require.
@@ -150,7 +150,7 @@ function readForest(read: FieldReader, value: unknown): ForestSpec {
     trees: read.boundedInteger(['forest', 'trees'], spec.trees, LIMITS.trees, 'every tree is held in memory; a forest stops gaining accuracy long before'),
     maxFeatures: spec.maxFeatures === undefined ? 'sqrt' : readMaxFeatures(read, spec.maxFeatures),
     trainer: spec.trainer === undefined ? 'native' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
-    seed: spec.seed === undefined ? 0 : read.integer(['forest', 'seed'], spec.seed),
+    seed: spec.seed === undefined ? 0 : read.seed(['forest', 'seed'], spec.seed),
     criterion: spec.criterion === undefined ? 'gini' : read.oneOf(['forest', 'criterion'], spec.criterion, ['gini', 'entropy'] as const, 'criterion'),
     minSamplesSplit: spec.minSamplesSplit === undefined ? 2 : read.integerAtLeast(['forest', 'minSamplesSplit'], spec.minSamplesSplit, 2, MIN_SAMPLES_SPLIT_WHY),
     minSamplesLeaf: spec.minSamplesLeaf === undefined ? 1 : read.positiveInteger(['forest', 'minSamplesLeaf'], spec.minSamplesLeaf),

@@ -1,5 +1,8 @@
 import type {FieldPath, YamlSource} from './yaml-source.js';
 
+/** The largest seed: the generator is seeded with 32 bits. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /** Typed readers of YAML fields: each one either returns a valid value or throws an error naming the field. */
 export class FieldReader {
   constructor(readonly source: YamlSource) {}
@@ -49,6 +52,13 @@ export class FieldReader {
       throw this.source.error(path, `must be a non-negative integer, got ${describe(value)}`, numberFix(value, 0, fix));
     }
     return value;
+  }
+
+  /** A seed: 32 bits are what the generator takes, so a larger one gave the forest of a smaller one. */
+  seed(path: FieldPath, value: unknown): number {
+    const seed = this.nonNegativeInteger(path, value, `a seed is a whole number from 0 to ${MAX_SEED}`);
+    if (seed > MAX_SEED) throw this.source.error(path, `must be at most ${MAX_SEED}, got ${describe(value)}`, `seeds are 32-bit; ${seed} would give the forest of seed ${seed % 2 ** 32}`);
+    return seed;
   }
 
   integer(path: FieldPath, value: unknown, fix?: string): number {

@@ -1,5 +1,6 @@
 import type {ForestSpec} from '../config/experiment.js';
 import type {Host} from '../config/inventory.js';
+import {checkLocalCopies} from '../coordinator/local-copies.js';
 import {type Fault, type HostRun, trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {type Dataset, hashDataset} from '../data/dataset.js';
@@ -35,6 +36,7 @@ export interface TrainOutcome {
 export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   const {train, test, forest, hosts} = request;
   checkTrainable(train, forest, request.source);
+  checkLocalCopies(hosts, train);
   const workers = await WorkerSet.open(hosts);
   const stop = () => void workers.close();
   request.signal?.addEventListener('abort', stop);

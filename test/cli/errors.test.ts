@@ -46,6 +46,7 @@ test('an empty --out, refused before the fit', flagError, ['train', '--data', 'd
 test('an empty --resume (was a new sweep)', flagError, ['bench', '--resume', ''], '--resume is empty: give it a value, or leave the flag out (see: cluster bench --help)');
 test('an empty argument', flagError, ['analyze', ''], 'FILE is empty: give it a value (see: cluster analyze --help)');
 test('--hosts of commas only (chose every host)', flagError, ['bench', '--hosts', ','], "--hosts: ',' names no host (hosts in inventory.yaml: local-a, local-b)");
+test('a seed past 32 bits', flagError, ['train', '--data', 'd.csv', '--target', 'y', '--seed', '4294967296'], '--seed: Expected an integer less than or equal to 4294967295 but received: 4294967296 (see: cluster train --help)');
 test('a missing argument, named with what it is', flagError, ['analyze'], 'missing required argument FILE (a results CSV (hardware and measured_s columns) or JSON written by cluster bench) (see: cluster analyze --help)');
 test('a command given a word it does not take', flagError, ['status', 'extra'], "cluster status: unexpected argument 'extra' (see: cluster status --help)");
 test('a mistyped command', flagError, ['bnech'], 'cluster bnech: unknown command (did you mean: cluster bench? all commands: cluster help)');

@@ -85,6 +85,7 @@ const refuses = test.macro(async (t, files: Record<string, string | Uint8Array>,
 });
 
 const train = ['train', '--data', 'd.csv', '--target', 'y', '--trees', '3', '--cores', '1'];
+test('train: a column name with a line break is quoted on one line', refuses, {'d.csv': '"a\nb",y\n1,x\nfoo,z\n'}, train, "d.csv:4:1: a\\nb: 'foo' is not a number (feature columns must hold finite numbers)");
 test('train: NaN cell', refuses, {'d.csv': 'a,y\n1,x\nNaN,z\n'}, train, "d.csv:3:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
 test('train: empty cell', refuses, {'d.csv': 'a,b,y\n1,2,x\n3,,z\n'}, train, 'd.csv:3:2: b: empty cell (feature columns must hold finite numbers)');
 test('train: non-numeric cell', refuses, {'d.csv': 'a,y\n1,x\nfoo,z\n'}, train, "d.csv:3:1: a: 'foo' is not a number (feature columns must hold finite numbers)");
