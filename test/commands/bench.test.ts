@@ -92,7 +92,7 @@ test('a test fraction that leaves one training row (was trained on, with an accu
 
 // Both were written, the second over the first: x.csv held the JSON and the CSV was lost.
 test('two exports to one file', refuses, {}, ['--export-csv', 'x.csv', '--export-json', './x.csv'], "--export-json: './x.csv' is the file --export-csv writes too: one would overwrite the other (give each export a file of its own)");
-test('an empty export', refuses, {}, ['--export-markdown', ''], '--export-markdown: the file name is empty (name the file to write, or leave the flag out)');
+test('an empty export', refuses, {}, ['--export-markdown', ''], '--export-markdown is empty: give it a value, or leave the flag out (see: cluster bench --help)');
 test('an export onto a journal', refuses, {}, ['--export-json', 'results/old.jsonl'], "--export-json: 'results/old.jsonl' is named as a sweep's journal (*.jsonl) in the results folder, which no export may replace (name a file outside what the sweep keeps in results)");
 test('an export onto a file the resumed sweep writes', refuses, {}, ['--resume', 'abc', '--export-csv', 'results/abc.json'], "--export-csv: 'results/abc.json' is a file the sweep itself writes (it is saved there anyway), which no export may replace (name a file outside what the sweep keeps in results)");
 

@@ -104,8 +104,8 @@ test('train: a billion trees', refuses, {'d.csv': 'a,y\n1,x\n2,z\n'}, ['train', 
 test('train: a file that is not UTF-8', refuses, {'d.csv': Buffer.from('a,y\n1,x\n2,n\xf6\n3,x\n', 'latin1')}, train, 'd.csv:3: byte 0xf6 at byte 4 of the line is not UTF-8 (save the file as UTF-8)');
 
 // An empty --out (a script's unset variable) trained first and failed at the save; predict took it for stdout.
-test('train: an empty --out, before the fit', refuses, {'d.csv': csvOf(60, 1)}, ['train', '--data', 'd.csv', '--target', 'colour', '--trees', '3', '--cores', '1', '--out', ''], '--out: the file name is empty (name the file to write, or leave the flag out)');
-test('predict: an empty --out', refuses, {'d.csv': 'a\n1\n'}, ['predict', '--model', 'm.bin', '--data', 'd.csv', '--out', ''], '--out: the file name is empty (name the file to write, or leave the flag out)');
+test('train: an empty --out, before the fit', refuses, {'d.csv': csvOf(60, 1)}, ['train', '--data', 'd.csv', '--target', 'colour', '--trees', '3', '--cores', '1', '--out', ''], '--out is empty: give it a value, or leave the flag out (see: cluster train --help)');
+test('predict: an empty --out', refuses, {'d.csv': 'a\n1\n'}, ['predict', '--model', 'm.bin', '--data', 'd.csv', '--out', ''], '--out is empty: give it a value, or leave the flag out (see: cluster predict --help)');
 
 // The advice was 'mv /tmp/cluster-model-....model /dev/full': as root, that replaces the device node.
 for (const out of ['/dev/full', 'full.model']) {
