@@ -7,6 +7,8 @@ import {type BinnedData, MAX_BINS, midpoint} from './binning.js';
 const SORT_RATIO = 8;
 /** A bin's rows are of several classes. */
 const MIXED = -1;
+/** No class: no boundary is waiting. */
+const NO_CLASS = -2;
 /** Below this many rows insertion sort beats a radix sort's passes. */
 const INSERTION_SORT_ROWS = 24;
 
@@ -119,13 +121,15 @@ export class SplitSearch {
   }
 
   /**
-   * Scores the boundaries between the bins of rows list[from..from + count), which come in bin order.
-   * The running sums (left weight, and over classes the sum of f(left weight) and of f(right weight),
-   * f(x) = x^2 for gini and x log x for entropy) move row by row, so a boundary costs the same with
-   * 2 classes as with 40.
+   * Scores the boundaries between the bins of rows list[from..from + count), which come in bin order,
+   * in one pass over the rows. The running sums (left weight, and over classes the sum of f(left
+   * weight) and of f(right weight), f(x) = x^2 for gini and x log x for entropy) move row by row, so a
+   * boundary costs the same with 2 classes as with 40. A boundary after a bin of one class waits: it
+   * is scored (from the sums saved at it) when a row of another class comes in the next bin, and
+   * dropped when that bin ends all of the same class, since such a split is never the best.
    */
   private scanRows(f: number, list: Uint32Array, from: number, count: number): void {
-    const {labels, weight, left, xlogx, entropy, minSamplesLeaf, skipInRuns, totals, at} = this;
+    const {labels, weight, left, minSamplesLeaf, skipInRuns, totals, at} = this;
     const column = f * this.data.rows;
     const bins = this.data.bins;
     const end = from + count;
@@ -134,45 +138,58 @@ export class SplitSearch {
     let leftWeight = 0;
     let bestScore = this.bestScore[0];
     const nodeWeight = this.nodeWeight[0];
-    let previousBin = -1;
-    let previousClass = MIXED;
-    let j = from;
-    let bin = bins[column + list[j]];
-    for (;;) {
-      // One bin's rows [j, k): first whether they are all of one class, then the split before them, then move them left.
-      let only = labels[list[j]];
-      let k = j + 1;
-      let next = bin;
-      for (; k < end; k++) {
-        const r = list[k];
-        next = bins[column + r];
-        if (next !== bin) break;
-        if (labels[r] !== only) only = MIXED;
-      }
-      if (previousBin >= 0 && (only !== previousClass || only === MIXED || !skipInRuns)) {
+    let bin = bins[column + list[from]];
+    let binClass = labels[list[from]];
+    // The boundary waiting for a row of another class than waitClass (NO_CLASS: none waits), its sums and place.
+    let waitClass = NO_CLASS;
+    let waitLeftSum = 0;
+    let waitRightSum = 0;
+    let waitLeftWeight = 0;
+    let waitRows = 0;
+    let waitBin = 0;
+    let waitNextBin = 0;
+    for (let j = from; j < end; j++) {
+      const r = list[j];
+      const b = bins[column + r];
+      const c = labels[r];
+      if (b !== bin) {
+        // The bin that ends here held only waitClass if a boundary still waits: that one is dropped.
+        waitClass = NO_CLASS;
         const leftRows = j - from;
         if (leftRows >= minSamplesLeaf && count - leftRows >= minSamplesLeaf) {
-          const score = this.gain(leftSum, rightSum, leftWeight, nodeWeight);
-          if (score > bestScore) {
-            bestScore = score;
-            this.keep(f, previousBin, bin, leftRows);
+          if (binClass === MIXED || !skipInRuns) {
+            const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight) ? this.gain(leftSum, rightSum, leftWeight, nodeWeight) : bestScore;
+            if (score > bestScore) {
+              bestScore = score;
+              this.keep(f, bin, b, leftRows);
+            }
+          } else {
+            waitClass = binClass;
+            waitLeftSum = leftSum;
+            waitRightSum = rightSum;
+            waitLeftWeight = leftWeight;
+            waitRows = leftRows;
+            waitBin = bin;
+            waitNextBin = b;
           }
         }
+        bin = b;
+        binClass = c;
+      } else if (c !== binClass) binClass = MIXED;
+      if (c !== waitClass && waitClass !== NO_CLASS) {
+        waitClass = NO_CLASS;
+        const score = this.mayBeat(bestScore, waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight) ? this.gain(waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight) : bestScore;
+        if (score > bestScore) {
+          bestScore = score;
+          this.keep(f, waitBin, waitNextBin, waitRows);
+        }
       }
-      if (k === end) break;
-      for (; j < k; j++) {
-        const r = list[j];
-        const c = labels[r];
-        const w = weight[r];
-        const l = left[c];
-        leftSum += this.leftChange(l, w);
-        rightSum += this.rightChange(totals[at + c] - l, w);
-        left[c] = l + w;
-        leftWeight += w;
-      }
-      previousBin = bin;
-      previousClass = only;
-      bin = next;
+      const w = weight[r];
+      const l = left[c];
+      leftSum += this.leftChange(l, w);
+      rightSum += this.rightChange(totals[at + c] - l, w);
+      left[c] = l + w;
+      leftWeight += w;
     }
     this.bestScore[0] = bestScore;
   }
@@ -202,7 +219,7 @@ export class SplitSearch {
       const base = b * classes;
       const only = binClass[b];
       if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns) && leftRows >= this.minSamplesLeaf && count - leftRows >= this.minSamplesLeaf) {
-        const score = this.gain(leftSum, rightSum, leftWeight, nodeWeight);
+        const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight) ? this.gain(leftSum, rightSum, leftWeight, nodeWeight) : bestScore;
         if (score > bestScore) {
           bestScore = score;
           this.keep(f, min + previous, min + b, leftRows);
@@ -259,6 +276,17 @@ export class SplitSearch {
   /** How f(right weight of a class), `rest`, changes when weight w of it moves left. */
   private rightChange(rest: number, w: number): number {
     return this.entropy ? this.xlogx[rest - w] - this.xlogx[rest] : w * (w - 2 * rest);
+  }
+
+  /**
+   * False only when the split is surely no better than `best`: for gini, compared without its two
+   * divisions (multiplied out by both sides' weights, with a margin far above rounding), as most
+   * boundaries lose; gain() then scores the rest exactly, so the choice is the same as scoring all.
+   */
+  private mayBeat(best: number, leftSum: number, rightSum: number, leftWeight: number, nodeWeight: number): boolean {
+    if (this.entropy) return true;
+    const rightWeight = nodeWeight - leftWeight;
+    return leftSum * rightWeight + rightSum * leftWeight >= best * (1 - 1e-9) * leftWeight * rightWeight;
   }
 
   /**
