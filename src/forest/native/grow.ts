@@ -9,6 +9,12 @@ import type {FlatTree} from './tree-model.js';
 const LISTS_RATIO = 5;
 /** Features with fewer bins than this are histogrammed, not listed. */
 const MIN_LISTED_BINS = 64;
+/**
+ * At most this many bytes of sorted lists per slot (4 per row drawn and listed feature). Measured on
+ * 20 features, 2-core Xeon (2 MiB L2): lists of 0.8 MB (15,000 rows) took 10% less time than none, of
+ * 2.5 MB (50,000 rows) about the same, of 7.6 MB (150,000 rows) 5 to 8% more.
+ */
+const LISTS_BYTES = 4 * 1024 * 1024;
 /** Numbers per node on the stack of nodes to split. */
 const FRAME = 6;
 
@@ -65,7 +71,7 @@ export class TreeGrower {
     totals.fill(0, 0, classes);
     for (let i = 0; i < sampled; i++) totals[this.labels[index[i]]] += this.weight[index[i]];
 
-    const listed = this.sorted.sort(index, sampled, this.lists(options.maxFeatures)) > 0 ? 1 : 0;
+    const listed = this.sorted.sort(index, sampled, this.lists(options.maxFeatures, sampled)) > 0 ? 1 : 0;
 
     // Depth-first, left child first, with an explicit stack of (node, begin, end, depth, known constant
     // features, whether the node's rows are in the sorted lists or in index).
@@ -191,13 +197,14 @@ export class TreeGrower {
   /**
    * Which features keep sorted lists. A list costs a pass over its rows at every split; without one,
    * a feature costs a histogram (cheap when it has few bins) or a sort of the node's rows, but only
-   * when drawn. So features of many bins are listed, unless they far outnumber those drawn per split.
+   * when drawn. So features of many bins are listed, unless they far outnumber those drawn per split,
+   * or the lists would not stay in cache: then each of those passes waits on memory.
    */
-  private lists(maxFeatures: number): (f: number) => boolean {
+  private lists(maxFeatures: number, sampled: number): (f: number) => boolean {
     const {binCounts, features} = this.data;
     let many = 0;
     for (let f = 0; f < features; f++) if (binCounts[f] >= MIN_LISTED_BINS) many++;
-    if (many > LISTS_RATIO * maxFeatures) return () => false;
+    if (many > LISTS_RATIO * maxFeatures || many * sampled * 4 > LISTS_BYTES) return () => false;
     return (f) => binCounts[f] >= MIN_LISTED_BINS;
   }
 
