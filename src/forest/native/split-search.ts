@@ -29,8 +29,9 @@ export class SplitSearch {
 
   private readonly histogram: Float64Array;
   private readonly binRows: Uint32Array;
-  /** The class of a histogram bin's rows, or MIXED. */
-  private readonly binClass: Int32Array;
+  /** The class of a histogram bin's last row, and the bin's weight: the bin is of that one class when its weight is all that class's. */
+  private readonly binLastClass: Int32Array;
+  private readonly binWeight: Float64Array;
   private readonly codes: Uint16Array;
   private readonly keys: Uint32Array;
   private readonly spare: Uint32Array;
@@ -64,7 +65,8 @@ export class SplitSearch {
     for (let f = 0; f < data.features; f++) widest = Math.max(widest, data.binCounts[f]);
     this.histogram = new Float64Array(Math.min(widest, MAX_BINS) * classes);
     this.binRows = new Uint32Array(Math.min(widest, MAX_BINS));
-    this.binClass = new Int32Array(Math.min(widest, MAX_BINS));
+    this.binLastClass = new Int32Array(Math.min(widest, MAX_BINS));
+    this.binWeight = new Float64Array(Math.min(widest, MAX_BINS));
     this.codes = new Uint16Array(data.rows);
     this.keys = new Uint32Array(data.rows);
     this.spare = new Uint32Array(data.rows);
@@ -100,9 +102,13 @@ export class SplitSearch {
 
   /** As considerSorted, for the node's rows index[begin..end) in any order. */
   consider(f: number, begin: number, end: number, totals: Float64Array, at: number): boolean {
+    const count = end - begin;
+    this.totals = totals;
+    this.at = at;
+    // A feature of few bins for the node's rows is histogrammed by its own bins in the pass that finds its range.
+    if (this.data.binCounts[f] <= SORT_RATIO * count) return this.histogramAll(f, begin, count);
     const {bins, rows} = this.data;
     const {codes, index} = this;
-    const count = end - begin;
     const column = f * rows;
     let min = MAX_BINS;
     let max = -1;
@@ -113,10 +119,35 @@ export class SplitSearch {
       if (b > max) max = b;
     }
     if (min === max) return false;
-    this.totals = totals;
-    this.at = at;
     if (max - min + 1 > SORT_RATIO * count) this.scanSorted(f, begin, count, min);
-    else this.scanHistogram(f, begin, count, min, max);
+    else {
+      this.fillHistogram(begin, count, min);
+      this.scanHistogram(f, count, min, max - min);
+    }
+    return true;
+  }
+
+  /** One pass: the histogram of rows index[begin..begin + count) over all of f's bins, and their range; then the scan. False when f is constant here. */
+  private histogramAll(f: number, begin: number, count: number): boolean {
+    const {histogram, binRows, binWeight, index, classes} = this;
+    const {bins, rows} = this.data;
+    const column = f * rows;
+    let min = MAX_BINS;
+    let max = -1;
+    for (let i = 0; i < count; i++) {
+      const r = index[begin + i];
+      const b = bins[column + r];
+      this.addToHistogram(b, r);
+      if (b < min) min = b;
+      if (b > max) max = b;
+    }
+    if (min === max) {
+      histogram.fill(0, min * classes, (min + 1) * classes);
+      binRows[min] = 0;
+      binWeight[min] = 0;
+      return false;
+    }
+    this.scanHistogram(f, count, 0, max, min);
     return true;
   }
 
@@ -194,17 +225,25 @@ export class SplitSearch {
     this.bestScore[0] = bestScore;
   }
 
-  /** Many rows for their range of bins: one pass fills a histogram, one walks it (and clears it). */
-  private scanHistogram(f: number, begin: number, count: number, min: number, max: number): void {
-    const {histogram, binRows, binClass, codes, index, labels, weight, classes, left, xlogx, entropy, totals, at} = this;
-    for (let i = 0; i < count; i++) {
-      const r = index[begin + i];
-      const b = codes[i] - min;
-      const label = labels[r];
-      histogram[b * classes + label] += weight[r];
-      binClass[b] = binRows[b] === 0 ? label : binClass[b] === label ? label : MIXED;
-      binRows[b]++;
-    }
+  /** Many rows for their range of bins: the histogram of rows index[begin..begin + count) by codes[i] - min. */
+  private fillHistogram(begin: number, count: number, min: number): void {
+    const {codes, index} = this;
+    for (let i = 0; i < count; i++) this.addToHistogram(codes[i] - min, index[begin + i]);
+  }
+
+  /** Row r into histogram place b. */
+  private addToHistogram(b: number, r: number): void {
+    const label = this.labels[r];
+    const w = this.weight[r];
+    this.histogram[b * this.classes + label] += w;
+    this.binWeight[b] += w;
+    this.binLastClass[b] = label;
+    this.binRows[b]++;
+  }
+
+  /** Walks the histogram's places first..last, holding bins offset + place (and clears it), scoring the boundaries between them. */
+  private scanHistogram(f: number, count: number, offset: number, last: number, first = 0): void {
+    const {histogram, binRows, binLastClass, binWeight, classes, left, totals, at} = this;
     let rightSum = this.startScan();
     let leftSum = 0;
     let leftWeight = 0;
@@ -213,16 +252,18 @@ export class SplitSearch {
     let leftRows = 0;
     let previous = -1;
     let previousClass = MIXED;
-    for (let b = 0; b <= max - min; b++) {
+    for (let b = first; b <= last; b++) {
       const rowsHere = binRows[b];
       if (rowsHere === 0) continue;
       const base = b * classes;
-      const only = binClass[b];
+      // Weights are whole counts, so their sums are exact.
+      const only = histogram[base + binLastClass[b]] === binWeight[b] ? binLastClass[b] : MIXED;
+      binWeight[b] = 0;
       if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns) && leftRows >= this.minSamplesLeaf && count - leftRows >= this.minSamplesLeaf) {
         const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight) ? this.gain(leftSum, rightSum, leftWeight, nodeWeight) : bestScore;
         if (score > bestScore) {
           bestScore = score;
-          this.keep(f, min + previous, min + b, leftRows);
+          this.keep(f, offset + previous, offset + b, leftRows);
         }
       }
       // A bin of one class (most bins, when values are distinct) moves without a pass over the classes.
