@@ -2,11 +2,12 @@ import type {BinnedData} from './binning.js';
 
 /**
  * For some features, the list of the current node's rows in bin order, kept from parent to children
- * (the old presorting of scikit-learn and of SLIQ): sorted once per tree by a counting sort, then
- * every split divides each list stably into its left and right rows, so no node sorts by such a
- * feature and its split is one pass over its rows. Node [begin, end) is lists[offsets[f] + begin ..
- * offsets[f] + end) for every listed feature f. One per slot; its buffers serve every tree, and hold
- * only as many lists as a tree has needed (4 bytes per row drawn, each).
+ * (the old presorting of scikit-learn and of SLIQ): a tree's lists are its drawn rows taken in order
+ * from all rows in bin order (a counting sort once per slot), then every split divides each list
+ * stably into its left and right rows, so no node sorts by such a feature and its split is one pass
+ * over its rows. Node [begin, end) is lists[offsets[f] + begin .. offsets[f] + end) for every listed
+ * feature f. One per slot; its buffers serve every tree, and hold only as many lists as a tree has
+ * needed (4 bytes per row drawn, each), and all rows in order for each feature once listed (4 bytes per row).
  */
 export class SortedRows {
   lists = new Uint32Array(0);
@@ -19,6 +20,12 @@ export class SortedRows {
   private readonly spare: Uint32Array;
   private readonly goesLeft: Uint8Array;
   private readonly counts: Uint32Array;
+  /** 1 for the rows the current tree drew. */
+  private readonly drawn: Uint8Array;
+  /** All rows in bin order, for each feature listed so far: presortedAt[f] is where feature f's start, -1 before. */
+  private presorted = new Uint32Array(0);
+  private readonly presortedAt: Int32Array;
+  private presortedCount = 0;
 
   constructor(private readonly data: BinnedData) {
     this.offsets = new Int32Array(data.features);
@@ -26,38 +33,72 @@ export class SortedRows {
     this.listed = new Int32Array(data.features);
     this.spare = new Uint32Array(data.rows);
     this.goesLeft = new Uint8Array(data.rows);
+    this.drawn = new Uint8Array(data.rows);
+    this.presortedAt = new Int32Array(data.features).fill(-1);
     let widest = 1;
     for (let f = 0; f < data.features; f++) widest = Math.max(widest, data.binCounts[f]);
     this.counts = new Uint32Array(widest + 1);
   }
 
-  /** Lists rows[0..count) by bin for each feature that `list` picks; rows of one bin keep their order (a counting sort: linear, stable). Returns how many are listed. */
+  /**
+   * Lists rows[0..count) (ascending, the rows a tree drew) by bin for each feature that `list` picks;
+   * rows of one bin keep their order. Returns how many are listed.
+   */
   sort(rows: Uint32Array, count: number, list: (f: number) => boolean): number {
-    const {bins} = this.data;
-    const {counts, listed, isListed, offsets} = this;
+    const {listed, isListed, offsets, drawn} = this;
     this.listedCount = 0;
     for (let f = 0; f < this.data.features; f++) {
       isListed[f] = list(f) ? 1 : 0;
       if (isListed[f] === 1) listed[this.listedCount++] = f;
     }
-    // A list holds the rows drawn at least once (about 63% of them), so that is its length.
-    if (this.lists.length < this.listedCount * count) this.lists = new Uint32Array(this.listedCount * count);
-    const {lists} = this;
+    if (this.listedCount === 0) return 0;
+    // A list holds the rows drawn at least once (about 63% of them), so that is its length; one more
+    // place for the last list's filter to write into.
+    if (this.lists.length < this.listedCount * count + 1) this.lists = new Uint32Array(this.listedCount * count + 1);
+    drawn.fill(0);
+    for (let i = 0; i < count; i++) drawn[rows[i]] = 1;
     for (let k = 0; k < this.listedCount; k++) {
-      const f = listed[k];
-      offsets[f] = k * count;
-      const column = f * this.data.rows;
-      const binCount = this.data.binCounts[f];
-      counts.fill(0, 0, binCount + 1);
-      for (let i = 0; i < count; i++) counts[bins[column + rows[i]] + 1]++;
-      for (let b = 1; b <= binCount; b++) counts[b] += counts[b - 1];
-      const out = offsets[f];
-      for (let i = 0; i < count; i++) {
-        const r = rows[i];
-        lists[out + counts[bins[column + r]]++] = r;
-      }
+      offsets[listed[k]] = k * count;
+      this.keepDrawn(this.allRowsSorted(listed[k]), k * count);
     }
     return this.listedCount;
+  }
+
+  /** Copies the drawn rows of `all` (every row, in bin order) to lists[out..), in that order. */
+  private keepDrawn(all: number, out: number): void {
+    const {lists, presorted, drawn} = this;
+    const rows = this.data.rows;
+    let at = out;
+    // Every row written, the place advanced by its mark: no branch to mispredict.
+    for (let i = all; i < all + rows; i++) {
+      const r = presorted[i];
+      lists[at] = r;
+      at += drawn[r];
+    }
+  }
+
+  /**
+   * Where all rows in bin order of feature f start in `presorted`, sorted on first need (a counting
+   * sort, once per slot and data set): each tree then filters them instead of sorting its own.
+   */
+  private allRowsSorted(f: number): number {
+    if (this.presortedAt[f] >= 0) return this.presortedAt[f];
+    const {bins, rows} = this.data;
+    const at = this.presortedCount++ * rows;
+    if (this.presorted.length < at + rows) {
+      const wider = new Uint32Array(Math.max(at + rows, 2 * this.presorted.length));
+      wider.set(this.presorted);
+      this.presorted = wider;
+    }
+    const {counts, presorted} = this;
+    const column = f * rows;
+    const binCount = this.data.binCounts[f];
+    counts.fill(0, 0, binCount + 1);
+    for (let r = 0; r < rows; r++) counts[bins[column + r] + 1]++;
+    for (let b = 1; b <= binCount; b++) counts[b] += counts[b - 1];
+    for (let r = 0; r < rows; r++) presorted[at + counts[bins[column + r]]++] = r;
+    this.presortedAt[f] = at;
+    return at;
   }
 
   /** True when every row of node [begin, end) has the same bin of feature f: the ends of its list agree. */
