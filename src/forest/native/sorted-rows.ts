@@ -1,5 +1,8 @@
 import type {BinnedData} from './binning.js';
 
+/** Rows beyond which a list's right part goes back with set() (measured: 1.6 against 1.9 ns a row at 1,024). */
+const COPY_BY_SET = 256;
+
 /**
  * For some features, the list of the current node's rows in bin order, kept from parent to children
  * (the old presorting of scikit-learn and of SLIQ): a tree's lists are its drawn rows taken in order
@@ -133,7 +136,9 @@ export class SortedRows {
         left += toLeft;
         right += 1 - toLeft;
       }
-      for (let i = 0; i < right; i++) lists[left + i] = spare[i];
+      // Long runs are copied by set() (a memory copy); short ones cheaper by hand than a view.
+      if (right > COPY_BY_SET) lists.set(spare.subarray(0, right), left);
+      else for (let i = 0; i < right; i++) lists[left + i] = spare[i];
     }
   }
 }
