@@ -89,7 +89,8 @@ export class TreeGrower {
       if (!this.splits(options, depth, end - begin, builder.totals, at)) continue;
 
       search.reset(options.minSamplesLeaf);
-      const constant = this.drawFeatures(search, random, options.maxFeatures, known, begin, end, builder.totals, at, inLists === 1);
+      if (inLists === 1) this.sorted.enter(depth);
+      const constant = this.drawFeatures(search, random, options.maxFeatures, known, begin, end, depth, builder.totals, at, inLists === 1);
       if (search.bestFeature < 0) continue;
 
       const left = builder.add();
@@ -103,7 +104,7 @@ export class TreeGrower {
       const rightSplits = this.splits(options, depth + 1, end - middle, all, right * classes);
       // Two leaves: their rows are never looked at again.
       if (!leftSplits && !rightSplits) continue;
-      if (inLists === 1) this.sorted.partition(index, search.bestFeature, begin, middle, end);
+      if (inLists === 1) this.sorted.split(depth, index, search.bestFeature, begin, middle, end);
       if (rightSplits) top = this.push(top, right, middle, end, depth + 1, constant, inLists);
       if (leftSplits) top = this.push(top, left, begin, middle, depth + 1, constant, inLists);
     }
@@ -155,8 +156,8 @@ export class TreeGrower {
    * far was constant. Features known constant from an ancestor are not looked at again but count
    * when drawn; features found constant here are passed on. Returns how many are known constant now.
    */
-  private drawFeatures(search: SplitSearch, random: Random, maxFeatures: number, known: number, begin: number, end: number, totals: Float64Array, at: number, inLists: boolean): number {
-    const {lists, offsets, isListed} = this.sorted;
+  private drawFeatures(search: SplitSearch, random: Random, maxFeatures: number, known: number, begin: number, end: number, depth: number, totals: Float64Array, at: number, inLists: boolean): number {
+    const {isListed} = this.sorted;
     const {order, constants} = this;
     let unseen = order.length;
     let visited = 0;
@@ -174,7 +175,7 @@ export class TreeGrower {
       }
       j += foundConstants;
       const f = order[j];
-      if (inLists && isListed[f] === 1 ? search.considerSorted(f, lists, offsets[f] + begin, offsets[f] + end, totals, at) : search.consider(f, begin, end, totals, at)) {
+      if (inLists && isListed[f] === 1 ? this.considerListed(search, f, begin, end, depth, totals, at) : search.consider(f, begin, end, totals, at)) {
         unseen--;
         swap(order, unseen, j);
       } else {
@@ -187,6 +188,13 @@ export class TreeGrower {
     for (let i = 0; i < known; i++) order[i] = constants[i];
     for (let i = known; i < totalConstants; i++) constants[i] = order[i];
     return totalConstants;
+  }
+
+  /** Scores feature f from its sorted list, made exact for this node first. */
+  private considerListed(search: SplitSearch, f: number, begin: number, end: number, depth: number, totals: Float64Array, at: number): boolean {
+    const {sorted} = this;
+    sorted.ensure(f, depth);
+    return search.considerSorted(f, sorted.lists, sorted.offsets[f] + begin, sorted.offsets[f] + end, totals, at);
   }
 
   /** Whether a node of `count` rows at `depth` with class weights totals[at..at + classes) may be split. */
