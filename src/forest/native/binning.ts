@@ -31,18 +31,23 @@ export function binData(data: Pick<TrainingData, 'rows' | 'features' | 'values'>
   const binCounts = new Uint32Array(allocate(features * 4));
   const offsets = new Uint32Array(allocate((features + 1) * 4));
   const edges: {low: Float64Array; high: Float64Array}[] = [];
+  const sorter = new ValueSorter(rows);
   const column = new Float64Array(rows);
   const sorted = new Float64Array(rows);
   for (let f = 0; f < features; f++) {
     for (let r = 0; r < rows; r++) column[r] = values[r * features + f];
-    sorted.set(column);
-    sorted.sort();
+    const order = sorter.sort(column);
+    for (let i = 0; i < rows; i++) sorted[i] = column[order[i]];
     const edge = chooseBins(sorted);
     edges.push(edge);
     binCounts[f] = edge.high.length;
     offsets[f + 1] = offsets[f] + edge.high.length;
+    // Rows in value order meet the bins in order: no search.
     const out = bins.subarray(f * rows, (f + 1) * rows);
-    for (let r = 0; r < rows; r++) out[r] = binOf(edge.high, column[r]);
+    for (let i = 0, bin = 0; i < rows; i++) {
+      while (sorted[i] > edge.high[bin]) bin++;
+      out[order[i]] = bin;
+    }
   }
   const low = new Float64Array(allocate(offsets[features] * 8));
   const high = new Float64Array(allocate(offsets[features] * 8));
@@ -51,6 +56,69 @@ export function binData(data: Pick<TrainingData, 'rows' | 'features' | 'values'>
     high.set(edge.high, offsets[f]);
   });
   return {rows, features, bins, binCounts, offsets, low, high};
+}
+
+/**
+ * Row indices in order of their values, by a radix sort on the values' bits (8 passes of a byte, those
+ * where every value has the same byte skipped): linear, where sorting and then searching each row's
+ * bin took rows x log(rows). Values are finite; -0 counts as 0.
+ */
+class ValueSorter {
+  private readonly low: Uint32Array;
+  private readonly high: Uint32Array;
+  private readonly order: Uint32Array;
+  private readonly spare: Uint32Array;
+  private readonly counts = new Uint32Array(8 * 256);
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Uint32Array(this.bits.buffer);
+
+  constructor(private readonly rows: number) {
+    this.low = new Uint32Array(rows);
+    this.high = new Uint32Array(rows);
+    this.order = new Uint32Array(rows);
+    this.spare = new Uint32Array(rows);
+  }
+
+  /** The rows of `column` in order of value (rows of equal values in row order); valid until the next call. */
+  sort(column: Float64Array): Uint32Array {
+    const {rows, low, high, counts, bits, words} = this;
+    counts.fill(0);
+    for (let r = 0; r < rows; r++) {
+      bits[0] = column[r] + 0;
+      // As unsigned integers in the values' order: negatives flipped whole, positives above them.
+      const negative = words[1] >>> 31 === 1;
+      const lo = negative ? ~words[0] >>> 0 : words[0];
+      const hi = negative ? ~words[1] >>> 0 : (words[1] | 0x80000000) >>> 0;
+      low[r] = lo;
+      high[r] = hi;
+      for (let d = 0; d < 4; d++) {
+        counts[d * 256 + ((lo >>> (8 * d)) & 0xff)]++;
+        counts[(4 + d) * 256 + ((hi >>> (8 * d)) & 0xff)]++;
+      }
+    }
+    let from = this.order;
+    let to = this.spare;
+    for (let r = 0; r < rows; r++) from[r] = r;
+    for (let d = 0; d < 8; d++) {
+      const keys = d < 4 ? low : high;
+      const shift = 8 * (d % 4);
+      const base = d * 256;
+      if (counts[base + ((keys[0] >>> shift) & 0xff)] === rows) continue;
+      for (let b = 0, sum = 0; b < 256; b++) {
+        const n = counts[base + b];
+        counts[base + b] = sum;
+        sum += n;
+      }
+      for (let i = 0; i < rows; i++) {
+        const r = from[i];
+        to[counts[base + ((keys[r] >>> shift) & 0xff)]++] = r;
+      }
+      const swapped = from;
+      from = to;
+      to = swapped;
+    }
+    return from;
+  }
 }
 
 /** One bin per distinct value when they fit; else runs of distinct values holding about rows / MAX_BINS rows each. */
@@ -72,18 +140,6 @@ function chooseBins(sorted: Float64Array): {low: Float64Array; high: Float64Arra
     }
   }
   return {low: Float64Array.from(low), high: Float64Array.from(high)};
-}
-
-/** The first bin whose largest value is at or above `value`; values above every bin go to the last. */
-export function binOf(high: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = high.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (high[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

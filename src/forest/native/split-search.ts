@@ -7,6 +7,8 @@ import {type BinnedData, MAX_BINS, midpoint} from './binning.js';
 const SORT_RATIO = 8;
 /** A bin's rows are of several classes. */
 const MIXED = -1;
+/** No class: no boundary is waiting. */
+const NO_CLASS = -2;
 /** Below this many rows insertion sort beats a radix sort's passes. */
 const INSERTION_SORT_ROWS = 24;
 
@@ -27,8 +29,9 @@ export class SplitSearch {
 
   private readonly histogram: Float64Array;
   private readonly binRows: Uint32Array;
-  /** The class of a histogram bin's rows, or MIXED. */
-  private readonly binClass: Int32Array;
+  /** The class of a histogram bin's last row, and the bin's weight: the bin is of that one class when its weight is all that class's. */
+  private readonly binLastClass: Int32Array;
+  private readonly binWeight: Float64Array;
   private readonly codes: Uint16Array;
   private readonly keys: Uint32Array;
   private readonly spare: Uint32Array;
@@ -62,7 +65,8 @@ export class SplitSearch {
     for (let f = 0; f < data.features; f++) widest = Math.max(widest, data.binCounts[f]);
     this.histogram = new Float64Array(Math.min(widest, MAX_BINS) * classes);
     this.binRows = new Uint32Array(Math.min(widest, MAX_BINS));
-    this.binClass = new Int32Array(Math.min(widest, MAX_BINS));
+    this.binLastClass = new Int32Array(Math.min(widest, MAX_BINS));
+    this.binWeight = new Float64Array(Math.min(widest, MAX_BINS));
     this.codes = new Uint16Array(data.rows);
     this.keys = new Uint32Array(data.rows);
     this.spare = new Uint32Array(data.rows);
@@ -98,9 +102,13 @@ export class SplitSearch {
 
   /** As considerSorted, for the node's rows index[begin..end) in any order. */
   consider(f: number, begin: number, end: number, totals: Float64Array, at: number): boolean {
+    const count = end - begin;
+    this.totals = totals;
+    this.at = at;
+    // A feature of few bins for the node's rows is histogrammed by its own bins in the pass that finds its range.
+    if (this.data.binCounts[f] <= SORT_RATIO * count) return this.histogramAll(f, begin, count);
     const {bins, rows} = this.data;
     const {codes, index} = this;
-    const count = end - begin;
     const column = f * rows;
     let min = MAX_BINS;
     let max = -1;
@@ -111,21 +119,48 @@ export class SplitSearch {
       if (b > max) max = b;
     }
     if (min === max) return false;
-    this.totals = totals;
-    this.at = at;
     if (max - min + 1 > SORT_RATIO * count) this.scanSorted(f, begin, count, min);
-    else this.scanHistogram(f, begin, count, min, max);
+    else {
+      this.fillHistogram(begin, count, min);
+      this.scanHistogram(f, count, min, max - min);
+    }
+    return true;
+  }
+
+  /** One pass: the histogram of rows index[begin..begin + count) over all of f's bins, and their range; then the scan. False when f is constant here. */
+  private histogramAll(f: number, begin: number, count: number): boolean {
+    const {histogram, binRows, binWeight, index, classes} = this;
+    const {bins, rows} = this.data;
+    const column = f * rows;
+    let min = MAX_BINS;
+    let max = -1;
+    for (let i = 0; i < count; i++) {
+      const r = index[begin + i];
+      const b = bins[column + r];
+      this.addToHistogram(b, r);
+      if (b < min) min = b;
+      if (b > max) max = b;
+    }
+    if (min === max) {
+      histogram.fill(0, min * classes, (min + 1) * classes);
+      binRows[min] = 0;
+      binWeight[min] = 0;
+      return false;
+    }
+    this.scanHistogram(f, count, 0, max, min);
     return true;
   }
 
   /**
-   * Scores the boundaries between the bins of rows list[from..from + count), which come in bin order.
-   * The running sums (left weight, and over classes the sum of f(left weight) and of f(right weight),
-   * f(x) = x^2 for gini and x log x for entropy) move row by row, so a boundary costs the same with
-   * 2 classes as with 40.
+   * Scores the boundaries between the bins of rows list[from..from + count), which come in bin order,
+   * in one pass over the rows. The running sums (left weight, and over classes the sum of f(left
+   * weight) and of f(right weight), f(x) = x^2 for gini and x log x for entropy) move row by row, so a
+   * boundary costs the same with 2 classes as with 40. A boundary after a bin of one class waits: it
+   * is scored (from the sums saved at it) when a row of another class comes in the next bin, and
+   * dropped when that bin ends all of the same class, since such a split is never the best.
    */
   private scanRows(f: number, list: Uint32Array, from: number, count: number): void {
-    const {labels, weight, left, xlogx, entropy, minSamplesLeaf, skipInRuns, totals, at} = this;
+    const {labels, weight, left, minSamplesLeaf, skipInRuns, totals, at} = this;
     const column = f * this.data.rows;
     const bins = this.data.bins;
     const end = from + count;
@@ -134,60 +169,81 @@ export class SplitSearch {
     let leftWeight = 0;
     let bestScore = this.bestScore[0];
     const nodeWeight = this.nodeWeight[0];
-    let previousBin = -1;
-    let previousClass = MIXED;
-    let j = from;
-    let bin = bins[column + list[j]];
-    for (;;) {
-      // One bin's rows [j, k): first whether they are all of one class, then the split before them, then move them left.
-      let only = labels[list[j]];
-      let k = j + 1;
-      let next = bin;
-      for (; k < end; k++) {
-        const r = list[k];
-        next = bins[column + r];
-        if (next !== bin) break;
-        if (labels[r] !== only) only = MIXED;
-      }
-      if (previousBin >= 0 && (only !== previousClass || only === MIXED || !skipInRuns)) {
+    let bin = bins[column + list[from]];
+    let binClass = labels[list[from]];
+    // The boundary waiting for a row of another class than waitClass (NO_CLASS: none waits), its sums and place.
+    let waitClass = NO_CLASS;
+    let waitLeftSum = 0;
+    let waitRightSum = 0;
+    let waitLeftWeight = 0;
+    let waitRows = 0;
+    let waitBin = 0;
+    let waitNextBin = 0;
+    for (let j = from; j < end; j++) {
+      const r = list[j];
+      const b = bins[column + r];
+      const c = labels[r];
+      if (b !== bin) {
+        // The bin that ends here held only waitClass if a boundary still waits: that one is dropped.
+        waitClass = NO_CLASS;
         const leftRows = j - from;
         if (leftRows >= minSamplesLeaf && count - leftRows >= minSamplesLeaf) {
-          const score = this.gain(leftSum, rightSum, leftWeight, nodeWeight);
-          if (score > bestScore) {
-            bestScore = score;
-            this.keep(f, previousBin, bin, leftRows);
+          if (binClass === MIXED || !skipInRuns) {
+            const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight) ? this.gain(leftSum, rightSum, leftWeight, nodeWeight) : bestScore;
+            if (score > bestScore) {
+              bestScore = score;
+              this.keep(f, bin, b, leftRows);
+            }
+          } else {
+            waitClass = binClass;
+            waitLeftSum = leftSum;
+            waitRightSum = rightSum;
+            waitLeftWeight = leftWeight;
+            waitRows = leftRows;
+            waitBin = bin;
+            waitNextBin = b;
           }
         }
+        bin = b;
+        binClass = c;
+      } else if (c !== binClass) binClass = MIXED;
+      if (c !== waitClass && waitClass !== NO_CLASS) {
+        waitClass = NO_CLASS;
+        const score = this.mayBeat(bestScore, waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight) ? this.gain(waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight) : bestScore;
+        if (score > bestScore) {
+          bestScore = score;
+          this.keep(f, waitBin, waitNextBin, waitRows);
+        }
       }
-      if (k === end) break;
-      for (; j < k; j++) {
-        const r = list[j];
-        const c = labels[r];
-        const w = weight[r];
-        const l = left[c];
-        leftSum += this.leftChange(l, w);
-        rightSum += this.rightChange(totals[at + c] - l, w);
-        left[c] = l + w;
-        leftWeight += w;
-      }
-      previousBin = bin;
-      previousClass = only;
-      bin = next;
+      const w = weight[r];
+      const l = left[c];
+      leftSum += this.leftChange(l, w);
+      rightSum += this.rightChange(totals[at + c] - l, w);
+      left[c] = l + w;
+      leftWeight += w;
     }
     this.bestScore[0] = bestScore;
   }
 
-  /** Many rows for their range of bins: one pass fills a histogram, one walks it (and clears it). */
-  private scanHistogram(f: number, begin: number, count: number, min: number, max: number): void {
-    const {histogram, binRows, binClass, codes, index, labels, weight, classes, left, xlogx, entropy, totals, at} = this;
-    for (let i = 0; i < count; i++) {
-      const r = index[begin + i];
-      const b = codes[i] - min;
-      const label = labels[r];
-      histogram[b * classes + label] += weight[r];
-      binClass[b] = binRows[b] === 0 ? label : binClass[b] === label ? label : MIXED;
-      binRows[b]++;
-    }
+  /** Many rows for their range of bins: the histogram of rows index[begin..begin + count) by codes[i] - min. */
+  private fillHistogram(begin: number, count: number, min: number): void {
+    const {codes, index} = this;
+    for (let i = 0; i < count; i++) this.addToHistogram(codes[i] - min, index[begin + i]);
+  }
+
+  /** Row r into histogram place b. */
+  private addToHistogram(b: number, r: number): void {
+    const label = this.labels[r];
+    const w = this.weight[r];
+    this.histogram[b * this.classes + label] += w;
+    this.binWeight[b] += w;
+    this.binLastClass[b] = label;
+    this.binRows[b]++;
+  }
+
+  /** Walks the histogram's places first..last, holding bins offset + place (and clears it), scoring the boundaries between them. */
+  private scanHistogram(f: number, count: number, offset: number, last: number, first = 0): void {
+    const {histogram, binRows, binLastClass, binWeight, classes, left, totals, at} = this;
     let rightSum = this.startScan();
     let leftSum = 0;
     let leftWeight = 0;
@@ -196,16 +252,18 @@ export class SplitSearch {
     let leftRows = 0;
     let previous = -1;
     let previousClass = MIXED;
-    for (let b = 0; b <= max - min; b++) {
+    for (let b = first; b <= last; b++) {
       const rowsHere = binRows[b];
       if (rowsHere === 0) continue;
       const base = b * classes;
-      const only = binClass[b];
+      // Weights are whole counts, so their sums are exact.
+      const only = histogram[base + binLastClass[b]] === binWeight[b] ? binLastClass[b] : MIXED;
+      binWeight[b] = 0;
       if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns) && leftRows >= this.minSamplesLeaf && count - leftRows >= this.minSamplesLeaf) {
-        const score = this.gain(leftSum, rightSum, leftWeight, nodeWeight);
+        const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight) ? this.gain(leftSum, rightSum, leftWeight, nodeWeight) : bestScore;
         if (score > bestScore) {
           bestScore = score;
-          this.keep(f, min + previous, min + b, leftRows);
+          this.keep(f, offset + previous, offset + b, leftRows);
         }
       }
       // A bin of one class (most bins, when values are distinct) moves without a pass over the classes.
@@ -259,6 +317,17 @@ export class SplitSearch {
   /** How f(right weight of a class), `rest`, changes when weight w of it moves left. */
   private rightChange(rest: number, w: number): number {
     return this.entropy ? this.xlogx[rest - w] - this.xlogx[rest] : w * (w - 2 * rest);
+  }
+
+  /**
+   * False only when the split is surely no better than `best`: for gini, compared without its two
+   * divisions (multiplied out by both sides' weights, with a margin far above rounding), as most
+   * boundaries lose; gain() then scores the rest exactly, so the choice is the same as scoring all.
+   */
+  private mayBeat(best: number, leftSum: number, rightSum: number, leftWeight: number, nodeWeight: number): boolean {
+    if (this.entropy) return true;
+    const rightWeight = nodeWeight - leftWeight;
+    return leftSum * rightWeight + rightSum * leftWeight >= best * (1 - 1e-9) * leftWeight * rightWeight;
   }
 
   /**
