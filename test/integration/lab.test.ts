@@ -7,7 +7,7 @@ import {runBench} from '../../src/bench/sweep.js';
 import {loadExperiment} from '../../src/config/experiment.js';
 import {loadInventory} from '../../src/config/inventory.js';
 import {InputError} from '../../src/errors.js';
-import {labDown, labStatus, labUp} from '../../src/lab/lab.js';
+import {labDown, labSetLatency, labStatus, labUp} from '../../src/lab/lab.js';
 import {speaksSsh} from '../../src/lab/probe.js';
 import {loadLabSpec} from '../../src/lab/spec.js';
 import {provisionHosts} from '../../src/provision/provision.js';
@@ -111,6 +111,11 @@ test('up, down, up again in the same folder, over the keys an older down left; u
     t.is(readFileSync(join(dir, 'state.json'), 'utf8'), up, 'the lab that is up was not touched');
     t.deepEqual(labStatus(dir).map((h) => [h.host, h.sshd, h.relayUp]), [['again', true, true]]);
     t.true(await speaksSsh(state.gateway!, state.hosts[0].relayPort));
+    // A latency sweep restarts the relay it started, and only that one.
+    const relay = state.hosts[0].relayPid!;
+    await labSetLatency(dir, 5);
+    t.false(existsSync(`/proc/${relay}`), 'the old relay was stopped');
+    t.deepEqual(labStatus(dir).map((h) => [h.relayUp, h.latencyMs]), [[true, 5]]);
   } finally {
     await labDown(dir);
   }
