@@ -20,6 +20,8 @@ export interface LabDownReport {
 const FIRST_PORT = 2201;
 /** Labs that can be up at once, each in its own 198.18.<slot>.0/24. */
 const SLOTS = 64;
+/** How long a lab's sshds and relays may take to answer after up started them. */
+const SSHD_START_MS = 60_000;
 const RELAY = fileURLToPath(new URL('./relay.js', import.meta.url));
 
 /**
@@ -31,12 +33,12 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
   checkLabMachine();
   await clearLeftovers(dir);
   mkdirSync(dir, {recursive: true});
-  const names = freeSlot(spec);
+  const names = await claimSlot(spec);
   const state: LabState = {dir, bridge: names.bridge, gateway: names.gateway, bootId: bootId(), hosts: []};
   const {bridge, gateway} = names;
   try {
+    saveState(state);
     await newKey(join(dir, 'user_key'));
-    await run('ip', ['link', 'add', bridge, 'type', 'bridge']);
     await run('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
     await run('ip', ['link', 'set', bridge, 'up']);
     const knownHosts: string[] = [];
@@ -100,15 +102,19 @@ function sameBoot(state: LabState): boolean {
 
 /**
  * Names and addresses no other lab on this machine uses (one left up by a killed run included), so
- * `up` never trips over them: the first lab gets clbr0, cl-<host>, clv<i> and 198.18.0.0/24.
+ * `up` never trips over them: the first lab gets clbr0, cl-<host>, clv<i> and 198.18.0.0/24. The
+ * slot is claimed by making its bridge, which only one of two labs coming up at once can do: a
+ * look that found it free is not enough (two tests' labs both took slot 0 and one never answered).
  */
-function freeSlot(spec: LabSpec) {
+async function claimSlot(spec: LabSpec) {
   for (let slot = 0; slot < SLOTS; slot++) {
     const tag = slot === 0 ? '' : String(slot);
     const host = (name: string, i: number) => ({netns: `cl${tag}-${name}`, veth: `cl${tag}v${i}`, address: `198.18.${slot}.${10 + i}`, cgroup: cpuCgroup(`cluster-lab${tag}-${name}`).dir});
     const names = {bridge: `clbr${slot}`, gateway: `198.18.${slot}.1`, host};
     const taken = existsSync(`/sys/class/net/${names.bridge}`) || spec.hosts.some((h, i) => existsSync(`/run/netns/${host(h.name, i).netns}`) || existsSync(`/sys/class/net/${host(h.name, i).veth}`) || existsSync(host(h.name, i).cgroup));
-    if (!taken) return names;
+    if (taken) continue;
+    const claimed = await run('ip', ['link', 'add', names.bridge, 'type', 'bridge']).then(() => true, () => existsSync(`/sys/class/net/${names.bridge}`) ? false : Promise.reject(new LabError(`cannot make the bridge ${names.bridge} (ip link add failed)`)));
+    if (claimed) return names;
   }
   throw new LabError(`${SLOTS} labs are up on this machine already; take some down with cluster lab down`);
 }
@@ -224,14 +230,16 @@ function inventory(state: LabState, spec: LabSpec): string {
 
 /** Until each host's sshd answers through its relay, as the coordinator will reach it. */
 async function waitForSshd(state: LabState): Promise<void> {
+  // A deadline, not a count of tries: sshd and the relay start in well under a second on a quiet
+  // machine but took over 5 s on a CI machine running every test file at once.
+  const deadline = performance.now() + SSHD_START_MS;
   for (const host of state.hosts) {
-    for (let attempt = 0; !(await speaksSsh(gatewayOf(state), host.relayPort)); attempt++) {
-      if (attempt > 100) throw new LabError(`lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort}; see ${join(state.dir, host.name)}`);
+    while (!(await speaksSsh(gatewayOf(state), host.relayPort))) {
+      if (performance.now() > deadline) throw new LabError(`lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort} within ${SSHD_START_MS / 1000} s; see ${join(state.dir, host.name)}`);
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
   }
 }
-
 
 async function removeCgroup(dir: string): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
