@@ -25,9 +25,10 @@ export function walkLinks(path: string): LinkEnd | {problem: string} {
     if (!stats?.isSymbolicLink()) return {path: current, stats, special: stats !== undefined && isSpecial(stats)};
     const to = readlinkSync(current);
     if (!trusted(stats)) return {problem: `'${hop === 0 ? path : current}' is a symbolic link (to ${to}) owned by another user (uid ${stats.uid}): writing through it would overwrite whatever file they chose`};
-    // /dev/stdout -> /proc/self/fd/1 -> "pipe:[123]": /proc's links name no path, so a device or pipe is written where the link stands.
+    // A device or pipe is written where the link stands, and so is what /proc's links name (/dev/stdout ->
+    // /proc/self/fd/1 -> "pipe:[123]" or the shell's `> file`): an open file, not a path to replace.
     const target = statOf(statSync, current);
-    if (target && isSpecial(target)) return {path: current, stats: target, special: true};
+    if (current.startsWith('/proc/') || (target && isSpecial(target))) return {path: current, stats: target, special: true};
     current = resolve(dirname(current), to);
   }
   return {problem: `'${path}' is a chain of more than ${MAX_LINKS} symbolic links (a loop?)`};
