@@ -76,7 +76,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const resumeCommand = options.resumeCommand ?? ((id: string) => `cluster bench --resume ${id}`);
   let journal: Journal;
   try {
-    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_')}${engine === 'native' ? '' : `-${engine}`}`, experiment.name, fingerprint);
+    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}${engine === 'native' ? '' : `-${engine}`}`, experiment.name, fingerprint);
   } catch (error) {
     await session.close();
     throw error;

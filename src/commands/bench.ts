@@ -8,15 +8,16 @@ import {resumeCommandFor} from '../bench/resume-command.js';
 import {runBench} from '../bench/sweep.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {combinationsFor} from '../config/combinations.js';
-import {loadExperiment} from '../config/experiment.js';
+import {type Experiment, loadExperiment} from '../config/experiment.js';
 import {applyOverrides} from '../config/overrides.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
+import {csvFileOf} from '../data/load.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
 import {InputError, NoisyResultError} from '../errors.js';
 import {progressPrinter} from '../report/progress.js';
 import {renderEngineComparison} from '../report/engines.js';
-import {checkExportPaths, type ExportFlags} from '../report/export-paths.js';
+import {checkExportPaths, checkExportsAreNotInputs, type ExportFlags} from '../report/export-paths.js';
 import {exportsForEngine, saveResult} from '../report/save.js';
 import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
 import {renderTerminalChart} from '../report/terminal-chart.js';
@@ -66,6 +67,7 @@ export default class Bench extends ClusterCommand {
     const progress = progressPrinter(process.stderr, {quiet: flags.quiet});
     const scheduler = flags.scheduler === undefined ? undefined : schedulerFlag(flags.scheduler);
     const engines = flags.engine === undefined ? (scheduler ? ['dask' as const] : [experiment.engine]) : parseEngines(flags.engine);
+    checkExportsAreNotInputs(exportFlags(flags), benchInputs(experiment, inventory.file), engines);
     if (engines.length > 1) {
       if (flags.resume) throw new InputError({file: '--resume', problem: 'a sweep is resumed one engine at a time', fix: `add --engine with the engine it ran`});
       const exports = {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json'], timeline: flags['export-timeline'], scaling: flags['export-scaling']};
@@ -130,6 +132,12 @@ const EXPORT_FLAGS = ['export-csv', 'export-markdown', 'export-json', 'export-ti
 /** The export flags by name, for the checks before the sweep and the --resume command after it. */
 function exportFlags(flags: Partial<Record<(typeof EXPORT_FLAGS)[number], string>>): ExportFlags {
   return Object.fromEntries(EXPORT_FLAGS.map((flag) => [flag, flags[flag]]));
+}
+
+/** The files a sweep reads, which no export may replace. */
+function benchInputs(experiment: Experiment, inventoryFile: string) {
+  const data = experiment.dataset.kind === 'csv' ? [{flag: `dataset.path of ${experiment.file}`, path: csvFileOf(experiment.dataset, experiment.file)}] : [];
+  return [{flag: '--inventory', path: inventoryFile}, {flag: '--experiment', path: experiment.file}, ...data];
 }
 
 function schedulerFlag(text: string): string {

@@ -1,7 +1,8 @@
 import {createHash, createHmac} from 'node:crypto';
-import {appendFileSync, existsSync, mkdirSync} from 'node:fs';
+import {existsSync, mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {InputError} from '../errors.js';
+import {appendToFile} from '../files/append.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
 
@@ -59,7 +60,7 @@ export function appendHostKey(file: string, name: string, key: HostKey): void {
   if (!existsSync(dirname(file))) mkdirSync(dirname(file), {recursive: true, mode: 0o700});
   const text = existsSync(file) ? readKnownHosts(file) : '';
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  appendFileSync(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, {mode: 0o600});
+  appendToFile(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, 0o600);
 }
 
 /**
