@@ -8,7 +8,8 @@ export function journalLineProblem(value: unknown): string | undefined {
     case 'start':
       return firstProblem(value, {id: isText, experiment: isText, fingerprint: isText, startedAt: isText});
     case 'calibration':
-      return isObject(value.throughput) && Object.values(value.throughput).every(isNonNegative) ? undefined : 'throughput must map hosts to trees per second';
+      if (!isObject(value.throughput) || !Object.values(value.throughput).every(isNonNegative)) return 'throughput must map hosts to trees per second';
+      return value.warnings === undefined || (Array.isArray(value.warnings) && value.warnings.every(isWarning)) ? undefined : 'warnings must be a list of {kind, message}';
     case 'failed':
       return firstProblem(value, {combination: isIndex, error: isText});
     case 'run':
@@ -30,6 +31,7 @@ function firstProblem(value: Record<string, unknown>, fields: Record<string, (fi
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown) => typeof value === 'string';
+const isWarning = (value: unknown) => isObject(value) && isText(value.kind) && isText(value.message);
 const isBoolean = (value: unknown) => typeof value === 'boolean';
 const isNonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isIndex = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;

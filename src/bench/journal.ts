@@ -7,10 +7,11 @@ import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.j
 import {FINGERPRINT_SETTINGS} from './fingerprint.js';
 import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from './result.js';
+import type {Warning} from './warnings.js';
 
 type Line =
   | {kind: 'start'; id: string; experiment: string; fingerprint: string; startedAt: string}
-  | {kind: 'calibration'; throughput: Record<string, number>}
+  | {kind: 'calibration'; throughput: Record<string, number>; warnings?: Warning[]}
   | {kind: 'run'; combination: number; run: number; warmup: boolean; record: RunRecord}
   | {kind: 'failed'; combination: number; error: string};
 
@@ -111,8 +112,10 @@ export class Journal {
     this.lock.release();
   }
 
-  get calibration(): Record<string, number> | undefined {
-    return this.lines.findLast((line): line is Extract<Line, {kind: 'calibration'}> => line.kind === 'calibration')?.throughput;
+  /** The sweep's calibration and its warnings, when it was recorded before an interruption. */
+  get calibration(): {throughput: Record<string, number>; warnings: Warning[]} | undefined {
+    const line = this.lines.findLast((l): l is Extract<Line, {kind: 'calibration'}> => l.kind === 'calibration');
+    return line && {throughput: line.throughput, warnings: line.warnings ?? []};
   }
 
   runsOf(combination: number): Extract<Line, {kind: 'run'}>[] {
@@ -123,8 +126,8 @@ export class Journal {
     return this.lines.find((line): line is Extract<Line, {kind: 'failed'}> => line.kind === 'failed' && line.combination === combination)?.error;
   }
 
-  recordCalibration(throughput: Map<string, number>): void {
-    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput)});
+  recordCalibration(throughput: Map<string, number>, warnings: readonly Warning[]): void {
+    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput), ...(warnings.length > 0 ? {warnings: [...warnings]} : {})});
   }
 
   recordRun(combination: number, run: number, warmup: boolean, record: RunRecord): void {

@@ -1,4 +1,5 @@
 import type {RunRecord} from '../bench/result.js';
+import type {Warning} from '../bench/warnings.js';
 import type {PreparedData} from '../bench/prepare-data.js';
 import type {Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
@@ -36,9 +37,17 @@ export interface Engine {
   open(context: EngineContext): Promise<EngineSession>;
 }
 
-export interface EngineSession {
+export interface Calibration {
   /** Each host's trees per second alone, for the capacity-aware ideal; empty when the engine cannot tell. */
-  calibrate(fresh?: boolean): Promise<Map<string, number>>;
+  throughput: Map<string, number>;
+  /** Figures that deserve less trust (measured under other processes' load), for the sweep's warnings. */
+  warnings: Warning[];
+}
+
+export interface EngineSession {
+  calibrate(fresh?: boolean): Promise<Calibration>;
+  /** Drops these hosts' cached calibrations, which the runs showed to be wrong, so the next sweep measures them again. */
+  forgetCalibration?(hosts: readonly string[]): Promise<void>;
   /** One training of the forest on `hosts`, measured. */
   measure(request: RunRequest): Promise<RunRecord>;
   /** The hosts a row is measured on, when the engine's own differ from the inventory's (an existing Dask cluster's workers). */

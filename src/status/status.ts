@@ -119,8 +119,12 @@ export async function calibrateStatuses(statuses: HostStatus[], hosts: readonly 
   const data = prepareData(experiment);
   const workers = await WorkerSet.open(ready, experiment.heartbeatTimeoutMs);
   try {
-    const throughput = await calibrate({workers, hosts: ready, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh: true});
-    for (const status of statuses) status.treesPerSecond = throughput.get(status.host) ?? null;
+    const {throughput, warnings} = await calibrate({workers, hosts: ready, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh: true});
+    for (const status of statuses) {
+      status.treesPerSecond = throughput.get(status.host) ?? null;
+      const warning = warnings.get(status.host);
+      if (warning) status.warnings.push(warning.message);
+    }
   } finally {
     await workers.close();
   }
