@@ -10,7 +10,7 @@ import {calibrationKey, defaultCacheFile, dropCalibrations, readCache, saveCalib
 import {hostSpeed} from './efficiency.js';
 import {type MachineLoad, machineLoads, pairSamples, sampleCpu} from './interference.js';
 import {median} from './stats.js';
-import {describeMachine, interferingShare, MAX_INTERFERENCE, percent, type Warning} from './warnings.js';
+import {interferingShare} from './warnings.js';
 
 /**
  * Warm-up: trees until each slot has trained this long, so code is compiled, threads started and
@@ -38,8 +38,8 @@ export interface CalibrationRequest {
 export interface HostCalibrations {
   /** Trees per second with all its slots, per host. */
   throughput: Map<string, number>;
-  /** Per host, why its figure serves this sweep only and was not cached: other processes' load while it was measured. */
-  warnings: Map<string, Warning>;
+  /** Per host measured under load: the share of its machine's CPU other processes took (over the bound), so its figure serves this sweep only and was not cached. */
+  loaded: Map<string, number>;
 }
 
 /**
@@ -50,7 +50,7 @@ export interface HostCalibrations {
 export async function calibrate(request: CalibrationRequest): Promise<HostCalibrations> {
   const file = request.cacheFile ?? defaultCacheFile();
   const cache = readCache(file);
-  const result: HostCalibrations = {throughput: new Map(), warnings: new Map()};
+  const result: HostCalibrations = {throughput: new Map(), loaded: new Map()};
   const measured: Record<string, number> = {};
   for (const host of request.hosts) {
     const [worker] = request.workers.get([host.name]);
@@ -62,8 +62,8 @@ export async function calibrate(request: CalibrationRequest): Promise<HostCalibr
     const {speed, load} = await measureHost(request, worker, host);
     result.throughput.set(host.name, speed);
     const busy = load && interferingShare(load);
-    if (load && busy !== undefined) result.warnings.set(host.name, loadWarning(host.name, speed, load, busy));
-    else measured[key] = speed;
+    if (busy === undefined) measured[key] = speed;
+    else result.loaded.set(host.name, busy);
   }
   if (Object.keys(measured).length > 0) saveCalibrations(file, measured);
   return result;
@@ -120,11 +120,4 @@ function treesFor(seconds: number, run: HostRun, perSlot: number): number {
   const perTree = run.trainSeconds / Math.max(1, run.trees + run.reexecuted);
   const wanted = perTree > 0 ? Math.ceil(seconds / perTree) : MAX_TREES_PER_SLOT;
   return Math.min(MAX_TREES_PER_SLOT, Math.max(2 * perSlot, wanted));
-}
-
-function loadWarning(host: string, speed: number, load: MachineLoad, share: number): Warning {
-  return {
-    kind: 'calibration',
-    message: `${host} was calibrated at ${speed.toFixed(1)} trees/s while other processes took ${percent(share)} of the CPU of ${describeMachine(load)}, more than ${percent(MAX_INTERFERENCE)} (another bench, perhaps): the figure serves this sweep only and was not cached; stop what else runs there and run the bench again`,
-  };
 }

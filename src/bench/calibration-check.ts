@@ -1,7 +1,7 @@
 import {hostSpeed} from './efficiency.js';
 import type {BenchRow} from './result.js';
 import {median} from './stats.js';
-import {percent, type Warning} from './warnings.js';
+import {MAX_INTERFERENCE, percent, type Warning} from './warnings.js';
 
 /** A host whose speed in the runs is this far from its calibration, either way, is warned about and measured again next time. */
 export const MAX_CALIBRATION_GAP = 0.3;
@@ -48,5 +48,13 @@ export function calibrationGapWarning({host, calibrated, measured, runs}: Calibr
   return {
     kind: 'calibration',
     message: `${host} trained ${measured.toFixed(1)} trees/s in the runs (median of ${runs}), ${percent(Math.abs(gap))} ${gap > 0 ? 'above' : 'below'} its solo calibration of ${calibrated.toFixed(1)} trees/s (more than ${percent(MAX_CALIBRATION_GAP)} apart): the calibrated efficiency and the static-calibrated schedule used a wrong speed for it; its cached calibration was dropped, so the next bench measures it again (if other processes ran, stop them first)`,
+  };
+}
+
+/** A host calibrated while other processes took `share` of its machine's CPU (two benches at once, say). */
+export function calibrationLoadWarning(host: string, speed: number, share: number): Warning {
+  return {
+    kind: 'calibration',
+    message: `${host} was calibrated at ${speed.toFixed(1)} trees/s while other processes took ${percent(share)} of its machine's CPU, more than ${percent(MAX_INTERFERENCE)} (another bench, perhaps): the figure serves this sweep only and was not cached; stop what else runs there and run the bench again`,
   };
 }

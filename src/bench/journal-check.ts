@@ -9,7 +9,7 @@ export function journalLineProblem(value: unknown): string | undefined {
       return firstProblem(value, {id: isText, experiment: isText, fingerprint: isText, startedAt: isText});
     case 'calibration':
       if (!isObject(value.throughput) || !Object.values(value.throughput).every(isNonNegative)) return 'throughput must map hosts to trees per second';
-      return value.warnings === undefined || (Array.isArray(value.warnings) && value.warnings.every(isWarning)) ? undefined : 'warnings must be a list of {kind, message}';
+      return value.loaded === undefined || (isObject(value.loaded) && Object.values(value.loaded).every(isNonNegative)) ? undefined : 'loaded must map hosts to shares of the CPU';
     case 'failed':
       return firstProblem(value, {combination: isIndex, error: isText});
     case 'run':
@@ -31,7 +31,6 @@ function firstProblem(value: Record<string, unknown>, fields: Record<string, (fi
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown) => typeof value === 'string';
-const isWarning = (value: unknown) => isObject(value) && isText(value.kind) && isText(value.message);
 const isBoolean = (value: unknown) => typeof value === 'boolean';
 const isNonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isIndex = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;

@@ -7,11 +7,11 @@ import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.j
 import {FINGERPRINT_SETTINGS} from './fingerprint.js';
 import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from './result.js';
-import type {Warning} from './warnings.js';
 
 type Line =
   | {kind: 'start'; id: string; experiment: string; fingerprint: string; startedAt: string}
-  | {kind: 'calibration'; throughput: Record<string, number>; warnings?: Warning[]}
+  /** `loaded`: hosts measured under other processes' load, and the share those took (missing when none). */
+  | {kind: 'calibration'; throughput: Record<string, number>; loaded?: Record<string, number>}
   | {kind: 'run'; combination: number; run: number; warmup: boolean; record: RunRecord}
   | {kind: 'failed'; combination: number; error: string};
 
@@ -113,9 +113,9 @@ export class Journal {
   }
 
   /** The sweep's calibration and its warnings, when it was recorded before an interruption. */
-  get calibration(): {throughput: Record<string, number>; warnings: Warning[]} | undefined {
+  get calibration(): {throughput: Map<string, number>; loaded: Map<string, number>} | undefined {
     const line = this.lines.findLast((l): l is Extract<Line, {kind: 'calibration'}> => l.kind === 'calibration');
-    return line && {throughput: line.throughput, warnings: line.warnings ?? []};
+    return line && {throughput: new Map(Object.entries(line.throughput)), loaded: new Map(Object.entries(line.loaded ?? {}))};
   }
 
   runsOf(combination: number): Extract<Line, {kind: 'run'}>[] {
@@ -126,8 +126,8 @@ export class Journal {
     return this.lines.find((line): line is Extract<Line, {kind: 'failed'}> => line.kind === 'failed' && line.combination === combination)?.error;
   }
 
-  recordCalibration(throughput: Map<string, number>, warnings: readonly Warning[]): void {
-    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput), ...(warnings.length > 0 ? {warnings: [...warnings]} : {})});
+  recordCalibration({throughput, loaded}: {throughput: Map<string, number>; loaded: Map<string, number>}): void {
+    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput), ...(loaded.size > 0 ? {loaded: Object.fromEntries(loaded)} : {})});
   }
 
   recordRun(combination: number, run: number, warmup: boolean, record: RunRecord): void {

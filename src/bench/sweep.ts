@@ -7,7 +7,7 @@ import type {EngineName} from '../engine/engine.js';
 import {engineNamed} from '../engine/engines.js';
 import {describeError, HostError, InterruptedError} from '../errors.js';
 import type {ScheduleName} from '../schedule/schedule.js';
-import {calibrationGaps, calibrationGapWarning} from './calibration-check.js';
+import {calibrationGaps, calibrationGapWarning, calibrationLoadWarning} from './calibration-check.js';
 import {fingerprintOf} from './fingerprint.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
@@ -90,10 +90,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   signal?.addEventListener('abort', stop);
   try {
     const recorded = journal.calibration;
-    const calibration = recorded ? {throughput: new Map(Object.entries(recorded.throughput)), warnings: recorded.warnings} : await session.calibrate(options.recalibrate).catch((error) => {
+    const calibration = recorded ?? await session.calibrate(options.recalibrate).catch((error) => {
       throw signal?.aborted ? interrupted() : error;
     });
-    if (!recorded) journal.recordCalibration(calibration.throughput, calibration.warnings);
+    if (!recorded) journal.recordCalibration(calibration);
     const {throughput} = calibration;
     const order = experiment.order;
     const combinations = experiment.combinations.map((names, i) => {
@@ -147,7 +147,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       calibration: Object.fromEntries(throughput),
       baseline: rows[experiment.baseline].hosts,
       order,
-      warnings: [...calibration.warnings, ...gaps.map(calibrationGapWarning), ...unmeasuredWarnings(rows)],
+      warnings: [...[...calibration.loaded].map(([host, share]) => calibrationLoadWarning(host, throughput.get(host) ?? 0, share)), ...gaps.map(calibrationGapWarning), ...unmeasuredWarnings(rows)],
       rows,
     };
   } finally {

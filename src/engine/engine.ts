@@ -1,5 +1,4 @@
 import type {RunRecord} from '../bench/result.js';
-import type {Warning} from '../bench/warnings.js';
 import type {PreparedData} from '../bench/prepare-data.js';
 import type {Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
@@ -40,8 +39,8 @@ export interface Engine {
 export interface Calibration {
   /** Each host's trees per second alone, for the capacity-aware ideal; empty when the engine cannot tell. */
   throughput: Map<string, number>;
-  /** Figures that deserve less trust (measured under other processes' load), for the sweep's warnings. */
-  warnings: Warning[];
+  /** Hosts measured while other processes took this share of their machine's CPU (over the bound): figures for this sweep only. */
+  loaded: Map<string, number>;
 }
 
 export interface EngineSession {

@@ -16,10 +16,7 @@ export const nativeEngine: Engine = {
     const workers = await WorkerSet.open(hosts, experiment.heartbeatTimeoutMs);
     const options = treeOptionsOf(experiment.forest);
     return {
-      async calibrate(fresh) {
-        const {throughput, warnings} = await calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options, fresh});
-        return {throughput, warnings: [...warnings.values()]};
-      },
+      calibrate: (fresh) => calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options, fresh}),
       forgetCalibration: (names) => forgetCalibrations({workers, hosts: hosts.filter((host) => names.includes(host.name)), datasetHash: data.hash, options}),
       measure: (request) => measureRun(context, workers, request),
       close: () => workers.close(),

@@ -42,10 +42,10 @@ for (const [what, changes] of [['another cgroup quota', {cpuQuota: 0.1}], ['anot
   test(`the same host name cached under ${what} is measured again`, async (t) => {
     await withWorker(async (workers, machine, cacheFile) => {
       writeCache(cacheFile, {[calibrationKey(host, {...machine, ...changes}, datasetHash, options)]: PLANTED});
-      const {throughput, warnings} = await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile});
+      const {throughput, loaded} = await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile});
       t.true(throughput.get(host.name)! > 100, `measured: ${throughput.get(host.name)} trees/s`);
       // Kept only when nothing else loaded the machine meanwhile (this machine may be shared).
-      if (!warnings.has(host.name)) t.is(readCache(cacheFile)[calibrationKey(host, machine, datasetHash, options)], throughput.get(host.name)!);
+      if (!loaded.has(host.name)) t.is(readCache(cacheFile)[calibrationKey(host, machine, datasetHash, options)], throughput.get(host.name)!);
     });
   });
 }
@@ -71,10 +71,10 @@ test.serial('a figure measured while other processes load the machine is used bu
   const loops = [await startBusyLoop(), await startBusyLoop()];
   try {
     await withWorker(async (workers, machine, cacheFile) => {
-      const {throughput, warnings} = await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile, fresh: true});
+      const {throughput, loaded} = await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile, fresh: true});
       t.true(throughput.get(host.name)! > 0);
-      t.like(warnings.get(host.name), {kind: 'calibration'});
-      t.regex(warnings.get(host.name)!.message, /^local-a was calibrated at \d+\.\d trees\/s while other processes took \d+% of the CPU of the machine of local-a and the coordinator \(\d+ CPUs\), more than 10% \(another bench, perhaps\): the figure serves this sweep only and was not cached; stop what else runs there and run the bench again$/);
+      // Two loops on two CPUs: about two thirds of the machine, whatever else runs.
+      t.true(loaded.get(host.name)! > 0.3, `other processes' share: ${loaded.get(host.name)}`);
       t.deepEqual(readCache(cacheFile), {});
       t.truthy(machine.bootId);
     });

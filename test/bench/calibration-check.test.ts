@@ -1,5 +1,5 @@
 import test from 'ava';
-import {calibrationGaps, calibrationGapWarning} from '../../src/bench/calibration-check.js';
+import {calibrationGaps, calibrationGapWarning, calibrationLoadWarning} from '../../src/bench/calibration-check.js';
 import type {BenchRow, RunRecord} from '../../src/bench/result.js';
 import type {HostRun} from '../../src/coordinator/train-forest.js';
 
@@ -31,4 +31,11 @@ test('the warning says by how much, what it affected and that the figure will be
     message: 'rpi1 trained 35.6 trees/s in the runs (median of 3), 59% above its solo calibration of 22.4 trees/s (more than 30% apart): the calibrated efficiency and the static-calibrated schedule used a wrong speed for it; its cached calibration was dropped, so the next bench measures it again (if other processes ran, stop them first)',
   });
   t.regex(calibrationGapWarning({host: 'a', calibrated: 10, measured: 5, runs: 1}).message, /, 50% below its solo calibration of 10\.0 trees\/s/);
+});
+
+test('a figure measured under another bench\'s load: the warning says it was not cached and what to do', (t) => {
+  t.deepEqual(calibrationLoadWarning('local-a', 61.94, 0.456), {
+    kind: 'calibration',
+    message: "local-a was calibrated at 61.9 trees/s while other processes took 46% of its machine's CPU, more than 10% (another bench, perhaps): the figure serves this sweep only and was not cached; stop what else runs there and run the bench again",
+  });
 });

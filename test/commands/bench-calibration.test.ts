@@ -1,5 +1,7 @@
+import {once} from 'node:events';
 import {join} from 'node:path';
 import test from 'ava';
+import {execa} from 'execa';
 import {calibrationKey, readCache, writeCache} from '../../src/bench/calibration-cache.js';
 import {prepareData} from '../../src/bench/prepare-data.js';
 import {loadExperiment} from '../../src/config/experiment.js';
@@ -54,4 +56,25 @@ test('a cached calibration the runs contradict: a warning in the sweep\'s warnin
   const warning = json.warnings.find((w) => w.kind === 'calibration');
   t.regex(warning?.message ?? JSON.stringify(json.warnings), /^local-a trained \d+\.\d trees\/s in the runs \(median of 2\), \d+% above its solo calibration of 10\.0 trees\/s \(more than 30% apart\): .*its cached calibration was dropped, so the next bench measures it again/);
   t.false(key in readCache(cacheFile));
+});
+
+/** A process that keeps one CPU busy, as another bench would; it says so once its loop is about to start. */
+async function startBusyLoop() {
+  const child = execa(process.execPath, ['-e', 'process.stdout.write("busy\\n"); for (;;) {}'], {reject: false});
+  await once(child.stdout!, 'data');
+  return {stop: () => child.kill()};
+}
+
+// Serial: the loops would slow the other tests' measurements down.
+test.serial('calibrated while other processes keep the machine busy: a warning in the sweep\'s warnings, and nothing cached', async (t) => {
+  const folder = folderWith({'inventory.yaml': ONE_LOCAL_HOST, 'experiments/local.yaml': SMALL_TREES});
+  const loops = [await startBusyLoop(), await startBusyLoop()];
+  try {
+    const json = await bench(folder);
+    const warning = json.warnings.find((w) => w.kind === 'calibration' && w.message.includes('was calibrated at'));
+    t.regex(warning?.message ?? JSON.stringify(json.warnings), /^local-a was calibrated at \d+\.\d trees\/s while other processes took \d+% of its machine's CPU, more than 10% \(another bench, perhaps\): the figure serves this sweep only and was not cached/);
+    t.deepEqual(readCache(join(folder, 'cache/cluster/calibration.json')), {});
+  } finally {
+    for (const loop of loops) loop.stop();
+  }
 });
