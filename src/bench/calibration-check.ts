@@ -1,3 +1,4 @@
+import type {Calibration} from '../engine/engine.js';
 import {hostSpeed} from './efficiency.js';
 import type {BenchRow} from './result.js';
 import {median} from './stats.js';
@@ -47,8 +48,14 @@ export function calibrationGapWarning({host, calibrated, measured, runs}: Calibr
   const gap = (measured - calibrated) / calibrated;
   return {
     kind: 'calibration',
-    message: `${host} trained ${measured.toFixed(1)} trees/s in the runs (median of ${runs}), ${percent(Math.abs(gap))} ${gap > 0 ? 'above' : 'below'} its solo calibration of ${calibrated.toFixed(1)} trees/s (more than ${percent(MAX_CALIBRATION_GAP)} apart): the calibrated efficiency and the static-calibrated schedule used a wrong speed for it; its cached calibration was dropped, so the next bench measures it again (if other processes ran, stop them first)`,
+    message: `${host} trained ${measured.toFixed(1)} trees/s in the runs (median of ${runs}), ${percent(Math.abs(gap))} ${gap > 0 ? 'above' : 'below'} its solo calibration of ${calibrated.toFixed(1)} trees/s (more than ${percent(MAX_CALIBRATION_GAP)} apart): the calibrated efficiency, and a static-calibrated schedule, counted it at the wrong speed; its cached calibration was dropped, so the next bench measures it again (if other processes ran, stop them first)`,
   };
+}
+
+/** The sweep's warnings about its calibration: figures taken under load, then figures the runs contradict. */
+export function calibrationWarnings(calibration: Calibration, gaps: readonly CalibrationGap[]): Warning[] {
+  const loaded = [...calibration.loaded].map(([host, share]) => calibrationLoadWarning(host, calibration.throughput.get(host) ?? 0, share));
+  return [...loaded, ...gaps.map(calibrationGapWarning)];
 }
 
 /** A host calibrated while other processes took `share` of its machine's CPU (two benches at once, say). */

@@ -112,7 +112,7 @@ export class Journal {
     this.lock.release();
   }
 
-  /** The sweep's calibration and its warnings, when it was recorded before an interruption. */
+  /** The sweep's calibration, and the hosts measured under load, when it was recorded before an interruption. */
   get calibration(): {throughput: Map<string, number>; loaded: Map<string, number>} | undefined {
     const line = this.lines.findLast((l): l is Extract<Line, {kind: 'calibration'}> => l.kind === 'calibration');
     return line && {throughput: new Map(Object.entries(line.throughput)), loaded: new Map(Object.entries(line.loaded ?? {}))};

@@ -7,7 +7,7 @@ import type {EngineName} from '../engine/engine.js';
 import {engineNamed} from '../engine/engines.js';
 import {describeError, HostError, InterruptedError} from '../errors.js';
 import type {ScheduleName} from '../schedule/schedule.js';
-import {calibrationGaps, calibrationGapWarning, calibrationLoadWarning} from './calibration-check.js';
+import {calibrationGaps, calibrationWarnings} from './calibration-check.js';
 import {fingerprintOf} from './fingerprint.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
@@ -147,7 +147,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       calibration: Object.fromEntries(throughput),
       baseline: rows[experiment.baseline].hosts,
       order,
-      warnings: [...[...calibration.loaded].map(([host, share]) => calibrationLoadWarning(host, throughput.get(host) ?? 0, share)), ...gaps.map(calibrationGapWarning), ...unmeasuredWarnings(rows)],
+      warnings: [...calibrationWarnings(calibration, gaps), ...unmeasuredWarnings(rows)],
       rows,
     };
   } finally {

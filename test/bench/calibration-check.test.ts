@@ -28,7 +28,7 @@ test('too little training to judge by (under 10 trees or 0.2 s a slot), or no ca
 test('the warning says by how much, what it affected and that the figure will be measured again', (t) => {
   t.deepEqual(calibrationGapWarning({host: 'rpi1', calibrated: 22.4, measured: 35.6, runs: 3}), {
     kind: 'calibration',
-    message: 'rpi1 trained 35.6 trees/s in the runs (median of 3), 59% above its solo calibration of 22.4 trees/s (more than 30% apart): the calibrated efficiency and the static-calibrated schedule used a wrong speed for it; its cached calibration was dropped, so the next bench measures it again (if other processes ran, stop them first)',
+    message: 'rpi1 trained 35.6 trees/s in the runs (median of 3), 59% above its solo calibration of 22.4 trees/s (more than 30% apart): the calibrated efficiency, and a static-calibrated schedule, counted it at the wrong speed; its cached calibration was dropped, so the next bench measures it again (if other processes ran, stop them first)',
   });
   t.regex(calibrationGapWarning({host: 'a', calibrated: 10, measured: 5, runs: 1}).message, /, 50% below its solo calibration of 10\.0 trees\/s/);
 });
