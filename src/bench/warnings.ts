@@ -77,7 +77,7 @@ export function unmeasuredWarnings(rows: readonly BenchRow[]): Warning[] {
   return [{kind: 'interference', message: `interference cannot be measured on ${[...blind].join('; ')} (no /proc/stat there, as on macOS): other processes' load goes unnoticed`}];
 }
 
-export function describeMachine(load: MachineLoad): string {
+function describeMachine(load: MachineLoad): string {
   if (load.hosts.length === 0) return `the coordinator's machine (${load.cpus} CPUs)`;
   const who = load.coordinator ? `${load.hosts.join(', ')} and the coordinator` : load.hosts.join(', ');
   return `the machine of ${who} (${load.cpus} CPUs)`;
