@@ -13,7 +13,8 @@ import type {RunRecord} from './result.js';
 
 type Line =
   | {kind: 'start'; id: string; experiment: string; fingerprint: string; startedAt: string}
-  | {kind: 'calibration'; throughput: Record<string, number>}
+  /** `loaded`: hosts measured under other processes' load, and the share those took (missing when none). */
+  | {kind: 'calibration'; throughput: Record<string, number>; loaded?: Record<string, number>}
   | {kind: 'run'; combination: number; run: number; warmup: boolean; record: RunRecord}
   | {kind: 'failed'; combination: number; error: string};
 
@@ -124,8 +125,10 @@ export class Journal {
     this.lock.release();
   }
 
-  get calibration(): Record<string, number> | undefined {
-    return this.lines.findLast((line): line is Extract<Line, {kind: 'calibration'}> => line.kind === 'calibration')?.throughput;
+  /** The sweep's calibration, and the hosts measured under load, when it was recorded before an interruption. */
+  get calibration(): {throughput: Map<string, number>; loaded: Map<string, number>} | undefined {
+    const line = this.lines.findLast((l): l is Extract<Line, {kind: 'calibration'}> => l.kind === 'calibration');
+    return line && {throughput: new Map(Object.entries(line.throughput)), loaded: new Map(Object.entries(line.loaded ?? {}))};
   }
 
   runsOf(combination: number): Extract<Line, {kind: 'run'}>[] {
@@ -136,8 +139,8 @@ export class Journal {
     return this.lines.find((line): line is Extract<Line, {kind: 'failed'}> => line.kind === 'failed' && line.combination === combination)?.error;
   }
 
-  recordCalibration(throughput: Map<string, number>): void {
-    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput)});
+  recordCalibration({throughput, loaded}: {throughput: Map<string, number>; loaded: Map<string, number>}): void {
+    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput), ...(loaded.size > 0 ? {loaded: Object.fromEntries(loaded)} : {})});
   }
 
   recordRun(combination: number, run: number, warmup: boolean, record: RunRecord): void {

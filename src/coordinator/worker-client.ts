@@ -3,7 +3,7 @@ import type {Host} from '../config/inventory.js';
 import type {Dataset} from '../data/dataset.js';
 import {HostError} from '../errors.js';
 import {FramedConnection, type Message} from '../protocol/connection.js';
-import {type CpuSample, type FromWorker, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
+import {type CpuSample, type FromWorker, type MachineIdentity, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
 import {provisionCommand} from '../provision/hint.js';
@@ -108,6 +108,12 @@ export class WorkerClient {
   async cpu(): Promise<CpuSample> {
     const {type: _type, ...sample} = await this.request({type: 'cpu'}, 'cpu');
     return sample;
+  }
+
+  /** The machine and the CPU limits the worker runs under, as it reads them on its host now. */
+  async identity(): Promise<MachineIdentity> {
+    const {type: _type, ...identity} = await this.request({type: 'identify'}, 'identity');
+    return identity;
   }
 
   /** Drops the run's trees the worker has not started. */
