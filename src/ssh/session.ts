@@ -3,6 +3,7 @@ import {HostError, InputError} from '../errors.js';
 import {readBounded} from '../files/read-text.js';
 import {formatBytes, LIMITS} from '../limits.js';
 import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from './known-hosts.js';
+import {shellQuote} from './quote.js';
 import type {SshTarget} from './target.js';
 
 export interface ConnectOptions {
@@ -229,6 +230,14 @@ function readIdentityFile(file: string): Buffer {
   return readBounded(file, LIMITS.sshFileBytes, tooLarge);
 }
 
+/** OpenSSH's REMOTE HOST IDENTIFICATION HAS CHANGED, and its fix, which works when pasted. */
+function changedKeyProblem(name: string, print: string, changed: Extract<HostKeyVerdict, {status: 'changed'}>): string {
+  const where = `${changed.file}:${changed.line}`;
+  // ssh-keygen -R deletes every line matching the name: a line naming other hosts too is the user's to edit.
+  const remove = changed.exact ? `remove the old key with: ssh-keygen -f ${shellQuote(changed.file)} -R ${shellQuote(name)}` : `edit line ${changed.line} of ${changed.file} (it also names other hosts)`;
+  return `host key of ${name} has CHANGED: it now offers ${print}, not the ${changed.recordedType} key recorded in ${where}; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, re-run with --accept-new after you ${remove}`;
+}
+
 function explainConnectError(target: SshTarget, name: string, error: Error & {level?: string; code?: string}, verdict: {key: HostKey; result: HostKeyVerdict} | undefined, timeoutMs: number): SshError {
   const at = `${target.hostname}:${target.port}`;
   const fail = (reason: string, problem: string) => new SshError(target.name, reason, problem);
@@ -236,7 +245,7 @@ function explainConnectError(target: SshTarget, name: string, error: Error & {le
     const print = `${verdict.key.type} key ${fingerprint(verdict.key)}`;
     if (verdict.result.status === 'unknown') return fail('host-key-unknown', `host key of ${name} is not known: ${print}; check it, then re-run with --accept-new to record it in ${target.recordTo}`);
     if (verdict.result.status === 'revoked') return fail('host-key-revoked', `host key of ${name} is revoked (${verdict.result.file}:${verdict.result.line}): ${print}; refusing to connect`);
-    return fail('host-key-changed', `host key of ${name} has CHANGED: it now offers ${print}, not the key in ${verdict.result.file}:${verdict.result.line}; this may be an attack, or the host was reinstalled: check, then remove that line`);
+    return fail('host-key-changed', changedKeyProblem(name, print, verdict.result));
   }
   if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return fail('name-not-resolved', `cannot resolve host name '${target.hostname}'; check address: in the inventory`);
   if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);

@@ -3,6 +3,7 @@ import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFil
 import {createServer} from 'node:net';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
+import {execa} from 'execa';
 import {loadInventory} from '../../src/config/inventory.js';
 import {selectHosts} from '../../src/config/select-hosts.js';
 import {trainForest} from '../../src/coordinator/train-forest.js';
@@ -14,7 +15,7 @@ import {dynamicSchedule} from '../../src/schedule/dynamic.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
 import {crashAlone} from '../helpers/crash.js';
-import {freePort, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
+import {freePort, type HostKeyName, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
 
 // Against a real OpenSSH server on 127.0.0.1. Under CI these must run; elsewhere they skip, saying why.
 const unavailable = sshdUnavailable();
@@ -102,6 +103,13 @@ serial('bench runs across ssh hosts and mixed with local ones, and gives the sam
   t.is(rows[2].runs[0].hosts.reduce((sum: number, h: {trees: number}) => sum + h.trees, 0), 12);
 });
 
+/** OpenSSH's answer to a changed key, as `status` prints it: the line recorded, and the command that removes it. */
+const changedKey = (own: TestSshd, folder: string, offered: string, recorded: string) => {
+  const file = join(folder, 'known_hosts');
+  const text = `Error: host moved: host key of [127.0.0.1]:${own.port} has CHANGED: it now offers ${offered} key SHA256:FINGERPRINT, not the ${recorded} key recorded in ${file}:1; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, re-run with --accept-new after you remove the old key with: ssh-keygen -f ${file} -R '[127.0.0.1]:${own.port}'\n`;
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('FINGERPRINT', '[A-Za-z0-9+/]{43}'));
+};
+
 test('a changed host key is always refused, even with --accept-new', async (t) => {
   const own = await startSshd();
   try {
@@ -109,7 +117,49 @@ test('a changed host key is always refused, even with --accept-new', async (t) =
     await own.changeHostKey();
     const result = await run(['status', '--accept-new'], folder);
     t.is(result.exitCode, 3);
-    t.regex(result.stdout, new RegExp(`Error: host moved: host key of \\[127\\.0\\.0\\.1\\]:${own.port} has CHANGED: it now offers ssh-ed25519 key SHA256:\\S+, not the key in ${join(folder, 'known_hosts')}:1; this may be an attack, or the host was reinstalled: check, then remove that line\\n`));
+    t.regex(result.stdout, changedKey(own, folder, 'ssh-ed25519', 'ssh-ed25519'));
+  } finally {
+    await own.stop();
+  }
+});
+
+// A man in the middle who shows a key of another type than the one recorded must not pass for a new host.
+const otherType = test.macro(async (t, recorded: HostKeyName, served: HostKeyName, types: [string, string]) => {
+  const own = await startSshd();
+  try {
+    if (recorded === 'host_key_rsa') await own.serveOnly(['host_key_rsa']);
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    const line = `${own.hostKeyLine(recorded)}\n`;
+    const folder = home({hosts: `  moved: { address: 127.0.0.1, port: ${own.port} }`, knownHosts: line});
+    await own.serveOnly([served]);
+    for (const args of [['status'], ['status', '--accept-new'], ['status', '--json', '--accept-new']]) {
+      const result = await run(args, folder);
+      t.is(result.exitCode, 3, result.stdout);
+      if (args.includes('--json')) t.like(JSON.parse(result.stdout)[0], {host: 'moved', reachable: false, reason: 'host-key-changed'});
+      else t.regex(result.stdout, changedKey(own, folder, types[1], types[0]));
+    }
+    t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), line, '--accept-new recorded nothing');
+    // The fix the message gives works when pasted, and then --accept-new records the new key.
+    const fix = (await run(['status'], folder)).stdout.split('remove the old key with: ')[1].trim();
+    await execa('sh', ['-c', fix]);
+    // Not provisioned there, so not ready: reachable is what the host key decides.
+    t.like(JSON.parse((await run(['status', '--json', '--accept-new'], folder)).stdout)[0], {host: 'moved', reachable: true, error: null});
+    t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), `${own.hostKeyLine(served)}\n`);
+  } finally {
+    await own.stop();
+  }
+});
+test('ed25519 recorded, the server shows only ecdsa: a changed key, refused with and without --accept-new', otherType, 'host_key', 'host_key_ecdsa', ['ssh-ed25519', 'ecdsa-sha2-nistp256']);
+test('rsa recorded, the server shows only ed25519: a changed key, refused with and without --accept-new', otherType, 'host_key_rsa', 'host_key', ['ssh-rsa', 'ssh-ed25519']);
+
+test('rsa recorded, the server holding rsa and ed25519: the recorded rsa key is asked for and known', async (t) => {
+  const own = await startSshd();
+  try {
+    await own.serveOnly(['host_key', 'host_key_rsa']);
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    const folder = home({hosts: `  both: { address: 127.0.0.1, port: ${own.port} }`, knownHosts: `${own.hostKeyLine('host_key_rsa')}\n`});
+    const result = await run(['status', '--json'], folder);
+    t.like(JSON.parse(result.stdout)[0], {host: 'both', reachable: true, error: null});
   } finally {
     await own.stop();
   }
