@@ -89,7 +89,7 @@ Host pi-kitchen
 Host *
   User fallback
 `;
-  t.deepEqual(sshConfigFor(config, 'pi-kitchen'), {user: 'everyone', hostName: 'pi-kitchen.lan', port: 2222, identityFile: '~/.ssh/kitchen'});
+  t.deepEqual(sshConfigFor(config, 'pi-kitchen'), {user: 'everyone', hostName: 'pi-kitchen.lan', port: 2222, identityFile: {value: '~/.ssh/kitchen', file: '~/.ssh/config', line: 7, field: 'IdentityFile'}});
   t.deepEqual(sshConfigFor('Host desk\n  HostName=10.0.0.2\n  User me\n', 'desk'), {hostName: '10.0.0.2', user: 'me'});
   t.deepEqual(sshConfigFor('Host desk\n  User me\n', 'laptop'), {});
 });
