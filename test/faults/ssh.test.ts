@@ -1,6 +1,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
+import {execa} from 'execa';
 import {folderWith} from '../helpers/files.js';
 import {endsCleanly, startCluster} from '../helpers/faults.js';
 
@@ -32,4 +33,24 @@ test('bench refuses a known_hosts it cannot read instead of taking it as empty',
   writeFileSync(join(folder, 'hosts.d', 'x'), '');
   const message = await endsCleanly(t, startCluster(['bench', '-e', 'experiments/far.yaml'], folder, {env: {HOME: folder, SSH_AUTH_SOCK: undefined}}), 2);
   t.is(message, `${join(folder, 'hosts.d')}: cannot read this known_hosts file (EISDIR) (make it a file you can read, or name another with knownHosts: in the inventory)`);
+});
+
+for (const [what, line, problem] of [
+  ['Port 70000', 'Port 70000', "Port: '70000' is not a port number (1 to 65535) (write the host's SSH port, e.g. Port 22, or remove the line)"],
+  ['an IdentityFile token ssh does not know', 'IdentityFile ~/.ssh/%x', "IdentityFile: %x in '~/.ssh/%x' is not a token IdentityFile takes (it takes %C %d %h %i %k %L %l %n %p %r %u %%) (write %% for a literal %)"],
+] as const) {
+  test(`bench blames ${what} on the ssh config, its line and field: exit 2`, async (t) => {
+    const folder = folderWith({'inventory.yaml': INVENTORY(), 'experiments/far.yaml': EXPERIMENT, '.ssh/config': `Host pi-*\n  HostName 10.0.0.5\n  ${line}\n`});
+    const message = await endsCleanly(t, startCluster(['bench', '-e', 'experiments/far.yaml'], folder, {env: {HOME: folder, SSH_AUTH_SOCK: undefined}}), 2);
+    t.is(message, `${join(folder, '.ssh/config')}:3: ${problem}`);
+  });
+}
+
+test('bench with an encrypted key whose passphraseEnv is unset says so, naming the variable, before connecting', async (t) => {
+  const folder = folderWith({'inventory.yaml': INVENTORY().replace('identityFile: id_test', 'identityFile: id_test, passphraseEnv: PI_PASS'), 'experiments/far.yaml': EXPERIMENT});
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'a passphrase', '-f', join(folder, 'id_test')]);
+  const message = await endsCleanly(t, startCluster(['bench', '-e', 'experiments/far.yaml'], folder, {env: {HOME: folder, SSH_AUTH_SOCK: undefined, PI_PASS: undefined}}), 3);
+  // The inventory names it relative to where the command runs, and so does the hint.
+  const key = 'id_test';
+  t.is(message, `host far: the identity file ${key} is encrypted and PI_PASS, the variable its passphraseEnv: names, is not set; export PI_PASS with the key's passphrase, or add the key to ssh-agent with: ssh-add ${key}`);
 });

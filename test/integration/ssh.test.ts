@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
+import {createServer as createHttpServer} from 'node:http';
+import {createServer, type Server} from 'node:net';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {execa} from 'execa';
@@ -15,6 +16,7 @@ import {dynamicSchedule} from '../../src/schedule/dynamic.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
 import {crashAlone} from '../helpers/crash.js';
+import {startAgent} from '../helpers/ssh-agent.js';
 import {freePort, type HostKeyName, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
 
 // Against a real OpenSSH server on 127.0.0.1. Under CI these must run; elsewhere they skip, saying why.
@@ -165,6 +167,63 @@ test('rsa recorded, the server holding rsa and ed25519: the recorded rsa key is 
   }
 });
 
+/** A key with a passphrase, accepted by the test server, as most people's keys are. */
+async function lockedKey(folder: string): Promise<string> {
+  const key = join(folder, 'locked_key');
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'right horse', '-f', key]);
+  appendFileSync(join(sshd.folder, 'authorized_keys'), readFileSync(`${key}.pub`));
+  return key;
+}
+
+const statusWith = async (folder: string, env: Record<string, string | undefined>) => {
+  const result = await cluster(['status', '--json'], folder, {HOME: folder, SSH_AUTH_SOCK: undefined, ...env});
+  return JSON.parse(result.stdout)[0] as {host: string; reachable: boolean; error: string | null; reason?: string};
+};
+
+test('a passphrase-protected key loaded in ssh-agent logs in without its passphrase, ahead of the agent\'s other keys', async (t) => {
+  const agent = await startAgent();
+  try {
+    const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+    const key = await lockedKey(folder);
+    // Six keys the host refuses come first in the agent: tried in the agent's order, they would use up sshd's MaxAuthTries (6).
+    for (let i = 0; i < 6; i++) {
+      await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(folder, `other_${i}`)]);
+      await agent.add(join(folder, `other_${i}`));
+    }
+    await agent.add(key, 'right horse');
+    for (const passphraseEnv of ['', ', passphraseEnv: PI_PASS']) {
+      writeFileSync(join(folder, 'inventory.yaml'), `knownHosts: known_hosts\nhosts:\n  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, user: root, identityFile: ${key}${passphraseEnv} }\n`);
+      t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {host: 'ssh-a', reachable: true, error: null});
+    }
+    // Without its .pub beside it, the key's own clear header says which of the agent's keys it is.
+    rmSync(`${key}.pub`);
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {host: 'ssh-a', reachable: true, error: null});
+    // An identity the agent does not hold: its keys in their order use up MaxAuthTries, and the message says so.
+    writeFileSync(join(folder, 'inventory.yaml'), `knownHosts: known_hosts\nhosts:\n  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, user: root, identityFile: ${sshd.strangerKey} }\n`);
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory, or remove keys from ssh-agent (ssh-add -d)`});
+  } finally {
+    agent.stop();
+  }
+});
+
+test('an agent that does not hold the encrypted key, or is not there: refused, saying why the file was not used', async (t) => {
+  const agent = await startAgent();
+  try {
+    const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+    const key = await lockedKey(folder);
+    writeFileSync(join(folder, 'inventory.yaml'), `knownHosts: known_hosts\nhosts:\n  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, user: root, identityFile: ${key}, passphraseEnv: PI_PASS }\n`);
+    const encrypted = `the identity file ${key} is encrypted and PI_PASS, the variable its passphraseEnv: names, is not set; export PI_PASS with the key's passphrase, or add the key to ssh-agent with: ssh-add ${key}`;
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: ssh-agent (SSH_AUTH_SOCK=${agent.socket}) holds no key the host accepts, and ${encrypted}`});
+    const gone = join(folder, 'no-agent.sock');
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: gone}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: ssh-agent (SSH_AUTH_SOCK=${gone}) could not be asked (Failed to connect to agent), and ${encrypted}`});
+    // With the passphrase, the file logs in whatever the agent is.
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: gone, PI_PASS: 'right horse'}), {reachable: true, error: null});
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket, PI_PASS: 'right horse'}), {reachable: true, error: null});
+  } finally {
+    agent.stop();
+  }
+});
+
 test('a user key the host does not accept is refused', async (t) => {
   const folder = home({hosts: `  a: { address: 127.0.0.1, port: ${sshd.port}, identityFile: ${sshd.strangerKey} }`, knownHosts: `${sshd.hostKeyLine()}\n`});
   const result = await run(['provision'], folder);
@@ -187,6 +246,27 @@ test('connection refused, a name that does not resolve, and a host that never an
     t.deepEqual(byHost.mute, ['timeout', `host mute: no answer from 127.0.0.1:${silentPort} within 1 s; is the host up?`]);
   } finally {
     silent.close();
+  }
+});
+
+test('a web server, or a chatty one that never closes, on the SSH port: answered, but not as an SSH server', async (t) => {
+  const web = createHttpServer((request, response) => response.end('hello'));
+  // One that greets with escape sequences and waits: its words reach the message escaped, never raw.
+  const chatty = createServer((socket) => socket.write('220 \x1b]0;owned\x07mail.example ESMTP\r\n'));
+  const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)));
+  const [webPort, chattyPort] = [await listen(web), await listen(chatty)];
+  try {
+    const folder = home({hosts: `  web: { address: 127.0.0.1, port: ${webPort} }\n  mail: { address: 127.0.0.1, port: ${chattyPort} }`, connectTimeout: 1});
+    const result = await run(['status', '--json'], folder);
+    t.is(result.exitCode, 3);
+    const byHost = Object.fromEntries(JSON.parse(result.stdout).map((s: {host: string; reason: string; error: string}) => [s.host, [s.reason, s.error]]));
+    const fix = (port: number) => `check that ${port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`;
+    t.deepEqual(byHost.web, ['not-ssh', `host web: 127.0.0.1:${webPort} answered, but not as an SSH server (it said: HTTP/1.1 400 Bad Request); ${fix(webPort)}`]);
+    t.deepEqual(byHost.mail, ['not-ssh', `host mail: 127.0.0.1:${chattyPort} answered, but not as an SSH server (it said: 220 \\x1b]0;owned\\x07mail.example ESMTP); ${fix(chattyPort)}`]);
+  } finally {
+    web.close();
+    web.closeAllConnections();
+    chatty.close();
   }
 });
 
