@@ -273,7 +273,7 @@ function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError 
   if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') return fail('timeout', `no answer from ${at} within ${target.connectTimeoutMs / 1000} s; is the host up?`);
   if (error.level === 'client-authentication') return fail('auth', authProblem(attempt, at));
   // sshd cuts the connection after MaxAuthTries refused keys (the agent's many, say).
-  if (/too many authentication failures/i.test(error.message)) return fail('auth', `authentication refused for user ${target.username} at ${at}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory, or remove keys from ssh-agent (ssh-add -d)`);
+  if (/too many authentication failures/i.test(error.message)) return fail('auth', `authentication refused for user ${target.username} at ${at}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory and load it with ssh-add, so that the agent offers it first, or unset SSH_AUTH_SOCK so that only that file is tried`);
   return fail('connect', `cannot connect to ${at} (${error.message})`);
 }
 

@@ -154,6 +154,16 @@ const otherType = test.macro(async (t, recorded: HostKeyName, served: HostKeyNam
 test('ed25519 recorded, the server shows only ecdsa: a changed key, refused with and without --accept-new', otherType, 'host_key', 'host_key_ecdsa', ['ssh-ed25519', 'ecdsa-sha2-nistp256']);
 test('rsa recorded, the server shows only ed25519: a changed key, refused with and without --accept-new', otherType, 'host_key_rsa', 'host_key', ['ssh-rsa', 'ssh-ed25519']);
 
+test('a revoked key is refused whatever else is recorded; a @cert-authority line is no recorded key of the host', async (t) => {
+  const [type, blob] = sshd.hostKeyLine().split(' ').slice(1);
+  const revoked = home({hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port} }`, knownHosts: `${sshd.hostKeyLine()}\n@revoked * ${type} ${blob}\n`});
+  const refused = await statusWith(revoked, {});
+  t.like(refused, {reachable: false, reason: 'host-key-revoked'});
+  t.regex(refused.error!, new RegExp(`^host ssh-a: host key of \\[127\\.0\\.0\\.1\\]:${sshd.port} is revoked \\(${join(revoked, 'known_hosts')}:2\\): ssh-ed25519 key SHA256:\\S+; refusing to connect$`));
+  const ca = home({hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port} }`, knownHosts: `@cert-authority * ${sshd.hostKeyLine('host_key_ecdsa').split(' ').slice(1).join(' ')}\n`});
+  t.like(await statusWith(ca, {}), {reachable: false, reason: 'host-key-unknown'});
+});
+
 test('rsa recorded, the server holding rsa and ed25519: the recorded rsa key is asked for and known', async (t) => {
   const own = await startSshd();
   try {
@@ -200,7 +210,7 @@ test('a passphrase-protected key loaded in ssh-agent logs in without its passphr
     t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {host: 'ssh-a', reachable: true, error: null});
     // An identity the agent does not hold: its keys in their order use up MaxAuthTries, and the message says so.
     writeFileSync(join(folder, 'inventory.yaml'), `knownHosts: known_hosts\nhosts:\n  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, user: root, identityFile: ${sshd.strangerKey} }\n`);
-    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory, or remove keys from ssh-agent (ssh-add -d)`});
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory and load it with ssh-add, so that the agent offers it first, or unset SSH_AUTH_SOCK so that only that file is tried`});
   } finally {
     agent.stop();
   }
