@@ -11,6 +11,7 @@ export interface HostKey {
   blob: Buffer;
 }
 
+/** `changed`: the line recorded, its key type, and whether it names this host alone (so `ssh-keygen -R` removes only it). */
 export type HostKeyVerdict =
   | {status: 'known'}
   | {status: 'unknown'}

@@ -263,20 +263,24 @@ test('a web server, or a chatty one that never closes, on the SSH port: answered
   const web = createHttpServer((request, response) => response.end('hello'));
   // One that greets with escape sequences and waits: its words reach the message escaped, never raw.
   const chatty = createServer((socket) => socket.write('220 \x1b]0;owned\x07mail.example ESMTP\r\n'));
+  // A TLS server answers SSH's first line with a binary alert, and hangs up.
+  const tls = createServer((socket) => socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])));
   const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)));
-  const [webPort, chattyPort] = [await listen(web), await listen(chatty)];
+  const [webPort, chattyPort, tlsPort] = [await listen(web), await listen(chatty), await listen(tls)];
   try {
-    const folder = home({hosts: `  web: { address: 127.0.0.1, port: ${webPort} }\n  mail: { address: 127.0.0.1, port: ${chattyPort} }`, connectTimeout: 1});
+    const folder = home({hosts: `  web: { address: 127.0.0.1, port: ${webPort} }\n  mail: { address: 127.0.0.1, port: ${chattyPort} }\n  tls: { address: 127.0.0.1, port: ${tlsPort} }`, connectTimeout: 1});
     const result = await run(['status', '--json'], folder);
     t.is(result.exitCode, 3);
     const byHost = Object.fromEntries(JSON.parse(result.stdout).map((s: {host: string; reason: string; error: string}) => [s.host, [s.reason, s.error]]));
     const fix = (port: number) => `check that ${port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`;
     t.deepEqual(byHost.web, ['not-ssh', `host web: 127.0.0.1:${webPort} answered, but not as an SSH server (it said: HTTP/1.1 400 Bad Request); ${fix(webPort)}`]);
     t.deepEqual(byHost.mail, ['not-ssh', `host mail: 127.0.0.1:${chattyPort} answered, but not as an SSH server (it said: 220 \\x1b]0;owned\\x07mail.example ESMTP); ${fix(chattyPort)}`]);
+    t.deepEqual(byHost.tls, ['not-ssh', `host tls: 127.0.0.1:${tlsPort} answered, but not as an SSH server (it said: \\x15\\x03\\x01\\x00\\x02\\x02F); ${fix(tlsPort)}`]);
   } finally {
     web.close();
     web.closeAllConnections();
     chatty.close();
+    tls.close();
   }
 });
 
