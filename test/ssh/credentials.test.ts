@@ -11,6 +11,8 @@ const locked = join(folder, 'locked');
 const plain = join(folder, 'plain');
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'right horse', '-f', locked]);
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', plain]);
+const pem = join(folder, 'pem');
+execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', 'right horse', '-f', pem]);
 
 const target = (identityFile: string, passphraseEnv?: string): SshTarget => ({
   name: 'pi',
@@ -26,16 +28,20 @@ const target = (identityFile: string, passphraseEnv?: string): SshTarget => ({
 const methods = (login: ReturnType<typeof credentials>) => login.methods.map((method) => method.type);
 
 // Without an agent, a key that cannot be used stops us before connecting, saying what to do.
-const refused = test.macro((t, passphraseEnv: string | undefined, env: NodeJS.ProcessEnv, message: string) => {
-  t.throws(() => credentials(target(locked, passphraseEnv), env), {message: message.replaceAll('KEY', locked)});
+const refused = test.macro((t, passphraseEnv: string | undefined, env: NodeJS.ProcessEnv, message: string, key: string = locked) => {
+  t.throws(() => credentials(target(key, passphraseEnv), env), {message: message.replaceAll('KEY', key)});
 });
 test('an encrypted key, no passphraseEnv', refused, undefined, {}, 'the identity file KEY is encrypted and no passphraseEnv: names the variable that holds its passphrase; set passphraseEnv: in the inventory, or add the key to ssh-agent with: ssh-add KEY');
 test('an encrypted key, its passphraseEnv unset', refused, 'PI_PASS', {}, 'the identity file KEY is encrypted and PI_PASS, the variable its passphraseEnv: names, is not set; export PI_PASS with the key\'s passphrase, or add the key to ssh-agent with: ssh-add KEY');
 test('an encrypted key, its passphraseEnv empty', refused, 'PI_PASS', {PI_PASS: ''}, 'the identity file KEY is encrypted and PI_PASS, the variable its passphraseEnv: names, is empty; export PI_PASS with the key\'s passphrase, or add the key to ssh-agent with: ssh-add KEY');
 test('an encrypted key, the wrong passphrase', refused, 'PI_PASS', {PI_PASS: 'wrong horse'}, 'the passphrase in PI_PASS does not decrypt the identity file KEY; put the right one in PI_PASS (ssh-keygen -y -f KEY asks for it and says if it is wrong), or add the key to ssh-agent with: ssh-add KEY');
 
+test('a legacy PEM key, no passphraseEnv', refused, undefined, {}, 'the identity file KEY is encrypted and no passphraseEnv: names the variable that holds its passphrase; set passphraseEnv: in the inventory, or add the key to ssh-agent with: ssh-add KEY', pem);
+test('a legacy PEM key, the wrong passphrase', refused, 'PI_PASS', {PI_PASS: 'wrong horse'}, 'the passphrase in PI_PASS does not decrypt the identity file KEY; put the right one in PI_PASS (ssh-keygen -y -f KEY asks for it and says if it is wrong), or add the key to ssh-agent with: ssh-add KEY', pem);
+
 test('the right passphrase, or no passphrase needed: the file is a method, after the agent', (t) => {
   t.deepEqual(methods(credentials(target(locked, 'PI_PASS'), {PI_PASS: 'right horse'})), ['none', 'publickey']);
+  t.deepEqual(methods(credentials(target(pem, 'PI_PASS'), {PI_PASS: 'right horse'})), ['none', 'publickey']);
   t.deepEqual(methods(credentials(target(plain, 'UNSET'), {})), ['none', 'publickey']);
   t.deepEqual(methods(credentials(target(plain), {SSH_AUTH_SOCK: '/run/agent.sock'})), ['none', 'agent', 'publickey']);
 });
