@@ -1,4 +1,5 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
+import {createServer as createHttpServer} from 'node:http';
 import {join} from 'node:path';
 import test from 'ava';
 import {execa} from 'execa';
@@ -53,4 +54,20 @@ test('bench with an encrypted key whose passphraseEnv is unset says so, naming t
   // The inventory names it relative to where the command runs, and so does the hint.
   const key = 'id_test';
   t.is(message, `host far: the identity file ${key} is encrypted and PI_PASS, the variable its passphraseEnv: names, is not set; export PI_PASS with the key's passphrase, or add the key to ssh-agent with: ssh-add ${key}`);
+});
+
+test('bench against a web server on the SSH port says it answered, but not as an SSH server: exit 3', async (t) => {
+  const web = createHttpServer((request, response) => response.end('hello'));
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  const port = (web.address() as {port: number}).port;
+  try {
+    const inventory = `defaults: { user: pi, identityFile: id_test }\nhosts:\n  far: { address: 127.0.0.1, port: ${port}, cores: 1 }\n  local-a: { transport: local, cores: 1 }\n`;
+    const folder = folderWith({'inventory.yaml': inventory, 'experiments/far.yaml': EXPERIMENT});
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(folder, 'id_test')]);
+    const message = await endsCleanly(t, startCluster(['bench', '-e', 'experiments/far.yaml'], folder, {env: {HOME: folder, SSH_AUTH_SOCK: undefined}}), 3);
+    t.is(message, `host far: 127.0.0.1:${port} answered, but not as an SSH server (it said: HTTP/1.1 400 Bad Request); check that ${port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`);
+  } finally {
+    web.closeAllConnections();
+    web.close();
+  }
 });
