@@ -1,3 +1,5 @@
+import {lookup} from 'node:dns/promises';
+import {isIP} from 'node:net';
 import {Client, type ClientChannel, type ConnectConfig, type SFTPWrapper} from 'ssh2';
 import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from './known-hosts.js';
 import {type Credentials, credentials} from './credentials.js';
@@ -45,21 +47,16 @@ export class SshSession {
     client.on('close', () => this.lose(new SshError(target.name, 'connection-lost', 'connection closed')));
   }
 
-  static connect(target: SshTarget, options: ConnectOptions = {}): Promise<SshSession> {
+  static async connect(target: SshTarget, options: ConnectOptions = {}): Promise<SshSession> {
+    // Local files first: an unreadable known_hosts or identity file fails here, naming the file.
+    const name = knownHostsName(target.hostname, target.port);
+    const serverHostKey = hostKeyAlgorithmsFor(target.knownHostsFiles, name);
+    const login = credentials(target);
+    const attempt: Attempt = {target, address: await resolveAddress(target), name, login, heard: ''};
+    const config = connectConfig(attempt, serverHostKey, options);
     return new Promise((resolve, reject) => {
       const client = new Client();
       const started = performance.now();
-      let attempt: Attempt;
-      let config: ConnectConfig;
-      try {
-        // Read before connecting: an unreadable known_hosts or identity file fails here, naming the file.
-        const name = knownHostsName(target.hostname, target.port);
-        const serverHostKey = hostKeyAlgorithmsFor(target.knownHostsFiles, name);
-        attempt = {target, name, login: credentials(target), heard: ''};
-        config = connectConfig(attempt, serverHostKey, options);
-      } catch (error) {
-        return reject(error);
-      }
       let settled = false;
       const fail = (error: ConnectFailure) => {
         if (settled) return;
@@ -184,6 +181,8 @@ export class SshSession {
 /** One connection being made: what explains its failure. */
 interface Attempt {
   target: SshTarget;
+  /** The host name resolved. */
+  address: string;
   /** The host's name in known_hosts. */
   name: string;
   login: Credentials;
@@ -196,12 +195,24 @@ interface Attempt {
 
 type ConnectFailure = Error & {level?: string; code?: string};
 
+/** Resolved before the connect timeout starts, as OpenSSH's ConnectTimeout does: a slow resolver is not a silent host. */
+async function resolveAddress(target: SshTarget): Promise<string> {
+  if (isIP(target.hostname)) return target.hostname;
+  try {
+    return (await lookup(target.hostname)).address;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' ? '' : ` (${code ?? (error as Error).message})`;
+    throw new SshError(target.name, 'name-not-resolved', `cannot resolve host name '${target.hostname}'${why}; check address: in the inventory`);
+  }
+}
+
 /** `serverHostKey`: the recorded key types first, so that a host shows the key known_hosts holds. */
 function connectConfig(attempt: Attempt, serverHostKey: string[], options: ConnectOptions): ConnectConfig {
   const {target, name} = attempt;
   return {
     ...(serverHostKey.length > 0 ? {algorithms: {serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey']}} : {}),
-    host: target.hostname,
+    host: attempt.address,
     port: target.port,
     username: target.username,
     authHandler: attempt.login.methods,
@@ -265,7 +276,6 @@ function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError 
     if (verdict.result.status === 'revoked') return fail('host-key-revoked', `host key of ${name} is revoked (${verdict.result.file}:${verdict.result.line}): ${print}; refusing to connect`);
     return fail('host-key-changed', changedKeyProblem(name, print, verdict.result));
   }
-  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return fail('name-not-resolved', `cannot resolve host name '${target.hostname}'; check address: in the inventory`);
   if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return fail('unreachable', `no route to ${at}; is the host on the network?`);
   const said = notSshGreeting(attempt.heard);
