@@ -1,0 +1,69 @@
+import {chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import anyTest, {type TestFn} from 'ava';
+import {bundlePathIn, workerBundle} from '../../src/provision/bundle.js';
+import {cluster} from '../helpers/cli.js';
+import {folderWith} from '../helpers/files.js';
+import {sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
+
+// A host that answers with escape sequences: a `node` on its PATH whose --version sets the
+// terminal's title and colours and whose stderr clears the screen to fake a password prompt. What
+// it says reaches the user shown, never obeyed: no ESC, CSI, DEL or bidi control is printed raw.
+const unavailable = sshdUnavailable();
+if (unavailable && process.env.CI === 'true') throw new Error(`the SSH tests must run under CI, but ${unavailable}`);
+if (unavailable) console.log(`Skipping the SSH tests: ${unavailable}`);
+const test = (unavailable ? anyTest.skip : anyTest) as TestFn;
+
+const HOSTILE = '\x1b]0;pwned\x07\x1b[31m\u009b2J\u202eevil\x7f';
+const SHOWN = '\\x1b]0;pwned\\x07\\x1b[31m\\x9b2J\\u{202e}evil\\x7f';
+const PROMPT = '\x1b[2J\x1b[HFAKE PROMPT: password for root:';
+// Every character a terminal acts on, but the newline that ends a line.
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+let sshd: TestSshd;
+anyTest.before(async () => {
+  if (unavailable) return;
+  const tools = folderWith();
+  for (const tool of ['sh', 'uname', 'nproc', 'getconf', 'grep', 'cut', 'tr', 'sha256sum', 'mkdir']) symlinkSync(`/usr/bin/${tool}`, join(tools, tool));
+  writeFileSync(join(tools, 'node'), `#!/bin/sh\nif [ "$1" = --version ]; then printf '%s\\n' 'v20.11.1${HOSTILE}'; exit 0; fi\nprintf '%s' '${PROMPT}' >&2\nexit 1\n`);
+  chmodSync(join(tools, 'node'), 0o755);
+  chmodSync(tools, 0o755);
+  sshd = await startSshd({path: tools});
+  // The worker in place, as provision leaves it, so status calls the host ready and bench starts it.
+  const bundle = workerBundle();
+  const installed = bundlePathIn(join(sshd.folder, 'cache'), bundle.version);
+  mkdirSync(dirname(installed), {recursive: true});
+  copyFileSync(fileURLToPath(new URL('../../worker.mjs', import.meta.url)), installed);
+});
+anyTest.after.always(async () => {
+  await sshd?.stop();
+});
+
+function home(): string {
+  return folderWith({
+    'inventory.yaml': `knownHosts: known_hosts\ndefaults: { user: root, identityFile: ${sshd.userKey} }\nhosts:\n  far: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }\n  local-a: { transport: local, cores: 1 }\n`,
+    known_hosts: `${sshd.hostKeyLine()}\n`,
+    'experiments/far.yaml': 'dataset: { kind: synthetic, samples: 200 }\nforest: { trees: 2 }\ncombinations: [[local-a], [far]]\nruns: 1\nwarmup: 0\n',
+  });
+}
+
+const run = (args: string[], folder: string) => cluster(args, folder, {HOME: folder, SSH_AUTH_SOCK: undefined});
+
+test('status shows a host\'s escape sequences in its Node.js cell, escaped; --json keeps the value, escaped as JSON', async (t) => {
+  const folder = home();
+  const status = await run(['status', '--hosts', 'far'], folder);
+  t.notRegex(status.stdout + status.stderr, RAW_CONTROL);
+  t.true(status.stdout.includes(`v20.11.1${SHOWN}`), status.stdout);
+  const json = await run(['status', '--hosts', 'far', '--json'], folder);
+  t.notRegex(json.stdout, RAW_CONTROL);
+  t.is(JSON.parse(json.stdout)[0].node, `v20.11.1${HOSTILE}`);
+});
+
+test('bench\'s error line shows a worker\'s screen clear and fake prompt, escaped', async (t) => {
+  const folder = home();
+  const bench = await run(['bench', '-e', 'experiments/far.yaml'], folder);
+  t.is(bench.exitCode, 3, bench.stderr);
+  t.notRegex(bench.stdout + bench.stderr, RAW_CONTROL);
+  t.regex(bench.stderr, /^Error: host far: .*\(worker stderr: \\x1b\[2J\\x1b\[HFAKE PROMPT: password for root:\)\n$/m);
+});
