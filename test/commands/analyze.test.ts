@@ -99,3 +99,30 @@ test('a kind never apart from another', refuses, {'t.csv': 'hardware,measured_s\
 // Was "internal error: singular matrix", exit 1 (and 1e160 printed "Work: NaN s", exit 0).
 test('a time too short for the fit', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,1e-160\n2 x pi,1e-160\n'}, ['t.csv'], 't.csv:2:2: measured_s: 1e-160 s is shorter than any time the model can fit (write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years))');
 test('--predict with an unknown kind', refuses, {'t.csv': GOOD}, ['t.csv', '--predict', '2 x gpu'], '--predict: 2 x gpu: no speed for gpu: the table has pi, desktop (predict combinations of the kinds the table measured)');
+
+// A hand-edited or foreign JSON: every field the model reads is checked for its type, and refused
+// by its path (was "internal error: hosts.every is not a function", exit 1).
+const JSON_FIX = 'pass the JSON written by cluster bench (results/<id>.json or --json), or a results CSV';
+const HOSTS_FIX = 'a list of host names, as cluster bench writes it';
+const sweep = (row: string) => ({'r.json': `{"baseline": ["local-a"], "rows": [{"hardware": "local-a", "measured_s": 9, "hosts": ["local-a"]}, {"hardware": "local-b", "measured_s": 5, ${row}}]}`});
+for (const [hosts, got] of [['"local-b"', '"local-b"'], ['3', '3'], ['null', 'null'], ['{"0": "local-b"}', 'an object']]) {
+  test(`JSON whose hosts is ${got}`, refuses, sweep(`"hosts": ${hosts}`), ['r.json'], `r.json: rows[1].hosts: expected a list of host names, got ${got} (${HOSTS_FIX})`);
+}
+test('JSON whose hosts hold a number', refuses, sweep('"hosts": ["local-b", 7]'), ['r.json'], `r.json: rows[1].hosts[1]: expected a host name, got 7 (${HOSTS_FIX})`);
+test('JSON whose baseline is text', refuses, {'r.json': '{"baseline": "local-a", "rows": []}'}, ['r.json'], `r.json: baseline: expected a list of host names, got "local-a" (${HOSTS_FIX})`);
+test('JSON whose rows is not a list', refuses, {'r.json': '{"rows": {"hardware": "local-a"}}'}, ['r.json'], `r.json: rows: expected a list of rows, got an object (${JSON_FIX})`);
+test('JSON whose rows is text', refuses, {'r.json': '{"rows": "local-a,9"}'}, ['r.json'], `r.json: rows: expected a list of rows, got "local-a,9" (${JSON_FIX})`);
+test('JSON that is a list', refuses, {'r.json': '[{"hardware": "local-a", "measured_s": 9}]'}, ['r.json'], `r.json: expected an object with rows, got a list (${JSON_FIX})`);
+test('JSON with a row that is a number', refuses, {'r.json': '{"rows": [{"hardware": "local-a", "measured_s": 9}, 4]}'}, ['r.json'], `r.json: rows[1]: expected a row (an object), got 4 (${JSON_FIX})`);
+test('JSON with a run that is a list', refuses, sweep('"runs": [[5]]'), ['r.json'], `r.json: rows[1].runs[0]: expected a run (an object with its seconds), got a list (${JSON_FIX})`);
+test('JSON with a status that is a number', refuses, sweep('"status": 1'), ['r.json'], `r.json: rows[1].status: expected text (ok or failed), got 1 (${JSON_FIX})`);
+test('JSON with an error that is a number', refuses, sweep('"status": "failed", "error": 42'), ['r.json'], `r.json: rows[1].error: expected text or an object with a message, got 42 (${JSON_FIX})`);
+
+test('a failed row whose error is an object is left out, saying its message', async (t) => {
+  const error = '{"kind": "host", "message": "host local-c: worker exited (code 1)", "exitCode": 3}';
+  const files = {'r.json': `{"rows": [{"hardware": "local-a", "measured_s": 9}, {"hardware": "local-b", "measured_s": 5}, {"hardware": "local-c", "status": "failed", "measured_s": null, "error": ${error}}]}`};
+  const result = await cluster(['analyze', 'r.json'], folderWith(files));
+  t.is(result.exitCode, 0, result.stderr);
+  t.true(result.stdout.includes('Left out: rows[2] (local-c): host local-c: worker exited (code 1).'), result.stdout);
+  t.notRegex(result.stdout, /object Object/);
+});
