@@ -83,6 +83,39 @@ test.serial('analyze reads the JSON of a real bench sweep: its hosts, every run,
   t.regex(fromCsv.stdout, /^local-a, local-b +\d+\.\d\d +\d+\.\d\d +[+-]\d+\.\d%/m);
 });
 
+// Labels of any printable text: bench spells them so that analyze reads back its own CSV and JSON
+// (a label "pi, 4GB" gave model: null, and analyze refused the files); Markdown keeps one cell each.
+test.serial('what bench writes with labels of any text, analyze reads back: its JSON, its CSV; Markdown cells stay cells', async (t) => {
+  const labels = ['pi, 4GB', 'Raspberry Pi 4 (4GB) | "fast"'];
+  const folder = folderWith({
+    'inventory.yaml': `hosts:\n  local-a: { transport: local, labels: ['${labels[0]}'] }\n  local-b: { transport: local, labels: ['${labels[1]}'] }\n  4pi: { transport: local }\n`,
+    'experiments/local.yaml': smallExperiment({combinations: '[[local-a], [local-b], [4pi], [local-a, local-b, 4pi]]'}),
+  });
+  const bench = await cluster(['bench', '--export-json', 'sweep.json', '--export-csv', 'sweep.csv', '--export-markdown', 'sweep.md'], folder);
+  t.is(bench.exitCode, 0, bench.stderr);
+  const saved = JSON.parse(readFileSync(join(folder, 'sweep.json'), 'utf8'));
+  const pb = '"Raspberry Pi 4 (4GB) | ""fast"""';
+  t.deepEqual(saved.rows.map((row: {hardware: string}) => row.hardware), ['1 x "pi, 4GB"', `1 x ${pb}`, '1 x 4pi', `1 x "pi, 4GB", 1 x ${pb}, 1 x 4pi`]);
+  const kinds = ['pi,-4gb', 'raspberry-pi-4-(4gb)-|-"fast"', '4pi'];
+  t.deepEqual(Object.keys(saved.model.speeds), kinds);
+  for (const file of ['sweep.json', 'sweep.csv']) {
+    const analysis = await cluster(['analyze', file, '--json'], folder);
+    t.is(analysis.exitCode, 0, analysis.stderr);
+    t.deepEqual(Object.keys(JSON.parse(analysis.stdout).speeds), kinds, file);
+  }
+  // --predict takes the kinds as analyze prints them.
+  const predicted = await cluster(['analyze', 'sweep.csv', '--predict', '2 x "pi,-4gb", 1 x 4pi', '--json'], folder);
+  t.is(predicted.exitCode, 0, predicted.stderr);
+  t.is(JSON.parse(predicted.stdout).predictions[0].hardware, '2 x "pi,-4gb", 1 x 4pi');
+  const markdown = readFileSync(join(folder, 'sweep.md'), 'utf8').split('\n');
+  const cells = (line: string) => line.split(/(?<!\\)\|/).length;
+  const header = markdown.find((line) => line.startsWith('| Hardware | Cores'))!;
+  const rows = markdown.filter((line) => line.startsWith('| 1 x '));
+  t.is(rows.length, 4 + 4, 'the results table and the model\'s');
+  t.true(rows.slice(0, 4).every((line) => cells(line) === cells(header)), rows.join('\n'));
+  t.true(rows.slice(4).every((line) => cells(line) === 7), rows.join('\n'));
+});
+
 const refuses = test.macro(async (t, files: Record<string, string>, args: string[], message: string) => {
   const result = await cluster(['analyze', ...args], folderWith(files));
   t.is(result.stderr, `Error: ${message}\n`);
