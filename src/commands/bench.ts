@@ -109,7 +109,7 @@ export default class Bench extends ClusterCommand {
         onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
         onStart: (id, journal) => {
           journalFile = journal;
-          if (!flags.quiet) process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`);
+          if (!flags.quiet) process.stderr.write(`${printable(`Sweep ${id}: every finished run goes to ${journal}`)}\n`);
         },
       }),
     ).finally(progress.clear));

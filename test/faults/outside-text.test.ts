@@ -67,3 +67,27 @@ test('bench\'s error line shows a worker\'s screen clear and fake prompt, escape
   t.notRegex(bench.stdout + bench.stderr, RAW_CONTROL);
   t.regex(bench.stderr, /^Error: host far: .*\(worker stderr: \\x1b\[2J\\x1b\[HFAKE PROMPT: password for root:\)\n$/m);
 });
+
+// Words from files reach the terminal escaped too: a data file's classes, a results file's rows.
+anyTest('predict prints a data file\'s classes one a line, their escape sequences shown', async (t) => {
+  const rows = Array.from({length: 12}, (_, i) => `${i},${i < 6 ? `\x1b]0;pwned\x07` : 'b\u202ec'}`);
+  const folder = folderWith({'d.csv': `a,y\n${rows.join('\n')}\n`});
+  const trained = await cluster(['train', '--data', 'd.csv', '--target', 'y', '--trees', '3', '--cores', '1', '--out', 'm.bin'], folder);
+  t.is(trained.exitCode, 0, trained.stderr);
+  const predicted = await cluster(['predict', '--model', 'm.bin', '--data', 'd.csv'], folder);
+  t.is(predicted.exitCode, 0, predicted.stderr);
+  t.notRegex(predicted.stdout + predicted.stderr, RAW_CONTROL);
+  t.deepEqual(new Set(predicted.stdout.trimEnd().split('\n')), new Set(['\\x1b]0;pwned\\x07', 'b\\u{202e}c']));
+});
+
+anyTest('analyze shows a results file\'s hardware and errors escaped, in its report and its --json', async (t) => {
+  const failed = `{"hardware": "local-b\\u001b[2J", "status": "failed", "measured_s": null, "error": {"message": "\\u001b]0;pwned\\u0007 lost\\u009b"}}`;
+  const folder = folderWith({'r.json': `{"rows": [{"hardware": "local-a", "measured_s": 9}, ${failed}]}`});
+  const report = await cluster(['analyze', 'r.json'], folder);
+  t.is(report.exitCode, 0, report.stderr);
+  t.notRegex(report.stdout, RAW_CONTROL);
+  t.true(report.stdout.includes('Left out: rows[1] (local-b\\x1b[2J): \\x1b]0;pwned\\x07 lost\\x9b.'), report.stdout);
+  const json = await cluster(['analyze', 'r.json', '--json'], folder);
+  t.notRegex(json.stdout, RAW_CONTROL);
+  t.deepEqual(JSON.parse(json.stdout).skipped, ['rows[1] (local-b\x1b[2J): \x1b]0;pwned\x07 lost\u009b']);
+});
