@@ -5,22 +5,16 @@
  * the reader sees (Trojan Source), with the line and paragraph separators.
  */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** Those JSON.stringify leaves raw in its strings (it escapes only those below 0x20). */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** The same characters, for a check that refuses them. */
+/** The same characters, for a check that refuses them (a label). */
 export const CONTROL_CHARACTER = new RegExp(UNSAFE.source);
+/** Those of them JSON.stringify leaves raw in its strings (it escapes only those below 0x20). */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t'};
 
 /** One line: every control character shown as an escape, a newline as `\n`. */
 export function printable(text: string): string {
   return text.replace(UNSAFE, escapeCharacter);
-}
-
-/** Several lines: as `printable`, but newlines are kept (a carriage return is not: it overwrites a line). */
-export function printableLines(text: string): string {
-  return text.replace(UNSAFE_BUT_NEWLINE, escapeCharacter);
 }
 
 /**
@@ -32,7 +26,7 @@ export function printableJson(json: string): string {
 }
 
 /** `\x1b`, `\x9b`, `\n`, `\u{202e}`: the escape a reader recognises, as JavaScript writes it. */
-export function escapeCharacter(c: string): string {
+function escapeCharacter(c: string): string {
   const code = c.codePointAt(0)!;
   return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`);
 }

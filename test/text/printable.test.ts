@@ -1,5 +1,5 @@
 import test from 'ava';
-import {CONTROL_CHARACTER, printable, printableJson, printableLines} from '../../src/text/printable.js';
+import {CONTROL_CHARACTER, printable, printableJson} from '../../src/text/printable.js';
 
 const shows = test.macro({
   exec(t, raw: string, shown: string) {
@@ -14,10 +14,6 @@ test(shows, 'csi \u009b31m del \x7f nul \0', 'csi \\x9b31m del \\x7f nul \\x00')
 test(shows, 'two\nlines\r\nand\ta tab', 'two\\nlines\\r\\nand\\ta tab');
 test(shows, 'abc\u202edcba\u2066x\u2069\u200e', 'abc\\u{202e}dcba\\u{2066}x\\u{2069}\\u{200e}');
 test(shows, 'Raspberry Pi 4 (4GB) – «ok» 日本', 'Raspberry Pi 4 (4GB) – «ok» 日本');
-
-test('several lines keep their newlines, and lose the rest', (t) => {
-  t.is(printableLines('a\x1b[31m\nb\r\n\u009b'), 'a\\x1b[31m\nb\\r\n\\x9b');
-});
 
 test('JSON text keeps its value, with no raw control character left', (t) => {
   const value = {node: 'v20\x1b[31m\u009b\x7f\u202e'};
