@@ -91,3 +91,17 @@ anyTest('analyze shows a results file\'s hardware and errors escaped, in its rep
   t.notRegex(json.stdout, RAW_CONTROL);
   t.deepEqual(JSON.parse(json.stdout).skipped, ['rows[1] (local-b\x1b[2J): \x1b]0;pwned\x07 lost\u009b']);
 });
+
+anyTest('an error quoting a file\'s content, or a mistyped command, shows its escapes on one line', async (t) => {
+  const folder = folderWith({'t.csv': 'hardware,measured_s\n1 x pi,100\n"\x1b[2J\u009b\u202epi\nroot# ",50\n'});
+  const refused = await cluster(['analyze', 't.csv'], folder);
+  t.is(refused.exitCode, 2);
+  t.is(refused.stderr, "Error: t.csv:3:1: hardware: cannot read '\\x1b[2J\\x9b\\u{202e}pi\\nroot#' as a count and a kind of host (write it as '4 x Raspberry Pi, 1 x Desktop', '1 Pi + desktop' or '2 x raspberry-pi, 1 x desktop')\n");
+  const mistyped = await cluster(['sta\x1b]0;x\x07tus'], folder);
+  t.is(mistyped.exitCode, 2);
+  t.notRegex(mistyped.stderr, RAW_CONTROL);
+  t.true(mistyped.stderr.includes('sta\\x1b]0;x\\x07tus'), mistyped.stderr);
+  const json = await cluster(['sta\u009btus', '--json'], folder);
+  t.notRegex(json.stdout, RAW_CONTROL);
+  t.true(JSON.parse(json.stdout).error.message.includes('sta\u009btus'));
+});
