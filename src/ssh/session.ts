@@ -285,5 +285,7 @@ function explainConnectError(target: SshTarget, name: string, error: Error & {le
     return fail('auth', `authentication refused for user ${target.username} at ${at}; check user: and identityFile: in the inventory, or add the key to the host's authorized_keys`);
   }
   if (/passphrase/i.test(error.message)) return fail('auth', `identity file ${target.identityFile} is encrypted: name the variable holding its passphrase with passphraseEnv:`);
+  // Closed (or reset, when our greeting was already there) before sshd's: what sshd does past its MaxStartups.
+  if (error.message === 'Connection lost before handshake' || error.code === 'ECONNRESET') return fail('dropped', `sshd at ${at} closed the connection before the login finished: it drops logins past its MaxStartups when many start at once; lower connectConcurrency in the inventory (or pass --concurrency), or raise MaxStartups in the host's sshd_config`);
   return fail('connect', `cannot connect to ${at} (${error.message})`);
 }
