@@ -73,10 +73,14 @@ test.serial('provision, status and bench work on a host whose ~/.bashrc prints, 
   t.true(rows.every((row: {accuracy: number}) => row.accuracy === rows[0].accuracy));
 });
 
-test.serial('the dask probe finds the Python of a host whose ~/.bashrc prints', async (t) => {
-  const provision = await run(['provision', '--engine', 'dask', '--hosts', 'chatty'], home(sshd));
+test.serial('the dask engine on a host whose ~/.bashrc prints: its Python is found, and its worker joins', async (t) => {
+  const folder = home(sshd);
+  const provision = await run(['provision', '--engine', 'dask', '--hosts', 'chatty'], folder);
   t.is(provision.exitCode, 0, provision.stdout + provision.stderr);
   t.regex(provision.stdout, /│ chatty +│ ok +│ \/usr\/bin\/python3 3\.\d+\.\d+ +│/);
+  const bench = await run(['bench', '--experiment', 'experiments/chatty.yaml', '--engine', 'dask', '--hosts', 'chatty', '--json'], folder);
+  t.is(bench.exitCode, 0, bench.stderr);
+  t.deepEqual(JSON.parse(bench.stdout).rows.map((row: {hosts: string[]; status: string}) => [row.hosts, row.status]), [[['chatty'], 'ok']]);
 });
 
 // Other banners: escapes with no line end, a line only on stderr, one that looks like a frame's length, a shell that exits.
