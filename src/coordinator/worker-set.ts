@@ -62,4 +62,3 @@ export class WorkerSet {
     await Promise.all([...this.workers.values()].map((worker) => worker.close()));
   }
 }
-
