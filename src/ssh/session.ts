@@ -318,7 +318,8 @@ function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError 
   if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return fail('unreachable', `no route to ${at}; is the host on the network?`);
   const said = notSshGreeting(attempt.heard);
-  if (said !== undefined) return fail('not-ssh', `${at} answered, but not as an SSH server (it said: ${said}); check that ${target.port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`);
+  // sshd past its MaxStartups says 'Exceeded MaxStartups' and hangs up: that is sshd, dropping the login (below).
+  if (said !== undefined && !/MaxStartups/i.test(said)) return fail('not-ssh', `${at} answered, but not as an SSH server (it said: ${said}); check that ${target.port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`);
   if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') return fail('timeout', `no answer from ${at} within ${target.connectTimeoutMs / 1000} s; is the host up?`);
   if (error.level === 'client-authentication') return fail('auth', authProblem(attempt, at));
   // sshd cuts the connection after MaxAuthTries refused keys (the agent's many, say).
