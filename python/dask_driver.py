@@ -1,8 +1,14 @@
 """The dask engine's driver: scikit-learn's RandomForestClassifier fitted through joblib's dask backend.
 
-Started by `cluster bench --engine dask` with the coordinator's python:
+Started by `cluster bench --engine dask` with the coordinator's python, first as the sweep's scheduler:
 
-    python dask_driver.py SCHEDULER DATA_DIR
+    python dask_driver.py scheduler TLS_DIR HOST...
+
+which writes the sweep's certificates into TLS_DIR (a private folder), listens with TLS on each HOST
+(port 0: one free port each, never 0.0.0.0) and writes one line, {"listening": [tls://HOST:PORT, ...]};
+then as the driver:
+
+    python dask_driver.py SCHEDULER DATA_DIR [TLS_DIR]
 
 DATA_DIR holds x_train.npy, y_train.npy, x_test.npy and y_test.npy, the very rows the native
 engine trains and tests on. The driver answers one JSON line per JSON line it reads on stdin:
@@ -33,8 +39,94 @@ def reply(message):
         sys.stdout.flush()
 
 
+# The sweep's own certificate authority signs one certificate per role. Every side requires the
+# other's certificate (distributed.security sets CERT_REQUIRED), so only holders of this sweep's
+# keys connect; the CA's key never leaves TLS_DIR, which the coordinator removes after the sweep.
+ROLES = ("scheduler", "worker", "client")
+
+
+def write_certificates(folder):
+    import datetime
+    import os
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    def write(name, data):
+        descriptor = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+
+    def pem_key(key):
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+    def certificate(subject, key, issuer, issuer_key, authority):
+        # Hosts without a real-time clock (a Pi) often boot years off: the dates never refuse a
+        # certificate, which lives only as long as the sweep's authority does.
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(datetime.datetime(2000, 1, 1))
+            .not_valid_after(datetime.datetime(9999, 12, 31, 23, 59, 59))
+            .add_extension(x509.BasicConstraints(ca=authority, path_length=None), critical=True)
+        )
+        if not authority:
+            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    write("ca.pem", certificate("cluster sweep CA", ca_key, "cluster sweep CA", ca_key, True))
+    for role in ROLES:
+        key = ec.generate_private_key(ec.SECP256R1())
+        write(role + ".key", pem_key(key))
+        write(role + ".pem", certificate("cluster " + role, key, "cluster sweep CA", ca_key, False))
+
+
+def security(folder, role):
+    from distributed.security import Security
+
+    files = {"tls_ca_file": folder + "/ca.pem", "tls_%s_cert" % role: "%s/%s.pem" % (folder, role), "tls_%s_key" % role: "%s/%s.key" % (folder, role)}
+    return Security(require_encryption=True, **files)
+
+
+def serve(folder, hosts):
+    """The sweep's scheduler: TLS on each of `hosts` only, no HTTP server (no dashboard, no metrics)."""
+    import asyncio
+
+    import dask
+
+    try:
+        write_certificates(folder)
+    except ImportError as error:
+        sys.stderr.write("cannot make the sweep's TLS certificates: %s\n" % error)
+        sys.exit(MODULES_MISSING)
+    from distributed import Scheduler
+
+    async def run():
+        with dask.config.set({"distributed.scheduler.http.routes": []}):
+            scheduler = Scheduler(host=list(hosts), port=0, protocol="tls", security=security(folder, "scheduler"), dashboard=False, dashboard_address="127.0.0.1:0", jupyter=False)
+        # Dask always starts an HTTP server beside the scheduler; nothing here needs it.
+        scheduler.http_server.stop()
+        await scheduler
+        reply({"listening": [listener.contact_address for listener in scheduler.listeners]})
+        await scheduler.finished()
+
+    asyncio.run(run())
+
+
+MODULES_MISSING = 96
+
+
 def main():
+    if sys.argv[1] == "scheduler":
+        return serve(sys.argv[2], sys.argv[3:])
     scheduler, data_dir = sys.argv[1], sys.argv[2]
+    tls_dir = sys.argv[3] if len(sys.argv) > 3 else None
     import dask
     import distributed
     import joblib
@@ -72,7 +164,7 @@ def main():
 
     load = lambda name: np.load(f"{data_dir}/{name}.npy")
     data = {name: load(name) for name in ("x_train", "y_train", "x_test", "y_test")}
-    client = Client(scheduler, timeout=20)
+    client = Client(scheduler, timeout=20, security=security(tls_dir, "client") if tls_dir else None)
     reply({"ready": {"python": "%d.%d.%d" % sys.version_info[:3], "dask": dask.__version__, "distributed": distributed.__version__, "sklearn": sklearn.__version__, "joblib": joblib.__version__}})
 
     for line in sys.stdin:

@@ -70,7 +70,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   // A results folder that cannot be written is found before any worker starts.
   if (!resumed) Journal.checkWritable(options.resultsDir);
   // Every host is reached before anything is written: an unreachable host leaves no trace.
-  const session = await engineNamed(engine).open({experiment, inventory, data, hosts: used, scheduler}).catch((error) => {
+  const session = await engineNamed(engine).open({experiment, inventory, data, hosts: used, scheduler, signal}).catch((error) => {
     resumed?.close();
     throw error;
   });

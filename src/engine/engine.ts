@@ -17,6 +17,8 @@ export interface EngineContext {
   inventory: Inventory;
   /** An existing Dask scheduler to use instead of starting one. */
   scheduler?: string;
+  /** Aborting stops what the engine started, even while it opens. */
+  signal?: AbortSignal;
 }
 
 export interface RunRequest {

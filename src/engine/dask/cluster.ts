@@ -1,7 +1,14 @@
+import {readFileSync} from 'node:fs';
+import {networkInterfaces} from 'node:os';
+import {join} from 'node:path';
+import {createInterface} from 'node:readline';
 import type {Host} from '../../config/inventory.js';
 import {HostError} from '../../errors.js';
 import {remoteCommand} from '../../ssh/quote.js';
 import {type HostShell, localShell, type ShellProcess, supervised} from '../../transport/shell.js';
+import {listenAddresses, type Route} from '../scheduler-address.js';
+import {DRIVER_SCRIPT} from './driver.js';
+import {privateFolderScript, WORKER_CREDENTIALS} from './worker-folder.js';
 
 /** How long the scheduler may take to say where it listens. */
 const SCHEDULER_START_MS = 60_000;
@@ -10,69 +17,59 @@ const SCHEDULER_START_MS = 60_000;
  * which a lab host at a few percent of a core spreads over minutes.
  */
 export const JOIN_SECONDS = 300;
+/** The driver's exit code when the coordinator's Python cannot make certificates. */
+const MODULES_MISSING = 96;
+export const CRYPTOGRAPHY_INSTALL = 'sudo apt install python3-cryptography (Debian, Raspberry Pi OS), or: python3 -m pip install cryptography';
 
-/** A host ready for a dask worker: its shell, its Python, and this machine's address as it sees it. */
+/** A host ready for a dask worker: its shell, its Python, and the addresses it and this machine meet on. */
 export interface DaskHost {
   host: Host;
   shell: HostShell;
   python: string;
-  /** The scheduler's host part as this host reaches it. */
-  schedulerHost: string;
+  route: Route;
 }
 
 /**
  * A Dask scheduler on this machine and one `dask worker` per host (one process, `cores` threads),
  * each in a supervised process group, so that stopping, a failure, Ctrl-C or the coordinator's
- * death leaves no Dask process behind.
+ * death leaves no Dask process behind. Every connection is TLS with the sweep's own certificates,
+ * both sides proving who they are; the scheduler listens only where the hosts reach it.
  */
 export class DaskCluster {
   private readonly workers = new Map<string, ShellProcess>();
 
   private constructor(
     private readonly scheduler: ShellProcess,
-    readonly port: number,
+    private readonly tlsDir: string,
+    /** tls://HOST:PORT of the listener on each address the hosts reach this machine at. */
+    private readonly listeners: Map<string, string>,
   ) {}
 
-  /** Port 0: the scheduler picks a free port, read back from what it logs, so runs never collide. */
-  static async start(python: string, listenAll: boolean): Promise<DaskCluster> {
-    const command = remoteCommand([python, '-m', 'distributed.cli.dask_scheduler', '--host', listenAll ? '0.0.0.0' : '127.0.0.1', '--port', '0', '--no-dashboard']);
-    const scheduler = await localShell.start(supervised(command));
-    scheduler.output.resume();
-    const port = await new Promise<number>((resolve, reject) => {
-      let text = '';
-      let settled = false;
-      const timer = setTimeout(() => fail(`did not say where it listens within ${SCHEDULER_START_MS / 1000} s`), SCHEDULER_START_MS);
-      const fail = (problem: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        void scheduler.stop();
-        reject(new HostError('coordinator', `the Dask scheduler ${problem}`, scheduler.stderrTail(), 'dask-scheduler'));
-      };
-      scheduler.errors.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = /Scheduler at:\s+\S+:(\d+)/.exec(text);
-        if (match && !settled) {
-          settled = true;
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      void scheduler.exited.then((exit) => fail(`exited (code ${exit.code ?? exit.signal}) before listening`));
-    });
-    return new DaskCluster(scheduler, port);
+  /** Writes the sweep's certificates into `tlsDir` (a private folder) and listens on each address of `hosts`' routes, on free ports. */
+  static async start(python: string, tlsDir: string, hosts: readonly DaskHost[]): Promise<DaskCluster> {
+    const addresses = schedulerAddresses(hosts);
+    const scheduler = await localShell.start(supervised(remoteCommand([python, DRIVER_SCRIPT, 'scheduler', tlsDir, ...addresses])));
+    scheduler.errors.resume();
+    const listening = await listeningAddresses(scheduler, python);
+    return new DaskCluster(scheduler, tlsDir, new Map(addresses.map((address, i) => [address, listening[i]])));
+  }
+
+  /** Where the driver connects: the loopback listener when there is one. */
+  get driverAddress(): string {
+    return this.listeners.get('127.0.0.1') ?? [...this.listeners.values()][0];
   }
 
   /** Makes the cluster's workers exactly those of `hosts`: stops the others, starts the missing. */
   async use(hosts: DaskHost[]): Promise<void> {
     const wanted = new Set(hosts.map((h) => h.host.name));
     await Promise.all([...this.workers].filter(([name]) => !wanted.has(name)).map(([name, worker]) => (this.workers.delete(name), worker.stop())));
-    for (const {host, shell, python, schedulerHost} of hosts) {
-      if (this.workers.has(host.name)) continue;
-      const command = remoteCommand([python, '-m', 'distributed.cli.dask_worker', `tcp://${schedulerHost}:${this.port}`, '--name', host.name, '--nthreads', String(host.cores), '--nworkers', '1', '--no-dashboard', '--death-timeout', String(JOIN_SECONDS)]);
-      const worker = await shell.start(supervised(command));
+    for (const host of hosts) {
+      if (this.workers.has(host.host.name)) continue;
+      const worker = await host.shell.start(privateFolderScript(supervised(this.workerCommand(host))));
+      // The worker's certificate and key travel inside the SSH session, never on a command line.
+      worker.input.write(WORKER_CREDENTIALS.map((name) => `${readFileSync(join(this.tlsDir, name), 'utf8').trim()}\n\n`).join(''));
       worker.output.resume();
-      this.workers.set(host.name, worker);
+      this.workers.set(host.host.name, worker);
     }
   }
 
@@ -87,4 +84,57 @@ export class DaskCluster {
     await Promise.all(workers.map((worker) => worker.stop()));
     await this.scheduler.stop();
   }
+
+  /** Run inside the worker's private folder, which holds its credentials and Dask's scratch space. */
+  private workerCommand({host, python, route}: DaskHost): string {
+    return remoteCommand([
+      'env',
+      // No plain-TCP connection either way, and the HTTP server Dask always starts serves nothing, on the loopback.
+      'DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION=True',
+      'DASK_DISTRIBUTED__WORKER__HTTP__ROUTES=[]',
+      python, '-m', 'distributed.cli.dask_worker', this.listeners.get(route.coordinator)!,
+      '--name', host.name, '--nthreads', String(host.cores), '--nworkers', '1',
+      '--host', route.host, '--no-dashboard', '--dashboard-address', '127.0.0.1:0',
+      '--tls-ca-file', 'ca.pem', '--tls-cert', 'worker.pem', '--tls-key', 'worker.key', '--local-directory', '.',
+      '--death-timeout', String(JOIN_SECONDS),
+    ]);
+  }
+}
+
+/** Each address the hosts reach this machine at, refused when it is none of this machine's: no worker could reach a scheduler here. */
+function schedulerAddresses(hosts: readonly DaskHost[]): string[] {
+  const local = new Set(Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address)));
+  const {listen, foreign} = listenAddresses(hosts.map((h) => h.route), local);
+  if (foreign.length > 0) {
+    const host = hosts.find((h) => h.route.coordinator === foreign[0])!.host.name;
+    throw new HostError(host, `reaches this machine at ${foreign[0]}, which is none of its addresses (a NAT or a jump host between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native`, '', 'dask-route');
+  }
+  return listen;
+}
+
+/** The addresses the scheduler says it listens on, in the order asked. */
+function listeningAddresses(scheduler: ShellProcess, python: string): Promise<string[]> {
+  return new Promise<string[]>((resolve, reject) => {
+    let settled = false;
+    const settle = (done: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+    };
+    const fail = (problem: string, kind = 'dask-scheduler', tail = scheduler.stderrTail()) =>
+      settle(() => {
+        void scheduler.stop();
+        reject(new HostError('coordinator', problem, tail, kind));
+      });
+    const timer = setTimeout(() => fail(`the Dask scheduler did not say where it listens within ${SCHEDULER_START_MS / 1000} s`), SCHEDULER_START_MS);
+    createInterface({input: scheduler.output}).on('line', (line) => {
+      const listening = /^\{"listening": (\[.*\])\}$/.exec(line.trim());
+      if (listening) settle(() => resolve(JSON.parse(listening[1]) as string[]));
+    });
+    void scheduler.exited.then((exit) => {
+      if (exit.code === MODULES_MISSING) fail(`${python} cannot make the sweep's TLS certificates (${scheduler.stderrTail().trim().split('\n').at(-1)}); install cryptography: ${CRYPTOGRAPHY_INSTALL}`, 'dask-missing', '');
+      else fail(`the Dask scheduler exited (code ${exit.code ?? exit.signal}) before listening`);
+    });
+  });
 }

@@ -49,9 +49,9 @@ export class Driver {
     });
   }
 
-  /** Starts it with `python`, connected to `scheduler`, with the split in `dataDir`; resolves once it is ready. */
-  static async start(python: string, scheduler: string, dataDir: string): Promise<Driver> {
-    const driver = new Driver(await localShell.start(`exec ${remoteCommand([python, DRIVER_SCRIPT, scheduler, dataDir])}`));
+  /** Starts it with `python`, connected to `scheduler` (with the client's certificate in `tlsDir`), with the split in `dataDir`; resolves once it is ready. */
+  static async start(python: string, scheduler: string, dataDir: string, tlsDir?: string): Promise<Driver> {
+    const driver = new Driver(await localShell.start(`exec ${remoteCommand([python, DRIVER_SCRIPT, scheduler, dataDir, ...(tlsDir ? [tlsDir] : [])])}`));
     await driver.next();
     return driver;
   }

@@ -1,17 +1,16 @@
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import type {RunRecord} from '../../bench/result.js';
 import type {ForestSpec} from '../../config/experiment.js';
 import {RunFailedError} from '../../coordinator/train-forest.js';
 import type {Engine, EngineContext, EngineSession, RunRequest} from '../engine.js';
-import {localShell} from '../../transport/shell.js';
+import {HostError} from '../../errors.js';
+import {type HostShell, localShell} from '../../transport/shell.js';
 import {DaskCluster, JOIN_SECONDS} from './cluster.js';
 import {Driver, DriverError, type FitReply} from './driver.js';
 import {checkPythons, usable} from './hosts.js';
 import {findPython} from './python.js';
 import {writeSplit} from './npy.js';
 import {describeFit} from './records.js';
+import {type TemporaryFolder, temporaryFolder} from './temporary-folder.js';
 
 /**
  * The paper's own stack: scikit-learn's RandomForestClassifier fitted under joblib's dask backend,
@@ -22,37 +21,59 @@ export const daskEngine: Engine = {
   async open(context: EngineContext): Promise<EngineSession> {
     if (context.scheduler) return openExisting(context, context.scheduler);
     const {coordinator, hosts} = await checkPythons(context);
-    const folder = mkdtempSync(join(tmpdir(), 'cluster-dask-'));
-    let cluster: DaskCluster | undefined;
-    let driver: Driver | undefined;
-    let closed: Promise<void> | undefined;
-    const close = () =>
-      (closed ??= (async () => {
-        await driver?.stop();
-        await cluster?.close();
-        for (const host of hosts) host.shell.close();
-        rmSync(folder, {recursive: true, force: true});
-      })());
+    const folder = temporaryFolder('cluster-dask-');
+    const parts = stopper(folder, hosts.map((h) => h.shell));
+    const {signal} = context;
+    signal?.addEventListener('abort', parts.stop, {once: true});
     try {
-      writeSplit(folder, context.data.train, context.data.test);
-      cluster = await DaskCluster.start(coordinator.path, hosts.some((h) => h.host.transport !== 'local'));
-      driver = await Driver.start(coordinator.path, `tcp://127.0.0.1:${cluster.port}`, folder);
+      writeSplit(folder.path, context.data.train, context.data.test);
+      const tls = folder.folder('tls');
+      const cluster = (parts.cluster = await DaskCluster.start(coordinator.path, tls, hosts));
+      checkAborted(signal);
+      const driver = (parts.driver = await Driver.start(coordinator.path, cluster.driverAddress, folder.path, tls));
+      checkAborted(signal);
+      return {
+        calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
+        measure: async (request) => {
+          // Every host's worker stays up for the sweep, so a row never pays for starting one: the fit is restricted to the row's.
+          await cluster.use(hosts);
+          return measureFit(context.experiment.forest, driver, request, false, (name) => cluster.workerLog(name));
+        },
+        close: async () => {
+          signal?.removeEventListener('abort', parts.stop);
+          await parts.stop();
+        },
+      };
     } catch (error) {
-      await close();
+      await parts.stop();
       throw error;
     }
-    const ready = {cluster, driver};
-    return {
-      calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
-      measure: async (request) => {
-        // Every host's worker stays up for the sweep, so a row never pays for starting one: the fit is restricted to the row's.
-        await ready.cluster.use(hosts);
-        return measureFit(context.experiment.forest, ready.driver, request, false, (name) => ready.cluster.workerLog(name));
-      },
-      close,
-    };
   },
 };
+
+/**
+ * Stops what a session started, each part once, from close, an abort or a failed open alike;
+ * calls wait for the ones before them, so none returns while another is still stopping.
+ */
+function stopper(folder: TemporaryFolder, shells: HostShell[]): {cluster?: DaskCluster; driver?: Driver; stop: () => Promise<void>} {
+  let last = Promise.resolve();
+  const parts: {cluster?: DaskCluster; driver?: Driver; stop: () => Promise<void>} = {
+    stop: () =>
+      (last = last.then(async () => {
+        const {driver, cluster} = parts;
+        parts.driver = parts.cluster = undefined;
+        await driver?.stop();
+        await cluster?.close();
+        for (const shell of shells.splice(0)) shell.close();
+        folder.remove();
+      })),
+  };
+  return parts;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new HostError('coordinator', `interrupted by ${String(signal.reason)}`, '', 'interrupted');
+}
 
 /**
  * An existing Dask cluster: nothing is started but the driver; a row of n hosts is measured on
@@ -60,29 +81,30 @@ export const daskEngine: Engine = {
  */
 async function openExisting(context: EngineContext, scheduler: string): Promise<EngineSession> {
   const coordinator = usable(context.inventory, undefined, await findPython(localShell, context.inventory.python));
-  const folder = mkdtempSync(join(tmpdir(), 'cluster-dask-'));
-  let driver: Driver | undefined;
-  const close = async () => {
-    await driver?.stop();
-    rmSync(folder, {recursive: true, force: true});
-  };
+  const folder = temporaryFolder('cluster-dask-');
+  const parts = stopper(folder, []);
+  const {signal} = context;
+  signal?.addEventListener('abort', parts.stop, {once: true});
   try {
-    writeSplit(folder, context.data.train, context.data.test);
-    driver = await Driver.start(coordinator.path, scheduler, folder);
+    writeSplit(folder.path, context.data.train, context.data.test);
+    const driver = (parts.driver = await Driver.start(coordinator.path, scheduler, folder.path));
+    checkAborted(signal);
     const workers = await driver.workers();
     const widest = Math.max(...context.experiment.combinations.map((c) => c.length));
     if (widest > workers.length) {
       throw context.experiment.source.error(['combinations'], `a row asks for ${widest} workers but the Dask cluster at ${scheduler} has ${workers.length} (${workers.map(([name]) => name).join(', ') || 'none'})`, 'with scheduler:, a combination of n hosts runs on the cluster\'s first n workers: add workers, or shorten the combinations');
     }
-    const ready = driver;
     return {
       calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
       rowHosts: (hosts) => workers.slice(0, hosts.length).map(([name, threads]) => ({name, transport: 'ssh', cores: threads, labels: []})),
-      measure: (request) => measureFit(context.experiment.forest, ready, request, true, () => ''),
-      close,
+      measure: (request) => measureFit(context.experiment.forest, driver, request, true, () => ''),
+      close: async () => {
+        signal?.removeEventListener('abort', parts.stop);
+        await parts.stop();
+      },
     };
   } catch (error) {
-    await close();
+    await parts.stop();
     throw error;
   }
 }
