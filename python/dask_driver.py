@@ -167,7 +167,7 @@ def main():
     client = Client(scheduler, timeout=20, security=security(tls_dir, "client") if tls_dir else None)
     reply({"ready": {"python": "%d.%d.%d" % sys.version_info[:3], "dask": dask.__version__, "distributed": distributed.__version__, "sklearn": sklearn.__version__, "joblib": joblib.__version__}})
 
-    for line in sys.stdin:
+    for line in requests():
         if not line.strip():
             continue
         request = json.loads(line)
@@ -180,6 +180,23 @@ def main():
                 reply({"error": "unknown op %r" % request["op"]})
         except Exception as error:  # noqa: BLE001 - every failure goes back as one JSON line
             reply({"error": "%s: %s" % (type(error).__name__, error)})
+
+
+def requests():
+    """The lines of stdin. Its end stops the driver at once, even mid-fit: the coordinator is closing."""
+    import os
+    import queue
+
+    lines = queue.Queue()
+
+    def read():
+        for line in sys.stdin:
+            lines.put(line)
+        os._exit(0)
+
+    threading.Thread(target=read, daemon=True).start()
+    while True:
+        yield lines.get()
 
 
 def worker_names(client):
