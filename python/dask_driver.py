@@ -103,8 +103,9 @@ def serve(folder, hosts):
     try:
         write_certificates(folder)
     except ImportError as error:
-        sys.stderr.write("cannot make the sweep's TLS certificates: %s\n" % error)
-        sys.exit(MODULES_MISSING)
+        return reply({"missing": str(error)})
+    except OSError as error:
+        return reply({"error": "%s: %s" % (type(error).__name__, error)})
     from distributed import Scheduler
 
     async def run():
@@ -116,10 +117,10 @@ def serve(folder, hosts):
         reply({"listening": [listener.contact_address for listener in scheduler.listeners]})
         await scheduler.finished()
 
-    asyncio.run(run())
-
-
-MODULES_MISSING = 96
+    try:
+        asyncio.run(run())
+    except Exception as error:  # noqa: BLE001 - the coordinator waits for one line, whatever happened
+        reply({"error": "%s: %s" % (type(error).__name__, error)})
 
 
 def main():

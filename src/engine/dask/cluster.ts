@@ -17,8 +17,6 @@ const SCHEDULER_START_MS = 60_000;
  * which a lab host at a few percent of a core spreads over minutes.
  */
 export const JOIN_SECONDS = 300;
-/** The driver's exit code when the coordinator's Python cannot make certificates. */
-const MODULES_MISSING = 96;
 export const CRYPTOGRAPHY_INSTALL = 'sudo apt install python3-cryptography (Debian, Raspberry Pi OS), or: python3 -m pip install cryptography';
 
 /** A host ready for a dask worker: its shell, its Python, and the addresses it and this machine meet on. */
@@ -112,29 +110,36 @@ function schedulerAddresses(hosts: readonly DaskHost[]): string[] {
   return listen;
 }
 
-/** The addresses the scheduler says it listens on, in the order asked. */
+/** The addresses the scheduler says it listens on, in the order asked, or why it does not. */
 function listeningAddresses(scheduler: ShellProcess, python: string): Promise<string[]> {
   return new Promise<string[]>((resolve, reject) => {
-    let settled = false;
-    const settle = (done: () => void) => {
-      if (settled) return;
-      settled = true;
+    const timer = setTimeout(() => fail(new HostError('coordinator', `the Dask scheduler did not say where it listens within ${SCHEDULER_START_MS / 1000} s`, scheduler.stderrTail(), 'dask-scheduler')), SCHEDULER_START_MS);
+    const lines = createInterface({input: scheduler.output});
+    const fail = (error: HostError) => {
       clearTimeout(timer);
-      done();
+      lines.close();
+      void scheduler.stop();
+      reject(error);
     };
-    const fail = (problem: string, kind = 'dask-scheduler', tail = scheduler.stderrTail()) =>
-      settle(() => {
-        void scheduler.stop();
-        reject(new HostError('coordinator', problem, tail, kind));
-      });
-    const timer = setTimeout(() => fail(`the Dask scheduler did not say where it listens within ${SCHEDULER_START_MS / 1000} s`), SCHEDULER_START_MS);
-    createInterface({input: scheduler.output}).on('line', (line) => {
-      const listening = /^\{"listening": (\[.*\])\}$/.exec(line.trim());
-      if (listening) settle(() => resolve(JSON.parse(listening[1]) as string[]));
-    });
-    void scheduler.exited.then((exit) => {
-      if (exit.code === MODULES_MISSING) fail(`${python} cannot make the sweep's TLS certificates (${scheduler.stderrTail().trim().split('\n').at(-1)}); install cryptography: ${CRYPTOGRAPHY_INSTALL}`, 'dask-missing', '');
-      else fail(`the Dask scheduler exited (code ${exit.code ?? exit.signal}) before listening`);
+    lines.on('line', (line) => {
+      const said = parseLine(line);
+      if (said.listening) {
+        clearTimeout(timer);
+        lines.close();
+        resolve(said.listening);
+      } else if (said.missing) {
+        fail(new HostError('coordinator', `${python} cannot make the sweep's TLS certificates (${said.missing}); install cryptography: ${CRYPTOGRAPHY_INSTALL}`, '', 'dask-missing'));
+      } else if (said.error) {
+        fail(new HostError('coordinator', `the Dask scheduler did not start (${said.error})`, '', 'dask-scheduler'));
+      }
     });
   });
+}
+
+function parseLine(line: string): {listening?: string[]; missing?: string; error?: string} {
+  try {
+    return JSON.parse(line) as {listening?: string[]; missing?: string; error?: string};
+  } catch {
+    return {};
+  }
 }
