@@ -5,7 +5,8 @@ import {execa} from 'execa';
 import type {LabState} from '../../src/lab/lab.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
-import {daskProcesses, waitFor} from '../helpers/processes.js';
+import {listenersOf, listensEverywhere} from '../helpers/listeners.js';
+import {daskProcesses, processesTagged, waitFor} from '../helpers/processes.js';
 import {sshdUnavailable} from '../helpers/sshd.js';
 
 // Both engines on a two-host lab: the dask workers run inside the hosts' namespaces. Root and Linux; under CI it must run.
@@ -54,13 +55,23 @@ test('bench --engine native,dask on a lab: dask workers inside the hosts\' names
     let ended = false;
     void bench.finally(() => (ended = true));
     const seen = new Set<string>();
+    const schedulerAddresses = new Set<string>();
+    const wide: string[] = [];
     await waitFor(() => {
       for (const host of state.hosts) if (daskWorkersIn(host.netns, host.name).length > 0) seen.add(host.name);
+      const workers = daskWorkersNamed(state.hosts.map((host) => host.name)).map((entry) => ({pid: Number(entry.split(':')[0])}));
+      for (const {pid} of [...processesTagged(tag), ...workers]) {
+        const listeners = listenersOf(pid);
+        wide.push(...listeners.filter(listensEverywhere).map((l) => `${pid}: ${l.address}:${l.port}`));
+        if (/dask_driver\.py scheduler /.test(commandOf(pid))) for (const l of listeners) schedulerAddresses.add(l.address);
+      }
       return seen.size === state.hosts.length || ended;
     });
     const result = await bench;
     t.is(result.exitCode, 0, result.stderr);
     t.deepEqual([...seen].sort(), ['dask-a', 'dask-b'], 'each host ran its dask worker in its namespace');
+    t.deepEqual([...schedulerAddresses], [state.gateway], 'the scheduler listens only on the address the hosts reach this machine at');
+    t.deepEqual(wide, [], 'nothing listens on every address');
 
     const {results} = JSON.parse(result.stdout) as {results: {engine: string; rows: Row[]}[]};
     t.deepEqual(results.map((r) => r.engine), ['native', 'dask']);
@@ -89,6 +100,14 @@ test('bench --engine native,dask on a lab: dask workers inside the hosts\' names
   }
   t.false(links.includes(`${state.bridge}:`), `bridge ${state.bridge} is gone`);
 });
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
 
 /** Dask workers (or their nannies) named `name` whose network namespace is `netns`. */
 function daskWorkersIn(netns: string, name: string): string[] {

@@ -1,0 +1,31 @@
+import test from 'ava';
+import {listenAddresses, parseSshConnection} from '../../src/engine/scheduler-address.js';
+
+const parses = test.macro({
+  exec(t, text: string, expected: ReturnType<typeof parseSshConnection>) {
+    t.deepEqual(parseSshConnection(text), expected);
+  },
+  title: (_, text) => `SSH_CONNECTION ${JSON.stringify(text)}`,
+});
+
+test(parses, '192.168.1.10 52814 192.168.1.21 22\n', {coordinator: '192.168.1.10', host: '192.168.1.21'});
+test(parses, '::1 40000 ::1 22', {coordinator: '::1', host: '::1'});
+test(parses, 'fe80::1%eth0 40000 fe80::2%eth0 22', {coordinator: 'fe80::1%eth0', host: 'fe80::2%eth0'});
+test(parses, 'Welcome to Raspberry Pi OS\n10.0.0.2 40000 10.0.0.5 22', {coordinator: '10.0.0.2', host: '10.0.0.5'});
+test(parses, '', undefined);
+test(parses, 'host.example 1 other 22', undefined);
+test(parses, '$(reboot) 1 10.0.0.5 22', undefined);
+
+test('the scheduler listens on each address the hosts reach this machine at, once, and never on one that is not this machine\'s', (t) => {
+  const local = new Set(['127.0.0.1', '192.168.1.10', '10.8.0.1', 'fe80::1']);
+  const routes = [
+    {coordinator: '192.168.1.10', host: '192.168.1.21'},
+    {coordinator: '127.0.0.1', host: '127.0.0.1'},
+    {coordinator: '192.168.1.10', host: '192.168.1.22'},
+    {coordinator: '10.8.0.1', host: '10.8.0.7'},
+    {coordinator: 'fe80::1%eth0', host: 'fe80::2%eth0'},
+  ];
+  t.deepEqual(listenAddresses(routes, local), {listen: ['192.168.1.10', '127.0.0.1', '10.8.0.1', 'fe80::1%eth0'], foreign: []});
+  t.deepEqual(listenAddresses([{coordinator: '203.0.113.9', host: '10.0.0.5'}], local), {listen: [], foreign: ['203.0.113.9']});
+  t.false(listenAddresses(routes, local).listen.includes('0.0.0.0'));
+});
