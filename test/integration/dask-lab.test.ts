@@ -1,9 +1,11 @@
 import {existsSync, readdirSync, readFileSync, readlinkSync, statSync} from 'node:fs';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import anyTest, {type TestFn} from 'ava';
 import {execa} from 'execa';
 import type {LabState} from '../../src/lab/lab.js';
 import {cluster} from '../helpers/cli.js';
+import {strangerTries} from '../helpers/dask-stranger.js';
 import {folderWith} from '../helpers/files.js';
 import {listenersOf, listensEverywhere} from '../helpers/listeners.js';
 import {daskProcesses, processesTagged, waitFor} from '../helpers/processes.js';
@@ -14,6 +16,8 @@ const unavailable = process.platform !== 'linux' ? 'the lab needs Linux' : sshdU
 if (unavailable && process.env.CI === 'true') throw new Error(`the dask lab test must run under CI, but ${unavailable}`);
 if (unavailable) console.log(`Skipping the dask lab test: ${unavailable}`);
 const test = (unavailable ? anyTest.skip : anyTest.serial) as TestFn;
+
+const RUN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 
 const LAB = `lab:
   hosts:
@@ -108,6 +112,44 @@ function commandOf(pid: number): string {
     return '';
   }
 }
+
+test('a stranger on the lab\'s network cannot use the dask sweep\'s scheduler or workers', async (t) => {
+  const folder = folderWith({'lab.yaml': LAB.replace('trees: 40', 'trees: 20000').replace('combinations: [[dask-a], [dask-a, dask-b]]', 'combinations: [[dask-a, dask-b]]')});
+  const tag = `dask-lab-stranger-${process.pid}-${Date.now()}`;
+  const up = await cluster(['lab', 'up', '--spec', 'lab.yaml', '--dir', 'lab'], folder);
+  if (up.exitCode !== 0) {
+    await cluster(['lab', 'down', '--dir', 'lab'], folder);
+    t.fail(`lab up exited ${up.exitCode}: ${up.stderr}`);
+    return;
+  }
+  const state = JSON.parse(readFileSync(join(folder, 'lab/state.json'), 'utf8')) as LabState;
+  try {
+    const bench = execa(process.execPath, [RUN, 'bench', '--inventory', 'lab/lab-inventory.yaml', '--experiment', 'lab.yaml', '--engine', 'dask'], {cwd: folder, reject: false, forceKillAfterDelay: false, env: {CLUSTER_TEST_TAG: tag}});
+    t.teardown(() => void bench.kill('SIGKILL'));
+    // Both workers up in their namespaces: every listener of the sweep is there to try.
+    const targets = await waitFor(() => {
+      const scheduler = processesTagged(tag).find(({pid}) => /^\S*python3? \S*dask_driver\.py scheduler /.test(commandOf(pid)));
+      const workers = state.hosts.flatMap((host) => daskWorkersIn(host.netns, host.name).map((entry) => Number(entry.split(':')[0])));
+      const listeners = [scheduler?.pid, ...workers].flatMap((pid) => (pid ? listenersOf(pid) : [])).filter((l) => l.address !== '127.0.0.1');
+      return scheduler && workers.length >= 2 && listeners.length >= 3 ? listeners : undefined;
+    });
+    // A stranger: another machine on the hosts' network (dask-b's namespace), with Python and Dask of its own.
+    const marker = join(folder, 'stranger-was-here');
+    for (const {address, port} of targets) {
+      const tries = await strangerTries(`${address}:${port}`, marker, state.hosts[1].netns);
+      t.regex(tries.plain, /^refused: /, `${address}:${port}`);
+      t.regex(tries['own certificate'], /^refused: /, `${address}:${port}`);
+    }
+    t.false(existsSync(marker), 'no command of the stranger ran');
+    bench.kill('SIGTERM');
+    const result = await bench;
+    t.regex(String(result.stderr), /interrupted by SIGTERM/);
+  } finally {
+    const down = await cluster(['lab', 'down', '--dir', 'lab'], folder);
+    t.is(down.exitCode, 0, down.stderr);
+  }
+  t.deepEqual(daskProcesses(tag), []);
+});
 
 /** Dask workers (or their nannies) named `name` whose network namespace is `netns`. */
 function daskWorkersIn(netns: string, name: string): string[] {
