@@ -10,8 +10,10 @@ export function privateFolderScript(script: string): string {
   return [
     'umask 077',
     'd=$(mktemp -d "${TMPDIR:-/tmp}/cluster-dask-XXXXXX") || exit 1',
-    // The worker's whole group goes first, so that nothing writes into the folder as it is removed.
-    "trap 'kill -KILL -$p 2>/dev/null; rm -rf \"$d\"' EXIT",
+    // The worker's whole group goes first, so that nothing writes into the folder as it is removed;
+    // p is the group supervised() starts, emptied first: a p from the login environment is no group of ours.
+    'p=',
+    "trap '[ -n \"$p\" ] && kill -KILL -$p 2>/dev/null; rm -rf \"$d\"' EXIT",
     // A PIPE too: once the coordinator is gone, the shell's own "Terminated" line would end it before its EXIT trap.
     "trap 'exit 143' HUP TERM INT PIPE",
     // `read` takes one byte at a time from a pipe: what follows stays for the supervising watcher.
