@@ -1,5 +1,8 @@
 import test from 'ava';
+import {DaskCluster, type DaskHost} from '../../src/engine/dask/cluster.js';
 import {listenAddresses, parseSshConnection} from '../../src/engine/scheduler-address.js';
+import {HostError} from '../../src/errors.js';
+import {localShell} from '../../src/transport/shell.js';
 
 const parses = test.macro({
   exec(t, text: string, expected: ReturnType<typeof parseSshConnection>) {
@@ -28,4 +31,11 @@ test('the scheduler listens on each address the hosts reach this machine at, onc
   t.deepEqual(listenAddresses(routes, local), {listen: ['192.168.1.10', '127.0.0.1', '10.8.0.1', 'fe80::1%eth0'], foreign: []});
   t.deepEqual(listenAddresses([{coordinator: '203.0.113.9', host: '10.0.0.5'}], local), {listen: [], foreign: ['203.0.113.9']});
   t.false(listenAddresses(routes, local).listen.includes('0.0.0.0'));
+});
+
+test('a host that reaches this machine at an address that is none of its own (a NAT between) is refused before any scheduler starts', async (t) => {
+  const host = {host: {name: 'pi-behind-nat', transport: 'ssh', cores: 4, labels: []}, shell: localShell, python: 'python3', route: {coordinator: '203.0.113.9', host: '10.0.0.5'}} as DaskHost;
+  const error = await t.throwsAsync(DaskCluster.start('/nonexistent/python3', '/nonexistent', [host]), {instanceOf: HostError});
+  t.is(error?.message, "reaches this machine at 203.0.113.9, which is not an address of this machine (a NAT or a jump host stands between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native");
+  t.is((error as HostError).reason, 'dask-route');
 });

@@ -105,7 +105,7 @@ function schedulerAddresses(hosts: readonly DaskHost[]): string[] {
   const {listen, foreign} = listenAddresses(hosts.map((h) => h.route), local);
   if (foreign.length > 0) {
     const host = hosts.find((h) => h.route.coordinator === foreign[0])!.host.name;
-    throw new HostError(host, `reaches this machine at ${foreign[0]}, which is none of its addresses (a NAT or a jump host between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native`, '', 'dask-route');
+    throw new HostError(host, `reaches this machine at ${foreign[0]}, which is not an address of this machine (a NAT or a jump host stands between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native`, '', 'dask-route');
   }
   return listen;
 }
