@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -34,6 +34,7 @@ const signalled = test.macro({
     const tag = `dask-cleanup-${randomUUID()}`;
     // The sweep's own temporary folder: what it leaves there is what it left behind.
     const tmp = mkdtempSync(join(tmpdir(), 'dask-cleanup-'));
+    t.teardown(() => rmSync(tmp, {recursive: true, force: true}));
     const bench = execa(process.execPath, [RUN, 'bench'], {cwd: folder, reject: false, forceKillAfterDelay: false, env: {CLUSTER_TEST_TAG: tag, TMPDIR: tmp}});
     t.teardown(() => void bench.kill('SIGKILL'));
     const rows = await waitFor(() => rowsFolder(tmp), 180_000);
@@ -66,6 +67,7 @@ test.serial('a coordinator python without cryptography: refused with the install
   writeFileSync(join(folder, 'python-without-cryptography'), `#!/bin/sh\nPYTHONPATH=${join(folder, 'shadow')} exec /usr/bin/python3 "$@"\n`);
   chmodSync(join(folder, 'python-without-cryptography'), 0o755);
   const tmp = mkdtempSync(join(tmpdir(), 'dask-cleanup-'));
+  t.teardown(() => rmSync(tmp, {recursive: true, force: true}));
   const result = await cluster(['bench'], folder, {TMPDIR: tmp});
   t.is(result.stderr, "Error: host coordinator: ./python-without-cryptography cannot make the sweep's TLS certificates (No module named 'cryptography'); install cryptography: sudo apt install python3-cryptography (Debian, Raspberry Pi OS), or: python3 -m pip install cryptography\n");
   t.is(result.exitCode, 3);

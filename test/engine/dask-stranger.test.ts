@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -25,6 +25,7 @@ test.serial('a stranger cannot use a dask sweep\'s scheduler: a plain client and
   const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': EXPERIMENT});
   const tag = `dask-stranger-${randomUUID()}`;
   const tmp = mkdtempSync(join(tmpdir(), 'dask-stranger-'));
+  t.teardown(() => rmSync(tmp, {recursive: true, force: true}));
   const bench = execa(process.execPath, [RUN, 'bench'], {cwd: folder, reject: false, forceKillAfterDelay: false, env: {CLUSTER_TEST_TAG: tag, TMPDIR: tmp}});
   // The fit is under way once both workers have joined: each has a listener, as the scheduler has.
   // A failed assertion must not leave the sweep running.
