@@ -14,6 +14,17 @@ import {usageMessage} from './usage-error.js';
 // kill us: execa's exit hook would otherwise re-raise SIGXFSZ with no one left to handle it.
 process.on('SIGXFSZ', () => undefined);
 
+/** The signals that stop a command as Ctrl-C does: SIGHUP is the terminal closing, and means the same. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+// A closed terminal (SIGHUP) or a closed pipe fails our writes with EIO or EPIPE: the message is
+// lost, but the process must still end as it would have, its lock removed and its exit code set.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+  });
+}
+
 /**
  * Every command's base: our typed errors, and oclif's own flag errors, become one line on stderr
  * (or `{"error": {...}}` with --json) and the exit code of src/errors.ts, never a stack trace.
@@ -58,13 +69,12 @@ export abstract class ClusterCommand extends Command {
     else process.stderr.write(`Error: ${describeError(error).replace(/\r?\n|\r/g, '\\n')}\n`);
   }
 
-  /** An AbortSignal that fires on Ctrl-C or SIGTERM, for the duration of `work`. */
+  /** An AbortSignal that fires on Ctrl-C, SIGTERM or SIGHUP, for the duration of `work`. */
   protected async interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
     // `on`, not `once`: execa's exit hook re-raises a signal that no other listener is left to handle.
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const name of STOP_SIGNALS) process.on(name, onSignal);
     try {
       const result = await work(controller.signal);
       // A signal that came while the work could no longer hear it (between two steps) still stops
@@ -77,8 +87,7 @@ export abstract class ClusterCommand extends Command {
       if (error instanceof HostError && error.reason === 'interrupted') throw new InterruptedError('SIGINT');
       throw error;
     } finally {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      for (const name of STOP_SIGNALS) process.removeListener(name, onSignal);
     }
   }
 }

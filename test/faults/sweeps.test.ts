@@ -70,3 +70,37 @@ test('a sweep killed outright leaves its lock and a torn record: --resume takes 
   t.true(before >= 1 && before <= 4);
   t.false(existsSync(file.replace('.jsonl', '.lock')));
 });
+
+// The terminal closing sends SIGHUP: it was not handled (exit 129, no --resume, the lock left behind).
+test('SIGHUP (the terminal closed) stops a sweep as SIGTERM does: exit 130, the lock removed, the printed --resume finishes it', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster(ARGS, folder);
+  const file = await waitFor(() => {
+    const found = journalIn(folder);
+    return found && runsIn(found) >= 1 ? found : undefined;
+  });
+  bench.kill('SIGHUP');
+  const message = await endsCleanly(t, bench, 130);
+  t.regex(message, /^interrupted by SIGHUP; finished results were kept; continue with: cluster bench --resume \S+-long -i hosts\.yaml -e experiments\/long\.yaml$/);
+  t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
+  const resumed = await paste(`${commandIn(message)} --json`, folder, `resume-${Date.now()}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+});
+
+test('SIGHUP with nobody left to read stdout and stderr: the writes that fail (EPIPE) do not crash it; exit 130, the lock removed', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster(ARGS, folder);
+  const file = await waitFor(() => {
+    const found = journalIn(folder);
+    return found && runsIn(found) >= 1 ? found : undefined;
+  });
+  // As a closed terminal: whatever the process writes from now on goes nowhere, and fails.
+  bench.stdout!.destroy();
+  bench.stderr!.destroy();
+  bench.kill('SIGHUP');
+  const result = await bench;
+  t.is(result.exitCode, 130);
+  t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
+  await waitFor(() => (processesTagged(bench.tag).length === 0 ? true : undefined));
+});
