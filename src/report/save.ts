@@ -22,6 +22,11 @@ export function exportsForEngine(exports: ExportPaths, engine: string): ExportPa
   return {csv: named(exports.csv), markdown: named(exports.markdown), json: named(exports.json), timeline: named(exports.timeline), scaling: named(exports.scaling)};
 }
 
+/** With several latencies, each writes its own exports: t.csv becomes t-0ms.csv and t-20ms.csv. */
+export function exportsForLatency(exports: ExportPaths, label: string): ExportPaths {
+  return exportsForEngine(exports, label);
+}
+
 /** The files a sweep of this id writes in the results folder, beside its journal. */
 export function resultFiles(resultsDir: string, id: string): Required<ExportPaths> {
   const base = join(resultsDir, id);
