@@ -4,7 +4,7 @@ import {withModel} from '../analyze/bench-model.js';
 import {type EngineComparison, parseEngines, runEngines} from '../bench/engines.js';
 import {latencyLabel, type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
 import type {BenchResult} from '../bench/result.js';
-import {continueLatenciesCommand, resumeCommandFor} from '../bench/resume-command.js';
+import {continueLatenciesCommand, resumeCommandFor, type SweepFlags} from '../bench/resume-command.js';
 import {runBench} from '../bench/sweep.js';
 import {countRowWarnings} from '../bench/warnings.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
@@ -77,12 +77,17 @@ export default class Bench extends ClusterCommand {
   /** --engine native,dask: the same sweep by each engine, each with its table and exports, then side by side. */
   private async compareEngines(flags: BenchFlags, sweep: SweepSetup, engines: EngineName[]): Promise<EngineSweepResult> {
     const {progress, ...options} = sweep;
-    const run = await this.interruptible((signal) => runEngines({...options, signal, onProgress: progress.update}, engines)).finally(progress.clear);
+    const saved = new Map<string, string[]>();
     // Each engine's sweep gets its own capacity model, as a single-engine sweep does: in its JSON, Markdown and scaling chart.
+    // Saved as each engine ends: an interruption or failure of the next keeps it.
+    const save = (result: BenchResult) => saved.set(result.engine, saveResult(withModel(result), flags['results-dir'], exportsForEngine(exportPaths(flags), result.engine)));
+    // Resumed alone, an engine's sweep writes the exports it would have written here (t-dask.csv).
+    const engineExports = (engine: string) => Object.fromEntries(Object.entries(exportFlags(flags)).map(([flag, path]) => [flag, path && exportsForEngine({csv: path}, engine).csv]));
+    const resumeCommandOf = (engine: EngineName) => (id: string) => resumeCommandFor(id, {...sweepFlags(flags, options.scheduler), engine, exports: engineExports(engine)});
+    const run = await this.interruptible((signal) => runEngines({...options, signal, onProgress: progress.update, resumeCommandOf}, engines, save)).finally(progress.clear);
     const compared = {...run, results: run.results.map(withModel)};
     for (const result of compared.results) {
-      const saved = saveResult(result, flags['results-dir'], exportsForEngine(exportPaths(flags), result.engine));
-      this.log(`Engine ${result.engine}:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${saved.join(', ')}\n`);
+      this.log(`Engine ${result.engine}:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${saved.get(result.engine)!.join(', ')}\n`);
     }
     this.log(renderEngineComparison(engines, compared.comparison));
     failOnNoise(flags, compared.results, compared);
@@ -119,8 +124,7 @@ export default class Bench extends ClusterCommand {
   /** One engine, one sweep: the table, its chart, its files; resumable. */
   private async sweepOnce(flags: BenchFlags, sweep: SweepSetup, engine: EngineName): Promise<BenchResult> {
     const {progress, ...options} = sweep;
-    const exports = exportFlags(flags);
-    const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], hosts: flags.hosts, failOnNoise: flags['fail-on-noise'], schedule: flags.schedule, engine: flags.engine, scheduler: options.scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
+    const resumeCommand = (id: string) => resumeCommandFor(id, sweepFlags(flags, options.scheduler));
     let journalFile: string | undefined;
     const result = withModel(await this.interruptible((signal) =>
       runBench({
@@ -175,6 +179,11 @@ function checkMode(flags: BenchFlags, engines: EngineName[]): void {
 function failOnNoise(flags: BenchFlags, results: readonly BenchResult[], output: unknown): void {
   const warnings = countRowWarnings(results);
   if (flags['fail-on-noise'] && warnings > 0) throw new NoisyResultError(warnings, output);
+}
+
+/** The flags a --resume of this bench needs again. */
+function sweepFlags(flags: BenchFlags, scheduler: string | undefined): SweepFlags {
+  return {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], hosts: flags.hosts, failOnNoise: flags['fail-on-noise'], schedule: flags.schedule, engine: flags.engine, scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports: exportFlags(flags)};
 }
 
 /** The export flags as the files saveResult writes. */

@@ -104,3 +104,16 @@ test('SIGHUP with nobody left to read stdout and stderr: the writes that fail (E
   t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
   await waitFor(() => (processesTagged(bench.tag).length === 0 ? true : undefined));
 });
+
+// With several engines the hint was `cluster bench --resume <id>` alone: pasted, it resumed with the default files and engine.
+test('--engine native,dask interrupted: the hint resumes that engine\'s sweep with every flag, and pasted it finishes', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster([...ARGS, '--engine', 'native,dask', '--export-csv', 'out/t.csv'], folder);
+  await waitFor(() => journalIn(folder));
+  bench.kill('SIGINT');
+  const command = commandIn(await endsCleanly(t, bench, 130));
+  t.regex(command, /^cluster bench --resume \S+-long -i hosts\.yaml -e experiments\/long\.yaml --engine native --export-csv out\/t-native\.csv$/);
+  const resumed = await paste(command, folder, `resume-${Date.now()}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.true(existsSync(join(folder, 'out/t-native.csv')));
+});
