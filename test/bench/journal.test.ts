@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {execa} from 'execa';
 import {Journal} from '../../src/bench/journal.js';
-import {resumeCommandFor} from '../../src/bench/resume-command.js';
+import {continueLatenciesCommand, resumeCommandFor} from '../../src/bench/resume-command.js';
 import type {RunRecord} from '../../src/bench/result.js';
 import {InputError} from '../../src/errors.js';
 import {folderWith} from '../helpers/files.js';
@@ -147,4 +147,9 @@ test('the --resume command carries every flag the sweep needs, quoted for a shel
   t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', runs: '5', warmup: '0', order: 'sequential', exports: {}}), 'cluster bench --resume id1 --runs 5 --warmup 0 --order sequential');
   // --hosts chose the combinations (the journal's fingerprint covers them); --fail-on-noise decides the exit code.
   t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', hosts: 'pis,!rpi3', failOnNoise: true, exports: {}}), "cluster bench --resume id1 --hosts 'pis,!rpi3' --fail-on-noise");
+});
+
+test('an interrupted latency sweep is continued by the same command with the latencies left, quoted for a shell', (t) => {
+  t.is(continueLatenciesCommand(['-i', 'lab/inv.yaml', '--latency', '0ms,5ms,20ms', '--export-csv', 'out dir/t.csv'], ['5ms', '20ms']), "cluster bench -i lab/inv.yaml --export-csv 'out dir/t.csv' --latency '5ms,20ms'");
+  t.is(continueLatenciesCommand(['--latency=0ms,5ms', '--fail-on-noise'], ['5ms']), 'cluster bench --fail-on-noise --latency 5ms');
 });
