@@ -1,3 +1,5 @@
+import {closeSync} from 'node:fs';
+import {isatty} from 'node:tty';
 import {Command, type Interfaces} from '@oclif/core';
 
 // oclif's own shapes of parsed flags and args (its interfaces do not export them by name).
@@ -19,10 +21,28 @@ export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 // A closed terminal (SIGHUP) or a closed pipe fails our writes with EIO or EPIPE: the message is
 // lost, but the process must still end as it would have, its lock removed and its exit code set.
+// oclif's own listener on stdout forgives EPIPE only and rethrows EIO: ours takes its place.
+process.stdout.removeAllListeners('error');
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
   });
+}
+
+// Node 20 aborts at exit (SIGABRT, exit 134) restoring a terminal that hung up, its tcsetattr
+// failing with EIO; it skips a descriptor that was closed, so a terminal that is gone is closed first.
+const STDIO = [0, 1, 2];
+const terminalAtStart = STDIO.map((fd) => isatty(fd));
+process.on('exit', () => {
+  for (const fd of STDIO) if (terminalAtStart[fd] && !isatty(fd)) closeQuietly(fd);
+});
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed already.
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import {appendFileSync, existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {folderWith} from '../helpers/files.js';
-import {clusterOnPath, commandIn, endsCleanly, journalRecords, paste, startCluster} from '../helpers/faults.js';
+import {clusterOnPath, commandIn, endsCleanly, journalRecords, paste, RUN, startCluster} from '../helpers/faults.js';
 import {processesTagged, waitFor} from '../helpers/processes.js';
 import {execa} from 'execa';
 
@@ -103,6 +103,30 @@ test('SIGHUP with nobody left to read stdout and stderr: the writes that fail (E
   t.is(result.exitCode, 130);
   t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
   await waitFor(() => (processesTagged(bench.tag).length === 0 ? true : undefined));
+});
+
+// A terminal that really closed: Node aborted at exit (134) restoring it, after the SIGHUP its shell passes on.
+test('the terminal itself gone (a pty closed), then SIGHUP as a shell sends it: exit 130, the lock removed, the sweep resumable', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP, 'run.sh': `trap ':' HUP\n${process.execPath} ${RUN} ${ARGS.join(' ')}\necho $? > exit-code\n`});
+  const tag = `pty-${Date.now()}`;
+  // script(1) gives the bench a terminal of its own: a pseudo-terminal whose far end is this test.
+  const terminal = execa('script', ['-qefc', 'sh run.sh', '/dev/null'], {cwd: folder, reject: false, env: {CLUSTER_TEST_TAG: tag, NO_COLOR: '1'}});
+  const file = await waitFor(() => {
+    const found = journalIn(folder);
+    return found && runsIn(found) >= 1 ? found : undefined;
+  });
+  const bench = processesTagged(tag).find(({pid}) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${RUN}\0bench`));
+  t.truthy(bench);
+  terminal.kill('SIGKILL');
+  await terminal;
+  process.kill(bench!.pid, 'SIGHUP');
+  const code = await waitFor(() => (existsSync(join(folder, 'exit-code')) ? readFileSync(join(folder, 'exit-code'), 'utf8').trim() : undefined));
+  t.is(code, '130');
+  t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
+  const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
+  const resumed = await paste(`cluster bench --resume ${id} -i hosts.yaml -e experiments/long.yaml --json`, folder, `resume-${id}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
 });
 
 // With several engines the hint was `cluster bench --resume <id>` alone: pasted, it resumed with the default files and engine.
