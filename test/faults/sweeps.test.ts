@@ -83,6 +83,7 @@ test('SIGHUP (the terminal closed) stops a sweep as SIGTERM does: exit 130, the 
   const message = await endsCleanly(t, bench, 130);
   t.regex(message, /^interrupted by SIGHUP; finished results were kept; continue with: cluster bench --resume \S+-long -i hosts\.yaml -e experiments\/long\.yaml$/);
   t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
+  t.deepEqual(readdirSync(join(folder, 'results')), [file.replace(/^.*\//, '')], 'no lock, draft or temporary file is left beside the journal');
   const resumed = await paste(`${commandIn(message)} --json`, folder, `resume-${Date.now()}`);
   t.is(resumed.exitCode, 0, resumed.stderr);
   t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
