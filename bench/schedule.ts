@@ -58,7 +58,7 @@ console.log(`Scheduling benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs)
 const workers = await WorkerSet.open(hosts);
 const restore = limitCpu(workers.get(['slow'])[0].info!.pid, QUOTA);
 try {
-  const throughput = await calibrate({workers, hosts, dataset: train, datasetHash: hash, options, fresh: true, cacheFile: '/dev/null'});
+  const {throughput} = await calibrate({workers, hosts, dataset: train, datasetHash: hash, options, fresh: true, cacheFile: '/dev/null'});
   const capacity = TREES / [...throughput.values()].reduce((a, b) => a + b, 0);
   console.log(`${TREES} trees on 15000 x 20; host slow held to ${QUOTA * 100}% of a core. Calibrated: ${[...throughput].map(([h, r]) => `${h} ${r.toFixed(1)} trees/s`).join(', ')}; capacity ideal ${capacity.toFixed(2)} s`);
   const measured = new Map<string, number>();

@@ -1,27 +1,28 @@
-import {existsSync, lstatSync, mkdirSync} from 'node:fs';
-import {homedir} from 'node:os';
-import {dirname, join} from 'node:path';
 import type {Host} from '../config/inventory.js';
 import {trainForest} from '../coordinator/train-forest.js';
+import type {HostRun} from '../coordinator/train-forest.js';
+import type {WorkerClient} from '../coordinator/worker-client.js';
 import type {WorkerSet} from '../coordinator/worker-set.js';
 import type {Dataset} from '../data/dataset.js';
-import {readTextFile} from '../files/read-text.js';
-import {writeWhole} from '../files/write-whole.js';
 import type {TreeOptions} from '../forest/trainer.js';
-import {LIMITS} from '../limits.js';
 import {staticCoresSchedule} from '../schedule/static.js';
+import {calibrationKey, defaultCacheFile, dropCalibrations, readCache, saveCalibrations} from './calibration-cache.js';
+import {hostSpeed} from './efficiency.js';
+import {type MachineLoad, machineLoads, pairSamples, sampleCpu} from './interference.js';
 import {median} from './stats.js';
+import {interferingShare} from './warnings.js';
 
 /**
- * A calibration run lasts about this long and has at least three trees per slot; it is repeated
- * and the median taken, so a moment's noise on a busy machine does not become the host's speed.
+ * Warm-up: trees until each slot has trained this long, so code is compiled, threads started and
+ * the data binned (outside the slots' clocks) before anything counts.
  */
+const WARM_SECONDS = 0.25;
+/** Each measured run gives every slot about this much training, at least 3 trees and at most 1,000 (the smallest trees, 0.1 ms). */
 const TARGET_SECONDS = 1;
 const MIN_TREES_PER_SLOT = 3;
-const MAX_TREES = 1000;
+const MAX_TREES_PER_SLOT = 1000;
+/** Measured runs, of which the median is taken: a moment's noise does not become the host's speed. */
 const REPEATS = 3;
-/** Bumped when the way of measuring changes, so figures cached the old way are measured again. */
-const METHOD = 'median-of-3';
 
 export interface CalibrationRequest {
   workers: WorkerSet;
@@ -34,62 +35,89 @@ export interface CalibrationRequest {
   cacheFile?: string;
 }
 
+export interface HostCalibrations {
+  /** Trees per second with all its slots, per host. */
+  throughput: Map<string, number>;
+  /** Per host measured under load: the share of its machine's CPU other processes took (over the bound), so its figure serves this sweep only and was not cached. */
+  loaded: Map<string, number>;
+}
+
 /**
- * Each host's throughput, trees per second with all its slots, measured alone on the experiment's
- * data set (already shipped, so shipping is not counted), and cached per host and data set.
+ * Each host's throughput alone on the experiment's data set (shipped first, so shipping is not
+ * counted): trees per second of its slots' training time, times its cores, as a host's speed in a
+ * run is counted. Cached per host, machine, limits and data set (see calibrationKey).
  */
-export async function calibrate(request: CalibrationRequest): Promise<Map<string, number>> {
+export async function calibrate(request: CalibrationRequest): Promise<HostCalibrations> {
   const file = request.cacheFile ?? defaultCacheFile();
   const cache = readCache(file);
-  const throughput = new Map<string, number>();
+  const result: HostCalibrations = {throughput: new Map(), loaded: new Map()};
+  const measured: Record<string, number> = {};
   for (const host of request.hosts) {
-    const key = [host.name, host.cores, request.datasetHash, JSON.stringify(request.options), METHOD].join('|');
+    const [worker] = request.workers.get([host.name]);
+    const key = calibrationKey(host, await worker.identity(), request.datasetHash, request.options);
     if (!request.fresh && cache[key]) {
-      throughput.set(host.name, cache[key]);
+      result.throughput.set(host.name, cache[key]);
       continue;
     }
+    const {speed, load} = await measureHost(request, worker, host);
+    result.throughput.set(host.name, speed);
+    const busy = load && interferingShare(load);
+    if (busy === undefined) measured[key] = speed;
+    else result.loaded.set(host.name, busy);
+  }
+  if (Object.keys(measured).length > 0) saveCalibrations(file, measured);
+  return result;
+}
+
+/** Drops these hosts' cached figures (a run showed them wrong); a host whose worker no longer answers keeps its figure. */
+export async function forgetCalibrations(request: Omit<CalibrationRequest, 'dataset' | 'fresh'>): Promise<void> {
+  const keys = await Promise.all(request.hosts.map(async (host) => {
     const [worker] = request.workers.get([host.name]);
-    await worker.ensureDataset(request.dataset, request.datasetHash);
-    const runFor = (count: number) => trainForest({workers: [worker], dataset: request.dataset, datasetHash: request.datasetHash, options: request.options, trees: count, forestSeed: 0x5eed, schedule: staticCoresSchedule({hosts: [host], trees: count})});
-    // Unmeasured first: the first trees pay for starting threads and compiling code. They also
-    // tell how many trees fill about a second.
-    const warm = await runFor(MIN_TREES_PER_SLOT * host.cores);
-    const trees = Math.min(MAX_TREES, Math.max(MIN_TREES_PER_SLOT * host.cores, Math.ceil((TARGET_SECONDS * MIN_TREES_PER_SLOT * host.cores) / warm.seconds)));
-    const rates: number[] = [];
-    for (let i = 0; i < REPEATS; i++) rates.push(trees / (await runFor(trees)).seconds);
-    cache[key] = median(rates);
-    throughput.set(host.name, cache[key]);
-  }
-  writeCache(file, cache);
-  return throughput;
+    return worker.identity().then((machine) => [calibrationKey(host, machine, request.datasetHash, request.options)], () => []);
+  }));
+  dropCalibrations(request.cacheFile ?? defaultCacheFile(), keys.flat());
 }
 
-function defaultCacheFile(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cluster', 'calibration.json');
+/** Warm-up, then REPEATS runs long enough to time, with the machine's load sampled around them. */
+async function measureHost(request: CalibrationRequest, worker: WorkerClient, host: Host): Promise<{speed: number; load?: MachineLoad}> {
+  const {dataset, datasetHash, options} = request;
+  await worker.ensureDataset(dataset, datasetHash);
+  const runFor = async (perSlot: number): Promise<HostRun> => {
+    const trees = perSlot * host.cores;
+    return (await trainForest({workers: [worker], dataset, datasetHash, options, trees, forestSeed: 0x5eed, schedule: staticCoresSchedule({hosts: [host], trees})})).hosts[0];
+  };
+  let perSlot = 1;
+  let run = await runFor(perSlot);
+  while (slotSeconds(run) < WARM_SECONDS && perSlot < MAX_TREES_PER_SLOT) {
+    perSlot = treesFor(WARM_SECONDS, run, perSlot);
+    run = await runFor(perSlot);
+  }
+  // Every worker of the sweep is sampled: they are this toolkit's, and their idle CPU is not other processes' load.
+  const everyone = request.workers.get(request.hosts.map((h) => h.name));
+  const before = await sampleCpu(everyone);
+  perSlot = Math.max(MIN_TREES_PER_SLOT, treesFor(TARGET_SECONDS, run, perSlot));
+  const speeds: number[] = [];
+  while (speeds.length < REPEATS) {
+    run = await runFor(perSlot);
+    // The warm-up's pace promised more than a run gave: more trees, and this run does not count.
+    if (slotSeconds(run) < TARGET_SECONDS / 2 && perSlot < MAX_TREES_PER_SLOT) {
+      perSlot = treesFor(TARGET_SECONDS, run, perSlot);
+      continue;
+    }
+    speeds.push(hostSpeed(run, undefined) ?? 0);
+  }
+  const load = machineLoads(pairSamples(before, await sampleCpu(everyone))).find((l) => l.hosts.includes(host.name));
+  return {speed: median(speeds), load};
 }
 
-/**
- * The cached throughputs, only those that are speeds: a cache edited by hand, cut short, or replaced
- * by a pipe or a device is a cache miss (a calibration more), never a wrong speed or a hang.
- */
-export function readCache(file: string): Record<string, number> {
-  let cache: unknown;
-  try {
-    cache = JSON.parse(readTextFile(file, {limit: LIMITS.sshFileBytes, what: 'a calibration cache', tooLargeFix: ''}));
-  } catch {
-    return {};
-  }
-  if (typeof cache !== 'object' || cache === null || Array.isArray(cache)) return {};
-  return Object.fromEntries(Object.entries(cache).filter(([, speed]) => typeof speed === 'number' && Number.isFinite(speed) && speed > 0));
+/** Each slot's training time in the run (its slots train side by side). */
+function slotSeconds(run: HostRun): number {
+  return run.trainSeconds / run.cores;
 }
 
-export function writeCache(file: string, cache: Record<string, number>): void {
-  try {
-    mkdirSync(dirname(file), {recursive: true});
-    // Whole or not at all, and never written through a pipe (opening one would wait for a reader).
-    if (existsSync(file) && !lstatSync(file).isFile()) return;
-    writeWhole(file, JSON.stringify(cache, null, 1));
-  } catch {
-    // A cache we cannot write only costs a calibration next time.
-  }
+/** Trees per slot for `seconds` of training at the run's pace: at least twice as many as before, at most the cap. */
+function treesFor(seconds: number, run: HostRun, perSlot: number): number {
+  const perTree = run.trainSeconds / Math.max(1, run.trees + run.reexecuted);
+  const wanted = perTree > 0 ? Math.ceil(seconds / perTree) : MAX_TREES_PER_SLOT;
+  return Math.min(MAX_TREES_PER_SLOT, Math.max(2 * perSlot, wanted));
 }

@@ -8,7 +8,8 @@ export function journalLineProblem(value: unknown): string | undefined {
     case 'start':
       return firstProblem(value, {id: isText, experiment: isText, fingerprint: isText, startedAt: isText});
     case 'calibration':
-      return isObject(value.throughput) && Object.values(value.throughput).every(isNonNegative) ? undefined : 'throughput must map hosts to trees per second';
+      if (!isObject(value.throughput) || !Object.values(value.throughput).every(isNonNegative)) return 'throughput must map hosts to trees per second';
+      return value.loaded === undefined || (isObject(value.loaded) && Object.values(value.loaded).every(isNonNegative)) ? undefined : 'loaded must map hosts to shares of the CPU';
     case 'failed':
       return firstProblem(value, {combination: isIndex, error: isText});
     case 'run':

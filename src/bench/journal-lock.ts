@@ -1,6 +1,8 @@
-import {linkSync, lstatSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import {linkSync, lstatSync, readFileSync, renameSync, unlinkSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {InputError} from '../errors.js';
+import {createExclusive} from '../files/write-whole.js';
 
 interface Holder {
   pid: number;
@@ -29,9 +31,9 @@ export class JournalLock {
   static acquire(journalFile: string): JournalLock {
     const file = lockFileFor(journalFile);
     const mine: Holder = {pid: process.pid, host: hostname(), since: new Date().toISOString()};
-    // Written whole under another name, then linked: the lock never exists half written.
-    const draft = `${file}.${process.pid}`;
-    writeFileSync(draft, JSON.stringify(mine));
+    // Written whole under a random name of our own (a guessable one could be a planted link), then linked: the lock never exists half written.
+    const draft = `${file}.${randomBytes(8).toString('hex')}`;
+    createExclusive(draft, JSON.stringify(mine));
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
@@ -99,7 +101,7 @@ function alive(holder: Holder): boolean {
 
 /** Moves the dead holder's lock aside; if another process took it over in between, puts theirs back. */
 function takeOverStale(file: string, stale: Holder | undefined): void {
-  const aside = `${file}.stale.${process.pid}`;
+  const aside = `${file}.stale.${randomBytes(8).toString('hex')}`;
   try {
     renameSync(file, aside);
   } catch {

@@ -1,6 +1,9 @@
-import {closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readlinkSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import {closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readlinkSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
+import {UNTRUSTED_LINK_FIX, walkLinks} from '../files/links.js';
+import {plainNameProblem} from '../files/plain-name.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
 import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.js';
@@ -10,7 +13,8 @@ import type {RunRecord} from './result.js';
 
 type Line =
   | {kind: 'start'; id: string; experiment: string; fingerprint: string; startedAt: string}
-  | {kind: 'calibration'; throughput: Record<string, number>}
+  /** `loaded`: hosts measured under other processes' load, and the share those took (missing when none). */
+  | {kind: 'calibration'; throughput: Record<string, number>; loaded?: Record<string, number>}
   | {kind: 'run'; combination: number; run: number; warmup: boolean; record: RunRecord}
   | {kind: 'failed'; combination: number; error: string};
 
@@ -35,7 +39,8 @@ export class Journal {
 
   /** Fails, naming the folder, when results cannot be written there: before any worker starts, leaving no trace. */
   static checkWritable(resultsDir: string): void {
-    const probe = join(resultsDir, `.write-test-${process.pid}`);
+    // A random name made exclusively: a guessable one in a shared folder (--results-dir /tmp) could be a planted link.
+    const probe = join(resultsDir, `.write-test-${randomBytes(8).toString('hex')}`);
     const made: string[] = [];
     try {
       // One level at a time: a recursive mkdir reports a read-only parent as ENOENT.
@@ -47,7 +52,7 @@ export class Journal {
         mkdirSync(level);
         made.unshift(level);
       }
-      closeSync(openSync(probe, 'w'));
+      closeSync(openSync(probe, 'wx'));
       rmSync(probe);
     } catch (error) {
       if (error instanceof InputError) throw error;
@@ -58,15 +63,19 @@ export class Journal {
   }
 
   static create(resultsDir: string, id: string, experiment: string, fingerprint: string): Journal {
+    if (plainNameProblem(id)) throw new Error(`bad sweep id ${JSON.stringify(id)}`);
     mkdirSync(resultsDir, {recursive: true});
     const file = join(resultsDir, `${id}.jsonl`);
     const journal = new Journal(id, file, new Date().toISOString(), [], JournalLock.acquire(file));
     try {
+      // Made here, by us alone: a link or file planted under the (guessable) id is refused, never written through.
+      closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666));
       journal.append({kind: 'start', id, experiment, fingerprint, startedAt: journal.startedAt});
     } catch (error) {
-      // Nothing ran yet: leave no journal that --resume could not read.
-      rmSync(file, {force: true});
+      // Nothing ran yet: leave no journal that --resume could not read (and never remove what was there before).
       journal.close();
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError({file, problem: 'exists already, though this sweep has just begun (a file or link put there by something else)', fix: 'remove it, or run the bench again: a new sweep takes a new id'});
+      rmSync(file, {force: true});
       throw error;
     }
     return journal;
@@ -81,12 +90,17 @@ export class Journal {
   static resume(resultsDir: string, id: string, fingerprint: string, plan: SweepPlan): Journal {
     const file = Journal.fileFor(resultsDir, id);
     if (!existsSync(file)) throw new InputError({file, problem: 'no such interrupted sweep', fix: `--resume takes an id printed by an earlier bench (files in ${resultsDir}/*.jsonl)`});
+    const end = walkLinks(file);
+    if ('problem' in end) throw new InputError({file, problem: end.problem, fix: UNTRUSTED_LINK_FIX});
     // Locked before it is read: no other process appends while this one decides what is left to run.
     const lock = JournalLock.acquire(file);
     try {
       const {lines, lineNumbers, torn} = readJournal(file);
       const start = lines[0];
       if (start?.kind !== 'start') throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
+      // The id names the result files in the results folder: `../../package` would replace package.json.
+      const idProblem = plainNameProblem(start.id);
+      if (idProblem) throw new InputError({file, line: lineNumbers[0], field: 'id', problem: idProblem, fix: `put back the id bench wrote (the journal's file name without .jsonl), or start the sweep again without --resume`});
       if (start.fingerprint !== fingerprint) {
         throw new InputError({file, problem: 'was made with other settings than the ones given now', fix: `resume with what the sweep ${start.id} was started with: ${FINGERPRINT_SETTINGS}`});
       }
@@ -111,8 +125,10 @@ export class Journal {
     this.lock.release();
   }
 
-  get calibration(): Record<string, number> | undefined {
-    return this.lines.findLast((line): line is Extract<Line, {kind: 'calibration'}> => line.kind === 'calibration')?.throughput;
+  /** The sweep's calibration, and the hosts measured under load, when it was recorded before an interruption. */
+  get calibration(): {throughput: Map<string, number>; loaded: Map<string, number>} | undefined {
+    const line = this.lines.findLast((l): l is Extract<Line, {kind: 'calibration'}> => l.kind === 'calibration');
+    return line && {throughput: new Map(Object.entries(line.throughput)), loaded: new Map(Object.entries(line.loaded ?? {}))};
   }
 
   runsOf(combination: number): Extract<Line, {kind: 'run'}>[] {
@@ -123,8 +139,8 @@ export class Journal {
     return this.lines.find((line): line is Extract<Line, {kind: 'failed'}> => line.kind === 'failed' && line.combination === combination)?.error;
   }
 
-  recordCalibration(throughput: Map<string, number>): void {
-    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput)});
+  recordCalibration({throughput, loaded}: {throughput: Map<string, number>; loaded: Map<string, number>}): void {
+    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput), ...(loaded.size > 0 ? {loaded: Object.fromEntries(loaded)} : {})});
   }
 
   recordRun(combination: number, run: number, warmup: boolean, record: RunRecord): void {
@@ -141,7 +157,8 @@ export class Journal {
     let fd: number | undefined;
     let size = 0;
     try {
-      fd = openSync(this.file, 'a');
+      // Appended to, never created: the journal was made (or read) before, and a name gone since is not made again.
+      fd = openSync(this.file, constants.O_WRONLY | constants.O_APPEND);
       size = fstatSync(fd).size;
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
       fsyncSync(fd);

@@ -7,6 +7,7 @@ import type {EngineName} from '../engine/engine.js';
 import {engineNamed} from '../engine/engines.js';
 import {describeError, HostError, InterruptedError} from '../errors.js';
 import type {ScheduleName} from '../schedule/schedule.js';
+import {calibrationGaps, calibrationWarnings} from './calibration-check.js';
 import {fingerprintOf} from './fingerprint.js';
 import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
@@ -76,7 +77,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const resumeCommand = options.resumeCommand ?? ((id: string) => `cluster bench --resume ${id}`);
   let journal: Journal;
   try {
-    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_')}${engine === 'native' ? '' : `-${engine}`}`, experiment.name, fingerprint);
+    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}${engine === 'native' ? '' : `-${engine}`}`, experiment.name, fingerprint);
   } catch (error) {
     await session.close();
     throw error;
@@ -88,13 +89,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const stop = () => void session.close();
   signal?.addEventListener('abort', stop);
   try {
-    let throughput = journal.calibration ? new Map(Object.entries(journal.calibration)) : undefined;
-    if (!throughput) {
-      throughput = await session.calibrate(options.recalibrate).catch((error) => {
-        throw signal?.aborted ? interrupted() : error;
-      });
-      journal.recordCalibration(throughput);
-    }
+    const recorded = journal.calibration;
+    const calibration = recorded ?? await session.calibrate(options.recalibrate).catch((error) => {
+      throw signal?.aborted ? interrupted() : error;
+    });
+    if (!recorded) journal.recordCalibration(calibration);
+    const {throughput} = calibration;
     const order = experiment.order;
     const combinations = experiment.combinations.map((names, i) => {
       const hosts = session.rowHosts?.(hostsOf(names)) ?? hostsOf(names);
@@ -130,6 +130,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       return summariseRow(engine, hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput);
     });
     addIdeals(rows, rows[experiment.baseline]);
+    const gaps = calibrationGaps(rows, throughput);
+    if (gaps.length > 0) await session.forgetCalibration?.(gaps.map((gap) => gap.host));
     return {
       id: journal.id,
       experiment: experiment.name,
@@ -145,7 +147,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       calibration: Object.fromEntries(throughput),
       baseline: rows[experiment.baseline].hosts,
       order,
-      warnings: unmeasuredWarnings(rows),
+      warnings: [...calibrationWarnings(calibration, gaps), ...unmeasuredWarnings(rows)],
       rows,
     };
   } finally {

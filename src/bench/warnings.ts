@@ -4,7 +4,7 @@ import {fences, type Summary} from './stats.js';
 
 /** Something that makes a row's figures less trustworthy, printed under the table and kept in the JSON. */
 export interface Warning {
-  kind: 'interference' | 'variance' | 'outlier';
+  kind: 'interference' | 'variance' | 'outlier' | 'calibration';
   message: string;
 }
 
@@ -40,6 +40,13 @@ export const MAX_INTERFERENCE = 0.1;
 /** Below this many CPU-seconds taken by others, /proc/stat's 10 ms ticks blur the figure: no warning. */
 const MIN_OTHER_SECONDS = 0.25;
 
+/** The share of the machine's CPU other processes took, where it is over the bound and above the ticks' blur. */
+export function interferingShare(load: MachineLoad): number | undefined {
+  if (load.cpuSeconds === null || load.otherSeconds === null || load.cpuSeconds <= 0) return undefined;
+  const share = load.otherSeconds / load.cpuSeconds;
+  return share <= MAX_INTERFERENCE || load.otherSeconds < MIN_OTHER_SECONDS ? undefined : share;
+}
+
 /**
  * Interference: during a measured run, processes other than the coordinator and the run's workers
  * took more than a tenth of a machine's CPU time (all its CPUs over the run). One warning per machine.
@@ -48,9 +55,8 @@ export function interferenceWarnings(runs: readonly RunRecord[]): Warning[] {
   const byMachine = new Map<string, {load: MachineLoad; runs: number[]; worst: number}>();
   runs.forEach((run, i) => {
     for (const load of run.interference ?? []) {
-      if (load.cpuSeconds === null || load.otherSeconds === null || load.cpuSeconds <= 0) continue;
-      const share = load.otherSeconds / load.cpuSeconds;
-      if (share <= MAX_INTERFERENCE || load.otherSeconds < MIN_OTHER_SECONDS) continue;
+      const share = interferingShare(load);
+      if (share === undefined) continue;
       const key = `${load.coordinator}|${load.hosts.join(',')}`;
       const entry = byMachine.get(key) ?? {load, runs: [], worst: 0};
       entry.runs.push(i + 1);

@@ -14,11 +14,12 @@ import {applyOverrides} from '../config/overrides.js';
 import {type Inventory, loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import type {EngineName} from '../engine/engine-names.js';
+import {csvFileOf} from '../data/load.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
 import {InputError, NoisyResultError} from '../errors.js';
 import {progressPrinter} from '../report/progress.js';
 import {renderEngineComparison} from '../report/engines.js';
-import {checkExportPaths, type ExportFlags} from '../report/export-paths.js';
+import {checkExportPaths, checkExportsAreNotInputs, type ExportFlags} from '../report/export-paths.js';
 import {type ExportPaths, exportsForEngine, exportsForLatency, saveResult} from '../report/save.js';
 import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
 import {renderTerminalChart} from '../report/terminal-chart.js';
@@ -68,6 +69,8 @@ export default class Bench extends ClusterCommand {
     const scheduler = flags.scheduler === undefined ? undefined : schedulerFlag(flags.scheduler);
     const engines = flags.engine === undefined ? (scheduler ? ['dask' as const] : [experiment.engine]) : parseEngines(flags.engine);
     checkMode(flags, engines);
+    // A latency sweep names its exports by latency as several engines do by engine (t-5ms.csv).
+    checkExportsAreNotInputs(exportFlags(flags), benchInputs(experiment, inventory.file), flags.latency && engines.length === 1 ? parseLatencies(flags.latency).map(latencyLabel) : engines);
     const sweep: SweepSetup = {experiment, inventory, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, scheduler, recalibrate: flags.recalibrate, progress: progressPrinter(process.stderr, {quiet: flags.quiet})};
     if (engines.length > 1) return this.compareEngines(flags, sweep, engines);
     if (flags.latency) return this.sweepLatencies(flags, sweep, engines[0], parseLatencies(flags.latency));
@@ -196,6 +199,12 @@ const EXPORT_FLAGS = ['export-csv', 'export-markdown', 'export-json', 'export-ti
 /** The export flags by name, for the checks before the sweep and the --resume command after it. */
 function exportFlags(flags: Partial<Record<(typeof EXPORT_FLAGS)[number], string>>): ExportFlags {
   return Object.fromEntries(EXPORT_FLAGS.map((flag) => [flag, flags[flag]]));
+}
+
+/** The files a sweep reads, which no export may replace. */
+function benchInputs(experiment: Experiment, inventoryFile: string) {
+  const data = experiment.dataset.kind === 'csv' ? [{flag: `dataset.path of ${experiment.file}`, path: csvFileOf(experiment.dataset, experiment.file)}] : [];
+  return [{flag: '--inventory', path: inventoryFile}, {flag: '--experiment', path: experiment.file}, ...data];
 }
 
 function schedulerFlag(text: string): string {

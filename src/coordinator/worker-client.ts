@@ -1,8 +1,9 @@
+import {performance} from 'node:perf_hooks';
 import type {Host} from '../config/inventory.js';
 import type {Dataset} from '../data/dataset.js';
 import {HostError} from '../errors.js';
 import {FramedConnection, type Message} from '../protocol/connection.js';
-import {type CpuSample, type FromWorker, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
+import {type CpuSample, type FromWorker, type MachineIdentity, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
 import {provisionCommand} from '../provision/hint.js';
@@ -48,7 +49,8 @@ export class WorkerClient {
   heartbeats = 0;
   /** What the worker said of itself when it started. */
   info: Reply<'ready'> | undefined;
-  private lastHeard = Date.now();
+  /** On a monotonic clock: a step of the wall clock must neither hide a silent host nor make one up. */
+  private lastHeard = performance.now();
   private watchdog: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -61,11 +63,11 @@ export class WorkerClient {
 
   /** Watches for silence from the worker's hello on: starting (Node.js, an SSH login) is the start timeout's business. */
   private watch(heartbeatTimeoutMs: number): void {
-    this.lastHeard = Date.now();
+    this.lastHeard = performance.now();
     const tick = Math.min(1000, heartbeatTimeoutMs / 2);
-    let lastTick = Date.now();
+    let lastTick = performance.now();
     this.watchdog = setInterval(() => {
-      const now = Date.now();
+      const now = performance.now();
       // If this process itself was too busy to tick (merging a big forest), the silence is ours, not the host's.
       if (now - lastTick > 2 * tick) this.lastHeard = now;
       lastTick = now;
@@ -108,6 +110,12 @@ export class WorkerClient {
     return sample;
   }
 
+  /** The machine and the CPU limits the worker runs under, as it reads them on its host now. */
+  async identity(): Promise<MachineIdentity> {
+    const {type: _type, ...identity} = await this.request({type: 'identify'}, 'identity');
+    return identity;
+  }
+
   /** Drops the run's trees the worker has not started. */
   cancel(run: number): void {
     if (!this.lost) this.connection.send({type: 'cancel', run}).catch(() => undefined);
@@ -144,7 +152,7 @@ export class WorkerClient {
   }
 
   private receive({header, body}: Message<FromWorker>): void {
-    this.lastHeard = Date.now();
+    this.lastHeard = performance.now();
     if (header.type === 'heartbeat') {
       this.heartbeats++;
       return;

@@ -8,7 +8,11 @@ import {makeClassification} from './synthetic.js';
 /** Makes or reads the data set an experiment names; a CSV path is relative to the experiment file, then to the current folder. */
 export function loadDataset(spec: DatasetSpec, experimentFile: string): Dataset {
   if (spec.kind === 'synthetic') return makeClassification(spec);
+  return loadCsvDataset(csvFileOf(spec, experimentFile), spec.target, spec.path);
+}
+
+/** The CSV file an experiment's dataset.path names. */
+export function csvFileOf(spec: {path: string}, experimentFile: string): string {
   const besideExperiment = resolve(dirname(experimentFile), spec.path);
-  const file = existsSync(besideExperiment) ? besideExperiment : resolve(spec.path);
-  return loadCsvDataset(file, spec.target, spec.path);
+  return existsSync(besideExperiment) ? besideExperiment : resolve(spec.path);
 }

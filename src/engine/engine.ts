@@ -36,9 +36,17 @@ export interface Engine {
   open(context: EngineContext): Promise<EngineSession>;
 }
 
-export interface EngineSession {
+export interface Calibration {
   /** Each host's trees per second alone, for the capacity-aware ideal; empty when the engine cannot tell. */
-  calibrate(fresh?: boolean): Promise<Map<string, number>>;
+  throughput: Map<string, number>;
+  /** Hosts measured while other processes took this share of their machine's CPU (over the bound): figures for this sweep only. */
+  loaded: Map<string, number>;
+}
+
+export interface EngineSession {
+  calibrate(fresh?: boolean): Promise<Calibration>;
+  /** Drops these hosts' cached calibrations, which the runs showed to be wrong, so the next sweep measures them again. */
+  forgetCalibration?(hosts: readonly string[]): Promise<void>;
   /** One training of the forest on `hosts`, measured. */
   measure(request: RunRequest): Promise<RunRecord>;
   /** The hosts a row is measured on, when the engine's own differ from the inventory's (an existing Dask cluster's workers). */

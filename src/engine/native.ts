@@ -1,5 +1,5 @@
 import type {RunRecord} from '../bench/result.js';
-import {calibrate} from '../bench/calibrate.js';
+import {calibrate, forgetCalibrations} from '../bench/calibrate.js';
 import {machineLoads, pairSamples, sampleCpu} from '../bench/interference.js';
 import {RunFailedError, trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
@@ -14,8 +14,10 @@ export const nativeEngine: Engine = {
   async open(context: EngineContext): Promise<EngineSession> {
     const {experiment, data, hosts} = context;
     const workers = await WorkerSet.open(hosts, experiment.heartbeatTimeoutMs);
+    const options = treeOptionsOf(experiment.forest);
     return {
-      calibrate: (fresh) => calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh}),
+      calibrate: (fresh) => calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options, fresh}),
+      forgetCalibration: (names) => forgetCalibrations({workers, hosts: hosts.filter((host) => names.includes(host.name)), datasetHash: data.hash, options}),
       measure: (request) => measureRun(context, workers, request),
       close: () => workers.close(),
     };

@@ -1,25 +1,27 @@
-import {existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {InputError} from '../errors.js';
-import {readTextFile} from '../files/read-text.js';
-import {LIMITS} from '../limits.js';
+import {shellQuote} from '../ssh/quote.js';
+import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
+import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';
 import type {LabSpec} from './spec.js';
+import {type LabHostState, type LabState, readState, saveState} from './state.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
 
-/** Everything a lab made, so `down` can remove exactly that, even after a failed `up`. */
-export interface LabState {
-  dir: string;
-  bridge: string;
-  /** The bridge's address: every relay listens on it (labs written before it existed used 198.18.0.1). */
-  gateway?: string;
-  hosts: {name: string; netns: string; veth: string; address: string; relayPort: number; cgroup: string; sshdPid?: number; relayPid?: number; cores: number; latencyMs: number; jitterMs: number; loss: number}[];
+export type {LabState} from './state.js';
+
+/** What down did: what it removed, and the processes it left alone because they are no longer the lab's. */
+export interface LabDownReport {
+  removed: string[];
+  spared: string[];
 }
 
 const FIRST_PORT = 2201;
 /** Labs that can be up at once, each in its own 198.18.<slot>.0/24. */
 const SLOTS = 64;
+/** How long a lab's sshds and relays may take to answer after up started them. */
+const SSHD_START_MS = 60_000;
 const RELAY = fileURLToPath(new URL('./relay.js', import.meta.url));
 
 /**
@@ -29,19 +31,19 @@ const RELAY = fileURLToPath(new URL('./relay.js', import.meta.url));
  */
 export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
   checkLabMachine();
-  await labDown(dir);
+  await clearLeftovers(dir);
   mkdirSync(dir, {recursive: true});
-  const names = freeSlot(spec);
-  const state: LabState = {dir, bridge: names.bridge, gateway: names.gateway, hosts: []};
+  const names = await claimSlot(spec);
+  const state: LabState = {dir, bridge: names.bridge, gateway: names.gateway, bootId: bootId(), hosts: []};
   const {bridge, gateway} = names;
   try {
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'user_key')]);
-    await run('ip', ['link', 'add', bridge, 'type', 'bridge']);
+    saveState(state);
+    await newKey(join(dir, 'user_key'));
     await run('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
     await run('ip', ['link', 'set', bridge, 'up']);
     const knownHosts: string[] = [];
     for (const [i, host] of spec.hosts.entries()) {
-      const entry: LabState['hosts'][number] = {name: host.name, ...names.host(host.name, i), relayPort: FIRST_PORT + i, cores: host.cores, latencyMs: host.latencyMs, jitterMs: host.jitterMs, loss: host.loss};
+      const entry: LabHostState = {name: host.name, ...names.host(host.name, i), relayPort: FIRST_PORT + i, cores: host.cores, latencyMs: host.latencyMs, jitterMs: host.jitterMs, loss: host.loss};
       state.hosts.push(entry);
       saveState(state);
       await run('ip', ['netns', 'add', entry.netns]);
@@ -54,14 +56,15 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
 
       const hostDir = join(dir, host.name);
       mkdirSync(join(hostDir, 'cache'), {recursive: true});
-      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(hostDir, 'host_key')]);
+      await newKey(join(hostDir, 'host_key'));
       writeFileSync(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, dir));
       const cgroup = cpuCgroup(basename(entry.cgroup));
       mkdirSync(cgroup.dir, {recursive: true});
       for (const [file, value] of cgroup.limit(host.cpu * host.cores)) writeFileSync(join(cgroup.dir, file), value);
       // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
       entry.sshdPid = startDetached('sh', ['-c', `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`]);
-      entry.relayPid = startRelay(gateway, entry);
+      entry.sshdStarted = startedAt(entry.sshdPid);
+      startRelay(gateway, entry);
       saveState(state);
       const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
       knownHosts.push(`[${gateway}]:${entry.relayPort} ${type} ${blob}`);
@@ -77,16 +80,41 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
 }
 
 /**
- * Names and addresses no other lab on this machine uses (one left up by a killed run included), so
- * `up` never trips over them: the first lab gets clbr0, cl-<host>, clv<i> and 198.18.0.0/24.
+ * A lab that is up here is refused: up over it once tore it down and hung. What is left of one that
+ * is not (up was killed, the machine restarted) is cleared.
  */
-function freeSlot(spec: LabSpec) {
+async function clearLeftovers(dir: string): Promise<void> {
+  const state = readState(dir);
+  if (!state) return;
+  if (isUp(state)) throw new LabError(`a lab is up in ${dir} already (host${state.hosts.length === 1 ? '' : 's'} ${state.hosts.map((h) => h.name).join(', ')}); take it down first: sudo cluster lab down --dir ${shellQuote(dir)}`);
+  await labDown(dir);
+}
+
+function isUp(state: LabState): boolean {
+  if (!sameBoot(state)) return false;
+  return existsSync(`/sys/class/net/${state.bridge}`) || state.hosts.some((host) => existsSync(`/run/netns/${host.netns}`) || processesOf(state, host).some(({child}) => whoIs(child, state.bootId) === 'ours'));
+}
+
+/** False once the machine restarted: the lab's namespaces, links, cgroups and processes went with it. */
+function sameBoot(state: LabState): boolean {
+  return state.bootId === undefined || state.bootId === bootId();
+}
+
+/**
+ * Names and addresses no other lab on this machine uses (one left up by a killed run included), so
+ * `up` never trips over them: the first lab gets clbr0, cl-<host>, clv<i> and 198.18.0.0/24. The
+ * slot is claimed by making its bridge, which only one of two labs coming up at once can do: a
+ * look that found it free is not enough (two tests' labs both took slot 0 and one never answered).
+ */
+async function claimSlot(spec: LabSpec) {
   for (let slot = 0; slot < SLOTS; slot++) {
     const tag = slot === 0 ? '' : String(slot);
     const host = (name: string, i: number) => ({netns: `cl${tag}-${name}`, veth: `cl${tag}v${i}`, address: `198.18.${slot}.${10 + i}`, cgroup: cpuCgroup(`cluster-lab${tag}-${name}`).dir});
     const names = {bridge: `clbr${slot}`, gateway: `198.18.${slot}.1`, host};
     const taken = existsSync(`/sys/class/net/${names.bridge}`) || spec.hosts.some((h, i) => existsSync(`/run/netns/${host(h.name, i).netns}`) || existsSync(`/sys/class/net/${host(h.name, i).veth}`) || existsSync(host(h.name, i).cgroup));
-    if (!taken) return names;
+    if (taken) continue;
+    const claimed = await run('ip', ['link', 'add', names.bridge, 'type', 'bridge']).then(() => true, () => existsSync(`/sys/class/net/${names.bridge}`) ? false : Promise.reject(new LabError(`cannot make the bridge ${names.bridge} (ip link add failed)`)));
+    if (claimed) return names;
   }
   throw new LabError(`${SLOTS} labs are up on this machine already; take some down with cluster lab down`);
 }
@@ -94,14 +122,14 @@ function freeSlot(spec: LabSpec) {
 /** Sets every link's latency (each way; or each host's, by name) by restarting the relays: for a latency sweep on a running lab. */
 export async function labSetLatency(dir: string, latencyMs: number | Readonly<Record<string, number>>): Promise<void> {
   const state = readState(dir);
-  if (!state) throw new LabError(`no lab is up in ${dir}; start one with cluster lab up`);
+  if (!state || !sameBoot(state)) throw new LabError(`no lab is up in ${dir}; start one with cluster lab up`);
   const gateway = gatewayOf(state);
   for (const host of state.hosts) {
-    if (host.relayPid) killQuietly(host.relayPid);
+    for (const {role, child} of processesOf(state, host)) if (role === 'relay' && whoIs(child, state.bootId) === 'ours') killQuietly(child.pid);
     host.latencyMs = typeof latencyMs === 'number' ? latencyMs : (latencyMs[host.name] ?? host.latencyMs);
     // The old relay's port is free once it is gone.
     for (let attempt = 0; attempt < 50 && (await portTaken(gateway, host.relayPort)); attempt++) await new Promise((r) => setTimeout(r, 20));
-    host.relayPid = startRelay(gateway, host);
+    startRelay(gateway, host);
   }
   saveState(state);
   await waitForSshd(state);
@@ -111,40 +139,67 @@ function gatewayOf(state: LabState): string {
   return state.gateway ?? '198.18.0.1';
 }
 
-function startRelay(gateway: string, host: LabState['hosts'][number]): number {
-  return startDetached(process.execPath, [RELAY, gateway, String(host.relayPort), host.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+function startRelay(gateway: string, host: LabHostState): void {
+  host.relayPid = startDetached(process.execPath, [RELAY, gateway, String(host.relayPort), host.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+  host.relayStarted = startedAt(host.relayPid);
+}
+
+/** Recorded at up, so down knows the process from one that gets its pid later; one that ended already matches none. */
+function startedAt(pid: number): string {
+  return startTimeOf(pid) ?? 'ended';
+}
+
+/** The host's relay and sshd as the lab started them: what their command lines hold, whatever they became. */
+function processesOf(state: LabState, host: LabHostState): {role: string; child: LabProcess}[] {
+  const relay = {pid: host.relayPid ?? 0, started: host.relayStarted, marks: ['cluster-lab-relay', RELAY]};
+  const sshd = {pid: host.sshdPid ?? 0, started: host.sshdStarted, marks: [join(state.dir, host.name, 'sshd_config')]};
+  return [{role: 'relay', child: relay}, {role: 'sshd', child: sshd}].filter(({child}) => child.pid > 0);
 }
 
 
-/** Removes every namespace, link, cgroup and process the lab made. Safe to run again, and after a failed up. */
-export async function labDown(dir: string): Promise<string[]> {
+/**
+ * Removes every namespace, link, cgroup, process and file the lab made. Safe to run again, and after
+ * a failed up. A pid of the state that another program has now is left alone, and said so.
+ */
+export async function labDown(dir: string): Promise<LabDownReport> {
   const state = readState(dir);
-  const removed: string[] = [];
-  if (!state) return removed;
+  const report: LabDownReport = {removed: [], spared: []};
+  if (!state) return report;
+  // After a restart nothing of the lab is left to take down, and its names may be another lab's now.
+  if (sameBoot(state)) await takeDown(state, report);
+  removeLabFiles(dir, state.hosts.map((host) => host.name));
+  report.removed.push(`the keys, configs and inventory in ${dir}`);
+  return report;
+}
+
+async function takeDown(state: LabState, report: LabDownReport): Promise<void> {
   for (const host of state.hosts) {
-    for (const pid of [host.relayPid, host.sshdPid]) if (pid) killQuietly(pid);
+    for (const {role, child} of processesOf(state, host)) {
+      const who = whoIs(child, state.bootId);
+      if (who === 'ours') killQuietly(child.pid);
+      else if (who === 'another') report.spared.push(`left pid ${child.pid} alone: it is no longer the ${role} of ${host.name} (another program has that pid now)`);
+    }
     // Workers and sessions live in the namespace: end them all.
     if (existsSync(`/run/netns/${host.netns}`)) {
       const pids = await run('ip', ['netns', 'pids', host.netns]).catch(() => '');
       for (const pid of pids.split('\n').filter(Boolean)) killQuietly(Number(pid));
       await runQuietly('ip', ['netns', 'del', host.netns]);
-      removed.push(`namespace ${host.netns}`);
+      report.removed.push(`namespace ${host.netns}`);
     }
     await runQuietly('ip', ['link', 'del', host.veth]);
     if (existsSync(host.cgroup)) {
       await removeCgroup(host.cgroup);
-      removed.push(`cgroup ${host.cgroup}`);
+      report.removed.push(`cgroup ${host.cgroup}`);
     }
   }
   await runQuietly('ip', ['link', 'del', state.bridge]);
-  rmSync(join(dir, 'state.json'), {force: true});
-  return removed;
 }
 
 export function labStatus(dir: string): {host: string; address: string; relay: string; sshd: boolean; relayUp: boolean; latencyMs: number}[] {
   const state = readState(dir);
   if (!state) return [];
-  return state.hosts.map((host) => ({host: host.name, address: host.address, relay: `${gatewayOf(state)}:${host.relayPort}`, sshd: alive(host.sshdPid), relayUp: alive(host.relayPid), latencyMs: host.latencyMs}));
+  const running = (host: LabHostState, role: string) => processesOf(state, host).some((p) => p.role === role && whoIs(p.child, state.bootId) === 'ours');
+  return state.hosts.map((host) => ({host: host.name, address: host.address, relay: `${gatewayOf(state)}:${host.relayPort}`, sshd: running(host, 'sshd'), relayUp: running(host, 'relay'), latencyMs: host.latencyMs}));
 }
 
 function sshdConfig(hostDir: string, address: string, dir: string): string {
@@ -175,14 +230,16 @@ function inventory(state: LabState, spec: LabSpec): string {
 
 /** Until each host's sshd answers through its relay, as the coordinator will reach it. */
 async function waitForSshd(state: LabState): Promise<void> {
+  // A deadline, not a count of tries: sshd and the relay start in well under a second on a quiet
+  // machine but took over 5 s on a CI machine running every test file at once.
+  const deadline = performance.now() + SSHD_START_MS;
   for (const host of state.hosts) {
-    for (let attempt = 0; !(await speaksSsh(gatewayOf(state), host.relayPort)); attempt++) {
-      if (attempt > 100) throw new LabError(`lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort}; see ${join(state.dir, host.name)}`);
+    while (!(await speaksSsh(gatewayOf(state), host.relayPort))) {
+      if (performance.now() > deadline) throw new LabError(`lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort} within ${SSHD_START_MS / 1000} s; see ${join(state.dir, host.name)}`);
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
   }
 }
-
 
 async function removeCgroup(dir: string): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -196,47 +253,10 @@ async function removeCgroup(dir: string): Promise<void> {
   }
 }
 
-function saveState(state: LabState): void {
-  writeFileSync(join(state.dir, 'state.json'), JSON.stringify(state, null, 1));
-}
-
-/**
- * The lab's state, or undefined when no lab was made here. A state that cannot be read or is not a
- * lab's (edited, cut short) is bad input: taken for "no lab", its namespaces would be left up.
- */
-function readState(dir: string): LabState | undefined {
-  const file = join(dir, 'state.json');
-  if (!existsSync(file)) return undefined;
-  let state: LabState;
-  try {
-    state = JSON.parse(readTextFile(file, {limit: LIMITS.yamlBytes, what: "a lab's state", tooLargeFix: ''}));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw damagedState(file, error instanceof SyntaxError ? 'not JSON' : `cannot read it (${(error as NodeJS.ErrnoException).code})`);
-  }
-  const isHost = (host: unknown) => typeof host === 'object' && host !== null && ['name', 'netns', 'veth', 'address', 'cgroup'].every((key) => typeof (host as Record<string, unknown>)[key] === 'string');
-  if (typeof state !== 'object' || state === null || typeof state.bridge !== 'string' || !Array.isArray(state.hosts) || !state.hosts.every(isHost)) throw damagedState(file, 'not the state of a lab');
-  return state;
-}
-
-function damagedState(file: string, problem: string): InputError {
-  return new InputError({file, problem: `${problem}: was it edited?`, fix: "put back the one lab up wrote, or remove it and delete the lab's namespaces (ip netns list, cl-*) and bridge (ip link, clbr*) by hand"});
-}
-
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
     // Already gone.
-  }
-}
-
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -22,7 +22,8 @@ export interface LabSpec {
 }
 
 const HOST_FIELDS = ['cores', 'cpu', 'latency', 'jitter', 'bandwidth', 'loss'] as const;
-const NAME = /^[a-z0-9][a-z0-9-]{0,11}$/;
+/** A lab host's name: it names a namespace, a folder and a cgroup. */
+export const LAB_HOST_NAME = /^[a-z0-9][a-z0-9-]{0,11}$/;
 
 /** Reads the `lab:` section of a YAML file (an experiment under experiments/lab/, or a spec of its own). */
 export function loadLabSpec(file: string): LabSpec {
@@ -34,7 +35,7 @@ export function loadLabSpec(file: string): LabSpec {
   const hosts = read.object(['lab', 'hosts'], lab.hosts, 'lab hosts');
   const list = Object.entries(hosts).map(([name, value]): LabHost => {
     const path = ['lab', 'hosts', name];
-    if (!NAME.test(name)) throw source.error(path, `lab host name '${name}' is not allowed`, 'use up to 12 lower-case letters, digits and dashes (it names a network namespace)', 'key');
+    if (!LAB_HOST_NAME.test(name)) throw source.error(path, `lab host name '${name}' is not allowed`, 'use up to 12 lower-case letters, digits and dashes (it names a network namespace)', 'key');
     const fields = read.object(path, value ?? {}, `lab host ${name}`);
     read.knownKeys(path, fields, HOST_FIELDS);
     const host: LabHost = {

@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs';
 import {execa} from 'execa';
 import {ClusterError} from '../errors.js';
+import {shellQuote} from '../ssh/quote.js';
 
 /** The lab needs Linux, root and these programs; each missing one is named with its package. */
 const TOOLS: [string, string][] = [
@@ -23,16 +24,27 @@ export function checkLabMachine(): void {
   if (missing.length > 0) throw new LabError(`missing ${missing.map(([path]) => path).join(', ')}; install them with: apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}`);
 }
 
-/** Runs a system command; a failure names the command and the end of its stderr. */
+/** Long past what any of the lab's tools takes: only one waiting for something never coming gets there. */
+const TOOL_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs a system command with no input, so no tool can wait on a prompt (ssh-keygen's "Overwrite
+ * (y/n)?" once hung lab up for good); a failure names the command and the end of its stderr.
+ */
 export async function run(file: string, args: string[]): Promise<string> {
-  const result = await execa(file, args, {reject: false});
+  const result = await runTool(file, args);
+  if (result.timedOut) throw new LabError(`${file} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS / 1000} s and was stopped; run it by hand to see what it waits for: ${[file, ...args].map(shellQuote).join(' ')}`);
   if (result.exitCode !== 0) throw new LabError(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${String(result.stderr).trim().split('\n').at(-1)}`);
   return String(result.stdout);
 }
 
 /** Like run, for clean-up: a thing already gone is fine. */
 export async function runQuietly(file: string, args: string[]): Promise<void> {
-  await execa(file, args, {reject: false});
+  await runTool(file, args);
+}
+
+function runTool(file: string, args: string[]) {
+  return execa(file, args, {stdin: 'ignore', timeout: TOOL_TIMEOUT_MS, reject: false});
 }
 
 /** Starts a long-lived process outside this one's lifetime; returns its pid. */

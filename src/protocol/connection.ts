@@ -12,6 +12,8 @@ export interface Message<T> {
  */
 export class FramedConnection<In extends {type: string}, Out extends {type: string}> {
   private readonly decoder = new FrameDecoder();
+  /** One wait for the stream to drain, shared by every send behind it (a listener each drew Node's leak warning into the worker's stderr). */
+  private drained: Promise<void> | undefined;
 
   constructor(
     input: Readable,
@@ -39,7 +41,15 @@ export class FramedConnection<In extends {type: string}, Out extends {type: stri
       let flushed = true;
       for (const part of encodeFrame(header as never, body)) flushed = this.output.write(part, (error) => (error ? reject(error) : undefined));
       if (flushed) resolve();
-      else this.output.once('drain', resolve);
+      else void this.drain().then(resolve);
     });
+  }
+
+  private drain(): Promise<void> {
+    this.drained ??= new Promise<void>((resolve) => this.output.once('drain', () => {
+      this.drained = undefined;
+      resolve();
+    }));
+    return this.drained;
   }
 }

@@ -1,7 +1,7 @@
 import type {TreeOptions} from '../forest/trainer.js';
 
 /** Bumped whenever a message changes shape; coordinator and worker must agree. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export interface TreeOrder {
   /** Position of the tree in the forest. */
@@ -23,6 +23,22 @@ export interface CpuSample {
 }
 
 /**
+ * What a host's speed depends on besides its name, as its worker sees it: the machine (boot id, so a
+ * reboot or a rebuilt VM is a new one), its CPUs, the cgroup CPU quota over the worker, the Node.js.
+ */
+export interface MachineIdentity {
+  bootId: string | null;
+  cpuModel: string;
+  cpus: number;
+  /** CPUs this process may run on (affinity, cpuset). */
+  available: number;
+  /** CPUs' worth of time the worker's cgroups allow (quota / period, the tightest above it), null with no limit. */
+  cpuQuota: number | null;
+  arch: string;
+  node: string;
+}
+
+/**
  * Messages the coordinator sends; `dataset` carries the values then the labels as its body. Work
  * carries the run it belongs to, so trees of a finished run never leak into the next; `cancel`
  * drops a run's trees not yet started. The end of the stream tells the worker to stop.
@@ -33,7 +49,8 @@ export type ToWorker =
   | {type: 'dataset'; hash: string; rows: number; features: number; classes: number}
   | {type: 'train'; run: number; datasetHash: string; options: TreeOptions; trees: TreeOrder[]}
   | {type: 'cancel'; run: number}
-  | {type: 'cpu'};
+  | {type: 'cpu'}
+  | {type: 'identify'};
 
 /** Messages the worker sends; `tree` carries the serialised tree as its body. */
 export type FromWorker =
@@ -43,4 +60,5 @@ export type FromWorker =
   | {type: 'tree'; run: number; index: number; seconds: number; slot: number; waited: number}
   | {type: 'heartbeat'}
   | ({type: 'cpu'} & CpuSample)
+  | ({type: 'identity'} & MachineIdentity)
   | {type: 'error'; message: string; run?: number; index?: number};

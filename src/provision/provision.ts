@@ -65,7 +65,10 @@ export async function remoteSha256(session: SshSession, path: string): Promise<s
   return code === 0 ? stdout.split(/\s/)[0] : undefined;
 }
 
-/** To a temporary name, then renamed into place: a host never sees half a worker under the real name. */
+/**
+ * To a temporary name, then renamed into place: a host never sees half a worker under the real name.
+ * The name is random and created exclusively (SFTP's EXCL): nothing planted there is written through.
+ */
 async function upload(session: SshSession, path: string, bytes: Buffer): Promise<void> {
   const folder = path.slice(0, path.lastIndexOf('/'));
   const made = await session.exec(remoteCommand(['mkdir', '-p', '--', folder]));
@@ -73,7 +76,7 @@ async function upload(session: SshSession, path: string, bytes: Buffer): Promise
   const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
   await session.withSftp(async (sftp) => {
     const fail = (what: string) => (error: Error) => new SshError(session.target.name, 'sftp', `SFTP ${what} failed: ${error.message}`);
-    await new Promise<void>((resolve, reject) => sftp.writeFile(temporary, bytes, {mode: 0o644}, (error) => (error ? reject(fail(`upload to ${temporary}`)(error)) : resolve())));
+    await new Promise<void>((resolve, reject) => sftp.writeFile(temporary, bytes, {mode: 0o644, flag: 'wx'}, (error) => (error ? reject(fail(`upload to ${temporary}`)(error)) : resolve())));
     await new Promise<void>((resolve, reject) =>
       sftp.ext_openssh_rename(temporary, path, (error) => {
         if (!error) return resolve();

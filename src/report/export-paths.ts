@@ -4,7 +4,9 @@ import {lockFileFor} from '../bench/journal-lock.js';
 import {Journal} from '../bench/journal.js';
 import {InputError} from '../errors.js';
 import {checkOutputPath, specialFileKind} from '../files/output-path.js';
-import {resultFiles} from './save.js';
+import {plainNameProblem} from '../files/plain-name.js';
+import {checkNotAnInput, type NamedFile, sameFile} from '../files/same-file.js';
+import {pathForEngine, resultFiles} from './save.js';
 
 /** `bench`'s export flags by name (`export-csv`, ...), as given. */
 export type ExportFlags = Record<string, string | undefined>;
@@ -27,7 +29,7 @@ export function checkExportPaths(exports: ExportFlags, resultsDir: string, resum
   }
   const kept = keptBySweep(resultsDir, resume);
   for (const [flag, path] of given) {
-    const what = kept.get(fileKey(path)) ?? journalOrLock(path, resultsDir);
+    const what = keptAs(kept, path) ?? journalOrLock(path, resultsDir);
     if (what) throw new InputError({file: `--${flag}`, problem: `'${path}' is ${what}, which no export may replace`, fix: `name a file outside what the sweep keeps in ${resultsDir}`});
   }
 }
@@ -39,8 +41,31 @@ function keptBySweep(resultsDir: string, resume: string | undefined): Map<string
   const journal = Journal.fileFor(resultsDir, resume);
   kept.set(fileKey(journal), "the sweep's journal");
   kept.set(fileKey(lockFileFor(journal)), "the sweep's lock");
-  for (const file of Object.values(resultFiles(resultsDir, basename(journal, '.jsonl')))) kept.set(fileKey(file), 'a file the sweep itself writes (it is saved there anyway)');
+  const id = basename(journal, '.jsonl');
+  // A journal under a name no id may have is refused when it is read.
+  if (plainNameProblem(id)) return kept;
+  for (const file of Object.values(resultFiles(resultsDir, id))) kept.set(fileKey(file), 'a file the sweep itself writes (it is saved there anyway)');
   return kept;
+}
+
+/**
+ * Refuses, before any run, an export that is a file the bench reads (the experiment, the inventory,
+ * the data CSV) however it is reached: the sweep would end by replacing its own input (the journal
+ * is checkExportPaths'). With several engines the exports are t-native.csv, t-dask.csv, ...
+ */
+export function checkExportsAreNotInputs(exports: ExportFlags, inputs: readonly NamedFile[], engines: readonly string[]): void {
+  const outputs: NamedFile[] = [];
+  for (const [flag, path] of Object.entries(exports)) {
+    if (path === undefined) continue;
+    if (engines.length > 1) outputs.push(...engines.map((engine) => ({flag: `--${flag}`, path: pathForEngine(path, engine)})));
+    else outputs.push({flag: `--${flag}`, path});
+  }
+  for (const output of outputs) checkNotAnInput(output, inputs);
+}
+
+/** What the sweep keeps at `path`, by its name or by its inode (a hard link to the journal). */
+function keptAs(kept: Map<string, string>, path: string): string | undefined {
+  return kept.get(fileKey(path)) ?? [...kept].find(([file]) => sameFile(file, path))?.[1];
 }
 
 /** A fresh sweep's id is not known yet, but any journal or lock in the results folder is another sweep's. */

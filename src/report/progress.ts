@@ -1,3 +1,4 @@
+import {performance} from 'node:perf_hooks';
 import type {BenchProgress} from '../bench/sweep.js';
 
 export interface ProgressPrinter {
@@ -12,7 +13,8 @@ export interface ProgressPrinter {
  */
 export function progressPrinter(stream: NodeJS.WriteStream, options: {quiet?: boolean; now?: () => number} = {}): ProgressPrinter {
   if (options.quiet) return {update: () => undefined, clear: () => undefined};
-  const now = options.now ?? Date.now;
+  // Elapsed time on a monotonic clock: a step of the wall clock would show a negative or absurd time.
+  const now = options.now ?? (() => performance.now());
   let started = now();
   const finished = new Set<string>();
   let runStarted = started;

@@ -2,6 +2,7 @@ import {mkdirSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import type {BenchResult} from '../bench/result.js';
 import {InputError} from '../errors.js';
+import {plainNameProblem} from '../files/plain-name.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {renderCsv} from './csv.js';
 import {renderMarkdown} from './markdown.js';
@@ -18,8 +19,13 @@ export interface ExportPaths {
 
 /** With several engines, each writes its own exports: t.csv becomes t-native.csv and t-dask.csv. */
 export function exportsForEngine(exports: ExportPaths, engine: string): ExportPaths {
-  const named = (path: string | undefined) => path?.replace(/(\.[^./]*)?$/, (extension) => `-${engine}${extension}`);
+  const named = (path: string | undefined) => path && pathForEngine(path, engine);
   return {csv: named(exports.csv), markdown: named(exports.markdown), json: named(exports.json), timeline: named(exports.timeline), scaling: named(exports.scaling)};
+}
+
+/** t.csv -> t-dask.csv. */
+export function pathForEngine(path: string, engine: string): string {
+  return path.replace(/(\.[^./]*)?$/, (extension) => `-${engine}${extension}`);
 }
 
 /** With several latencies, each writes its own exports: t.csv becomes t-0ms.csv and t-20ms.csv. */
@@ -29,6 +35,8 @@ export function exportsForLatency(exports: ExportPaths, label: string): ExportPa
 
 /** The files a sweep of this id writes in the results folder, beside its journal. */
 export function resultFiles(resultsDir: string, id: string): Required<ExportPaths> {
+  // Journal.resume refuses such an id with its line; this guards every other way an id may come.
+  if (plainNameProblem(id)) throw new Error(`sweep id ${JSON.stringify(id)} would write outside ${resultsDir}`);
   const base = join(resultsDir, id);
   return {csv: `${base}.csv`, json: `${base}.json`, timeline: `${base}-timeline.svg`, scaling: `${base}-scaling.svg`, markdown: `${base}.md`};
 }

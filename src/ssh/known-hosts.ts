@@ -1,7 +1,8 @@
 import {createHash, createHmac} from 'node:crypto';
-import {appendFileSync, existsSync, mkdirSync} from 'node:fs';
+import {existsSync, mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {InputError} from '../errors.js';
+import {appendToFile} from '../files/append.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
 
@@ -11,7 +12,12 @@ export interface HostKey {
   blob: Buffer;
 }
 
-export type HostKeyVerdict = {status: 'known'} | {status: 'unknown'} | {status: 'changed'; file: string; line: number} | {status: 'revoked'; file: string; line: number};
+/** `changed`: the line recorded, its key type, and whether it names this host alone (so `ssh-keygen -R` removes only it). */
+export type HostKeyVerdict =
+  | {status: 'known'}
+  | {status: 'unknown'}
+  | {status: 'changed'; file: string; line: number; recordedType: string; exact: boolean}
+  | {status: 'revoked'; file: string; line: number};
 
 interface Entry {
   file: string;
@@ -41,8 +47,9 @@ export function keyTypeOf(blob: Buffer): string {
 
 /**
  * Checks a host key against known_hosts files as OpenSSH does: plain, wildcard, negated and hashed
- * (`|1|salt|hash`) names, `[host]:port` entries, @revoked lines. A key of the same type under the
- * same name that differs is a changed key.
+ * (`|1|salt|hash`) names, `[host]:port` entries, @revoked lines. Any live key recorded under the
+ * name that the server did not present, whatever its type, makes this a changed key: a man in the
+ * middle who shows another type must not pass for a new host.
  */
 export function checkHostKey(files: readonly string[], name: string, key: HostKey): HostKeyVerdict {
   const entries = files.flatMap(readEntries).filter((entry) => entry.marker !== '@cert-authority' && matchesName(entry.patterns, name));
@@ -50,8 +57,10 @@ export function checkHostKey(files: readonly string[], name: string, key: HostKe
   if (revoked) return {status: 'revoked', file: revoked.file, line: revoked.line};
   const live = entries.filter((entry) => entry.marker === '');
   if (live.some((entry) => entry.type === key.type && entry.blob.equals(key.blob))) return {status: 'known'};
-  const changed = live.find((entry) => entry.type === key.type);
-  return changed ? {status: 'changed', file: changed.file, line: changed.line} : {status: 'unknown'};
+  const changed = live.find((entry) => entry.type === key.type) ?? live[0];
+  if (!changed) return {status: 'unknown'};
+  const exact = changed.patterns.startsWith('|1|') || changed.patterns.toLowerCase() === name.toLowerCase();
+  return {status: 'changed', file: changed.file, line: changed.line, recordedType: changed.type, exact};
 }
 
 /** Records a key (like StrictHostKeyChecking=accept-new): one new line, the file made if need be. */
@@ -59,7 +68,7 @@ export function appendHostKey(file: string, name: string, key: HostKey): void {
   if (!existsSync(dirname(file))) mkdirSync(dirname(file), {recursive: true, mode: 0o700});
   const text = existsSync(file) ? readKnownHosts(file) : '';
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  appendFileSync(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, {mode: 0o600});
+  appendToFile(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, 0o600);
 }
 
 /**

@@ -1,8 +1,10 @@
+import {lookup} from 'node:dns/promises';
+import {isIP} from 'node:net';
 import {Client, type ClientChannel, type ConnectConfig, type SFTPWrapper} from 'ssh2';
-import {HostError, InputError} from '../errors.js';
-import {readBounded} from '../files/read-text.js';
-import {formatBytes, LIMITS} from '../limits.js';
 import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from './known-hosts.js';
+import {type Credentials, credentials} from './credentials.js';
+import {shellQuote} from './quote.js';
+import {SshError} from './ssh-error.js';
 import type {SshTarget} from './target.js';
 
 export interface ConnectOptions {
@@ -23,12 +25,7 @@ const KEEPALIVE_MISSES = 3;
 /** How long a closing connection may wait for the other end before its socket is cut. */
 const CLOSE_GRACE_MS = 2000;
 
-/** Why a host could not be used, for messages and for --json. */
-export class SshError extends HostError {
-  constructor(host: string, reason: string, problem: string) {
-    super(host, problem, '', reason);
-  }
-}
+export {SshError};
 
 /**
  * One SSH connection to one host, kept alive, with its host key checked against known_hosts. All
@@ -50,65 +47,41 @@ export class SshSession {
     client.on('close', () => this.lose(new SshError(target.name, 'connection-lost', 'connection closed')));
   }
 
-  static connect(target: SshTarget, options: ConnectOptions = {}): Promise<SshSession> {
-    const timeoutMs = target.connectTimeoutMs;
+  static async connect(target: SshTarget, options: ConnectOptions = {}): Promise<SshSession> {
+    // Local files first: an unreadable known_hosts or identity file fails here, naming the file.
+    const name = knownHostsName(target.hostname, target.port);
+    const serverHostKey = hostKeyAlgorithmsFor(target.knownHostsFiles, name);
+    const login = credentials(target);
+    const attempt: Attempt = {target, address: await resolveAddress(target), name, login, heard: ''};
+    const config = connectConfig(attempt, serverHostKey, options);
     return new Promise((resolve, reject) => {
       const client = new Client();
-      let verdict: {key: HostKey; result: HostKeyVerdict} | undefined;
       const started = performance.now();
-      const name = knownHostsName(target.hostname, target.port);
-      let config: ConnectConfig;
-      try {
-        // Read before connecting: an unreadable known_hosts fails here, naming the file.
-        const serverHostKey = hostKeyAlgorithmsFor(target.knownHostsFiles, name);
-        config = {
-          ...(serverHostKey.length > 0 ? {algorithms: {serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey']}} : {}),
-          host: target.hostname,
-          port: target.port,
-          username: target.username,
-          readyTimeout: timeoutMs,
-          keepaliveInterval: KEEPALIVE_MS,
-          keepaliveCountMax: KEEPALIVE_MISSES,
-          ...credentials(target),
-          // ssh2 accepts any key without this: the checking is ours.
-          hostVerifier: (blob: Buffer) => {
-            const key = {type: keyTypeOf(blob), blob: Buffer.from(blob)};
-            let result = checkHostKey(target.knownHostsFiles, name, key);
-            if (result.status === 'unknown' && options.acceptNew) {
-              appendHostKey(target.recordTo, name, key);
-              result = {status: 'known'};
-            }
-            verdict = {key, result};
-            return result.status === 'known';
-          },
-        };
-      } catch (error) {
-        return reject(error);
-      }
       let settled = false;
+      const fail = (error: ConnectFailure) => {
+        if (settled) return;
+        settled = true;
+        client.end();
+        reject(explainConnectError(attempt, error));
+      };
       client.once('ready', () => {
         settled = true;
         resolve(new SshSession(target, client, performance.now() - started));
       });
       // `on`, not `once`: ending a failed client can emit a second error, which must not go unhandled.
-      client.on('error', (error: Error & {level?: string; code?: string}) => {
-        if (settled) return;
-        settled = true;
-        client.end();
-        reject(explainConnectError(target, name, error, verdict, timeoutMs));
+      client.on('error', (error: ConnectFailure) => {
+        // A dead or empty agent is one method failing: ssh2 goes on with the identity file.
+        if (error.level === 'agent') attempt.agentProblem = error.message;
+        else fail(error);
       });
       // A link that drops after the server's banner closes the socket with no error (and ssh2 stops its ready timer).
-      client.once('close', () => {
-        if (settled) return;
-        settled = true;
-        reject(explainConnectError(target, name, new Error('connection closed during the handshake'), verdict, timeoutMs));
-      });
+      client.once('close', () => fail(new Error('connection closed during the handshake')));
+      // On 'connect' ssh2 has not read a byte yet, and attaches its own reader in the next microtask.
+      client.once('connect', () => listenToGreeting(client, attempt));
       try {
         client.connect(config);
       } catch (error) {
-        const message = (error as Error).message;
-        const fix = /passphrase|encrypted/i.test(message) ? 'name the environment variable that holds its passphrase with passphraseEnv:' : 'check identityFile: in the inventory';
-        reject(new SshError(target.name, 'auth', `cannot use the identity file ${target.identityFile} (${message}); ${fix}`));
+        fail(error as Error);
       }
     });
   }
@@ -205,46 +178,120 @@ export class SshSession {
   }
 }
 
-/** ssh-agent when there is one, and the identity file, its passphrase from the variable the inventory names. */
-function credentials(target: SshTarget): Partial<ConnectConfig> {
-  const config: Partial<ConnectConfig> = {};
-  if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
-  if (target.identityFile) {
-    try {
-      config.privateKey = readIdentityFile(target.identityFile);
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      if (!config.agent) throw new SshError(target.name, 'auth', `cannot read identity file ${target.identityFile} (${(error as NodeJS.ErrnoException).code}); set identityFile in the inventory, or start ssh-agent`);
-    }
-    const passphrase = target.passphraseEnv ? process.env[target.passphraseEnv] : undefined;
-    if (passphrase !== undefined) config.passphrase = passphrase;
+/** One connection being made: what explains its failure. */
+interface Attempt {
+  target: SshTarget;
+  /** The host name resolved. */
+  address: string;
+  /** The host's name in known_hosts. */
+  name: string;
+  login: Credentials;
+  verdict?: {key: HostKey; result: HostKeyVerdict};
+  /** Why the agent could not be asked, when it could not. */
+  agentProblem?: string;
+  /** The first bytes the server sent, up to its SSH identification line. */
+  heard: string;
+}
+
+type ConnectFailure = Error & {level?: string; code?: string};
+
+/** Resolved before the connect timeout starts, as OpenSSH's ConnectTimeout does: a slow resolver is not a silent host. */
+async function resolveAddress(target: SshTarget): Promise<string> {
+  if (isIP(target.hostname)) return target.hostname;
+  try {
+    return (await lookup(target.hostname)).address;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' ? '' : ` (${code ?? (error as Error).message})`;
+    throw new SshError(target.name, 'name-not-resolved', `cannot resolve host name '${target.hostname}'${why}; check address: in the inventory`);
   }
-  if (!config.agent && !config.privateKey) throw new SshError(target.name, 'auth', 'no identity file and no ssh-agent; set identityFile in the inventory, or start ssh-agent');
-  return config;
 }
 
-/** A private key is a few KiB: a FIFO or a device named as one is refused, never read forever. */
-function readIdentityFile(file: string): Buffer {
-  const tooLarge = () => new InputError({file, problem: `the file is larger than the ${formatBytes(LIMITS.sshFileBytes)} an identity file may be`, fix: 'name your private key with identityFile in the inventory'});
-  return readBounded(file, LIMITS.sshFileBytes, tooLarge);
+/** `serverHostKey`: the recorded key types first, so that a host shows the key known_hosts holds. */
+function connectConfig(attempt: Attempt, serverHostKey: string[], options: ConnectOptions): ConnectConfig {
+  const {target, name} = attempt;
+  return {
+    ...(serverHostKey.length > 0 ? {algorithms: {serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey']}} : {}),
+    host: attempt.address,
+    port: target.port,
+    username: target.username,
+    authHandler: attempt.login.methods,
+    readyTimeout: target.connectTimeoutMs,
+    keepaliveInterval: KEEPALIVE_MS,
+    keepaliveCountMax: KEEPALIVE_MISSES,
+    // ssh2 accepts any key without this: the checking is ours.
+    hostVerifier: (blob: Buffer) => {
+      const key = {type: keyTypeOf(blob), blob: Buffer.from(blob)};
+      let result = checkHostKey(target.knownHostsFiles, name, key);
+      if (result.status === 'unknown' && options.acceptNew) {
+        appendHostKey(target.recordTo, name, key);
+        result = {status: 'known'};
+      }
+      attempt.verdict = {key, result};
+      return result.status === 'known';
+    },
+  };
 }
 
-function explainConnectError(target: SshTarget, name: string, error: Error & {level?: string; code?: string}, verdict: {key: HostKey; result: HostKeyVerdict} | undefined, timeoutMs: number): SshError {
+const GREETING_BYTES = 512;
+
+/** Keeps what the server says before its identification: a web server on the port is told apart from silence. */
+function listenToGreeting(client: Client, attempt: Attempt): void {
+  const socket = (client as unknown as {_sock?: NodeJS.EventEmitter})._sock;
+  const listener = (chunk: Buffer) => {
+    attempt.heard += chunk.toString('latin1');
+    if (attempt.heard.length >= GREETING_BYTES || /(^|\n)SSH-/.test(attempt.heard)) socket?.off('data', listener);
+  };
+  socket?.on('data', listener);
+}
+
+/** The first line a server that is not an SSH server said, when it said anything. */
+function notSshGreeting(heard: string): string | undefined {
+  if (heard === '' || /(^|\n)SSH-/.test(heard)) return undefined;
+  const line = heard.split('\n').find((text) => text.trim() !== '') ?? heard;
+  return printable(line.replace(/\r$/, '').slice(0, 80));
+}
+
+/** Text from the network as one line of a message: control characters escaped, never sent to the terminal. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u00ff]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** OpenSSH's REMOTE HOST IDENTIFICATION HAS CHANGED, and its fix, which works when pasted. */
+function changedKeyProblem(name: string, print: string, changed: Extract<HostKeyVerdict, {status: 'changed'}>): string {
+  const where = `${changed.file}:${changed.line}`;
+  // ssh-keygen -R deletes every line matching the name: a line naming other hosts too is the user's to edit.
+  const remove = changed.exact ? `remove the old key with: ssh-keygen -f ${shellQuote(changed.file)} -R ${shellQuote(name)}` : `edit line ${changed.line} of ${changed.file} (it also names other hosts)`;
+  return `host key of ${name} has CHANGED: it now offers ${print}, not the ${changed.recordedType} key recorded in ${where}; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, re-run with --accept-new after you ${remove}`;
+}
+
+function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError {
+  const {target, name, verdict} = attempt;
   const at = `${target.hostname}:${target.port}`;
   const fail = (reason: string, problem: string) => new SshError(target.name, reason, problem);
   if (verdict && verdict.result.status !== 'known') {
     const print = `${verdict.key.type} key ${fingerprint(verdict.key)}`;
     if (verdict.result.status === 'unknown') return fail('host-key-unknown', `host key of ${name} is not known: ${print}; check it, then re-run with --accept-new to record it in ${target.recordTo}`);
     if (verdict.result.status === 'revoked') return fail('host-key-revoked', `host key of ${name} is revoked (${verdict.result.file}:${verdict.result.line}): ${print}; refusing to connect`);
-    return fail('host-key-changed', `host key of ${name} has CHANGED: it now offers ${print}, not the key in ${verdict.result.file}:${verdict.result.line}; this may be an attack, or the host was reinstalled: check, then remove that line`);
+    return fail('host-key-changed', changedKeyProblem(name, print, verdict.result));
   }
-  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return fail('name-not-resolved', `cannot resolve host name '${target.hostname}'; check address: in the inventory`);
   if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return fail('unreachable', `no route to ${at}; is the host on the network?`);
-  if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') return fail('timeout', `no answer from ${at} within ${timeoutMs / 1000} s; is the host up?`);
-  if (error.level === 'client-authentication') {
-    return fail('auth', `authentication refused for user ${target.username} at ${at}; check user: and identityFile: in the inventory, or add the key to the host's authorized_keys`);
-  }
-  if (/passphrase/i.test(error.message)) return fail('auth', `identity file ${target.identityFile} is encrypted: name the variable holding its passphrase with passphraseEnv:`);
+  const said = notSshGreeting(attempt.heard);
+  if (said !== undefined) return fail('not-ssh', `${at} answered, but not as an SSH server (it said: ${said}); check that ${target.port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`);
+  if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') return fail('timeout', `no answer from ${at} within ${target.connectTimeoutMs / 1000} s; is the host up?`);
+  if (error.level === 'client-authentication') return fail('auth', authProblem(attempt, at));
+  // sshd cuts the connection after MaxAuthTries refused keys (the agent's many, say).
+  if (/too many authentication failures/i.test(error.message)) return fail('auth', `authentication refused for user ${target.username} at ${at}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory and load it with ssh-add, so that the agent offers it first, or unset SSH_AUTH_SOCK so that only that file is tried`);
   return fail('connect', `cannot connect to ${at} (${error.message})`);
+}
+
+/** Every method refused: when the identity file was not among them, why not, and how to put it right. */
+function authProblem(attempt: Attempt, at: string): string {
+  const {target, login} = attempt;
+  const refused = `authentication refused for user ${target.username} at ${at}`;
+  if (!login.fileProblem) return `${refused}; check user: and identityFile: in the inventory, or add the key to the host's authorized_keys`;
+  const agent = attempt.agentProblem ? `ssh-agent (SSH_AUTH_SOCK=${login.agent}) could not be asked (${attempt.agentProblem})` : `ssh-agent (SSH_AUTH_SOCK=${login.agent}) holds no key the host accepts`;
+  return `${refused}: ${agent}, and ${login.fileProblem}`;
 }

@@ -3,13 +3,15 @@ import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
 import {wildcard} from './known-hosts.js';
+import {expandTokens, HOSTNAME_TOKENS, type Written} from './tokens.js';
 
 /** What ~/.ssh/config says of a host alias; the first value obtained for each keyword wins, as in OpenSSH. */
 export interface SshConfigEntry {
   hostName?: string;
   user?: string;
   port?: number;
-  identityFile?: string;
+  /** As written: its `%` tokens need the final user and port, known only once the inventory is applied. */
+  identityFile?: Written & {value: string};
 }
 
 /**
@@ -90,13 +92,21 @@ export function sshConfigFor(text: string, alias: string, file = '~/.ssh/config'
         fix: `give the host an address it can reach directly in the inventory, or remove ${match[1]} there`,
       });
     }
+    // ssh refuses a bad Port wherever it is written, whichever host it is for.
+    const port = keyword === 'port' ? portOf(value, {file, line: i + 1, field: match[1]}) : undefined;
     if (!applies) continue;
-    if (keyword === 'hostname') found.hostName ??= value.replaceAll('%h', alias);
+    if (keyword === 'hostname') found.hostName ??= expandTokens(value, HOSTNAME_TOKENS, {host: alias, alias, port: 0, user: ''}, {file, line: i + 1, field: match[1]});
     else if (keyword === 'user') found.user ??= value;
-    else if (keyword === 'port' && Number.isInteger(Number(value))) found.port ??= Number(value);
-    else if (keyword === 'identityfile') found.identityFile ??= value;
+    else if (port !== undefined) found.port ??= port;
+    else if (keyword === 'identityfile') found.identityFile ??= {value, file, line: i + 1, field: match[1]};
   }
   return found;
+}
+
+function portOf(value: string, written: Written): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : 0;
+  if (port >= 1 && port <= 65535) return port;
+  throw new InputError({...written, problem: `'${value}' is not a port number (1 to 65535)`, fix: `write the host's SSH port, e.g. ${written.field} 22, or remove the line`});
 }
 
 function hostMatches(patterns: string[], alias: string): boolean {

@@ -1,7 +1,8 @@
 import {existsSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
 import {expandHome, type Host} from '../config/inventory.js';
-import {readSshConfig} from './ssh-config.js';
+import {readSshConfig, type SshConfigEntry} from './ssh-config.js';
+import {type Connection, expandTokens, PATH_TOKENS} from './tokens.js';
 
 /** Everything needed to reach one host, with ~/.ssh/config and the inventory's defaults applied. */
 export interface SshTarget {
@@ -26,16 +27,30 @@ export function resolveTarget(host: Host, sshConfigFile?: string): SshTarget {
   const alias = host.address!;
   const config = readSshConfig(alias, sshConfigFile);
   const defaults = host.defaults ?? {};
-  const identity = host.identityFile ?? config.identityFile ?? defaults.identityFile ?? DEFAULT_KEYS.map((key) => `~/.ssh/${key}`).find((key) => existsSync(expandHome(key)));
+  const connection = {
+    alias,
+    host: config.hostName ?? alias,
+    port: host.port ?? config.port ?? defaults.port ?? 22,
+    user: host.user ?? config.user ?? defaults.user ?? userInfo().username,
+  };
+  const identity = identityOf(host, config, connection);
   return {
     name: host.name,
-    hostname: config.hostName ?? alias,
-    port: host.port ?? config.port ?? defaults.port ?? 22,
-    username: host.user ?? config.user ?? defaults.user ?? userInfo().username,
-    ...(identity ? {identityFile: expandHome(identity)} : {}),
+    hostname: connection.host,
+    port: connection.port,
+    username: connection.user,
+    ...(identity ? {identityFile: identity} : {}),
     ...(host.passphraseEnv ?? defaults.passphraseEnv ? {passphraseEnv: host.passphraseEnv ?? defaults.passphraseEnv} : {}),
     knownHostsFiles: [...(host.knownHosts ? [host.knownHosts] : []), `${homedir()}/.ssh/known_hosts`],
     recordTo: host.knownHosts ?? `${homedir()}/.ssh/known_hosts`,
     connectTimeoutMs: host.connectTimeoutMs ?? 10_000,
   };
+}
+
+/** The inventory's identity file, else ssh_config's with its tokens expanded as ssh does, else the first default key there is. */
+function identityOf(host: Host, config: SshConfigEntry, connection: Connection): string | undefined {
+  if (host.identityFile) return expandHome(host.identityFile);
+  if (config.identityFile) return expandTokens(config.identityFile.value, PATH_TOKENS, connection, config.identityFile);
+  if (host.defaults?.identityFile) return expandHome(host.defaults.identityFile);
+  return DEFAULT_KEYS.map((key) => expandHome(`~/.ssh/${key}`)).find((key) => existsSync(key));
 }

@@ -1,6 +1,7 @@
 import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {calibrate} from '../bench/calibrate.js';
+import {calibrationLoadWarning} from '../bench/calibration-check.js';
 import {prepareData} from '../bench/prepare-data.js';
 import type {Experiment} from '../config/experiment.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
@@ -119,8 +120,12 @@ export async function calibrateStatuses(statuses: HostStatus[], hosts: readonly 
   const data = prepareData(experiment);
   const workers = await WorkerSet.open(ready, experiment.heartbeatTimeoutMs);
   try {
-    const throughput = await calibrate({workers, hosts: ready, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh: true});
-    for (const status of statuses) status.treesPerSecond = throughput.get(status.host) ?? null;
+    const {throughput, loaded} = await calibrate({workers, hosts: ready, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh: true});
+    for (const status of statuses) {
+      status.treesPerSecond = throughput.get(status.host) ?? null;
+      const share = loaded.get(status.host);
+      if (share !== undefined) status.warnings.push(calibrationLoadWarning(status.host, status.treesPerSecond!, share).message);
+    }
   } finally {
     await workers.close();
   }

@@ -1,5 +1,6 @@
 import {loadCsvForModel, UNLABELLED} from '../data/csv.js';
 import {InputError} from '../errors.js';
+import {checkNotAnInput} from '../files/same-file.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {loadModel} from '../forest/model-file.js';
 import {checkOutputFile} from './check-output.js';
@@ -20,7 +21,10 @@ export interface PredictCsvResult {
 /** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
 export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
   // '' too: it was taken for no --out, and the predictions went to stdout.
-  if (request.out !== undefined) checkOutputFile(request.out, '--out');
+  if (request.out !== undefined) {
+    checkOutputFile(request.out, '--out');
+    checkNotAnInput({flag: '--out', path: request.out}, [{flag: '--model', path: request.model}, {flag: '--data', path: request.data}]);
+  }
   const {info, forest, warning} = loadModel(request.model);
   // Rows whose target cell is blank are what predict is for: predicted, and left out of the accuracy.
   const rows = loadCsvForModel(request.data, info, {blankLabels: true});

@@ -1,3 +1,4 @@
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {ForestSpec} from '../config/experiment.js';
@@ -7,6 +8,7 @@ import type {Dataset} from '../data/dataset.js';
 import {splitTrainTest} from '../data/split.js';
 import {InputError, InterruptedError} from '../errors.js';
 import {specialFileKind} from '../files/output-path.js';
+import {checkNotAnInput} from '../files/same-file.js';
 import {ioProblem} from '../files/write-whole.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
 import {saveModel, type SavedModel} from '../forest/model-file.js';
@@ -56,6 +58,11 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
   };
   const hosts = chooseHosts({inventory: request.inventory, hosts: request.hosts, cores: request.cores});
   checkOutputFile(request.out, '--out');
+  checkNotAnInput({flag: '--out', path: request.out}, [
+    {flag: '--data', path: request.data},
+    request.test === undefined ? undefined : {flag: '--test', path: request.test},
+    request.hosts && hosts[0]?.inventoryFile ? {flag: '--inventory', path: hosts[0].inventoryFile} : undefined,
+  ]);
 
   const data = loadCsvDataset(request.data, request.target);
   const {train, test} = request.test
@@ -85,8 +92,10 @@ function keepModel(model: SavedModel, out: string): void {
     saveModel(model, out);
   } catch (error) {
     const problem = `cannot write the model (${ioProblem(error)})`;
-    const kept = join(tmpdir(), `cluster-model-${process.pid}-${Date.now()}.model`);
+    let kept: string;
     try {
+      // A folder of our own (mkdtemp, 0700): a name guessed in /tmp could be another user's link.
+      kept = join(mkdtempSync(join(tmpdir(), 'cluster-model-')), 'model.bin');
       saveModel(model, kept);
     } catch (again) {
       throw new InputError({file: out, problem: `${problem}, nor keep it in ${tmpdir()} (${ioProblem(again)}): the trained model is lost`, fix: 'make room, then train again'});

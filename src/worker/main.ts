@@ -6,6 +6,7 @@ import {FramedConnection, type Message} from '../protocol/connection.js';
 import {type FromWorker, PROTOCOL_VERSION, type ToWorker} from '../protocol/messages.js';
 import {DatasetCache, receiveDataset} from './dataset-cache.js';
 import {readCpuSample} from './cpu-sample.js';
+import {readMachineIdentity} from './machine-identity.js';
 import {CancelledError, SlotPool} from './slot-pool.js';
 
 process.title = 'cluster-worker';
@@ -56,6 +57,10 @@ function handle({header, body}: Message<ToWorker>): void {
       return;
     case 'cpu':
       void connection.send({type: 'cpu', ...readCpuSample()});
+      return;
+    case 'identify':
+      // Read when asked, not at start: a calibration needs the limits as they are now.
+      void connection.send({type: 'identity', ...readMachineIdentity()});
       return;
     default:
       // A newer coordinator, or bytes that only look like the protocol: say so, keep serving.

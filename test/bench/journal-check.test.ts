@@ -26,6 +26,18 @@ test('a run without its faults', problem, {...RUN, record: {...RUN.record, fault
 test('a run numbered 0', problem, {...RUN, run: 0}, 'run is 0');
 test('a combination index that is not whole', problem, {...RUN, combination: 0.5}, 'combination is 0.5');
 test('a calibration of negative speed', problem, {kind: 'calibration', throughput: {a: -1}}, 'throughput must map hosts to trees per second');
+test('a calibration whose loaded hosts are not shares', problem, {kind: 'calibration', throughput: {a: 1}, loaded: {a: 'busy'}}, 'loaded must map hosts to shares of the CPU');
+
+test('a calibration measured under load keeps its hosts and shares for a resumed sweep', (t) => {
+  t.is(journalLineProblem({kind: 'calibration', throughput: {a: 12.5}, loaded: {a: 0.4}}), undefined);
+  const folder = folderWith();
+  const journal = Journal.create(join(folder, 'results'), 'loaded', 'small', 'fp');
+  journal.recordCalibration({throughput: new Map([['a', 12.5], ['b', 3]]), loaded: new Map([['a', 0.4]])});
+  journal.close();
+  const resumed = Journal.resume(join(folder, 'results'), 'loaded', 'fp', PLAN);
+  t.deepEqual(resumed.calibration, {throughput: new Map([['a', 12.5], ['b', 3]]), loaded: new Map([['a', 0.4]])});
+  resumed.close();
+});
 
 test('a journal edited deep inside a run is bad input on --resume, not a crash later', (t) => {
   const folder = folderWith();

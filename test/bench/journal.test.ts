@@ -9,6 +9,7 @@ import {continueLatenciesCommand, resumeCommandFor} from '../../src/bench/resume
 import type {RunRecord} from '../../src/bench/result.js';
 import {InputError} from '../../src/errors.js';
 import {folderWith} from '../helpers/files.js';
+import {plantLink, sharedFolder} from '../helpers/shared-folder.js';
 
 const RECORD: RunRecord = {seconds: 1.5, accuracy: 0.9, hosts: [], faults: [], timeline: []};
 /** The sweep these journals belong to: one combination, three measured runs. */
@@ -147,6 +148,26 @@ test('the --resume command carries every flag the sweep needs, quoted for a shel
   t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', runs: '5', warmup: '0', order: 'sequential', exports: {}}), 'cluster bench --resume id1 --runs 5 --warmup 0 --order sequential');
   // --hosts chose the combinations (the journal's fingerprint covers them); --fail-on-noise decides the exit code.
   t.is(resumeCommandFor('id1', {inventory: 'inventory.yaml', experiment: 'experiments/local.yaml', resultsDir: 'results', hosts: 'pis,!rpi3', failOnNoise: true, exports: {}}), "cluster bench --resume id1 --hosts 'pis,!rpi3' --fail-on-noise");
+});
+
+test('a new journal is created by us alone: a link or file already at its name is refused, never written through nor removed', (t) => {
+  const {shared, victim} = sharedFolder();
+  plantLink(victim, join(shared, 'guessed.jsonl'));
+  const error = t.throws(() => Journal.create(shared, 'guessed', 'small', 'fp'), {instanceOf: InputError});
+  t.is(error?.message, `${join(shared, 'guessed.jsonl')}: exists already, though this sweep has just begun (a file or link put there by something else) (remove it, or run the bench again: a new sweep takes a new id)`);
+  t.is(readFileSync(victim, 'utf8'), 'precious\n');
+  t.true(lstatSync(join(shared, 'guessed.jsonl')).isSymbolicLink(), 'the link is left for its owner');
+  t.false(existsSync(join(shared, 'guessed.lock')), 'the lock was released');
+});
+
+test('a resumed journal that is another user\'s link is refused before it is read or locked', (t) => {
+  const folder = folderWith();
+  const file = journalIn(folder);
+  const {shared} = sharedFolder();
+  plantLink(file, join(shared, 'theirs.jsonl'));
+  const error = t.throws(() => Journal.resume(shared, 'theirs', 'fp', PLAN), {instanceOf: InputError});
+  t.regex(error?.message ?? '', /theirs\.jsonl' is a symbolic link \(to .*sweep\.jsonl\) owned by another user \(uid 65534\)/);
+  t.false(existsSync(join(shared, 'theirs.lock')));
 });
 
 test('an interrupted latency sweep is continued by the same command with the latencies left, quoted for a shell', (t) => {

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -103,4 +103,52 @@ test('an Ansible inventory in hosts.yml: init keeps it, status reads it; the INI
   const ini = await cluster(['status', '--inventory', 'ini/hosts'], folder);
   t.is(ini.exitCode, 2);
   t.is(ini.stderr, 'Error: ini/hosts:1: this is an Ansible INI inventory; cluster reads the YAML form (convert it: ansible-inventory -i ini/hosts --list --yaml > inventory.yaml)\n');
+});
+
+// init followed a dangling inventory.yaml link and created its target; --force overwrote the file a link points to.
+test('init writes no file through a link: a dangling link is refused, a link to a file is kept, --force replaces the link itself', async (t) => {
+  const elsewhere = folderWith({'mine.yaml': TWO_LOCAL_HOSTS});
+  const dangling = join(elsewhere, 'created-by-init.yaml');
+  const folder = folderWith();
+  symlinkSync(dangling, join(folder, 'inventory.yaml'));
+  const refused = await cluster(['init'], folder);
+  t.is(refused.stderr, `Error: inventory.yaml: is a symbolic link to ${dangling}, which does not exist: writing the file would create it there (remove the link, or pass --force to replace the link itself with a new file)\n`);
+  t.is(refused.exitCode, 2);
+  t.false(existsSync(dangling), 'the target was not created');
+  t.deepEqual(readdirSync(folder), ['inventory.yaml'], 'nothing else was written either');
+
+  const forced = await cluster(['init', '--force'], folder);
+  t.is(forced.exitCode, 0, forced.stderr);
+  t.false(existsSync(dangling), 'the target was not created');
+  t.true(lstatSync(join(folder, 'inventory.yaml')).isFile(), 'the link was replaced by a file');
+
+  const linked = folderWith();
+  symlinkSync(join(elsewhere, 'mine.yaml'), join(linked, 'inventory.yaml'));
+  const kept = await cluster(['init'], linked);
+  t.is(kept.exitCode, 0, kept.stderr);
+  t.regex(kept.stdout, /^Wrote experiments\/local\.yaml\nKept inventory\.yaml/);
+  const replaced = await cluster(['init', '--force'], linked);
+  t.is(replaced.exitCode, 0, replaced.stderr);
+  t.is(readFileSync(join(elsewhere, 'mine.yaml'), 'utf8'), TWO_LOCAL_HOSTS, 'the file the link points to is untouched');
+  t.true(lstatSync(join(linked, 'inventory.yaml')).isFile(), 'the link itself was replaced');
+  t.deepEqual(readdirSync(elsewhere).sort(), ['mine.yaml']);
+});
+
+test('init refuses a folder at a file\'s name, and a link at the experiments folder, with or without --force', async (t) => {
+  for (const force of [[], ['--force']]) {
+    const folder = folderWith({'inventory.yaml/keep': 'x'});
+    const result = await cluster(['init', ...force], folder);
+    t.is(result.stderr, 'Error: inventory.yaml: is a folder, where init writes a file (move the folder away, or run cluster init in another folder)\n');
+    t.is(result.exitCode, 2);
+    t.deepEqual(readdirSync(folder), ['inventory.yaml']);
+
+    const elsewhere = folderWith();
+    const linked = folderWith();
+    symlinkSync(elsewhere, join(linked, 'experiments'));
+    const through = await cluster(['init', ...force], linked);
+    t.is(through.stderr, `Error: experiments: is a symbolic link to ${elsewhere}: init makes this folder itself, and writes nothing through a link (remove the link, or run cluster init in another folder)\n`);
+    t.is(through.exitCode, 2);
+    t.deepEqual(readdirSync(elsewhere), []);
+    t.deepEqual(readdirSync(linked), ['experiments']);
+  }
 });

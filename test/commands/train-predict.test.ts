@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import test from 'ava';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {cluster} from '../helpers/cli.js';
@@ -118,7 +118,7 @@ for (const out of ['/dev/full', 'full.model']) {
     t.truthy(kept, trained.stderr);
     t.true(lstatSync(join(folder, 'full.model')).isSymbolicLink(), 'the link is left as it was');
     const predicted = await cluster(['predict', '--model', kept!, '--data', 'train.csv'], folder);
-    rmSync(kept!);
+    rmSync(dirname(kept!), {recursive: true});
     t.is(predicted.exitCode, 0, predicted.stderr);
   });
 }

@@ -23,7 +23,7 @@ function leftovers(folder: string): string[] {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (/\.tmp-\d+$|\.lock$/.test(name)) found.push(path);
+      else if (/\.tmp-[0-9a-f]+$|\.lock$/.test(name)) found.push(path);
     }
   };
   walk(folder);

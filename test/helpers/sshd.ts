@@ -14,10 +14,12 @@ export interface TestSshd {
   userKey: string;
   /** A user key it does not. */
   strangerKey: string;
-  /** The known_hosts line of its ed25519 key, or of `host_key_ecdsa`. */
-  hostKeyLine(key?: 'host_key' | 'host_key_ecdsa'): string;
+  /** The known_hosts line of its ed25519 key, or of `host_key_ecdsa` (or `host_key_rsa`, once served). */
+  hostKeyLine(key?: HostKeyName): string;
   /** Replaces the host key and restarts: what a reinstalled host, or an attacker, looks like. */
   changeHostKey(): Promise<void>;
+  /** Restarts serving these host keys only (made if need be): a server, or a man in the middle, that shows another type. */
+  serveOnly(keys: HostKeyName[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export function sshdUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'sshd for tests needs root (it logs in as the current user, root)';
   return undefined;
 }
+
+export type HostKeyName = 'host_key' | 'host_key_ecdsa' | 'host_key_rsa';
 
 export interface SshdOptions {
   /** Serve SFTP (default true). */
@@ -79,6 +83,14 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       server.kill();
       await server.catch(() => undefined);
       await keygen(join(folder, 'host_key'), true);
+      ({server} = await launch(folder, port));
+    },
+    async serveOnly(keys) {
+      server.kill();
+      await server.catch(() => undefined);
+      if (keys.includes('host_key_rsa') && !existsSync(join(folder, 'host_key_rsa'))) await execa('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(folder, 'host_key_rsa')]);
+      const config = readFileSync(join(folder, 'sshd_config'), 'utf8').split('\n').filter((line) => !line.startsWith('HostKey '));
+      writeFileSync(join(folder, 'sshd_config'), [...keys.map((key) => `HostKey ${join(folder, key)}`), ...config].join('\n'));
       ({server} = await launch(folder, port));
     },
     async stop() {

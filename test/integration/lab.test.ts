@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {existsSync, readdirSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {execa} from 'execa';
@@ -7,10 +7,12 @@ import {runBench} from '../../src/bench/sweep.js';
 import {loadExperiment} from '../../src/config/experiment.js';
 import {loadInventory} from '../../src/config/inventory.js';
 import {InputError} from '../../src/errors.js';
-import {labDown, labStatus, labUp} from '../../src/lab/lab.js';
+import {labDown, labSetLatency, labStatus, labUp} from '../../src/lab/lab.js';
+import {speaksSsh} from '../../src/lab/probe.js';
 import {loadLabSpec} from '../../src/lab/spec.js';
 import {provisionHosts} from '../../src/provision/provision.js';
 import {hostStatuses} from '../../src/status/status.js';
+import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
 import {sshdUnavailable} from '../helpers/sshd.js';
 
@@ -71,9 +73,9 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
     t.true(faults.length > 0 && faults.every((fault) => fault.host === 'cut'), JSON.stringify(faults));
     t.true(faults.some((fault) => ['silent', 'connection-lost', 'timeout'].includes(fault.reason)), JSON.stringify(faults));
   } finally {
-    const removed = await labDown(dir);
+    const {removed} = await labDown(dir);
     t.true(removed.length >= 3);
-    t.deepEqual(await labDown(dir), [], 'down is idempotent');
+    t.deepEqual(await labDown(dir), {removed: [], spared: []}, 'down is idempotent');
   }
   const namespaces = String((await execa('ip', ['netns', 'list'])).stdout);
   for (const host of state.hosts) {
@@ -82,7 +84,42 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
     for (const pid of [host.sshdPid, host.relayPid]) t.false(existsSync(`/proc/${pid}`), `process ${pid} is gone`);
   }
   t.false(String((await execa('ip', ['link', 'show'], {reject: false})).stdout).includes(state.bridge));
-  t.false(readdirSync(dir).includes('state.json'));
+  t.false(existsSync(dir), 'its keys, configs, inventory and state are gone, and its folder with them');
+});
+
+const ONE = 'lab:\n  hosts:\n    again: { cores: 1, cpu: 0.5, latency: 1ms }\n';
+
+test('up, down, up again in the same folder, over the keys an older down left; up over a lab that is up is refused and leaves it up', async (t) => {
+  // Each step ends, or the test fails: ssh-keygen once waited at "Overwrite (y/n)?" for good.
+  t.timeout(240_000, 'a lab up or down hung');
+  const folder = folderWith({'lab.yaml': ONE, 'lab/user_key': 'left by an older lab down', 'lab/again/host_key': 'left too'});
+  const dir = join(folder, 'lab');
+  const spec = loadLabSpec(join(folder, 'lab.yaml'));
+  await labUp(spec, dir);
+  const before = readFileSync(join(dir, 'state.json'), 'utf8');
+  await labDown(dir);
+  for (const file of ['user_key', 'user_key.pub', 'known_hosts', 'lab-inventory.yaml', 'state.json', 'again']) t.false(existsSync(join(dir, file)), `${file} is gone`);
+  // The same state after a reboot: nothing of it is left, and its names may be another lab's now.
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({...JSON.parse(before), bootId: 'a-boot-before-the-last-reboot'}));
+  const state = await labUp(spec, dir);
+  try {
+    const up = readFileSync(join(dir, 'state.json'), 'utf8');
+    const refused = await cluster(['lab', 'up', '--spec', 'lab.yaml', '--dir', 'lab'], folder);
+    t.is(refused.exitCode, 5, refused.stderr);
+    t.is(refused.stderr, `Error: a lab is up in ${dir} already (host again); take it down first: sudo cluster lab down --dir ${dir}\n`);
+    t.is(readFileSync(join(dir, 'state.json'), 'utf8'), up, 'the lab that is up was not touched');
+    t.deepEqual(labStatus(dir).map((h) => [h.host, h.sshd, h.relayUp]), [['again', true, true]]);
+    t.true(await speaksSsh(state.gateway!, state.hosts[0].relayPort));
+    // A latency sweep restarts the relay it started, and only that one.
+    const relay = state.hosts[0].relayPid!;
+    await labSetLatency(dir, 5);
+    t.false(existsSync(`/proc/${relay}`), 'the old relay was stopped');
+    t.deepEqual(labStatus(dir).map((h) => [h.relayUp, h.latencyMs]), [[true, 5]]);
+  } finally {
+    await labDown(dir);
+  }
+  t.false(existsSync(dir));
 });
 
 test('lab spec errors name the field', async (t) => {

@@ -1,8 +1,10 @@
 import {createHash} from 'node:crypto';
 import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
+import {createServer as createHttpServer} from 'node:http';
+import {createServer, type Server} from 'node:net';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
+import {execa} from 'execa';
 import {loadInventory} from '../../src/config/inventory.js';
 import {selectHosts} from '../../src/config/select-hosts.js';
 import {trainForest} from '../../src/coordinator/train-forest.js';
@@ -14,7 +16,8 @@ import {dynamicSchedule} from '../../src/schedule/dynamic.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
 import {crashAlone} from '../helpers/crash.js';
-import {freePort, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
+import {startAgent} from '../helpers/ssh-agent.js';
+import {freePort, type HostKeyName, sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';
 
 // Against a real OpenSSH server on 127.0.0.1. Under CI these must run; elsewhere they skip, saying why.
 const unavailable = sshdUnavailable();
@@ -102,6 +105,13 @@ serial('bench runs across ssh hosts and mixed with local ones, and gives the sam
   t.is(rows[2].runs[0].hosts.reduce((sum: number, h: {trees: number}) => sum + h.trees, 0), 12);
 });
 
+/** OpenSSH's answer to a changed key, as `status` prints it: the line recorded, and the command that removes it. */
+const changedKey = (own: TestSshd, folder: string, offered: string, recorded: string) => {
+  const file = join(folder, 'known_hosts');
+  const text = `Error: host moved: host key of [127.0.0.1]:${own.port} has CHANGED: it now offers ${offered} key SHA256:FINGERPRINT, not the ${recorded} key recorded in ${file}:1; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, re-run with --accept-new after you remove the old key with: ssh-keygen -f ${file} -R '[127.0.0.1]:${own.port}'\n`;
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('FINGERPRINT', '[A-Za-z0-9+/]{43}'));
+};
+
 test('a changed host key is always refused, even with --accept-new', async (t) => {
   const own = await startSshd();
   try {
@@ -109,9 +119,118 @@ test('a changed host key is always refused, even with --accept-new', async (t) =
     await own.changeHostKey();
     const result = await run(['status', '--accept-new'], folder);
     t.is(result.exitCode, 3);
-    t.regex(result.stdout, new RegExp(`Error: host moved: host key of \\[127\\.0\\.0\\.1\\]:${own.port} has CHANGED: it now offers ssh-ed25519 key SHA256:\\S+, not the key in ${join(folder, 'known_hosts')}:1; this may be an attack, or the host was reinstalled: check, then remove that line\\n`));
+    t.regex(result.stdout, changedKey(own, folder, 'ssh-ed25519', 'ssh-ed25519'));
   } finally {
     await own.stop();
+  }
+});
+
+// A man in the middle who shows a key of another type than the one recorded must not pass for a new host.
+const otherType = test.macro(async (t, recorded: HostKeyName, served: HostKeyName, types: [string, string]) => {
+  const own = await startSshd();
+  try {
+    if (recorded === 'host_key_rsa') await own.serveOnly(['host_key_rsa']);
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    const line = `${own.hostKeyLine(recorded)}\n`;
+    const folder = home({hosts: `  moved: { address: 127.0.0.1, port: ${own.port} }`, knownHosts: line});
+    await own.serveOnly([served]);
+    for (const args of [['status'], ['status', '--accept-new'], ['status', '--json', '--accept-new']]) {
+      const result = await run(args, folder);
+      t.is(result.exitCode, 3, result.stdout);
+      if (args.includes('--json')) t.like(JSON.parse(result.stdout)[0], {host: 'moved', reachable: false, reason: 'host-key-changed'});
+      else t.regex(result.stdout, changedKey(own, folder, types[1], types[0]));
+    }
+    t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), line, '--accept-new recorded nothing');
+    // The fix the message gives works when pasted, and then --accept-new records the new key.
+    const fix = (await run(['status'], folder)).stdout.split('remove the old key with: ')[1].trim();
+    await execa('sh', ['-c', fix]);
+    // Not provisioned there, so not ready: reachable is what the host key decides.
+    t.like(JSON.parse((await run(['status', '--json', '--accept-new'], folder)).stdout)[0], {host: 'moved', reachable: true, error: null});
+    t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), `${own.hostKeyLine(served)}\n`);
+  } finally {
+    await own.stop();
+  }
+});
+test('ed25519 recorded, the server shows only ecdsa: a changed key, refused with and without --accept-new', otherType, 'host_key', 'host_key_ecdsa', ['ssh-ed25519', 'ecdsa-sha2-nistp256']);
+test('rsa recorded, the server shows only ed25519: a changed key, refused with and without --accept-new', otherType, 'host_key_rsa', 'host_key', ['ssh-rsa', 'ssh-ed25519']);
+
+test('a revoked key is refused whatever else is recorded; a @cert-authority line is no recorded key of the host', async (t) => {
+  const [type, blob] = sshd.hostKeyLine().split(' ').slice(1);
+  const revoked = home({hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port} }`, knownHosts: `${sshd.hostKeyLine()}\n@revoked * ${type} ${blob}\n`});
+  const refused = await statusWith(revoked, {});
+  t.like(refused, {reachable: false, reason: 'host-key-revoked'});
+  t.regex(refused.error!, new RegExp(`^host ssh-a: host key of \\[127\\.0\\.0\\.1\\]:${sshd.port} is revoked \\(${join(revoked, 'known_hosts')}:2\\): ssh-ed25519 key SHA256:\\S+; refusing to connect$`));
+  const ca = home({hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port} }`, knownHosts: `@cert-authority * ${sshd.hostKeyLine('host_key_ecdsa').split(' ').slice(1).join(' ')}\n`});
+  t.like(await statusWith(ca, {}), {reachable: false, reason: 'host-key-unknown'});
+});
+
+test('rsa recorded, the server holding rsa and ed25519: the recorded rsa key is asked for and known', async (t) => {
+  const own = await startSshd();
+  try {
+    await own.serveOnly(['host_key', 'host_key_rsa']);
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    const folder = home({hosts: `  both: { address: 127.0.0.1, port: ${own.port} }`, knownHosts: `${own.hostKeyLine('host_key_rsa')}\n`});
+    const result = await run(['status', '--json'], folder);
+    t.like(JSON.parse(result.stdout)[0], {host: 'both', reachable: true, error: null});
+  } finally {
+    await own.stop();
+  }
+});
+
+/** A key with a passphrase, accepted by the test server, as most people's keys are. */
+async function lockedKey(folder: string): Promise<string> {
+  const key = join(folder, 'locked_key');
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'right horse', '-f', key]);
+  appendFileSync(join(sshd.folder, 'authorized_keys'), readFileSync(`${key}.pub`));
+  return key;
+}
+
+const statusWith = async (folder: string, env: Record<string, string | undefined>) => {
+  const result = await cluster(['status', '--json'], folder, {HOME: folder, SSH_AUTH_SOCK: undefined, ...env});
+  return JSON.parse(result.stdout)[0] as {host: string; reachable: boolean; error: string | null; reason?: string};
+};
+
+test('a passphrase-protected key loaded in ssh-agent logs in without its passphrase, ahead of the agent\'s other keys', async (t) => {
+  const agent = await startAgent();
+  try {
+    const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+    const key = await lockedKey(folder);
+    // Six keys the host refuses come first in the agent: tried in the agent's order, they would use up sshd's MaxAuthTries (6).
+    for (let i = 0; i < 6; i++) {
+      await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(folder, `other_${i}`)]);
+      await agent.add(join(folder, `other_${i}`));
+    }
+    await agent.add(key, 'right horse');
+    for (const passphraseEnv of ['', ', passphraseEnv: PI_PASS']) {
+      writeFileSync(join(folder, 'inventory.yaml'), `knownHosts: known_hosts\nhosts:\n  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, user: root, identityFile: ${key}${passphraseEnv} }\n`);
+      t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {host: 'ssh-a', reachable: true, error: null});
+    }
+    // Without its .pub beside it, the key's own clear header says which of the agent's keys it is.
+    rmSync(`${key}.pub`);
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {host: 'ssh-a', reachable: true, error: null});
+    // An identity the agent does not hold: its keys in their order use up MaxAuthTries, and the message says so.
+    writeFileSync(join(folder, 'inventory.yaml'), `knownHosts: known_hosts\nhosts:\n  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, user: root, identityFile: ${sshd.strangerKey} }\n`);
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory and load it with ssh-add, so that the agent offers it first, or unset SSH_AUTH_SOCK so that only that file is tried`});
+  } finally {
+    agent.stop();
+  }
+});
+
+test('an agent that does not hold the encrypted key, or is not there: refused, saying why the file was not used', async (t) => {
+  const agent = await startAgent();
+  try {
+    const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+    const key = await lockedKey(folder);
+    writeFileSync(join(folder, 'inventory.yaml'), `knownHosts: known_hosts\nhosts:\n  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, user: root, identityFile: ${key}, passphraseEnv: PI_PASS }\n`);
+    const encrypted = `the identity file ${key} is encrypted and PI_PASS, the variable its passphraseEnv: names, is not set; export PI_PASS with the key's passphrase, or add the key to ssh-agent with: ssh-add ${key}`;
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: ssh-agent (SSH_AUTH_SOCK=${agent.socket}) holds no key the host accepts, and ${encrypted}`});
+    const gone = join(folder, 'no-agent.sock');
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: gone}), {reachable: false, reason: 'auth', error: `host ssh-a: authentication refused for user root at 127.0.0.1:${sshd.port}: ssh-agent (SSH_AUTH_SOCK=${gone}) could not be asked (Failed to connect to agent), and ${encrypted}`});
+    // With the passphrase, the file logs in whatever the agent is.
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: gone, PI_PASS: 'right horse'}), {reachable: true, error: null});
+    t.like(await statusWith(folder, {SSH_AUTH_SOCK: agent.socket, PI_PASS: 'right horse'}), {reachable: true, error: null});
+  } finally {
+    agent.stop();
   }
 });
 
@@ -137,6 +256,31 @@ test('connection refused, a name that does not resolve, and a host that never an
     t.deepEqual(byHost.mute, ['timeout', `host mute: no answer from 127.0.0.1:${silentPort} within 1 s; is the host up?`]);
   } finally {
     silent.close();
+  }
+});
+
+test('a web server, or a chatty one that never closes, on the SSH port: answered, but not as an SSH server', async (t) => {
+  const web = createHttpServer((request, response) => response.end('hello'));
+  // One that greets with escape sequences and waits: its words reach the message escaped, never raw.
+  const chatty = createServer((socket) => socket.write('220 \x1b]0;owned\x07mail.example ESMTP\r\n'));
+  // A TLS server answers SSH's first line with a binary alert, and hangs up.
+  const tls = createServer((socket) => socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])));
+  const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)));
+  const [webPort, chattyPort, tlsPort] = [await listen(web), await listen(chatty), await listen(tls)];
+  try {
+    const folder = home({hosts: `  web: { address: 127.0.0.1, port: ${webPort} }\n  mail: { address: 127.0.0.1, port: ${chattyPort} }\n  tls: { address: 127.0.0.1, port: ${tlsPort} }`, connectTimeout: 1});
+    const result = await run(['status', '--json'], folder);
+    t.is(result.exitCode, 3);
+    const byHost = Object.fromEntries(JSON.parse(result.stdout).map((s: {host: string; reason: string; error: string}) => [s.host, [s.reason, s.error]]));
+    const fix = (port: number) => `check that ${port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`;
+    t.deepEqual(byHost.web, ['not-ssh', `host web: 127.0.0.1:${webPort} answered, but not as an SSH server (it said: HTTP/1.1 400 Bad Request); ${fix(webPort)}`]);
+    t.deepEqual(byHost.mail, ['not-ssh', `host mail: 127.0.0.1:${chattyPort} answered, but not as an SSH server (it said: 220 \\x1b]0;owned\\x07mail.example ESMTP); ${fix(chattyPort)}`]);
+    t.deepEqual(byHost.tls, ['not-ssh', `host tls: 127.0.0.1:${tlsPort} answered, but not as an SSH server (it said: \\x15\\x03\\x01\\x00\\x02\\x02F); ${fix(tlsPort)}`]);
+  } finally {
+    web.close();
+    web.closeAllConnections();
+    chatty.close();
+    tls.close();
   }
 });
 

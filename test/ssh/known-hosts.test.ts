@@ -2,15 +2,15 @@ import {createHmac} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {appendHostKey, checkHostKey, fingerprint, keyTypeOf, knownHostsName} from '../../src/ssh/known-hosts.js';
+import {appendHostKey, checkHostKey, fingerprint, type HostKey, keyTypeOf, knownHostsName} from '../../src/ssh/known-hosts.js';
 import {remoteCommand, shellQuote} from '../../src/ssh/quote.js';
 import {sshConfigFor} from '../../src/ssh/ssh-config.js';
 import {nodeProblem, parseProbe} from '../../src/provision/probe.js';
 import {folderWith} from '../helpers/files.js';
 
-/** An ed25519 public key blob: the type string, then 32 key bytes. */
-function blob(fill: number): Buffer {
-  const type = Buffer.from('ssh-ed25519');
+/** A public key blob: the type string, then 32 key bytes (enough to tell keys apart). */
+function blob(fill: number, keyType = 'ssh-ed25519'): Buffer {
+  const type = Buffer.from(keyType);
   const length = Buffer.alloc(4);
   length.writeUInt32BE(type.length);
   const keyLength = Buffer.alloc(4);
@@ -25,9 +25,12 @@ const hashed = (name: string) => {
   return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 };
 
-const verdict = test.macro((t, lines: string[], name: string, expected: 'known' | 'unknown' | 'changed' | 'revoked') => {
+const ecdsa = {type: 'ecdsa-sha2-nistp256', blob: blob(3, 'ecdsa-sha2-nistp256')};
+const rsa = {type: 'ssh-rsa', blob: blob(4, 'ssh-rsa')};
+
+const verdict = test.macro((t, lines: string[], name: string, expected: 'known' | 'unknown' | 'changed' | 'revoked', shown: HostKey = key) => {
   const folder = folderWith({known_hosts: `${lines.join('\n')}\n`});
-  t.is(checkHostKey([join(folder, 'known_hosts')], name, key).status, expected);
+  t.is(checkHostKey([join(folder, 'known_hosts')], name, shown).status, expected);
 });
 
 test('a plain entry', verdict, [line('rpi1,192.168.1.101')], '192.168.1.101', 'known');
@@ -39,6 +42,27 @@ test('wildcards', verdict, [line('192.168.1.*')], '192.168.1.77', 'known');
 test('a negated name wins', verdict, [line('192.168.1.*,!192.168.1.77')], '192.168.1.77', 'unknown');
 test('another key of the same type is a changed key', verdict, [line('rpi1', other)], 'rpi1', 'changed');
 test('a revoked key', verdict, ['# comment', `@revoked ${line('*')}`, line('rpi1')], 'rpi1', 'revoked');
+// OpenSSH refuses these as REMOTE HOST IDENTIFICATION HAS CHANGED, even with accept-new.
+test('ed25519 recorded, ecdsa shown: changed', verdict, [line('rpi1')], 'rpi1', 'changed', ecdsa);
+test('rsa recorded, ed25519 shown: changed', verdict, [line('rpi1', rsa)], 'rpi1', 'changed');
+test('another type under a hashed name: changed', verdict, [line(hashed('[10.0.0.5]:2200'))], '[10.0.0.5]:2200', 'changed', rsa);
+test('another type under a wildcard: changed', verdict, [line('192.168.1.*', ecdsa)], '192.168.1.77', 'changed');
+test('another type under [host]:port: changed', verdict, [line('[127.0.0.1]:2222', ecdsa)], '[127.0.0.1]:2222', 'changed');
+test('two types recorded, one of them shown: known', verdict, [line('rpi1', rsa), line('rpi1')], 'rpi1', 'known');
+test('a key recorded for another port is not this host\'s', verdict, [line('[rpi1]:2222', ecdsa)], 'rpi1', 'unknown');
+test('a revoked key of another type does not make a new one changed', verdict, [`@revoked ${line('rpi1', ecdsa)}`], 'rpi1', 'unknown');
+test('a revoked key is revoked, whatever else is recorded', verdict, [line('rpi1'), `@revoked ${line('rpi1', ecdsa)}`], 'rpi1', 'revoked', ecdsa);
+test('a @cert-authority line is not a recorded host key', verdict, [`@cert-authority ${line('*', ecdsa)}`], 'rpi1', 'unknown');
+test('a @cert-authority line beside a recorded key leaves it known', verdict, [`@cert-authority ${line('*', ecdsa)}`, line('rpi1')], 'rpi1', 'known');
+
+test('a changed key names the line recorded, its type, and whether the line names this host only', (t) => {
+  const folder = folderWith({known_hosts: `${line('rpi1,10.0.0.1', rsa)}\n${line('rpi2')}\n${line('rpi2', rsa)}\n`});
+  const file = join(folder, 'known_hosts');
+  t.deepEqual(checkHostKey([file], 'rpi1', key), {status: 'changed', file, line: 1, recordedType: 'ssh-rsa', exact: false});
+  t.deepEqual(checkHostKey([file], 'rpi2', ecdsa), {status: 'changed', file, line: 2, recordedType: 'ssh-ed25519', exact: true});
+  t.deepEqual(checkHostKey([file], 'RPI2', {type: 'ssh-rsa', blob: blob(9, 'ssh-rsa')}), {status: 'changed', file, line: 3, recordedType: 'ssh-rsa', exact: true});
+});
+
 test('no file at all', (t) => t.is(checkHostKey(['/nonexistent/known_hosts'], 'rpi1', key).status, 'unknown'));
 
 test('accept-new appends one line OpenSSH reads, in a folder it makes', (t) => {
@@ -65,7 +89,7 @@ Host pi-kitchen
 Host *
   User fallback
 `;
-  t.deepEqual(sshConfigFor(config, 'pi-kitchen'), {user: 'everyone', hostName: 'pi-kitchen.lan', port: 2222, identityFile: '~/.ssh/kitchen'});
+  t.deepEqual(sshConfigFor(config, 'pi-kitchen'), {user: 'everyone', hostName: 'pi-kitchen.lan', port: 2222, identityFile: {value: '~/.ssh/kitchen', file: '~/.ssh/config', line: 7, field: 'IdentityFile'}});
   t.deepEqual(sshConfigFor('Host desk\n  HostName=10.0.0.2\n  User me\n', 'desk'), {hostName: '10.0.0.2', user: 'me'});
   t.deepEqual(sshConfigFor('Host desk\n  User me\n', 'laptop'), {});
 });

@@ -4,7 +4,11 @@ import {join} from 'node:path';
 import test from 'ava';
 import {InputError} from '../../src/errors.js';
 import {appendHostKey, checkHostKey, hostKeyAlgorithmsFor} from '../../src/ssh/known-hosts.js';
+import {createHash} from 'node:crypto';
+import {homedir, hostname, userInfo} from 'node:os';
+import type {Host} from '../../src/config/inventory.js';
 import {readSshConfig, sshConfigFor} from '../../src/ssh/ssh-config.js';
+import {resolveTarget} from '../../src/ssh/target.js';
 import {folderWith} from '../helpers/files.js';
 
 const refused = test.macro((t, config: string, alias: string, message: string) => {
@@ -70,3 +74,37 @@ test('a known_hosts that is a pipe or an endless device is refused by name, neve
   t.throws(() => hostKeyAlgorithmsFor([join(folder, 'zero')], 'pi'), {message: /zero: the file is larger than the 16 MiB a known_hosts file may be/});
   t.throws(() => appendHostKey(join(folder, 'fifo'), 'pi', key), {message: /fifo: is a pipe \(FIFO\), not a file/});
 });
+
+// Port: a bad one is the ssh config's fault, named by file, line and field, wherever it is written (as ssh refuses it).
+test('Port 70000', refused, 'Host pi\n  HostName 10.0.0.5\n  Port 70000\n', 'pi', "/home/me/.ssh/config:3: Port: '70000' is not a port number (1 to 65535) (write the host's SSH port, e.g. Port 22, or remove the line)");
+test('Port=ssh, for another host', refused, 'Host other\n  Port=ssh\nHost pi\n  User pi\n', 'pi', "/home/me/.ssh/config:2: Port: 'ssh' is not a port number (1 to 65535) (write the host's SSH port, e.g. Port 22, or remove the line)");
+test('port 0', refused, 'Host pi\n  port 0\n', 'pi', "/home/me/.ssh/config:2: port: '0' is not a port number (1 to 65535) (write the host's SSH port, e.g. port 22, or remove the line)");
+test('HostName with a token it does not take', refused, 'Host pi\n  HostName %r.lan\n', 'pi', "/home/me/.ssh/config:2: HostName: %r in '%r.lan' is not a token HostName takes (it takes %h %%) (write %% for a literal %)");
+
+const host = (fields: Partial<Host> = {}): Host => ({name: 'kitchen', transport: 'ssh', address: 'pi-kitchen', cores: 1, labels: [], ...fields});
+const identityWith = (line: string, fields: Partial<Host> = {}) => {
+  const folder = folderWith({config: `Host pi-*\n  HostName 10.0.0.7\n  User pi\n  Port 2200\n  IdentityFile ${line}\n`});
+  return resolveTarget(host(fields), join(folder, 'config')).identityFile;
+};
+
+test('IdentityFile tokens expand as ssh expands them, with the user and port the inventory settles on', (t) => {
+  const me = userInfo();
+  t.is(identityWith('%d/.ssh/%r@%h:%p'), `${homedir()}/.ssh/pi@10.0.0.7:2200`);
+  t.is(identityWith('~/.ssh/%r-%n-%k', {user: 'chef', port: 2201}), `${homedir()}/.ssh/chef-pi-kitchen-pi-kitchen`);
+  t.is(identityWith('/keys/%u.%i.%L.%l.100%%'), `/keys/${me.username}.${me.uid}.${hostname().split('.')[0]}.${hostname()}.100%`);
+  t.is(identityWith('/keys/%C'), `/keys/${createHash('sha1').update(`${hostname()}10.0.0.72200pi`).digest('hex')}`);
+  t.is(identityWith('${HOME}/k'), `${process.env.HOME}/k`);
+  // A `~` made by a token is a name, not a home: ssh expands the tilde first.
+  t.is(identityWith('/k/%%~'), '/k/%~');
+  // The inventory's own identityFile is the inventory's, not ssh_config's: no tokens there.
+  t.is(identityWith('%d/x', {identityFile: '/keys/100%r'}), '/keys/100%r');
+});
+
+const badIdentity = test.macro((t, line: string, problem: string) => {
+  const folder = folderWith({config: `Host pi-*\n  IdentityFile ${line}\n`});
+  t.throws(() => resolveTarget(host(), join(folder, 'config')), {instanceOf: InputError, message: `${join(folder, 'config')}:2: IdentityFile: ${problem}`});
+});
+test('IdentityFile with an unknown token', badIdentity, '~/.ssh/%x', "%x in '~/.ssh/%x' is not a token IdentityFile takes (it takes %C %d %h %i %k %L %l %n %p %r %u %%) (write %% for a literal %)");
+test('IdentityFile ending in a lone %', badIdentity, '~/.ssh/id%', "'~/.ssh/id%' ends in a lone % (write %% for a literal %)");
+test('IdentityFile with an unset variable', badIdentity, '${NO_SUCH_VARIABLE_X}/id', "${NO_SUCH_VARIABLE_X} in '${NO_SUCH_VARIABLE_X}/id' names an environment variable that is not set (set NO_SUCH_VARIABLE_X, or write the path out)");
+test('IdentityFile in the home of a user there is not', badIdentity, '~nosuchuser/id', "~nosuchuser in '~nosuchuser/id': there is no user nosuchuser here (write the path out, or ~/ for your own home)");

@@ -43,7 +43,7 @@ export const daskEngine: Engine = {
     }
     const ready = {cluster, driver};
     return {
-      calibrate: async () => new Map(),
+      calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
       measure: async (request) => {
         // Every host's worker stays up for the sweep, so a row never pays for starting one: the fit is restricted to the row's.
         await ready.cluster.use(hosts);
@@ -76,7 +76,7 @@ async function openExisting(context: EngineContext, scheduler: string): Promise<
     }
     const ready = driver;
     return {
-      calibrate: async () => new Map(),
+      calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
       rowHosts: (hosts) => workers.slice(0, hosts.length).map(([name, threads]) => ({name, transport: 'ssh', cores: threads, labels: []})),
       measure: (request) => measureFit(context.experiment.forest, ready, request, true, () => ''),
       close,
