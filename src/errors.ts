@@ -1,3 +1,5 @@
+import {printable} from './text/printable.js';
+
 /**
  * One table for the whole CLI: each kind of error, its exit code and what it means, so scripts can
  * tell bad input from a broken host. The README's Errors section is this table.
@@ -98,7 +100,9 @@ export class HostError extends ClusterError {
     readonly reason = 'host',
   ) {
     const tail = stderrTail.trim() ? ` (worker stderr: ${lastLine(stderrTail)})` : '';
-    super(`${problem}${tail}`, 'host');
+    // A host's words (its stderr, its worker's or its server's messages) are outside text: wherever
+    // the message goes (a table, a results file, a fault list), no escape sequence of theirs goes with it.
+    super(printable(`${problem}${tail}`), 'host');
   }
 }
 

@@ -1,6 +1,6 @@
 import {InputError} from '../errors.js';
 import {type FitMethod, dot, fitRates, residualCovariance} from './fit.js';
-import {formatCounts, type Counts} from './hardware.js';
+import {formatCounts, spellKind, type Counts} from './hardware.js';
 import {intervalsFromCovariance, intervalsFromRuns} from './interval.js';
 import {leastSquares, SingularMatrixError, undeterminedColumns} from './linear.js';
 import {SECONDS_RANGE_FIX, type ObservedTable} from './observation.js';
@@ -97,7 +97,7 @@ export function coresOf(model: CapacityModel, counts: Counts): number | null {
 /** Refuses a combination with a kind the table never measured, naming the kinds it has. */
 export function checkKnownKinds(model: CapacityModel, counts: Counts, flag: string): void {
   const unknown = [...counts.keys()].filter((kind) => !model.kinds.includes(kind));
-  if (unknown.length > 0) throw new InputError({file: flag, field: formatCounts(counts), problem: `no speed for ${unknown.join(', ')}: the table has ${model.kinds.join(', ')}`, fix: 'predict combinations of the kinds the table measured'});
+  if (unknown.length > 0) throw new InputError({file: flag, field: formatCounts(counts), problem: `no speed for ${unknown.map(spellKind).join(', ')}: the table has ${model.kinds.map(spellKind).join(', ')}`, fix: 'predict combinations of the kinds the table measured'});
 }
 
 /** Cores per host of each kind, when every row's total is a whole-number sum of them. */

@@ -1,3 +1,4 @@
+import {markdownCell as cell} from '../text/markdown-cell.js';
 import {type Analysis, percent, signedPercent} from './analyze.js';
 
 /** The model's section of the bench's Markdown report: speeds, then each row's residual. */
@@ -10,16 +11,16 @@ export function renderModelMarkdown(model: Analysis, jsonFile: string): string[]
   return [
     '## Capacity model',
     '',
-    `Time = work / sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work ${model.work_s.toFixed(2)} s on one ${model.base_kind} host. \`cluster analyze ${jsonFile}\` says more (\`--predict\`, \`--next\`).`,
+    `Time = work / sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work ${model.work_s.toFixed(2)} s on one ${cell(model.base_kind)} host. \`cluster analyze ${jsonFile}\` says more (\`--predict\`, \`--next\`).`,
     '',
-    `| Kind | Speed | 95% interval |${model.per_core ? ` Per core (${model.base_kind} cores) |` : ''}`,
+    `| Kind | Speed | 95% interval |${model.per_core ? ` Per core (${cell(model.base_kind)} cores) |` : ''}`,
     `| --- | ---: | ---: |${model.per_core ? ' ---: |' : ''}`,
-    ...kinds.map((kind) => `| ${kind} | ${model.speeds[kind].toFixed(3)} | ${interval(kind)} |${model.per_core ? ` ${model.per_core[kind].toFixed(2)} |` : ''}`),
+    ...kinds.map((kind) => `| ${cell(kind)} | ${model.speeds[kind].toFixed(3)} | ${interval(kind)} |${model.per_core ? ` ${model.per_core[kind].toFixed(2)} |` : ''}`),
     '',
     '| Hardware | Measured (s) | Model (s) | Residual | Run spread |',
     '| --- | ---: | ---: | ---: | ---: |',
-    ...model.rows.map((row) => `| ${row.hardware} | ${row.measured_s.toFixed(2)} | ${row.predicted_s?.toFixed(2) ?? ''} | ${row.residual === null ? '' : signedPercent(row.residual)} | ${row.spread === null ? '' : percent(row.spread)} |`),
+    ...model.rows.map((row) => `| ${cell(row.hardware)} | ${row.measured_s.toFixed(2)} | ${row.predicted_s?.toFixed(2) ?? ''} | ${row.residual === null ? '' : signedPercent(row.residual)} | ${row.spread === null ? '' : percent(row.spread)} |`),
     '',
-    ...model.warnings.map((warning) => `- Warning: ${warning}.`),
+    ...model.warnings.map((warning) => `- Warning: ${cell(warning)}.`),
   ];
 }

@@ -1,3 +1,4 @@
+import {printable} from '../text/printable.js';
 import {type Analysis, DEFAULT_TOLERANCE, percent, signedPercent} from './analyze.js';
 
 const METHOD = {
@@ -5,7 +6,7 @@ const METHOD = {
   relative: 'least squares on the relative errors of the times',
 };
 
-/** The terminal report of `cluster analyze`. */
+/** The terminal report of `cluster analyze`; the file's hardware, kinds and name are outside text, escaped line by line. */
 export function renderAnalysis(a: Analysis): string {
   const kinds = Object.keys(a.speeds);
   const seconds = (s: number | null) => (s === null ? '-' : s.toFixed(2));
@@ -27,7 +28,7 @@ export function renderAnalysis(a: Analysis): string {
     lines.push('', 'Predicted:', ...columns([['Hardware', 'Cores', 'Model (s)', 'Scalability'], ...a.predictions.map((p) => [p.hardware, p.cores === null ? '-' : String(p.cores), seconds(p.predicted_s), p.scalability === null ? '-' : p.scalability.toFixed(3)])]));
   }
   if (a.next) lines.push('', ...renderNext(a.next, a.cores !== null));
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 }
 
 function renderNext(next: NonNullable<Analysis['next']>, withCores: boolean): string[] {
@@ -53,8 +54,9 @@ function intervalNote(a: Analysis): string {
   return 'Intervals: none, as many rows as kinds leave no residual to estimate them from.';
 }
 
-/** Left-aligned text columns, two spaces apart. */
-function columns(rows: string[][]): string[] {
+/** Left-aligned text columns, two spaces apart, each cell escaped before it is measured. */
+function columns(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map(printable));
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 }

@@ -1,6 +1,10 @@
+import {spellPart} from '../analyze/hardware.js';
 import {hardwareKind, type Host} from '../config/inventory.js';
 
-/** The Hardware column, in the paper's manner: "2 x raspberry-pi, 1 x desktop"; unlabelled hosts by name. */
+/**
+ * The Hardware column, in the paper's manner: "2 x raspberry-pi, 1 x desktop"; unlabelled hosts by
+ * name. Spelt so that analyze reads back the same kinds, whatever a label holds (`1 x "pi, 4GB"`).
+ */
 export function describeHardware(hosts: readonly Host[]): string {
   const counts = new Map<string, {count: number; labelled: boolean}>();
   for (const host of hosts) {
@@ -9,5 +13,5 @@ export function describeHardware(hosts: readonly Host[]): string {
     entry.count++;
     counts.set(kind, entry);
   }
-  return [...counts].map(([kind, {count, labelled}]) => (labelled || count > 1 ? `${count} x ${kind}` : kind)).join(', ');
+  return [...counts].map(([kind, {count, labelled}]) => spellPart(count, kind, !labelled)).join(', ');
 }

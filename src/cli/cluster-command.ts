@@ -1,6 +1,6 @@
 import {closeSync} from 'node:fs';
 import {isatty} from 'node:tty';
-import {Command, type Interfaces} from '@oclif/core';
+import {Command, type Interfaces, ux} from '@oclif/core';
 
 // oclif's own shapes of parsed flags and args (its interfaces do not export them by name).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -10,6 +10,7 @@ type ArgOutput = {[name: string]: any};
 type Input<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.Input<F, B, A>;
 type ParserOutput<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.ParserOutput<F, B, A>;
 import {ClusterError, describeError, errorJson, FinishedWithError, HostError, InterruptedError, UsageError} from '../errors.js';
+import {printable, printableJson} from '../text/printable.js';
 import {usageMessage} from './usage-error.js';
 
 // A file-size limit (ulimit -f) must fail a write with EFBIG, which we report and survive, not
@@ -85,8 +86,14 @@ export abstract class ClusterCommand extends Command {
   private report(error: ClusterError): void {
     process.exitCode = error.exitCode;
     if (this.jsonEnabled()) this.logJson(error instanceof FinishedWithError ? error.result : errorJson(error));
-    // One line, whatever the message quotes: a CSV header cell may hold a line break.
-    else process.stderr.write(`Error: ${describeError(error).replace(/\r?\n|\r/g, '\\n')}\n`);
+    // One line, whatever the message quotes (a CSV header cell may hold a line break, a host's
+    // stderr escape sequences): every control character is shown, never obeyed.
+    else process.stderr.write(`Error: ${printable(describeError(error))}\n`);
+  }
+
+  /** oclif's JSON, with the control characters JSON.stringify leaves raw (DEL, C1, bidi) escaped too. */
+  override logJson(json: unknown): void {
+    ux.stdout(printableJson(ux.colorizeJson(json, {pretty: true, theme: this.config.theme?.json})));
   }
 
   /** An AbortSignal that fires on Ctrl-C, SIGTERM or SIGHUP, for the duration of `work`. */

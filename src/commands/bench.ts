@@ -24,6 +24,7 @@ import {type ExportPaths, exportsForEngine, exportsForLatency, saveResult} from 
 import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
 import {renderTerminalChart} from '../report/terminal-chart.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
+import {printable} from '../text/printable.js';
 
 export default class Bench extends ClusterCommand {
   static override summary = 'Train the forest on each combination of hosts and compare ideal and measured time (the paper\'s Table I).';
@@ -137,10 +138,10 @@ export default class Bench extends ClusterCommand {
         resume: flags.resume,
         onProgress: progress.update,
         resumeCommand,
-        onWarning: (message) => process.stderr.write(`Warning: ${message}\n`),
+        onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
         onStart: (id, journal) => {
           journalFile = journal;
-          if (!flags.quiet) process.stderr.write(`Sweep ${id}: every finished run goes to ${journal}\n`);
+          if (!flags.quiet) process.stderr.write(`${printable(`Sweep ${id}: every finished run goes to ${journal}`)}\n`);
         },
       }),
     ).finally(progress.clear));

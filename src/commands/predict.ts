@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {predictCsv} from '../train/predict-csv.js';
+import {printable} from '../text/printable.js';
 
 export default class Predict extends ClusterCommand {
   static override summary = 'Predict the class of each row of a CSV file with a saved model.';
@@ -15,10 +16,11 @@ export default class Predict extends ClusterCommand {
   async run() {
     const {flags} = await this.parse(Predict);
     const result = predictCsv(flags);
-    for (const warning of result.warnings) this.logToStderr(`Warning: ${warning}`);
+    for (const warning of result.warnings) this.logToStderr(`Warning: ${printable(warning)}`);
     if (result.out) this.log(`Wrote ${result.rows} predictions to ${result.out}.`);
-    else if (!this.jsonEnabled()) process.stdout.write(`${result.predictions.join('\n')}\n`);
-    if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.labelled}${result.labelled < result.rows ? ` labelled` : ''} rows (column ${result.target}).`);
+    // The classes are the data file's words: one line each, shown, never obeyed (--out writes them as they are).
+    else if (!this.jsonEnabled()) process.stdout.write(`${result.predictions.map(printable).join('\n')}\n`);
+    if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.labelled}${result.labelled < result.rows ? ` labelled` : ''} rows (column ${printable(result.target)}).`);
     return {rows: result.rows, accuracy: result.accuracy, out: result.out, predictions: result.out ? undefined : result.predictions, warnings: result.warnings};
   }
 }

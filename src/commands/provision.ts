@@ -9,6 +9,7 @@ import {parseEngines} from '../bench/engines.js';
 import {checkDaskHosts, type DaskCheck} from '../engine/dask/check.js';
 import {renderDaskChecks} from '../report/dask-checks.js';
 import {provisionHosts, type ProvisionResult} from '../provision/provision.js';
+import {printable} from '../text/printable.js';
 
 export default class Provision extends ClusterCommand {
   static override summary = 'Check each host over SSH and install the worker on it.';
@@ -32,17 +33,17 @@ export default class Provision extends ClusterCommand {
     const results = await provisionHosts(hosts, {
       acceptNew: flags['accept-new'],
       concurrency: flags.concurrency,
-      onStep: (host, step) => this.jsonEnabled() || process.stderr.write(`${host.padEnd(width)}  ${step}\n`),
+      onStep: (host, step) => this.jsonEnabled() || process.stderr.write(`${host.padEnd(width)}  ${printable(step)}\n`),
     });
     const {red, green} = colours(process.stdout);
     const table = new Table({head: ['Host', 'Result', 'Sent', 'Node.js', 'Arch', 'Cores'], style: {head: [], border: []}});
     for (const result of results) {
       const outcome = !result.ok ? red('FAILED') : result.facts ? green(result.upToDate ? 'up to date' : 'installed') : 'local';
-      table.push([result.host, outcome, `${(result.bytesTransferred / 1024).toFixed(0)} KiB`, result.facts?.node ?? '', result.facts?.arch ?? '', result.facts ? String(result.facts.nproc) : '']);
+      table.push([result.host, outcome, `${(result.bytesTransferred / 1024).toFixed(0)} KiB`, printable(result.facts?.node ?? ''), printable(result.facts?.arch ?? ''), result.facts ? String(result.facts.nproc) : '']);
     }
     this.log(table.toString());
     const failed = results.filter((result) => !result.ok);
-    for (const result of failed) this.log(`${red('Error:')} ${result.error}`);
+    for (const result of failed) this.log(`${red('Error:')} ${printable(result.error ?? '')}`);
     const dask = engines.includes('dask') ? await this.checkDask(inventory, hosts) : undefined;
     if (failed.length > 0) throw new HostsFailedError(failed.map((result) => result.host), `provisioning failed on ${failed.length} of ${results.length} hosts`, results);
     if (dask) return {native: results, dask};

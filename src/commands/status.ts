@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core';
-import Table from 'cli-table3';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {loadInventory} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {HostsFailedError} from '../errors.js';
 import {loadExperiment} from '../config/experiment.js';
 import {colours} from '../report/colour.js';
+import {renderStatus} from '../status/render.js';
 import {addDaskChecks, calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
 
 export default class Status extends ClusterCommand {
@@ -28,28 +28,7 @@ export default class Status extends ClusterCommand {
     const statuses = await hostStatuses(hosts, {acceptNew: flags['accept-new']});
     await addDaskChecks(statuses, inventory, hosts);
     if (experiment) await calibrateStatuses(statuses, hosts, experiment);
-    const head = ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker', 'Dask engine', ...(experiment ? ['Trees/s'] : [])];
-    const table = new Table({head, style: {head: [], border: []}});
-    const {red, green, yellow} = colours(process.stdout);
-    for (const s of statuses) {
-      table.push([
-        s.host,
-        s.transport === 'local' ? 'local' : s.reachable ? green('yes') : red('NO'),
-        s.latencyMs === null ? '' : `${s.latencyMs.toFixed(1)} ms`,
-        s.arch ?? '',
-        s.nproc === null ? `?/${s.cores}` : `${s.nproc}/${s.cores}`,
-        s.memoryBytes === null ? '' : `${(s.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
-        s.node ?? (s.reachable ? 'missing' : ''),
-        s.workerUpToDate === null ? '' : s.workerUpToDate ? green('up to date') : red('NOT INSTALLED'),
-        s.dask ? `sklearn ${s.dask.sklearn}, distributed ${s.dask.distributed}` : s.reachable ? 'missing' : '',
-        ...(experiment ? [s.treesPerSecond === null ? '' : s.treesPerSecond.toFixed(1)] : []),
-      ]);
-    }
-    this.log(table.toString());
-    for (const s of statuses) {
-      for (const warning of s.warnings) this.log(`${yellow('Warning:')} ${s.host}: ${warning}`);
-      if (s.error) this.log(`${red('Error:')} ${s.error}`);
-    }
+    this.log(renderStatus(statuses, {calibrated: experiment !== undefined, paint: colours(process.stdout)}));
     const notReady = statuses.filter((s) => !s.ready).map((s) => s.host);
     if (notReady.length > 0) throw new HostsFailedError(notReady, `${notReady.length} of ${statuses.length} hosts not ready`, statuses);
     return statuses;

@@ -4,6 +4,7 @@ import {MAX_SEED} from '../config/fields.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
 import {trainCsv} from '../train/train-csv.js';
 import {LIMITS} from '../limits.js';
+import {printable} from '../text/printable.js';
 
 export default class Train extends ClusterCommand {
   static override summary = 'Train a random forest on your CSV data, on this machine or across hosts, and save the model.';
@@ -45,7 +46,7 @@ export default class Train extends ClusterCommand {
     this.log(`Trained ${forest.trees} trees (${forest.trainer}) on ${train.rows} rows x ${train.features} features, ${train.classes.length} classes, on ${where}.`);
     this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
     this.log(outcome.testAccuracy === undefined ? 'No test rows.' : `Test accuracy ${outcome.testAccuracy.toFixed(4)} on ${outcome.testRows} rows.`);
-    for (const fault of outcome.faults) this.log(`Host ${fault.host} was lost (${fault.message}); its ${fault.requeued} unfinished trees were trained elsewhere.`);
+    for (const fault of outcome.faults) this.log(`Host ${fault.host} was lost (${printable(fault.message)}); its ${fault.requeued} unfinished trees were trained elsewhere.`);
     this.log(`Model saved to ${flags.out}.`);
     return {
       fitSeconds: outcome.fitSeconds,

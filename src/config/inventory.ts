@@ -7,6 +7,7 @@ import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
 import {type Layer, layerOf, mergeLayers} from './layers.js';
 import {SHIPPED_INVENTORY_EXAMPLE} from './shipped.js';
 import {type FieldPath, YamlSource} from './yaml-source.js';
+import {CONTROL_CHARACTER, printable} from '../text/printable.js';
 
 export const TRANSPORTS = ['ssh', 'local'] as const;
 export type TransportKind = (typeof TRANSPORTS)[number];
@@ -188,7 +189,7 @@ function readHost(read: FieldReader, name: string, merged: Layer, where: {path: 
   const coresField = merged.get('cores');
   const cores = coresField === undefined ? 1 : read.boundedInteger(coresField.path, coresField.value, ...coresLimit(transport), 'cores is how many trees the host trains at once');
   const labelsField = merged.get('labels');
-  const labels = labelsField === undefined ? [] : read.array(labelsField.path, labelsField.value, 'labels').map((label, i) => read.string([...labelsField.path, i], label));
+  const labels = labelsField === undefined ? [] : readLabels(read, labelsField.path, labelsField.value);
   const host: Host = {name, transport, cores, labels};
   const pythonField = merged.get('python');
   if (pythonField !== undefined) host.python = read.string(pythonField.path, pythonField.value);
@@ -202,6 +203,17 @@ function readHost(read: FieldReader, name: string, merged: Layer, where: {path: 
   host.address = read.string(addressField.path, addressField.value);
   if (!/^[A-Za-z0-9._:%-]+$/.test(host.address)) throw read.source.error(addressField.path, `address '${host.address}' is not a host name or IP`, 'use letters, digits, dots, dashes and colons');
   return host;
+}
+
+const LABEL_FIX = 'a label is one line of printable text, e.g. labels: [Raspberry Pi 4 (4GB)]';
+
+/** Any printable text (bench quotes what needs it), but no line break or control character: a label is a cell of every report. */
+function readLabels(read: FieldReader, path: FieldPath, value: unknown): string[] {
+  return read.array(path, value, 'labels').map((item, i) => {
+    const label = read.string([...path, i], item, LABEL_FIX);
+    if (CONTROL_CHARACTER.test(label)) throw read.source.error([...path, i], `label '${printable(label)}' holds a control character`, LABEL_FIX);
+    return label;
+  });
 }
 
 /** A short name for the kind of machine, used to group hosts in the Hardware column. */

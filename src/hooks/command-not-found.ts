@@ -1,5 +1,6 @@
 import type {Hook} from '@oclif/core';
 import {errorJson, ExitCode, UsageError} from '../errors.js';
+import {printable, printableJson} from '../text/printable.js';
 
 /**
  * A mistyped command gets the nearest command's name, as oclif's not-found plugin does, without its
@@ -11,8 +12,8 @@ const hook: Hook.CommandNotFound = async function ({config, id, argv}) {
   const typed = id.replaceAll(':', separator);
   const commands = config.commandIDs.map((command) => command.replaceAll(':', separator));
   const error = new UsageError(notFoundMessage(config.bin, typed, commands, separator));
-  if (argv?.includes('--json')) process.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
-  else process.stderr.write(`Error: ${error.message}\n`);
+  if (argv?.includes('--json')) process.stdout.write(`${printableJson(JSON.stringify(errorJson(error), null, 2))}\n`);
+  else process.stderr.write(`Error: ${printable(error.message)}\n`);
   process.exitCode = ExitCode.input;
 };
 

@@ -7,9 +7,9 @@ export function renderCsv(result: BenchResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Quotes text that needs it; a column that spans two CSV fields is written as is. */
+/** Quotes text that needs it (RFC 4180: a comma, a quote, a line break); a column that spans two CSV fields is written as is. */
 function csvCell(value: string | number, spansFields: boolean): string {
   const text = String(value);
-  if (spansFields || !/[",\n]/.test(text)) return text;
+  if (spansFields || !/[",\r\n]/.test(text)) return text;
   return `"${text.replaceAll('"', '""')}"`;
 }

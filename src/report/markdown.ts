@@ -1,14 +1,15 @@
 import type {ModelledResult} from '../analyze/bench-model.js';
 import {renderModelMarkdown} from '../analyze/render-markdown.js';
 import type {BenchResult} from '../bench/result.js';
+import {markdownCell} from '../text/markdown-cell.js';
 import {COLUMNS} from './columns.js';
 import {describeSetup, renderWarnings} from './table.js';
 
 /** `charts` are the paths of the SVG charts, relative to where the Markdown is written. */
 export function renderMarkdown(result: ModelledResult, charts?: {timeline: string; scaling: string}): string {
-  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const cell = markdownCell;
   const lines = [
-    `# ${result.experiment}: ideal vs measured time`,
+    `# ${cell(result.experiment)}: ideal vs measured time`,
     '',
     `| ${COLUMNS.map((c) => c.title).join(' | ')} |`,
     `| ${COLUMNS.map((c, i) => (i === 0 || c.csv === 'hosts' || c.csv === 'warnings' ? '---' : '---:')).join(' | ')} |`,
@@ -17,7 +18,7 @@ export function renderMarkdown(result: ModelledResult, charts?: {timeline: strin
     ...describeSetup(result).split('\n').map((line) => `${line}  `),
     '',
     ...result.rows.filter((row) => row.error).map((row) => `- ${cell(row.hardware)} failed: ${cell(row.error!)}`),
-    ...faultLines(result),
+    ...faultLines(result).map(cell),
     ...renderWarnings(result).map((line) => `- ${cell(line)}`),
     ...(charts ? ['', `![Time against cores](${charts.scaling})`, '', `![Which slot trained which tree when](${charts.timeline})`, ''] : []),
     ...(result.model ? ['', ...renderModelMarkdown(result.model, `${result.id}.json`)] : []),

@@ -1,5 +1,6 @@
 import {performance} from 'node:perf_hooks';
 import type {BenchProgress} from '../bench/sweep.js';
+import {printable} from '../text/printable.js';
 
 export interface ProgressPrinter {
   update(progress: BenchProgress): void;
@@ -37,11 +38,11 @@ export function progressPrinter(stream: NodeJS.WriteStream, options: {quiet?: bo
       const clock = `${formatDuration(elapsed)} elapsed${left === undefined ? '' : `, ~${formatDuration(left)} left`}`;
       const kind = p.warmup ? 'warm-up' : 'run';
       if (!stream.isTTY) {
-        stream.write(`[${p.combination}/${p.combinations}] ${p.hardware}: ${kind} ${p.run}/${p.runs} done in ${((now() - runStarted) / 1000).toFixed(1)} s; ${clock}\n`);
+        stream.write(`[${p.combination}/${p.combinations}] ${printable(p.hardware)}: ${kind} ${p.run}/${p.runs} done in ${((now() - runStarted) / 1000).toFixed(1)} s; ${clock}\n`);
         return;
       }
       const head = `[${p.combination}/${p.combinations}] ${kind} ${p.run}/${p.runs}, trees ${p.done}/${p.total}, ${clock}`;
-      stream.write(`\r\x1b[2K${fit(`${head} · ${p.hardware}`, (stream.columns || 80) - 1)}`);
+      stream.write(`\r\x1b[2K${fit(`${head} · ${printable(p.hardware)}`, (stream.columns || 80) - 1)}`);
       shown = true;
     },
     clear() {

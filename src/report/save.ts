@@ -8,6 +8,7 @@ import {renderCsv} from './csv.js';
 import {renderMarkdown} from './markdown.js';
 import {renderScalingSvg} from './scaling-chart.js';
 import {renderTimelineSvg} from './timeline-chart.js';
+import {printableJson} from '../text/printable.js';
 
 export interface ExportPaths {
   csv?: string;
@@ -41,8 +42,9 @@ export function resultFiles(resultsDir: string, id: string): Required<ExportPath
   return {csv: `${base}.csv`, json: `${base}.json`, timeline: `${base}-timeline.svg`, scaling: `${base}-scaling.svg`, markdown: `${base}.md`};
 }
 
+/** With the control characters JSON.stringify leaves raw escaped too, so `cat` shows the file as it is. */
 export function renderJson(result: BenchResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  return `${printableJson(JSON.stringify(result, null, 2))}\n`;
 }
 
 /**

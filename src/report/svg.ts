@@ -1,3 +1,5 @@
+import {printable} from '../text/printable.js';
+
 /** The few SVG pieces the charts need, with text escaped. */
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'})[c]!);
@@ -14,7 +16,8 @@ export function svgDocument(width: number, height: number, body: string[]): stri
 }
 
 export function text(x: number, y: number, content: string, attributes = ''): string {
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attributes}>${escapeXml(content)}</text>`;
+  // Control characters are not allowed in XML: a label or host name from a journal is shown escaped.
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attributes}>${escapeXml(printable(content))}</text>`;
 }
 
 /** Distinct colours for hosts, in order. */

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import {formatMaxFeatures} from '../forest/max-features.js';
 import type {BenchResult} from '../bench/result.js';
+import {printable} from '../text/printable.js';
 import {COLUMNS} from './columns.js';
 
 /** The default table fits a terminal this wide; --wide shows every column. */
@@ -9,14 +10,15 @@ export const TABLE_WIDTH = 100;
 /** The terminal table, its warnings and what was measured on what underneath. */
 export function renderTable(result: BenchResult, {wide = false}: {wide?: boolean} = {}): string {
   const columns = COLUMNS.filter((c) => wide || !c.wide);
-  const cells = result.rows.map((row) => columns.map((c) => c.format(row)));
+  // Labels, host names and a failure's words are outside text: each cell and line is escaped.
+  const cells = result.rows.map((row) => columns.map((c) => printable(c.format(row))));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)) + 2);
   const total = widths.reduce((sum, width) => sum + width + 1, 1);
   // Long hardware names wrap rather than push the table past the terminal's width.
   if (!wide && total > TABLE_WIDTH) widths[0] = Math.max(12, widths[0] - (total - TABLE_WIDTH));
   const table = new Table({head: columns.map((c) => c.title), colWidths: widths, wordWrap: true, style: {head: [], border: []}});
   table.push(...cells);
-  const failures = result.rows.filter((row) => row.error).map((row) => `${row.hardware} failed: ${row.error}`);
+  const failures = result.rows.filter((row) => row.error).map((row) => printable(`${row.hardware} failed: ${row.error}`));
   return [table.toString(), ...failures, ...renderWarnings(result), describeSetup(result)].join('\n');
 }
 
@@ -25,7 +27,7 @@ export function renderWarnings(result: BenchResult): string[] {
   return [
     ...(result.warnings ?? []).map((w) => `Warning: ${w.message}`),
     ...result.rows.flatMap((row) => row.warnings.map((w) => `Warning (${row.hardware}, ${w.kind}): ${w.message}`)),
-  ];
+  ].map(printable);
 }
 
 export function describeSetup(result: BenchResult): string {
@@ -40,7 +42,9 @@ export function describeSetup(result: BenchResult): string {
       ? "Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training inside Dask's tasks, times threads); '-' where a host trained no tree, and for the calibrated efficiency: the dask engine has no solo calibration."
       : `Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
-  ].join('\n');
+  ]
+    .map(printable)
+    .join('\n');
 }
 
 /** --verbose: each run's hosts (trees, re-executed, utilisation, shipping, waiting) and its faults. */
@@ -49,8 +53,8 @@ export function renderRunDetails(result: BenchResult): string {
   const faults: string[] = [];
   for (const row of result.rows) {
     [...row.warmup.map((run) => ({run, label: 'warm-up'})), ...row.runs.map((run, i) => ({run, label: String(i + 1)}))].forEach(({run, label}) => {
-      for (const host of run.hosts) table.push([row.hardware, label, host.host, host.trees, host.reexecuted, `${(host.utilisation * 100).toFixed(0)}%`, host.shipSeconds.toFixed(2), host.waitSeconds.toFixed(2)]);
-      for (const fault of run.faults) faults.push(`${row.hardware}, run ${label}: ${fault.host} ${fault.reason} at ${fault.at.toFixed(2)} s (${fault.message}); ${fault.requeued} trees given to others`);
+      for (const host of run.hosts) table.push([printable(row.hardware), label, printable(host.host), host.trees, host.reexecuted, `${(host.utilisation * 100).toFixed(0)}%`, host.shipSeconds.toFixed(2), host.waitSeconds.toFixed(2)]);
+      for (const fault of run.faults) faults.push(printable(`${row.hardware}, run ${label}: ${fault.host} ${fault.reason} at ${fault.at.toFixed(2)} s (${fault.message}); ${fault.requeued} trees given to others`));
     });
   }
   return [table.toString(), ...faults].join('\n');
@@ -60,7 +64,7 @@ export function renderRunDetails(result: BenchResult): string {
 export function renderLatencySummary(points: {latencyMs: number; result: BenchResult}[]): string {
   const table = new Table({head: ['Latency (each way)', 'Hardware', 'Cores', 'Measured (s)', 'Scalability', 'Efficiency'], style: {head: [], border: []}});
   for (const {latencyMs, result} of points) {
-    for (const row of result.rows) table.push([`${latencyMs} ms`, row.hardware, row.cores, row.measured_s?.toFixed(2) ?? 'FAILED', row.scalability?.toFixed(3) ?? '', row.efficiency?.toFixed(3) ?? '']);
+    for (const row of result.rows) table.push([`${latencyMs} ms`, printable(row.hardware), row.cores, row.measured_s?.toFixed(2) ?? 'FAILED', row.scalability?.toFixed(3) ?? '', row.efficiency?.toFixed(3) ?? '']);
   }
   return table.toString();
 }

@@ -55,3 +55,5 @@ test('a combination without a time (failed in the sweep) is left out and said so
   t.deepEqual(table.skipped, ['line 3 (local-a, local-b): no measured time']);
   t.deepEqual(table.rows.map((row) => [row.hardware, row.measured_s, row.cores, row.min_s, row.max_s]), [['local-a', 10, 1, 9.5, 10.5], ['local-b', 5, 1, null, null]]);
 });
+
+test('quoted kinds are read from a CSV, and named as --predict would take them', refuses, {'t.csv': 'hardware,measured_s\n"1 x ""pi, 4GB""",100\n"1 x ""pi, 4GB"", 1 x desktop",25\n'}, ['t.csv', '--predict', '2 x gpu'], '--predict: 2 x gpu: no speed for gpu: the table has "pi,-4gb", desktop (predict combinations of the kinds the table measured)');

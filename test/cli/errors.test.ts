@@ -22,6 +22,11 @@ test('a host error keeps its host as a field; the sentence is written once, for 
   t.deepEqual(errorJson(error), {error: {kind: 'host', message: 'host rpi1: worker exited (exit code 1) (worker stderr: Error: boom)', exitCode: 3, host: 'rpi1', reason: 'exited'}});
 });
 
+test('a host error shows its host\'s words escaped, wherever its message goes', (t) => {
+  const error = new HostError('rpi1', 'worker failed: \x1b]0;title\x07', '\x1b[2J\x1b[HFAKE PROMPT: password for root:\r\n', 'exited');
+  t.is(error.message, 'worker failed: \\x1b]0;title\\x07 (worker stderr: \\x1b[2J\\x1b[HFAKE PROMPT: password for root:)');
+});
+
 const flagError = test.macro({
   async exec(t, args: string[], message: string) {
     const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': smallExperiment()});

@@ -83,6 +83,39 @@ test.serial('analyze reads the JSON of a real bench sweep: its hosts, every run,
   t.regex(fromCsv.stdout, /^local-a, local-b +\d+\.\d\d +\d+\.\d\d +[+-]\d+\.\d%/m);
 });
 
+// Labels of any printable text: bench spells them so that analyze reads back its own CSV and JSON
+// (a label "pi, 4GB" gave model: null, and analyze refused the files); Markdown keeps one cell each.
+test.serial('what bench writes with labels of any text, analyze reads back: its JSON, its CSV; Markdown cells stay cells', async (t) => {
+  const labels = ['pi, 4GB', 'Raspberry Pi 4 (4GB) | "fast"'];
+  const folder = folderWith({
+    'inventory.yaml': `hosts:\n  local-a: { transport: local, labels: ['${labels[0]}'] }\n  local-b: { transport: local, labels: ['${labels[1]}'] }\n  4pi: { transport: local }\n`,
+    'experiments/local.yaml': smallExperiment({combinations: '[[local-a], [local-b], [4pi], [local-a, local-b, 4pi]]'}),
+  });
+  const bench = await cluster(['bench', '--export-json', 'sweep.json', '--export-csv', 'sweep.csv', '--export-markdown', 'sweep.md'], folder);
+  t.is(bench.exitCode, 0, bench.stderr);
+  const saved = JSON.parse(readFileSync(join(folder, 'sweep.json'), 'utf8'));
+  const pb = '"Raspberry Pi 4 (4GB) | ""fast"""';
+  t.deepEqual(saved.rows.map((row: {hardware: string}) => row.hardware), ['1 x "pi, 4GB"', `1 x ${pb}`, '1 x 4pi', `1 x "pi, 4GB", 1 x ${pb}, 1 x 4pi`]);
+  const kinds = ['pi,-4gb', 'raspberry-pi-4-(4gb)-|-"fast"', '4pi'];
+  t.deepEqual(Object.keys(saved.model.speeds), kinds);
+  for (const file of ['sweep.json', 'sweep.csv']) {
+    const analysis = await cluster(['analyze', file, '--json'], folder);
+    t.is(analysis.exitCode, 0, analysis.stderr);
+    t.deepEqual(Object.keys(JSON.parse(analysis.stdout).speeds), kinds, file);
+  }
+  // --predict takes the kinds as analyze prints them.
+  const predicted = await cluster(['analyze', 'sweep.csv', '--predict', '2 x "pi,-4gb", 1 x 4pi', '--json'], folder);
+  t.is(predicted.exitCode, 0, predicted.stderr);
+  t.is(JSON.parse(predicted.stdout).predictions[0].hardware, '2 x "pi,-4gb", 1 x 4pi');
+  const markdown = readFileSync(join(folder, 'sweep.md'), 'utf8').split('\n');
+  const cells = (line: string) => line.split(/(?<!\\)\|/).length;
+  const header = markdown.find((line) => line.startsWith('| Hardware | Cores'))!;
+  const rows = markdown.filter((line) => line.startsWith('| 1 x '));
+  t.is(rows.length, 4 + 4, 'the results table and the model\'s');
+  t.true(rows.slice(0, 4).every((line) => cells(line) === cells(header)), rows.join('\n'));
+  t.true(rows.slice(4).every((line) => cells(line) === 7), rows.join('\n'));
+});
+
 const refuses = test.macro(async (t, files: Record<string, string>, args: string[], message: string) => {
   const result = await cluster(['analyze', ...args], folderWith(files));
   t.is(result.stderr, `Error: ${message}\n`);
@@ -99,3 +132,30 @@ test('a kind never apart from another', refuses, {'t.csv': 'hardware,measured_s\
 // Was "internal error: singular matrix", exit 1 (and 1e160 printed "Work: NaN s", exit 0).
 test('a time too short for the fit', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,1e-160\n2 x pi,1e-160\n'}, ['t.csv'], 't.csv:2:2: measured_s: 1e-160 s is shorter than any time the model can fit (write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years))');
 test('--predict with an unknown kind', refuses, {'t.csv': GOOD}, ['t.csv', '--predict', '2 x gpu'], '--predict: 2 x gpu: no speed for gpu: the table has pi, desktop (predict combinations of the kinds the table measured)');
+
+// A hand-edited or foreign JSON: every field the model reads is checked for its type, and refused
+// by its path (was "internal error: hosts.every is not a function", exit 1).
+const JSON_FIX = 'pass the JSON written by cluster bench (results/<id>.json or --json), or a results CSV';
+const HOSTS_FIX = 'a list of host names, as cluster bench writes it';
+const sweep = (row: string) => ({'r.json': `{"baseline": ["local-a"], "rows": [{"hardware": "local-a", "measured_s": 9, "hosts": ["local-a"]}, {"hardware": "local-b", "measured_s": 5, ${row}}]}`});
+for (const [hosts, got] of [['"local-b"', '"local-b"'], ['3', '3'], ['null', 'null'], ['{"0": "local-b"}', 'an object']]) {
+  test(`JSON whose hosts is ${got}`, refuses, sweep(`"hosts": ${hosts}`), ['r.json'], `r.json: rows[1].hosts: expected a list of host names, got ${got} (${HOSTS_FIX})`);
+}
+test('JSON whose hosts hold a number', refuses, sweep('"hosts": ["local-b", 7]'), ['r.json'], `r.json: rows[1].hosts[1]: expected a host name, got 7 (${HOSTS_FIX})`);
+test('JSON whose baseline is text', refuses, {'r.json': '{"baseline": "local-a", "rows": []}'}, ['r.json'], `r.json: baseline: expected a list of host names, got "local-a" (${HOSTS_FIX})`);
+test('JSON whose rows is not a list', refuses, {'r.json': '{"rows": {"hardware": "local-a"}}'}, ['r.json'], `r.json: rows: expected a list of rows, got an object (${JSON_FIX})`);
+test('JSON whose rows is text', refuses, {'r.json': '{"rows": "local-a,9"}'}, ['r.json'], `r.json: rows: expected a list of rows, got "local-a,9" (${JSON_FIX})`);
+test('JSON that is a list', refuses, {'r.json': '[{"hardware": "local-a", "measured_s": 9}]'}, ['r.json'], `r.json: expected an object with rows, got a list (${JSON_FIX})`);
+test('JSON with a row that is a number', refuses, {'r.json': '{"rows": [{"hardware": "local-a", "measured_s": 9}, 4]}'}, ['r.json'], `r.json: rows[1]: expected a row (an object), got 4 (${JSON_FIX})`);
+test('JSON with a run that is a list', refuses, sweep('"runs": [[5]]'), ['r.json'], `r.json: rows[1].runs[0]: expected a run (an object with its seconds), got a list (${JSON_FIX})`);
+test('JSON with a status that is a number', refuses, sweep('"status": 1'), ['r.json'], `r.json: rows[1].status: expected text (ok or failed), got 1 (${JSON_FIX})`);
+test('JSON with an error that is a number', refuses, sweep('"status": "failed", "error": 42'), ['r.json'], `r.json: rows[1].error: expected text or an object with a message, got 42 (${JSON_FIX})`);
+
+test('a failed row whose error is an object is left out, saying its message', async (t) => {
+  const error = '{"kind": "host", "message": "host local-c: worker exited (code 1)", "exitCode": 3}';
+  const files = {'r.json': `{"rows": [{"hardware": "local-a", "measured_s": 9}, {"hardware": "local-b", "measured_s": 5}, {"hardware": "local-c", "status": "failed", "measured_s": null, "error": ${error}}]}`};
+  const result = await cluster(['analyze', 'r.json'], folderWith(files));
+  t.is(result.exitCode, 0, result.stderr);
+  t.true(result.stdout.includes('Left out: rows[2] (local-c): host local-c: worker exited (code 1).'), result.stdout);
+  t.notRegex(result.stdout, /object Object/);
+});

@@ -144,3 +144,14 @@ test('hosts come in the order the file lists them, groups before hosts or after'
   t.deepEqual([...parse('groups:\n  g:\n    hosts:\n      a: { transport: local }\nhosts:\n  b: { transport: local }\n').hosts.keys()], ['a', 'b']);
   t.deepEqual([...parse('hosts:\n  b: { transport: local }\ngroups:\n  g:\n    hosts:\n      a: { transport: local }\n').hosts.keys()], ['b', 'a']);
 });
+
+// A label is the host's kind in every report: a line break broke the Markdown table, an escape the terminal.
+const LABEL_FIX = 'a label is one line of printable text, e.g. labels: [Raspberry Pi 4 (4GB)]';
+test('a label with a line break', refuses, 'hosts:\n  a:\n    transport: local\n    labels: [ok, "pi\\n4GB"]\n', `inventory.yaml:4: hosts.a.labels[1]: label 'pi\\n4GB' holds a control character (${LABEL_FIX})`);
+test('a label with an escape sequence', refuses, 'defaults:\n  labels: ["\\e[31mred"]\nhosts:\n  a: { transport: local }\n', `inventory.yaml:2: defaults.labels[0]: label '\\x1b[31mred' holds a control character (${LABEL_FIX})`);
+test('a label with a bidi override', refuses, 'hosts:\n  a: { transport: local, labels: ["pi\\u202e"] }\n', `inventory.yaml:2: hosts.a.labels[0]: label 'pi\\u{202e}' holds a control character (${LABEL_FIX})`);
+test('a blank label', refuses, 'hosts:\n  a: { transport: local, labels: ["  "] }\n', `inventory.yaml:2: hosts.a.labels[0]: expected a non-empty string, got '  ' (${LABEL_FIX})`);
+test('labels of any printable text are kept as written', (t) => {
+  const inventory = parse('hosts:\n  a: { transport: local, labels: ["pi, 4GB", Raspberry Pi 4 (4GB), "Pi | \\"fast\\""] }\n');
+  t.deepEqual(inventory.hosts.get('a')!.labels, ['pi, 4GB', 'Raspberry Pi 4 (4GB)', 'Pi | "fast"']);
+});
