@@ -52,9 +52,8 @@ test.serial('--fail-on-noise --json: stdout is still the whole sweep as JSON, wi
 });
 
 // --fail-on-noise was ignored with several engines: exit 0 whatever the warnings.
-const SMALLER_BUSY = smallExperiment({dataset: '{ kind: synthetic, samples: 4000, features: 20, seed: 2 }', forest: '{ trees: 60 }', combinations: '[[local-a, local-b]]'});
 test.serial('--engine native,dask --fail-on-noise: exit 4 with the single engine\'s message, and each engine\'s exports written', async (t) => {
-  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': SMALLER_BUSY});
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': BUSY_EXPERIMENT});
   const loops = [await startBusyLoop(), await startBusyLoop()];
   try {
     const result = await cluster(['bench', '--engine', 'native,dask', '--fail-on-noise', '--export-csv', 'out/t.csv', '--export-json', 'out/t.json'], folder);
