@@ -24,6 +24,8 @@ export const LIMITS = {
    * 1.9 GB model for 5 trees). Far above any classification task's, far below that.
    */
   classes: 256,
+  /** Hosts a command reaches at once (connectConcurrency, --concurrency): OpenSSH's MaxStartups refuses every login past 100 at once by default. */
+  connectConcurrency: 100,
   /** Timed runs per combination. */
   runs: 1000,
   /** connectTimeout and heartbeatTimeout, in seconds: an hour is already no timeout (Node's timers break past 24.8 days). */

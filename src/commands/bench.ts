@@ -11,7 +11,8 @@ import {ClusterCommand} from '../cli/cluster-command.js';
 import {combinationsFor} from '../config/combinations.js';
 import {type Experiment, loadExperiment} from '../config/experiment.js';
 import {applyOverrides} from '../config/overrides.js';
-import {type Inventory, loadInventory} from '../config/inventory.js';
+import {concurrencyFlag} from '../cli/concurrency-flag.js';
+import {type Inventory, loadInventory, withConcurrency} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import type {EngineName} from '../engine/engine-names.js';
 import {csvFileOf} from '../data/load.js';
@@ -59,13 +60,14 @@ export default class Bench extends ClusterCommand {
     order: Flags.string({description: 'interleaved: measured runs round-robin across combinations; sequential: each combination\'s runs back to back (default: the experiment\'s, else interleaved)'}),
     'fail-on-noise': Flags.boolean({description: 'exit with code 4 when a row carries a warning (interference, variance, outlier)', default: false}),
     wide: Flags.boolean({description: 'show every column in the terminal table (the default fits 100 columns)', default: false}),
+    concurrency: concurrencyFlag,
     verbose: Flags.boolean({char: 'v', description: 'also print, for each run and host, trees, utilisation, shipping and waiting, and faults', default: false}),
   };
 
   async run(): Promise<BenchResult | LatencySweepResult | EngineSweepResult> {
     const {flags} = await this.parse(Bench);
     checkExportPaths(exportFlags(flags), flags['results-dir'], flags.resume);
-    const inventory = loadInventory(flags.inventory);
+    const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const experiment = applyOverrides(combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined), {runs: flags.runs, warmup: flags.warmup, order: flags.order});
     const scheduler = flags.scheduler === undefined ? undefined : schedulerFlag(flags.scheduler);
     const engines = flags.engine === undefined ? (scheduler ? ['dask' as const] : [experiment.engine]) : parseEngines(flags.engine);

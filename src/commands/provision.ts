@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core';
 import Table from 'cli-table3';
 import {ClusterCommand} from '../cli/cluster-command.js';
-import {type Host, type Inventory, loadInventory} from '../config/inventory.js';
+import {concurrencyFlag} from '../cli/concurrency-flag.js';
+import {type Host, type Inventory, loadInventory, withConcurrency} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {HostsFailedError} from '../errors.js';
 import {colours} from '../report/colour.js';
@@ -19,20 +20,20 @@ export default class Provision extends ClusterCommand {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
     hosts: Flags.string({description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)'}),
     'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time (a changed key is always refused)', default: false}),
-    concurrency: Flags.integer({description: 'hosts worked on at once', default: 4, min: 1}),
+    concurrency: concurrencyFlag,
     engine: Flags.string({description: 'what to prepare the hosts for: native (install the worker), dask (check Python, scikit-learn and dask/distributed), or both: native,dask', default: 'native'}),
   };
 
   async run(): Promise<ProvisionResult[] | {native: ProvisionResult[]; dask: DaskCheck[]}> {
     const {flags} = await this.parse(Provision);
-    const inventory = loadInventory(flags.inventory);
+    const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const hosts = selectHosts(inventory, flags.hosts);
     const engines = parseEngines(flags.engine);
     if (!engines.includes('native')) return {native: [], dask: await this.checkDask(inventory, hosts)};
     const width = Math.max(...hosts.map((host) => host.name.length));
     const results = await provisionHosts(hosts, {
       acceptNew: flags['accept-new'],
-      concurrency: flags.concurrency,
+      concurrency: inventory.connectConcurrency,
       onStep: (host, step) => this.jsonEnabled() || process.stderr.write(`${host.padEnd(width)}  ${printable(step)}\n`),
     });
     const {red, green} = colours(process.stdout);

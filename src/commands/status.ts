@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
-import {loadInventory} from '../config/inventory.js';
+import {concurrencyFlag} from '../cli/concurrency-flag.js';
+import {loadInventory, withConcurrency} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
 import {HostsFailedError} from '../errors.js';
 import {loadExperiment} from '../config/experiment.js';
@@ -18,16 +19,17 @@ export default class Status extends ClusterCommand {
     'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time', default: false}),
     calibrate: Flags.boolean({description: 'also measure each ready host\'s trees per second on the experiment\'s data set', default: false}),
     experiment: Flags.string({char: 'e', description: 'experiment whose data set and forest --calibrate uses', default: 'experiments/local.yaml'}),
+    concurrency: concurrencyFlag,
   };
 
   async run(): Promise<HostStatus[]> {
     const {flags} = await this.parse(Status);
-    const inventory = loadInventory(flags.inventory);
+    const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const hosts = selectHosts(inventory, flags.hosts);
     const experiment = flags.calibrate ? loadExperiment(flags.experiment) : undefined;
-    const statuses = await hostStatuses(hosts, {acceptNew: flags['accept-new']});
+    const statuses = await hostStatuses(hosts, {acceptNew: flags['accept-new'], concurrency: inventory.connectConcurrency});
     await addDaskChecks(statuses, inventory, hosts);
-    if (experiment) await calibrateStatuses(statuses, hosts, experiment);
+    if (experiment) await calibrateStatuses(statuses, hosts, experiment, inventory.connectConcurrency);
     this.log(renderStatus(statuses, {calibrated: experiment !== undefined, paint: colours(process.stdout)}));
     const notReady = statuses.filter((s) => !s.ready).map((s) => s.host);
     if (notReady.length > 0) throw new HostsFailedError(notReady, `${notReady.length} of ${statuses.length} hosts not ready`, statuses);

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
+import {concurrencyFlag} from '../cli/concurrency-flag.js';
 import {MAX_SEED} from '../config/fields.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
 import {trainCsv} from '../train/train-csv.js';
@@ -30,6 +31,7 @@ export default class Train extends ClusterCommand {
     inventory: Flags.string({char: 'i', description: 'hosts file, with --hosts', default: 'inventory.yaml'}),
     hosts: Flags.string({description: 'train across these inventory hosts instead of locally: names, groups, globs, ranges (comma-separated)'}),
     out: Flags.string({char: 'o', description: 'where to save the model', default: 'model.bin'}),
+    concurrency: concurrencyFlag,
   };
 
   async run() {

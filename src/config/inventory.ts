@@ -48,6 +48,8 @@ export interface Inventory {
   groups: Map<string, string[]>;
   /** The coordinator's Python for the dask engine; by default the first python3 that imports sklearn and distributed. */
   python?: string;
+  /** How many hosts a command reaches at once (DEFAULT_CONCURRENCY when unset). */
+  connectConcurrency?: number;
   /** Where each host is written, for errors that point back at it. */
   source: YamlSource;
 }
@@ -55,7 +57,7 @@ export interface Inventory {
 const LOGIN_FIELDS = ['port', 'user', 'identityFile', 'passphraseEnv'] as const;
 const HOST_FIELDS = ['transport', 'address', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
 const DEFAULT_FIELDS = ['transport', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
-const TOP_FIELDS = ['defaults', 'hosts', 'groups', 'knownHosts', 'connectTimeout', 'python'] as const;
+const TOP_FIELDS = ['defaults', 'hosts', 'groups', 'knownHosts', 'connectTimeout', 'connectConcurrency', 'python'] as const;
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const FIX = 'see "Inventory" in the README';
 
@@ -104,7 +106,13 @@ export function parseInventory(source: YamlSource): Inventory {
   for (const group of Object.keys(groupEntries)) {
     if (builder.hosts.has(group)) throw source.error(['groups', group], `'${group}' names both a group and a host`, 'rename one of them', 'key');
   }
-  return {file: source.file, hosts: builder.hosts, groups: builder.groups, ...(top.python === undefined ? {} : {python: read.string(['python'], top.python)}), source};
+  const concurrency = top.connectConcurrency === undefined ? {} : {connectConcurrency: read.boundedInteger(['connectConcurrency'], top.connectConcurrency, LIMITS.connectConcurrency, `hosts reached at once; OpenSSH's MaxStartups refuses every login past ${LIMITS.connectConcurrency} at once by default`)};
+  return {file: source.file, hosts: builder.hosts, groups: builder.groups, ...(top.python === undefined ? {} : {python: read.string(['python'], top.python)}), ...concurrency, source};
+}
+
+/** The inventory with --concurrency, when given, in place of its connectConcurrency. */
+export function withConcurrency(inventory: Inventory, concurrency: number | undefined): Inventory {
+  return concurrency === undefined ? inventory : {...inventory, connectConcurrency: concurrency};
 }
 
 function ownFields(read: FieldReader, path: FieldPath, entry: unknown): Layer {

@@ -1,5 +1,6 @@
 import type {Host} from '../config/inventory.js';
 import {HostError} from '../errors.js';
+import {DEFAULT_CONCURRENCY, mapBounded, settle} from '../transport/fan-out.js';
 import {transportFor} from '../transport/transports.js';
 import type {Fault} from './train-forest.js';
 import {DEFAULT_HEARTBEAT_TIMEOUT_MS, WorkerClient} from './worker-client.js';
@@ -13,11 +14,15 @@ export class WorkerSet {
     private readonly workers: Map<string, WorkerClient>,
     private readonly hosts: Map<string, Host>,
     private readonly heartbeatTimeoutMs: number,
+    private readonly concurrency: number,
   ) {}
 
-  /** Starts every host's worker; any host that cannot start fails the whole set, before anything runs. */
-  static async open(hosts: readonly Host[], heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS): Promise<WorkerSet> {
-    const started = await Promise.allSettled(hosts.map((host) => WorkerClient.open(host, transportFor(host), heartbeatTimeoutMs)));
+  /**
+   * Starts every host's worker, `concurrency` at a time (sshd drops logins past its MaxStartups);
+   * any host that cannot start fails the whole set, before anything runs.
+   */
+  static async open(hosts: readonly Host[], heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS, concurrency = DEFAULT_CONCURRENCY): Promise<WorkerSet> {
+    const started = await mapBounded(hosts, concurrency, (host) => settle(WorkerClient.open(host, transportFor(host), heartbeatTimeoutMs)));
     const workers = new Map<string, WorkerClient>();
     started.forEach((result, i) => result.status === 'fulfilled' && workers.set(hosts[i].name, result.value));
     const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -25,7 +30,7 @@ export class WorkerSet {
       await Promise.all([...workers.values()].map((worker) => worker.close()));
       throw failure.reason;
     }
-    return new WorkerSet(workers, new Map(hosts.map((host) => [host.name, host])), heartbeatTimeoutMs);
+    return new WorkerSet(workers, new Map(hosts.map((host) => [host.name, host])), heartbeatTimeoutMs, concurrency);
   }
 
   get(names: readonly string[]): WorkerClient[] {
@@ -35,23 +40,21 @@ export class WorkerSet {
   /** The workers of `names`, restarting lost ones; hosts that cannot be restarted come back as faults. */
   async revive(names: readonly string[]): Promise<{workers: WorkerClient[]; faults: Fault[]}> {
     const faults: Fault[] = [];
-    const workers = await Promise.all(
-      names.map(async (name) => {
-        const current = this.workers.get(name)!;
-        if (!current.isLost) return current;
-        await current.close();
-        try {
-          const host = this.hosts.get(name)!;
-          const fresh = await WorkerClient.open(host, transportFor(host), this.heartbeatTimeoutMs);
-          this.workers.set(name, fresh);
-          return fresh;
-        } catch (error) {
-          const problem = error instanceof HostError ? error : new HostError(name, (error as Error).message);
-          faults.push({host: name, reason: problem.reason, message: `cannot restart: ${problem.message}`, at: 0, requeued: 0});
-          return current;
-        }
-      }),
-    );
+    const workers = await mapBounded(names, this.concurrency, async (name) => {
+      const current = this.workers.get(name)!;
+      if (!current.isLost) return current;
+      await current.close();
+      try {
+        const host = this.hosts.get(name)!;
+        const fresh = await WorkerClient.open(host, transportFor(host), this.heartbeatTimeoutMs);
+        this.workers.set(name, fresh);
+        return fresh;
+      } catch (error) {
+        const problem = error instanceof HostError ? error : new HostError(name, (error as Error).message);
+        faults.push({host: name, reason: problem.reason, message: `cannot restart: ${problem.message}`, at: 0, requeued: 0});
+        return current;
+      }
+    });
     return {workers, faults};
   }
 

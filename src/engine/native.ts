@@ -12,8 +12,8 @@ import type {Engine, EngineContext, EngineSession, RunRequest} from './engine.js
 export const nativeEngine: Engine = {
   name: 'native',
   async open(context: EngineContext): Promise<EngineSession> {
-    const {experiment, data, hosts} = context;
-    const workers = await WorkerSet.open(hosts, experiment.heartbeatTimeoutMs);
+    const {experiment, data, hosts, inventory} = context;
+    const workers = await WorkerSet.open(hosts, experiment.heartbeatTimeoutMs, inventory.connectConcurrency);
     const options = treeOptionsOf(experiment.forest);
     return {
       calibrate: (fresh) => calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options, fresh}),

@@ -1,9 +1,11 @@
 import {randomBytes} from 'node:crypto';
 import type {Host} from '../config/inventory.js';
 import {describeError, HostError, InputError} from '../errors.js';
-import {remoteCommand} from '../ssh/quote.js';
+import {remoteCommand, shellQuote} from '../ssh/quote.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
+import {loginBannerHint} from '../ssh/banner.js';
 import {resolveTarget} from '../ssh/target.js';
+import {DEFAULT_CONCURRENCY, mapBounded} from '../transport/fan-out.js';
 import {bundlePathIn, workerBundle} from './bundle.js';
 import {type HostFacts, nodeProblem, probeHost} from './probe.js';
 
@@ -19,9 +21,9 @@ export interface ProvisionResult {
   reason?: string;
 }
 
-/** Provisions every ssh host at once (bounded), one failure not stopping the others. */
+/** Provisions the ssh hosts a few at a time (sshd drops logins past MaxStartups), one failure not stopping the others. */
 export async function provisionHosts(hosts: readonly Host[], options: ConnectOptions & {concurrency?: number; onStep?: (host: string, step: string) => void}): Promise<ProvisionResult[]> {
-  return mapBounded(hosts, options.concurrency ?? 4, (host) => provisionHost(host, options, (step) => options.onStep?.(host.name, step)));
+  return mapBounded(hosts, options.concurrency ?? DEFAULT_CONCURRENCY, (host) => provisionHost(host, options, (step) => options.onStep?.(host.name, step)));
 }
 
 async function provisionHost(host: Host, options: ConnectOptions, step: (text: string) => void): Promise<ProvisionResult> {
@@ -35,6 +37,7 @@ async function provisionHost(host: Host, options: ConnectOptions, step: (text: s
     session = await SshSession.connect(resolveTarget(host), options);
     step('reading what the host is');
     const facts = await probeHost(session);
+    if (session.loginBanner !== undefined) step(`warning: ${loginBannerHint(session.loginBanner)}`);
     const missing = nodeProblem(facts);
     if (missing) throw new SshError(host.name, missing.reason, missing.problem);
     const bundle = workerBundle();
@@ -66,35 +69,16 @@ export async function remoteSha256(session: SshSession, path: string): Promise<s
 }
 
 /**
- * To a temporary name, then renamed into place: a host never sees half a worker under the real name.
- * The name is random and created exclusively (SFTP's EXCL): nothing planted there is written through.
+ * To a temporary name, then renamed into place: a host never sees half a worker under the real
+ * name. Through an exec channel, not SFTP: an sftp-server started through a shell that prints at
+ * login cannot work, and some hosts have no SFTP at all.
  */
 async function upload(session: SshSession, path: string, bytes: Buffer): Promise<void> {
   const folder = path.slice(0, path.lastIndexOf('/'));
-  const made = await session.exec(remoteCommand(['mkdir', '-p', '--', folder]));
-  if (made.code !== 0) throw new SshError(session.target.name, 'sftp', `cannot create ${folder}: ${made.stderr.trim()}`);
   const temporary = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  await session.withSftp(async (sftp) => {
-    const fail = (what: string) => (error: Error) => new SshError(session.target.name, 'sftp', `SFTP ${what} failed: ${error.message}`);
-    await new Promise<void>((resolve, reject) => sftp.writeFile(temporary, bytes, {mode: 0o644, flag: 'wx'}, (error) => (error ? reject(fail(`upload to ${temporary}`)(error)) : resolve())));
-    await new Promise<void>((resolve, reject) =>
-      sftp.ext_openssh_rename(temporary, path, (error) => {
-        if (!error) return resolve();
-        sftp.unlink(temporary, () => reject(fail(`rename to ${path}`)(error)));
-      }),
-    );
-  });
-}
-
-async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, run));
-  return results;
+  const [dir, partial, whole] = [folder, temporary, path].map(shellQuote);
+  // noclobber: the random name is created exclusively (O_EXCL), never written through a link planted there.
+  const script = `umask 022; set -C; mkdir -p -- ${dir} && cat > ${partial} && mv -f -- ${partial} ${whole} || { s=$?; rm -f -- ${partial}; exit $s; }`;
+  const sent = await session.exec(script, bytes);
+  if (sent.code !== 0) throw new SshError(session.target.name, 'upload', `cannot write the worker to ${path} (exit ${sent.code}: ${sent.stderr.trim().split('\n').at(-1) ?? ''}); check that the user can write there and the disk is not full`);
 }

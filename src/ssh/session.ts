@@ -1,6 +1,9 @@
 import {lookup} from 'node:dns/promises';
 import {isIP} from 'node:net';
-import {Client, type ClientChannel, type ConnectConfig, type SFTPWrapper} from 'ssh2';
+import type {Readable} from 'node:stream';
+import {Client, type ClientChannel, type ConnectConfig} from 'ssh2';
+import {describe} from '../config/fields.js';
+import {BannerCut, cutStream, markedCommand} from './banner.js';
 import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from './known-hosts.js';
 import {type Credentials, credentials} from './credentials.js';
 import {shellQuote} from './quote.js';
@@ -16,6 +19,13 @@ export interface ExecResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** A long-running command: its channel (stdin, and 'close' with the exit), and its output after the login banner. */
+export interface RemoteProcess {
+  channel: ClientChannel;
+  output: Readable;
+  errors: Readable;
 }
 
 /** OpenSSH allows 10 sessions per connection (MaxSessions); we keep under it and queue the rest. */
@@ -35,6 +45,7 @@ export class SshSession {
   private active = 0;
   private readonly queue: (() => void)[] = [];
   private lostError: SshError | undefined;
+  private banner: string | undefined;
   private readonly lostListeners: ((error: SshError) => void)[] = [];
 
   private constructor(
@@ -87,40 +98,59 @@ export class SshSession {
   }
 
   /** Runs a command to completion; `command` must be built with remoteCommand or be fixed text. */
-  async exec(command: string, input?: string): Promise<ExecResult> {
-    const channel = await this.open(command);
+  async exec(command: string, input?: string | Buffer): Promise<ExecResult> {
+    const marked = markedCommand(command);
+    const channel = await this.open(marked.command);
+    const out = new BannerCut(marked.marker);
+    const err = new BannerCut(marked.marker);
     return new Promise((resolve, reject) => {
-      let stdout = '';
-      let stderr = '';
-      channel.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      channel.on('close', (code: number | null) => resolve({code: code ?? null, stdout, stderr}));
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      channel.on('data', (chunk: Buffer) => stdout.push(out.push(chunk)));
+      channel.stderr.on('data', (chunk: Buffer) => stderr.push(err.push(chunk)));
+      channel.on('close', (code: number | null) => {
+        this.noteBanner(out);
+        // An exit status without the marker: the shell ended during its start-up files, never reaching the command.
+        if (!out.seen && typeof code === 'number') return reject(this.shellEnded(code, out.banner() + err.banner()));
+        resolve({code: code ?? null, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString()});
+      });
       // A command on a connection that is gone never closes its channel by itself.
       this.onLost(reject);
       channel.end(input);
     });
   }
 
-  /** Starts a long-running command and hands over its channel (stdin, stdout, stderr); its slot is freed on close. */
-  spawn(command: string): Promise<ClientChannel> {
-    return this.open(command);
+  /** Starts a long-running command; its slot is freed when its channel closes. */
+  async spawn(command: string): Promise<RemoteProcess> {
+    const marked = markedCommand(command);
+    const channel = await this.open(marked.command);
+    const out = new BannerCut(marked.marker);
+    const output = channel.pipe(cutStream(out));
+    const errors = channel.stderr.pipe(cutStream(new BannerCut(marked.marker)));
+    channel.once('close', () => this.noteBanner(out));
+    // Dropping the output early (bytes that are not the protocol) drops the command, as destroying the channel did.
+    output.once('close', () => output.readableEnded || channel.close());
+    return {channel, output, errors};
   }
 
-  /** Runs `work` with an SFTP channel, closed afterwards whatever happens. */
-  async withSftp<T>(work: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
-    await this.acquire();
-    try {
-      const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-        this.client.sftp((error, channel) => (error ? reject(new SshError(this.target.name, 'sftp', `SFTP failed to start: ${error.message}; is the sftp subsystem enabled in the host's sshd_config?`)) : resolve(channel))),
-      );
-      try {
-        return await work(sftp);
-      } finally {
-        sftp.end();
-      }
-    } finally {
-      this.release();
-    }
+  /**
+   * One round trip with no work on the host: a global request that OpenSSH answers at once (the
+   * keepalive ssh2 sends itself), in milliseconds. Unlike SFTP it passes through no shell.
+   */
+  ping(): Promise<number> {
+    const internals = this.client as unknown as {_callbacks: (() => void)[]; _protocol: {ping(): void}};
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      this.onLost(reject);
+      // The server answers global requests in order; ssh2 hands each answer to the next callback.
+      internals._callbacks.push(() => resolve(performance.now() - started));
+      internals._protocol.ping();
+    });
+  }
+
+  /** What the user's shell printed before a command, when it prints anything: the same before every command. */
+  get loginBanner(): string | undefined {
+    return this.banner;
   }
 
   onLost(listener: (error: SshError) => void): void {
@@ -137,6 +167,15 @@ export class SshSession {
     // nothing after end()), or it keeps the process alive for the kernel's retransmission timeout.
     const socket = (this.client as unknown as {_sock?: {destroyed: boolean; destroy(): void}})._sock;
     if (socket && !socket.destroyed) setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private noteBanner(cut: BannerCut): void {
+    if (this.banner === undefined && cut.bannerBytes > 0) this.banner = cut.banner();
+  }
+
+  private shellEnded(code: number, printed: string): SshError {
+    const said = printed.length > 0 ? `; it printed: ${describe(printed)}` : '';
+    return new SshError(this.target.name, 'login-shell', `the login shell ended (exit ${code}) before running the command${said}; check the user's shell and ~/.bashrc on the host`);
   }
 
   private lose(error: SshError): void {
@@ -279,11 +318,14 @@ function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError 
   if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return fail('unreachable', `no route to ${at}; is the host on the network?`);
   const said = notSshGreeting(attempt.heard);
-  if (said !== undefined) return fail('not-ssh', `${at} answered, but not as an SSH server (it said: ${said}); check that ${target.port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`);
+  // sshd past its MaxStartups says 'Exceeded MaxStartups' and hangs up: that is sshd, dropping the login (below).
+  if (said !== undefined && !/MaxStartups/i.test(said)) return fail('not-ssh', `${at} answered, but not as an SSH server (it said: ${said}); check that ${target.port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`);
   if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') return fail('timeout', `no answer from ${at} within ${target.connectTimeoutMs / 1000} s; is the host up?`);
   if (error.level === 'client-authentication') return fail('auth', authProblem(attempt, at));
   // sshd cuts the connection after MaxAuthTries refused keys (the agent's many, say).
   if (/too many authentication failures/i.test(error.message)) return fail('auth', `authentication refused for user ${target.username} at ${at}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory and load it with ssh-add, so that the agent offers it first, or unset SSH_AUTH_SOCK so that only that file is tried`);
+  // Closed (or reset, when our greeting was already there) before sshd's: what sshd does past its MaxStartups.
+  if (error.message === 'Connection lost before handshake' || error.code === 'ECONNRESET') return fail('dropped', `sshd at ${at} closed the connection before the login finished: it drops logins past its MaxStartups when many start at once; lower connectConcurrency in the inventory (or pass --concurrency), or raise MaxStartups in the host's sshd_config`);
   return fail('connect', `cannot connect to ${at} (${error.message})`);
 }
 

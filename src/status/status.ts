@@ -1,5 +1,4 @@
 import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
-import {performance} from 'node:perf_hooks';
 import {calibrate} from '../bench/calibrate.js';
 import {calibrationLoadWarning} from '../bench/calibration-check.js';
 import {prepareData} from '../bench/prepare-data.js';
@@ -14,14 +13,16 @@ import {bundlePathIn, workerBundle} from '../provision/bundle.js';
 import {nodeProblem, probeHost} from '../provision/probe.js';
 import {remoteSha256} from '../provision/provision.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
+import {loginBannerHint} from '../ssh/banner.js';
 import {resolveTarget} from '../ssh/target.js';
+import {DEFAULT_CONCURRENCY, mapBounded} from '../transport/fan-out.js';
 import {provisionCommand} from '../provision/hint.js';
 
 export interface HostStatus {
   host: string;
   transport: Host['transport'];
   reachable: boolean;
-  /** Median round trip of a trivial SFTP request, in milliseconds. */
+  /** The fastest of a few SSH round trips that do no work on the host, in milliseconds. */
   latencyMs: number | null;
   os: string | null;
   arch: string | null;
@@ -45,8 +46,9 @@ export interface HostStatus {
 
 const ROUND_TRIPS = 7;
 
-export async function hostStatuses(hosts: readonly Host[], options: ConnectOptions): Promise<HostStatus[]> {
-  return Promise.all(hosts.map((host) => (host.transport === 'local' ? localStatus(host) : sshStatus(host, options))));
+/** A few hosts at a time (`concurrency`): sshd drops logins past its MaxStartups, which read as unreachable hosts. */
+export async function hostStatuses(hosts: readonly Host[], options: ConnectOptions & {concurrency?: number}): Promise<HostStatus[]> {
+  return mapBounded(hosts, options.concurrency ?? DEFAULT_CONCURRENCY, async (host) => (host.transport === 'local' ? localStatus(host) : sshStatus(host, options)));
 }
 
 function localStatus(host: Host): HostStatus {
@@ -62,6 +64,7 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
     status.reachable = true;
     status.latencyMs = await roundTripMs(session);
     const facts = await probeHost(session);
+    if (session.loginBanner !== undefined) status.warnings.push(loginBannerHint(session.loginBanner));
     Object.assign(status, {os: facts.os, arch: facts.arch, cpu: facts.cpu, nproc: facts.nproc, memoryBytes: facts.memoryBytes, node: facts.node ?? null});
     status.warnings.push(...coreWarnings(host, facts.nproc));
     const problem = nodeProblem(facts);
@@ -85,18 +88,11 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
   return status;
 }
 
-/** One SFTP request and its answer is one round trip with next to no work on the host. */
 async function roundTripMs(session: SshSession): Promise<number> {
-  return session.withSftp(async (sftp) => {
-    const times: number[] = [];
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      const started = performance.now();
-      await new Promise<void>((resolve, reject) => sftp.realpath('.', (error) => (error ? reject(error) : resolve())));
-      times.push(performance.now() - started);
-    }
-    // The fastest trip is the link's own: load at either end only ever adds to it.
-    return Math.min(...times);
-  });
+  const times: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) times.push(await session.ping());
+  // The fastest trip is the link's own: load at either end only ever adds to it.
+  return Math.min(...times);
 }
 
 function coreWarnings(host: Host, nproc: number): string[] {
@@ -114,11 +110,11 @@ export async function addDaskChecks(statuses: HostStatus[], inventory: Inventory
 }
 
 /** Measures each ready host's throughput on the experiment's data set (fresh, and cached for bench). */
-export async function calibrateStatuses(statuses: HostStatus[], hosts: readonly Host[], experiment: Experiment): Promise<void> {
+export async function calibrateStatuses(statuses: HostStatus[], hosts: readonly Host[], experiment: Experiment, concurrency?: number): Promise<void> {
   const ready = hosts.filter((host) => statuses.find((s) => s.host === host.name)?.ready);
   if (ready.length === 0) return;
   const data = prepareData(experiment);
-  const workers = await WorkerSet.open(ready, experiment.heartbeatTimeoutMs);
+  const workers = await WorkerSet.open(ready, experiment.heartbeatTimeoutMs, concurrency);
   try {
     const {throughput, loaded} = await calibrate({workers, hosts: ready, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh: true});
     for (const status of statuses) {

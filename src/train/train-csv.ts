@@ -34,6 +34,8 @@ export interface TrainCsvRequest {
   cores?: number;
   inventory: string;
   hosts?: string;
+  /** Hosts reached at once (--concurrency), in place of the inventory's connectConcurrency. */
+  concurrency?: number;
   out: string;
   signal?: AbortSignal;
 }
@@ -56,7 +58,7 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     criterion: request.criterion, minSamplesSplit: request.minSamplesSplit, minSamplesLeaf: request.minSamplesLeaf,
     ...(request.maxDepth === undefined ? {} : {maxDepth: request.maxDepth}),
   };
-  const hosts = chooseHosts({inventory: request.inventory, hosts: request.hosts, cores: request.cores});
+  const {hosts, connectConcurrency} = chooseHosts({inventory: request.inventory, hosts: request.hosts, cores: request.cores});
   checkOutputFile(request.out, '--out');
   checkNotAnInput({flag: '--out', path: request.out}, [
     {flag: '--data', path: request.data},
@@ -69,7 +71,7 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     ? {train: data, test: loadTest(request.test, request.target, data)}
     : testFraction > 0 ? splitTrainTest(data, testFraction, request.seed) : {train: data, test: undefined};
 
-  const outcome = await trainModel({train, test, forest, hosts, signal: request.signal, source: {file: request.data, target: request.target}});
+  const outcome = await trainModel({train, test, forest, hosts, concurrency: request.concurrency ?? connectConcurrency, signal: request.signal, source: {file: request.data, target: request.target}});
   // Interrupted after the last tree: the user asked to stop, so no model is saved.
   if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
   keepModel(outcome.model, request.out);

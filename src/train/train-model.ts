@@ -17,6 +17,8 @@ export interface TrainRequest {
   test?: {rows: number; values: Float64Array; labels: Int32Array};
   forest: ForestSpec;
   hosts: Host[];
+  /** Hosts reached at once when the workers start. */
+  concurrency?: number;
   /** Where the data came from, for error messages and the model file. */
   source: {file: string; target: string};
   onTree?: (done: number, total: number) => void;
@@ -37,7 +39,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   const {train, test, forest, hosts} = request;
   checkTrainable(train, forest, request.source);
   checkLocalCopies(hosts, train);
-  const workers = await WorkerSet.open(hosts);
+  const workers = await WorkerSet.open(hosts, undefined, request.concurrency);
   const stop = () => void workers.close();
   request.signal?.addEventListener('abort', stop);
   try {

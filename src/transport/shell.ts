@@ -79,12 +79,12 @@ function sshShell(session: SshSession): HostShell {
   return {
     run: (script) => session.exec(script),
     async start(script) {
-      const channel = await session.spawn(script);
+      const {channel, output, errors} = await session.spawn(script);
       const exited = new Promise<WorkerExit>((resolve) => {
         channel.on('close', (code: number | null, signal?: string) => resolve({code: code ?? null, signal: signal ?? null}));
         session.onLost((error) => resolve({code: null, signal: null, lost: error.message}));
       });
-      return describe(channel, channel, channel.stderr, exited, () => channel.close());
+      return describe(channel, output, errors, exited, () => channel.close());
     },
     async coordinatorAddress() {
       // sshd says who connected: the address this host sees us at (SSH_CONNECTION: client port server port).

@@ -39,9 +39,10 @@ async function startWorker(session: SshSession, host: Host): Promise<WorkerProce
   if (check.code === NODE_MISSING) throw new SshError(host.name, 'node-missing', `Node.js is not installed; run ${provisionCommand(host)} for how to install it`);
   if (check.code === CHANGED) throw new SshError(host.name, 'worker-changed', `the installed worker is not the one provision put there (sha256 ${check.stdout.trim() || 'unreadable'}, expected ${bundle.sha256}): it was changed or cut short; run: ${provisionCommand(host)}`);
   if (check.code !== 0) throw new SshError(host.name, 'not-provisioned', `the worker is not installed or out of date; run: ${provisionCommand(host)}`);
-  const channel = await session.spawn(`exec node ${path} --cores ${Math.floor(host.cores)}`);
+  // Its frames come after the marker: whatever the login shell printed first is skipped.
+  const {channel, output, errors} = await session.spawn(`exec node ${path} --cores ${Math.floor(host.cores)}`);
   const tail = new TextTail();
-  channel.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
+  errors.on('data', (chunk: Buffer) => tail.push(chunk));
   const exited = new Promise<WorkerExit>((resolve) => {
     channel.on('close', (code: number | null, signal?: string) => resolve({code: code ?? null, signal: signal ?? null}));
     session.onLost((error) => resolve({code: null, signal: null, lost: error.message}));
@@ -49,7 +50,7 @@ async function startWorker(session: SshSession, host: Host): Promise<WorkerProce
   void exited.then(() => session.close());
   return {
     input: channel,
-    output: channel,
+    output,
     exited,
     stderrTail: () => tail.toString(),
     async stop() {

@@ -38,6 +38,13 @@ test('cores past 4x this machine\'s CPUs, for a local host', refuses, 'hosts:\n 
 test('cores written as 1e23', refuses, 'hosts:\n  a: { transport: local, cores: 1e23 }\n', `inventory.yaml:2: hosts.a.cores: must be at most ${LIMITS.localCores}, got 1e+23 (4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees)`);
 test('cores past the cap of an ssh host', refuses, 'hosts:\n  rpi1: { address: 10.0.0.1, cores: 257 }\n', 'inventory.yaml:2: hosts.rpi1.cores: must be at most 256, got 257 (the cap for an ssh host, whose CPUs are unknown until it is reached; more slots only queue trees)');
 test('a connectTimeout Node\'s timers cannot hold', refuses, 'connectTimeout: 2147484\nhosts:\n  a: { transport: local }\n', 'inventory.yaml:1: connectTimeout: must be at most 3600, got 2147484 (seconds to wait for an ssh host to answer; an hour is as good as no timeout)');
+test('a connectConcurrency of 0', refuses, 'connectConcurrency: 0\nhosts:\n  a: { transport: local }\n', 'inventory.yaml:1: connectConcurrency: must be a positive integer, got 0 (a whole number from 1 to 100)');
+test('a connectConcurrency past what sshd lets in', refuses, 'connectConcurrency: 500\nhosts:\n  a: { transport: local }\n', "inventory.yaml:1: connectConcurrency: must be at most 100, got 500 (hosts reached at once; OpenSSH's MaxStartups refuses every login past 100 at once by default)");
+test('a connectConcurrency in quotes', refuses, 'connectConcurrency: "4"\nhosts:\n  a: { transport: local }\n', 'inventory.yaml:1: connectConcurrency: must be a positive integer, got \'4\' (write it without quotes: YAML reads a quoted number as text)');
+test('connectConcurrency is how many hosts are reached at once; without it, none is set', (t) => {
+  t.is(parse('connectConcurrency: 3\nhosts:\n  a: { transport: local }\n').connectConcurrency, 3);
+  t.is(parse('hosts:\n  a: { transport: local }\n').connectConcurrency, undefined);
+});
 test('a YAML alias bomb is refused, not expanded', refuses, 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\nhosts: { x: *d }\n', 'inventory.yaml: YAML aliases expand too far (over 100 aliased nodes) (write the values out, or use fewer nested aliases)');
 test('duplicate host', refuses, 'hosts:\n  a: { transport: local }\n  a: { transport: local }\n', 'inventory.yaml:3: duplicate key (each name may appear once; remove or rename one of them)');
 test('unknown transport', refuses, 'hosts:\n  a: { transport: telnet }\n', "inventory.yaml:2: hosts.a.transport: unknown transport 'telnet' (use one of: ssh, local)");

@@ -33,10 +33,14 @@ export function sshdUnavailable(): string | undefined {
 export type HostKeyName = 'host_key' | 'host_key_ecdsa' | 'host_key_rsa';
 
 export interface SshdOptions {
-  /** Serve SFTP (default true). */
-  sftp?: boolean;
+  /** Serve SFTP (default true); 'external': sftp-server started through the user's shell, as Debian and Raspberry Pi OS do. */
+  sftp?: boolean | 'external';
   /** The PATH sessions get, e.g. one without node. */
   path?: string;
+  /** A ~/.bashrc for the sessions, in a HOME of the server's own: bash reads it for every command sshd starts. */
+  bashrc?: string;
+  /** sshd's MaxStartups (start:rate:full), e.g. 3:100:3 to drop a fourth connection not yet logged in. */
+  maxStartups?: string;
 }
 
 export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
@@ -49,6 +53,12 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   await keygen(join(folder, 'stranger_key'));
   writeFileSync(join(folder, 'authorized_keys'), readFileSync(join(folder, 'user_key.pub')));
   mkdirSync(join(folder, 'cache'));
+  const home = options.bashrc === undefined ? undefined : join(folder, 'home');
+  if (home) {
+    mkdirSync(home);
+    writeFileSync(join(home, '.bashrc'), options.bashrc!);
+  }
+  const environment = [`XDG_CACHE_HOME=${join(folder, 'cache')}`, ...(options.path ? [`PATH=${options.path}`] : []), ...(home ? [`HOME=${home}`] : [])];
   const port = await freePort();
   writeFileSync(join(folder, 'sshd_config'), [
     `Port ${port}`,
@@ -63,8 +73,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     'PermitRootLogin prohibit-password',
     'UsePAM no',
     // Workers install under the test's folder, not the real ~/.cache.
-    `SetEnv XDG_CACHE_HOME=${join(folder, 'cache')}${options.path ? ` PATH=${options.path}` : ''}`,
-    ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
+    // SetEnv overrides the HOME sshd sets, so bash reads the test's .bashrc, not root's.
+    `SetEnv ${environment.join(' ')}`,
+    ...(options.sftp === false ? [] : [`Subsystem sftp ${options.sftp === 'external' ? '/usr/lib/openssh/sftp-server' : 'internal-sftp'}`]),
+    ...(options.maxStartups ? [`MaxStartups ${options.maxStartups}`] : []),
     'LogLevel ERROR',
     '',
   ].join('\n'));

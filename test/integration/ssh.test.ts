@@ -284,17 +284,19 @@ test('a web server, or a chatty one that never closes, on the SSH port: answered
   }
 });
 
-test('a host without SFTP fails provision with the SFTP error; the other hosts still succeed', async (t) => {
+test('a host without SFTP is provisioned and reported ready: the worker goes through an exec channel', async (t) => {
   const own = await startSshd({sftp: false});
   try {
     const folder = home({hosts: `  nosftp: { address: 127.0.0.1, port: ${own.port} }\n  local-a: { transport: local }`, knownHosts: `${own.hostKeyLine()}\n`});
     appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
     const result = await run(['provision', '--json'], folder);
-    t.is(result.exitCode, 3);
-    const [failed, local] = JSON.parse(result.stdout);
-    t.like(failed, {host: 'nosftp', ok: false, bytesTransferred: 0, reason: 'sftp'});
-    t.regex(failed.error, /^host nosftp: SFTP failed to start: .*; is the sftp subsystem enabled in the host's sshd_config\?$/);
+    t.is(result.exitCode, 0, result.stdout);
+    const [installed, local] = JSON.parse(result.stdout);
+    t.like(installed, {host: 'nosftp', ok: true, upToDate: false, error: null});
     t.like(local, {host: 'local-a', ok: true});
+    const status = await run(['status', '--json', '--hosts', 'nosftp'], folder);
+    t.is(status.exitCode, 0, status.stdout);
+    t.like(JSON.parse(status.stdout)[0], {host: 'nosftp', reachable: true, ready: true, workerUpToDate: true, error: null});
   } finally {
     await own.stop();
   }

@@ -1,5 +1,6 @@
 import type {Host, Inventory} from '../../config/inventory.js';
 import {ClusterError, HostError} from '../../errors.js';
+import {DEFAULT_CONCURRENCY, mapBounded} from '../../transport/fan-out.js';
 import {localShell, openShell} from '../../transport/shell.js';
 import {checkHost, usable} from './hosts.js';
 import {findPython, type PythonVersions} from './python.js';
@@ -22,19 +23,17 @@ export async function checkDaskHosts(inventory: Inventory, hosts: readonly Host[
     if (!(error instanceof HostError)) throw error;
     return hosts.map((host) => ({host: host.name, ok: false, python: null, error: error.message, reason: error.reason}));
   }
-  return Promise.all(
-    hosts.map(async (host): Promise<DaskCheck> => {
+  return mapBounded(hosts, inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, async (host): Promise<DaskCheck> => {
+    try {
+      const shell = await openShell(host);
       try {
-        const shell = await openShell(host);
-        try {
-          return {host: host.name, ok: true, python: await checkHost(inventory, host, shell, coordinator), error: null};
-        } finally {
-          shell.close();
-        }
-      } catch (error) {
-        if (!(error instanceof ClusterError) || error.exitCode === 2) throw error;
-        return {host: host.name, ok: false, python: null, error: error.message, reason: (error as ClusterError & {reason?: string}).reason ?? error.kind};
+        return {host: host.name, ok: true, python: await checkHost(inventory, host, shell, coordinator), error: null};
+      } finally {
+        shell.close();
       }
-    }),
-  );
+    } catch (error) {
+      if (!(error instanceof ClusterError) || error.exitCode === 2) throw error;
+      return {host: host.name, ok: false, python: null, error: error.message, reason: (error as ClusterError & {reason?: string}).reason ?? error.kind};
+    }
+  });
 }

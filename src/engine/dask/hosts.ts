@@ -1,5 +1,6 @@
 import type {Host, Inventory} from '../../config/inventory.js';
 import {HostError} from '../../errors.js';
+import {DEFAULT_CONCURRENCY, mapBounded, settle} from '../../transport/fan-out.js';
 import {type HostShell, localShell, openShell} from '../../transport/shell.js';
 import type {DaskHost} from './cluster.js';
 import {findPython, INSTALL_COMMAND, type PythonProblem, type PythonVersions, versionMismatches} from './python.js';
@@ -10,12 +11,13 @@ import {findPython, INSTALL_COMMAND, type PythonProblem, type PythonVersions, ve
  */
 export async function checkPythons({inventory, hosts}: {inventory: Inventory; hosts: Host[]}): Promise<{coordinator: PythonVersions; hosts: DaskHost[]}> {
   const coordinator = usable(inventory, undefined, await findPython(localShell, inventory.python));
-  const opened = await Promise.allSettled(hosts.map((host) => openShell(host)));
+  // A few at a time: sshd drops logins past its MaxStartups.
+  const opened = await mapBounded(hosts, inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, (host) => settle(openShell(host)));
   const shells = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   try {
     const failure = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
-    return {coordinator, hosts: await Promise.all(hosts.map((host, i) => readyHost(inventory, host, shells[i], coordinator)))};
+    return {coordinator, hosts: await mapBounded(hosts.map((host, i) => [host, shells[i]] as const), inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, ([host, shell]) => readyHost(inventory, host, shell, coordinator))};
   } catch (error) {
     for (const shell of shells) shell.close();
     throw error;

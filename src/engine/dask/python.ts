@@ -1,3 +1,4 @@
+import {describe} from '../../config/fields.js';
 import {remoteCommand, shellQuote} from '../../ssh/quote.js';
 import {type HostShell, localShell} from '../../transport/shell.js';
 
@@ -16,6 +17,7 @@ export type PythonProblem = {kind: 'not-found'; path: string} | {kind: 'missing-
 
 export const INSTALL_COMMAND = 'sudo apt install python3-sklearn python3-distributed (Debian, Raspberry Pi OS), or: python3 -m pip install scikit-learn distributed';
 
+const VERSION_FIELDS = ['python', 'dask', 'distributed', 'sklearn'] as const;
 const MODULES_MISSING = 96;
 const NOT_FOUND = 127;
 // Found and versioned without importing them: importing scikit-learn and distributed takes seconds on a small machine.
@@ -49,13 +51,25 @@ async function probe(shell: HostShell, named?: string): Promise<PythonVersions |
   if (!named) {
     const found = await shell.run(SEARCH);
     if (found.code !== 0) return {kind: 'missing-modules', path: 'python3', detail: 'no python3 on the PATH (or /usr/bin, /usr/local/bin) imports sklearn and distributed'};
-    const [path, report] = found.stdout.trim().split('\n');
-    return {path, ...JSON.parse(report)};
+    // The path, then the report: the last two lines, whatever came before them.
+    const lines = found.stdout.trim().split('\n');
+    return parseReport(lines.at(-2) ?? 'python3', lines.at(-1) ?? '');
   }
   const answer = await shell.run(`command -v ${shellQuote(named)} >/dev/null 2>&1 || exit ${NOT_FOUND}; ${remoteCommand([named, '-c', REPORT])}`);
   if (answer.code === NOT_FOUND) return {kind: 'not-found', path: named};
   if (answer.code !== 0) return {kind: 'missing-modules', path: named, detail: answer.stderr.trim().split('\n').at(-1) ?? `exit ${answer.code}`};
-  return {path: named, ...JSON.parse(answer.stdout.trim().split('\n').at(-1)!)};
+  return parseReport(named, answer.stdout.trim().split('\n').at(-1) ?? '');
+}
+
+/** The report's versions; a line that is not the report says so, never as an internal error. */
+function parseReport(path: string, line: string): PythonVersions | PythonProblem {
+  try {
+    const versions = JSON.parse(line) as Omit<PythonVersions, 'path'>;
+    if (VERSION_FIELDS.every((field) => typeof versions?.[field] === 'string')) return {path, ...versions};
+  } catch {
+    // Not JSON: said below.
+  }
+  return {kind: 'missing-modules', path, detail: `its answer was not the versions report: ${describe(line)}`};
 }
 /** Dask refuses or misbehaves when the sides differ: Python's minor version, dask, distributed, scikit-learn. */
 export function versionMismatches(coordinator: PythonVersions, host: PythonVersions): string[] {
