@@ -16,14 +16,15 @@ if (unavailable && process.env.CI === 'true') throw new Error(`the latency sweep
 if (unavailable) console.log(`Skipping the latency sweep test: ${unavailable}`);
 const test = (unavailable ? anyTest.skip : anyTest.serial) as TestFn;
 
-// Each host its own latency, so that setting them back is seen per host.
+// Each host its own latency, so that setting them back is seen per host; runs of a second or more,
+// so that busy loops' share of the CPU stands above /proc/stat's ticks.
 const LAB = `lab:
   hosts:
     lat-a: { cores: 1, cpu: 0.9, latency: 2ms }
     lat-b: { cores: 1, cpu: 0.9, latency: 1ms }
 name: latency
-dataset: { kind: synthetic, samples: 4000, features: 20, seed: 2 }
-forest: { trees: 40 }
+dataset: { kind: synthetic, samples: 20000, features: 20, seed: 2 }
+forest: { trees: 200 }
 combinations: [[lat-a, lat-b]]
 runs: 1
 warmup: 0
