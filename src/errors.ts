@@ -15,7 +15,7 @@ export const ERROR_KINDS = {
   noise: {exitCode: 4},
   /** This machine cannot run the lab: not root, a tool missing, a system command failed. */
   lab: {exitCode: 5},
-  /** The user stopped the run (Ctrl-C, SIGTERM). */
+  /** The user stopped the run (Ctrl-C, SIGTERM, SIGHUP: the terminal closed). */
   interrupted: {exitCode: 130},
 } as const;
 
@@ -138,7 +138,7 @@ export class NoisyResultError extends FinishedWithError {
   }
 }
 
-/** The user stopped the run (Ctrl-C or SIGTERM). */
+/** The user stopped the run (Ctrl-C, SIGTERM or SIGHUP). */
 export class InterruptedError extends ClusterError {
   /** `resumeCommand`: the whole command that continues the sweep, every flag it needs included. */
   constructor(signal: string, resumeCommand?: string) {

@@ -1,4 +1,5 @@
 import {parseCsv} from '../data/csv.js';
+import {readDecimal} from '../data/decimal.js';
 import {InputError, type InputProblem} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
@@ -61,8 +62,8 @@ export function readResultsCsv(text: string, file: string): ObservedTable {
 function readNumber(cell: string, at: Omit<InputProblem, 'problem'>, fix: string): number | null {
   const text = cell.trim();
   if (text === '') return null;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InputError({...at, problem: Number.isFinite(value) ? `${text} is not above 0` : `'${text}' is not a number`, fix});
+  const value = readDecimal(text);
+  if (value === undefined || value <= 0) throw new InputError({...at, problem: value !== undefined ? `${text} is not above 0` : `'${text}' is not a number`, fix});
   return value;
 }
 

@@ -26,11 +26,14 @@ export function parseEngines(text: string): EngineName[] {
   return names as EngineName[];
 }
 
-/** The same sweep with each engine in turn, on the same hosts and data, and the side-by-side figures. */
-export async function runEngines(options: BenchOptions, engines: EngineName[], onResult?: (result: BenchResult) => void): Promise<{results: BenchResult[]; comparison: EngineComparison[]}> {
+/**
+ * The same sweep with each engine in turn, on the same hosts and data, and the side-by-side figures.
+ * `resumeCommandOf`: how the sweep of one engine is resumed (it is resumed one engine at a time).
+ */
+export async function runEngines(options: BenchOptions & {resumeCommandOf?: (engine: EngineName) => (id: string) => string}, engines: EngineName[], onResult?: (result: BenchResult) => void): Promise<{results: BenchResult[]; comparison: EngineComparison[]}> {
   const results: BenchResult[] = [];
   for (const engine of engines) {
-    const result = await runBench({...options, engine});
+    const result = await runBench({...options, engine, resumeCommand: options.resumeCommandOf?.(engine) ?? options.resumeCommand});
     onResult?.(result);
     results.push(result);
   }

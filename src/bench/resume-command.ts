@@ -35,3 +35,12 @@ export function resumeCommandFor(id: string, flags: SweepFlags): string {
   for (const [flag, value] of Object.entries(flags.exports)) if (value) parts.push(`--${flag}`, value);
   return parts.map(shellQuote).join(' ');
 }
+
+/**
+ * This bench's command line with --latency cut down to the latencies not measured yet: what
+ * continues a latency sweep (a --resume would continue at the latency the links were set back to).
+ */
+export function continueLatenciesCommand(argv: readonly string[], remaining: readonly string[]): string {
+  const kept = argv.filter((arg, i) => arg !== '--latency' && argv[i - 1] !== '--latency' && !arg.startsWith('--latency='));
+  return ['cluster', 'bench', ...kept, '--latency', remaining.join(',')].map(shellQuote).join(' ');
+}

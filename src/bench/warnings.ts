@@ -26,6 +26,11 @@ export function noiseWarnings(runs: readonly RunRecord[], summary: Summary): War
   return warnings;
 }
 
+/** The rows' warnings of every sweep a bench ran, as --fail-on-noise counts them. */
+export function countRowWarnings(results: readonly {rows: readonly BenchRow[]}[]): number {
+  return results.reduce((sum, result) => sum + result.rows.reduce((rows, row) => rows + row.warnings.length, 0), 0);
+}
+
 export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
 }

@@ -1,3 +1,5 @@
+import {closeSync} from 'node:fs';
+import {isatty} from 'node:tty';
 import {Command, type Interfaces, ux} from '@oclif/core';
 
 // oclif's own shapes of parsed flags and args (its interfaces do not export them by name).
@@ -14,6 +16,35 @@ import {usageMessage} from './usage-error.js';
 // A file-size limit (ulimit -f) must fail a write with EFBIG, which we report and survive, not
 // kill us: execa's exit hook would otherwise re-raise SIGXFSZ with no one left to handle it.
 process.on('SIGXFSZ', () => undefined);
+
+/** The signals that stop a command as Ctrl-C does: SIGHUP is the terminal closing, and means the same. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+// A closed terminal (SIGHUP) or a closed pipe fails our writes with EIO or EPIPE: the message is
+// lost, but the process must still end as it would have, its lock removed and its exit code set.
+// oclif's own listener on stdout forgives EPIPE only and rethrows EIO: ours takes its place.
+process.stdout.removeAllListeners('error');
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+  });
+}
+
+// Node 20 aborts at exit (SIGABRT, exit 134) restoring a terminal that hung up, its tcsetattr
+// failing with EIO; it skips a descriptor that was closed, so a terminal that is gone is closed first.
+const STDIO = [0, 1, 2];
+const terminalAtStart = STDIO.map((fd) => isatty(fd));
+process.on('exit', () => {
+  for (const fd of STDIO) if (terminalAtStart[fd] && !isatty(fd)) closeQuietly(fd);
+});
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed already.
+  }
+}
 
 /**
  * Every command's base: our typed errors, and oclif's own flag errors, become one line on stderr
@@ -65,13 +96,12 @@ export abstract class ClusterCommand extends Command {
     ux.stdout(printableJson(ux.colorizeJson(json, {pretty: true, theme: this.config.theme?.json})));
   }
 
-  /** An AbortSignal that fires on Ctrl-C or SIGTERM, for the duration of `work`. */
+  /** An AbortSignal that fires on Ctrl-C, SIGTERM or SIGHUP, for the duration of `work`. */
   protected async interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
     // `on`, not `once`: execa's exit hook re-raises a signal that no other listener is left to handle.
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const name of STOP_SIGNALS) process.on(name, onSignal);
     try {
       const result = await work(controller.signal);
       // A signal that came while the work could no longer hear it (between two steps) still stops
@@ -84,8 +114,7 @@ export abstract class ClusterCommand extends Command {
       if (error instanceof HostError && error.reason === 'interrupted') throw new InterruptedError('SIGINT');
       throw error;
     } finally {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      for (const name of STOP_SIGNALS) process.removeListener(name, onSignal);
     }
   }
 }

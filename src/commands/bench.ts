@@ -1,25 +1,27 @@
-import {Flags} from '@oclif/core';
+import {Flags, type Interfaces} from '@oclif/core';
 import {resolve} from 'node:path';
 import {withModel} from '../analyze/bench-model.js';
 import {type EngineComparison, parseEngines, runEngines} from '../bench/engines.js';
-import {type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
+import {latencyLabel, type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
 import type {BenchResult} from '../bench/result.js';
-import {resumeCommandFor} from '../bench/resume-command.js';
+import {continueLatenciesCommand, resumeCommandFor, type SweepFlags} from '../bench/resume-command.js';
 import {runBench} from '../bench/sweep.js';
+import {countRowWarnings} from '../bench/warnings.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {combinationsFor} from '../config/combinations.js';
 import {type Experiment, loadExperiment} from '../config/experiment.js';
 import {applyOverrides} from '../config/overrides.js';
 import {concurrencyFlag} from '../cli/concurrency-flag.js';
-import {loadInventory, withConcurrency} from '../config/inventory.js';
+import {type Inventory, loadInventory, withConcurrency} from '../config/inventory.js';
 import {selectHosts} from '../config/select-hosts.js';
+import type {EngineName} from '../engine/engine-names.js';
 import {csvFileOf} from '../data/load.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
 import {InputError, NoisyResultError} from '../errors.js';
 import {progressPrinter} from '../report/progress.js';
 import {renderEngineComparison} from '../report/engines.js';
 import {checkExportPaths, checkExportsAreNotInputs, type ExportFlags} from '../report/export-paths.js';
-import {exportsForEngine, saveResult} from '../report/save.js';
+import {type ExportPaths, exportsForEngine, exportsForLatency, saveResult} from '../report/save.js';
 import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
 import {renderTerminalChart} from '../report/terminal-chart.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
@@ -62,52 +64,80 @@ export default class Bench extends ClusterCommand {
     verbose: Flags.boolean({char: 'v', description: 'also print, for each run and host, trees, utilisation, shipping and waiting, and faults', default: false}),
   };
 
-  async run(): Promise<BenchResult | {latencies: LatencyPoint[]} | {results: BenchResult[]; comparison: EngineComparison[]}> {
+  async run(): Promise<BenchResult | LatencySweepResult | EngineSweepResult> {
     const {flags} = await this.parse(Bench);
     checkExportPaths(exportFlags(flags), flags['results-dir'], flags.resume);
     const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const experiment = applyOverrides(combinationsFor(loadExperiment(flags.experiment), inventory, flags.hosts ? selectHosts(inventory, flags.hosts) : undefined), {runs: flags.runs, warmup: flags.warmup, order: flags.order});
-    const progress = progressPrinter(process.stderr, {quiet: flags.quiet});
     const scheduler = flags.scheduler === undefined ? undefined : schedulerFlag(flags.scheduler);
     const engines = flags.engine === undefined ? (scheduler ? ['dask' as const] : [experiment.engine]) : parseEngines(flags.engine);
-    checkExportsAreNotInputs(exportFlags(flags), benchInputs(experiment, inventory.file), engines);
-    if (engines.length > 1) {
-      if (flags.resume) throw new InputError({file: '--resume', problem: 'a sweep is resumed one engine at a time', fix: `add --engine with the engine it ran`});
-      const exports = {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json'], timeline: flags['export-timeline'], scaling: flags['export-scaling']};
-      const run = await this.interruptible((signal) => runEngines({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, scheduler, recalibrate: flags.recalibrate, onProgress: progress.update}, engines)).finally(progress.clear);
-      // Each engine's sweep gets its own capacity model, as a single-engine sweep does: in its JSON, Markdown and scaling chart.
-      const compared = {...run, results: run.results.map(withModel)};
-      for (const result of compared.results) {
-        const saved = saveResult(result, flags['results-dir'], exportsForEngine(exports, result.engine));
-        this.log(`Engine ${result.engine}:\n${renderTable(result)}\nSaved: ${saved.join(', ')}\n`);
-      }
-      this.log(renderEngineComparison(engines, compared.comparison));
-      return compared;
+    checkMode(flags, engines);
+    // A latency sweep names its exports by latency as several engines do by engine (t-5ms.csv).
+    checkExportsAreNotInputs(exportFlags(flags), benchInputs(experiment, inventory.file), flags.latency && engines.length === 1 ? parseLatencies(flags.latency).map(latencyLabel) : engines);
+    const sweep: SweepSetup = {experiment, inventory, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, scheduler, recalibrate: flags.recalibrate, progress: progressPrinter(process.stderr, {quiet: flags.quiet})};
+    if (engines.length > 1) return this.compareEngines(flags, sweep, engines);
+    if (flags.latency) return this.sweepLatencies(flags, sweep, engines[0], parseLatencies(flags.latency));
+    return this.sweepOnce(flags, sweep, engines[0]);
+  }
+
+  /** --engine native,dask: the same sweep by each engine, each with its table and exports, then side by side. */
+  private async compareEngines(flags: BenchFlags, sweep: SweepSetup, engines: EngineName[]): Promise<EngineSweepResult> {
+    const {progress, ...options} = sweep;
+    const saved = new Map<string, string[]>();
+    // Each engine's sweep gets its own capacity model, as a single-engine sweep does: in its JSON, Markdown and scaling chart.
+    // Saved as each engine ends: an interruption or failure of the next keeps it.
+    const save = (result: BenchResult) => saved.set(result.engine, saveResult(withModel(result), flags['results-dir'], exportsForEngine(exportPaths(flags), result.engine)));
+    // Resumed alone, an engine's sweep writes the exports it would have written here (t-dask.csv).
+    const engineExports = (engine: string) => Object.fromEntries(Object.entries(exportFlags(flags)).map(([flag, path]) => [flag, path && exportsForEngine({csv: path}, engine).csv]));
+    const resumeCommandOf = (engine: EngineName) => (id: string) => resumeCommandFor(id, {...sweepFlags(flags, options.scheduler), engine, exports: engineExports(engine)});
+    const run = await this.interruptible((signal) => runEngines({...options, signal, onProgress: progress.update, resumeCommandOf}, engines, save)).finally(progress.clear);
+    const compared = {...run, results: run.results.map(withModel)};
+    for (const result of compared.results) {
+      this.log(`Engine ${result.engine}:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${saved.get(result.engine)!.join(', ')}\n`);
     }
-    if (flags.latency) {
-      const latencies = parseLatencies(flags.latency);
-      const points = await this.interruptible((signal) => runLatencySweep({experiment, inventory, signal, resultsDir: flags['results-dir'], schedule: flags.schedule as ScheduleName | undefined, onProgress: progress.update, labDir: resolve(flags.lab), latencies})).finally(progress.clear);
-      for (const point of points) {
-        saveResult(point.result, flags['results-dir'], {});
-        this.log(`Link latency ${point.latencyMs} ms each way:\n${renderTable(point.result, {wide: flags.wide})}\n`);
-      }
-      this.log(renderLatencySummary(points));
-      return {latencies: points};
+    this.log(renderEngineComparison(engines, compared.comparison));
+    failOnNoise(flags, compared.results, compared);
+    return compared;
+  }
+
+  /** --latency: the sweep at each link latency of a lab, each saved with its exports (t.csv: t-0ms.csv, t-5ms.csv, ...). */
+  private async sweepLatencies(flags: BenchFlags, sweep: SweepSetup, engine: EngineName, latencies: number[]): Promise<LatencySweepResult> {
+    const {progress, ...options} = sweep;
+    const saved = new Map<number, string[]>();
+    const points = await this.interruptible((signal) =>
+      runLatencySweep({
+        ...options,
+        engine,
+        signal,
+        onProgress: progress.update,
+        labDir: resolve(flags.lab),
+        latencies,
+        // Saved as each latency ends: an interruption or failure later keeps the latencies measured.
+        onPoint: ({latencyMs, result}) => saved.set(latencyMs, saveResult(withModel(result), flags['results-dir'], exportsForLatency(exportPaths(flags), latencyLabel(latencyMs)))),
+        continueCommand: (remaining) => continueLatenciesCommand(this.argv, remaining.map(latencyLabel)),
+      }),
+    ).finally(progress.clear);
+    const modelled = points.map((point) => ({...point, result: withModel(point.result)}));
+    for (const {latencyMs, result} of modelled) {
+      this.log(`Link latency ${latencyMs} ms each way:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${saved.get(latencyMs)!.join(', ')}\n`);
     }
-    const exports = exportFlags(flags);
-    const resumeCommand = (id: string) => resumeCommandFor(id, {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], hosts: flags.hosts, failOnNoise: flags['fail-on-noise'], schedule: flags.schedule, engine: flags.engine, scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports});
+    this.log(renderLatencySummary(modelled));
+    const output = {latencies: modelled};
+    failOnNoise(flags, modelled.map((point) => point.result), output);
+    return output;
+  }
+
+  /** One engine, one sweep: the table, its chart, its files; resumable. */
+  private async sweepOnce(flags: BenchFlags, sweep: SweepSetup, engine: EngineName): Promise<BenchResult> {
+    const {progress, ...options} = sweep;
+    const resumeCommand = (id: string) => resumeCommandFor(id, sweepFlags(flags, options.scheduler));
     let journalFile: string | undefined;
     const result = withModel(await this.interruptible((signal) =>
       runBench({
-        experiment,
-        inventory,
+        ...options,
         signal,
-        resultsDir: flags['results-dir'],
-        schedule: flags.schedule as ScheduleName | undefined,
-        engine: engines[0],
-        scheduler,
+        engine,
         resume: flags.resume,
-        recalibrate: flags.recalibrate,
         onProgress: progress.update,
         resumeCommand,
         onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
@@ -122,12 +152,49 @@ export default class Bench extends ClusterCommand {
     const chart = renderTerminalChart(result);
     if (chart) this.log(chart);
     if (flags.verbose) this.log(renderRunDetails(result));
-    const saved = saveResult(result, flags['results-dir'], {csv: exports['export-csv'], markdown: exports['export-markdown'], json: exports['export-json'], timeline: exports['export-timeline'], scaling: exports['export-scaling']}, resumeCommand(result.id));
+    const saved = saveResult(result, flags['results-dir'], exportPaths(flags), resumeCommand(result.id));
     this.log(`Saved: ${[journalFile ?? [], saved].flat().join(', ')}`);
-    const warnings = result.rows.reduce((sum, row) => sum + row.warnings.length, 0);
-    if (flags['fail-on-noise'] && warnings > 0) throw new NoisyResultError(warnings, result);
+    failOnNoise(flags, [result], result);
     return result;
   }
+}
+
+type BenchFlags = Interfaces.InferredFlags<typeof Bench.flags>;
+type EngineSweepResult = {results: BenchResult[]; comparison: EngineComparison[]};
+type LatencySweepResult = {latencies: LatencyPoint[]};
+
+/** What every mode's sweeps share, from the flags and files. */
+interface SweepSetup {
+  experiment: Experiment;
+  inventory: Inventory;
+  resultsDir: string;
+  schedule?: ScheduleName;
+  scheduler?: string;
+  recalibrate: boolean;
+  progress: ReturnType<typeof progressPrinter>;
+}
+
+/** Flags a mode cannot honour are refused before anything runs, never ignored. */
+function checkMode(flags: BenchFlags, engines: EngineName[]): void {
+  if (engines.length > 1 && flags.resume) throw new InputError({file: '--resume', problem: 'a sweep is resumed one engine at a time', fix: 'add --engine with the engine it ran'});
+  if (engines.length > 1 && flags.latency) throw new InputError({file: '--latency', problem: 'a latency sweep runs one engine at a time', fix: `run one bench per engine, e.g. --engine ${engines[0]} --latency ${flags.latency}`});
+  if (flags.latency && flags.resume) throw new InputError({file: '--resume', problem: 'a latency sweep is not resumed (a --resume would run at the latency the links are at now)', fix: 'run the latencies still missing again with --latency, as the interrupted sweep printed'});
+}
+
+/** --fail-on-noise, in every mode: exit 4 once the results are saved, when any row carries a warning. */
+function failOnNoise(flags: BenchFlags, results: readonly BenchResult[], output: unknown): void {
+  const warnings = countRowWarnings(results);
+  if (flags['fail-on-noise'] && warnings > 0) throw new NoisyResultError(warnings, output);
+}
+
+/** The flags a --resume of this bench needs again. */
+function sweepFlags(flags: BenchFlags, scheduler: string | undefined): SweepFlags {
+  return {inventory: flags.inventory, experiment: flags.experiment, resultsDir: flags['results-dir'], hosts: flags.hosts, failOnNoise: flags['fail-on-noise'], schedule: flags.schedule, engine: flags.engine, scheduler, runs: flags.runs, warmup: flags.warmup, order: flags.order, exports: exportFlags(flags)};
+}
+
+/** The export flags as the files saveResult writes. */
+function exportPaths(flags: BenchFlags): ExportPaths {
+  return {csv: flags['export-csv'], markdown: flags['export-markdown'], json: flags['export-json'], timeline: flags['export-timeline'], scaling: flags['export-scaling']};
 }
 
 const EXPORT_FLAGS = ['export-csv', 'export-markdown', 'export-json', 'export-timeline', 'export-scaling'] as const;

@@ -3,39 +3,79 @@
 /** The most hosts one inventory may describe: a typo like `rpi[1:1000000]` must not exhaust memory. */
 export const MAX_HOSTS = 1000;
 
-const RANGE = /\[([^\]]*)\]/;
-
-export class HostRangeError extends Error {}
+export class HostRangeError extends Error {
+  /** `suggestion`: the pattern as the user probably meant it, when one can be guessed. */
+  constructor(
+    message: string,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+  }
+}
 
 interface Range {
   values(): string[];
   count: number;
 }
 
+/** A pattern cut into its parts: literal text, and the bodies of its `[...]` ranges. */
+type Part = {text: string} | {range: string};
+
+/**
+ * Cuts `pattern` at its brackets, read by hand (no regular expression is built from user text):
+ * an unclosed `[`, a `]` with no `[`, or a `[` inside a range is refused with where it is.
+ */
+export function splitRanges(pattern: string): Part[] {
+  const parts: Part[] = [];
+  let text = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === ']') throw new HostRangeError(`'${pattern}': ']' at character ${i + 1} closes no '['`, pattern.slice(0, i) + pattern.slice(i + 1));
+    if (char !== '[') {
+      text += char;
+      continue;
+    }
+    const close = pattern.indexOf(']', i + 1);
+    const reopen = pattern.indexOf('[', i + 1);
+    if (close === -1 || (reopen !== -1 && reopen < close)) throw new HostRangeError(`'${pattern}': unclosed '[' at character ${i + 1}`, closedSuggestion(pattern, i, reopen));
+    parts.push({text}, {range: pattern.slice(i + 1, close)});
+    text = '';
+    i = close;
+  }
+  parts.push({text});
+  return parts.filter((part) => !('text' in part) || part.text !== '');
+}
+
+/** `rpi[1:2` as `rpi[1:2]`, when the bracket's body is a whole range; else nothing to suggest. */
+function closedSuggestion(pattern: string, open: number, reopen: number): string | undefined {
+  const end = reopen === -1 ? pattern.length : reopen;
+  const body = pattern.slice(open + 1, end);
+  try {
+    parseRange(body);
+  } catch {
+    return undefined;
+  }
+  return `${pattern.slice(0, end)}]${pattern.slice(end)}`;
+}
+
 /** Whether `name` holds a range, e.g. `rpi[1:4]`. */
 export function hasRange(name: string): boolean {
-  return RANGE.test(name);
+  return splitRanges(name).some((part) => 'range' in part);
 }
 
 /** How many names `pattern` expands to, computed before expanding so a huge range is refused cheaply. */
 export function countRange(pattern: string): number {
-  let count = 1;
-  let rest = pattern;
-  for (let match = RANGE.exec(rest); match; match = RANGE.exec(rest)) {
-    count *= parseRange(match[1]).count;
-    rest = rest.slice(match.index + match[0].length);
-  }
-  return count;
+  return splitRanges(pattern).reduce((count, part) => count * ('range' in part ? parseRange(part.range).count : 1), 1);
 }
 
-/** Every name `pattern` stands for, in order; throws RangeError for a bad or too large range. */
+/** Every name `pattern` stands for, in order; throws HostRangeError for a bad or too large range. */
 export function expandRange(pattern: string): string[] {
-  if (countRange(pattern) > MAX_HOSTS) throw new HostRangeError(`'${pattern}' stands for ${countRange(pattern)} hosts, more than ${MAX_HOSTS}`);
-  const match = RANGE.exec(pattern);
-  if (!match) return [pattern];
-  const head = pattern.slice(0, match.index);
-  const tails = expandRange(pattern.slice(match.index + match[0].length));
-  return parseRange(match[1]).values().flatMap((value) => tails.map((tail) => head + value + tail));
+  const count = countRange(pattern);
+  if (count > MAX_HOSTS) throw new HostRangeError(`'${pattern}' stands for ${count} hosts, more than ${MAX_HOSTS}`);
+  return splitRanges(pattern).reduce<string[]>((names, part) => {
+    const values = 'range' in part ? parseRange(part.range).values() : [part.text];
+    return names.flatMap((head) => values.map((value) => head + value));
+  }, ['']);
 }
 
 function parseRange(body: string): Range {
@@ -59,4 +99,24 @@ function parseRange(body: string): Range {
     return {count, values: () => Array.from({length: count}, (_, i) => String.fromCharCode(from + i * step))};
   }
   throw new HostRangeError(`range [${body}] must run between two numbers or two lowercase letters`);
+}
+
+/** A shell glob on host names: `*` any run of characters, `?` one, the rest literal. No regular expression. */
+export function matchesGlob(glob: string, name: string): boolean {
+  // Classic two-pointer match: on a mismatch, let the last `*` swallow one more character.
+  let [g, n, star, resume] = [0, 0, -1, 0];
+  while (n < name.length) {
+    if (g < glob.length && (glob[g] === '?' || (glob[g] !== '*' && glob[g] === name[n]))) {
+      g++;
+      n++;
+    } else if (g < glob.length && glob[g] === '*') {
+      [star, resume] = [g++, n];
+    } else if (star !== -1) {
+      [g, n] = [star + 1, ++resume];
+    } else {
+      return false;
+    }
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
 }

@@ -161,7 +161,8 @@ export function expandNames(read: FieldReader, key: string, path: FieldPath): st
     names = expandRange(key);
   } catch (error) {
     if (!(error instanceof HostRangeError)) throw error;
-    throw read.source.error(path, error.message, `ranges look like rpi[1:4] or node[01:16], at most ${MAX_HOSTS} hosts`, 'key');
+    const ranges = `ranges look like rpi[1:4] or node[01:16], at most ${MAX_HOSTS} hosts`;
+    throw read.source.error(path, error.message, error.suggestion === undefined ? ranges : `write ${error.suggestion}; ${ranges}`, 'key');
   }
   for (const name of names) {
     if (!NAME.test(name)) throw read.source.error(path, `host name '${name}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');

@@ -1,5 +1,6 @@
 import {InputError} from '../errors.js';
-import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
+import {shellQuote} from '../ssh/quote.js';
+import {expandRange, HostRangeError, matchesGlob, MAX_HOSTS} from './host-range.js';
 import type {Host, Inventory} from './inventory.js';
 
 /**
@@ -13,11 +14,24 @@ export function selectHosts(inventory: Inventory, patterns: string | undefined):
   const words = patterns.split(',').map((word) => word.trim()).filter(Boolean);
   // Only commas (or nothing) would have chosen every host: the user meant some and named none.
   if (words.length === 0) throw new InputError({file: '--hosts', problem: `'${patterns}' names no host`, fix: known(inventory)});
-  for (const word of words.filter((w) => !w.startsWith('!'))) for (const name of matching(inventory, word)) chosen.add(name);
+  const namedBy = (word: string) => namesOf(inventory, words, word);
+  for (const word of words.filter((w) => !w.startsWith('!'))) for (const name of namedBy(word)) chosen.add(name);
   if (words.every((word) => word.startsWith('!'))) for (const name of inventory.hosts.keys()) chosen.add(name);
-  for (const word of words.filter((w) => w.startsWith('!'))) for (const name of matching(inventory, word.slice(1))) chosen.delete(name);
+  for (const word of words.filter((w) => w.startsWith('!'))) for (const name of namedBy(word.slice(1))) chosen.delete(name);
   if (chosen.size === 0) throw new InputError({file: '--hosts', problem: `'${patterns}' leaves no host`, fix: known(inventory)});
   return [...chosen].map((name) => inventory.hosts.get(name)!);
+}
+
+/** The hosts one word names; a malformed range is an InputError whose fix is the whole flag, mended. */
+function namesOf(inventory: Inventory, words: string[], word: string): string[] {
+  try {
+    return matching(inventory, word);
+  } catch (error) {
+    if (!(error instanceof HostRangeError)) throw error;
+    const ranges = `ranges look like rpi[1:4], at most ${MAX_HOSTS} hosts`;
+    const mended = error.suggestion === undefined ? undefined : words.map((w) => (w === word ? error.suggestion : w === `!${word}` ? `!${error.suggestion}` : w)).join(',');
+    throw new InputError({file: '--hosts', problem: error.message, fix: mended === undefined ? ranges : `write --hosts ${shellQuote(mended)}; ${ranges}`});
+  }
 }
 
 function matching(inventory: Inventory, word: string): string[] {
@@ -25,15 +39,9 @@ function matching(inventory: Inventory, word: string): string[] {
   const group = inventory.groups.get(word);
   if (group) return group;
   if (inventory.hosts.has(word)) return [word];
-  let names: string[];
-  try {
-    names = word.includes('[') ? expandRange(word) : [word];
-  } catch (error) {
-    if (!(error instanceof HostRangeError)) throw error;
-    throw new InputError({file: '--hosts', problem: error.message, fix: `ranges look like rpi[1:4], at most ${MAX_HOSTS} hosts`});
-  }
-  const globs = names.map((name) => new RegExp(`^${name.replace(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`));
-  const found = [...inventory.hosts.keys()].filter((host) => globs.some((glob) => glob.test(host)));
+  // Globs are matched by hand, never as a regular expression built from the flag.
+  const globs = expandRange(word);
+  const found = [...inventory.hosts.keys()].filter((host) => globs.some((glob) => matchesGlob(glob, host)));
   if (found.length === 0) throw new InputError({file: '--hosts', problem: `unknown host or group '${word}'`, fix: known(inventory)});
   return found;
 }

@@ -192,12 +192,12 @@ export class WorkerClient {
 }
 
 /**
- * A worker killed by SIGINT got the Ctrl-C meant for us: a terminal sends it to the whole process
- * group, and the worker's exit can be seen before our own handler runs. It is an interruption, not
- * a host fault (the CLI makes it one; exit 130, not 3).
+ * A worker killed by SIGINT got the Ctrl-C meant for us (SIGHUP: the terminal closed): a terminal
+ * sends it to the whole process group, and the worker's exit can be seen before our own handler
+ * runs. It is an interruption, not a host fault (the CLI makes it one; exit 130, not 3).
  */
 function exitReason(signal: string | null): string {
-  return signal === 'SIGINT' ? 'interrupted' : 'exited';
+  return signal === 'SIGINT' || signal === 'SIGHUP' ? 'interrupted' : 'exited';
 }
 
 function describeExit(code: number | null, signal: string | null): string {

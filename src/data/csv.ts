@@ -2,6 +2,7 @@ import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {formatBytes, LIMITS} from '../limits.js';
 import type {Dataset} from './dataset.js';
+import {readDecimal} from './decimal.js';
 
 export interface CsvTable {
   header: string[];
@@ -258,15 +259,15 @@ function grown<T extends Float64Array | Int32Array>(array: T, needed: number): T
 
 function parseNumber(cell: string, file: string, line: number, column: number, field: string): number {
   const text = cell.trim();
-  const value = text === '' ? NaN : Number(text);
-  if (!Number.isFinite(value)) {
+  const value = readDecimal(text);
+  if (value === undefined) {
     const problem = text === '' ? 'empty cell' : `'${text}' is not a number`;
     throw new InputError({file, line, column: column + 1, field, problem, fix: 'feature columns must hold finite numbers'});
   }
   return value;
 }
 
-const isNumber = (label: string) => Number.isFinite(Number(label));
+const isNumber = (label: string) => readDecimal(label) !== undefined;
 
 /**
  * Classes from the distinct labels (in the order first seen), as scikit-learn's np.unique gives

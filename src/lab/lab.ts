@@ -119,14 +119,14 @@ async function claimSlot(spec: LabSpec) {
   throw new LabError(`${SLOTS} labs are up on this machine already; take some down with cluster lab down`);
 }
 
-/** Sets every link's latency (each way) by restarting the relays: for a latency sweep on a running lab. */
-export async function labSetLatency(dir: string, latencyMs: number): Promise<void> {
+/** Sets every link's latency (each way; or each host's, by name) by restarting the relays: for a latency sweep on a running lab. */
+export async function labSetLatency(dir: string, latencyMs: number | Readonly<Record<string, number>>): Promise<void> {
   const state = readState(dir);
   if (!state || !sameBoot(state)) throw new LabError(`no lab is up in ${dir}; start one with cluster lab up`);
   const gateway = gatewayOf(state);
   for (const host of state.hosts) {
     for (const {role, child} of processesOf(state, host)) if (role === 'relay' && whoIs(child, state.bootId) === 'ours') killQuietly(child.pid);
-    host.latencyMs = latencyMs;
+    host.latencyMs = typeof latencyMs === 'number' ? latencyMs : (latencyMs[host.name] ?? host.latencyMs);
     // The old relay's port is free once it is gone.
     for (let attempt = 0; attempt < 50 && (await portTaken(gateway, host.relayPort)); attempt++) await new Promise((r) => setTimeout(r, 20));
     startRelay(gateway, host);

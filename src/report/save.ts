@@ -29,6 +29,11 @@ export function pathForEngine(path: string, engine: string): string {
   return path.replace(/(\.[^./]*)?$/, (extension) => `-${engine}${extension}`);
 }
 
+/** With several latencies, each writes its own exports: t.csv becomes t-0ms.csv and t-20ms.csv. */
+export function exportsForLatency(exports: ExportPaths, label: string): ExportPaths {
+  return exportsForEngine(exports, label);
+}
+
 /** The files a sweep of this id writes in the results folder, beside its journal. */
 export function resultFiles(resultsDir: string, id: string): Required<ExportPaths> {
   // Journal.resume refuses such an id with its line; this guards every other way an id may come.

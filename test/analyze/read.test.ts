@@ -24,6 +24,7 @@ const HARDWARE_FIX = "write it as '4 x Raspberry Pi, 1 x Desktop', '1 Pi + deskt
 const GOOD = 'hardware,measured_s\n1 x pi,100\n"1 x pi, 1 x desktop",25\n';
 test('no hardware column', refuses, {'t.csv': 'combination,measured_s\n1 x pi,10\n'}, ['t.csv'], "t.csv:1: hardware: no column named 'hardware' (columns: combination, measured_s) (a results CSV needs a hardware column such as '4 x Raspberry Pi, 1 x Desktop' and a measured_s column of seconds)");
 test('a time of zero', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,0\n'}, ['t.csv'], 't.csv:2:2: measured_s: 0 is not above 0 (write the measured time in seconds, e.g. 901)');
+test('a time in hexadecimal is not a number (JavaScript read 0x10 as 16)', refuses, {'t.csv': 'hardware,measured_s\n1 x pi,0x10\n'}, ['t.csv'], "t.csv:2:2: measured_s: '0x10' is not a number (write the measured time in seconds, e.g. 901)");
 const RANGE_FIX = 'write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years)';
 // Times whose squares under- or overflow a double gave "internal error: singular matrix" (1e-160)
 // or a work of NaN s (1e160, 1e308): each is refused at its cell, with the range the model fits.

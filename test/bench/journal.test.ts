@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {execa} from 'execa';
 import {Journal} from '../../src/bench/journal.js';
-import {resumeCommandFor} from '../../src/bench/resume-command.js';
+import {continueLatenciesCommand, resumeCommandFor} from '../../src/bench/resume-command.js';
 import type {RunRecord} from '../../src/bench/result.js';
 import {InputError} from '../../src/errors.js';
 import {folderWith} from '../helpers/files.js';
@@ -168,4 +168,9 @@ test('a resumed journal that is another user\'s link is refused before it is rea
   const error = t.throws(() => Journal.resume(shared, 'theirs', 'fp', PLAN), {instanceOf: InputError});
   t.regex(error?.message ?? '', /theirs\.jsonl' is a symbolic link \(to .*sweep\.jsonl\) owned by another user \(uid 65534\)/);
   t.false(existsSync(join(shared, 'theirs.lock')));
+});
+
+test('an interrupted latency sweep is continued by the same command with the latencies left, quoted for a shell', (t) => {
+  t.is(continueLatenciesCommand(['-i', 'lab/inv.yaml', '--latency', '0ms,5ms,20ms', '--export-csv', 'out dir/t.csv'], ['5ms', '20ms']), "cluster bench -i lab/inv.yaml --export-csv 'out dir/t.csv' --latency '5ms,20ms'");
+  t.is(continueLatenciesCommand(['--latency=0ms,5ms', '--fail-on-noise'], ['5ms']), 'cluster bench --fail-on-noise --latency 5ms');
 });

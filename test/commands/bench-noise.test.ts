@@ -50,3 +50,20 @@ test.serial('--fail-on-noise --json: stdout is still the whole sweep as JSON, wi
     for (const loop of loops) loop.stop();
   }
 });
+
+// --fail-on-noise was ignored with several engines: exit 0 whatever the warnings.
+test.serial('--engine native,dask --fail-on-noise: exit 4 with the single engine\'s message, and each engine\'s exports written', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/local.yaml': BUSY_EXPERIMENT});
+  const loops = [await startBusyLoop(), await startBusyLoop()];
+  try {
+    const result = await cluster(['bench', '--engine', 'native,dask', '--fail-on-noise', '--export-csv', 'out/t.csv', '--export-json', 'out/t.json'], folder);
+    t.is(result.exitCode, 4, result.stderr);
+    t.regex(result.stderr, /^Error: \d+ warning\(s\) above, and --fail-on-noise makes them an error \(exit 4\); the results were saved$/m);
+    t.regex(result.stdout, /Engines side by side/);
+    const native = JSON.parse(readFileSync(join(folder, 'out/t-native.json'), 'utf8'));
+    t.true(native.rows[0].warnings.some((w: {kind: string}) => w.kind === 'interference'), JSON.stringify(native.rows[0].warnings));
+    for (const engine of ['native', 'dask']) t.regex(readFileSync(join(folder, `out/t-${engine}.csv`), 'utf8'), new RegExp(`^hardware,cores,.*\\n.*,${engine}\\n$`));
+  } finally {
+    for (const loop of loops) loop.stop();
+  }
+});

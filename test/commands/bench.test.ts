@@ -75,6 +75,14 @@ const PACKAGE = fileURLToPath(new URL('../../../', import.meta.url));
 test('missing inventory', refuses, {}, ['--inventory', 'nope.yaml'], `nope.yaml: inventory file not found (run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${PACKAGE}inventory.example.yaml)`);
 test('missing experiment', refuses, {}, ['--experiment', 'experiments/nope.yaml'], `experiments/nope.yaml: experiment file not found (run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: local (${PACKAGE}experiments/local.yaml), paper-table1 (${PACKAGE}experiments/paper-table1.yaml))`);
 test('--hosts that no combination is made of', refuses, {'inventory.yaml': `${TWO_LOCAL_HOSTS}  local-c: { transport: local }\n`}, ['--hosts', 'local-c'], '--hosts: no combination of experiments/local.yaml is made only of local-c (its combinations use local-a, local-b; name some of those, or leave out --hosts)');
+// Brackets that were an internal error (an unescaped regular expression): each one bad input, exit 2.
+for (const [hosts, message] of [
+  ['local[a:b', "--hosts: 'local[a:b': unclosed '[' at character 6 (write --hosts 'local[a:b]'; ranges look like rpi[1:4], at most 1000 hosts)"],
+  ['a[', "--hosts: 'a[': unclosed '[' at character 2 (ranges look like rpi[1:4], at most 1000 hosts)"],
+  ['[a', "--hosts: '[a': unclosed '[' at character 1 (ranges look like rpi[1:4], at most 1000 hosts)"],
+  ['*[', "--hosts: '*[': unclosed '[' at character 2 (ranges look like rpi[1:4], at most 1000 hosts)"],
+  ['local-a]', "--hosts: 'local-a]': ']' at character 8 closes no '[' (write --hosts local-a; ranges look like rpi[1:4], at most 1000 hosts)"],
+]) test(`--hosts '${hosts}': a malformed range`, refuses, {}, ['--hosts', hosts], message);
 test('YAML syntax error', refuses, {'inventory.yaml': 'hosts:\n  a: [\n'}, [], 'inventory.yaml:3: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (fix the YAML syntax)');
 test('unknown host in a combination', refuses, {'experiments/local.yaml': smallExperiment({combinations: '\n  - [local-a]\n  - [local-a, rpi1]'})}, [], "experiments/local.yaml:6: combinations[1][1]: unknown host 'rpi1' (hosts in inventory.yaml: local-a, local-b)");
 test('non-positive cores', refuses, {'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: -1 }\n'}, [], 'inventory.yaml:2: hosts.local-a.cores: must be a positive integer, got -1 (cores is how many trees the host trains at once)');

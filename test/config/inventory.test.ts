@@ -141,6 +141,7 @@ test('Ansible: quoted whole numbers are numbers, spaces and all', (t) => {
 });
 test('Ansible: a misspelt group key', refuses, 'all:\n  hosts:\n    rpi1:\n  children:\n    pis:\n      host:\n        rpi2:\n', "inventory.yaml:6: all.children.pis.host: unknown field 'host' (known fields: hosts, children, vars)");
 test('Ansible: a bad range', refuses, 'all:\n  hosts:\n    rpi[4:1]:\n', 'inventory.yaml:3: all.hosts.rpi[4:1]: range [4:1] runs backwards (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)');
+test('an unclosed range in a host name', refuses, 'hosts:\n  rpi[1:2: {}\n', "inventory.yaml:2: hosts.rpi[1:2: 'rpi[1:2': unclosed '[' at character 4 (write rpi[1:2]; ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)");
 test('a range of a million hosts is refused', refuses, 'hosts:\n  rpi[1:1000000]: { cores: 4 }\n', "inventory.yaml:2: hosts.rpi[1:1000000]: 'rpi[1:1000000]' stands for 1000000 hosts, more than 1000 (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)");
 test('ranges that add up to too many hosts', refuses, 'hosts:\n  a[1:600]: {}\n  b[1:600]: {}\n', 'inventory.yaml:3: hosts.b[1:600]: more than 1000 hosts (an inventory describes at most that many hosts)');
 test('a host in two groups of our format', refuses, 'groups:\n  x:\n    hosts:\n      a: { transport: local }\n  y:\n    hosts:\n      a: { transport: local }\n', "inventory.yaml:7: groups.y.hosts.a: host 'a' is defined twice (define each host once; list it in one place)");

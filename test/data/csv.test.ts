@@ -107,6 +107,20 @@ test('target column missing', refuses, 'a,b\n1,x\n', "iris.csv:1: species: no co
 test('a non-numeric feature cell, by line and column', refuses, 'a,b,species\n1,2,x\n3,abc,y\n', "iris.csv:3:2: b: 'abc' is not a number (feature columns must hold finite numbers)");
 test('an empty feature cell', refuses, 'a,b,species\n1,,x\n', 'iris.csv:2:2: b: empty cell (feature columns must hold finite numbers)');
 test('NaN in a feature cell', refuses, 'a,species\nNaN,x\n', "iris.csv:2:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
+// JavaScript's Number() read 0x10 as 16 and 0b11 as 3: cells are numbers only as pandas reads them, in decimal.
+for (const cell of ['0x10', '0b11', '0o7', '1_000', ' 1_000', '1e', 'e5', '.', '+', '-', '1.2.3', '--1', '1e+', 'Infinity', '-Infinity', 'inf', 'nan', 'NA', '1e999', '١٢', '12px']) {
+  test(`a feature cell '${cell}' is not a number`, refuses, `a,species\n${cell},x\n`, `iris.csv:2:1: a: '${cell.trim()}' is not a number (feature columns must hold finite numbers)`);
+}
+test('decimal numbers as pandas reads them', (t) => {
+  const cells = ['16', '-3', '+3', '1.5', '.5', '2.', '-.5e-3', '1E+05', '  7  ', '007', '0', '-0', '1e-400'];
+  const data = load(`a,species\n${cells.map((cell) => `${cell},x`).join('\n')}\n`);
+  t.deepEqual(Array.from(data.values), [16, -3, 3, 1.5, 0.5, 2, -0.0005, 100000, 7, 7, 0, -0, 0]);
+});
+test('labels 0x10 and 16 are two text classes, not one number', (t) => {
+  const data = load('a,y\n1,0x10\n2,16\n3,0b11\n4,3\n', 'y');
+  t.deepEqual(data.classes, ['0b11', '0x10', '16', '3']);
+  t.deepEqual(Array.from(data.labels), [1, 2, 0, 3]);
+});
 test('a short row', refuses, 'a,b,species\n1,2\n', 'iris.csv:2: 2 cells where the header has 3 (every row needs one cell per column)');
 test('no data rows', refuses, 'a,species\n', 'iris.csv: no data rows (add rows below the header)');
 test('a column name used twice, which would read one column in place of the other', refuses, 'a,b,a,species\n1,2,3,x\n', "iris.csv:1:3: a: column 'a' appears twice (columns 1 and 3) (rename one of them: columns are read by name)");

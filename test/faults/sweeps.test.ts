@@ -2,7 +2,7 @@ import {appendFileSync, existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {folderWith} from '../helpers/files.js';
-import {clusterOnPath, commandIn, endsCleanly, journalRecords, paste, startCluster} from '../helpers/faults.js';
+import {clusterOnPath, commandIn, endsCleanly, journalRecords, paste, RUN, startCluster} from '../helpers/faults.js';
 import {processesTagged, waitFor} from '../helpers/processes.js';
 import {execa} from 'execa';
 
@@ -69,4 +69,76 @@ test('a sweep killed outright leaves its lock and a torn record: --resume takes 
   t.is(records.filter((r) => r.kind === 'run').length, 4);
   t.true(before >= 1 && before <= 4);
   t.false(existsSync(file.replace('.jsonl', '.lock')));
+});
+
+// The terminal closing sends SIGHUP: it was not handled (exit 129, no --resume, the lock left behind).
+test('SIGHUP (the terminal closed) stops a sweep as SIGTERM does: exit 130, the lock removed, the printed --resume finishes it', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster(ARGS, folder);
+  const file = await waitFor(() => {
+    const found = journalIn(folder);
+    return found && runsIn(found) >= 1 ? found : undefined;
+  });
+  bench.kill('SIGHUP');
+  const message = await endsCleanly(t, bench, 130);
+  t.regex(message, /^interrupted by SIGHUP; finished results were kept; continue with: cluster bench --resume \S+-long -i hosts\.yaml -e experiments\/long\.yaml$/);
+  t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
+  t.deepEqual(readdirSync(join(folder, 'results')), [file.replace(/^.*\//, '')], 'no lock, draft or temporary file is left beside the journal');
+  const resumed = await paste(`${commandIn(message)} --json`, folder, `resume-${Date.now()}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+});
+
+test('SIGHUP with nobody left to read stdout and stderr: the writes that fail (EPIPE) do not crash it; exit 130, the lock removed', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster(ARGS, folder);
+  const file = await waitFor(() => {
+    const found = journalIn(folder);
+    return found && runsIn(found) >= 1 ? found : undefined;
+  });
+  // As a closed terminal: whatever the process writes from now on goes nowhere, and fails.
+  bench.stdout!.destroy();
+  bench.stderr!.destroy();
+  bench.kill('SIGHUP');
+  const result = await bench;
+  t.is(result.exitCode, 130);
+  t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
+  await waitFor(() => (processesTagged(bench.tag).length === 0 ? true : undefined));
+});
+
+// A terminal that really closed: Node aborted at exit (134) restoring it, after the SIGHUP its shell passes on.
+test('the terminal itself gone (a pty closed), then SIGHUP as a shell sends it: exit 130, the lock removed, the sweep resumable', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP, 'run.sh': `trap ':' HUP\n${process.execPath} ${RUN} ${ARGS.join(' ')}\necho $? > exit-code\n`});
+  const tag = `pty-${Date.now()}`;
+  // script(1) gives the bench a terminal of its own: a pseudo-terminal whose far end is this test.
+  const terminal = execa('script', ['-qefc', 'sh run.sh', '/dev/null'], {cwd: folder, reject: false, env: {CLUSTER_TEST_TAG: tag, NO_COLOR: '1'}});
+  const file = await waitFor(() => {
+    const found = journalIn(folder);
+    return found && runsIn(found) >= 1 ? found : undefined;
+  });
+  const bench = processesTagged(tag).find(({pid}) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${RUN}\0bench`));
+  t.truthy(bench);
+  terminal.kill('SIGKILL');
+  await terminal;
+  process.kill(bench!.pid, 'SIGHUP');
+  const code = await waitFor(() => (existsSync(join(folder, 'exit-code')) ? readFileSync(join(folder, 'exit-code'), 'utf8').trim() : undefined));
+  t.is(code, '130');
+  t.false(existsSync(file.replace('.jsonl', '.lock')), 'the lock goes with its process');
+  const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
+  const resumed = await paste(`cluster bench --resume ${id} -i hosts.yaml -e experiments/long.yaml --json`, folder, `resume-${id}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+});
+
+// With several engines the hint was `cluster bench --resume <id>` alone: pasted, it resumed with the default files and engine.
+test('--engine native,dask interrupted: the hint resumes that engine\'s sweep with every flag, and pasted it finishes', async (t) => {
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/long.yaml': SWEEP});
+  const bench = startCluster([...ARGS, '--engine', 'native,dask', '--export-csv', 'out/t.csv'], folder);
+  await waitFor(() => journalIn(folder));
+  bench.kill('SIGINT');
+  const command = commandIn(await endsCleanly(t, bench, 130));
+  t.regex(command, /^cluster bench --resume \S+-long -i hosts\.yaml -e experiments\/long\.yaml --engine native --export-csv out\/t-native\.csv$/);
+  const resumed = await paste(command, folder, `resume-${Date.now()}`);
+  t.is(resumed.exitCode, 0, resumed.stderr);
+  t.true(existsSync(join(folder, 'out/t-native.csv')));
 });
