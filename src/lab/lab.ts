@@ -1,6 +1,7 @@
 import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {replaceWhole} from '../files/write-whole.js';
 import {shellQuote} from '../ssh/quote.js';
 import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
@@ -57,7 +58,7 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
       const hostDir = join(dir, host.name);
       mkdirSync(join(hostDir, 'cache'), {recursive: true});
       await newKey(join(hostDir, 'host_key'));
-      writeFileSync(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, dir));
+      replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, dir));
       const cgroup = cpuCgroup(basename(entry.cgroup));
       mkdirSync(cgroup.dir, {recursive: true});
       for (const [file, value] of cgroup.limit(host.cpu * host.cores)) writeFileSync(join(cgroup.dir, file), value);
@@ -69,8 +70,8 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
       const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
       knownHosts.push(`[${gateway}]:${entry.relayPort} ${type} ${blob}`);
     }
-    writeFileSync(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
-    writeFileSync(join(dir, 'lab-inventory.yaml'), inventory(state, spec));
+    replaceWhole(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
+    replaceWhole(join(dir, 'lab-inventory.yaml'), inventory(state, spec));
     await waitForSshd(state);
     return state;
   } catch (error) {

@@ -1,4 +1,5 @@
-import {existsSync, writeFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
+import {replaceWhole} from '../files/write-whole.js';
 import {join} from 'node:path';
 import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
@@ -35,7 +36,8 @@ export interface LabHostState {
 }
 
 export function saveState(state: LabState): void {
-  writeFileSync(join(state.dir, 'state.json'), JSON.stringify(state, null, 1));
+  // Replaced whole, never written through a link planted in the lab's folder.
+  replaceWhole(join(state.dir, 'state.json'), JSON.stringify(state, null, 1));
 }
 
 /**

@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {execa} from 'execa';
@@ -95,7 +95,14 @@ test('up, down, up again in the same folder, over the keys an older down left; u
   const folder = folderWith({'lab.yaml': ONE, 'lab/user_key': 'left by an older lab down', 'lab/again/host_key': 'left too'});
   const dir = join(folder, 'lab');
   const spec = loadLabSpec(join(folder, 'lab.yaml'));
+  // Links planted at names up writes (another user's, in a shared folder) are replaced, never written through.
+  const victim = join(folder, 'victim');
+  writeFileSync(victim, 'untouched');
+  const planted = ['known_hosts', 'lab-inventory.yaml', 'again/sshd_config'];
+  for (const name of planted) symlinkSync(victim, join(dir, name));
   await labUp(spec, dir);
+  t.is(readFileSync(victim, 'utf8'), 'untouched');
+  for (const name of planted) t.true(lstatSync(join(dir, name)).isFile(), `${name} is a file of the lab's own`);
   const before = readFileSync(join(dir, 'state.json'), 'utf8');
   await labDown(dir);
   for (const file of ['user_key', 'user_key.pub', 'known_hosts', 'lab-inventory.yaml', 'state.json', 'again']) t.false(existsSync(join(dir, file)), `${file} is gone`);
