@@ -1,13 +1,10 @@
 import {existsSync} from 'node:fs';
 import {dirname, join} from 'node:path';
-import {InputError} from '../errors.js';
-import {readTextFile} from '../files/read-text.js';
-import {LIMITS} from '../limits.js';
 import {describe, FieldReader, quotedNumber} from './fields.js';
 import {MAX_HOSTS} from './host-range.js';
 import {expandNames, HostsBuilder, type Inventory, NAME} from './inventory.js';
 import {type Layer, mergeLayers} from './layers.js';
-import type {FieldPath, YamlSource} from './yaml-source.js';
+import type {FieldPath, FieldSource} from './yaml-source.js';
 
 /**
  * An Ansible YAML inventory, read as it is: groups (`all` and the ones under `children`), `vars`
@@ -45,7 +42,7 @@ export function isAnsibleInventory(data: unknown): boolean {
   return groups.length > 0 && groups.every((group) => group === null || (isMapping(group) && Object.keys(group).every((key) => GROUP_KEYS.includes(key))));
 }
 
-export function parseAnsibleInventory(source: YamlSource): Inventory {
+export function parseAnsibleInventory(source: FieldSource): Inventory {
   const read = new FieldReader(source);
   // A group may be written in several places (defined once, named again as a child): collect every part.
   const parts = new Map<string, GroupPart[]>();
@@ -128,24 +125,10 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /** The names an inventory goes by; the default `inventory.yaml` falls back to Ansible's usual ones. */
-export const INVENTORY_NAMES = ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml'];
+export const INVENTORY_NAMES = ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml', 'inventory.ini', 'hosts.ini'];
 
 export function findInventoryFile(file: string): string {
   if (existsSync(file) || !file.endsWith(INVENTORY_NAMES[0])) return file;
   const folder = dirname(file);
   return INVENTORY_NAMES.map((name) => join(folder, name)).find((path) => existsSync(path)) ?? file;
-}
-
-/** Ansible's INI form (`[pis]` then host lines) is not YAML: say how to convert it rather than fail on syntax. */
-export function refuseIniInventory(file: string): void {
-  let text: string;
-  try {
-    text = readTextFile(file, {limit: LIMITS.yamlBytes, what: 'an inventory file', tooLargeFix: ''});
-  } catch {
-    return; // YamlSource.read says what is wrong with the file
-  }
-  const lines = text.split('\n');
-  const header = lines.findIndex((line) => /^\s*\[[A-Za-z0-9_.-]+(:children|:vars)?\]\s*$/.test(line));
-  if (header < 0 || lines.some((line) => /^[A-Za-z0-9_.-]+:(\s|$)/.test(line))) return;
-  throw new InputError({file, line: header + 1, problem: 'this is an Ansible INI inventory; cluster reads the YAML form', fix: `convert it: ansible-inventory -i ${file} --list --yaml > inventory.yaml`});
 }

@@ -1,11 +1,11 @@
-import type {FieldPath, YamlSource} from './yaml-source.js';
+import type {FieldPath, FieldSource} from './yaml-source.js';
 
 /** The largest seed: the generator is seeded with 32 bits. */
 export const MAX_SEED = 2 ** 32 - 1;
 
 /** Typed readers of YAML fields: each one either returns a valid value or throws an error naming the field. */
 export class FieldReader {
-  constructor(readonly source: YamlSource) {}
+  constructor(readonly source: FieldSource) {}
 
   object(path: FieldPath, value: unknown, what: string): Record<string, unknown> {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -1,12 +1,13 @@
 import {homedir} from 'node:os';
 import {dirname, resolve} from 'node:path';
 import {coresLimit, LIMITS} from '../limits.js';
-import {findInventoryFile, isAnsibleInventory, parseAnsibleInventory, refuseIniInventory} from './ansible.js';
+import {findInventoryFile, isAnsibleInventory, parseAnsibleInventory} from './ansible.js';
 import {FieldReader} from './fields.js';
+import {isIniInventory, parseIniInventory} from './ini-inventory.js';
 import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
 import {type Layer, layerOf, mergeLayers} from './layers.js';
 import {SHIPPED_INVENTORY_EXAMPLE} from './shipped.js';
-import {type FieldPath, YamlSource} from './yaml-source.js';
+import {type FieldPath, type FieldSource, readConfigText, YamlSource} from './yaml-source.js';
 import {CONTROL_CHARACTER, printable} from '../text/printable.js';
 
 export const TRANSPORTS = ['ssh', 'local'] as const;
@@ -51,7 +52,7 @@ export interface Inventory {
   /** How many hosts a command reaches at once (DEFAULT_CONCURRENCY when unset). */
   connectConcurrency?: number;
   /** Where each host is written, for errors that point back at it. */
-  source: YamlSource;
+  source: FieldSource;
 }
 
 const LOGIN_FIELDS = ['port', 'user', 'identityFile', 'passphraseEnv'] as const;
@@ -63,8 +64,8 @@ const FIX = 'see "Inventory" in the README';
 
 export function loadInventory(file: string): Inventory {
   const found = findInventoryFile(file);
-  refuseIniInventory(found);
-  const inventory = parseInventory(YamlSource.read(found, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`));
+  const text = readConfigText(found, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`);
+  const inventory = isIniInventory(found, text) ? parseIniInventory(found, text) : parseInventory(YamlSource.parse(found, text));
   for (const host of inventory.hosts.values()) host.inventoryFile = found;
   return inventory;
 }
@@ -174,7 +175,7 @@ function readLogin(read: FieldReader, fields: Layer): SshLogin {
   const login: SshLogin = {};
   const port = fields.get('port');
   if (port !== undefined) {
-    login.port = read.positiveInteger(port.path, port.value);
+    login.port = read.positiveInteger(port.path, port.value, 'use a port between 1 and 65535');
     if (login.port > 65535) throw read.source.error(port.path, `port ${login.port} is out of range`, 'use a port between 1 and 65535');
   }
   const user = fields.get('user');

@@ -8,8 +8,17 @@ const MAX_ALIAS_COUNT = 100;
 
 export type FieldPath = readonly (string | number)[];
 
+/** A parsed config file whose fields can be blamed by path: a YAML file, or an INI inventory. */
+export interface FieldSource {
+  readonly file: string;
+  readonly data: unknown;
+  error(path: FieldPath, problem: string, fix?: string, at?: 'value' | 'key'): InputError;
+  scalarText(path: FieldPath): string | undefined;
+  lineOf(path: FieldPath): number | undefined;
+}
+
 /** A parsed YAML file that remembers where every field came from, so errors can name the line. */
-export class YamlSource {
+export class YamlSource implements FieldSource {
   private constructor(
     readonly file: string,
     private readonly doc: Document,
@@ -20,16 +29,7 @@ export class YamlSource {
 
   /** Reads and parses `file`; `what` names the file's role for the not-found message. */
   static read(file: string, what: string, fix: string): YamlSource {
-    let text: string;
-    try {
-      text = readTextFile(file, {limit: LIMITS.yamlBytes, what: `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`, tooLargeFix: 'name the right file; a config this large is not one'});
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      const problem = code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code ?? String(error)})`;
-      throw new InputError({file, problem, fix});
-    }
-    return YamlSource.parse(file, text);
+    return YamlSource.parse(file, readConfigText(file, what, fix));
   }
 
   static parse(file: string, text: string): YamlSource {
@@ -78,6 +78,18 @@ export class YamlSource {
   error(path: FieldPath, problem: string, fix?: string, at: 'value' | 'key' = 'value'): InputError {
     const line = at === 'key' ? this.keyLineOf(path) : this.lineOf(path);
     return new InputError({file: this.file, line, field: formatPath(path), problem, fix});
+  }
+}
+
+/** A config file's text; `what` names the file's role for the not-found message. */
+export function readConfigText(file: string, what: string, fix: string): string {
+  try {
+    return readTextFile(file, {limit: LIMITS.yamlBytes, what: `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`, tooLargeFix: 'name the right file; a config this large is not one'});
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code ?? String(error)})`;
+    throw new InputError({file, problem, fix});
   }
 }
 

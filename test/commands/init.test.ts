@@ -92,17 +92,17 @@ test('every command has examples in its --help', async (t) => {
   }
 });
 
-test('an Ansible inventory in hosts.yml: init keeps it, status reads it; the INI form is refused with the conversion', async (t) => {
+test('an Ansible inventory in hosts.yml: init keeps it, status reads it, and the INI form too', async (t) => {
   const ansible = 'all:\n  children:\n    here:\n      vars: { ansible_connection: local }\n      hosts:\n        node[1:2]:\n';
-  const folder = folderWith({'hosts.yml': ansible, 'ini/hosts': '[pis]\nrpi[1:4]\n'});
+  const folder = folderWith({'hosts.yml': ansible, 'ini/hosts': '[here]\nini[1:2] ansible_connection=local\n'});
   const init = await cluster(['init'], folder);
   t.is(init.stdout, 'Wrote experiments/local.yaml\nKept hosts.yml (it exists; --force writes inventory.yaml, read before it)\nNext: cluster bench   (then: cluster status, cluster help)\n');
   const status = await cluster(['status', '--hosts', 'here', '--json'], folder);
   t.is(status.exitCode, 0, status.stderr);
   t.deepEqual(JSON.parse(status.stdout).map((host: {host: string}) => host.host), ['node1', 'node2']);
-  const ini = await cluster(['status', '--inventory', 'ini/hosts'], folder);
-  t.is(ini.exitCode, 2);
-  t.is(ini.stderr, 'Error: ini/hosts:1: this is an Ansible INI inventory; cluster reads the YAML form (convert it: ansible-inventory -i ini/hosts --list --yaml > inventory.yaml)\n');
+  const ini = await cluster(['status', '--inventory', 'ini/hosts', '--json'], folder);
+  t.is(ini.exitCode, 0, ini.stderr);
+  t.deepEqual(JSON.parse(ini.stdout).map((host: {host: string}) => host.host), ['ini1', 'ini2']);
 });
 
 // init followed a dangling inventory.yaml link and created its target; --force overwrote the file a link points to.
