@@ -88,7 +88,13 @@ export function isIniInventory(file: string, text: string): boolean {
 }
 
 export function parseIniInventory(file: string, text: string): Inventory {
-  return parseAnsibleInventory(readIni(file, text));
+  const inventory = parseAnsibleInventory(readIni(file, text));
+  // As Ansible's inventory does: `ungrouped` keeps only the hosts that no other group lists.
+  const grouped = new Set([...inventory.groups].filter(([name]) => name !== 'ungrouped').flatMap(([, names]) => names));
+  const ungrouped = (inventory.groups.get('ungrouped') ?? []).filter((name) => !grouped.has(name));
+  if (ungrouped.length > 0) inventory.groups.set('ungrouped', ungrouped);
+  else inventory.groups.delete('ungrouped');
+  return inventory;
 }
 
 /** Ansible's ini plugin, line by line: hosts before any header are `ungrouped`. */

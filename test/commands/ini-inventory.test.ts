@@ -15,15 +15,16 @@ test('status reads an Ansible INI inventory: local hosts, and an SSH host read d
   const ini = `# as the Pi-cluster guides write it\n[here]\nlocal[1:2] ansible_connection=local\n\n[pis]\nrpi1 ansible_host=127.0.0.1 ansible_port=${closed} ansible_user=pi ansible_ssh_private_key_file=${key}\n\n[cluster:children]\nhere\npis\n`;
   writeFileSync(join(folder, 'hosts.ini'), ini);
   writeFileSync(join(folder, 'hosts'), ini);
-  for (const file of ['hosts.ini', 'hosts']) {
-    const result = await cluster(['status', '--inventory', file, '--json'], folder);
+  // Without --inventory, hosts.ini is among the names tried when inventory.yaml is not there.
+  for (const file of ['hosts.ini', 'hosts', undefined]) {
+    const result = await cluster(['status', ...(file ? ['--inventory', file] : []), '--json'], folder);
     t.is(result.exitCode, 3, result.stderr);
     const byHost = Object.fromEntries(JSON.parse(result.stdout).map((s: {host: string; reachable: boolean; reason?: string; error: string | null}) => [s.host, [s.reachable, s.reason ?? null, s.error]]));
     t.deepEqual(byHost, {
       local1: [true, null, null],
       local2: [true, null, null],
       rpi1: [false, 'connection-refused', `host rpi1: connection refused at 127.0.0.1:${closed}; is sshd running there, on that port?`],
-    }, file);
+    }, file ?? 'the default');
   }
 });
 

@@ -29,6 +29,10 @@ test('hosts before any section are ungrouped; comments and blank lines are skipp
   hosts: {here: 'local  2   ', box: 'ssh 10.0.0.9 1   '},
   groups: {ungrouped: ['here', 'box']},
 });
+test('a host listed before the sections and in a group is no longer ungrouped, as in Ansible', reads, 'box ansible_connection=local\nother ansible_connection=local\n[pis]\nbox cores=2\n', {
+  hosts: {box: 'local  2   ', other: 'local  1   '},
+  groups: {ungrouped: ['other'], pis: ['box']},
+});
 test('ranges: padded, alphabetic, with a stride', reads, '[n]\nnode[01:03]\nweb[a:c]\nodd[1:7:3]\n', {
   hosts: {node01: 'ssh node01 1   ', node02: 'ssh node02 1   ', node03: 'ssh node03 1   ', weba: 'ssh weba 1   ', webb: 'ssh webb 1   ', webc: 'ssh webc 1   ', odd1: 'ssh odd1 1   ', odd4: 'ssh odd4 1   ', odd7: 'ssh odd7 1   '},
   groups: {n: ['node01', 'node02', 'node03', 'weba', 'webb', 'webc', 'odd1', 'odd4', 'odd7']},
