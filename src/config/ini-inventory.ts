@@ -17,6 +17,9 @@ const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
 const KINDS = ['hosts', 'children', 'vars'];
 const LABELS_FIX = (list: string, onHostLine: boolean) => (onHostLine ? `write labels="${list}": a Python list, quoted as a whole on a host line` : `write labels=${list}: a Python list`);
 
+/** Groups named before they are defined, with the error to give if they never are. */
+type Pending = Map<string, {line: number; problem: string; fix: string; field: string}>;
+
 interface IniGroup {
   hosts: Record<string, Record<string, unknown>>;
   vars: Record<string, unknown>;
@@ -102,7 +105,7 @@ export function readIni(file: string, text: string): IniSource {
   const source = new IniSource(file);
   source.group('all', 1);
   // A :vars section may come before its group's header, and a child before its own: checked at the end.
-  const pending = new Map<string, {line: number; problem: string; fix: string; field: string}>();
+  const pending: Pending = new Map();
   const known = new Set(['all', 'ungrouped']);
   let [group, kind] = ['ungrouped', 'hosts'];
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -164,7 +167,7 @@ function readVarsLine(source: IniSource, group: string, line: string, number: nu
   source.note([group, 'vars', key], number);
 }
 
-function readChildLine(source: IniSource, group: string, line: string, number: number, state: {known: Set<string>; pending: Map<string, {line: number; problem: string; fix: string; field: string}>}): void {
+function readChildLine(source: IniSource, group: string, line: string, number: number, state: {known: Set<string>; pending: Pending}): void {
   const child = GROUP_LINE.exec(line)?.[1];
   if (child === undefined) throw source.lineError(number, `expected a group name, got '${line}'`, `a [${group}:children] line names one group`, `[${group}:children]`);
   if (!state.known.has(child) && !state.pending.has(child)) {
@@ -184,9 +187,11 @@ function checkLabels(source: IniSource, path: FieldPath, value: unknown, number:
 
 /** `rpi1:2222` as the host and its port, as Ansible reads a host line; a colon inside a range is not a port. */
 function splitPort(token: string): {pattern: string; port?: number} {
-  const match = /^(.*[^:]):(\d+)$/.exec(token);
-  if (!match || (match[1].match(/\[/g)?.length ?? 0) !== (match[1].match(/\]/g)?.length ?? 0)) return {pattern: token};
-  return {pattern: match[1], port: Number(match[2])};
+  const colon = token.lastIndexOf(':');
+  const [head, tail] = [token.slice(0, colon), token.slice(colon + 1)];
+  const closed = head.split('[').length === head.split(']').length;
+  if (colon <= 0 || !closed || tail === '' || !/^\d+$/.test(tail) || head.endsWith(':')) return {pattern: token};
+  return {pattern: head, port: Number(tail)};
 }
 
 /**

@@ -21,12 +21,25 @@ const NUMBER = /^[+-]?(?:(?:\d[\d_]*)?\.\d[\d_]*|\d[\d_]*\.?)(?:[eE][+-]?\d+)?/;
 const NAMES: Record<string, unknown> = {True: true, False: false, None: null};
 const ESCAPES: Record<string, string> = {n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0'};
 
+// Python's parser gives up on deeper nesting too (a SyntaxError, so the text stays text).
+const MAX_DEPTH = 100;
+
 class LiteralReader {
   private at = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
   value(): unknown {
+    if (++this.depth > MAX_DEPTH) throw new NotLiteral();
+    try {
+      return this.item();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private item(): unknown {
     this.skipSpace();
     const char = this.text[this.at];
     if (char === '[') return this.sequence('[', ']');

@@ -72,6 +72,7 @@ test('an unclosed quote', refuses, '[pis]\nrpi1 labels="[\'a\'\n', 'hosts.ini:2:
 test('a bad range', refuses, '[pis]\nrpi1\nrpi[4:1]\n', 'hosts.ini:3: rpi[4:1]: range [4:1] runs backwards (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)');
 test('a range of letters and numbers', refuses, '[pis]\nrpi[1:c]\n', 'hosts.ini:2: rpi[1:c]: range [1:c] must run between two numbers or two lowercase letters (ranges look like rpi[1:4] or node[01:16], at most 1000 hosts)');
 test('a port out of range', refuses, '[pis]\nrpi1\nrpi2 ansible_port=70000\n', 'hosts.ini:3: rpi2 ansible_port: port 70000 is out of range (use a port between 1 and 65535)');
+test('a range and a port', reads, '[pis]\nrpi[1:2]:2222\n', {hosts: {rpi1: 'ssh rpi1 1  2222 ', rpi2: 'ssh rpi2 1  2222 '}, groups: {pis: ['rpi1', 'rpi2']}});
 test('a port after the name out of range', refuses, '[pis]\nrpi1:99999\n', 'hosts.ini:2: rpi1 ansible_port: port 99999 is out of range (use a port between 1 and 65535)');
 test('a port that is not a number', refuses, '[pis:vars]\nansible_port=ssh\n[pis]\nrpi1\n', "hosts.ini:2: [pis:vars] ansible_port: must be a positive integer, got 'ssh' (use a port between 1 and 65535)");
 test('a host ending in a colon', refuses, '[pis]\nrpi1:\n', "hosts.ini:2: rpi1:: host 'rpi1:' ends in ':' (a colon after a host name gives its port, e.g. rpi1:2222)");
@@ -86,9 +87,9 @@ const typed = test.macro({
   exec(t, text: string, expected: unknown) {
     t.deepEqual(parsePythonValue(text), expected);
   },
-  title: (title, text) => `values typed as Ansible types them: ${text} ${title ?? ''}`,
+  title: (title, text) => `values typed as Ansible types them: ${String(text).slice(0, 20)} ${title ?? ''}`,
 });
-for (const [text, expected] of [['4', 4], ['-2.5', -2.5], ['1_000', 1000], ["'pi'", 'pi'], ['"a b"', 'a b'], ['True', true], ['None', null], ["['a', 'b']", ['a', 'b']], ["('a',)", ['a']], ["{'k': 1}", {k: 1}], ['4 # four', 4], ['pi', 'pi'], ['010', '010'], ['[pi]', '[pi]'], ['~/.ssh/id', '~/.ssh/id'], ['1.2.3.4', '1.2.3.4']] as const) {
+for (const [text, expected] of [['4', 4], ['-2.5', -2.5], ['1_000', 1000], ["'pi'", 'pi'], ['"a b"', 'a b'], ['True', true], ['None', null], ["['a', 'b']", ['a', 'b']], ["('a',)", ['a']], ["{'k': 1}", {k: 1}], ['4 # four', 4], ['pi', 'pi'], ['010', '010'], ['[pi]', '[pi]'], ['~/.ssh/id', '~/.ssh/id'], ['1.2.3.4', '1.2.3.4'], ['['.repeat(5000), '['.repeat(5000)], ["[1, 'a'", "[1, 'a'"]] as const) {
   test(typed, text, expected);
 }
 
