@@ -66,7 +66,8 @@ function checkRow(row: unknown, path: string, file: string): void {
   if (typeof r.hardware !== 'string') fail('hardware', `expected text, got ${shown(r.hardware)}`, HARDWARE_FIX);
   for (const field of ['measured_s', 'cores', 'min_s', 'max_s']) {
     const value = r[field];
-    if (value !== undefined && value !== null && !(typeof value === 'number' && value > 0)) fail(field, `expected a number above 0, got ${shown(value)}`, 'a time in seconds, or null for a failed combination');
+    const what = field === 'cores' ? 'how many cores the combination had (a whole number), or null' : 'a time in seconds, or null for a failed combination';
+    if (value !== undefined && value !== null && !(typeof value === 'number' && value > 0)) fail(field, `expected a number above 0, got ${shown(value)}`, what);
     if (field !== 'cores') checkSeconds(value, field, fail);
   }
   if (r.hosts !== undefined) checkNames(r.hosts, `${path}.hosts`, file);

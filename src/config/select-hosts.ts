@@ -14,6 +14,8 @@ export function selectHosts(inventory: Inventory, patterns: string | undefined):
   const words = patterns.split(',').map((word) => word.trim()).filter(Boolean);
   // Only commas (or nothing) would have chosen every host: the user meant some and named none.
   if (words.length === 0) throw new InputError({file: '--hosts', problem: `'${patterns}' names no host`, fix: known(inventory)});
+  // A lone '!' leaves out nothing it names: say so, not 'unknown host or group ""'.
+  if (words.includes('!')) throw new InputError({file: '--hosts', problem: `'${patterns}' has a '!' with no host after it`, fix: `write !NAME to leave a host out (${known(inventory)})`});
   const namedBy = (word: string) => namesOf(inventory, words, word);
   for (const word of words.filter((w) => !w.startsWith('!'))) for (const name of namedBy(word)) chosen.add(name);
   if (words.every((word) => word.startsWith('!'))) for (const name of inventory.hosts.keys()) chosen.add(name);

@@ -46,6 +46,7 @@ test('a missing file', refuses, {}, ['none.csv'], 'none.csv: file not found (pas
 test('JSON that is not JSON', refuses, {'r.json': '{"rows": ['}, ['r.json'], 'r.json: not valid JSON (Unexpected end of JSON input) (pass the JSON written by cluster bench (results/<id>.json or --json), or a results CSV)');
 test('JSON without rows', refuses, {'r.json': '{"latencies": []}'}, ['r.json'], 'r.json: rows: no rows array (pass the JSON written by cluster bench (results/<id>.json or --json), or a results CSV)');
 test('JSON with a bad time', refuses, {'r.json': '{"rows": [{"hardware": "local-a", "measured_s": "9"}]}'}, ['r.json'], 'r.json: rows[0].measured_s: expected a number above 0, got "9" (a time in seconds, or null for a failed combination)');
+test('JSON with bad cores: told what cores are, not a time', refuses, {'r.json': '{"rows": [{"hardware": "local-a", "measured_s": 9, "cores": -1}]}'}, ['r.json'], 'r.json: rows[0].cores: expected a number above 0, got -1 (how many cores the combination had (a whole number), or null)');
 test('JSON with a bad hardware', refuses, {'r.json': '{"rows": [{"hardware": "2 x", "measured_s": 9}]}'}, ['r.json'], `r.json: rows[0].hardware: cannot read '2 x' as a count and a kind of host (${HARDWARE_FIX})`);
 test('--predict that cannot be read', refuses, {'t.csv': GOOD}, ['t.csv', '--predict', '0 x pi'], `--predict: '0 x pi': a count must be a whole number from 1 to 10000 (${HARDWARE_FIX})`);
 

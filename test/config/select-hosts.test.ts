@@ -38,6 +38,7 @@ const refuses = test.macro((t, patterns: string, message: string) => {
 });
 test('an unknown name', refuses, 'rpi9', "--hosts: unknown host or group 'rpi9' (hosts in inventory.yaml: control, rpi1, rpi2, rpi3, rpi4, desktop, laptop; groups: pis, pcs)");
 test('a pattern that leaves nothing', refuses, 'pis,!rpi*', "--hosts: 'pis,!rpi*' leaves no host (hosts in inventory.yaml: control, rpi1, rpi2, rpi3, rpi4, desktop, laptop; groups: pis, pcs)");
+test('a lone !', refuses, 'pis,!', "--hosts: 'pis,!' has a '!' with no host after it (write !NAME to leave a host out (hosts in inventory.yaml: control, rpi1, rpi2, rpi3, rpi4, desktop, laptop; groups: pis, pcs))");
 test('a huge range', refuses, 'n[1:5000]', "--hosts: 'n[1:5000]' stands for 5000 hosts, more than 1000 (ranges look like rpi[1:4], at most 1000 hosts)");
 
 // Malformed brackets were an "internal error: Invalid regular expression": each is bad input, with its place and a mended flag.
