@@ -19,6 +19,9 @@ export default class Train extends ClusterCommand {
     target: Flags.string({description: 'the column that holds the class', required: true}),
     test: Flags.string({description: 'test data (CSV with the same columns); else a share of --data is held out', exclusive: ['test-fraction']}),
     'test-fraction': Flags.string({description: 'share of --data held out for testing, in [0, 1)', default: '0.25'}),
+    delimiter: Flags.string({description: "field separator: ',' ';' '|' or tab (default: detected from the header and the first rows)"}),
+    columns: Flags.string({description: 'the feature columns, comma-separated (default: every column but the target)'}),
+    drop: Flags.string({description: 'columns not to train on, comma-separated (an id, a leak of the target)'}),
     trees: Flags.integer({description: 'trees in the forest', default: 100, min: 1, max: LIMITS.trees}),
     'max-depth': Flags.integer({description: 'deepest a tree may grow (default: until pure)', min: 1}),
     'max-features': Flags.string({description: 'features tried per split: sqrt, log2, a count or a fraction', default: 'sqrt'}),
@@ -44,6 +47,7 @@ export default class Train extends ClusterCommand {
       }),
     );
     const {forest, train} = outcome;
+    for (const warning of outcome.warnings) this.logToStderr(`Warning: ${printable(warning)}`);
     const where = outcome.hostsUsed.map((host) => `${host.name} (${host.cores} slot${host.cores > 1 ? 's' : ''})`).join(', ');
     this.log(`Trained ${forest.trees} trees (${forest.trainer}) on ${train.rows} rows x ${train.features} features, ${train.classes.length} classes, on ${where}.`);
     this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
@@ -61,6 +65,7 @@ export default class Train extends ClusterCommand {
       features: train.features,
       hosts: outcome.hosts,
       faults: outcome.faults,
+      warnings: outcome.warnings,
       model: flags.out,
     };
   }

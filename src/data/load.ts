@@ -8,7 +8,8 @@ import {makeClassification} from './synthetic.js';
 /** Makes or reads the data set an experiment names; a CSV path is relative to the experiment file, then to the current folder. */
 export function loadDataset(spec: DatasetSpec, experimentFile: string): Dataset {
   if (spec.kind === 'synthetic') return makeClassification(spec);
-  return loadCsvDataset(csvFileOf(spec, experimentFile), spec.target, spec.path);
+  const {delimiter, columns, drop} = spec;
+  return loadCsvDataset(csvFileOf(spec, experimentFile), spec.target, spec.path, {delimiter, columns, drop, setIn: 'experiment'});
 }
 
 /** The CSV file an experiment's dataset.path names. */
