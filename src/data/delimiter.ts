@@ -18,29 +18,38 @@ export function sniffDelimiter(text: string): Delimiter | undefined {
   return DELIMITERS.find((_, d) => counts[0][d] > 1 && counts.every((record) => record[d] === counts[0][d]));
 }
 
-/** Per sampled record, its number of fields under each candidate delimiter. */
+/**
+ * Per sampled record, its number of fields under each candidate. A quote opens a quoted part only at
+ * the start of a cell, as the reader (and Python's csv) takes it: `5" screen` is text, not a quote.
+ */
 function fieldCounts(text: string): number[][] {
-  const codes = DELIMITERS.map((d) => d.charCodeAt(0));
-  const records: number[][] = [];
-  let fields = codes.map(() => 1);
-  let quoted = false;
+  const perDelimiter = DELIMITERS.map((d) => recordLengths(text, d.charCodeAt(0)));
+  return perDelimiter[0].map((_, r) => perDelimiter.map((lengths) => lengths[r]));
+}
+
+function recordLengths(text: string, delimiter: number): number[] {
+  const lengths: number[] = [];
+  let fields = 1;
+  let cellStart = true;
   let empty = true;
-  for (let i = 0; i < text.length && records.length < SAMPLE_RECORDS; i++) {
+  for (let i = 0; i < text.length && lengths.length < SAMPLE_RECORDS; i++) {
     const code = text.charCodeAt(i);
-    if (code === QUOTE) quoted = !quoted;
-    else if (!quoted && (code === LF || code === CR)) {
-      if (!empty) records.push(fields);
-      fields = codes.map(() => 1);
-      empty = true;
-      continue;
-    } else if (!quoted) {
-      const d = codes.indexOf(code);
-      if (d >= 0) fields[d]++;
+    if (code === QUOTE && cellStart) {
+      // To the quote not doubled; what it holds is part of the cell.
+      for (i++; i < text.length && !(text.charCodeAt(i) === QUOTE && text.charCodeAt(i + 1) !== QUOTE); i += text.charCodeAt(i) === QUOTE ? 2 : 1);
+      cellStart = empty = false;
+    } else if (code === LF || code === CR) {
+      if (!empty) lengths.push(fields);
+      fields = 1;
+      cellStart = empty = true;
+    } else {
+      cellStart = code === delimiter;
+      if (cellStart) fields++;
+      empty = false;
     }
-    empty = false;
   }
-  if (!empty && records.length < SAMPLE_RECORDS) records.push(fields);
-  return records;
+  if (!empty && lengths.length < SAMPLE_RECORDS) lengths.push(fields);
+  return lengths;
 }
 
 /** `--delimiter`'s and `delimiter:`'s values: the character itself, or `tab` / `\t`, which a shell and YAML pass as typed. */

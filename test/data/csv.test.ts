@@ -160,3 +160,34 @@ test('the split is seeded, disjoint and sized by the fraction', (t) => {
   const train = new Set(rowsOf(a.train));
   t.true(rowsOf(a.test).every((row) => !train.has(row)));
 });
+
+test('a detected delimiter: semicolons, tabs and pipes read as commas are', (t) => {
+  for (const d of [';', '\t', '|']) {
+    const data = load(['sepal,petal,species', '"5,1",1.4,setosa', '7.0,4.7,virginica'].join('\n').replaceAll(',', d).replace(`"5${d}1"`, '5.1'));
+    t.deepEqual(data.featureNames, ['sepal', 'petal'], JSON.stringify(d));
+    t.deepEqual(Array.from(data.values), [5.1, 1.4, 7.0, 4.7]);
+  }
+});
+
+test('an ambiguous file read with commas into one column holding another delimiter names the flag, or the experiment field', (t) => {
+  const text = 'a;b;species\n1;2;x\n3;4\n';
+  t.is(t.throws(() => load(text), {instanceOf: InputError})?.message, "iris.csv:1: this file looks ';'-separated: pass --delimiter ';' (read with ',', its header is one column, 'a;b;species')");
+  t.is(t.throws(() => csvTextToDataset(text.replaceAll(';', '\t'), 'species', 'iris.csv', {setIn: 'experiment'}))?.message, "iris.csv:1: this file looks tab-separated: set dataset.delimiter: tab in the experiment (read with ',', its header is one column, 'a\tb\tspecies')");
+  // Given, the delimiter is used as it is: the short row is the error.
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {delimiter: ';'}))?.message, 'iris.csv:3: 2 cells where the header has 3 (every row needs one cell per column)');
+});
+
+test('columns and drop choose the features; names the header lacks are refused with the columns listed', (t) => {
+  const text = 'id,a,b,c,species\n1,1,2,3,x\n2,4,5,6,z\n';
+  t.deepEqual(csvTextToDataset(text, 'species', 'iris.csv', {columns: ['c', 'a']}).featureNames, ['c', 'a']);
+  t.deepEqual(csvTextToDataset(text, 'species', 'iris.csv', {drop: ['id']}).featureNames, ['a', 'b', 'c']);
+  t.deepEqual(Array.from(csvTextToDataset(text, 'species', 'iris.csv', {columns: ['a', 'b', 'id'], drop: ['id']}).values), [1, 2, 4, 5]);
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {drop: ['ID', 'd']}))?.message, "iris.csv:1: --drop: no column named 'ID', 'd' (columns: id, a, b, c, species) (name columns of the header)");
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {columns: ['e'], setIn: 'experiment'}))?.message, "iris.csv:1: dataset.columns: no column named 'e' (columns: id, a, b, c, species) (name columns of the header)");
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {columns: ['a', 'species']}))?.message, "iris.csv:1: --columns: 'species' is the target, not a feature (leave it out of --columns)");
+});
+
+test("a blank header name is pandas' 'Unnamed: N', so it can be dropped by name", (t) => {
+  const data = csvTextToDataset(',a,species\n0,1,x\n1,2,z\n', 'species', 'iris.csv', {drop: ['Unnamed: 0']});
+  t.deepEqual(data.featureNames, ['a']);
+});
