@@ -4,6 +4,7 @@ import {formatBytes, LIMITS} from '../limits.js';
 import type {Dataset} from './dataset.js';
 import {readDecimal} from './decimal.js';
 import {type Delimiter, delimiterArgument, likelyDelimiter, sniffDelimiter} from './delimiter.js';
+import {isMissingCell} from './missing.js';
 
 export interface CsvTable {
   header: string[];
@@ -105,13 +106,20 @@ export interface CsvOptions {
   /** The feature columns; undefined: every column but the target and those dropped. */
   columns?: readonly string[];
   drop?: readonly string[];
+  /** A missing feature value: refused, its row dropped, or kept as NaN to be filled. */
+  missing?: 'error' | 'drop' | 'keep';
   /** Where the user sets these, for the hints: train's flags (the default) or the experiment's fields. */
   setIn?: 'flags' | 'experiment';
 }
 
 /** Reads a CSV data set: numeric feature columns and one target column of class labels. */
 export function loadCsvDataset(file: string, target: string, shownAs = file, options: CsvOptions = {}): Dataset {
-  return csvTextToDataset(readDataFile(file, shownAs), target, shownAs, options);
+  return readCsvDataset(readDataFile(file, shownAs), target, shownAs, options).data;
+}
+
+/** As loadCsvDataset, with the rows left out for a missing value (options.missing 'drop'). */
+export function loadCsvDatasetCounted(file: string, target: string, shownAs = file, options: CsvOptions = {}): {data: Dataset; dropped: number} {
+  return readCsvDataset(readDataFile(file, shownAs), target, shownAs, options);
 }
 
 function readDataFile(file: string, shownAs = file): string {
@@ -126,11 +134,15 @@ function readDataFile(file: string, shownAs = file): string {
 
 /** A data set from CSV text: every column but the target is a feature. */
 export function csvTextToDataset(text: string, target: string, file: string, options: CsvOptions = {}): Dataset {
+  return readCsvDataset(text, target, file, options).data;
+}
+
+function readCsvDataset(text: string, target: string, file: string, options: CsvOptions): {data: Dataset; dropped: number} {
   const read = readCsvColumns(text, file, {...options, target, requireTarget: true, blankLabels: false});
   const {classes, classOf} = classesOf(read.labelNames);
   if (classes.length > LIMITS.classes) throw tooManyClasses(file, target, classes.length, read.rows);
   const labels = Int32Array.from(read.labelIds!, (id) => classOf[id]);
-  return {rows: read.rows, features: read.featureNames.length, values: read.values, labels, classes, featureNames: read.featureNames};
+  return {data: {rows: read.rows, features: read.featureNames.length, values: read.values, labels, classes, featureNames: read.featureNames}, dropped: read.dropped};
 }
 
 function tooManyClasses(file: string, target: string, classes: number, rows: number): InputError {
@@ -153,22 +165,26 @@ export interface RowsForModel {
   labels: Int32Array | undefined;
   /** Labels the model never saw, with their rows: they always count as wrong. */
   unseen: {label: string; rows: number}[];
+  /** Rows left out for a missing value (missing 'drop'). */
+  dropped: number;
 }
 
 /** Rows to predict for a model: its feature columns by name (others ignored), and its target's labels when present (-1 for a class it never saw; UNLABELLED for a blank one, where allowed). */
-export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}, options: {blankLabels: boolean; delimiter?: Delimiter}): RowsForModel {
-  const read = readCsvColumns(readDataFile(file), file, {target: model.target, columns: model.featureNames, fromModel: true, requireTarget: false, blankLabels: options.blankLabels, delimiter: options.delimiter});
-  if (!read.labelIds) return {rows: read.rows, values: read.values, labels: undefined, unseen: []};
+export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}, options: {blankLabels: boolean; delimiter?: Delimiter; missing?: CsvOptions['missing']}): RowsForModel {
+  const read = readCsvColumns(readDataFile(file), file, {target: model.target, columns: model.featureNames, fromModel: true, requireTarget: false, blankLabels: options.blankLabels, delimiter: options.delimiter, missing: options.missing});
+  if (!read.labelIds) return {rows: read.rows, values: read.values, labels: undefined, unseen: [], dropped: read.dropped};
   const indexOf = classIndex(model.classes);
   const ofName = read.labelNames.map(indexOf);
   const labels = Int32Array.from(read.labelIds, (id) => (id < 0 ? UNLABELLED : ofName[id]));
   const unseenRows = new Map<number, number>();
   for (const id of read.labelIds) if (id >= 0 && ofName[id] < 0) unseenRows.set(id, (unseenRows.get(id) ?? 0) + 1);
-  return {rows: read.rows, values: read.values, labels, unseen: [...unseenRows].map(([id, rows]) => ({label: read.labelNames[id], rows}))};
+  return {rows: read.rows, values: read.values, labels, unseen: [...unseenRows].map(([id, rows]) => ({label: read.labelNames[id], rows})), dropped: read.dropped};
 }
 
 interface CsvColumns {
   rows: number;
+  /** Rows left out for a missing feature value (missing: 'drop'). */
+  dropped: number;
   featureNames: string[];
   values: Float64Array;
   /** Per row, an index into labelNames (-1: blank); undefined when the file has no target column. */
@@ -211,6 +227,7 @@ class ColumnReader {
   private readonly labelIndex = new Map<string, number>();
   private readonly labelNames: string[] = [];
   private rows = 0;
+  private dropped = 0;
   /** Values past this many would pass the data-set bound: refused while reading, not after. */
   private readonly maxValues = Math.floor(LIMITS.datasetBytes / 8);
 
@@ -247,9 +264,16 @@ class ColumnReader {
       throw new InputError({file, line, problem: `${this.rows + 1} rows x ${features} features are more values than the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, fix: "use fewer rows or columns; the limit is an eighth of this machine's memory, at most 512 MiB"});
     }
     if (offset + features > this.values.length) this.values = grown(this.values, offset + features);
+    let missing = false;
     for (let f = 0; f < features; f++) {
       const column = columns[f];
-      this.values[offset + f] = parseNumber(cells[column], file, line, column, header[column]);
+      const value = this.cellValue(cells[column], line, column);
+      missing ||= Number.isNaN(value);
+      this.values[offset + f] = value;
+    }
+    if (missing && this.select.missing === 'drop') {
+      this.dropped++;
+      return;
     }
     if (this.labelIds) {
       if (this.rows === this.labelIds.length) this.labelIds = grown(this.labelIds, this.rows + 1);
@@ -261,7 +285,19 @@ class ColumnReader {
   finish(): CsvColumns {
     if (this.rows === 0) throw new InputError({file: this.file, problem: 'no data rows', fix: 'add rows below the header'});
     const values = this.values.slice(0, this.rows * this.columns.length);
-    return {rows: this.rows, featureNames: this.featureNames, values, labelIds: this.labelIds?.slice(0, this.rows), labelNames: this.labelNames};
+    return {rows: this.rows, dropped: this.dropped, featureNames: this.featureNames, values, labelIds: this.labelIds?.slice(0, this.rows), labelNames: this.labelNames};
+  }
+
+  /** A feature cell's number; NaN for a missing one where the policy allows it. */
+  private cellValue(cell: string, line: number, column: number): number {
+    const text = cell.trim();
+    const value = readDecimal(text);
+    if (value !== undefined) return value;
+    const {file, select} = this;
+    const missing = isMissingCell(text);
+    if (missing && select.missing && select.missing !== 'error') return Number.NaN;
+    const problem = text === '' ? 'empty cell' : missing ? `'${text}' marks a missing value` : `'${text}' is not a number`;
+    throw new InputError({file, line, column: column + 1, field: this.header[column], problem, fix: missing ? missingFix(select) : 'feature columns must hold finite numbers'});
   }
 
   private labelId(label: string, line: number): number {
@@ -322,14 +358,11 @@ function grown<T extends Float64Array | Int32Array>(array: T, needed: number): T
   return bigger;
 }
 
-function parseNumber(cell: string, file: string, line: number, column: number, field: string): number {
-  const text = cell.trim();
-  const value = readDecimal(text);
-  if (value === undefined) {
-    const problem = text === '' ? 'empty cell' : `'${text}' is not a number`;
-    throw new InputError({file, line, column: column + 1, field, problem, fix: 'feature columns must hold finite numbers'});
-  }
-  return value;
+/** What to do about a missing value that was refused: the choice, where the user makes it. */
+function missingFix(select: ColumnSelection): string {
+  if (select.fromModel && select.requireTarget === false && select.blankLabels) return 'the model was trained without --missing mean or median, so it has no value to fill in: fill the cell, or train with --missing mean or median';
+  if (select.setIn === 'experiment') return 'set dataset.missing: drop, mean or median in the experiment, or fill the cell';
+  return 'pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell';
 }
 
 const isNumber = (label: string) => readDecimal(label) !== undefined;

@@ -1,4 +1,5 @@
 import {loadCsvForModel, UNLABELLED} from '../data/csv.js';
+import {fillMissing} from '../data/missing.js';
 import {InputError} from '../errors.js';
 import {checkNotAnInput} from '../files/same-file.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
@@ -30,7 +31,8 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
   }
   const {info, forest, warning} = loadModel(request.model);
   // Rows whose target cell is blank are what predict is for: predicted, and left out of the accuracy.
-  const rows = loadCsvForModel(request.data, info, {blankLabels: true, delimiter});
+  const rows = loadCsvForModel(request.data, info, {blankLabels: true, delimiter, missing: info.fill ? 'keep' : 'error'});
+  const filled = info.fill ? fillMissing(rows.values, info.featureNames.length, info.fill) : 0;
   const classes = forest.predict(rows.values, info.featureNames.length);
   const predictions = Array.from(classes, (c) => info.classes[c]);
   const labelled = rows.labels ? rows.labels.filter((label) => label !== UNLABELLED).length : 0;
@@ -38,7 +40,8 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
   const accuracy = labelled > 0 ? right / labelled : null;
   if (request.out) writePredictions(request.out, predictions);
   const unseen = unseenLabelWarning(rows.unseen, `the model's training rows (its classes: ${info.classes.join(', ')})`);
-  const warnings = [warning, unseen].filter((w) => w !== undefined);
+  const fillNote = filled > 0 ? `filled ${filled} missing value${filled === 1 ? '' : 's'} with the values the model was trained with (train --missing)` : undefined;
+  const warnings = [warning, fillNote, unseen].filter((w) => w !== undefined);
   return {rows: rows.rows, labelled, accuracy, target: info.target, out: request.out ?? null, predictions, warnings};
 }
 

@@ -3,7 +3,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {ForestSpec} from '../config/experiment.js';
 import type {Host} from '../config/inventory.js';
-import {type CsvOptions, loadCsvDataset, loadCsvForModel} from '../data/csv.js';
+import {type CsvOptions, loadCsvDatasetCounted, loadCsvForModel} from '../data/csv.js';
+import {fillMissing, fillValues, type MissingPolicy} from '../data/missing.js';
 import type {Dataset} from '../data/dataset.js';
 import {splitTrainTest} from '../data/split.js';
 import {InputError, InterruptedError} from '../errors.js';
@@ -30,6 +31,8 @@ export interface TrainCsvRequest {
   /** Comma-separated column names. */
   columns?: string;
   drop?: string;
+  /** What a missing feature value does (default 'error'). */
+  missing?: MissingPolicy;
   trees: number;
   maxDepth?: number;
   maxFeatures: string;
@@ -75,28 +78,48 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     request.hosts && hosts[0]?.inventoryFile ? {flag: '--inventory', path: hosts[0].inventoryFile} : undefined,
   ]);
 
-  const csv = csvOptionsOf(request);
-  const data = loadCsvDataset(request.data, request.target, request.data, csv);
-  const {train, test, unseen} = request.test
+  const missing = request.missing ?? 'error';
+  const csv = csvOptionsOf(request, missing);
+  const {data, dropped} = loadCsvDatasetCounted(request.data, request.target, request.data, csv);
+  const {train, test, unseen, testDropped} = request.test
     ? {train: data, ...loadTest(request.test, request.target, data, csv)}
-    : testFraction > 0 ? withUnseen(splitTrainTest(data, testFraction, request.seed)) : {train: data, test: undefined, unseen: []};
-  const warnings = [...idColumnWarnings(train, csv.drop), unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows')].filter((w) => w !== undefined);
+    : testFraction > 0 ? withUnseen(splitTrainTest(data, testFraction, request.seed)) : {train: data, test: undefined, unseen: [], testDropped: 0};
+  const fill = missing === 'mean' || missing === 'median' ? fillFromTraining(train, test, missing, request.data) : undefined;
+  const warnings = [
+    droppedNote(dropped, data.rows + dropped, request.data), droppedNote(testDropped, (test?.rows ?? 0) + testDropped, request.test ?? ''), fill?.note,
+    ...idColumnWarnings(train, csv.drop), unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows'),
+  ].filter((w) => w !== undefined);
 
   const outcome = await trainModel({train, test, forest, hosts, concurrency: request.concurrency ?? connectConcurrency, signal: request.signal, source: {file: request.data, target: request.target}});
   // Interrupted after the last tree: the user asked to stop, so no model is saved.
   if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
+  if (fill) outcome.model.fill = fill.values;
   keepModel(outcome.model, request.out);
   return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
 }
 
 function withUnseen(split: {train: Dataset; test: Dataset}) {
-  return {...split, unseen: unseenInSplit(split.train, split.test)};
+  return {...split, unseen: unseenInSplit(split.train, split.test), testDropped: 0};
+}
+
+function droppedNote(dropped: number, of: number, file: string): string | undefined {
+  if (dropped === 0) return undefined;
+  return `left out ${dropped} of the ${of} rows of ${file} for a missing feature value (--missing drop)`;
+}
+
+/** The training rows' mean or median of each feature fills the missing values of both sets; the model keeps them for predict. */
+function fillFromTraining(train: Dataset, test: {values: Float64Array} | undefined, policy: 'mean' | 'median', file: string): {values: number[]; note: string | undefined} {
+  const values = fillValues(train, policy);
+  const empty = train.featureNames.find((_, f) => Number.isNaN(values[f]));
+  if (empty !== undefined) throw new InputError({file, field: empty, problem: `column '${empty}' has no value in the training rows to take the ${policy} of`, fix: `leave it out: --drop ${empty}`});
+  const filled = fillMissing(train.values, train.features, values) + (test ? fillMissing(test.values, train.features, values) : 0);
+  return {values, note: filled === 0 ? undefined : `filled ${filled} missing value${filled === 1 ? '' : 's'} with the training rows' ${policy} of ${filled === 1 ? 'its' : 'their'} column (--missing ${policy}); the model keeps these values, and predict fills the same`};
 }
 
 function loadTest(file: string, target: string, train: Dataset, csv: CsvOptions) {
-  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes}, {blankLabels: false, delimiter: csv.delimiter});
+  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes}, {blankLabels: false, delimiter: csv.delimiter, missing: csv.missing});
   if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
-  return {test: {rows: test.rows, values: test.values, labels: test.labels}, unseen: test.unseen};
+  return {test: {rows: test.rows, values: test.values, labels: test.labels}, unseen: test.unseen, testDropped: test.dropped};
 }
 
 /**

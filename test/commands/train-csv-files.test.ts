@@ -106,3 +106,34 @@ test('test labels never seen in training are warned about, named with their rows
   t.is(predicted.exitCode, 0, predicted.stderr);
   t.is(predicted.stderr, `Warning: ${rows} test rows have labels never seen in the model's training rows (its classes: blue, green, red) ('purple' ${counts('purple')} rows, 'teal' ${counts('teal')} rows): a forest can only answer classes it was trained on, so they count as wrong\n`);
 });
+
+/** Every fifth row's column b made missing, in the forms users' files hold it. */
+function withMissing(text: string): string {
+  const marks = ['', 'NA', 'NaN', '?'];
+  return text.split('\n').map((line, i) => (i > 0 && i % 5 === 0 ? line.split(',').map((cell, c) => (c === 1 ? marks[i % 4] : cell)).join(',') : line)).join('\n');
+}
+
+test('--missing drop leaves the rows out and says how many; mean and median fill from the training rows, and predict fills the same from the model', async (t) => {
+  const folder = folderWith({'d.csv': withMissing(csvOf(200, 1)), 'new.csv': withMissing(csvOf(50, 2))});
+  const refused = await cluster(plain, folder);
+  t.is(refused.stderr, "Error: d.csv:6:2: b: 'NA' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)\n");
+  const dropped = await cluster([...plain, '--missing', 'drop', '--out', 'dropped.bin'], folder);
+  t.is(dropped.exitCode, 0, dropped.stderr);
+  t.is(dropped.stderr, 'Warning: left out 40 of the 200 rows of d.csv for a missing feature value (--missing drop)\n');
+  t.regex(dropped.stdout, /on 120 rows x 4 features/);
+  const unfilled = await cluster(['predict', '--model', 'dropped.bin', '--data', 'new.csv'], folder);
+  t.is(unfilled.stderr, "Error: new.csv:6:2: b: 'NA' marks a missing value (the model was trained without --missing mean or median, so it has no value to fill in: fill the cell, or train with --missing mean or median)\n");
+
+  const median = await cluster([...plain, '--missing', 'median', '--test-fraction', '0'], folder);
+  t.is(median.exitCode, 0, median.stderr);
+  t.is(median.stderr, "Warning: filled 40 missing values with the training rows' median of their column (--missing median); the model keeps these values, and predict fills the same\n");
+  const predicted = await cluster(['predict', '--model', 'model.bin', '--data', 'new.csv'], folder);
+  t.is(predicted.exitCode, 0, predicted.stderr);
+  t.regex(predicted.stderr, /^Warning: filled 10 missing values with the values the model was trained with \(train --missing\)\nAccuracy /);
+  // The filled cells are the training median of b: written in, the predictions are the same.
+  const b = csvOf(200, 1).split('\n').slice(1).filter((line, i) => line && (i + 1) % 5 !== 0).map((line) => Number(line.split(',')[1])).sort((x, y) => x - y);
+  const fill = (b[b.length / 2 - 1] + b[b.length / 2]) / 2;
+  const filledIn = withMissing(csvOf(50, 2)).split('\n').map((line, i) => (i > 0 && i % 5 === 0 ? line.split(',').map((cell, c) => (c === 1 ? String(fill) : cell)).join(',') : line)).join('\n');
+  const direct = await cluster(['predict', '--model', 'model.bin', '--data', 'filled.csv'], folderWith({'filled.csv': filledIn, 'model.bin': readFileSync(join(folder, 'model.bin'))}));
+  t.is(direct.stdout, predicted.stdout);
+});

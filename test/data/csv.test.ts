@@ -1,6 +1,6 @@
 import test from 'ava';
 import {join} from 'node:path';
-import {csvTextToDataset, forEachCsvRecord, loadCsvDataset, parseCsv} from '../../src/data/csv.js';
+import {csvTextToDataset, forEachCsvRecord, loadCsvDataset, loadCsvDatasetCounted, parseCsv} from '../../src/data/csv.js';
 import {Random} from '../../src/data/random.js';
 import {LIMITS} from '../../src/limits.js';
 import {folderWith} from '../helpers/files.js';
@@ -105,10 +105,11 @@ const refuses = test.macro((t, text: string, message: string) => {
 
 test('target column missing', refuses, 'a,b\n1,x\n', "iris.csv:1: species: no column named 'species' (columns: a, b) (set the target to one of the header names)");
 test('a non-numeric feature cell, by line and column', refuses, 'a,b,species\n1,2,x\n3,abc,y\n', "iris.csv:3:2: b: 'abc' is not a number (feature columns must hold finite numbers)");
-test('an empty feature cell', refuses, 'a,b,species\n1,,x\n', 'iris.csv:2:2: b: empty cell (feature columns must hold finite numbers)');
-test('NaN in a feature cell', refuses, 'a,species\nNaN,x\n', "iris.csv:2:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
+test('an empty feature cell: the --missing choices named', refuses, 'a,b,species\n1,,x\n', 'iris.csv:2:2: b: empty cell (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)');
+test('NaN in a feature cell: the --missing choices named', refuses, 'a,species\nNaN,x\n', "iris.csv:2:1: a: 'NaN' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)");
+for (const cell of ['nan', 'NA', '?', 'N/A']) test(`a feature cell '${cell}' marks a missing value`, refuses, `a,species\n${cell},x\n`, `iris.csv:2:1: a: '${cell}' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)`);
 // JavaScript's Number() read 0x10 as 16 and 0b11 as 3: cells are numbers only as pandas reads them, in decimal.
-for (const cell of ['0x10', '0b11', '0o7', '1_000', ' 1_000', '1e', 'e5', '.', '+', '-', '1.2.3', '--1', '1e+', 'Infinity', '-Infinity', 'inf', 'nan', 'NA', '1e999', '١٢', '12px']) {
+for (const cell of ['0x10', '0b11', '0o7', '1_000', ' 1_000', '1e', 'e5', '.', '+', '-', '1.2.3', '--1', '1e+', 'Infinity', '-Infinity', 'inf', '1e999', '١٢', '12px']) {
   test(`a feature cell '${cell}' is not a number`, refuses, `a,species\n${cell},x\n`, `iris.csv:2:1: a: '${cell.trim()}' is not a number (feature columns must hold finite numbers)`);
 }
 test('decimal numbers as pandas reads them', (t) => {
@@ -190,4 +191,17 @@ test('columns and drop choose the features; names the header lacks are refused w
 test("a blank header name is pandas' 'Unnamed: N', so it can be dropped by name", (t) => {
   const data = csvTextToDataset(',a,species\n0,1,x\n1,2,z\n', 'species', 'iris.csv', {drop: ['Unnamed: 0']});
   t.deepEqual(data.featureNames, ['a']);
+});
+
+test('missing feature values: refused with the choices, their rows dropped and counted, or kept as NaN to be filled', (t) => {
+  const text = 'a,b,species\n1,2,x\n3,NA,z\n?,5,x\n6,7,z\n';
+  t.is(t.throws(() => load(text))?.message, "iris.csv:3:2: b: 'NA' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)");
+  t.is(t.throws(() => load(text.replace('NA', 'oops')))?.message, "iris.csv:3:2: b: 'oops' is not a number (feature columns must hold finite numbers)");
+  const dropped = loadCsvDatasetCounted(join(folderWith({'d.csv': text}), 'd.csv'), 'species', 'd.csv', {missing: 'drop'});
+  t.is(dropped.dropped, 2);
+  t.deepEqual(Array.from(dropped.data.values), [1, 2, 6, 7]);
+  t.deepEqual(Array.from(dropped.data.labels), [0, 1]);
+  const kept = csvTextToDataset(text, 'species', 'iris.csv', {missing: 'keep'});
+  t.is(kept.rows, 4);
+  t.deepEqual(Array.from(kept.values).map((v) => (Number.isNaN(v) ? 'NaN' : v)), [1, 2, 3, 'NaN', 'NaN', 5, 6, 7]);
 });
