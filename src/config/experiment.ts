@@ -1,5 +1,6 @@
 import {basename, extname} from 'node:path';
 import {type Delimiter, DELIMITER_CHOICES, parseDelimiter} from '../data/delimiter.js';
+import {MISSING_POLICIES, type MissingPolicy} from '../data/missing.js';
 import {ENGINE_NAMES, type EngineName} from '../engine/engine-names.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
@@ -30,6 +31,8 @@ export interface CsvDatasetSpec {
   /** The feature columns (default: all but the target), and columns left out of them. */
   columns?: string[];
   drop?: string[];
+  /** A missing feature value: refused (the default), its row dropped, or filled from the training rows. */
+  missing?: MissingPolicy;
 }
 
 export type DatasetSpec = SyntheticDatasetSpec | CsvDatasetSpec;
@@ -78,7 +81,7 @@ export interface Experiment {
 // `lab` is read by cluster lab up; an experiment under experiments/lab/ carries its lab beside it.
 const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'order', 'schedule', 'engine', 'scheduler', 'heartbeatTimeout', 'lab'] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
-const CSV_FIELDS = ['kind', 'path', 'target', 'delimiter', 'columns', 'drop'] as const;
+const CSV_FIELDS = ['kind', 'path', 'target', 'delimiter', 'columns', 'drop', 'missing'] as const;
 const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
 
 /** `file` is a path, or the name of an experiment in ./experiments or among the shipped ones. */
@@ -130,6 +133,7 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
       ...(spec.delimiter === undefined ? {} : {delimiter: readDelimiter(read, spec.delimiter)}),
       ...(spec.columns === undefined ? {} : {columns: readNames(read, 'columns', spec.columns)}),
       ...(spec.drop === undefined ? {} : {drop: readNames(read, 'drop', spec.drop)}),
+      ...(spec.missing === undefined ? {} : {missing: read.oneOf(['dataset', 'missing'], spec.missing, MISSING_POLICIES, 'missing policy')}),
     };
   }
   read.knownKeys(['dataset'], spec, SYNTHETIC_FIELDS);

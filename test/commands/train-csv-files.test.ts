@@ -5,7 +5,7 @@ import test from 'ava';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {Random} from '../../src/data/random.js';
 import {cluster} from '../helpers/cli.js';
-import {folderWith} from '../helpers/files.js';
+import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
 
 /** A seeded synthetic data set as a user's CSV: this delimiter, extra columns first, string classes last. */
 function csvOf(samples: number, seed: number, options: {delimiter?: string; id?: boolean; names?: string[]} = {}): string {
@@ -136,4 +136,19 @@ test('--missing drop leaves the rows out and says how many; mean and median fill
   const filledIn = withMissing(csvOf(50, 2)).split('\n').map((line, i) => (i > 0 && i % 5 === 0 ? line.split(',').map((cell, c) => (c === 1 ? String(fill) : cell)).join(',') : line)).join('\n');
   const direct = await cluster(['predict', '--model', 'model.bin', '--data', 'filled.csv'], folderWith({'filled.csv': filledIn, 'model.bin': readFileSync(join(folder, 'model.bin'))}));
   t.is(direct.stdout, predicted.stdout);
+});
+
+test("an experiment's CSV dataset: delimiter, drop and missing as train's flags, and the delimiter hint names the field", async (t) => {
+  const data = withMissing(csvOf(200, 1, {id: true})).replaceAll(',', ';');
+  const experiment = (fields: string) => smallExperiment({dataset: `{ kind: csv, path: data/f.csv, target: colour${fields} }`, forest: '{ trees: 4 }', combinations: '[[local-a]]'});
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/data/f.csv': data, 'experiments/x.yaml': experiment(", delimiter: ';', drop: [id], missing: median")});
+  const result = await cluster(['bench', '--experiment', 'experiments/x.yaml', '--json'], folder);
+  t.is(result.exitCode, 0, result.stdout);
+  t.true(JSON.parse(result.stdout).rows[0].accuracy > 0.6, result.stdout);
+
+  const lines = csvOf(40, 1, {delimiter: ';'}).split('\n');
+  lines[3] = lines[3].split(';').slice(0, 3).join(';');
+  const ambiguous = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/data/f.csv': lines.join('\n'), 'experiments/x.yaml': experiment('')});
+  const hinted = await cluster(['bench', '--experiment', 'experiments/x.yaml'], ambiguous);
+  t.is(hinted.stderr, "Error: data/f.csv:1: this file looks ';'-separated: set dataset.delimiter: ';' in the experiment (read with ',', its header is one column, 'a;b;c;e;colour')\n");
 });

@@ -106,3 +106,9 @@ test("a CSV data set's delimiter, columns and drop", (t) => {
   t.regex(bad!.message, /dataset\.delimiter: .*':'.* is not a delimiter this reader knows \(use ',' ';' '\|' or tab \(quoted: delimiter: ';'\), or leave it out to detect it\)$/);
   t.throws(() => parse('dataset: { kind: csv, path: d.csv, target: y, drop: [] }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n'), {message: /dataset\.drop: an empty list/});
 });
+
+test("a CSV data set's missing policy", (t) => {
+  const dataset = parse('dataset: { kind: csv, path: d.csv, target: y, missing: median }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n').dataset;
+  t.is(dataset.kind === 'csv' ? dataset.missing : undefined, 'median');
+  t.throws(() => parse('dataset: { kind: csv, path: d.csv, target: y, missing: zero }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n'), {message: /dataset\.missing: .*zero/});
+});
