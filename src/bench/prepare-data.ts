@@ -1,6 +1,7 @@
 import type {Experiment} from '../config/experiment.js';
 import {type Dataset, hashDataset} from '../data/dataset.js';
 import {loadDataset} from '../data/load.js';
+import {fillMissing, fillValues} from '../data/missing.js';
 import {splitTrainTest} from '../data/split.js';
 import {checkTrainable} from '../forest/check-data.js';
 
@@ -22,8 +23,18 @@ export function prepareData(experiment: Experiment): PreparedData {
   }
   const seed = spec.kind === 'synthetic' ? spec.seed : experiment.forest.seed;
   const {train, test} = splitTrainTest(data, experiment.testFraction, seed);
+  if (spec.kind === 'csv' && (spec.missing === 'mean' || spec.missing === 'median')) fillFromTraining(train, test, spec.missing, experiment);
   // The training rows, as train checks them: testFraction 0.9999 left one row, and bench trained on it.
   checkTrainable(train, experiment.forest, spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'}, `testFraction ${experiment.testFraction} holds out ${test.rows} of the ${data.rows} rows`);
   const description = spec.kind === 'synthetic' ? `synthetic ${spec.samples} x ${spec.features} (${spec.informative} informative), ${spec.classes} classes` : `${spec.path} (${data.rows} x ${data.features}), ${data.classes.length} classes`;
   return {train, test, hash: hashDataset(train), description};
+}
+
+/** dataset.missing mean or median: the training rows' value of each column fills both sets, as train --missing does. */
+function fillFromTraining(train: Dataset, test: Dataset, policy: 'mean' | 'median', experiment: Experiment): void {
+  const fill = fillValues(train, policy);
+  const empty = train.featureNames.find((_, f) => Number.isNaN(fill[f]));
+  if (empty !== undefined) throw experiment.source.error(['dataset', 'missing'], `column '${empty}' has no value in the training rows to take the ${policy} of`, `leave it out: add it to dataset.drop`);
+  fillMissing(train.values, train.features, fill);
+  fillMissing(test.values, test.features, fill);
 }

@@ -10,6 +10,7 @@ export default class Predict extends ClusterCommand {
   static override flags = {
     model: Flags.string({char: 'm', description: 'a model saved by cluster train', required: true}),
     data: Flags.string({description: 'CSV with the columns the model was trained on', required: true}),
+    delimiter: Flags.string({description: "field separator: ',' ';' '|' or tab (default: detected from the header and the first rows)"}),
     out: Flags.string({char: 'o', description: 'write the predictions here (a CSV with one column, prediction) instead of stdout'}),
   };
 

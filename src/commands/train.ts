@@ -3,6 +3,7 @@ import {ClusterCommand} from '../cli/cluster-command.js';
 import {concurrencyFlag} from '../cli/concurrency-flag.js';
 import {MAX_SEED} from '../config/fields.js';
 import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
+import {MISSING_POLICIES, type MissingPolicy} from '../data/missing.js';
 import {trainCsv} from '../train/train-csv.js';
 import {LIMITS} from '../limits.js';
 import {printable} from '../text/printable.js';
@@ -19,6 +20,10 @@ export default class Train extends ClusterCommand {
     target: Flags.string({description: 'the column that holds the class', required: true}),
     test: Flags.string({description: 'test data (CSV with the same columns); else a share of --data is held out', exclusive: ['test-fraction']}),
     'test-fraction': Flags.string({description: 'share of --data held out for testing, in [0, 1)', default: '0.25'}),
+    delimiter: Flags.string({description: "field separator: ',' ';' '|' or tab (default: detected from the header and the first rows)"}),
+    columns: Flags.string({description: 'the feature columns, comma-separated (default: every column but the target)'}),
+    drop: Flags.string({description: 'columns not to train on, comma-separated (an id, a leak of the target)'}),
+    missing: Flags.string({description: 'a missing feature value (empty, NA, NaN, ?): error, drop its row, or fill with the training rows\' mean or median (kept in the model for predict)', options: [...MISSING_POLICIES], default: 'error'}),
     trees: Flags.integer({description: 'trees in the forest', default: 100, min: 1, max: LIMITS.trees}),
     'max-depth': Flags.integer({description: 'deepest a tree may grow (default: until pure)', min: 1}),
     'max-features': Flags.string({description: 'features tried per split: sqrt, log2, a count or a fraction', default: 'sqrt'}),
@@ -40,10 +45,11 @@ export default class Train extends ClusterCommand {
       trainCsv({
         ...flags,
         testFraction: flags['test-fraction'], maxDepth: flags['max-depth'], maxFeatures: flags['max-features'], minSamplesSplit: flags['min-samples-split'], minSamplesLeaf: flags['min-samples-leaf'],
-        criterion: flags.criterion as 'gini' | 'entropy', trainer: flags.trainer as TrainerName, signal,
+        criterion: flags.criterion as 'gini' | 'entropy', trainer: flags.trainer as TrainerName, missing: flags.missing as MissingPolicy, signal,
       }),
     );
     const {forest, train} = outcome;
+    for (const warning of outcome.warnings) this.logToStderr(`Warning: ${printable(warning)}`);
     const where = outcome.hostsUsed.map((host) => `${host.name} (${host.cores} slot${host.cores > 1 ? 's' : ''})`).join(', ');
     this.log(`Trained ${forest.trees} trees (${forest.trainer}) on ${train.rows} rows x ${train.features} features, ${train.classes.length} classes, on ${where}.`);
     this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
@@ -61,6 +67,7 @@ export default class Train extends ClusterCommand {
       features: train.features,
       hosts: outcome.hosts,
       faults: outcome.faults,
+      warnings: outcome.warnings,
       model: flags.out,
     };
   }

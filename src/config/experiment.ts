@@ -1,4 +1,6 @@
 import {basename, extname} from 'node:path';
+import {type Delimiter, DELIMITER_CHOICES, parseDelimiter} from '../data/delimiter.js';
+import {MISSING_POLICIES, type MissingPolicy} from '../data/missing.js';
 import {ENGINE_NAMES, type EngineName} from '../engine/engine-names.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
@@ -24,6 +26,13 @@ export interface CsvDatasetSpec {
   /** As written in the experiment file, resolved later against the file's folder. */
   path: string;
   target: string;
+  /** Undefined: detected from the header and the first rows. */
+  delimiter?: Delimiter;
+  /** The feature columns (default: all but the target), and columns left out of them. */
+  columns?: string[];
+  drop?: string[];
+  /** A missing feature value: refused (the default), its row dropped, or filled from the training rows. */
+  missing?: MissingPolicy;
 }
 
 export type DatasetSpec = SyntheticDatasetSpec | CsvDatasetSpec;
@@ -72,7 +81,7 @@ export interface Experiment {
 // `lab` is read by cluster lab up; an experiment under experiments/lab/ carries its lab beside it.
 const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'order', 'schedule', 'engine', 'scheduler', 'heartbeatTimeout', 'lab'] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
-const CSV_FIELDS = ['kind', 'path', 'target'] as const;
+const CSV_FIELDS = ['kind', 'path', 'target', 'delimiter', 'columns', 'drop', 'missing'] as const;
 const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
 
 /** `file` is a path, or the name of an experiment in ./experiments or among the shipped ones. */
@@ -119,7 +128,13 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
   const kind = read.oneOf(['dataset', 'kind'], spec.kind, ['synthetic', 'csv'] as const, 'dataset kind');
   if (kind === 'csv') {
     read.knownKeys(['dataset'], spec, CSV_FIELDS);
-    return {kind, path: read.string(['dataset', 'path'], spec.path), target: read.string(['dataset', 'target'], spec.target, 'name the column that holds the class')};
+    return {
+      kind, path: read.string(['dataset', 'path'], spec.path), target: read.string(['dataset', 'target'], spec.target, 'name the column that holds the class'),
+      ...(spec.delimiter === undefined ? {} : {delimiter: readDelimiter(read, spec.delimiter)}),
+      ...(spec.columns === undefined ? {} : {columns: readNames(read, 'columns', spec.columns)}),
+      ...(spec.drop === undefined ? {} : {drop: readNames(read, 'drop', spec.drop)}),
+      ...(spec.missing === undefined ? {} : {missing: read.oneOf(['dataset', 'missing'], spec.missing, MISSING_POLICIES, 'missing policy')}),
+    };
   }
   read.knownKeys(['dataset'], spec, SYNTHETIC_FIELDS);
   const features = read.positiveInteger(['dataset', 'features'], spec.features ?? 20);
@@ -138,6 +153,18 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
     throw read.source.error(['dataset', field], `${samples} samples x ${features} features are ${formatBytes(bytes)} of values, over the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, `use fewer ${field}; the limit is an eighth of this machine's memory, at most 512 MiB`);
   }
   return {kind, samples, features, informative, classes, seed: read.seed(['dataset', 'seed'], spec.seed ?? 0)};
+}
+
+function readDelimiter(read: FieldReader, value: unknown): Delimiter {
+  const delimiter = typeof value === 'string' ? parseDelimiter(value) : undefined;
+  if (!delimiter) throw read.source.error(['dataset', 'delimiter'], `${describe(value)} is not a delimiter this reader knows`, `use ${DELIMITER_CHOICES} (quoted: delimiter: ';'), or leave it out to detect it`);
+  return delimiter;
+}
+
+function readNames(read: FieldReader, field: 'columns' | 'drop', value: unknown): string[] {
+  const names = read.array(['dataset', field], value, 'a list of column names').map((name, i) => read.string(['dataset', field, i], name));
+  if (names.length === 0) throw read.source.error(['dataset', field], 'an empty list', `name at least one column, or leave ${field}: out`);
+  return names;
 }
 
 // As `train --min-samples-split` and scikit-learn (which the dask engine runs) require.

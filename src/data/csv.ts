@@ -3,6 +3,8 @@ import {readTextFile} from '../files/read-text.js';
 import {formatBytes, LIMITS} from '../limits.js';
 import type {Dataset} from './dataset.js';
 import {readDecimal} from './decimal.js';
+import {type Delimiter, delimiterArgument, likelyDelimiter, sniffDelimiter} from './delimiter.js';
+import {isMissingCell} from './missing.js';
 
 export interface CsvTable {
   header: string[];
@@ -11,16 +13,16 @@ export interface CsvTable {
 }
 
 const QUOTE = 0x22;
-const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * RFC 4180 CSV, one record at a time: commas, double-quoted cells with "" for a quote, LF, CRLF or
+ * RFC 4180 CSV, one record at a time: commas (or another delimiter), double-quoted cells with "" for a quote, LF, CRLF or
  * CR line ends; blank lines skipped. Records are handed over, not kept: a data set of short cells
  * held as string arrays took 140 bytes a cell and ran Node out of heap on a 120 MB file.
  */
-export function forEachCsvRecord(text: string, file: string, visit: (cells: string[], line: number) => void): void {
+export function forEachCsvRecord(text: string, file: string, visit: (cells: string[], line: number) => void, delimiter: Delimiter = ','): void {
+  const COMMA = delimiter.charCodeAt(0);
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -97,9 +99,27 @@ function refuseDuplicateColumns(header: string[], file: string, line: number): v
   });
 }
 
+/** How a data set's CSV is read: as given by train's flags or an experiment's dataset fields. */
+export interface CsvOptions {
+  /** Undefined: detected from the header and the first rows. */
+  delimiter?: Delimiter;
+  /** The feature columns; undefined: every column but the target and those dropped. */
+  columns?: readonly string[];
+  drop?: readonly string[];
+  /** A missing feature value: refused, its row dropped, or kept as NaN to be filled. */
+  missing?: 'error' | 'drop' | 'keep';
+  /** Where the user sets these, for the hints: train's flags (the default) or the experiment's fields. */
+  setIn?: 'flags' | 'experiment';
+}
+
 /** Reads a CSV data set: numeric feature columns and one target column of class labels. */
-export function loadCsvDataset(file: string, target: string, shownAs = file): Dataset {
-  return csvTextToDataset(readDataFile(file, shownAs), target, shownAs);
+export function loadCsvDataset(file: string, target: string, shownAs = file, options: CsvOptions = {}): Dataset {
+  return readCsvDataset(readDataFile(file, shownAs), target, shownAs, options).data;
+}
+
+/** As loadCsvDataset, with the rows left out for a missing value (options.missing 'drop'). */
+export function loadCsvDatasetCounted(file: string, target: string, shownAs = file, options: CsvOptions = {}): {data: Dataset; dropped: number} {
+  return readCsvDataset(readDataFile(file, shownAs), target, shownAs, options);
 }
 
 function readDataFile(file: string, shownAs = file): string {
@@ -113,12 +133,16 @@ function readDataFile(file: string, shownAs = file): string {
 }
 
 /** A data set from CSV text: every column but the target is a feature. */
-export function csvTextToDataset(text: string, target: string, file: string): Dataset {
-  const read = readCsvColumns(text, file, {target, requireTarget: true, blankLabels: false});
+export function csvTextToDataset(text: string, target: string, file: string, options: CsvOptions = {}): Dataset {
+  return readCsvDataset(text, target, file, options).data;
+}
+
+function readCsvDataset(text: string, target: string, file: string, options: CsvOptions): {data: Dataset; dropped: number} {
+  const read = readCsvColumns(text, file, {...options, target, requireTarget: true, blankLabels: false});
   const {classes, classOf} = classesOf(read.labelNames);
   if (classes.length > LIMITS.classes) throw tooManyClasses(file, target, classes.length, read.rows);
   const labels = Int32Array.from(read.labelIds!, (id) => classOf[id]);
-  return {rows: read.rows, features: read.featureNames.length, values: read.values, labels, classes, featureNames: read.featureNames};
+  return {data: {rows: read.rows, features: read.featureNames.length, values: read.values, labels, classes, featureNames: read.featureNames}, dropped: read.dropped};
 }
 
 function tooManyClasses(file: string, target: string, classes: number, rows: number): InputError {
@@ -135,17 +159,32 @@ function tooManyClasses(file: string, target: string, classes: number, rows: num
 /** Blank labels as `predict` reads them: rows to predict whose class nobody knows. */
 export const UNLABELLED = -2;
 
-/** Rows to predict for a model: its feature columns by name, and its target's labels when present (-1 for a class it never saw; UNLABELLED for a blank one, where allowed). */
-export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}, options: {blankLabels: boolean}): {rows: number; values: Float64Array; labels: Int32Array | undefined} {
-  const read = readCsvColumns(readDataFile(file), file, {target: model.target, featureNames: model.featureNames, requireTarget: false, blankLabels: options.blankLabels});
-  if (!read.labelIds) return {rows: read.rows, values: read.values, labels: undefined};
+export interface RowsForModel {
+  rows: number;
+  values: Float64Array;
+  labels: Int32Array | undefined;
+  /** Labels the model never saw, with their rows: they always count as wrong. */
+  unseen: {label: string; rows: number}[];
+  /** Rows left out for a missing value (missing 'drop'). */
+  dropped: number;
+}
+
+/** Rows to predict for a model: its feature columns by name (others ignored), and its target's labels when present (-1 for a class it never saw; UNLABELLED for a blank one, where allowed). */
+export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}, options: {blankLabels: boolean; delimiter?: Delimiter; missing?: CsvOptions['missing']}): RowsForModel {
+  const read = readCsvColumns(readDataFile(file), file, {target: model.target, columns: model.featureNames, fromModel: true, requireTarget: false, blankLabels: options.blankLabels, delimiter: options.delimiter, missing: options.missing});
+  if (!read.labelIds) return {rows: read.rows, values: read.values, labels: undefined, unseen: [], dropped: read.dropped};
   const indexOf = classIndex(model.classes);
   const ofName = read.labelNames.map(indexOf);
-  return {rows: read.rows, values: read.values, labels: Int32Array.from(read.labelIds, (id) => (id < 0 ? UNLABELLED : ofName[id]))};
+  const labels = Int32Array.from(read.labelIds, (id) => (id < 0 ? UNLABELLED : ofName[id]));
+  const unseenRows = new Map<number, number>();
+  for (const id of read.labelIds) if (id >= 0 && ofName[id] < 0) unseenRows.set(id, (unseenRows.get(id) ?? 0) + 1);
+  return {rows: read.rows, values: read.values, labels, unseen: [...unseenRows].map(([id, rows]) => ({label: read.labelNames[id], rows})), dropped: read.dropped};
 }
 
 interface CsvColumns {
   rows: number;
+  /** Rows left out for a missing feature value (missing: 'drop'). */
+  dropped: number;
   featureNames: string[];
   values: Float64Array;
   /** Per row, an index into labelNames (-1: blank); undefined when the file has no target column. */
@@ -159,12 +198,21 @@ interface CsvColumns {
  * record by record into typed arrays: about 8 bytes a cell. Every bad cell is reported with its
  * line and column.
  */
-function readCsvColumns(text: string, file: string, select: {target: string; featureNames?: readonly string[]; requireTarget: boolean; blankLabels: boolean}): CsvColumns {
+interface ColumnSelection extends CsvOptions {
+  target: string;
+  /** The columns are a model's features: a file lacking one needs other data, not other flags. */
+  fromModel?: boolean;
+  requireTarget: boolean;
+  blankLabels: boolean;
+}
+
+function readCsvColumns(text: string, file: string, select: ColumnSelection): CsvColumns {
   let table: ColumnReader | undefined;
+  const delimiter = select.delimiter ?? sniffDelimiter(text) ?? ',';
   forEachCsvRecord(text, file, (cells, line) => {
     if (table) table.add(cells, line);
-    else table = new ColumnReader(cells, line, file, select);
-  });
+    else table = new ColumnReader(cells, line, file, {...select, delimiter});
+  }, delimiter);
   if (!table) throw emptyFile(file);
   return table.finish();
 }
@@ -179,6 +227,7 @@ class ColumnReader {
   private readonly labelIndex = new Map<string, number>();
   private readonly labelNames: string[] = [];
   private rows = 0;
+  private dropped = 0;
   /** Values past this many would pass the data-set bound: refused while reading, not after. */
   private readonly maxValues = Math.floor(LIMITS.datasetBytes / 8);
 
@@ -186,23 +235,23 @@ class ColumnReader {
     cells: string[],
     line: number,
     private readonly file: string,
-    private readonly select: {target: string; featureNames?: readonly string[]; requireTarget: boolean; blankLabels: boolean},
+    private readonly select: ColumnSelection & {delimiter: Delimiter},
   ) {
     // Copied: a name sliced from the text would keep the whole file alive as long as the model.
-    this.header = cells.map((name) => flat(name.trim()));
+    // A blank name is pandas' 'Unnamed: N' (its index written without a name), so --drop can name it.
+    this.header = cells.map((name, i) => (name.trim() === '' ? `Unnamed: ${i}` : flat(name.trim())));
     refuseDuplicateColumns(this.header, file, line);
     const {target} = select;
+    refuseOtherDelimiter(this.header, file, select);
     const at = new Map(this.header.map((name, i) => [name, i]));
     this.targetColumn = at.get(target) ?? -1;
     if (this.targetColumn < 0 && select.requireTarget) {
       throw new InputError({file, line: 1, field: target, problem: `no column named '${target}' (columns: ${this.header.join(', ')})`, fix: 'set the target to one of the header names'});
     }
-    this.featureNames = select.featureNames ? [...select.featureNames] : this.header.filter((name) => name !== target);
+    this.featureNames = featuresOf(this.header, file, select);
     if (this.featureNames.length < 1) throw new InputError({file, line: 1, problem: 'no feature columns besides the target', fix: 'add at least one numeric column'});
     if (this.featureNames.length > LIMITS.features) throw new InputError({file, line: 1, problem: `${this.featureNames.length} feature columns are more than the ${LIMITS.features} a data set may have`, fix: 'each feature is binned and held apart in every slot; use fewer columns'});
     this.columns = this.featureNames.map((name) => at.get(name) ?? -1);
-    const missing = this.featureNames.filter((_, i) => this.columns[i] < 0);
-    if (missing.length > 0) throw new InputError({file, line: 1, problem: `missing feature column(s) ${missing.join(', ')}`, fix: 'the file needs the columns the model was trained on'});
     if (this.targetColumn >= 0) this.labelIds = new Int32Array(1024);
   }
 
@@ -215,9 +264,16 @@ class ColumnReader {
       throw new InputError({file, line, problem: `${this.rows + 1} rows x ${features} features are more values than the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, fix: "use fewer rows or columns; the limit is an eighth of this machine's memory, at most 512 MiB"});
     }
     if (offset + features > this.values.length) this.values = grown(this.values, offset + features);
+    let missing = false;
     for (let f = 0; f < features; f++) {
       const column = columns[f];
-      this.values[offset + f] = parseNumber(cells[column], file, line, column, header[column]);
+      const value = this.cellValue(cells[column], line, column);
+      missing ||= Number.isNaN(value);
+      this.values[offset + f] = value;
+    }
+    if (missing && this.select.missing === 'drop') {
+      this.dropped++;
+      return;
     }
     if (this.labelIds) {
       if (this.rows === this.labelIds.length) this.labelIds = grown(this.labelIds, this.rows + 1);
@@ -229,7 +285,19 @@ class ColumnReader {
   finish(): CsvColumns {
     if (this.rows === 0) throw new InputError({file: this.file, problem: 'no data rows', fix: 'add rows below the header'});
     const values = this.values.slice(0, this.rows * this.columns.length);
-    return {rows: this.rows, featureNames: this.featureNames, values, labelIds: this.labelIds?.slice(0, this.rows), labelNames: this.labelNames};
+    return {rows: this.rows, dropped: this.dropped, featureNames: this.featureNames, values, labelIds: this.labelIds?.slice(0, this.rows), labelNames: this.labelNames};
+  }
+
+  /** A feature cell's number; NaN for a missing one where the policy allows it. */
+  private cellValue(cell: string, line: number, column: number): number {
+    const text = cell.trim();
+    const value = readDecimal(text);
+    if (value !== undefined) return value;
+    const {file, select} = this;
+    const missing = isMissingCell(text);
+    if (missing && select.missing && select.missing !== 'error') return Number.NaN;
+    const problem = text === '' ? 'empty cell' : missing ? `'${text}' marks a missing value` : `'${text}' is not a number`;
+    throw new InputError({file, line, column: column + 1, field: this.header[column], problem, fix: missing ? missingFix(select) : 'feature columns must hold finite numbers'});
   }
 
   private labelId(label: string, line: number): number {
@@ -248,6 +316,39 @@ class ColumnReader {
   }
 }
 
+/** Where the user chooses how the file is read: a flag of train/predict, or a field of the experiment's dataset. */
+function settingOf(select: CsvOptions, name: 'delimiter' | 'columns' | 'drop'): string {
+  return select.setIn === 'experiment' ? `dataset.${name}` : `--${name}`;
+}
+
+/** A header read as one column that holds another delimiter: the file is not separated by the one used. */
+function refuseOtherDelimiter(header: string[], file: string, select: ColumnSelection & {delimiter: Delimiter}): void {
+  const other = likelyDelimiter(header);
+  if (!other || other === select.delimiter || header[0] === select.target || select.columns?.includes(header[0])) return;
+  const set = settingOf(select, 'delimiter');
+  const how = select.setIn === 'experiment' ? `set ${set}: ${delimiterArgument(other)} in the experiment` : `pass ${set} ${delimiterArgument(other)}`;
+  const shown = other === '\t' ? 'tab' : `'${other}'`;
+  throw new InputError({file, line: 1, problem: `this file looks ${shown}-separated: ${how}`, fix: `read with '${select.delimiter === '\t' ? 'tab' : select.delimiter}', its header is one column, '${header[0]}'`});
+}
+
+/** The feature columns: those chosen, or every column but the target and those dropped; names the file lacks are refused. */
+function featuresOf(header: string[], file: string, select: ColumnSelection): string[] {
+  const {target, columns, drop} = select;
+  const listed = `columns: ${header.join(', ')}`;
+  if (columns && select.fromModel) {
+    const missing = columns.filter((name) => !header.includes(name));
+    if (missing.length > 0) throw new InputError({file, line: 1, problem: `missing feature column(s) ${missing.join(', ')}`, fix: 'the file needs the columns the model was trained on'});
+    return [...columns];
+  }
+  for (const [setting, names] of [['columns', columns], ['drop', drop]] as const) {
+    const unknown = names?.filter((name) => !header.includes(name)) ?? [];
+    if (unknown.length > 0) throw new InputError({file, line: 1, field: settingOf(select, setting), problem: `no column named ${unknown.map((name) => `'${name}'`).join(', ')} (${listed})`, fix: 'name columns of the header'});
+  }
+  if (columns?.includes(target)) throw new InputError({file, line: 1, field: settingOf(select, 'columns'), problem: `'${target}' is the target, not a feature`, fix: `leave it out of ${settingOf(select, 'columns')}`});
+  const chosen = [...new Set(columns ?? header.filter((name) => name !== target))];
+  return drop ? chosen.filter((name) => !drop.includes(name)) : chosen;
+}
+
 /** A copy of the string that holds its own characters (V8 keeps a slice of the file text alive with it). */
 const flat = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
@@ -257,14 +358,11 @@ function grown<T extends Float64Array | Int32Array>(array: T, needed: number): T
   return bigger;
 }
 
-function parseNumber(cell: string, file: string, line: number, column: number, field: string): number {
-  const text = cell.trim();
-  const value = readDecimal(text);
-  if (value === undefined) {
-    const problem = text === '' ? 'empty cell' : `'${text}' is not a number`;
-    throw new InputError({file, line, column: column + 1, field, problem, fix: 'feature columns must hold finite numbers'});
-  }
-  return value;
+/** What to do about a missing value that was refused: the choice, where the user makes it. */
+function missingFix(select: ColumnSelection): string {
+  if (select.fromModel && select.requireTarget === false && select.blankLabels) return 'the model was trained without --missing mean or median, so it has no value to fill in: fill the cell, or train with --missing mean or median';
+  if (select.setIn === 'experiment') return 'set dataset.missing: drop, mean or median in the experiment, or fill the cell';
+  return 'pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell';
 }
 
 const isNumber = (label: string) => readDecimal(label) !== undefined;

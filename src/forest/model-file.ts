@@ -14,6 +14,8 @@ export interface ModelInfo {
   classes: string[];
   featureNames: string[];
   target: string;
+  /** Per feature, the value that fills a missing one (train --missing mean or median). */
+  fill?: number[];
 }
 
 export interface LoadedModel {
@@ -101,6 +103,7 @@ function checkHeaderAgainstTrees(info: ModelInfo, forest: Forest, refuse: (probl
   if (info.classes.length < 2) throw refuse(`the header names ${info.classes.length} classes (a classifier has at least 2): it is damaged`);
   if (classes > info.classes.length) throw refuse(`the trees vote for ${classes} classes but the header names ${info.classes.length}: it is damaged`);
   if (features > info.featureNames.length) throw refuse(`the trees read ${features} features but the header names ${info.featureNames.length}: it is damaged`);
+  if (info.fill !== undefined && !(Array.isArray(info.fill) && info.fill.length === info.featureNames.length && info.fill.every(Number.isFinite))) throw refuse('the header\'s fill values are not one number per feature: it is damaged');
   for (const [what, names] of [['feature', info.featureNames], ['class', info.classes]] as const) {
     const twice = names.find((name, i) => typeof name !== 'string' || names.indexOf(name) !== i);
     if (twice !== undefined) throw refuse(`the header's ${what} names are not distinct strings (${JSON.stringify(twice)}): it is damaged`);

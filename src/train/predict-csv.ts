@@ -1,9 +1,12 @@
 import {loadCsvForModel, UNLABELLED} from '../data/csv.js';
+import {fillMissing} from '../data/missing.js';
 import {InputError} from '../errors.js';
 import {checkNotAnInput} from '../files/same-file.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {loadModel} from '../forest/model-file.js';
 import {checkOutputFile} from './check-output.js';
+import {unseenLabelWarning} from './data-warnings.js';
+import {delimiterOf} from './csv-flags.js';
 
 export interface PredictCsvResult {
   rows: number;
@@ -19,7 +22,8 @@ export interface PredictCsvResult {
 }
 
 /** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
-export function predictCsv(request: {model: string; data: string; out?: string}): PredictCsvResult {
+export function predictCsv(request: {model: string; data: string; out?: string; delimiter?: string}): PredictCsvResult {
+  const delimiter = delimiterOf(request.delimiter);
   // '' too: it was taken for no --out, and the predictions went to stdout.
   if (request.out !== undefined) {
     checkOutputFile(request.out, '--out');
@@ -27,14 +31,18 @@ export function predictCsv(request: {model: string; data: string; out?: string})
   }
   const {info, forest, warning} = loadModel(request.model);
   // Rows whose target cell is blank are what predict is for: predicted, and left out of the accuracy.
-  const rows = loadCsvForModel(request.data, info, {blankLabels: true});
+  const rows = loadCsvForModel(request.data, info, {blankLabels: true, delimiter, missing: info.fill ? 'keep' : 'error'});
+  const filled = info.fill ? fillMissing(rows.values, info.featureNames.length, info.fill) : 0;
   const classes = forest.predict(rows.values, info.featureNames.length);
   const predictions = Array.from(classes, (c) => info.classes[c]);
   const labelled = rows.labels ? rows.labels.filter((label) => label !== UNLABELLED).length : 0;
   const right = rows.labels ? rows.labels.filter((label, row) => label === classes[row]).length : 0;
   const accuracy = labelled > 0 ? right / labelled : null;
   if (request.out) writePredictions(request.out, predictions);
-  return {rows: rows.rows, labelled, accuracy, target: info.target, out: request.out ?? null, predictions, warnings: warning ? [warning] : []};
+  const unseen = unseenLabelWarning(rows.unseen, `the model's training rows (its classes: ${info.classes.join(', ')})`);
+  const fillNote = filled > 0 ? `filled ${filled} missing value${filled === 1 ? '' : 's'} with the values the model was trained with (train --missing)` : undefined;
+  const warnings = [warning, fillNote, unseen].filter((w) => w !== undefined);
+  return {rows: rows.rows, labelled, accuracy, target: info.target, out: request.out ?? null, predictions, warnings};
 }
 
 function csvCell(text: string): string {

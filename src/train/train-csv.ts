@@ -3,7 +3,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {ForestSpec} from '../config/experiment.js';
 import type {Host} from '../config/inventory.js';
-import {loadCsvDataset, loadCsvForModel} from '../data/csv.js';
+import {type CsvOptions, loadCsvDatasetCounted, loadCsvForModel} from '../data/csv.js';
+import {fillMissing, fillValues, type MissingPolicy} from '../data/missing.js';
 import type {Dataset} from '../data/dataset.js';
 import {splitTrainTest} from '../data/split.js';
 import {InputError, InterruptedError} from '../errors.js';
@@ -14,7 +15,9 @@ import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-f
 import {saveModel, type SavedModel} from '../forest/model-file.js';
 import type {TrainerName} from '../forest/trainer-names.js';
 import {checkOutputFile} from './check-output.js';
+import {csvOptionsOf} from './csv-flags.js';
 import {chooseHosts} from './choose-hosts.js';
+import {idColumnWarnings, unseenInSplit, unseenLabelWarning} from './data-warnings.js';
 import {trainModel, type TrainOutcome} from './train-model.js';
 
 /** `cluster train`'s options, as the user gave them. */
@@ -23,6 +26,13 @@ export interface TrainCsvRequest {
   target: string;
   test?: string;
   testFraction: string;
+  /** As typed: a delimiter, `tab`, or undefined to detect it. */
+  delimiter?: string;
+  /** Comma-separated column names. */
+  columns?: string;
+  drop?: string;
+  /** What a missing feature value does (default 'error'). */
+  missing?: MissingPolicy;
   trees: number;
   maxDepth?: number;
   maxFeatures: string;
@@ -45,6 +55,8 @@ export interface TrainCsvResult extends TrainOutcome {
   hostsUsed: Host[];
   train: Dataset;
   testRows: number;
+  /** What the user should know about the data: id-like columns, test labels never trained on. */
+  warnings: string[];
 }
 
 /** Checks the options, loads and splits the CSV, trains on the chosen hosts and saves the model. */
@@ -66,22 +78,48 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     request.hosts && hosts[0]?.inventoryFile ? {flag: '--inventory', path: hosts[0].inventoryFile} : undefined,
   ]);
 
-  const data = loadCsvDataset(request.data, request.target);
-  const {train, test} = request.test
-    ? {train: data, test: loadTest(request.test, request.target, data)}
-    : testFraction > 0 ? splitTrainTest(data, testFraction, request.seed) : {train: data, test: undefined};
+  const missing = request.missing ?? 'error';
+  const csv = csvOptionsOf(request, missing);
+  const {data, dropped} = loadCsvDatasetCounted(request.data, request.target, request.data, csv);
+  const {train, test, unseen, testDropped} = request.test
+    ? {train: data, ...loadTest(request.test, request.target, data, csv)}
+    : testFraction > 0 ? withUnseen(splitTrainTest(data, testFraction, request.seed)) : {train: data, test: undefined, unseen: [], testDropped: 0};
+  const fill = missing === 'mean' || missing === 'median' ? fillFromTraining(train, test, missing, request.data) : undefined;
+  const warnings = [
+    droppedNote(dropped, data.rows + dropped, request.data), droppedNote(testDropped, (test?.rows ?? 0) + testDropped, request.test ?? ''), fill?.note,
+    ...idColumnWarnings(train, csv.drop), unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows'),
+  ].filter((w) => w !== undefined);
 
   const outcome = await trainModel({train, test, forest, hosts, concurrency: request.concurrency ?? connectConcurrency, signal: request.signal, source: {file: request.data, target: request.target}});
   // Interrupted after the last tree: the user asked to stop, so no model is saved.
   if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
+  if (fill) outcome.model.fill = fill.values;
   keepModel(outcome.model, request.out);
-  return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0};
+  return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
 }
 
-function loadTest(file: string, target: string, train: Dataset) {
-  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes}, {blankLabels: false});
+function withUnseen(split: {train: Dataset; test: Dataset}) {
+  return {...split, unseen: unseenInSplit(split.train, split.test), testDropped: 0};
+}
+
+function droppedNote(dropped: number, of: number, file: string): string | undefined {
+  if (dropped === 0) return undefined;
+  return `left out ${dropped} of the ${of} rows of ${file} for a missing feature value (--missing drop)`;
+}
+
+/** The training rows' mean or median of each feature fills the missing values of both sets; the model keeps them for predict. */
+function fillFromTraining(train: Dataset, test: {values: Float64Array} | undefined, policy: 'mean' | 'median', file: string): {values: number[]; note: string | undefined} {
+  const values = fillValues(train, policy);
+  const empty = train.featureNames.find((_, f) => Number.isNaN(values[f]));
+  if (empty !== undefined) throw new InputError({file, field: empty, problem: `column '${empty}' has no value in the training rows to take the ${policy} of`, fix: `leave it out: --drop ${empty}`});
+  const filled = fillMissing(train.values, train.features, values) + (test ? fillMissing(test.values, train.features, values) : 0);
+  return {values, note: filled === 0 ? undefined : `filled ${filled} missing value${filled === 1 ? '' : 's'} with the training rows' ${policy} of ${filled === 1 ? 'its' : 'their'} column (--missing ${policy}); the model keeps these values, and predict fills the same`};
+}
+
+function loadTest(file: string, target: string, train: Dataset, csv: CsvOptions) {
+  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes}, {blankLabels: false, delimiter: csv.delimiter, missing: csv.missing});
   if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
-  return {rows: test.rows, values: test.values, labels: test.labels};
+  return {test: {rows: test.rows, values: test.values, labels: test.labels}, unseen: test.unseen, testDropped: test.dropped};
 }
 
 /**

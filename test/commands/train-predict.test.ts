@@ -86,8 +86,8 @@ const refuses = test.macro(async (t, files: Record<string, string | Uint8Array>,
 
 const train = ['train', '--data', 'd.csv', '--target', 'y', '--trees', '3', '--cores', '1'];
 test('train: a column name with a line break is quoted on one line', refuses, {'d.csv': '"a\nb",y\n1,x\nfoo,z\n'}, train, "d.csv:4:1: a\\nb: 'foo' is not a number (feature columns must hold finite numbers)");
-test('train: NaN cell', refuses, {'d.csv': 'a,y\n1,x\nNaN,z\n'}, train, "d.csv:3:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
-test('train: empty cell', refuses, {'d.csv': 'a,b,y\n1,2,x\n3,,z\n'}, train, 'd.csv:3:2: b: empty cell (feature columns must hold finite numbers)');
+test('train: NaN cell', refuses, {'d.csv': 'a,y\n1,x\nNaN,z\n'}, train, "d.csv:3:1: a: 'NaN' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)");
+test('train: empty cell', refuses, {'d.csv': 'a,b,y\n1,2,x\n3,,z\n'}, train, 'd.csv:3:2: b: empty cell (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)');
 test('train: non-numeric cell', refuses, {'d.csv': 'a,y\n1,x\nfoo,z\n'}, train, "d.csv:3:1: a: 'foo' is not a number (feature columns must hold finite numbers)");
 test('train: a single class', refuses, {'d.csv': 'a,y\n1,x\n2,x\n3,x\n4,x\n5,x\n'}, train, "d.csv: y: only one class ('x') among the training rows (a classifier needs rows of at least two classes)");
 test('train: target column missing', refuses, {'d.csv': 'a,b\n1,2\n'}, train, "d.csv:1: y: no column named 'y' (columns: a, b) (set the target to one of the header names)");

@@ -96,3 +96,19 @@ test('minSamplesSplit of 1', refuses, 'dataset: { kind: synthetic, samples: 100 
 test('a fraction of a second where whole seconds are read: the fix names the range', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 2 }\ncombinations: [[local-a]]\nheartbeatTimeout: 0.5\n', 'experiments/x.yaml:4: heartbeatTimeout: must be a positive integer, got 0.5 (a whole number from 1 to 3600)');
 test('a seed past 32 bits (it gave the forest of a smaller seed)', refuses, 'dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 2, seed: 4294967296 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:2: forest.seed: must be at most 4294967295, got 4294967296 (seeds are 32-bit; 4294967296 would give the forest of seed 0)');
 test('a negative seed', refuses, 'dataset: { kind: synthetic, samples: 100, seed: -1 }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n', 'experiments/x.yaml:1: dataset.seed: must be a non-negative integer, got -1 (a seed is a whole number from 0 to 4294967295)');
+
+test("a CSV data set's delimiter, columns and drop", (t) => {
+  const experiment = parse("dataset: { kind: csv, path: d.csv, target: y, delimiter: ';', columns: [a, b, id], drop: [id] }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n");
+  t.deepEqual(experiment.dataset, {kind: 'csv', path: 'd.csv', target: 'y', delimiter: ';', columns: ['a', 'b', 'id'], drop: ['id']});
+  const tab = parse('dataset: { kind: csv, path: d.csv, target: y, delimiter: tab }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n').dataset;
+  t.is(tab.kind === 'csv' ? tab.delimiter : undefined, '\t');
+  const bad = t.throws(() => parse("dataset: { kind: csv, path: d.csv, target: y, delimiter: ':' }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n"), {instanceOf: InputError});
+  t.regex(bad!.message, /dataset\.delimiter: .*':'.* is not a delimiter this reader knows \(use ',' ';' '\|' or tab \(quoted: delimiter: ';'\), or leave it out to detect it\)$/);
+  t.throws(() => parse('dataset: { kind: csv, path: d.csv, target: y, drop: [] }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n'), {message: /dataset\.drop: an empty list/});
+});
+
+test("a CSV data set's missing policy", (t) => {
+  const dataset = parse('dataset: { kind: csv, path: d.csv, target: y, missing: median }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n').dataset;
+  t.is(dataset.kind === 'csv' ? dataset.missing : undefined, 'median');
+  t.throws(() => parse('dataset: { kind: csv, path: d.csv, target: y, missing: zero }\nforest: { trees: 2 }\ncombinations: [[local-a]]\n'), {message: /dataset\.missing: .*zero/});
+});

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {join} from 'node:path';
-import {csvTextToDataset, forEachCsvRecord, loadCsvDataset, parseCsv} from '../../src/data/csv.js';
+import {csvTextToDataset, forEachCsvRecord, loadCsvDataset, loadCsvDatasetCounted, parseCsv} from '../../src/data/csv.js';
 import {Random} from '../../src/data/random.js';
 import {LIMITS} from '../../src/limits.js';
 import {folderWith} from '../helpers/files.js';
@@ -105,10 +105,11 @@ const refuses = test.macro((t, text: string, message: string) => {
 
 test('target column missing', refuses, 'a,b\n1,x\n', "iris.csv:1: species: no column named 'species' (columns: a, b) (set the target to one of the header names)");
 test('a non-numeric feature cell, by line and column', refuses, 'a,b,species\n1,2,x\n3,abc,y\n', "iris.csv:3:2: b: 'abc' is not a number (feature columns must hold finite numbers)");
-test('an empty feature cell', refuses, 'a,b,species\n1,,x\n', 'iris.csv:2:2: b: empty cell (feature columns must hold finite numbers)');
-test('NaN in a feature cell', refuses, 'a,species\nNaN,x\n', "iris.csv:2:1: a: 'NaN' is not a number (feature columns must hold finite numbers)");
+test('an empty feature cell: the --missing choices named', refuses, 'a,b,species\n1,,x\n', 'iris.csv:2:2: b: empty cell (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)');
+test('NaN in a feature cell: the --missing choices named', refuses, 'a,species\nNaN,x\n', "iris.csv:2:1: a: 'NaN' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)");
+for (const cell of ['nan', 'NA', '?', 'N/A']) test(`a feature cell '${cell}' marks a missing value`, refuses, `a,species\n${cell},x\n`, `iris.csv:2:1: a: '${cell}' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)`);
 // JavaScript's Number() read 0x10 as 16 and 0b11 as 3: cells are numbers only as pandas reads them, in decimal.
-for (const cell of ['0x10', '0b11', '0o7', '1_000', ' 1_000', '1e', 'e5', '.', '+', '-', '1.2.3', '--1', '1e+', 'Infinity', '-Infinity', 'inf', 'nan', 'NA', '1e999', '١٢', '12px']) {
+for (const cell of ['0x10', '0b11', '0o7', '1_000', ' 1_000', '1e', 'e5', '.', '+', '-', '1.2.3', '--1', '1e+', 'Infinity', '-Infinity', 'inf', '1e999', '١٢', '12px']) {
   test(`a feature cell '${cell}' is not a number`, refuses, `a,species\n${cell},x\n`, `iris.csv:2:1: a: '${cell.trim()}' is not a number (feature columns must hold finite numbers)`);
 }
 test('decimal numbers as pandas reads them', (t) => {
@@ -159,4 +160,48 @@ test('the split is seeded, disjoint and sized by the fraction', (t) => {
   const rowsOf = (d: typeof data) => Array.from({length: d.rows}, (_, i) => d.values.subarray(i * 3, i * 3 + 3).join());
   const train = new Set(rowsOf(a.train));
   t.true(rowsOf(a.test).every((row) => !train.has(row)));
+});
+
+test('a detected delimiter: semicolons, tabs and pipes read as commas are', (t) => {
+  for (const d of [';', '\t', '|']) {
+    const data = load(['sepal,petal,species', '"5,1",1.4,setosa', '7.0,4.7,virginica'].join('\n').replaceAll(',', d).replace(`"5${d}1"`, '5.1'));
+    t.deepEqual(data.featureNames, ['sepal', 'petal'], JSON.stringify(d));
+    t.deepEqual(Array.from(data.values), [5.1, 1.4, 7.0, 4.7]);
+  }
+});
+
+test('an ambiguous file read with commas into one column holding another delimiter names the flag, or the experiment field', (t) => {
+  const text = 'a;b;species\n1;2;x\n3;4\n';
+  t.is(t.throws(() => load(text), {instanceOf: InputError})?.message, "iris.csv:1: this file looks ';'-separated: pass --delimiter ';' (read with ',', its header is one column, 'a;b;species')");
+  t.is(t.throws(() => csvTextToDataset(text.replaceAll(';', '\t'), 'species', 'iris.csv', {setIn: 'experiment'}))?.message, "iris.csv:1: this file looks tab-separated: set dataset.delimiter: tab in the experiment (read with ',', its header is one column, 'a\tb\tspecies')");
+  // Given, the delimiter is used as it is: the short row is the error.
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {delimiter: ';'}))?.message, 'iris.csv:3: 2 cells where the header has 3 (every row needs one cell per column)');
+});
+
+test('columns and drop choose the features; names the header lacks are refused with the columns listed', (t) => {
+  const text = 'id,a,b,c,species\n1,1,2,3,x\n2,4,5,6,z\n';
+  t.deepEqual(csvTextToDataset(text, 'species', 'iris.csv', {columns: ['c', 'a']}).featureNames, ['c', 'a']);
+  t.deepEqual(csvTextToDataset(text, 'species', 'iris.csv', {drop: ['id']}).featureNames, ['a', 'b', 'c']);
+  t.deepEqual(Array.from(csvTextToDataset(text, 'species', 'iris.csv', {columns: ['a', 'b', 'id'], drop: ['id']}).values), [1, 2, 4, 5]);
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {drop: ['ID', 'd']}))?.message, "iris.csv:1: --drop: no column named 'ID', 'd' (columns: id, a, b, c, species) (name columns of the header)");
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {columns: ['e'], setIn: 'experiment'}))?.message, "iris.csv:1: dataset.columns: no column named 'e' (columns: id, a, b, c, species) (name columns of the header)");
+  t.is(t.throws(() => csvTextToDataset(text, 'species', 'iris.csv', {columns: ['a', 'species']}))?.message, "iris.csv:1: --columns: 'species' is the target, not a feature (leave it out of --columns)");
+});
+
+test("a blank header name is pandas' 'Unnamed: N', so it can be dropped by name", (t) => {
+  const data = csvTextToDataset(',a,species\n0,1,x\n1,2,z\n', 'species', 'iris.csv', {drop: ['Unnamed: 0']});
+  t.deepEqual(data.featureNames, ['a']);
+});
+
+test('missing feature values: refused with the choices, their rows dropped and counted, or kept as NaN to be filled', (t) => {
+  const text = 'a,b,species\n1,2,x\n3,NA,z\n?,5,x\n6,7,z\n';
+  t.is(t.throws(() => load(text))?.message, "iris.csv:3:2: b: 'NA' marks a missing value (pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell)");
+  t.is(t.throws(() => load(text.replace('NA', 'oops')))?.message, "iris.csv:3:2: b: 'oops' is not a number (feature columns must hold finite numbers)");
+  const dropped = loadCsvDatasetCounted(join(folderWith({'d.csv': text}), 'd.csv'), 'species', 'd.csv', {missing: 'drop'});
+  t.is(dropped.dropped, 2);
+  t.deepEqual(Array.from(dropped.data.values), [1, 2, 6, 7]);
+  t.deepEqual(Array.from(dropped.data.labels), [0, 1]);
+  const kept = csvTextToDataset(text, 'species', 'iris.csv', {missing: 'keep'});
+  t.is(kept.rows, 4);
+  t.deepEqual(Array.from(kept.values).map((v) => (Number.isNaN(v) ? 'NaN' : v)), [1, 2, 3, 'NaN', 'NaN', 5, 6, 7]);
 });

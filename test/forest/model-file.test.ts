@@ -64,3 +64,9 @@ test('a model file of format version 1 (no SHA-256) is still read', (t) => {
   t.is(decodeModel(digestless, 'model.bin').warning, 'model.bin: written by an earlier version, without a SHA-256: damage to it, or a header edited apart from its trees, cannot be detected (train it again to get a checked model file)');
   t.is(decodeModel(bytes, 'model.bin').warning, undefined);
 });
+
+test('fill values (train --missing mean or median) round-trip, one finite number per feature', (t) => {
+  const fill = [0.5, -1, 2, 3, 4, 5];
+  t.deepEqual(decodeModel(encodeModel({forest, classes: data.classes, featureNames: data.featureNames, target: 'y', trees, fill}), 'm.bin').info.fill, fill);
+});
+test('fill values that are not one per feature', refuses, encodeModel({forest, classes: data.classes, featureNames: data.featureNames, target: 'y', trees, fill: [1, 2]}), "the header's fill values are not one number per feature: it is damaged");

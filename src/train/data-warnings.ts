@@ -1,0 +1,49 @@
+import type {Dataset} from '../data/dataset.js';
+
+// pandas writes its index as 'Unnamed: 0' when a frame is saved without index=False.
+const ID_NAMES = new Set(['id', 'index', 'unnamed: 0']);
+/** Fewer rows than this are too few to tell a row number from a small integer feature. */
+const ID_MIN_ROWS = 10;
+
+/** Why a feature column looks like a row id, or undefined: a forest trained on one learns the rows' numbering, nothing that carries to new rows. */
+function idReason(data: Dataset, feature: number): string | undefined {
+  if (ID_NAMES.has(data.featureNames[feature].toLowerCase())) return 'named like a row index';
+  if (data.rows < ID_MIN_ROWS) return undefined;
+  const seen = new Set<number>();
+  for (let row = 0; row < data.rows; row++) {
+    const value = data.values[row * data.features + feature];
+    if (!Number.isInteger(value) || seen.has(value)) return undefined;
+    seen.add(value);
+  }
+  return `a different whole number in each of its ${data.rows} rows`;
+}
+
+/** As a shell passes it: plain names bare, others in single quotes. */
+const shellWord = (text: string) => (/^[\w.,@%+=-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
+
+/** The id-like feature columns, each with the flag that trains without them. */
+export function idColumnWarnings(data: Dataset, dropped: readonly string[] = []): string[] {
+  const ids = data.featureNames.flatMap((name, f) => {
+    const reason = idReason(data, f);
+    return reason ? [{name, reason}] : [];
+  });
+  if (ids.length === 0) return [];
+  const drop = `--drop ${shellWord([...dropped, ...ids.map((id) => id.name)].join(','))}`;
+  return ids.map(({name, reason}) => `column '${name}' looks like a row id (${reason}): the forest would learn the rows' numbering, which says nothing about new rows; train without it: pass ${drop}`);
+}
+
+/** Test rows whose label the training rows never had: they always count as wrong. */
+export function unseenLabelWarning(unseen: {label: string; rows: number}[], where: string): string | undefined {
+  if (unseen.length === 0) return undefined;
+  const rows = unseen.reduce((sum, u) => sum + u.rows, 0);
+  const list = unseen.map((u) => `'${u.label}' ${u.rows} row${u.rows === 1 ? '' : 's'}`).join(', ');
+  return `${rows} test row${rows === 1 ? ' has a label' : 's have labels'} never seen in ${where} (${list}): a forest can only answer classes it was trained on, so ${rows === 1 ? 'it counts' : 'they count'} as wrong`;
+}
+
+/** Labels of a split's test rows that no training row has. */
+export function unseenInSplit(train: Dataset, test: {labels: Int32Array}): {label: string; rows: number}[] {
+  const trained = new Set(train.labels);
+  const counts = new Map<number, number>();
+  for (const label of test.labels) if (!trained.has(label)) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a - b).map(([label, rows]) => ({label: train.classes[label], rows}));
+}
