@@ -154,6 +154,30 @@ const otherType = test.macro(async (t, recorded: HostKeyName, served: HostKeyNam
 test('ed25519 recorded, the server shows only ecdsa: a changed key, refused with and without --accept-new', otherType, 'host_key', 'host_key_ecdsa', ['ssh-ed25519', 'ecdsa-sha2-nistp256']);
 test('rsa recorded, the server shows only ed25519: a changed key, refused with and without --accept-new', otherType, 'host_key_rsa', 'host_key', ['ssh-rsa', 'ssh-ed25519']);
 
+// OpenSSH lowercases the host name first: LOCALHOST's recorded key is localhost's, plain or hashed.
+test('capitals in the address: the recorded key is found, plain or hashed, and a new one is recorded lowercased', async (t) => {
+  const own = await startSshd();
+  try {
+    const [, type, blob] = own.hostKeyLine().split(' ');
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    await own.serveOnly(['host_key_ecdsa']);
+    for (const [address, hash] of [['LOCALHOST', true], ['LOCALHOST', false], ['LocalHost', true], ['localhost', true]] as const) {
+      const folder = home({hosts: `  moved: { address: ${address}, port: ${own.port} }`, knownHosts: `[localhost]:${own.port} ${type} ${blob}\n`});
+      if (hash) await execa('ssh-keygen', ['-q', '-H', '-f', join(folder, 'known_hosts')]);
+      const recorded = readFileSync(join(folder, 'known_hosts'), 'utf8');
+      const result = await run(['status', '--json', '--accept-new'], folder);
+      t.is(result.exitCode, 3, `${address} ${hash}: ${result.stdout}`);
+      t.like(JSON.parse(result.stdout)[0], {host: 'moved', reachable: false, reason: 'host-key-changed'});
+      t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), recorded, '--accept-new recorded nothing');
+    }
+    const fresh = home({hosts: `  moved: { address: LOCALHOST, port: ${own.port} }`, knownHosts: ''});
+    t.like(JSON.parse((await run(['status', '--json', '--accept-new'], fresh)).stdout)[0], {host: 'moved', reachable: true});
+    t.is(readFileSync(join(fresh, 'known_hosts'), 'utf8'), `${own.hostKeyLine('host_key_ecdsa').replace('127.0.0.1', 'localhost')}\n`);
+  } finally {
+    await own.stop();
+  }
+});
+
 test('a revoked key is refused whatever else is recorded; a @cert-authority line is no recorded key of the host', async (t) => {
   const [type, blob] = sshd.hostKeyLine().split(' ').slice(1);
   const revoked = home({hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port} }`, knownHosts: `${sshd.hostKeyLine()}\n@revoked * ${type} ${blob}\n`});
