@@ -28,9 +28,14 @@ interface Entry {
   blob: Buffer;
 }
 
-/** The name OpenSSH files a host under: `host`, or `[host]:port` off port 22. */
+/** The name OpenSSH files a host under: `host`, or `[host]:port` off port 22, lowercased as ssh lowercases the host. */
 export function knownHostsName(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
+  return lowercased(port === 22 ? host : `[${host}]:${port}`);
+}
+
+// OpenSSH matches and hashes the lowercased name: LOCALHOST must find, and be recorded as, localhost.
+function lowercased(name: string): string {
+  return name.toLowerCase();
 }
 
 /** SHA256:base64 without padding, as `ssh-keygen -lf` and OpenSSH's prompts show it. */
@@ -52,6 +57,7 @@ export function keyTypeOf(blob: Buffer): string {
  * middle who shows another type must not pass for a new host.
  */
 export function checkHostKey(files: readonly string[], name: string, key: HostKey): HostKeyVerdict {
+  name = lowercased(name);
   const entries = files.flatMap(readEntries).filter((entry) => entry.marker !== '@cert-authority' && matchesName(entry.patterns, name));
   const revoked = entries.find((entry) => entry.marker === '@revoked' && entry.blob.equals(key.blob));
   if (revoked) return {status: 'revoked', file: revoked.file, line: revoked.line};
@@ -59,7 +65,7 @@ export function checkHostKey(files: readonly string[], name: string, key: HostKe
   if (live.some((entry) => entry.type === key.type && entry.blob.equals(key.blob))) return {status: 'known'};
   const changed = live.find((entry) => entry.type === key.type) ?? live[0];
   if (!changed) return {status: 'unknown'};
-  const exact = changed.patterns.startsWith('|1|') || changed.patterns.toLowerCase() === name.toLowerCase();
+  const exact = changed.patterns.startsWith('|1|') || changed.patterns.toLowerCase() === name;
   return {status: 'changed', file: changed.file, line: changed.line, recordedType: changed.type, exact};
 }
 
@@ -68,7 +74,7 @@ export function appendHostKey(file: string, name: string, key: HostKey): void {
   if (!existsSync(dirname(file))) mkdirSync(dirname(file), {recursive: true, mode: 0o700});
   const text = existsSync(file) ? readKnownHosts(file) : '';
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
-  appendToFile(file, `${separator}${name} ${key.type} ${key.blob.toString('base64')}\n`, 0o600);
+  appendToFile(file, `${separator}${lowercased(name)} ${key.type} ${key.blob.toString('base64')}\n`, 0o600);
 }
 
 /**
@@ -77,7 +83,7 @@ export function appendHostKey(file: string, name: string, key: HostKey): void {
  * as unknown because it would rather show its ed25519 key. Empty when nothing is recorded.
  */
 export function hostKeyAlgorithmsFor(files: readonly string[], name: string): string[] {
-  const recorded = new Set(files.flatMap(readEntries).filter((entry) => entry.marker === '' && matchesName(entry.patterns, name)).flatMap((entry) => ALGORITHMS_OF[entry.type] ?? []));
+  const recorded = new Set(files.flatMap(readEntries).filter((entry) => entry.marker === '' && matchesName(entry.patterns, lowercased(name))).flatMap((entry) => ALGORITHMS_OF[entry.type] ?? []));
   if (recorded.size === 0) return [];
   return [...recorded, ...Object.values(ALGORITHMS_OF).flat().filter((algorithm) => !recorded.has(algorithm))];
 }

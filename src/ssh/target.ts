@@ -13,7 +13,7 @@ export interface SshTarget {
   username: string;
   identityFile?: string;
   passphraseEnv?: string;
-  /** Checked together, as OpenSSH checks its GlobalKnownHostsFile and UserKnownHostsFile. */
+  /** Checked together: the inventory's knownHosts, then OpenSSH's default UserKnownHostsFile and GlobalKnownHostsFile. */
   knownHostsFiles: string[];
   /** Where --accept-new records a key: the inventory's knownHosts file, else ~/.ssh/known_hosts. */
   recordTo: string;
@@ -41,10 +41,19 @@ export function resolveTarget(host: Host, sshConfigFile?: string): SshTarget {
     username: connection.user,
     ...(identity ? {identityFile: identity} : {}),
     ...(host.passphraseEnv ?? defaults.passphraseEnv ? {passphraseEnv: host.passphraseEnv ?? defaults.passphraseEnv} : {}),
-    knownHostsFiles: [...(host.knownHosts ? [host.knownHosts] : []), `${homedir()}/.ssh/known_hosts`],
+    knownHostsFiles: [...(host.knownHosts ? [host.knownHosts] : []), `${homedir()}/.ssh/known_hosts`, `${homedir()}/.ssh/known_hosts2`, ...globalKnownHostsFiles()],
     recordTo: host.knownHosts ?? `${homedir()}/.ssh/known_hosts`,
     connectTimeoutMs: host.connectTimeoutMs ?? 10_000,
   };
+}
+
+/**
+ * OpenSSH's GlobalKnownHostsFile: a key recorded there alone must make another key CHANGED, not unknown.
+ * CLUSTER_GLOBAL_KNOWN_HOSTS (space-separated paths) replaces it, so that tests never read the machine's /etc/ssh.
+ */
+function globalKnownHostsFiles(): string[] {
+  const named = process.env.CLUSTER_GLOBAL_KNOWN_HOSTS?.trim();
+  return named ? named.split(/\s+/) : ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 }
 
 /** The inventory's identity file, else ssh_config's with its tokens expanded as ssh does, else the first default key there is. */

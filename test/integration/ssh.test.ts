@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer} from 'node:http';
 import {createServer, type Server} from 'node:net';
 import {join} from 'node:path';
@@ -56,7 +56,9 @@ warmup: 0
   return folder;
 }
 
-const run = (args: string[], folder: string) => cluster(args, folder, {HOME: folder, SSH_AUTH_SOCK: undefined});
+// The "global" known_hosts files are the test's own: the machine's /etc/ssh is neither read nor written.
+const globalFiles = (folder: string) => [join(folder, 'ssh_known_hosts'), join(folder, 'ssh_known_hosts2')];
+const run = (args: string[], folder: string) => cluster(args, folder, {HOME: folder, SSH_AUTH_SOCK: undefined, CLUSTER_GLOBAL_KNOWN_HOSTS: globalFiles(folder).join(' ')});
 
 serial('an unknown host key is refused with its fingerprint, then recorded with --accept-new', async (t) => {
   const folder = home();
@@ -153,6 +155,54 @@ const otherType = test.macro(async (t, recorded: HostKeyName, served: HostKeyNam
 });
 test('ed25519 recorded, the server shows only ecdsa: a changed key, refused with and without --accept-new', otherType, 'host_key', 'host_key_ecdsa', ['ssh-ed25519', 'ecdsa-sha2-nistp256']);
 test('rsa recorded, the server shows only ed25519: a changed key, refused with and without --accept-new', otherType, 'host_key_rsa', 'host_key', ['ssh-rsa', 'ssh-ed25519']);
+
+// OpenSSH lowercases the host name first: LOCALHOST's recorded key is localhost's, plain or hashed.
+test('capitals in the address: the recorded key is found, plain or hashed, and a new one is recorded lowercased', async (t) => {
+  const own = await startSshd();
+  try {
+    const [, type, blob] = own.hostKeyLine().split(' ');
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    await own.serveOnly(['host_key_ecdsa']);
+    for (const [address, hash] of [['LOCALHOST', true], ['LOCALHOST', false], ['LocalHost', true], ['localhost', true]] as const) {
+      const folder = home({hosts: `  moved: { address: ${address}, port: ${own.port} }`, knownHosts: `[localhost]:${own.port} ${type} ${blob}\n`});
+      if (hash) await execa('ssh-keygen', ['-q', '-H', '-f', join(folder, 'known_hosts')]);
+      const recorded = readFileSync(join(folder, 'known_hosts'), 'utf8');
+      const result = await run(['status', '--json', '--accept-new'], folder);
+      t.is(result.exitCode, 3, `${address} ${hash}: ${result.stdout}`);
+      t.like(JSON.parse(result.stdout)[0], {host: 'moved', reachable: false, reason: 'host-key-changed'});
+      t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), recorded, '--accept-new recorded nothing');
+    }
+    const fresh = home({hosts: `  moved: { address: LOCALHOST, port: ${own.port} }`, knownHosts: ''});
+    t.like(JSON.parse((await run(['status', '--json', '--accept-new'], fresh)).stdout)[0], {host: 'moved', reachable: true});
+    t.is(readFileSync(join(fresh, 'known_hosts'), 'utf8'), `${own.hostKeyLine('host_key_ecdsa').replace('127.0.0.1', 'localhost')}\n`);
+  } finally {
+    await own.stop();
+  }
+});
+
+// OpenSSH reads ~/.ssh/known_hosts2 and the global files too: a key recorded there alone is no unknown host.
+test('a key recorded only in ~/.ssh/known_hosts2 or a global known_hosts file: known, and another key CHANGED even with --accept-new', async (t) => {
+  const own = await startSshd();
+  try {
+    appendFileSync(join(own.folder, 'authorized_keys'), readFileSync(`${sshd.userKey}.pub`));
+    const probe = home();
+    for (const file of [join(probe, '.ssh/known_hosts2'), ...globalFiles(probe)]) {
+      const where = (folder: string) => join(folder, file.slice(probe.length));
+      const folder = home({hosts: `  moved: { address: 127.0.0.1, port: ${own.port} }`});
+      mkdirSync(join(folder, '.ssh'), {recursive: true});
+      writeFileSync(where(folder), `${own.hostKeyLine()}\n`);
+      await own.serveOnly(['host_key']);
+      t.like(JSON.parse((await run(['status', '--json'], folder)).stdout)[0], {host: 'moved', reachable: true}, where(folder));
+      await own.serveOnly(['host_key_ecdsa']);
+      const result = await run(['status', '--accept-new'], folder);
+      t.is(result.exitCode, 3, result.stdout);
+      t.regex(result.stdout, new RegExp(`has CHANGED: it now offers ecdsa-sha2-nistp256 key .* not the ssh-ed25519 key recorded in ${where(folder).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1;`));
+      t.false(existsSync(join(folder, 'known_hosts')), '--accept-new recorded nothing');
+    }
+  } finally {
+    await own.stop();
+  }
+});
 
 test('a revoked key is refused whatever else is recorded; a @cert-authority line is no recorded key of the host', async (t) => {
   const [type, blob] = sshd.hostKeyLine().split(' ').slice(1);

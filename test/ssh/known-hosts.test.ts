@@ -2,7 +2,7 @@ import {createHmac} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {appendHostKey, checkHostKey, fingerprint, type HostKey, keyTypeOf, knownHostsName} from '../../src/ssh/known-hosts.js';
+import {appendHostKey, checkHostKey, fingerprint, type HostKey, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from '../../src/ssh/known-hosts.js';
 import {remoteCommand, shellQuote} from '../../src/ssh/quote.js';
 import {sshConfigFor} from '../../src/ssh/ssh-config.js';
 import {nodeProblem, parseProbe} from '../../src/provision/probe.js';
@@ -61,6 +61,21 @@ test('a changed key names the line recorded, its type, and whether the line name
   t.deepEqual(checkHostKey([file], 'rpi1', key), {status: 'changed', file, line: 1, recordedType: 'ssh-rsa', exact: false});
   t.deepEqual(checkHostKey([file], 'rpi2', ecdsa), {status: 'changed', file, line: 2, recordedType: 'ssh-ed25519', exact: true});
   t.deepEqual(checkHostKey([file], 'RPI2', {type: 'ssh-rsa', blob: blob(9, 'ssh-rsa')}), {status: 'changed', file, line: 3, recordedType: 'ssh-rsa', exact: true});
+});
+
+// OpenSSH lowercases the host name before it matches or hashes it: LOCALHOST is localhost's entry.
+test('capitals in the address: a plain entry is known', verdict, [line('rpi1')], knownHostsName('RPi1', 22), 'known');
+test('capitals in the address: a hashed entry is known', verdict, [line(hashed('[localhost]:2202'))], knownHostsName('LOCALHOST', 2202), 'known');
+test('capitals in the address: a hashed entry of another key is changed', verdict, [line(hashed('[localhost]:2202'))], knownHostsName('LocalHost', 2202), 'changed', ecdsa);
+test('capitals in the name checked: a hashed entry still matches', verdict, [line(hashed('rpi1'))], 'RPI1', 'changed', ecdsa);
+
+test('capitals in the address: the key recorded under the lowercased name, which OpenSSH then finds', (t) => {
+  const file = join(folderWith(), 'known_hosts');
+  appendHostKey(file, knownHostsName('LOCALHOST', 2202), key);
+  t.is(readFileSync(file, 'utf8'), `${line('[localhost]:2202')}\n`);
+  appendHostKey(file, 'RPI1', key);
+  t.true(readFileSync(file, 'utf8').endsWith(`${line('rpi1')}\n`));
+  t.deepEqual(hostKeyAlgorithmsFor([join(folderWith({kh: `${line(hashed('[localhost]:2202'), ecdsa)}\n`}), 'kh')], '[LOCALHOST]:2202')[0], 'ecdsa-sha2-nistp256');
 });
 
 test('no file at all', (t) => t.is(checkHostKey(['/nonexistent/known_hosts'], 'rpi1', key).status, 'unknown'));

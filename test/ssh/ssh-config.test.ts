@@ -108,3 +108,19 @@ test('IdentityFile with an unknown token', badIdentity, '~/.ssh/%x', "%x in '~/.
 test('IdentityFile ending in a lone %', badIdentity, '~/.ssh/id%', "'~/.ssh/id%' ends in a lone % (write %% for a literal %)");
 test('IdentityFile with an unset variable', badIdentity, '${NO_SUCH_VARIABLE_X}/id', "${NO_SUCH_VARIABLE_X} in '${NO_SUCH_VARIABLE_X}/id' names an environment variable that is not set (set NO_SUCH_VARIABLE_X, or write the path out)");
 test('IdentityFile in the home of a user there is not', badIdentity, '~nosuchuser/id', "~nosuchuser in '~nosuchuser/id': there is no user nosuchuser here (write the path out, or ~/ for your own home)");
+
+test('the known_hosts files read are OpenSSH\'s defaults, after the inventory\'s; the key is recorded in the inventory\'s, else ~/.ssh/known_hosts', (t) => {
+  const config = join(folderWith({config: ''}), 'config');
+  const saved = process.env.CLUSTER_GLOBAL_KNOWN_HOSTS;
+  delete process.env.CLUSTER_GLOBAL_KNOWN_HOSTS;
+  try {
+    const user = [join(homedir(), '.ssh/known_hosts'), join(homedir(), '.ssh/known_hosts2')];
+    t.like(resolveTarget(host({knownHosts: '/srv/kh'}), config), {knownHostsFiles: ['/srv/kh', ...user, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'], recordTo: '/srv/kh'});
+    t.like(resolveTarget(host(), config), {knownHostsFiles: [...user, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'], recordTo: user[0]});
+    process.env.CLUSTER_GLOBAL_KNOWN_HOSTS = ' /tmp/a  /tmp/b ';
+    t.deepEqual(resolveTarget(host(), config).knownHostsFiles, [...user, '/tmp/a', '/tmp/b']);
+  } finally {
+    if (saved === undefined) delete process.env.CLUSTER_GLOBAL_KNOWN_HOSTS;
+    else process.env.CLUSTER_GLOBAL_KNOWN_HOSTS = saved;
+  }
+});
