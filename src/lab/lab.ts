@@ -7,7 +7,7 @@ import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
 import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';
 import type {LabSpec} from './spec.js';
-import {type LabHostState, type LabState, readState, saveState} from './state.js';
+import {LAB_SLOTS, labNames, type LabHostState, type LabState, readState, saveState} from './state.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
 
 export type {LabState} from './state.js';
@@ -19,8 +19,6 @@ export interface LabDownReport {
 }
 
 const FIRST_PORT = 2201;
-/** Labs that can be up at once, each in its own 198.18.<slot>.0/24. */
-const SLOTS = 64;
 /** How long a lab's sshds and relays may take to answer after up started them. */
 const SSHD_START_MS = 60_000;
 const RELAY = fileURLToPath(new URL('./relay.js', import.meta.url));
@@ -108,16 +106,15 @@ function sameBoot(state: LabState): boolean {
  * look that found it free is not enough (two tests' labs both took slot 0 and one never answered).
  */
 async function claimSlot(spec: LabSpec) {
-  for (let slot = 0; slot < SLOTS; slot++) {
-    const tag = slot === 0 ? '' : String(slot);
-    const host = (name: string, i: number) => ({netns: `cl${tag}-${name}`, veth: `cl${tag}v${i}`, address: `198.18.${slot}.${10 + i}`, cgroup: cpuCgroup(`cluster-lab${tag}-${name}`).dir});
-    const names = {bridge: `clbr${slot}`, gateway: `198.18.${slot}.1`, host};
+  for (let slot = 0; slot < LAB_SLOTS; slot++) {
+    const names = labNames(slot);
+    const {host} = names;
     const taken = existsSync(`/sys/class/net/${names.bridge}`) || spec.hosts.some((h, i) => existsSync(`/run/netns/${host(h.name, i).netns}`) || existsSync(`/sys/class/net/${host(h.name, i).veth}`) || existsSync(host(h.name, i).cgroup));
     if (taken) continue;
     const claimed = await run('ip', ['link', 'add', names.bridge, 'type', 'bridge']).then(() => true, () => existsSync(`/sys/class/net/${names.bridge}`) ? false : Promise.reject(new LabError(`cannot make the bridge ${names.bridge} (ip link add failed)`)));
     if (claimed) return names;
   }
-  throw new LabError(`${SLOTS} labs are up on this machine already; take some down with cluster lab down`);
+  throw new LabError(`${LAB_SLOTS} labs are up on this machine already; take some down with cluster lab down`);
 }
 
 /** Sets every link's latency (each way; or each host's, by name) by restarting the relays: for a latency sweep on a running lab. */

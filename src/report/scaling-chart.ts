@@ -1,6 +1,6 @@
 import {type ModelledResult, modelSeconds} from '../analyze/bench-model.js';
 import type {BenchRow} from '../bench/result.js';
-import {escapeXml, svgDocument, text, ticks} from './svg.js';
+import {svgDocument, text, ticks, title} from './svg.js';
 
 const WIDTH = 720;
 const HEIGHT = 420;
@@ -48,12 +48,12 @@ export function renderScalingSvg(result: ModelledResult): string {
     const dash = series.dashed ? ' stroke-dasharray="5,4"' : '';
     if (points.length > 1) body.push(`<polyline fill="none" stroke="${series.colour}" stroke-width="1.5"${dash} points="${points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')}"/>`);
     const legendY = PAD.top + 10 + i * 18;
-    body.push(`<line x1="${right + 10}" y1="${legendY}" x2="${right + 34}" y2="${legendY}" stroke="${series.colour}" stroke-width="1.5"${dash}/>`, series.marker(right + 22, legendY, series.colour), text(right + 40, legendY + 4, escapeXml(series.name)));
+    body.push(`<line x1="${right + 10}" y1="${legendY}" x2="${right + 34}" y2="${legendY}" stroke="${series.colour}" stroke-width="1.5"${dash}/>`, series.marker(right + 22, legendY, series.colour), text(right + 40, legendY + 4, series.name));
   });
   rows.forEach((row) => {
     if (row.min_s !== null && row.max_s !== null) {
       const px = (x(row.cores) + offset(0)).toFixed(1);
-      body.push(`<line x1="${px}" y1="${y(row.min_s).toFixed(1)}" x2="${px}" y2="${y(row.max_s).toFixed(1)}" stroke="${SERIES[0].colour}"><title>fastest to slowest run: ${row.min_s.toFixed(2)}-${row.max_s.toFixed(2)} s</title></line>`);
+      body.push(`<line x1="${px}" y1="${y(row.min_s).toFixed(1)}" x2="${px}" y2="${y(row.max_s).toFixed(1)}" stroke="${SERIES[0].colour}">${title(`fastest to slowest run: ${row.min_s.toFixed(2)}-${row.max_s.toFixed(2)} s`)}</line>`);
     }
   });
   // Markers after lines, so no line crosses a marker.

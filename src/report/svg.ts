@@ -1,8 +1,21 @@
 import {printable} from '../text/printable.js';
 
-/** The few SVG pieces the charts need, with text escaped. */
+/** Code units XML 1.0's Char production leaves out, once printable() has shown the controls: lone surrogates, U+FFFE, U+FFFF. */
+const NOT_XML_CHAR = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g;
+
+/**
+ * Outside text (a label, a host name, a fault's reason) as the content of an element or an attribute:
+ * control characters shown as escapes, since XML allows none of them, and markup escaped.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'})[c]!);
+  return printable(text)
+    .replace(NOT_XML_CHAR, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
+    .replace(/[<>&"']/g, (c) => ({'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'})[c]!);
+}
+
+/** A tooltip, its text escaped like every other. */
+export function title(content: string): string {
+  return `<title>${escapeXml(content)}</title>`;
 }
 
 export function svgDocument(width: number, height: number, body: string[]): string {
@@ -16,8 +29,7 @@ export function svgDocument(width: number, height: number, body: string[]): stri
 }
 
 export function text(x: number, y: number, content: string, attributes = ''): string {
-  // Control characters are not allowed in XML: a label or host name from a journal is shown escaped.
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attributes}>${escapeXml(printable(content))}</text>`;
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attributes}>${escapeXml(content)}</text>`;
 }
 
 /** Distinct colours for hosts, in order. */

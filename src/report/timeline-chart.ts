@@ -1,5 +1,5 @@
 import type {BenchResult} from '../bench/result.js';
-import {escapeXml, PALETTE, svgDocument, text, ticks} from './svg.js';
+import {PALETTE, svgDocument, text, ticks, title} from './svg.js';
 
 const LANE = 14;
 const WIDTH = 900;
@@ -41,13 +41,13 @@ export function renderTimelineSvg(result: BenchResult): string {
         const x = left + entry.start * scale;
         const width = Math.max(1, (entry.end - entry.start) * scale);
         const fill = entry.kept ? `fill="${colour(host)}"` : `fill="none" stroke="${colour(host)}"`;
-        body.push(`<rect x="${x.toFixed(1)}" y="${laneY + 1}" width="${width.toFixed(1)}" height="${LANE - 3}" ${fill}><title>tree ${entry.index}: ${entry.start.toFixed(3)}-${entry.end.toFixed(3)} s${entry.kept ? '' : ' (dropped copy)'}</title></rect>`);
+        body.push(`<rect x="${x.toFixed(1)}" y="${laneY + 1}" width="${width.toFixed(1)}" height="${LANE - 3}" ${fill}>${title(`tree ${entry.index}: ${entry.start.toFixed(3)}-${entry.end.toFixed(3)} s${entry.kept ? '' : ' (dropped copy)'}`)}</rect>`);
       }
     });
     const bottom = top + lanes.length * LANE;
     for (const fault of run.faults) {
       const x = left + fault.at * scale;
-      body.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="red" stroke-width="2"><title>${escapeXml(`${fault.host}: ${fault.reason}`)}</title></line>`);
+      body.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="red" stroke-width="2">${title(`${fault.host}: ${fault.reason}`)}</line>`);
     }
     body.push(`<line x1="${left}" y1="${bottom}" x2="${(left + axis.at(-1)! * scale).toFixed(1)}" y2="${bottom}" stroke="black"/>`);
     for (const tick of axis) {

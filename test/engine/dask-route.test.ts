@@ -1,6 +1,7 @@
+import {networkInterfaces} from 'node:os';
 import test from 'ava';
 import {DaskCluster, type DaskHost} from '../../src/engine/dask/cluster.js';
-import {listenAddresses, parseSshConnection} from '../../src/engine/scheduler-address.js';
+import {listenAddresses, parseSshConnection, workerBindProblem} from '../../src/engine/scheduler-address.js';
 import {HostError} from '../../src/errors.js';
 import {localShell} from '../../src/transport/shell.js';
 
@@ -38,4 +39,43 @@ test('a host that reaches this machine at an address that is none of its own (a 
   const error = await t.throwsAsync(DaskCluster.start('/nonexistent/python3', '/nonexistent', [host]), {instanceOf: HostError});
   t.is(error?.message, "reaches this machine at 203.0.113.9, which is not an address of this machine (a NAT or a jump host stands between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native");
   t.is((error as HostError).reason, 'dask-route');
+});
+
+const bindRefused = test.macro({
+  exec(t, address: string, problem: string | undefined) {
+    t.is(workerBindProblem(address), problem);
+  },
+  title: (_, address, problem) => `a worker ${problem ? 'never listens' : 'listens'} on ${address}`,
+});
+
+test(bindRefused, '192.168.1.21', undefined);
+test(bindRefused, '127.0.0.1', undefined);
+test(bindRefused, 'fe80::2%eth0', undefined);
+test(bindRefused, '2001:db8::7', undefined);
+test(bindRefused, '::ffff:10.0.0.5', undefined);
+test(bindRefused, '::1', undefined);
+test(bindRefused, '0.0.0.0', 'is the unspecified address (every interface of the host)');
+test(bindRefused, '0.1.2.3', 'is the unspecified address (every interface of the host)');
+test(bindRefused, '::', 'is the unspecified address (every interface of the host)');
+test(bindRefused, '0:0:0:0:0:0:0:0', 'is the unspecified address (every interface of the host)');
+test(bindRefused, '::0', 'is the unspecified address (every interface of the host)');
+test(bindRefused, '::ffff:0.0.0.0', 'is the unspecified address (every interface of the host)');
+test(bindRefused, '::0.0.0.0', 'is the unspecified address (every interface of the host)');
+test(bindRefused, '224.0.0.1', 'is a multicast address');
+test(bindRefused, 'ff02::1%eth0', 'is a multicast address');
+test(bindRefused, '255.255.255.255', 'is the broadcast address');
+test(bindRefused, '240.0.0.1', "is a reserved address, not a host's");
+test(bindRefused, '999.1.1.1', 'is not an IP address');
+test(bindRefused, '1:2:3', 'is not an IP address');
+test(bindRefused, '1::2::3', 'is not an IP address');
+
+test('a host whose SSH_CONNECTION says it is reached at 0.0.0.0 is refused before any scheduler starts, so its worker never listens on every interface', async (t) => {
+  const local = Object.values(networkInterfaces()).flatMap((entries) => entries ?? []).find((entry) => entry.family === 'IPv4')!.address;
+  for (const bind of ['0.0.0.0', '::', '224.0.0.251']) {
+    const host = {host: {name: 'pi', transport: 'ssh', cores: 4, labels: []}, shell: localShell, python: 'python3', route: {coordinator: local, host: bind}} as DaskHost;
+    const error = await t.throwsAsync(DaskCluster.start('/nonexistent/python3', '/nonexistent', [host]), {instanceOf: HostError});
+    t.regex(error?.message ?? '', new RegExp(`^sshd says this host is reached at ${bind.replaceAll('.', '\\.')}, which is (the unspecified|a multicast) address`));
+    t.is((error as HostError).reason, 'dask-route');
+    t.is((error as HostError).host, 'pi');
+  }
 });

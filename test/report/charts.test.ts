@@ -1,9 +1,13 @@
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import test from 'ava';
+import {execa} from 'execa';
 import type {BenchResult, BenchRow} from '../../src/bench/result.js';
 import {renderScalingSvg} from '../../src/report/scaling-chart.js';
 import {ticks} from '../../src/report/svg.js';
 import {renderTerminalChart} from '../../src/report/terminal-chart.js';
 import {renderTimelineSvg} from '../../src/report/timeline-chart.js';
+import {folderWith} from '../helpers/files.js';
 
 const row = (hardware: string, hosts: string[], cores: number, measured: number, runSeconds: number): BenchRow => ({
   engine: 'native', hardware, hosts, cores, ideal_s: 10 / cores, measured_s: measured, min_s: measured - 0.1, max_s: measured + 0.2, scalability: 10 / cores / measured, capacity_ideal_s: measured * 0.9, efficiency: 0.9, accuracy: 0.9, status: 'ok',
@@ -42,3 +46,24 @@ test('the terminal chart titles its time axis and labels zero', (t) => {
   t.regex(chart, /^ +time \(s\)$/m);
   t.regex(chart, /^ +0 │/m);
 });
+
+// A host name, a label or a fault's reason comes from outside: neither chart may hold a character XML forbids, nor raw markup.
+const HOSTILE = 'ev\u001b[31mil\u0007 <script>&amp;"\'\ud800\uffff\u009b';
+const hostile = {
+  experiment: `paper${HOSTILE}`,
+  rows: [{...row(`rpi${HOSTILE}`, [`rpi1${HOSTILE}`], 4, 10, 10), runs: [{...row('x', [`rpi1${HOSTILE}`], 4, 10, 10).runs[0], faults: [{host: `rpi1${HOSTILE}`, reason: `exited${HOSTILE}`, at: 1, message: HOSTILE}]}]}],
+} as unknown as BenchResult;
+
+for (const [name, render] of [['timeline', renderTimelineSvg], ['scaling', renderScalingSvg]] as const) {
+  test(`the ${name} chart is well-formed XML whatever the host names, labels and faults hold`, async (t) => {
+    const svg = render(hostile);
+    // XML 1.0's Char production: tab, newline, CR and U+0020 on, without surrogates' halves alone, U+FFFE and U+FFFF.
+    t.false(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(svg), 'no character outside XML\'s Char');
+    t.false(svg.includes('<script>'), 'no raw markup');
+    const file = join(folderWith(), `${name}.svg`);
+    writeFileSync(file, svg);
+    const parsed = await execa('/usr/bin/python3', ['-c', 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print("ok")', file], {reject: false});
+    t.is(parsed.stdout, 'ok', parsed.stderr);
+    t.true(svg.includes('ev\\x1b[31mil\\x07 &lt;script&gt;&amp;amp;&quot;&apos;\\u{d800}\\u{ffff}\\x9b'), 'shown as escapes');
+  });
+}

@@ -6,7 +6,8 @@ import type {Host} from '../../config/inventory.js';
 import {HostError} from '../../errors.js';
 import {remoteCommand} from '../../ssh/quote.js';
 import {type HostShell, localShell, type ShellProcess, supervised} from '../../transport/shell.js';
-import {listenAddresses, type Route} from '../scheduler-address.js';
+import {printable} from '../../text/printable.js';
+import {listenAddresses, type Route, workerBindProblem} from '../scheduler-address.js';
 import {DRIVER_SCRIPT} from './driver.js';
 import {privateFolderScript, WORKER_CREDENTIALS} from './worker-folder.js';
 
@@ -101,6 +102,7 @@ export class DaskCluster {
 
 /** Each address the hosts reach this machine at, refused when it is none of this machine's: no worker could reach a scheduler here. */
 function schedulerAddresses(hosts: readonly DaskHost[]): string[] {
+  hosts.forEach(refuseWorkerBind);
   const local = new Set(Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address)));
   const {listen, foreign} = listenAddresses(hosts.map((h) => h.route), local);
   if (foreign.length > 0) {
@@ -108,6 +110,12 @@ function schedulerAddresses(hosts: readonly DaskHost[]): string[] {
     throw new HostError(host, `reaches this machine at ${foreign[0]}, which is not an address of this machine (a NAT or a jump host stands between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native`, '', 'dask-route');
   }
   return listen;
+}
+
+/** A host whose worker would listen on no one address (0.0.0.0, ::, multicast): its SSH_CONNECTION's server end is not its own address. */
+function refuseWorkerBind({host, route}: DaskHost): void {
+  const problem = workerBindProblem(route.host);
+  if (problem) throw new HostError(host.name, `sshd says this host is reached at ${printable(route.host)}, which ${problem}, so its dask worker would not listen on one address of its own; check that nothing in the host's shell start-up files sets SSH_CONNECTION, or use --engine native`, '', 'dask-route');
 }
 
 /** The addresses the scheduler says it listens on, in the order asked, or why it does not. */
