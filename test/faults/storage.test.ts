@@ -68,6 +68,22 @@ test('the journal filling the disk mid-sweep: nothing half written, and the prin
   t.is(journalRecords(t, join(folder, 'results')).records.filter((r) => r.kind === 'run').length, 4, 'only the missing runs ran');
 });
 
+test('an export on a read-only file system is refused before any worker starts', async (t) => {
+  const folder = sweepFolder();
+  const readOnly = join(folder, 'ro');
+  mkdirSync(readOnly);
+  // Root writes through file modes: a read-only mount is what stops it.
+  if (isRoot) await execa('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', readOnly]);
+  else await execa('chmod', ['555', readOnly]);
+  try {
+    const message = await endsCleanly(t, startCluster([...ARGS, '--export-scaling', 'ro/sub/t.svg'], folder), 2);
+    t.regex(message, /^--export-scaling: cannot write in 'ro' \((EROFS|EACCES)\) \(choose a folder you can write in\)$/);
+    t.false(existsSync(join(folder, 'results')), 'no run started');
+  } finally {
+    if (isRoot) await execa('umount', [readOnly]);
+  }
+});
+
 test('an export the disk cannot hold (/dev/full): the table is printed first, then one error saying the results are saved; its exports can be written again', async (t) => {
   const folder = sweepFolder();
   const run = startCluster([...ARGS, '--export-json', '/dev/full'], folder);
