@@ -39,6 +39,9 @@ export class Journal {
 
   /** Fails, naming the folder, when results cannot be written there: before any worker starts, leaving no trace. */
   static checkWritable(resultsDir: string): void {
+    // The folder itself or one above it may be a link another user planted, to a folder of ours.
+    const end = walkLinks(resultsDir);
+    if ('problem' in end) throw new InputError({file: '--results-dir', problem: end.problem, fix: UNTRUSTED_LINK_FIX});
     // A random name made exclusively: a guessable one in a shared folder (--results-dir /tmp) could be a planted link.
     const probe = join(resultsDir, `.write-test-${randomBytes(8).toString('hex')}`);
     const made: string[] = [];

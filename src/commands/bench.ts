@@ -93,7 +93,7 @@ export default class Bench extends ClusterCommand {
     const run = await this.interruptible((signal) => runEngines({...options, signal, onProgress: progress.update, resumeCommandOf}, engines, save)).finally(progress.clear);
     const compared = {...run, results: run.results.map(withModel)};
     for (const result of compared.results) {
-      this.log(`Engine ${result.engine}:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${saved.get(result.engine)!.join(', ')}\n`);
+      this.log(`Engine ${result.engine}:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${printable(saved.get(result.engine)!.join(', '))}\n`);
     }
     this.log(renderEngineComparison(engines, compared.comparison));
     failOnNoise(flags, compared.results, compared);
@@ -119,7 +119,7 @@ export default class Bench extends ClusterCommand {
     ).finally(progress.clear);
     const modelled = points.map((point) => ({...point, result: withModel(point.result)}));
     for (const {latencyMs, result} of modelled) {
-      this.log(`Link latency ${latencyMs} ms each way:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${saved.get(latencyMs)!.join(', ')}\n`);
+      this.log(`Link latency ${latencyMs} ms each way:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${printable(saved.get(latencyMs)!.join(', '))}\n`);
     }
     this.log(renderLatencySummary(modelled));
     const output = {latencies: modelled};
@@ -153,7 +153,7 @@ export default class Bench extends ClusterCommand {
     if (chart) this.log(chart);
     if (flags.verbose) this.log(renderRunDetails(result));
     const saved = saveResult(result, flags['results-dir'], exportPaths(flags), resumeCommand(result.id));
-    this.log(`Saved: ${[journalFile ?? [], saved].flat().join(', ')}`);
+    this.log(`Saved: ${printable([journalFile ?? [], saved].flat().join(', '))}`);
     failOnNoise(flags, [result], result);
     return result;
   }

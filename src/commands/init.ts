@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {initFolder, type InitResult} from '../init/init.js';
+import {printable} from '../text/printable.js';
 
 export default class Init extends ClusterCommand {
   static override summary = 'Write inventory.yaml (this machine as two local hosts) and experiments/local.yaml, to run a first bench.';
@@ -17,9 +18,9 @@ export default class Init extends ClusterCommand {
   async run(): Promise<InitResult> {
     const {args, flags} = await this.parse(Init);
     const result = initFolder(args.dir, {force: flags.force});
-    for (const name of result.written) this.log(`Wrote ${name}`);
-    for (const name of result.kept) this.log(`Kept ${name} (it exists; --force ${name.startsWith('inventory.yaml') || name.includes('/') ? 'overwrites it' : 'writes inventory.yaml, read before it'})`);
-    this.log(`Next: ${args.dir === '.' ? '' : `cd ${args.dir} && `}cluster bench   (then: cluster status, cluster help)`);
+    for (const name of result.written) this.log(`Wrote ${printable(name)}`);
+    for (const name of result.kept) this.log(`Kept ${printable(name)} (it exists; --force ${name.startsWith('inventory.yaml') || name.includes('/') ? 'overwrites it' : 'writes inventory.yaml, read before it'})`);
+    this.log(`Next: ${args.dir === '.' ? '' : `cd ${printable(args.dir)} && `}cluster bench   (then: cluster status, cluster help)`);
     return result;
   }
 }

@@ -18,7 +18,7 @@ export default class Predict extends ClusterCommand {
     const {flags} = await this.parse(Predict);
     const result = predictCsv(flags);
     for (const warning of result.warnings) this.logToStderr(`Warning: ${printable(warning)}`);
-    if (result.out) this.log(`Wrote ${result.rows} predictions to ${result.out}.`);
+    if (result.out) this.log(`Wrote ${result.rows} predictions to ${printable(result.out)}.`);
     // The classes are the data file's words: one line each, shown, never obeyed (--out writes them as they are).
     else if (!this.jsonEnabled()) process.stdout.write(`${result.predictions.map(printable).join('\n')}\n`);
     if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.labelled}${result.labelled < result.rows ? ` labelled` : ''} rows (column ${printable(result.target)}).`);

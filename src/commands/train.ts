@@ -55,7 +55,7 @@ export default class Train extends ClusterCommand {
     this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
     this.log(outcome.testAccuracy === undefined ? 'No test rows.' : `Test accuracy ${outcome.testAccuracy.toFixed(4)} on ${outcome.testRows} rows.`);
     for (const fault of outcome.faults) this.log(`Host ${fault.host} was lost (${printable(fault.message)}); its ${fault.requeued} unfinished trees were trained elsewhere.`);
-    this.log(`Model saved to ${flags.out}.`);
+    this.log(`Model saved to ${printable(flags.out)}.`);
     return {
       fitSeconds: outcome.fitSeconds,
       treesPerSecond: outcome.treesPerSecond,

@@ -1,5 +1,5 @@
 import {lstatSync, readlinkSync, statSync, type Stats} from 'node:fs';
-import {dirname, resolve} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 
 /** Where a write to a path lands once its links are followed. */
 export interface LinkEnd {
@@ -21,6 +21,9 @@ const MAX_LINKS = 40;
 export function walkLinks(path: string): LinkEnd | {problem: string} {
   let current = resolve(path);
   for (let hop = 0; hop <= MAX_LINKS; hop++) {
+    const real = followFolders(current, path);
+    if ('problem' in real) return real;
+    current = real.path;
     const stats = statOf(lstatSync, current);
     if (!stats?.isSymbolicLink()) return {path: current, stats, special: stats !== undefined && isSpecial(stats)};
     const to = readlinkSync(current);
@@ -32,6 +35,31 @@ export function walkLinks(path: string): LinkEnd | {problem: string} {
     current = resolve(dirname(current), to);
   }
   return {problem: `'${path}' is a chain of more than ${MAX_LINKS} symbolic links (a loop?)`};
+}
+
+/**
+ * `path` with the links among its folders followed, as the kernel does, component by component: one
+ * another user planted mid-path (/tmp/shared/sub -> a folder of ours) redirects a write as surely as
+ * one at the name, and protected_symlinks would not stop it there even when on.
+ */
+function followFolders(path: string, given: string): {path: string} | {problem: string} {
+  const pending = path.split('/').filter((part) => part !== '');
+  const name = pending.pop();
+  let current = '/';
+  for (let hops = 0; pending.length > 0; ) {
+    const next = join(current, pending.shift()!);
+    const stats = statOf(lstatSync, next);
+    if (!stats?.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    const to = readlinkSync(next);
+    if (!trusted(stats)) return {problem: `'${next}' (in '${given}') is a symbolic link (to ${to}) owned by another user (uid ${stats.uid}): writing through it would put the file wherever they chose`};
+    if (++hops > MAX_LINKS) return {problem: `'${given}' goes through a chain of more than ${MAX_LINKS} symbolic links (a loop?)`};
+    pending.unshift(...to.split('/').filter((part) => part !== ''));
+    if (to.startsWith('/')) current = '/';
+  }
+  return {path: name === undefined ? current : join(current, name)};
 }
 
 /** The fix for a refused link, for every message that words one. */

@@ -1,4 +1,4 @@
-import {existsSync, lstatSync, mkdirSync, readlinkSync, type Stats} from 'node:fs';
+import {existsSync, lstatSync, mkdirSync, readlinkSync, statSync, type Stats} from 'node:fs';
 import {availableParallelism, cpus} from 'node:os';
 import {dirname, join} from 'node:path';
 import {INVENTORY_NAMES} from '../config/ansible.js';
@@ -29,7 +29,7 @@ export function initFolder(folder: string, options: {force?: boolean} = {}): Ini
   const existing = (name: string) => (name === 'inventory.yaml' ? INVENTORY_NAMES : [name]).find((candidate) => existsSync(join(folder, candidate)));
   const plan = Object.entries(files).map(([name, text]) => ({name, text, kept: options.force ? undefined : existing(name)}));
   // Every name checked before anything is written: a refusal leaves the folder as it was.
-  for (const {name, kept} of plan) checkName(folder, name, {force: options.force === true, writes: !kept});
+  for (const {name, kept} of plan) checkName(folder, kept ?? name, {force: options.force === true, writes: !kept});
   const result: InitResult = {written: [], kept: []};
   for (const {name, text, kept} of plan) {
     if (kept) {
@@ -62,6 +62,8 @@ function checkName(folder: string, name: string, {force, writes}: {force: boolea
   const stats = lstatOf(path);
   // Kept or not: commands would read the folder as the file.
   if (stats?.isDirectory()) throw new InputError({file: path, problem: 'is a folder, where init writes a file', fix: 'move the folder away, or run cluster init in another folder'});
+  // Without --force a link is kept or refused, so what it leads to counts: a folder as a folder is.
+  if (stats?.isSymbolicLink() && !force) checkLinkEnd(path);
   if (!writes) return;
   const parent = dirname(name);
   if (parent !== '.' && lstatOf(join(folder, parent))?.isSymbolicLink()) {
@@ -69,6 +71,16 @@ function checkName(folder: string, name: string, {force, writes}: {force: boolea
   }
   if (stats?.isSymbolicLink() && !force) {
     throw linkRefused(path, ', which does not exist: writing the file would create it there', 'remove the link, or pass --force to replace the link itself with a new file');
+  }
+}
+
+/** Refuses a link that ends at a folder, or in a loop of links (which existsSync calls missing). */
+function checkLinkEnd(path: string): void {
+  try {
+    if (statSync(path).isDirectory()) throw linkRefused(path, ', a folder, where init writes a file', 'remove the link, or run cluster init in another folder');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefused(path, ': a loop of links, which leads to no file', 'remove the link, or pass --force to replace the link itself with a new file');
+    if (error instanceof InputError) throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import {realpathSync} from 'node:fs';
+import {accessSync, constants, existsSync, realpathSync, statSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {lockFileFor} from '../bench/journal-lock.js';
 import {Journal} from '../bench/journal.js';
@@ -18,7 +18,10 @@ export type ExportFlags = Record<string, string | undefined>;
  */
 export function checkExportPaths(exports: ExportFlags, resultsDir: string, resume?: string): void {
   const given = Object.entries(exports).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  for (const [flag, path] of given) checkOutputPath(path, `--${flag}`);
+  for (const [flag, path] of given) {
+    checkOutputPath(path, `--${flag}`);
+    checkExportPlace(path, `--${flag}`);
+  }
   const taken = new Map<string, string>();
   for (const [flag, path] of given) {
     const key = fileKey(path);
@@ -31,6 +34,33 @@ export function checkExportPaths(exports: ExportFlags, resultsDir: string, resum
   for (const [flag, path] of given) {
     const what = keptAs(kept, path) ?? journalOrLock(path, resultsDir);
     if (what) throw new InputError({file: `--${flag}`, problem: `'${path}' is ${what}, which no export may replace`, fix: `name a file outside what the sweep keeps in ${resultsDir}`});
+  }
+}
+
+/**
+ * Refuses, as train's --out is, an export that cannot be written: a folder at its name, a file where
+ * a folder of its path would be made, a folder we may not write in. Found after the sweep, the
+ * sweep's time was spent for a message. A device (/dev/null) is written through, and left to the write.
+ */
+function checkExportPlace(path: string, flag: string): void {
+  if (specialFileKind(path)) return;
+  if (isFolder(path)) throw new InputError({file: flag, problem: `'${path}' is a folder`, fix: 'name a file in it'});
+  // A missing folder is made for the export: what must be right is the nearest one that exists.
+  let folder = dirname(path);
+  while (!existsSync(folder)) folder = dirname(folder);
+  if (!isFolder(folder)) throw new InputError({file: flag, problem: `'${folder}' is a file, where '${path}' needs a folder`, fix: 'choose another path'});
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw new InputError({file: flag, problem: `cannot write in '${folder}' (${(error as NodeJS.ErrnoException).code})`, fix: 'choose a folder you can write in'});
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

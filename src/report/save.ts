@@ -75,9 +75,16 @@ export function saveResult(result: BenchResult, resultsDir: string, exports: Exp
       mkdirSync(dirname(path), {recursive: true});
       writeWhole(path, render());
     } catch (error) {
-      throw new InputError({file: path, problem: `cannot write (${ioProblem(error)})${written.length > 0 ? `; written before it: ${written.join(', ')}` : ''}`, fix: `name a file you can write, or make room${again ? `; then write them again with: ${again}` : ''}`});
+      throw new InputError({file: path, problem: `cannot write (${ioProblem(error)})${savedSoFar(written, Object.values(own))}`, fix: `name a file you can write, or make room${again ? `; then write them again with: ${again}` : ''}`});
     }
     written.push(path);
   }
   return written;
+}
+
+/** What was written before a failure; once the results folder's files all are, an export's failure loses no result. */
+function savedSoFar(written: string[], own: string[]): string {
+  if (written.length === 0) return '';
+  if (own.every((file) => written.includes(file))) return `; the sweep's results are saved all the same: ${written.join(', ')}`;
+  return `; written before it: ${written.join(', ')}`;
 }

@@ -171,3 +171,7 @@ test('status --calibrate measures each host on the experiment\'s data set', asyn
   t.deepEqual(statuses.map((s: {host: string}) => s.host), ['local-a', 'local-b']);
   t.true(statuses.every((s: {treesPerSecond: number; ready: boolean}) => s.ready && s.treesPerSecond > 0));
 });
+
+// Found only when the sweep ended, after all its runs: refused before any, as train --out is.
+test('an export at a folder', refuses, {'a-folder/keep.txt': 'x\n'}, ['--export-csv', 'a-folder'], "--export-csv: 'a-folder' is a folder (name a file in it)");
+test('an export below a file', refuses, {'f.txt': 'x\n'}, ['--export-markdown', 'f.txt/sub/t.md'], "--export-markdown: 'f.txt' is a file, where 'f.txt/sub/t.md' needs a folder (choose another path)");

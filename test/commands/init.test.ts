@@ -152,3 +152,20 @@ test('init refuses a folder at a file\'s name, and a link at the experiments fol
     t.deepEqual(readdirSync(linked), ['experiments']);
   }
 });
+
+test('init refuses a link to a folder as it refuses a folder, and calls a loop of links a loop, under any inventory name', async (t) => {
+  const cases: Array<[string, string, string]> = [
+    ['inventory.yaml', 'elsewhere', 'is a symbolic link to elsewhere, a folder, where init writes a file (remove the link, or run cluster init in another folder)'],
+    ['hosts.yml', 'elsewhere', 'is a symbolic link to elsewhere, a folder, where init writes a file (remove the link, or run cluster init in another folder)'],
+    ['inventory.yaml', 'inventory.yaml', 'is a symbolic link to inventory.yaml: a loop of links, which leads to no file (remove the link, or pass --force to replace the link itself with a new file)'],
+  ];
+  for (const [name, target, problem] of cases) {
+    const dir = folderWith({'elsewhere/keep.txt': 'x\n'});
+    symlinkSync(target, join(dir, name));
+    const refused = await cluster(['init'], dir);
+    t.is(refused.stderr, `Error: ${name}: ${problem}\n`, `${name} -> ${target}`);
+    t.is(refused.exitCode, 2);
+    t.is(refused.stdout, '');
+    t.deepEqual(readdirSync(dir).sort(), ['elsewhere', name].sort(), 'nothing was written');
+  }
+});

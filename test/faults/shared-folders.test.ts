@@ -1,4 +1,4 @@
-import {lstatSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {cluster} from '../helpers/cli.js';
@@ -99,4 +99,36 @@ test('bench with its results and exports in a shared folder: links at the pid-na
   });
   t.is(resumed.exitCode, 0, resumed.stderr);
   untouched(t, victim, planted, shared, [...own, ...exports.map((path) => path.slice(shared.length + 1))]);
+});
+
+test('a folder link another user planted in the middle of an output path or at the results folder is refused before any work, for predict, train and bench', async (t) => {
+  const {folder, shared} = await withModel(t);
+  writeFileSync(join(folder, 'hosts.yaml'), HOSTS);
+  writeFileSync(join(folder, 'sweep.yaml'), SWEEP);
+  const victim = join(folder, 'victim');
+  mkdirSync(victim, {mode: 0o700});
+  writeFileSync(join(victim, 'p.csv'), 'precious\n');
+  const sub = join(shared, 'sub');
+  plantLink(victim, sub);
+  const refusal = (flag: string, path: string) => `Error: ${flag}: '${sub}' (in '${path}') is a symbolic link (to ${victim}) owned by another user (uid 65534): writing through it would put the file wherever they chose (remove the link, or name a file in a folder only you can write)\n`;
+  const cases: Array<[string[], string, string]> = [
+    [['predict', '--model', 'm.bin', '--data', 'd.csv', '--out', join(sub, 'p.csv')], '--out', join(sub, 'p.csv')],
+    [['train', '--data', 'd.csv', '--target', 'y', '--trees', '3', '--cores', '1', '--out', join(sub, 'm.bin')], '--out', join(sub, 'm.bin')],
+    [['bench', '-i', 'hosts.yaml', '-e', 'sweep.yaml', '--quiet', '--export-csv', join(sub, 'deep', 't.csv')], '--export-csv', join(sub, 'deep', 't.csv')],
+    [['bench', '-i', 'hosts.yaml', '-e', 'sweep.yaml', '--quiet', '--results-dir', join(sub, 'results')], '--results-dir', join(sub, 'results')],
+  ];
+  const runs = await Promise.all(cases.map(([args]) => cluster(args, folder)));
+  for (const [i, run] of runs.entries()) {
+    t.is(run.stderr, refusal(cases[i][1], cases[i][2]));
+    t.is(run.exitCode, 2);
+    t.is(run.stdout, '', 'nothing was done');
+  }
+  // The results folder itself a planted link: its last part, refused as the name of an output is.
+  const results = join(shared, 'results');
+  plantLink(victim, results);
+  const bench = await cluster(['bench', '-i', 'hosts.yaml', '-e', 'sweep.yaml', '--quiet', '--results-dir', results], folder);
+  t.is(bench.stderr, `Error: --results-dir: '${results}' is a symbolic link (to ${victim}) owned by another user (uid 65534): writing through it would overwrite whatever file they chose (remove the link, or name a file in a folder only you can write)\n`);
+  t.is(bench.exitCode, 2);
+  t.deepEqual(readdirSync(victim), ['p.csv'], 'nothing was written in the folder the links point to');
+  t.is(readFileSync(join(victim, 'p.csv'), 'utf8'), 'precious\n');
 });

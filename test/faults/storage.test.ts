@@ -68,19 +68,34 @@ test('the journal filling the disk mid-sweep: nothing half written, and the prin
   t.is(journalRecords(t, join(folder, 'results')).records.filter((r) => r.kind === 'run').length, 4, 'only the missing runs ran');
 });
 
-test('an export naming a folder: the table is printed first, then one error; the sweep is kept and its exports can be written again', async (t) => {
+test('an export on a read-only file system is refused before any worker starts', async (t) => {
   const folder = sweepFolder();
-  mkdirSync(join(folder, 'out'));
-  const run = startCluster([...ARGS, '--export-json', 'out'], folder);
+  const readOnly = join(folder, 'ro');
+  mkdirSync(readOnly);
+  // Root writes through file modes: a read-only mount is what stops it.
+  if (isRoot) await execa('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', readOnly]);
+  else await execa('chmod', ['555', readOnly]);
+  try {
+    const message = await endsCleanly(t, startCluster([...ARGS, '--export-scaling', 'ro/sub/t.svg'], folder), 2);
+    t.regex(message, /^--export-scaling: cannot write in 'ro' \((EROFS|EACCES)\) \(choose a folder you can write in\)$/);
+    t.false(existsSync(join(folder, 'results')), 'no run started');
+  } finally {
+    if (isRoot) await execa('umount', [readOnly]);
+  }
+});
+
+test('an export the disk cannot hold (/dev/full): the table is printed first, then one error saying the results are saved; its exports can be written again', async (t) => {
+  const folder = sweepFolder();
+  const run = startCluster([...ARGS, '--export-json', '/dev/full'], folder);
   const message = await endsCleanly(t, run, 2);
   t.regex(String((await run).stdout), /│ Hardware +│ Cores │/);
   t.regex(String((await run).stdout), /│ local-a, local-b +│ 2 +│/);
   const {file} = journalRecords(t, join(folder, 'results'));
   const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
-  t.is(message, `out: cannot write (EISDIR); written before it: results/${id}.csv, results/${id}.json, results/${id}-timeline.svg, results/${id}-scaling.svg, results/${id}.md (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml --export-json out)`);
+  t.is(message, `/dev/full: cannot write (ENOSPC); the sweep's results are saved all the same: results/${id}.csv, results/${id}.json, results/${id}-timeline.svg, results/${id}-scaling.svg, results/${id}.md (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml --export-json /dev/full)`);
   t.deepEqual(leftovers(folder), []);
 
-  const again = await paste(commandIn(message).replace('--export-json out', '--export-json out/result.json'), folder, `again-${id}`);
+  const again = await paste(commandIn(message).replace('--export-json /dev/full', '--export-json out/result.json'), folder, `again-${id}`);
   t.is(again.exitCode, 0, again.stderr);
   t.deepEqual(JSON.parse(readFileSync(join(folder, 'out/result.json'), 'utf8')).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
 });

@@ -4,6 +4,7 @@ import {ClusterCommand} from '../../cli/cluster-command.js';
 import {hereOrShipped} from '../../config/shipped.js';
 import {labUp} from '../../lab/lab.js';
 import {loadLabSpec} from '../../lab/spec.js';
+import {printable} from '../../text/printable.js';
 
 export default class LabUp extends ClusterCommand {
   static override summary = 'Build a virtual cluster on this machine: network namespaces with sshd, CPU limits, link latency and bandwidth (Linux, root).';
@@ -19,7 +20,7 @@ export default class LabUp extends ClusterCommand {
     const spec = loadLabSpec(hereOrShipped(flags.spec));
     const state = await labUp(spec, resolve(flags.dir));
     for (const host of state.hosts) this.log(`${host.name.padEnd(12)} ${host.address} in namespace ${host.netns}, sshd behind relay ${state.gateway}:${host.relayPort} (+${host.latencyMs} ms each way)`);
-    this.log(`Inventory: ${resolve(flags.dir, 'lab-inventory.yaml')}. Next: cluster provision --inventory ${flags.dir}/lab-inventory.yaml`);
+    this.log(`Inventory: ${printable(resolve(flags.dir, 'lab-inventory.yaml'))}. Next: cluster provision --inventory ${printable(flags.dir)}/lab-inventory.yaml`);
     return state;
   }
 }
