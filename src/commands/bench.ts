@@ -13,6 +13,7 @@ import {type Experiment, loadExperiment} from '../config/experiment.js';
 import {applyOverrides} from '../config/overrides.js';
 import {concurrencyFlag} from '../cli/concurrency-flag.js';
 import {type Inventory, loadInventory, withConcurrency} from '../config/inventory.js';
+import {hostCoresLine} from '../config/host-cores.js';
 import {selectHosts} from '../config/select-hosts.js';
 import type {EngineName} from '../engine/engine-names.js';
 import {csvFileOf} from '../data/load.js';
@@ -141,9 +142,9 @@ export default class Bench extends ClusterCommand {
         onProgress: progress.update,
         resumeCommand,
         onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
-        onStart: (id, journal) => {
+        onStart: (id, journal, hosts) => {
           journalFile = journal;
-          if (!flags.quiet) process.stderr.write(`${printable(`Sweep ${id}: every finished run goes to ${journal}`)}\n`);
+          if (!flags.quiet) process.stderr.write(`${printable([`Sweep ${id}: every finished run goes to ${journal}`, ...hostCoresLine(hosts)].join('\n'))}\n`);
         },
       }),
     ).finally(progress.clear));
