@@ -144,7 +144,7 @@ export default class Bench extends ClusterCommand {
         onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
         onStart: (id, journal, hosts) => {
           journalFile = journal;
-          if (!flags.quiet) process.stderr.write(`${printable([`Sweep ${id}: every finished run goes to ${journal}`, ...hostCoresLine(hosts)].join('\n'))}\n`);
+          if (!flags.quiet) for (const line of [`Sweep ${id}: every finished run goes to ${journal}`, ...hostCoresLine(hosts)]) process.stderr.write(`${printable(line)}\n`);
         },
       }),
     ).finally(progress.clear));

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {availableParallelism} from 'node:os';
 import {appendFileSync, chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer} from 'node:http';
 import {createServer, type Server} from 'node:net';
@@ -423,4 +424,31 @@ serial('known_hosts holding only another key type: that type is negotiated, as O
     t.is(refused.exitCode, 2, refused.stderr);
     t.is(refused.stderr.trimEnd().split('\n').at(-1), `Error: ${join(proxied, '.ssh/config')}:4: ProxyJump: ProxyJump is not supported (it reaches the host through another host), and it applies to 'pi-far' (give the host an address it can reach directly in the inventory, or remove ProxyJump there)`);
   }
+});
+
+serial('an Ansible inventory without cores trains with all the host\'s CPUs, says so once, and gives the same forest', async (t) => {
+  const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`, hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }`});
+  t.is((await run(['provision'], folder)).exitCode, 0);
+  mkdirSync(join(folder, '.ssh'));
+  copyFileSync(join(folder, 'known_hosts'), join(folder, '.ssh', 'known_hosts'));
+  writeFileSync(join(folder, 'hosts.yml'), `all:\n  hosts:\n    ssh-a: { ansible_host: 127.0.0.1, ansible_port: ${sshd.port}, ansible_user: root, ansible_ssh_private_key_file: ${sshd.userKey} }\n`);
+  writeFileSync(join(folder, 'experiments/one.yaml'), 'dataset: { kind: synthetic, samples: 1500, features: 10, informative: 5, seed: 3 }\nforest: { trees: 12 }\ncombinations: [[ssh-a]]\nruns: 1\nwarmup: 0\n');
+  const cpus = availableParallelism();
+  const status = await run(['status', '--inventory', 'hosts.yml'], folder);
+  t.is(status.exitCode, 0, status.stdout);
+  t.regex(status.stdout, new RegExp(`│ ${cpus}/${cpus} \\(from the host\\) +│`));
+  t.notRegex(status.stdout, /Warning/);
+  const fromHost = await run(['bench', '--inventory', 'hosts.yml', '--experiment', 'experiments/one.yaml', '--export-json', 'from-host.json'], folder);
+  t.is(fromHost.exitCode, 0, fromHost.stderr);
+  t.is(fromHost.stderr.split('\n').filter((line) => line.startsWith('Cores from the hosts')).join('\n'), `Cores from the hosts (the inventory gives none): ssh-a ${cpus}; set cores: in the inventory to choose`);
+  const [row] = JSON.parse(readFileSync(join(folder, 'from-host.json'), 'utf8')).rows;
+  t.is(row.cores, cpus);
+  // The inventory's cores still win; more than the host has is warned about, and the forest is the same.
+  const fixed = await run(['bench', '--experiment', 'experiments/one.yaml', '--json', '--hosts', 'ssh-a'], folder);
+  t.is(JSON.parse(fixed.stdout).rows[0].cores, 1);
+  t.is(JSON.parse(fixed.stdout).rows[0].accuracy, row.accuracy);
+  writeFileSync(join(folder, 'inventory.yaml'), readFileSync(join(folder, 'inventory.yaml'), 'utf8').replace('cores: 1', `cores: ${cpus + 1}`));
+  const over = await run(['bench', '--experiment', 'experiments/one.yaml', '--hosts', 'ssh-a'], folder);
+  t.is(over.exitCode, 0, over.stderr);
+  t.true(over.stderr.includes(`Warning: inventory gives ssh-a ${cpus + 1} cores but it has ${cpus}: trees will queue; set cores: ${cpus}\n`), over.stderr);
 });
