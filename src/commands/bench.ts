@@ -40,7 +40,7 @@ export default class Bench extends ClusterCommand {
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
-    experiment: Flags.string({char: 'e', description: 'experiment file, or the name of one in experiments/ or shipped (local, paper-table1)', default: 'experiments/local.yaml'}),
+    experiment: Flags.string({char: 'e', description: 'experiment file, or the name of one in experiments/ or shipped (local, local-large, paper-table1)', default: 'experiments/local.yaml'}),
     hosts: Flags.string({description: 'only the combinations made of these hosts: names, groups, globs, ranges, !exclusions (comma-separated)'}),
     'export-csv': Flags.string({description: 'also write the table as CSV to this file'}),
     'export-markdown': Flags.string({description: 'also write the table as Markdown to this file'}),
