@@ -32,7 +32,7 @@ export default class Bench extends ClusterCommand {
   static override summary = 'Train the forest on each combination of hosts and compare ideal and measured time (the paper\'s Table I).';
   static override examples = [
     '<%= config.bin %> bench',
-    '<%= config.bin %> bench --inventory inventory.example.yaml --experiment paper-table1 --export-markdown table.md',
+    '<%= config.bin %> bench --experiment local-large --export-markdown table.md',
     '<%= config.bin %> bench --hosts local-a',
     '<%= config.bin %> bench --json > result.json',
     '<%= config.bin %> bench --engine native,dask',
