@@ -11,7 +11,7 @@ export function renderModelMarkdown(model: Analysis, jsonFile: string): string[]
   return [
     '## Capacity model',
     '',
-    `Time = work / sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work ${model.work_s.toFixed(2)} s on one ${cell(model.base_kind)} host. \`cluster analyze ${jsonFile}\` says more (\`--predict\`, \`--next\`).`,
+    `Time = work / sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work ${model.work_s.toFixed(2)} s on one ${cell(model.base_kind)} host. \`cluster analyze ${jsonFile}\`, run where bench ran, says more (\`--predict\`, \`--next\`).`,
     '',
     `| Kind | Speed | 95% interval |${model.per_core ? ` Per core (${cell(model.base_kind)} cores) |` : ''}`,
     `| --- | ---: | ---: |${model.per_core ? ' ---: |' : ''}`,

@@ -1,6 +1,6 @@
 import {arch, cpus, hostname, platform} from 'node:os';
 import {checkHostsExist, type Experiment} from '../config/experiment.js';
-import type {Inventory} from '../config/inventory.js';
+import type {Host, Inventory} from '../config/inventory.js';
 import {checkLocalCopies} from '../coordinator/local-copies.js';
 import {RunFailedError} from '../coordinator/train-forest.js';
 import type {EngineName} from '../engine/engine.js';
@@ -45,7 +45,7 @@ export interface BenchOptions {
   recalibrate?: boolean;
   onProgress?: (progress: BenchProgress) => void;
   /** Called once the sweep has an id, before any run. */
-  onStart?: (id: string, journalFile: string) => void;
+  onStart?: (id: string, journalFile: string, hosts: readonly Host[]) => void;
   /** Aborting stops the workers and rejects with InterruptedError. */
   signal?: AbortSignal;
   /** The command that continues the sweep of `id`, with every flag it needs (default: `cluster bench --resume <id>`). */
@@ -84,7 +84,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
   journal.resumeCommand = resumeCommand(journal.id);
   if (journal.notice) options.onWarning?.(journal.notice);
-  options.onStart?.(journal.id, journal.file);
+  for (const warning of session.warnings ?? []) options.onWarning?.(warning);
+  options.onStart?.(journal.id, journal.file, used);
   const interrupted = () => new InterruptedError(String(signal?.aborted ? signal.reason : 'SIGINT'), journal.resumeCommand);
   const stop = () => void session.close();
   signal?.addEventListener('abort', stop);

@@ -4,6 +4,7 @@ import {FIT_METHODS, type FitMethod} from '../analyze/fit.js';
 import {readObservedTable} from '../analyze/read-table.js';
 import {renderAnalysis} from '../analyze/render.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
+import {hereOrShipped} from '../config/shipped.js';
 
 export default class Analyze extends ClusterCommand {
   static override summary = 'Fit a capacity model to a sweep: what each kind of host is worth, which rows it cannot explain, and what other combinations would take.';
@@ -24,7 +25,7 @@ export default class Analyze extends ClusterCommand {
 
   async run(): Promise<Analysis> {
     const {args, flags} = await this.parse(Analyze);
-    const analysis = analyzeTable(readObservedTable(args.file), {fit: flags.fit as FitMethod, predict: flags.predict, next: flags.next});
+    const analysis = analyzeTable(readObservedTable(hereOrShipped(args.file)), {fit: flags.fit as FitMethod, predict: flags.predict, next: flags.next});
     this.log(renderAnalysis(analysis));
     return analysis;
   }

@@ -13,6 +13,7 @@ import {type Experiment, loadExperiment} from '../config/experiment.js';
 import {applyOverrides} from '../config/overrides.js';
 import {concurrencyFlag} from '../cli/concurrency-flag.js';
 import {type Inventory, loadInventory, withConcurrency} from '../config/inventory.js';
+import {hostCoresLine} from '../config/host-cores.js';
 import {selectHosts} from '../config/select-hosts.js';
 import type {EngineName} from '../engine/engine-names.js';
 import {csvFileOf} from '../data/load.js';
@@ -31,7 +32,7 @@ export default class Bench extends ClusterCommand {
   static override summary = 'Train the forest on each combination of hosts and compare ideal and measured time (the paper\'s Table I).';
   static override examples = [
     '<%= config.bin %> bench',
-    '<%= config.bin %> bench --inventory inventory.example.yaml --experiment paper-table1 --export-markdown table.md',
+    '<%= config.bin %> bench --experiment local-large --export-markdown table.md',
     '<%= config.bin %> bench --hosts local-a',
     '<%= config.bin %> bench --json > result.json',
     '<%= config.bin %> bench --engine native,dask',
@@ -39,7 +40,7 @@ export default class Bench extends ClusterCommand {
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
-    experiment: Flags.string({char: 'e', description: 'experiment file, or the name of one in experiments/ or shipped (local, paper-table1)', default: 'experiments/local.yaml'}),
+    experiment: Flags.string({char: 'e', description: 'experiment file, or the name of one in experiments/ or shipped (local, local-large, paper-table1)', default: 'experiments/local.yaml'}),
     hosts: Flags.string({description: 'only the combinations made of these hosts: names, groups, globs, ranges, !exclusions (comma-separated)'}),
     'export-csv': Flags.string({description: 'also write the table as CSV to this file'}),
     'export-markdown': Flags.string({description: 'also write the table as Markdown to this file'}),
@@ -141,9 +142,9 @@ export default class Bench extends ClusterCommand {
         onProgress: progress.update,
         resumeCommand,
         onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
-        onStart: (id, journal) => {
+        onStart: (id, journal, hosts) => {
           journalFile = journal;
-          if (!flags.quiet) process.stderr.write(`${printable(`Sweep ${id}: every finished run goes to ${journal}`)}\n`);
+          if (!flags.quiet) for (const line of [`Sweep ${id}: every finished run goes to ${journal}`, ...hostCoresLine(hosts)]) process.stderr.write(`${printable(line)}\n`);
         },
       }),
     ).finally(progress.clear));

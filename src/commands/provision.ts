@@ -29,7 +29,7 @@ export default class Provision extends ClusterCommand {
     const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const hosts = selectHosts(inventory, flags.hosts);
     const engines = parseEngines(flags.engine);
-    if (!engines.includes('native')) return {native: [], dask: await this.checkDask(inventory, hosts)};
+    if (!engines.includes('native')) return {native: [], dask: await this.checkDask(inventory, hosts, flags['accept-new'])};
     const width = Math.max(...hosts.map((host) => host.name.length));
     const results = await provisionHosts(hosts, {
       acceptNew: flags['accept-new'],
@@ -45,15 +45,15 @@ export default class Provision extends ClusterCommand {
     this.log(table.toString());
     const failed = results.filter((result) => !result.ok);
     for (const result of failed) this.log(`${red('Error:')} ${printable(result.error ?? '')}`);
-    const dask = engines.includes('dask') ? await this.checkDask(inventory, hosts) : undefined;
+    const dask = engines.includes('dask') ? await this.checkDask(inventory, hosts, flags['accept-new']) : undefined;
     if (failed.length > 0) throw new HostsFailedError(failed.map((result) => result.host), `provisioning failed on ${failed.length} of ${results.length} hosts`, results);
     if (dask) return {native: results, dask};
     return results;
   }
 
   /** Refuses a host whose Python lacks scikit-learn or dask/distributed, or differs from the coordinator's, saying how to install them. */
-  private async checkDask(inventory: Inventory, hosts: Host[]): Promise<DaskCheck[]> {
-    const checks = await checkDaskHosts(inventory, hosts);
+  private async checkDask(inventory: Inventory, hosts: Host[], acceptNew: boolean): Promise<DaskCheck[]> {
+    const checks = await checkDaskHosts(inventory, hosts, {acceptNew});
     this.log(renderDaskChecks(checks));
     const refused = checks.filter((check) => !check.ok);
     if (refused.length > 0) throw new HostsFailedError(refused.map((check) => check.host), `the dask engine cannot run on ${refused.length} of ${checks.length} hosts`, checks);

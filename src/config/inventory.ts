@@ -4,6 +4,7 @@ import {coresLimit, LIMITS} from '../limits.js';
 import {findInventoryFile, isAnsibleInventory, parseAnsibleInventory} from './ansible.js';
 import {FieldReader} from './fields.js';
 import {isIniInventory, parseIniInventory} from './ini-inventory.js';
+import {shareLocalCores} from './host-cores.js';
 import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
 import {type Layer, layerOf, mergeLayers} from './layers.js';
 import {SHIPPED_INVENTORY_EXAMPLE} from './shipped.js';
@@ -29,6 +30,8 @@ export interface Host extends SshLogin {
   address?: string;
   /** How many trees the host trains at once. */
   cores: number;
+  /** Set when the inventory gives no cores: the host's CPUs decide (see config/host-cores.ts). */
+  coresFrom?: 'host';
   labels: string[];
   /** The inventory's defaults, which ~/.ssh/config overrides. */
   defaults?: SshLogin;
@@ -72,7 +75,12 @@ export function loadInventory(file: string): Inventory {
 
 /** Our own format, or an Ansible YAML inventory (`all:` with hosts, children and vars). */
 export function parseInventory(source: YamlSource): Inventory {
-  if (isAnsibleInventory(source.data)) return parseAnsibleInventory(source);
+  const inventory = isAnsibleInventory(source.data) ? parseAnsibleInventory(source) : parseOwnInventory(source);
+  shareLocalCores(inventory.hosts.values());
+  return inventory;
+}
+
+function parseOwnInventory(source: YamlSource): Inventory {
   const read = new FieldReader(source);
   const top = read.object([], source.data, 'an inventory');
   read.knownKeys([], top, TOP_FIELDS);
@@ -199,7 +207,7 @@ function readHost(read: FieldReader, name: string, merged: Layer, where: {path: 
   const cores = coresField === undefined ? 1 : read.boundedInteger(coresField.path, coresField.value, ...coresLimit(transport), 'cores is how many trees the host trains at once');
   const labelsField = merged.get('labels');
   const labels = labelsField === undefined ? [] : readLabels(read, labelsField.path, labelsField.value);
-  const host: Host = {name, transport, cores, labels};
+  const host: Host = {name, transport, cores, labels, ...(coresField === undefined ? {coresFrom: 'host' as const} : {})};
   const pythonField = merged.get('python');
   if (pythonField !== undefined) host.python = read.string(pythonField.path, pythonField.value);
   if (transport === 'local') return host;

@@ -1,4 +1,5 @@
 import {performance} from 'node:perf_hooks';
+import {adoptWorkerCores} from '../config/host-cores.js';
 import type {Host} from '../config/inventory.js';
 import type {Dataset} from '../data/dataset.js';
 import {HostError} from '../errors.js';
@@ -81,6 +82,7 @@ export class WorkerClient {
     const client = new WorkerClient(host, await transport.start(host));
     const ready = await client.request({type: 'hello', version: PROTOCOL_VERSION}, 'ready', START_TIMEOUT_MS);
     client.info = ready;
+    adoptWorkerCores(host, ready);
     client.watch(heartbeatTimeoutMs);
     if (ready.version !== PROTOCOL_VERSION) {
       await client.close();

@@ -55,4 +55,6 @@ export interface EngineSession {
   rowHosts?(hosts: Host[]): Host[];
   /** Stops everything it started; safe to call twice, and from an abort handler. */
   close(): Promise<void>;
+  /** What the hosts said on starting that the user should know (more cores asked than CPUs). */
+  warnings?: string[];
 }

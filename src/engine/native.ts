@@ -1,5 +1,6 @@
 import type {RunRecord} from '../bench/result.js';
 import {calibrate, forgetCalibrations} from '../bench/calibrate.js';
+import {coresWarning} from '../config/host-cores.js';
 import {machineLoads, pairSamples, sampleCpu} from '../bench/interference.js';
 import {RunFailedError, trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
@@ -20,6 +21,7 @@ export const nativeEngine: Engine = {
       forgetCalibration: (names) => forgetCalibrations({workers, hosts: hosts.filter((host) => names.includes(host.name)), datasetHash: data.hash, options}),
       measure: (request) => measureRun(context, workers, request),
       close: () => workers.close(),
+      warnings: hosts.flatMap((host) => coresWarning(host, workers.get([host.name])[0].info?.cpus) ?? []),
     };
   },
 };

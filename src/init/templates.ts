@@ -35,6 +35,9 @@ hosts:
 
 /** A first experiment small enough for a table in well under a minute on a small machine. */
 export const EXPERIMENT_TEMPLATE = `# A first experiment (written by cluster init; edit freely).
+# Sized for a first table within a minute: 38 s of CPU in all, so under a minute on a quiet 2-core
+# machine (on a shared one at load averages of 15 to 21, 85 s and 190 s wall were measured).
+# A bigger run, about 170 s on a quiet 2-core machine: cluster bench -e local-large
 name: local
 # A synthetic data set like scikit-learn's make_classification; or a CSV file:
 #   dataset: { kind: csv, path: data/iris.csv, target: species }   (path relative to this file)

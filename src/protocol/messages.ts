@@ -54,7 +54,8 @@ export type ToWorker =
 
 /** Messages the worker sends; `tree` carries the serialised tree as its body. */
 export type FromWorker =
-  | {type: 'ready'; version: number; pid: number; cores: number; node: string}
+  /** `cores` is the slots, `cpus` the CPUs the host has (absent from workers before it was sent). */
+  | {type: 'ready'; version: number; pid: number; cores: number; cpus?: number; node: string}
   | {type: 'dataset-status'; hash: string; cached: boolean}
   /** `seconds` training, `waited` in the worker's queue for a free slot. */
   | {type: 'tree'; run: number; index: number; seconds: number; slot: number; waited: number}

@@ -1,7 +1,6 @@
-import {resolve} from 'node:path';
-import {findInventoryFile} from '../config/ansible.js';
 import type {Host} from '../config/inventory.js';
 import {shellQuote} from '../ssh/quote.js';
+import {inventoryFlag} from '../ssh/target.js';
 
 /**
  * The provision command that fixes `host`, ready to paste: with `--inventory` when the host's
@@ -9,6 +8,5 @@ import {shellQuote} from '../ssh/quote.js';
  * inventory's hosts, or none).
  */
 export function provisionCommand(host: Host): string {
-  const inventory = host.inventoryFile && resolve(host.inventoryFile) !== resolve(findInventoryFile('inventory.yaml')) ? ` --inventory ${shellQuote(host.inventoryFile)}` : '';
-  return `cluster provision${inventory} --hosts ${shellQuote(host.name)}`;
+  return `cluster provision${inventoryFlag(host)} --hosts ${shellQuote(host.name)}`;
 }

@@ -1,12 +1,16 @@
 import type {ModelledResult} from '../analyze/bench-model.js';
 import {renderModelMarkdown} from '../analyze/render-markdown.js';
 import type {BenchResult} from '../bench/result.js';
+import {shellQuote} from '../ssh/quote.js';
 import {markdownCell} from '../text/markdown-cell.js';
 import {COLUMNS} from './columns.js';
 import {describeSetup, renderWarnings} from './table.js';
 
-/** `charts` are the paths of the SVG charts, relative to where the Markdown is written. */
-export function renderMarkdown(result: ModelledResult, charts?: {timeline: string; scaling: string}): string {
+/**
+ * `charts` are the paths of the SVG charts, relative to where the Markdown is written; `jsonFile` the
+ * sweep's JSON as seen from where bench ran (results/<id>.json), so its analyze command runs there.
+ */
+export function renderMarkdown(result: ModelledResult, charts?: {timeline: string; scaling: string}, jsonFile = `${result.id}.json`): string {
   const cell = markdownCell;
   const lines = [
     `# ${cell(result.experiment)}: ideal vs measured time`,
@@ -21,7 +25,7 @@ export function renderMarkdown(result: ModelledResult, charts?: {timeline: strin
     ...faultLines(result).map(cell),
     ...renderWarnings(result).map((line) => `- ${cell(line)}`),
     ...(charts ? ['', `![Time against cores](${charts.scaling})`, '', `![Which slot trained which tree when](${charts.timeline})`, ''] : []),
-    ...(result.model ? ['', ...renderModelMarkdown(result.model, `${result.id}.json`)] : []),
+    ...(result.model ? ['', ...renderModelMarkdown(result.model, shellQuote(jsonFile))] : []),
   ];
   return lines.join('\n');
 }

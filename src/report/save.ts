@@ -55,7 +55,7 @@ export function renderJson(result: BenchResult): string {
  */
 export function saveResult(result: BenchResult, resultsDir: string, exports: ExportPaths, again?: string): string[] {
   const own = resultFiles(resultsDir, result.id);
-  const markdownFor = (path: string) => () => renderMarkdown(result, {timeline: relative(dirname(path), exports.timeline ?? own.timeline), scaling: relative(dirname(path), exports.scaling ?? own.scaling)});
+  const markdownFor = (path: string) => () => renderMarkdown(result, {timeline: relative(dirname(path), exports.timeline ?? own.timeline), scaling: relative(dirname(path), exports.scaling ?? own.scaling)}, own.json);
   const files: [string | undefined, () => string][] = [
     [own.csv, () => renderCsv(result)],
     [own.json, () => renderJson(result)],

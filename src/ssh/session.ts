@@ -298,11 +298,11 @@ function printable(text: string): string {
 }
 
 /** OpenSSH's REMOTE HOST IDENTIFICATION HAS CHANGED, and its fix, which works when pasted. */
-function changedKeyProblem(name: string, print: string, changed: Extract<HostKeyVerdict, {status: 'changed'}>): string {
+function changedKeyProblem(name: string, print: string, changed: Extract<HostKeyVerdict, {status: 'changed'}>, accept: string): string {
   const where = `${changed.file}:${changed.line}`;
   // ssh-keygen -R deletes every line matching the name: a line naming other hosts too is the user's to edit.
   const remove = changed.exact ? `remove the old key with: ssh-keygen -f ${shellQuote(changed.file)} -R ${shellQuote(name)}` : `edit line ${changed.line} of ${changed.file} (it also names other hosts)`;
-  return `host key of ${name} has CHANGED: it now offers ${print}, not the ${changed.recordedType} key recorded in ${where}; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, re-run with --accept-new after you ${remove}`;
+  return `host key of ${name} has CHANGED: it now offers ${print}, not the ${changed.recordedType} key recorded in ${where}; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, ${remove}, then record the new key with: ${accept}`;
 }
 
 function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError {
@@ -311,9 +311,9 @@ function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError 
   const fail = (reason: string, problem: string) => new SshError(target.name, reason, problem);
   if (verdict && verdict.result.status !== 'known') {
     const print = `${verdict.key.type} key ${fingerprint(verdict.key)}`;
-    if (verdict.result.status === 'unknown') return fail('host-key-unknown', `host key of ${name} is not known: ${print}; check it, then re-run with --accept-new to record it in ${target.recordTo}`);
+    if (verdict.result.status === 'unknown') return fail('host-key-unknown', `host key of ${name} is not known: ${print}; check it, then record it in ${target.recordTo} with: ${target.acceptNewCommand}`);
     if (verdict.result.status === 'revoked') return fail('host-key-revoked', `host key of ${name} is revoked (${verdict.result.file}:${verdict.result.line}): ${print}; refusing to connect`);
-    return fail('host-key-changed', changedKeyProblem(name, print, verdict.result));
+    return fail('host-key-changed', changedKeyProblem(name, print, verdict.result, target.acceptNewCommand));
   }
   if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return fail('unreachable', `no route to ${at}; is the host on the network?`);

@@ -1,6 +1,9 @@
 import {existsSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
+import {resolve} from 'node:path';
+import {findInventoryFile} from '../config/ansible.js';
 import {expandHome, type Host} from '../config/inventory.js';
+import {shellQuote} from './quote.js';
 import {readSshConfig, type SshConfigEntry} from './ssh-config.js';
 import {type Connection, expandTokens, PATH_TOKENS} from './tokens.js';
 
@@ -17,6 +20,8 @@ export interface SshTarget {
   knownHostsFiles: string[];
   /** Where --accept-new records a key: the inventory's knownHosts file, else ~/.ssh/known_hosts. */
   recordTo: string;
+  /** The command that records an unknown key, ready to paste from any command's refusal (bench and train have no --accept-new). */
+  acceptNewCommand: string;
   connectTimeoutMs: number;
 }
 
@@ -43,6 +48,7 @@ export function resolveTarget(host: Host, sshConfigFile?: string): SshTarget {
     ...(host.passphraseEnv ?? defaults.passphraseEnv ? {passphraseEnv: host.passphraseEnv ?? defaults.passphraseEnv} : {}),
     knownHostsFiles: [...(host.knownHosts ? [host.knownHosts] : []), `${homedir()}/.ssh/known_hosts`, `${homedir()}/.ssh/known_hosts2`, ...globalKnownHostsFiles()],
     recordTo: host.knownHosts ?? `${homedir()}/.ssh/known_hosts`,
+    acceptNewCommand: `cluster status${inventoryFlag(host)} --hosts ${shellQuote(host.name)} --accept-new`,
     connectTimeoutMs: host.connectTimeoutMs ?? 10_000,
   };
 }
@@ -54,6 +60,11 @@ export function resolveTarget(host: Host, sshConfigFile?: string): SshTarget {
 function globalKnownHostsFiles(): string[] {
   const named = process.env.CLUSTER_GLOBAL_KNOWN_HOSTS?.trim();
   return named ? named.split(/\s+/) : ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
+}
+
+/** `--inventory FILE` when the host's inventory is not the one commands find by default, so a pasted command reaches it. */
+export function inventoryFlag(host: Host): string {
+  return host.inventoryFile && resolve(host.inventoryFile) !== resolve(findInventoryFile('inventory.yaml')) ? ` --inventory ${shellQuote(host.inventoryFile)}` : '';
 }
 
 /** The inventory's identity file, else ssh_config's with its tokens expanded as ssh does, else the first default key there is. */

@@ -19,7 +19,7 @@ export function renderStatus(statuses: readonly HostStatus[], {calibrated, paint
       s.transport === 'local' ? 'local' : s.reachable ? green('yes') : red('NO'),
       s.latencyMs === null ? '' : `${s.latencyMs.toFixed(1)} ms`,
       printable(s.arch ?? ''),
-      s.nproc === null ? `?/${s.cores}` : `${s.nproc}/${s.cores}`,
+      `${s.nproc ?? '?'}/${s.cores}${s.coresFromHost ? ' (from the host)' : ''}`,
       s.memoryBytes === null ? '' : `${(s.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
       printable(s.node ?? (s.reachable ? 'missing' : '')),
       s.workerUpToDate === null ? '' : s.workerUpToDate ? green('up to date') : red('NOT INSTALLED'),

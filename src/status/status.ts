@@ -1,5 +1,6 @@
 import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
 import {calibrate} from '../bench/calibrate.js';
+import {coresWarning} from '../config/host-cores.js';
 import {calibrationLoadWarning} from '../bench/calibration-check.js';
 import {prepareData} from '../bench/prepare-data.js';
 import type {Experiment} from '../config/experiment.js';
@@ -30,6 +31,8 @@ export interface HostStatus {
   /** Processors the host reports, against `cores`, what the inventory asks of it. */
   nproc: number | null;
   cores: number;
+  /** The inventory gave no cores: `cores` is what the host's CPUs give it. */
+  coresFromHost: boolean;
   memoryBytes: number | null;
   node: string | null;
   workerUpToDate: boolean | null;
@@ -53,11 +56,11 @@ export async function hostStatuses(hosts: readonly Host[], options: ConnectOptio
 
 function localStatus(host: Host): HostStatus {
   const nproc = availableParallelism();
-  return {host: host.name, transport: 'local', reachable: true, latencyMs: null, os: platform(), arch: arch(), cpu: cpus()[0]?.model ?? null, nproc, cores: host.cores, memoryBytes: totalmem(), node: process.version, workerUpToDate: true, ready: true, treesPerSecond: null, warnings: coreWarnings(host, nproc), error: null};
+  return {host: host.name, transport: 'local', reachable: true, latencyMs: null, os: platform(), arch: arch(), cpu: cpus()[0]?.model ?? null, nproc, cores: host.cores, coresFromHost: host.coresFrom === 'host', memoryBytes: totalmem(), node: process.version, workerUpToDate: true, ready: true, treesPerSecond: null, warnings: [coresWarning(host, nproc) ?? []].flat(), error: null};
 }
 
 async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatus> {
-  const status: HostStatus = {host: host.name, transport: 'ssh', reachable: false, latencyMs: null, os: null, arch: null, cpu: null, nproc: null, cores: host.cores, memoryBytes: null, node: null, workerUpToDate: null, ready: false, treesPerSecond: null, warnings: [], error: null};
+  const status: HostStatus = {host: host.name, transport: 'ssh', reachable: false, latencyMs: null, os: null, arch: null, cpu: null, nproc: null, cores: host.cores, coresFromHost: host.coresFrom === 'host', memoryBytes: null, node: null, workerUpToDate: null, ready: false, treesPerSecond: null, warnings: [], error: null};
   let session: SshSession | undefined;
   try {
     session = await SshSession.connect(resolveTarget(host), options);
@@ -66,7 +69,9 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
     const facts = await probeHost(session);
     if (session.loginBanner !== undefined) status.warnings.push(loginBannerHint(session.loginBanner));
     Object.assign(status, {os: facts.os, arch: facts.arch, cpu: facts.cpu, nproc: facts.nproc, memoryBytes: facts.memoryBytes, node: facts.node ?? null});
-    status.warnings.push(...coreWarnings(host, facts.nproc));
+    // A host without cores in the inventory trains with all its CPUs, as its worker will.
+    if (status.coresFromHost && facts.nproc > 0) status.cores = facts.nproc;
+    status.warnings.push(...[coresWarning(host, facts.nproc) ?? []].flat());
     const problem = nodeProblem(facts);
     if (problem) {
       status.error = describeError(new HostError(host.name, problem.problem, '', problem.reason));
@@ -95,9 +100,6 @@ async function roundTripMs(session: SshSession): Promise<number> {
   return Math.min(...times);
 }
 
-function coreWarnings(host: Host, nproc: number): string[] {
-  return nproc > 0 && host.cores > nproc ? [`inventory gives ${host.name} ${host.cores} cores but it has ${nproc}: trees will queue; set cores: ${nproc}`] : [];
-}
 
 /** Whether each host can run a dask worker: Python, scikit-learn and dask/distributed at the coordinator's versions. */
 export async function addDaskChecks(statuses: HostStatus[], inventory: Inventory, hosts: readonly Host[]): Promise<void> {

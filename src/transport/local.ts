@@ -1,5 +1,6 @@
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
+import {workerCoresArgument} from '../config/host-cores.js';
 import type {Host} from '../config/inventory.js';
 import {TextTail, type Transport, type WorkerProcess} from './transport.js';
 
@@ -11,7 +12,7 @@ const STOP_GRACE_MS = 2000;
 /** Runs the worker as a child process of this Node.js, on this machine. */
 export const localTransport: Transport = {
   async start(host: Host): Promise<WorkerProcess> {
-    const child = execa(process.execPath, [WORKER_BUNDLE, '--cores', String(host.cores)], {
+    const child = execa(process.execPath, [WORKER_BUNDLE, '--cores', workerCoresArgument(host)], {
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: 'pipe',

@@ -1,7 +1,7 @@
 import type {Readable, Writable} from 'node:stream';
 import {execa} from 'execa';
 import type {Host} from '../config/inventory.js';
-import {SshSession} from '../ssh/session.js';
+import {type ConnectOptions, SshSession} from '../ssh/session.js';
 import {resolveTarget} from '../ssh/target.js';
 import {TextTail, type WorkerExit} from './transport.js';
 
@@ -53,8 +53,8 @@ export function supervised(command: string): string {
   ].join('\n');
 }
 
-export async function openShell(host: Host): Promise<HostShell> {
-  return host.transport === 'local' ? localShell : sshShell(await SshSession.connect(resolveTarget(host)));
+export async function openShell(host: Host, options: ConnectOptions = {}): Promise<HostShell> {
+  return host.transport === 'local' ? localShell : sshShell(await SshSession.connect(resolveTarget(host), options));
 }
 
 export const localShell: HostShell = {

@@ -1,3 +1,4 @@
+import {workerCoresArgument} from '../config/host-cores.js';
 import type {Host} from '../config/inventory.js';
 import {workerBundle, remoteBundlePath} from '../provision/bundle.js';
 import {SshError, SshSession} from '../ssh/session.js';
@@ -40,7 +41,7 @@ async function startWorker(session: SshSession, host: Host): Promise<WorkerProce
   if (check.code === CHANGED) throw new SshError(host.name, 'worker-changed', `the installed worker is not the one provision put there (sha256 ${check.stdout.trim() || 'unreadable'}, expected ${bundle.sha256}): it was changed or cut short; run: ${provisionCommand(host)}`);
   if (check.code !== 0) throw new SshError(host.name, 'not-provisioned', `the worker is not installed or out of date; run: ${provisionCommand(host)}`);
   // Its frames come after the marker: whatever the login shell printed first is skipped.
-  const {channel, output, errors} = await session.spawn(`exec node ${path} --cores ${Math.floor(host.cores)}`);
+  const {channel, output, errors} = await session.spawn(`exec node ${path} --cores ${workerCoresArgument(host)}`);
   const tail = new TextTail();
   errors.on('data', (chunk: Buffer) => tail.push(chunk));
   const exited = new Promise<WorkerExit>((resolve) => {

@@ -2,6 +2,7 @@
  * The worker: started once per host (as a child process here, at the end of an SSH channel later),
  * it speaks framed messages on stdin/stdout and trains trees with `--cores` parallel slots.
  */
+import {availableParallelism} from 'node:os';
 import {FramedConnection, type Message} from '../protocol/connection.js';
 import {type FromWorker, PROTOCOL_VERSION, type ToWorker} from '../protocol/messages.js';
 import {DatasetCache, receiveDataset} from './dataset-cache.js';
@@ -14,7 +15,9 @@ process.title = 'cluster-worker';
 console.log = console.error;
 console.info = console.error;
 
-const cores = Number(process.argv[process.argv.indexOf('--cores') + 1]) || 1;
+const coresArgument = process.argv[process.argv.indexOf('--cores') + 1];
+// `--cores auto`: the inventory gave none, so the host's own CPUs decide the slots.
+const cores = coresArgument === 'auto' ? availableParallelism() : Number(coresArgument) || 1;
 const pool = new SlotPool(cores);
 const cache = new DatasetCache();
 
@@ -40,7 +43,7 @@ process.stdout.on('error', () => void stop(1));
 function handle({header, body}: Message<ToWorker>): void {
   switch (header.type) {
     case 'hello':
-      void connection.send({type: 'ready', version: PROTOCOL_VERSION, pid: process.pid, cores, node: process.version});
+      void connection.send({type: 'ready', version: PROTOCOL_VERSION, pid: process.pid, cores, cpus: availableParallelism(), node: process.version});
       return;
     case 'dataset-offer':
       void connection.send({type: 'dataset-status', hash: header.hash, cached: cache.has(header.hash)});

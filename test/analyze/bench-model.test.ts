@@ -43,7 +43,7 @@ test('a sweep that separates its kinds gets a model in its JSON, its Markdown an
   t.deepEqual(result.model!.cores, {pi: 4, desktop: 7});
   t.true(JSON.parse(JSON.stringify(result)).model.rows.every((row: {residual: number}) => Math.abs(row.residual) < 0.01));
   const markdown = `\n${renderModelMarkdown(result.model!, 'x-small.json').join('\n')}`;
-  t.regex(markdown, /\n## Capacity model\n\nTime = work \/ sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work 100\.00 s on one pi host\. `cluster analyze x-small\.json` says more/);
+  t.regex(markdown, /\n## Capacity model\n\nTime = work \/ sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work 100\.00 s on one pi host\. `cluster analyze x-small\.json`, run where bench ran, says more/);
   t.regex(markdown, /^\| desktop \| 3\.000 \| \d\.\d{3} to \d\.\d{3} \| 1\.71 \|$/m);
   t.regex(renderScalingSvg(result), /<polyline fill="none" stroke="#b07aa1"[^>]*\/>[\s\S]*capacity model<\/text>/);
 });

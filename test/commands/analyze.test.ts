@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {cluster} from '../helpers/cli.js';
+import {paste} from '../helpers/faults.js';
 import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
 
 const PAPER_CSV = fileURLToPath(new URL('../../../experiments/paper-table1-results.csv', import.meta.url));
@@ -73,6 +74,12 @@ test.serial('analyze reads the JSON of a real bench sweep: its hosts, every run,
   t.regex(markdown, /^\| local-b \| \d+\.\d{3} \| -?\d+\.\d{3} to \d+\.\d{3} \| \d+\.\d\d \|$/m);
   t.regex(markdown, /^\| local-a, local-b \| \d+\.\d\d \| \d+\.\d\d \| [+-]\d+\.\d% \| (\d+\.\d%)? \|$/m);
   t.regex(readFileSync(join(folder, 'sweep.svg'), 'utf8'), /capacity model<\/text>/);
+  // The Markdown's analyze command, pasted where bench ran, reads the sweep (it gave a bare <id>.json, which is in results/).
+  const hint = /`(cluster analyze [^`]+)`/.exec(markdown)![1];
+  t.regex(hint, /^cluster analyze results\/[^ ]+\.json$/);
+  const pasted = await paste(hint, folder, 'analyze-hint');
+  t.is(pasted.exitCode, 0, pasted.stderr);
+  t.regex(pasted.stdout, /local-b/);
   const result = await cluster(['analyze', 'sweep.json', '--predict', 'local-a, local-b', '--json'], folder);
   t.is(result.exitCode, 0, result.stderr);
   const json = JSON.parse(result.stdout);

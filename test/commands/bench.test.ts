@@ -73,7 +73,7 @@ const refuses = test.macro(async (t, files: Record<string, string>, args: string
 
 const PACKAGE = fileURLToPath(new URL('../../../', import.meta.url));
 test('missing inventory', refuses, {}, ['--inventory', 'nope.yaml'], `nope.yaml: inventory file not found (run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${PACKAGE}inventory.example.yaml)`);
-test('missing experiment', refuses, {}, ['--experiment', 'experiments/nope.yaml'], `experiments/nope.yaml: experiment file not found (run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: local (${PACKAGE}experiments/local.yaml), paper-table1 (${PACKAGE}experiments/paper-table1.yaml))`);
+test('missing experiment', refuses, {}, ['--experiment', 'experiments/nope.yaml'], `experiments/nope.yaml: experiment file not found (run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: local-large (${PACKAGE}experiments/local-large.yaml), local (${PACKAGE}experiments/local.yaml), paper-table1 (${PACKAGE}experiments/paper-table1.yaml))`);
 test('--hosts that no combination is made of', refuses, {'inventory.yaml': `${TWO_LOCAL_HOSTS}  local-c: { transport: local }\n`}, ['--hosts', 'local-c'], '--hosts: no combination of experiments/local.yaml is made only of local-c (its combinations use local-a, local-b; name some of those, or leave out --hosts)');
 // Brackets that were an internal error (an unescaped regular expression): each one bad input, exit 2.
 for (const [hosts, message] of [

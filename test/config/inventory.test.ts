@@ -1,4 +1,6 @@
+import {availableParallelism} from 'node:os';
 import test from 'ava';
+import {adoptWorkerCores, workerCoresArgument} from '../../src/config/host-cores.js';
 import {parseInventory} from '../../src/config/inventory.js';
 import {YamlSource} from '../../src/config/yaml-source.js';
 import {InputError} from '../../src/errors.js';
@@ -69,7 +71,7 @@ groups:
     hosts:
       desktop: { address: 192.168.1.10, cores: 7, user: me }
 hosts:
-  local-a: { transport: local }
+  local-a: { transport: local, cores: 1 }
 `;
 
 test('groups share fields; a range names several hosts, each reached by its name', (t) => {
@@ -161,4 +163,24 @@ test('a blank label', refuses, 'hosts:\n  a: { transport: local, labels: ["  "] 
 test('labels of any printable text are kept as written', (t) => {
   const inventory = parse('hosts:\n  a: { transport: local, labels: ["pi, 4GB", Raspberry Pi 4 (4GB), "Pi | \\"fast\\""] }\n');
   t.deepEqual(inventory.hosts.get('a')!.labels, ['pi, 4GB', 'Raspberry Pi 4 (4GB)', 'Pi | "fast"']);
+});
+
+test('a host without cores takes them from the host: local ones share this machine, ssh ones ask their worker', (t) => {
+  const cpus = availableParallelism();
+  const inventory = parse('hosts:\n  a: { transport: local }\n  b: { transport: local }\n  c: { transport: local, cores: 3 }\n  far: { address: 10.0.0.9 }\n  near: { address: 10.0.0.8, cores: 2 }\n');
+  const host = (name: string) => inventory.hosts.get(name)!;
+  t.deepEqual([host('a').cores, host('b').cores], [Math.max(1, Math.floor(cpus / 2)), Math.max(1, Math.floor(cpus / 2))], 'the two local hosts without cores split the CPUs, never oversubscribing');
+  t.deepEqual(['a', 'b', 'c', 'far', 'near'].map((name) => host(name).coresFrom ?? 'inventory'), ['host', 'host', 'inventory', 'host', 'inventory'], 'cores in the inventory win');
+  t.is(host('c').cores, 3);
+  t.is(workerCoresArgument(host('far')), 'auto', 'the ssh worker uses all its CPUs');
+  t.is(workerCoresArgument(host('near')), '2');
+  adoptWorkerCores(host('far'), {cores: 6});
+  adoptWorkerCores(host('near'), {cores: 6});
+  t.deepEqual([host('far').cores, host('near').cores], [6, 2]);
+});
+
+test('an Ansible inventory (which has no cores variable) takes each host\'s CPUs', (t) => {
+  const inventory = parse('all:\n  hosts:\n    rpi1: { ansible_host: 10.0.0.1 }\n    me: { ansible_connection: local }\n');
+  t.is(inventory.hosts.get('rpi1')!.coresFrom, 'host');
+  t.is(workerCoresArgument(inventory.hosts.get('rpi1')!), 'auto');
 });

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {availableParallelism} from 'node:os';
 import {appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpServer} from 'node:http';
 import {createServer, type Server} from 'node:net';
@@ -14,6 +15,7 @@ import {hashDataset} from '../../src/data/dataset.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {dynamicSchedule} from '../../src/schedule/dynamic.js';
 import {cluster} from '../helpers/cli.js';
+import {clusterOnPath} from '../helpers/faults.js';
 import {folderWith} from '../helpers/files.js';
 import {crashAlone} from '../helpers/crash.js';
 import {startAgent} from '../helpers/ssh-agent.js';
@@ -60,11 +62,40 @@ warmup: 0
 const globalFiles = (folder: string) => [join(folder, 'ssh_known_hosts'), join(folder, 'ssh_known_hosts2')];
 const run = (args: string[], folder: string) => cluster(args, folder, {HOME: folder, SSH_AUTH_SOCK: undefined, CLUSTER_GLOBAL_KNOWN_HOSTS: globalFiles(folder).join(' ')});
 
+/** A command line the CLI printed, pasted into a shell in `folder` (the user's HOME), with this build as `cluster`. */
+const pasteHere = async (command: string, folder: string) => {
+  const result = await execa('sh', ['-c', command], {cwd: folder, reject: false, env: {...clusterOnPath(folder), HOME: folder, SSH_AUTH_SOCK: undefined, NO_COLOR: '1', CLUSTER_GLOBAL_KNOWN_HOSTS: globalFiles(folder).join(' ')}});
+  return {exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr)};
+};
+
+// bench and train have no --accept-new: the hint names a command that has it, and pasted it records the key.
+serial('an unknown host key refused by bench, train and provision --engine dask: the hint, pasted, records it', async (t) => {
+  const folder = home({hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }`});
+  writeFileSync(join(folder, 'd.csv'), 'a,y\n1,x\n2,y\n3,x\n4,y\n');
+  copyFileSync(join(folder, 'inventory.yaml'), join(folder, 'pis.yaml'));
+  writeFileSync(join(folder, 'experiments/one.yaml'), 'dataset: { kind: synthetic, samples: 300 }\nforest: { trees: 4 }\ncombinations: [[ssh-a]]\nruns: 1\nwarmup: 0\n');
+  for (const args of [['bench', '--experiment', 'experiments/one.yaml'], ['train', '--data', 'd.csv', '--target', 'y', '--hosts', 'ssh-a']]) {
+    const refused = await run([...args, '--inventory', 'pis.yaml'], folder);
+    t.is(refused.exitCode, 3, refused.stderr);
+    const hint = /with: (cluster status .*)$/m.exec(refused.stderr + refused.stdout)?.[1];
+    t.is(hint, 'cluster status --inventory pis.yaml --hosts ssh-a --accept-new', refused.stderr);
+  }
+  const pasted = await pasteHere('cluster status --inventory pis.yaml --hosts ssh-a --accept-new', folder);
+  // Reachable now; whether it is ready is the worker's business (not installed here).
+  t.regex(pasted.stdout, /│ ssh-a +│ yes /, pasted.stderr);
+  t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), `${sshd.hostKeyLine().trim()}\n`);
+  // provision --engine dask --accept-new records an unknown key as plain provision does.
+  writeFileSync(join(folder, 'known_hosts'), '');
+  const dask = await run(['provision', '--engine', 'dask', '--accept-new', '--hosts', 'ssh-a', '--json'], folder);
+  t.notRegex(dask.stdout, /host-key-unknown/, dask.stdout);
+  t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), `${sshd.hostKeyLine().trim()}\n`);
+});
+
 serial('an unknown host key is refused with its fingerprint, then recorded with --accept-new', async (t) => {
   const folder = home();
   const refused = await run(['provision', '--hosts', 'ssh-a'], folder);
   t.is(refused.exitCode, 3);
-  t.regex(refused.stdout, new RegExp(`Error: host ssh-a: host key of \\[127\\.0\\.0\\.1\\]:${sshd.port} is not known: ssh-ed25519 key SHA256:[A-Za-z0-9+/]{43}; check it, then re-run with --accept-new to record it in ${join(folder, 'known_hosts')}\\n`));
+  t.regex(refused.stdout, new RegExp(`Error: host ssh-a: host key of \\[127\\.0\\.0\\.1\\]:${sshd.port} is not known: ssh-ed25519 key SHA256:[A-Za-z0-9+/]{43}; check it, then record it in ${join(folder, 'known_hosts')} with: cluster status --hosts ssh-a --accept-new\\n`));
   const accepted = await run(['provision', '--hosts', 'ssh-a', '--accept-new'], folder);
   t.is(accepted.exitCode, 0, accepted.stdout + accepted.stderr);
   t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), `${sshd.hostKeyLine().trim()}\n`);
@@ -110,7 +141,7 @@ serial('bench runs across ssh hosts and mixed with local ones, and gives the sam
 /** OpenSSH's answer to a changed key, as `status` prints it: the line recorded, and the command that removes it. */
 const changedKey = (own: TestSshd, folder: string, offered: string, recorded: string) => {
   const file = join(folder, 'known_hosts');
-  const text = `Error: host moved: host key of [127.0.0.1]:${own.port} has CHANGED: it now offers ${offered} key SHA256:FINGERPRINT, not the ${recorded} key recorded in ${file}:1; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, re-run with --accept-new after you remove the old key with: ssh-keygen -f ${file} -R '[127.0.0.1]:${own.port}'\n`;
+  const text = `Error: host moved: host key of [127.0.0.1]:${own.port} has CHANGED: it now offers ${offered} key SHA256:FINGERPRINT, not the ${recorded} key recorded in ${file}:1; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, remove the old key with: ssh-keygen -f ${file} -R '[127.0.0.1]:${own.port}', then record the new key with: cluster status --hosts moved --accept-new\n`;
   return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('FINGERPRINT', '[A-Za-z0-9+/]{43}'));
 };
 
@@ -144,10 +175,13 @@ const otherType = test.macro(async (t, recorded: HostKeyName, served: HostKeyNam
     }
     t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), line, '--accept-new recorded nothing');
     // The fix the message gives works when pasted, and then --accept-new records the new key.
-    const fix = (await run(['status'], folder)).stdout.split('remove the old key with: ')[1].trim();
-    await execa('sh', ['-c', fix]);
+    const [remove, record] = (await run(['status'], folder)).stdout.split('remove the old key with: ')[1].trim().split(', then record the new key with: ');
+    await execa('sh', ['-c', remove]);
+    t.is(record, 'cluster status --hosts moved --accept-new');
+    // Pasted, it records the new key (its exit is the worker's: not installed on this server).
+    t.regex((await pasteHere(record, folder)).stdout, /│ moved +│ yes /);
     // Not provisioned there, so not ready: reachable is what the host key decides.
-    t.like(JSON.parse((await run(['status', '--json', '--accept-new'], folder)).stdout)[0], {host: 'moved', reachable: true, error: null});
+    t.like(JSON.parse((await run(['status', '--json'], folder)).stdout)[0], {host: 'moved', reachable: true, error: null});
     t.is(readFileSync(join(folder, 'known_hosts'), 'utf8'), `${own.hostKeyLine(served)}\n`);
   } finally {
     await own.stop();
@@ -473,4 +507,31 @@ serial('known_hosts holding only another key type: that type is negotiated, as O
     t.is(refused.exitCode, 2, refused.stderr);
     t.is(refused.stderr.trimEnd().split('\n').at(-1), `Error: ${join(proxied, '.ssh/config')}:4: ProxyJump: ProxyJump is not supported (it reaches the host through another host), and it applies to 'pi-far' (give the host an address it can reach directly in the inventory, or remove ProxyJump there)`);
   }
+});
+
+serial('an Ansible inventory without cores trains with all the host\'s CPUs, says so once, and gives the same forest', async (t) => {
+  const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`, hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }`});
+  t.is((await run(['provision'], folder)).exitCode, 0);
+  mkdirSync(join(folder, '.ssh'));
+  copyFileSync(join(folder, 'known_hosts'), join(folder, '.ssh', 'known_hosts'));
+  writeFileSync(join(folder, 'hosts.yml'), `all:\n  hosts:\n    ssh-a: { ansible_host: 127.0.0.1, ansible_port: ${sshd.port}, ansible_user: root, ansible_ssh_private_key_file: ${sshd.userKey} }\n`);
+  writeFileSync(join(folder, 'experiments/one.yaml'), 'dataset: { kind: synthetic, samples: 1500, features: 10, informative: 5, seed: 3 }\nforest: { trees: 12 }\ncombinations: [[ssh-a]]\nruns: 1\nwarmup: 0\n');
+  const cpus = availableParallelism();
+  const status = await run(['status', '--inventory', 'hosts.yml'], folder);
+  t.is(status.exitCode, 0, status.stdout);
+  t.regex(status.stdout, new RegExp(`│ ${cpus}/${cpus} \\(from the host\\) +│`));
+  t.notRegex(status.stdout, /Warning/);
+  const fromHost = await run(['bench', '--inventory', 'hosts.yml', '--experiment', 'experiments/one.yaml', '--export-json', 'from-host.json'], folder);
+  t.is(fromHost.exitCode, 0, fromHost.stderr);
+  t.is(fromHost.stderr.split('\n').filter((line) => line.startsWith('Cores from the hosts')).join('\n'), `Cores from the hosts (the inventory gives none): ssh-a ${cpus}; set cores: in the inventory to choose`);
+  const [row] = JSON.parse(readFileSync(join(folder, 'from-host.json'), 'utf8')).rows;
+  t.is(row.cores, cpus);
+  // The inventory's cores still win; more than the host has is warned about, and the forest is the same.
+  const fixed = await run(['bench', '--experiment', 'experiments/one.yaml', '--json', '--hosts', 'ssh-a'], folder);
+  t.is(JSON.parse(fixed.stdout).rows[0].cores, 1);
+  t.is(JSON.parse(fixed.stdout).rows[0].accuracy, row.accuracy);
+  writeFileSync(join(folder, 'inventory.yaml'), readFileSync(join(folder, 'inventory.yaml'), 'utf8').replace('cores: 1', `cores: ${cpus + 1}`));
+  const over = await run(['bench', '--experiment', 'experiments/one.yaml', '--hosts', 'ssh-a'], folder);
+  t.is(over.exitCode, 0, over.stderr);
+  t.true(over.stderr.includes(`Warning: inventory gives ssh-a ${cpus + 1} cores but it has ${cpus}: trees will queue; set cores: ${cpus}\n`), over.stderr);
 });

@@ -22,7 +22,7 @@ test('the packed tarball installs globally and runs init, bench, status, help an
   const [{filename, files}] = JSON.parse(packed.stdout) as [{filename: string; files: {path: string}[]}];
   const paths = files.map((file) => file.path);
   t.deepEqual(paths.filter((path) => !path.startsWith('dist/src/')).sort(), [
-    'LICENSE', 'README.md', 'bin/run.js', 'dist/worker.mjs', 'experiments/lab-paper-results.csv', 'experiments/lab/paper.yaml', 'experiments/local.yaml', 'experiments/paper-table1-results.csv', 'experiments/paper-table1.yaml',
+    'LICENSE', 'README.md', 'bin/run.js', 'dist/worker.mjs', 'experiments/lab-paper-results.csv', 'experiments/lab/paper.yaml', 'experiments/local-large.yaml', 'experiments/local.yaml', 'experiments/paper-table1-results.csv', 'experiments/paper-table1.yaml',
     'inventory.ansible.example.yaml', 'inventory.example.yaml', 'inventory.yaml', 'package.json', 'python/dask_driver.py',
   ]);
   t.true(paths.every((path) => !path.startsWith('dist/src/') || path.endsWith('.js')), 'no source maps, no tests, no sources');

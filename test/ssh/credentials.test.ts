@@ -23,6 +23,7 @@ const target = (identityFile: string, passphraseEnv?: string): SshTarget => ({
   ...(passphraseEnv ? {passphraseEnv} : {}),
   knownHostsFiles: [],
   recordTo: '/nowhere',
+  acceptNewCommand: 'cluster status --hosts pi --accept-new',
   connectTimeoutMs: 1000,
 });
 const methods = (login: ReturnType<typeof credentials>) => login.methods.map((method) => method.type);

@@ -1,6 +1,7 @@
 import type {Host, Inventory} from '../../config/inventory.js';
 import {ClusterError, HostError} from '../../errors.js';
 import {DEFAULT_CONCURRENCY, mapBounded} from '../../transport/fan-out.js';
+import type {ConnectOptions} from '../../ssh/session.js';
 import {localShell, openShell} from '../../transport/shell.js';
 import {checkHost, usable} from './hosts.js';
 import {findPython, type PythonVersions} from './python.js';
@@ -15,7 +16,7 @@ export interface DaskCheck {
 }
 
 /** Checks every host's Python for the dask engine against the coordinator's, one failure not stopping the others. */
-export async function checkDaskHosts(inventory: Inventory, hosts: readonly Host[]): Promise<DaskCheck[]> {
+export async function checkDaskHosts(inventory: Inventory, hosts: readonly Host[], options: ConnectOptions = {}): Promise<DaskCheck[]> {
   let coordinator: PythonVersions;
   try {
     coordinator = usable(inventory, undefined, await findPython(localShell, inventory.python));
@@ -25,7 +26,7 @@ export async function checkDaskHosts(inventory: Inventory, hosts: readonly Host[
   }
   return mapBounded(hosts, inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, async (host): Promise<DaskCheck> => {
     try {
-      const shell = await openShell(host);
+      const shell = await openShell(host, options);
       try {
         return {host: host.name, ok: true, python: await checkHost(inventory, host, shell, coordinator), error: null};
       } finally {

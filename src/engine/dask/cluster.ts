@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import {networkInterfaces} from 'node:os';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline';
+import {workerCoresArgument} from '../../config/host-cores.js';
 import type {Host} from '../../config/inventory.js';
 import {HostError} from '../../errors.js';
 import {remoteCommand} from '../../ssh/quote.js';
@@ -92,7 +93,7 @@ export class DaskCluster {
       'DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION=True',
       'DASK_DISTRIBUTED__WORKER__HTTP__ROUTES=[]',
       python, '-m', 'distributed.cli.dask_worker', this.listeners.get(route.coordinator)!,
-      '--name', host.name, '--nthreads', String(host.cores), '--nworkers', '1',
+      '--name', host.name, ...nthreads(host), '--nworkers', '1',
       '--host', route.host, '--no-dashboard', '--dashboard-address', '127.0.0.1:0',
       '--tls-ca-file', 'ca.pem', '--tls-cert', 'worker.pem', '--tls-key', 'worker.key', '--local-directory', '.',
       '--death-timeout', String(JOIN_SECONDS),
@@ -150,4 +151,9 @@ function parseLine(line: string): {listening?: string[]; missing?: string; error
   } catch {
     return {};
   }
+}
+
+/** An SSH host without cores in the inventory runs Dask's default, a thread per CPU, as its native worker would. */
+function nthreads(host: Host): string[] {
+  return workerCoresArgument(host) === 'auto' ? [] : ['--nthreads', String(host.cores)];
 }

@@ -1,5 +1,6 @@
 import type {RunRecord} from '../../bench/result.js';
 import type {ForestSpec} from '../../config/experiment.js';
+import {adoptWorkerCores} from '../../config/host-cores.js';
 import {RunFailedError} from '../../coordinator/train-forest.js';
 import type {Engine, EngineContext, EngineSession, RunRequest} from '../engine.js';
 import {HostError} from '../../errors.js';
@@ -32,11 +33,18 @@ export const daskEngine: Engine = {
       checkAborted(signal);
       const driver = (parts.driver = await Driver.start(coordinator.path, cluster.driverAddress, folder.path, tls));
       checkAborted(signal);
+      let threadsAdopted = false;
       return {
         calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
         measure: async (request) => {
           // Every host's worker stays up for the sweep, so a row never pays for starting one: the fit is restricted to the row's.
           await cluster.use(hosts);
+          if (!threadsAdopted) {
+            // Hosts without cores in the inventory count the threads their Dask worker started with.
+            threadsAdopted = true;
+            const threads = new Map(await driver.workers());
+            for (const {host} of hosts) adoptWorkerCores(host, {cores: threads.get(host.name) ?? 0});
+          }
           return measureFit(context.experiment.forest, driver, request, false, (name) => cluster.workerLog(name));
         },
         close: async () => {
