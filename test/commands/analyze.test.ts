@@ -103,7 +103,12 @@ test.serial('what bench writes with labels of any text, analyze reads back: its 
   const labels = ['pi, 4GB', 'Raspberry Pi 4 (4GB) | "fast"'];
   const folder = folderWith({
     'inventory.yaml': `hosts:\n  local-a: { transport: local, labels: ['${labels[0]}'] }\n  local-b: { transport: local, labels: ['${labels[1]}'] }\n  4pi: { transport: local }\n`,
-    'experiments/local.yaml': smallExperiment({combinations: '[[local-a], [local-b], [4pi], [local-a, local-b, 4pi]]'}),
+    // Runs of tenths of a second, so that the capacity model can be fitted on a loaded machine too.
+    'experiments/local.yaml': smallExperiment({
+      dataset: '{ kind: synthetic, samples: 3000, features: 8, informative: 4, classes: 2, seed: 1 }',
+      forest: '{ trees: 24, seed: 7 }',
+      combinations: '[[local-a], [local-b], [4pi], [local-a, local-b, 4pi]]',
+    }),
   });
   const bench = await cluster(['bench', '--export-json', 'sweep.json', '--export-csv', 'sweep.csv', '--export-markdown', 'sweep.md'], folder);
   t.is(bench.exitCode, 0, bench.stderr);
