@@ -37,6 +37,8 @@ export default class Bench extends ClusterCommand {
     '<%= config.bin %> bench --engine native,dask',
   ];
 
+  protected override interruptOutcome = 'finished results were kept';
+
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
     experiment: Flags.string({char: 'e', description: 'experiment file, or the name of one in experiments/ or shipped (local, paper-table1)', default: 'experiments/local.yaml'}),
@@ -143,6 +145,8 @@ export default class Bench extends ClusterCommand {
         onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
         onStart: (id, journal) => {
           journalFile = journal;
+          // From here on, an interruption at any stage (the engine's shutdown, the save) names the --resume.
+          this.interruptHint = () => resumeCommand(id);
           if (!flags.quiet) process.stderr.write(`${printable(`Sweep ${id}: every finished run goes to ${journal}`)}\n`);
         },
       }),
