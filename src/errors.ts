@@ -141,9 +141,14 @@ export class NoisyResultError extends FinishedWithError {
 /** The user stopped the run (Ctrl-C, SIGTERM or SIGHUP). */
 export class InterruptedError extends ClusterError {
   /** `resumeCommand`: the whole command that continues the sweep, every flag it needs included. */
-  constructor(signal: string, resumeCommand?: string) {
+  /** `outcome`: what the interrupted command left, e.g. "nothing was saved" ('' says nothing). */
+  constructor(
+    readonly signal: string,
+    readonly resumeCommand?: string,
+    outcome = 'finished results were kept',
+  ) {
     const resume = resumeCommand ? `; continue with: ${resumeCommand}` : '';
-    super(`interrupted by ${signal}; finished results were kept${resume}`, 'interrupted');
+    super(`interrupted by ${signal}${outcome ? `; ${outcome}` : ''}${resume}`, 'interrupted');
   }
 }
 

@@ -109,7 +109,7 @@ export class Journal {
       }
       // Same fingerprint, same plan: a run or combination outside it was written by hand.
       const outside = planProblem(lines, plan);
-      if (outside) throw new InputError({file, line: lineNumbers[outside.index], problem: outside.problem, fix: 'remove that line, or start the sweep again without --resume'});
+      if (outside) throw new InputError({file, line: lineNumbers[outside.index], problem: outside.problem, fix: outside.problem.startsWith('record.') ? EDITED_FIX : 'remove that line, or start the sweep again without --resume'});
       const journal = new Journal(start.id, file, start.startedAt, lines, lock);
       if (torn) {
         // Cut away, so the next record starts on a line of its own.
@@ -196,26 +196,30 @@ function readJournal(file: string): {lines: Line[]; lineNumbers: number[]; torn?
     const start = offset;
     offset += Buffer.byteLength(text) + 1;
     if (text.trim() === '') continue;
-    const record = parseRecord(text);
+    const parsed = parseJson(text);
+    const problem = parsed.complete ? journalLineProblem(parsed.value) : undefined;
     // A record without its newline was never completed.
-    if (record && i < texts.length - 1) {
-      lines.push(record);
+    if (parsed.complete && problem === undefined && i < texts.length - 1) {
+      lines.push(parsed.value as Line);
       lineNumbers.push(i + 1);
       continue;
     }
     if (i === 0) throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
+    // Whole JSON that is not a record was edited, wherever it is: only a line cut short is a crash's.
+    if (problem !== undefined) throw new InputError({file, line: i + 1, problem, fix: EDITED_FIX});
     if (i !== lastRecord) throw new InputError({file, line: i + 1, problem: 'not a journal record (was the file edited?)', fix: 'remove that line, or start the sweep again without --resume'});
     return {lines, lineNumbers, torn: {line: i + 1, keep: start}};
   }
   return {lines, lineNumbers};
 }
 
-function parseRecord(text: string): Line | undefined {
+const EDITED_FIX = 'put back what bench wrote there, or start the sweep again without --resume';
+
+function parseJson(text: string): {complete: true; value: unknown} | {complete: false} {
   try {
-    const record: unknown = JSON.parse(text);
-    return journalLineProblem(record) === undefined ? (record as Line) : undefined;
+    return {complete: true, value: JSON.parse(text)};
   } catch {
-    return undefined;
+    return {complete: false};
   }
 }
 

@@ -66,7 +66,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const used = hostsOf([...new Set(experiment.combinations.flat())]);
   const fingerprint = fingerprintOf(experiment, used, data.hash, schedule, engine, scheduler);
   checkLocalCopies(used, data.train);
-  const resumed = options.resume ? Journal.resume(options.resultsDir, options.resume, fingerprint, {combinations: experiment.combinations.length, warmup: experiment.warmup, runs: experiment.runs}) : undefined;
+  const resumed = options.resume ? Journal.resume(options.resultsDir, options.resume, fingerprint, {combinations: experiment.combinations.length, warmup: experiment.warmup, runs: experiment.runs, hosts: experiment.combinations}) : undefined;
   // A results folder that cannot be written is found before any worker starts.
   if (!resumed) Journal.checkWritable(options.resultsDir);
   // Every host is reached before anything is written: an unreachable host leaves no trace.

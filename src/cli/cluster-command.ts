@@ -96,24 +96,55 @@ export abstract class ClusterCommand extends Command {
     ux.stdout(printableJson(ux.colorizeJson(json, {pretty: true, theme: this.config.theme?.json})));
   }
 
+  /** What an interrupted command left, for its message ('' says nothing): bench keeps its finished runs, train saves nothing. */
+  protected interruptOutcome = '';
+  /** The command that continues the interrupted work, once there is one (bench's --resume). */
+  protected interruptHint: () => string | undefined = () => undefined;
+  /** How many interruptible scopes are running: outside them, the base class answers a signal itself. */
+  private scopes = 0;
+  private readonly onStopOutside = (signal: NodeJS.Signals) => {
+    if (this.scopes > 0) return;
+    // Work that cannot hear a signal (a connect, a save) ends here as an interrupted scope would, not killed with 129 or 143.
+    this.report(this.interrupted(signal));
+    process.exit(130);
+  };
+
+  override async init(): Promise<void> {
+    for (const name of STOP_SIGNALS) process.on(name, this.onStopOutside);
+    await super.init();
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    for (const name of STOP_SIGNALS) process.removeListener(name, this.onStopOutside);
+    return super.finally(error);
+  }
+
+  /** The interruption as this command words it, with the command that continues it when there is one. */
+  private interrupted(signal: string, resumeCommand?: string): InterruptedError {
+    return new InterruptedError(signal, resumeCommand ?? this.interruptHint(), this.interruptOutcome);
+  }
+
   /** An AbortSignal that fires on Ctrl-C, SIGTERM or SIGHUP, for the duration of `work`. */
   protected async interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
     // `on`, not `once`: execa's exit hook re-raises a signal that no other listener is left to handle.
     for (const name of STOP_SIGNALS) process.on(name, onSignal);
+    this.scopes++;
     try {
       const result = await work(controller.signal);
       // A signal that came while the work could no longer hear it (between two steps) still stops
       // the command: nothing is saved or printed as if it had not come.
-      if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));
+      if (controller.signal.aborted) throw this.interrupted(String(controller.signal.reason));
       return result;
     } catch (error) {
-      if (error instanceof InterruptedError) throw error;
-      if (controller.signal.aborted) throw new InterruptedError(String(controller.signal.reason));
-      if (error instanceof HostError && error.reason === 'interrupted') throw new InterruptedError('SIGINT');
+      if (error instanceof InterruptedError) throw this.interrupted(error.signal, error.resumeCommand);
+      // Whatever failed once the signal came (an engine's shutdown) is the interruption, with its --resume.
+      if (controller.signal.aborted) throw this.interrupted(String(controller.signal.reason));
+      if (error instanceof HostError && error.reason === 'interrupted') throw this.interrupted('SIGINT');
       throw error;
     } finally {
+      this.scopes--;
       for (const name of STOP_SIGNALS) process.removeListener(name, onSignal);
     }
   }

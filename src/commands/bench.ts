@@ -38,6 +38,8 @@ export default class Bench extends ClusterCommand {
     '<%= config.bin %> bench --engine native,dask',
   ];
 
+  protected override interruptOutcome = 'finished results were kept';
+
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
     experiment: Flags.string({char: 'e', description: 'experiment file, or the name of one in experiments/ or shipped (local, local-large, paper-table1)', default: 'experiments/local.yaml'}),
@@ -144,6 +146,8 @@ export default class Bench extends ClusterCommand {
         onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
         onStart: (id, journal, hosts) => {
           journalFile = journal;
+          // From here on, an interruption at any stage (the engine's shutdown, the save) names the --resume.
+          this.interruptHint = () => resumeCommand(id);
           if (!flags.quiet) for (const line of [`Sweep ${id}: every finished run goes to ${journal}`, ...hostCoresLine(hosts)]) process.stderr.write(`${printable(line)}\n`);
         },
       }),

@@ -15,6 +15,9 @@ export default class Train extends ClusterCommand {
     '<%= config.bin %> train --data train.csv --test test.csv --target label --inventory inventory.yaml --hosts rpi1,desktop',
   ];
 
+  // An interrupted fit writes no model: nothing of it is kept.
+  protected override interruptOutcome = 'nothing was saved';
+
   static override flags = {
     data: Flags.string({description: 'training data: CSV with a header row', required: true}),
     target: Flags.string({description: 'the column that holds the class', required: true}),

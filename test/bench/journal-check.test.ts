@@ -19,12 +19,12 @@ test('the lines the bench writes pass', (t) => {
 const problem = test.macro((t, line: unknown, expected: string) => t.is(journalLineProblem(line), expected));
 test('a line that is not an object', problem, [1, 2], 'not a JSON object');
 test('an unknown kind', problem, {kind: 'walk'}, 'unknown kind "walk"');
-test('a run without its record', problem, {...RUN, record: undefined}, 'record is missing');
-test('a run whose seconds became text', problem, {...RUN, record: {...RUN.record, seconds: 'fast'}}, 'record.seconds is "fast"');
-test('a run whose accuracy became text', problem, {...RUN, record: {...RUN.record, accuracy: 'high'}}, 'record.accuracy is "high"');
-test('a run without its faults', problem, {...RUN, record: {...RUN.record, faults: undefined}}, 'record.faults is missing');
-test('a run numbered 0', problem, {...RUN, run: 0}, 'run is 0');
-test('a combination index that is not whole', problem, {...RUN, combination: 0.5}, 'combination is 0.5');
+test('a run without its record', problem, {...RUN, record: undefined}, 'record is missing: must be an object');
+test('a run whose seconds became text', problem, {...RUN, record: {...RUN.record, seconds: 'fast'}}, 'record.seconds is "fast": must be a number above 0');
+test('a run whose accuracy became text', problem, {...RUN, record: {...RUN.record, accuracy: 'high'}}, 'record.accuracy is "high": must be a number from 0 to 1');
+test('a run without its faults', problem, {...RUN, record: {...RUN.record, faults: undefined}}, 'record.faults is missing: must be a list');
+test('a run numbered 0', problem, {...RUN, run: 0}, 'run is 0: must be a whole number from 1');
+test('a combination index that is not whole', problem, {...RUN, combination: 0.5}, 'combination is 0.5: must be a whole number from 0');
 test('a calibration of negative speed', problem, {kind: 'calibration', throughput: {a: -1}}, 'throughput must map hosts to trees per second');
 test('a calibration whose loaded hosts are not shares', problem, {kind: 'calibration', throughput: {a: 1}, loaded: {a: 'busy'}}, 'loaded must map hosts to shares of the CPU');
 

@@ -58,10 +58,13 @@ test('a damaged record in the middle is bad input naming its line', (t) => {
   const [start, run] = readFileSync(file, 'utf8').trim().split('\n');
   writeFileSync(file, `${start}\n{"kind":"run","combination":"x"}\n${run}\n`);
   const error = t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {instanceOf: InputError});
-  t.is(error!.message, `${file}:2: not a journal record (was the file edited?) (remove that line, or start the sweep again without --resume)`);
+  t.is(error!.message, `${file}:2: combination is "x": must be a whole number from 0 (put back what bench wrote there, or start the sweep again without --resume)`);
   t.is(error!.exitCode, 2);
   // A refused resume leaves the sweep free for the next: the same answer, not "being run by".
   t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {message: error!.message});
+  // Not whole JSON, and not last: damaged, not cut short.
+  writeFileSync(file, `${start}\n{"kind":"run",\n${run}\n`);
+  t.throws(() => Journal.resume(join(folder, 'results'), 'sweep', 'fp', PLAN), {message: `${file}:2: not a journal record (was the file edited?) (remove that line, or start the sweep again without --resume)`});
 });
 
 test('one process at a time: a second holder is refused naming the first; a dead holder\'s lock is taken over', async (t) => {
