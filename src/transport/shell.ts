@@ -30,8 +30,6 @@ export interface ShellProcess {
 export interface HostShell {
   run(script: string): Promise<ShellResult>;
   start(script: string): Promise<ShellProcess>;
-  /** This machine's address as the host reaches it. */
-  coordinatorAddress(): Promise<string>;
   close(): void;
 }
 
@@ -69,9 +67,6 @@ export const localShell: HostShell = {
     child.stdin!.on('error', () => undefined);
     return describe(child.stdin!, child.stdout!, child.stderr!, exited, () => child.kill('SIGKILL'));
   },
-  async coordinatorAddress() {
-    return '127.0.0.1';
-  },
   close() {},
 };
 
@@ -85,12 +80,6 @@ function sshShell(session: SshSession): HostShell {
         session.onLost((error) => resolve({code: null, signal: null, lost: error.message}));
       });
       return describe(channel, output, errors, exited, () => channel.close());
-    },
-    async coordinatorAddress() {
-      // sshd says who connected: the address this host sees us at (SSH_CONNECTION: client port server port).
-      const {stdout} = await session.exec('echo "$SSH_CONNECTION"');
-      const address = stdout.trim().split(/\s+/)[0] ?? '';
-      return address.includes(':') ? `[${address}]` : address;
     },
     close: () => session.close(),
   };
