@@ -35,8 +35,8 @@ hosts:
 
 /** A first experiment small enough for a table in well under a minute on a small machine. */
 export const EXPERIMENT_TEMPLATE = `# A first experiment (written by cluster init; edit freely).
-# Sized for a first table within a minute: 38 s of CPU in all, so under a minute on a quiet 2-core
-# machine (on a shared one at load averages of 15 to 21, 85 s and 190 s wall were measured).
+# Sized for a first table within a minute: 27 s wall, 34 s of CPU, on a quiet 2-core machine
+# (a fresh cluster init folder, load 1.0); a loaded one takes longer.
 # A bigger run, about 170 s on a quiet 2-core machine: cluster bench -e local-large
 name: local
 # A synthetic data set like scikit-learn's make_classification; or a CSV file:
