@@ -9,10 +9,22 @@ import {fitModel} from '../src/analyze/model.js';
 import {readResultsCsv} from '../src/analyze/read-table.js';
 import {Random} from '../src/data/random.js';
 
-const SWEEP = ['1 x pi', '1 x desktop', '1 x laptop', '2 x pi', '1 x pi, 1 x desktop', '1 x pi, 1 x laptop', '1 x desktop, 1 x laptop', '2 x pi, 1 x desktop, 1 x laptop', '4 x pi, 1 x desktop, 1 x laptop', '3 x pi, 2 x desktop'];
+const SWEEP = [
+  '1 x pi',
+  '1 x desktop',
+  '1 x laptop',
+  '2 x pi',
+  '1 x pi, 1 x desktop',
+  '1 x pi, 1 x laptop',
+  '1 x desktop, 1 x laptop',
+  '2 x pi, 1 x desktop, 1 x laptop',
+  '4 x pi, 1 x desktop, 1 x laptop',
+  '3 x pi, 2 x desktop',
+];
 const SPEEDS: Record<string, number> = {pi: 1, desktop: 3, laptop: 0.5};
 const TABLES = 2000;
-const seconds = (hardware: string) => 600 / [...parseHardware(hardware)].reduce((sum, [kind, count]) => sum + count * SPEEDS[kind], 0);
+const seconds = (hardware: string) =>
+  600 / [...parseHardware(hardware)].reduce((sum, [kind, count]) => sum + count * SPEEDS[kind], 0);
 
 for (const method of FIT_METHODS) {
   const errors: Record<string, number[]> = {desktop: [], laptop: []};

@@ -11,7 +11,10 @@ import {loadExperiment} from '../src/config/experiment.js';
 import {loadInventory} from '../src/config/inventory.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'cluster-bench-engines-'));
-writeFileSync(join(folder, 'inventory.yaml'), 'hosts:\n  local-a: { transport: local, cores: 1 }\n  local-b: { transport: local, cores: 1 }\n');
+writeFileSync(
+  join(folder, 'inventory.yaml'),
+  'hosts:\n  local-a: { transport: local, cores: 1 }\n  local-b: { transport: local, cores: 1 }\n',
+);
 writeFileSync(
   join(folder, 'engines.yaml'),
   `name: engines
@@ -25,12 +28,33 @@ warmup: 1
 
 console.log(`Engines benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs), Node.js ${process.version}`);
 const started = Date.now();
-const {results, comparison} = await runEngines({experiment: loadExperiment(join(folder, 'engines.yaml')), inventory: loadInventory(join(folder, 'inventory.yaml')), resultsDir: join(folder, 'results')}, ['native', 'dask']);
+const {results, comparison} = await runEngines(
+  {
+    experiment: loadExperiment(join(folder, 'engines.yaml')),
+    inventory: loadInventory(join(folder, 'inventory.yaml')),
+    resultsDir: join(folder, 'results'),
+  },
+  ['native', 'dask'],
+);
 const [native, dask] = results;
-console.log(`${native.dataset.description}, ${native.dataset.trainRows} training rows, ${native.forest.trees} trees; median of 3 runs after a warm-up; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`);
-console.log('| hosts | cores | native | dask | dask / native | native scalability | dask scalability | native accuracy | dask accuracy |');
+console.log(
+  `${native.dataset.description}, ${native.dataset.trainRows} training rows, ${native.forest.trees} trees; median of 3 runs after a warm-up; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
+);
+console.log(
+  '| hosts | cores | native | dask | dask / native | native scalability | dask scalability | native accuracy | dask accuracy |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 comparison.forEach((row, i) => {
-  const cells = [row.hardware, row.cores, `${row.measured_s.native?.toFixed(2)} s`, `${row.measured_s.dask?.toFixed(2)} s`, `${row.ratio.dask?.toFixed(2)}x`, native.rows[i].scalability?.toFixed(3), dask.rows[i].scalability?.toFixed(3), row.accuracy.native?.toFixed(4), row.accuracy.dask?.toFixed(4)];
+  const cells = [
+    row.hardware,
+    row.cores,
+    `${row.measured_s.native?.toFixed(2)} s`,
+    `${row.measured_s.dask?.toFixed(2)} s`,
+    `${row.ratio.dask?.toFixed(2)}x`,
+    native.rows[i].scalability?.toFixed(3),
+    dask.rows[i].scalability?.toFixed(3),
+    row.accuracy.native?.toFixed(4),
+    row.accuracy.dask?.toFixed(4),
+  ];
   console.log(`| ${cells.join(' | ')} |`);
 });

@@ -24,12 +24,24 @@ const workers = await WorkerSet.open([{name: 'local', transport: 'local', cores:
 try {
   const [worker] = workers.get(['local']);
   const started = performance.now();
-  const trained = await trainForest({workers: [worker], dataset: data, datasetHash: hashDataset(data), options: {trainer: 'native', maxFeatures: 'sqrt'}, trees: TREES, forestSeed: 0, schedule: dynamicSchedule({hosts: [worker.host], trees: TREES})});
+  const trained = await trainForest({
+    workers: [worker],
+    dataset: data,
+    datasetHash: hashDataset(data),
+    options: {trainer: 'native', maxFeatures: 'sqrt'},
+    trees: TREES,
+    forestSeed: 0,
+    schedule: dynamicSchedule({hosts: [worker.host], trees: TREES}),
+  });
   const seconds = (performance.now() - started) / 1000;
   const coordinator = highWaterMiB('self');
   const workerPeak = highWaterMiB(worker.info!.pid);
-  console.log(`${ROWS} x 20, ${TREES} native trees, 1 worker with 2 slots: ${seconds.toFixed(1)} s (shipping and binning included), ${(trained.trees.reduce((s, t) => s + t.byteLength, 0) / 2 ** 20).toFixed(1)} MiB of trees`);
-  console.log(`peak RSS: coordinator ${coordinator.toFixed(0)} MiB, worker ${workerPeak.toFixed(0)} MiB, together ${(coordinator + workerPeak).toFixed(0)} MiB (budget 1024 MiB)`);
+  console.log(
+    `${ROWS} x 20, ${TREES} native trees, 1 worker with 2 slots: ${seconds.toFixed(1)} s (shipping and binning included), ${(trained.trees.reduce((s, t) => s + t.byteLength, 0) / 2 ** 20).toFixed(1)} MiB of trees`,
+  );
+  console.log(
+    `peak RSS: coordinator ${coordinator.toFixed(0)} MiB, worker ${workerPeak.toFixed(0)} MiB, together ${(coordinator + workerPeak).toFixed(0)} MiB (budget 1024 MiB)`,
+  );
 } finally {
   await workers.close();
 }

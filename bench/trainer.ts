@@ -21,7 +21,17 @@ import type {TreeOptions} from '../src/forest/trainer.js';
 
 const PYTHON = '/usr/bin/python3';
 const BENCH = fileURLToPath(new URL('../../bench/', import.meta.url));
-const SHAPES = ['lognormal-steps', 'integer-code', 'breast-cancer', 'digits', 'ten-class', 'binary', 'large', 'heavy-tails', 'many-classes'];
+const SHAPES = [
+  'lognormal-steps',
+  'integer-code',
+  'breast-cancer',
+  'digits',
+  'ten-class',
+  'binary',
+  'large',
+  'heavy-tails',
+  'many-classes',
+];
 
 const {values: args} = parseArgs({
   options: {
@@ -64,18 +74,34 @@ function fitNative(train: Dataset, test: Dataset, seed: number): Measure {
   const forest = trainHere(train, options, trees, seed);
   const fitSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(startedCpu);
-  return {fitSeconds, fitCpuSeconds: (cpu.user + cpu.system) / 1e6, testAccuracy: forest.accuracy(test.values, test.features, test.labels)};
+  return {
+    fitSeconds,
+    fitCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    testAccuracy: forest.accuracy(test.values, test.features, test.labels),
+  };
 }
 
 async function fitSklearn(trainFile: string, testFile: string, seed: number): Promise<Measure> {
-  const result = await execa(PYTHON, [join(BENCH, 'sklearn_reference.py'), trainFile, testFile, 'label', String(trees), args['max-features'], String(seed), args['max-depth'], String(options.minSamplesLeaf), criterion]);
+  const result = await execa(PYTHON, [
+    join(BENCH, 'sklearn_reference.py'),
+    trainFile,
+    testFile,
+    'label',
+    String(trees),
+    args['max-features'],
+    String(seed),
+    args['max-depth'],
+    String(options.minSamplesLeaf),
+    criterion,
+  ]);
   return JSON.parse(String(result.stdout)) as Measure;
 }
 
 async function files(shape: string, seed: number): Promise<[string, string]> {
   const train = join(args.data, `${shape}-${seed}-train.csv`);
   const test = join(args.data, `${shape}-${seed}-test.csv`);
-  if (!existsSync(train) || !existsSync(test)) await execa(PYTHON, [join(BENCH, 'make_data.py'), args.data, String(seed), shape]);
+  if (!existsSync(train) || !existsSync(test))
+    await execa(PYTHON, [join(BENCH, 'make_data.py'), args.data, String(seed), shape]);
   return [train, test];
 }
 
@@ -85,8 +111,12 @@ const spread = (xs: number[], digits: number, scale = 1) => {
   return `${f(mean)} (${f(Math.min(...xs))} to ${f(Math.max(...xs))})`;
 };
 
-console.log(`Trainer benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs), Node.js ${process.version}, ${trees} trees, ${settings}, one core each; load average at start ${loadavg()[0].toFixed(2)}`);
-console.log('\n| data shape | train rows x features, classes | native fit (CPU) | scikit-learn fit (CPU) | native / sklearn CPU time | native / sklearn wall time | native - sklearn accuracy (points) |');
+console.log(
+  `Trainer benchmark on ${cpus()[0]?.model} (${cpus().length} CPUs), Node.js ${process.version}, ${trees} trees, ${settings}, one core each; load average at start ${loadavg()[0].toFixed(2)}`,
+);
+console.log(
+  '\n| data shape | train rows x features, classes | native fit (CPU) | scikit-learn fit (CPU) | native / sklearn CPU time | native / sklearn wall time | native - sklearn accuracy (points) |',
+);
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const shape of shapes) {
   const ratios: number[] = [];
@@ -116,6 +146,10 @@ for (const shape of shapes) {
     nativeSeconds.push(native.fitCpuSeconds);
     sklearnSeconds.push(sklearn.fitCpuSeconds);
   }
-  console.log(`| ${shape} | ${size} | ${spread(nativeSeconds, 2)} s | ${spread(sklearnSeconds, 2)} s | ${spread(ratios, 2)}x | ${spread(wallRatios, 2)}x | ${spread(differences, 1, 100)} |`);
+  console.log(
+    `| ${shape} | ${size} | ${spread(nativeSeconds, 2)} s | ${spread(sklearnSeconds, 2)} s | ${spread(ratios, 2)}x | ${spread(wallRatios, 2)}x | ${spread(differences, 1, 100)} |`,
+  );
 }
-console.log(`\nLoad average at the end ${loadavg()[0].toFixed(2)}; mean (min to max) over ${seeds} seeds, each seed its own data split and forest seed.`);
+console.log(
+  `\nLoad average at the end ${loadavg()[0].toFixed(2)}; mean (min to max) over ${seeds} seeds, each seed its own data split and forest seed.`,
+);

@@ -10,7 +10,9 @@ await build({
   format: 'esm',
   target: 'node18',
   // Some bundled CommonJS modules call require(); give the ESM bundle one.
-  banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+  banner: {
+    js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -134,7 +134,11 @@ export class HostsFailedError extends FinishedWithError {
 /** bench --fail-on-noise: the sweep finished and was saved, but its figures carry warnings. */
 export class NoisyResultError extends FinishedWithError {
   constructor(warnings: number, result: unknown) {
-    super(`${warnings} warning(s) above, and --fail-on-noise makes them an error (exit ${ERROR_KINDS.noise.exitCode}); the results were saved`, 'noise', result);
+    super(
+      `${warnings} warning(s) above, and --fail-on-noise makes them an error (exit ${ERROR_KINDS.noise.exitCode}); the results were saved`,
+      'noise',
+      result,
+    );
   }
 }
 
@@ -158,7 +162,9 @@ export function describeError(error: ClusterError): string {
 }
 
 /** An error as `--json` prints it: `{"error": {kind, message, exitCode}}`, plus host and reason for a host's. */
-export function errorJson(error: ClusterError): {error: {kind: ErrorKind; message: string; exitCode: number; host?: string; reason?: string}} {
+export function errorJson(error: ClusterError): {
+  error: {kind: ErrorKind; message: string; exitCode: number; host?: string; reason?: string};
+} {
   const json = {kind: error.kind, message: describeError(error), exitCode: error.exitCode};
   return {error: error instanceof HostError ? {...json, host: error.host, reason: error.reason} : json};
 }

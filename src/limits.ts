@@ -49,14 +49,21 @@ export const LIMITS = {
 
 /** The most slots a host may ask for, and why: more only queue trees, each slot still costing a thread. */
 export function coresLimit(transport: 'local' | 'ssh'): [number, string] {
-  if (transport === 'local') return [LIMITS.localCores, `4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees`];
-  return [LIMITS.sshCores, 'the cap for an ssh host, whose CPUs are unknown until it is reached; more slots only queue trees'];
+  if (transport === 'local')
+    return [LIMITS.localCores, `4 x the ${LIMITS.localCores / 4} CPUs of this machine; more slots only queue trees`];
+  return [
+    LIMITS.sshCores,
+    'the cap for an ssh host, whose CPUs are unknown until it is reached; more slots only queue trees',
+  ];
 }
 
 /** Bytes as people read them: "512 MiB". */
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
   let unit = 0;
-  while (bytes >= 1024 && unit < units.length - 1) (bytes /= 1024), unit++;
+  while (bytes >= 1024 && unit < units.length - 1) {
+    bytes /= 1024;
+    unit++;
+  }
   return `${unit === 0 ? bytes : bytes.toFixed(bytes < 10 ? 1 : 0)} ${units[unit]}`;
 }

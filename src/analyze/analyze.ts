@@ -63,7 +63,12 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeTable(table: ObservedTable, options: AnalyzeOptions): Analysis {
-  if ((options.predict?.length ?? 0) > MAX_PREDICTIONS) throw new InputError({file: '--predict', problem: `${options.predict!.length} combinations asked for`, fix: `ask for at most ${MAX_PREDICTIONS} at once`});
+  if ((options.predict?.length ?? 0) > MAX_PREDICTIONS)
+    throw new InputError({
+      file: '--predict',
+      problem: `${options.predict!.length} combinations asked for`,
+      fix: `ask for at most ${MAX_PREDICTIONS} at once`,
+    });
   const asked = (options.predict ?? []).map((text) => readHardware(text, {file: '--predict'}));
   const model = fitModel(table, options.fit);
   for (const counts of asked) checkKnownKinds(model, counts, '--predict');
@@ -72,7 +77,14 @@ export function analyzeTable(table: ObservedTable, options: AnalyzeOptions): Ana
     const predicted = predictSeconds(model, row.counts);
     const residual = predicted === null ? null : (predicted - row.measured_s) / row.measured_s;
     const rowSpread = spread(row);
-    return {hardware: row.hardware, measured_s: row.measured_s, predicted_s: predicted, residual, spread: rowSpread, flagged: residual === null || Math.abs(residual) > (rowSpread ?? DEFAULT_TOLERANCE)};
+    return {
+      hardware: row.hardware,
+      measured_s: row.measured_s,
+      predicted_s: predicted,
+      residual,
+      spread: rowSpread,
+      flagged: residual === null || Math.abs(residual) > (rowSpread ?? DEFAULT_TOLERANCE),
+    };
   });
   const baseline = table.rows[table.baseline];
   const baseCores = model.cores ? model.cores[model.kinds.indexOf(model.baseKind)] : null;
@@ -84,7 +96,8 @@ export function analyzeTable(table: ObservedTable, options: AnalyzeOptions): Ana
     speeds_ci95: byKind(model.intervals),
     ci_source: model.intervalSource,
     cores: model.cores ? byKind(model.cores) : null,
-    per_core: model.cores && baseCores ? byKind(model.speeds.map((speed, k) => (speed * baseCores) / model.cores![k])) : null,
+    per_core:
+      model.cores && baseCores ? byKind(model.speeds.map((speed, k) => (speed * baseCores) / model.cores![k])) : null,
     work_s: model.workSeconds,
     rows,
     warnings: [...speedWarnings(model), ...rows.filter((row) => row.flagged).map(rowWarning)],
@@ -94,10 +107,18 @@ export function analyzeTable(table: ObservedTable, options: AnalyzeOptions): Ana
   };
 }
 
-function predict(model: CapacityModel, counts: Counts, baselineSeconds: number, baselineCores: number | null): Prediction {
+function predict(
+  model: CapacityModel,
+  counts: Counts,
+  baselineSeconds: number,
+  baselineCores: number | null,
+): Prediction {
   const predicted = predictSeconds(model, counts);
   const cores = coresOf(model, counts);
-  const scalability = predicted !== null && cores !== null && baselineCores !== null ? (baselineSeconds * baselineCores) / cores / predicted : null;
+  const scalability =
+    predicted !== null && cores !== null && baselineCores !== null
+      ? (baselineSeconds * baselineCores) / cores / predicted
+      : null;
   return {hardware: formatCounts(counts), cores, predicted_s: predicted, scalability};
 }
 
@@ -110,18 +131,32 @@ function nextHosts(model: CapacityModel, table: ObservedTable): Analysis['next']
     const counts = new Map(largest.counts).set(kind, (largest.counts.get(kind) ?? 0) + 1);
     const predicted = predictSeconds(model, counts);
     const saved = now !== null && predicted !== null ? now - predicted : null;
-    return {kind, predicted_s: predicted, saved_s: saved, saved_per_core_s: saved !== null && model.cores ? saved / model.cores[k] : null};
+    return {
+      kind,
+      predicted_s: predicted,
+      saved_s: saved,
+      saved_per_core_s: saved !== null && model.cores ? saved / model.cores[k] : null,
+    };
   });
   return {hardware: largest.hardware, measured_s: largest.measured_s, predicted_s: now, add};
 }
 
 function speedWarnings(model: CapacityModel): string[] {
-  return model.kinds.filter((_, k) => !(model.speeds[k] > 0)).map((kind) => `${kind}: fitted speed ${model.speeds[model.kinds.indexOf(kind)].toFixed(3)}, not above 0: adding it never made the runs faster, so the model cannot say what it is worth`);
+  return model.kinds
+    .filter((_, k) => !(model.speeds[k] > 0))
+    .map(
+      (kind) =>
+        `${kind}: fitted speed ${model.speeds[model.kinds.indexOf(kind)].toFixed(3)}, not above 0: adding it never made the runs faster, so the model cannot say what it is worth`,
+    );
 }
 
 function rowWarning(row: AnalyzedRow): string {
-  if (row.predicted_s === null || row.residual === null) return `${row.hardware}: the fitted speeds add up to nothing for this combination`;
-  const limit = row.spread === null ? `${percent(DEFAULT_TOLERANCE)} (no run-to-run spread known)` : `its runs' spread of ${percent(row.spread)}`;
+  if (row.predicted_s === null || row.residual === null)
+    return `${row.hardware}: the fitted speeds add up to nothing for this combination`;
+  const limit =
+    row.spread === null
+      ? `${percent(DEFAULT_TOLERANCE)} (no run-to-run spread known)`
+      : `its runs' spread of ${percent(row.spread)}`;
   return `${row.hardware}: measured ${row.measured_s.toFixed(2)} s, the model says ${row.predicted_s.toFixed(2)} s (${signedPercent(row.residual)}), beyond ${limit}: something beyond capacity (overhead, latency, imbalance) is at work`;
 }
 

@@ -23,11 +23,17 @@ export function fitRates(design: Matrix, seconds: number[], method: FitMethod): 
     const {x} = leastSquares(design, observed);
     return {rates: x, residuals: design.map((row, r) => dot(row, x) - observed[r]), jacobian: design};
   }
-  let rates = leastSquares(design.map((row, r) => row.map((n) => n * seconds[r])), seconds.map(() => 1)).x;
+  let rates = leastSquares(
+    design.map((row, r) => row.map((n) => n * seconds[r])),
+    seconds.map(() => 1),
+  ).x;
   let cost = relativeCost(design, seconds, rates);
   for (let iteration = 0; iteration < 100; iteration++) {
     const {residuals, jacobian} = relativeResiduals(design, seconds, rates);
-    const step = leastSquares(jacobian, residuals.map((e) => -e)).x;
+    const step = leastSquares(
+      jacobian,
+      residuals.map((e) => -e),
+    ).x;
     // Halve the step until it lowers the cost and keeps every predicted time positive.
     let scale = 1;
     let next = rates;
@@ -45,7 +51,11 @@ export function fitRates(design: Matrix, seconds: number[], method: FitMethod): 
   return {rates, ...relativeResiduals(design, seconds, rates)};
 }
 
-function relativeResiduals(design: Matrix, seconds: number[], rates: number[]): {residuals: number[]; jacobian: Matrix} {
+function relativeResiduals(
+  design: Matrix,
+  seconds: number[],
+  rates: number[],
+): {residuals: number[]; jacobian: Matrix} {
   const residuals: number[] = [];
   const jacobian: Matrix = [];
   design.forEach((row, r) => {

@@ -53,7 +53,8 @@ function readPlain(part: string): {count: number; kind: string} {
   const kind = normaliseKind(match ? match[2] : part);
   if (!match && NUMBER_FIRST.test(part)) countError(part);
   checkCount(count, part);
-  if (!KIND.test(kind) || kind === 'x') throw new HardwareSyntaxError(`cannot read '${printable(part)}' as a count and a kind of host`);
+  if (!KIND.test(kind) || kind === 'x')
+    throw new HardwareSyntaxError(`cannot read '${printable(part)}' as a count and a kind of host`);
   return {count, kind};
 }
 
@@ -63,7 +64,8 @@ function readQuoted(part: string): {count: number; kind: string} {
   checkCount(count, part);
   const kind = normaliseKind(inside.replaceAll('""', '"'));
   if (kind === '') throw new HardwareSyntaxError(`'${printable(part)}': a quoted kind of host cannot be empty`);
-  if (CONTROL_CHARACTER.test(kind)) throw new HardwareSyntaxError(`'${printable(part)}': a kind of host cannot hold control characters`);
+  if (CONTROL_CHARACTER.test(kind))
+    throw new HardwareSyntaxError(`'${printable(part)}': a kind of host cannot hold control characters`);
   return {count, kind};
 }
 
@@ -72,7 +74,9 @@ function checkCount(count: number, part: string): void {
 }
 
 function countError(part: string): never {
-  throw new HardwareSyntaxError(`'${printable(part)}': a count must be a whole number from 1 to ${MAX_HOSTS_OF_A_KIND}`);
+  throw new HardwareSyntaxError(
+    `'${printable(part)}': a count must be a whole number from 1 to ${MAX_HOSTS_OF_A_KIND}`,
+  );
 }
 
 export function normaliseKind(text: string): string {

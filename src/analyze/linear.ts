@@ -31,7 +31,9 @@ export function solveSquare(a: Matrix, b: number[]): {x: number[]; inverse: Matr
 /** Least squares `min |a x - b|`: the solution and (aᵀa)⁻¹, which scales into the covariance. */
 export function leastSquares(a: Matrix, b: number[]): {x: number[]; inverseNormal: Matrix} {
   const k = a[0].length;
-  const normal = Array.from({length: k}, (_, i) => Array.from({length: k}, (_, j) => a.reduce((sum, row) => sum + row[i] * row[j], 0)));
+  const normal = Array.from({length: k}, (_, i) =>
+    Array.from({length: k}, (_, j) => a.reduce((sum, row) => sum + row[i] * row[j], 0)),
+  );
   const right = Array.from({length: k}, (_, i) => a.reduce((sum, row, r) => sum + row[i] * b[r], 0));
   const {x, inverse} = solveSquare(normal, right);
   return {x, inverseNormal: inverse};

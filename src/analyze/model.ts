@@ -26,15 +26,31 @@ export interface CapacityModel {
 export function fitModel(table: ObservedTable, method: FitMethod): CapacityModel {
   const {rows, file} = table;
   const kinds = [...new Set(rows.flatMap((row) => [...row.counts.keys()]))];
-  if (rows.length === 0) throw new InputError({file, field: 'measured_s', problem: 'no row has a measured time', fix: 'analyze a sweep with at least one finished combination per kind of host'});
+  if (rows.length === 0)
+    throw new InputError({
+      file,
+      field: 'measured_s',
+      problem: 'no row has a measured time',
+      fix: 'analyze a sweep with at least one finished combination per kind of host',
+    });
   if (rows.length < kinds.length) {
-    throw new InputError({file, field: 'measured_s', problem: `${kinds.length} kinds of host (${kinds.join(', ')}) but only ${rows.length} row(s) with a time`, fix: 'the model needs at least one row per kind: add rows'});
+    throw new InputError({
+      file,
+      field: 'measured_s',
+      problem: `${kinds.length} kinds of host (${kinds.join(', ')}) but only ${rows.length} row(s) with a time`,
+      fix: 'the model needs at least one row per kind: add rows',
+    });
   }
   const design = rows.map((row) => kinds.map((kind) => row.counts.get(kind) ?? 0));
   const undetermined = undeterminedColumns(design).map((k) => kinds[k]);
   if (undetermined.length > 0) {
     const which = undetermined.length === kinds.length && kinds.length === 1 ? kinds[0] : undetermined.join(' and ');
-    throw new InputError({file, field: 'hardware', problem: `the speeds of ${which} cannot be told apart: they never appear without each other in the same proportion`, fix: 'add a row where their counts differ, e.g. one of them alone'});
+    throw new InputError({
+      file,
+      field: 'hardware',
+      problem: `the speeds of ${which} cannot be told apart: they never appear without each other in the same proportion`,
+      fix: 'add a row where their counts differ, e.g. one of them alone',
+    });
   }
   const seconds = rows.map((row) => row.measured_s);
   const base = kinds.indexOf([...rows[table.baseline].counts.keys()][0]);
@@ -51,7 +67,12 @@ export function fitModel(table: ObservedTable, method: FitMethod): CapacityModel
  * hand-made table) is bad input, never a NaN printed as a speed nor an internal error.
  */
 function unfittable(file: string): InputError {
-  return new InputError({file, field: 'measured_s', problem: "the times cannot be fitted: the fit's arithmetic under- or overflows on them", fix: SECONDS_RANGE_FIX});
+  return new InputError({
+    file,
+    field: 'measured_s',
+    problem: "the times cannot be fitted: the fit's arithmetic under- or overflows on them",
+    fix: SECONDS_RANGE_FIX,
+  });
 }
 
 function checkFinite(model: CapacityModel, file: string): CapacityModel {
@@ -62,7 +83,14 @@ function checkFinite(model: CapacityModel, file: string): CapacityModel {
 }
 
 /** The fit itself, once every kind's speed is known to be determined by the rows. */
-function fitDetermined(table: ObservedTable, method: FitMethod, kinds: string[], design: number[][], seconds: number[], base: number): CapacityModel {
+function fitDetermined(
+  table: ObservedTable,
+  method: FitMethod,
+  kinds: string[],
+  design: number[][],
+  seconds: number[],
+  base: number,
+): CapacityModel {
   const {rows} = table;
   const fit = fitRates(design, seconds, method);
   const speedsOf = (rates: number[]) => rates.map((rate) => rate / rates[base]);
@@ -70,7 +98,11 @@ function fitDetermined(table: ObservedTable, method: FitMethod, kinds: string[],
   let intervals: ([number, number] | null)[] = kinds.map(() => null);
   let intervalSource: CapacityModel['intervalSource'] = null;
   if (withRuns) {
-    intervals = intervalsFromRuns(rows.map((row) => row.runs), seconds, (resampled) => speedsOf(fitRates(design, resampled, method).rates));
+    intervals = intervalsFromRuns(
+      rows.map((row) => row.runs),
+      seconds,
+      (resampled) => speedsOf(fitRates(design, resampled, method).rates),
+    );
     intervalSource = 'runs';
   } else {
     const covariance = residualCovariance(fit);
@@ -79,12 +111,28 @@ function fitDetermined(table: ObservedTable, method: FitMethod, kinds: string[],
       intervalSource = 'residuals';
     }
   }
-  return {method, kinds, baseKind: kinds[base], rates: fit.rates, speeds: speedsOf(fit.rates), intervals, intervalSource, workSeconds: 1 / fit.rates[base], cores: coresPerKind(design, rows.map((row) => row.cores))};
+  return {
+    method,
+    kinds,
+    baseKind: kinds[base],
+    rates: fit.rates,
+    speeds: speedsOf(fit.rates),
+    intervals,
+    intervalSource,
+    workSeconds: 1 / fit.rates[base],
+    cores: coresPerKind(
+      design,
+      rows.map((row) => row.cores),
+    ),
+  };
 }
 
 /** Predicted seconds of a combination; null when the fitted speeds add up to nothing. */
 export function predictSeconds(model: CapacityModel, counts: Counts): number | null {
-  const rate = dot(model.kinds.map((kind) => counts.get(kind) ?? 0), model.rates);
+  const rate = dot(
+    model.kinds.map((kind) => counts.get(kind) ?? 0),
+    model.rates,
+  );
   return rate > 0 ? 1 / rate : null;
 }
 
@@ -97,7 +145,13 @@ export function coresOf(model: CapacityModel, counts: Counts): number | null {
 /** Refuses a combination with a kind the table never measured, naming the kinds it has. */
 export function checkKnownKinds(model: CapacityModel, counts: Counts, flag: string): void {
   const unknown = [...counts.keys()].filter((kind) => !model.kinds.includes(kind));
-  if (unknown.length > 0) throw new InputError({file: flag, field: formatCounts(counts), problem: `no speed for ${unknown.map(spellKind).join(', ')}: the table has ${model.kinds.map(spellKind).join(', ')}`, fix: 'predict combinations of the kinds the table measured'});
+  if (unknown.length > 0)
+    throw new InputError({
+      file: flag,
+      field: formatCounts(counts),
+      problem: `no speed for ${unknown.map(spellKind).join(', ')}: the table has ${model.kinds.map(spellKind).join(', ')}`,
+      fix: 'predict combinations of the kinds the table measured',
+    });
 }
 
 /** Cores per host of each kind, when every row's total is a whole-number sum of them. */

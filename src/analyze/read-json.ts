@@ -18,10 +18,12 @@ export function readBenchJson(text: string, file: string): ObservedTable {
   } catch (error) {
     throw new InputError({file, problem: `not valid JSON (${(error as Error).message})`, fix: JSON_FIX});
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError({file, problem: `expected an object with rows, got ${shown(parsed)}`, fix: JSON_FIX});
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InputError({file, problem: `expected an object with rows, got ${shown(parsed)}`, fix: JSON_FIX});
   const {rows, baseline} = parsed as {rows?: unknown; baseline?: unknown};
   if (rows === undefined) throw new InputError({file, field: 'rows', problem: 'no rows array', fix: JSON_FIX});
-  if (!Array.isArray(rows)) throw new InputError({file, field: 'rows', problem: `expected a list of rows, got ${shown(rows)}`, fix: JSON_FIX});
+  if (!Array.isArray(rows))
+    throw new InputError({file, field: 'rows', problem: `expected a list of rows, got ${shown(rows)}`, fix: JSON_FIX});
   if (baseline !== undefined) checkNames(baseline, 'baseline', file);
   rows.forEach((row, i) => checkRow(row, `rows[${i}]`, file));
   return observeBench(parsed as {rows: FileRow[]; baseline?: string[]}, file);
@@ -41,7 +43,15 @@ export function observeBench(result: {rows: FileRow[]; baseline?: string[]}, fil
     }
     if (result.baseline && sameHosts(row.hosts, result.baseline)) baseline = rows.length;
     const counts = readHardware(row.hardware, {file, field: `rows[${i}].hardware`});
-    rows.push({hardware: row.hardware, counts, measured_s: measured, cores: row.cores ?? null, runs: times, min_s: row.min_s ?? null, max_s: row.max_s ?? null});
+    rows.push({
+      hardware: row.hardware,
+      counts,
+      measured_s: measured,
+      cores: row.cores ?? null,
+      runs: times,
+      min_s: row.min_s ?? null,
+      max_s: row.max_s ?? null,
+    });
   });
   return {file, rows, baseline, skipped};
 }
@@ -61,38 +71,67 @@ function checkRow(row: unknown, path: string, file: string): void {
   const fail = (field: string, problem: string, fix: string): never => {
     throw new InputError({file, field: `${path}.${field}`, problem, fix});
   };
-  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new InputError({file, field: path, problem: `expected a row (an object), got ${shown(row)}`, fix: JSON_FIX});
+  if (typeof row !== 'object' || row === null || Array.isArray(row))
+    throw new InputError({file, field: path, problem: `expected a row (an object), got ${shown(row)}`, fix: JSON_FIX});
   const r = row as Record<string, unknown>;
   if (typeof r.hardware !== 'string') fail('hardware', `expected text, got ${shown(r.hardware)}`, HARDWARE_FIX);
   for (const field of ['measured_s', 'cores', 'min_s', 'max_s']) {
     const value = r[field];
-    const what = field === 'cores' ? 'how many cores the combination had (a whole number), or null' : 'a time in seconds, or null for a failed combination';
-    if (value !== undefined && value !== null && !(typeof value === 'number' && value > 0)) fail(field, `expected a number above 0, got ${shown(value)}`, what);
+    const what =
+      field === 'cores'
+        ? 'how many cores the combination had (a whole number), or null'
+        : 'a time in seconds, or null for a failed combination';
+    if (value !== undefined && value !== null && !(typeof value === 'number' && value > 0))
+      fail(field, `expected a number above 0, got ${shown(value)}`, what);
     if (field !== 'cores') checkSeconds(value, field, fail);
   }
   if (r.hosts !== undefined) checkNames(r.hosts, `${path}.hosts`, file);
-  if (r.status !== undefined && typeof r.status !== 'string') fail('status', `expected text (ok or failed), got ${shown(r.status)}`, JSON_FIX);
-  if (!(r.error === undefined || r.error === null || typeof r.error === 'string' || typeof (r.error as {message?: unknown}).message === 'string')) {
+  if (r.status !== undefined && typeof r.status !== 'string')
+    fail('status', `expected text (ok or failed), got ${shown(r.status)}`, JSON_FIX);
+  if (!(
+    r.error === undefined ||
+    r.error === null ||
+    typeof r.error === 'string' ||
+    typeof (r.error as {message?: unknown}).message === 'string'
+  )) {
     fail('error', `expected text or an object with a message, got ${shown(r.error)}`, JSON_FIX);
   }
-  if (r.runs !== undefined && !Array.isArray(r.runs)) fail('runs', `expected a list of runs, got ${shown(r.runs)}`, JSON_FIX);
+  if (r.runs !== undefined && !Array.isArray(r.runs))
+    fail('runs', `expected a list of runs, got ${shown(r.runs)}`, JSON_FIX);
   for (const [i, run] of ((r.runs as unknown[]) ?? []).entries()) {
-    if (typeof run !== 'object' || run === null || Array.isArray(run)) fail(`runs[${i}]`, `expected a run (an object with its seconds), got ${shown(run)}`, JSON_FIX);
+    if (typeof run !== 'object' || run === null || Array.isArray(run))
+      fail(`runs[${i}]`, `expected a run (an object with its seconds), got ${shown(run)}`, JSON_FIX);
     const seconds = (run as {seconds?: unknown}).seconds;
-    if (!(typeof seconds === 'number' && seconds > 0)) fail(`runs[${i}].seconds`, `expected a number above 0, got ${shown(seconds)}`, 'each run needs its time in seconds');
+    if (!(typeof seconds === 'number' && seconds > 0))
+      fail(
+        `runs[${i}].seconds`,
+        `expected a number above 0, got ${shown(seconds)}`,
+        'each run needs its time in seconds',
+      );
     checkSeconds(seconds, `runs[${i}].seconds`, fail);
   }
 }
 
 /** `hosts` of a row and the sweep's `baseline`: lists of host names. */
 function checkNames(value: unknown, field: string, file: string): void {
-  if (!Array.isArray(value)) throw new InputError({file, field, problem: `expected a list of host names, got ${shown(value)}`, fix: HOSTS_FIX});
+  if (!Array.isArray(value))
+    throw new InputError({file, field, problem: `expected a list of host names, got ${shown(value)}`, fix: HOSTS_FIX});
   const bad = value.findIndex((name) => typeof name !== 'string');
-  if (bad >= 0) throw new InputError({file, field: `${field}[${bad}]`, problem: `expected a host name, got ${shown(value[bad])}`, fix: HOSTS_FIX});
+  if (bad >= 0)
+    throw new InputError({
+      file,
+      field: `${field}[${bad}]`,
+      problem: `expected a host name, got ${shown(value[bad])}`,
+      fix: HOSTS_FIX,
+    });
 }
 
 /** A time the model could not fit (1e-160 or 1e308 s) is refused by its path, like a text one. */
-function checkSeconds(value: unknown, field: string, fail: (field: string, problem: string, fix: string) => never): void {
+function checkSeconds(
+  value: unknown,
+  field: string,
+  fail: (field: string, problem: string, fix: string) => never,
+): void {
   const problem = typeof value === 'number' ? implausibleSeconds(value) : null;
   if (problem) fail(field, problem, SECONDS_RANGE_FIX);
 }

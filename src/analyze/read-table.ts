@@ -7,19 +7,30 @@ import {implausibleSeconds, SECONDS_RANGE_FIX, type Observation, type ObservedTa
 import {readHardware} from './read-hardware.js';
 import {readBenchJson} from './read-json.js';
 
-const COLUMNS_FIX = "a results CSV needs a hardware column such as '4 x Raspberry Pi, 1 x Desktop' and a measured_s column of seconds";
+const COLUMNS_FIX =
+  "a results CSV needs a hardware column such as '4 x Raspberry Pi, 1 x Desktop' and a measured_s column of seconds";
 
 /** Reads a results CSV (any with `hardware` and `measured_s` columns) or the JSON `cluster bench` writes. */
 export function readObservedTable(file: string): ObservedTable {
   let text: string;
   try {
-    text = readTextFile(file, {limit: LIMITS.csvBytes, what: 'a results file', tooLargeFix: 'pass a results CSV or JSON written by cluster bench'});
+    text = readTextFile(file, {
+      limit: LIMITS.csvBytes,
+      what: 'a results file',
+      tooLargeFix: 'pass a results CSV or JSON written by cluster bench',
+    });
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({file, problem: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code})`, fix: 'pass a results CSV or JSON written by cluster bench'});
+    throw new InputError({
+      file,
+      problem: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code})`,
+      fix: 'pass a results CSV or JSON written by cluster bench',
+    });
   }
-  return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{') ? readBenchJson(text, file) : readResultsCsv(text, file);
+  return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{')
+    ? readBenchJson(text, file)
+    : readResultsCsv(text, file);
 }
 
 export function readResultsCsv(text: string, file: string): ObservedTable {
@@ -27,7 +38,14 @@ export function readResultsCsv(text: string, file: string): ObservedTable {
   const names = header.map((name) => name.toLowerCase());
   const column = (name: string, required: boolean) => {
     const index = names.indexOf(name);
-    if (index < 0 && required) throw new InputError({file, line: 1, field: name, problem: `no column named '${name}' (columns: ${header.join(', ')})`, fix: COLUMNS_FIX});
+    if (index < 0 && required)
+      throw new InputError({
+        file,
+        line: 1,
+        field: name,
+        problem: `no column named '${name}' (columns: ${header.join(', ')})`,
+        fix: COLUMNS_FIX,
+      });
     return index;
   };
   const hardware = column('hardware', true);
@@ -36,7 +54,13 @@ export function readResultsCsv(text: string, file: string): ObservedTable {
   const rows: Observation[] = [];
   const skipped: string[] = [];
   for (const {line, cells} of records) {
-    if (cells.length !== header.length) throw new InputError({file, line, problem: `${cells.length} cells where the header has ${header.length}`, fix: 'every row needs one cell per column'});
+    if (cells.length !== header.length)
+      throw new InputError({
+        file,
+        line,
+        problem: `${cells.length} cells where the header has ${header.length}`,
+        fix: 'every row needs one cell per column',
+      });
     const at = (index: number) => ({file, line, column: index + 1, field: header[index]});
     const counts = readHardware(cells[hardware], at(hardware));
     const seconds = readSeconds(cells[measured], at(measured), 'write the measured time in seconds, e.g. 901');
@@ -44,12 +68,13 @@ export function readResultsCsv(text: string, file: string): ObservedTable {
       skipped.push(`line ${line} (${cells[hardware].trim()}): no measured time`);
       continue;
     }
-    const optional = (index: number, read: typeof readNumber, fix: string) => (index < 0 ? null : read(cells[index], at(index), fix));
+    const optional = (index: number, read: typeof readNumber, fix: string) =>
+      index < 0 ? null : read(cells[index], at(index), fix);
     rows.push({
       hardware: cells[hardware].trim(),
       counts,
       measured_s: seconds,
-      cores: optional(cores, readNumber, 'cores is the combination\'s total, a whole number'),
+      cores: optional(cores, readNumber, "cores is the combination's total, a whole number"),
       min_s: optional(min, readSeconds, 'the fastest run in seconds, or empty'),
       max_s: optional(max, readSeconds, 'the slowest run in seconds, or empty'),
       runs: [],
@@ -63,7 +88,12 @@ function readNumber(cell: string, at: Omit<InputProblem, 'problem'>, fix: string
   const text = cell.trim();
   if (text === '') return null;
   const value = readDecimal(text);
-  if (value === undefined || value <= 0) throw new InputError({...at, problem: value !== undefined ? `${text} is not above 0` : `'${text}' is not a number`, fix});
+  if (value === undefined || value <= 0)
+    throw new InputError({
+      ...at,
+      problem: value !== undefined ? `${text} is not above 0` : `'${text}' is not a number`,
+      fix,
+    });
   return value;
 }
 

@@ -15,11 +15,17 @@ export function renderModelMarkdown(model: Analysis, jsonFile: string): string[]
     '',
     `| Kind | Speed | 95% interval |${model.per_core ? ` Per core (${cell(model.base_kind)} cores) |` : ''}`,
     `| --- | ---: | ---: |${model.per_core ? ' ---: |' : ''}`,
-    ...kinds.map((kind) => `| ${cell(kind)} | ${model.speeds[kind].toFixed(3)} | ${interval(kind)} |${model.per_core ? ` ${model.per_core[kind].toFixed(2)} |` : ''}`),
+    ...kinds.map(
+      (kind) =>
+        `| ${cell(kind)} | ${model.speeds[kind].toFixed(3)} | ${interval(kind)} |${model.per_core ? ` ${model.per_core[kind].toFixed(2)} |` : ''}`,
+    ),
     '',
     '| Hardware | Measured (s) | Model (s) | Residual | Run spread |',
     '| --- | ---: | ---: | ---: | ---: |',
-    ...model.rows.map((row) => `| ${cell(row.hardware)} | ${row.measured_s.toFixed(2)} | ${row.predicted_s?.toFixed(2) ?? ''} | ${row.residual === null ? '' : signedPercent(row.residual)} | ${row.spread === null ? '' : percent(row.spread)} |`),
+    ...model.rows.map(
+      (row) =>
+        `| ${cell(row.hardware)} | ${row.measured_s.toFixed(2)} | ${row.predicted_s?.toFixed(2) ?? ''} | ${row.residual === null ? '' : signedPercent(row.residual)} | ${row.spread === null ? '' : percent(row.spread)} |`,
+    ),
     '',
     ...model.warnings.map((warning) => `- Warning: ${cell(warning)}.`),
   ];

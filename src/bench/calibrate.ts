@@ -71,20 +71,39 @@ export async function calibrate(request: CalibrationRequest): Promise<HostCalibr
 
 /** Drops these hosts' cached figures (a run showed them wrong); a host whose worker no longer answers keeps its figure. */
 export async function forgetCalibrations(request: Omit<CalibrationRequest, 'dataset' | 'fresh'>): Promise<void> {
-  const keys = await Promise.all(request.hosts.map(async (host) => {
-    const [worker] = request.workers.get([host.name]);
-    return worker.identity().then((machine) => [calibrationKey(host, machine, request.datasetHash, request.options)], () => []);
-  }));
+  const keys = await Promise.all(
+    request.hosts.map(async (host) => {
+      const [worker] = request.workers.get([host.name]);
+      return worker.identity().then(
+        (machine) => [calibrationKey(host, machine, request.datasetHash, request.options)],
+        () => [],
+      );
+    }),
+  );
   dropCalibrations(request.cacheFile ?? defaultCacheFile(), keys.flat());
 }
 
 /** Warm-up, then REPEATS runs long enough to time, with the machine's load sampled around them. */
-async function measureHost(request: CalibrationRequest, worker: WorkerClient, host: Host): Promise<{speed: number; load?: MachineLoad}> {
+async function measureHost(
+  request: CalibrationRequest,
+  worker: WorkerClient,
+  host: Host,
+): Promise<{speed: number; load?: MachineLoad}> {
   const {dataset, datasetHash, options} = request;
   await worker.ensureDataset(dataset, datasetHash);
   const runFor = async (perSlot: number): Promise<HostRun> => {
     const trees = perSlot * host.cores;
-    return (await trainForest({workers: [worker], dataset, datasetHash, options, trees, forestSeed: 0x5eed, schedule: staticCoresSchedule({hosts: [host], trees})})).hosts[0];
+    return (
+      await trainForest({
+        workers: [worker],
+        dataset,
+        datasetHash,
+        options,
+        trees,
+        forestSeed: 0x5eed,
+        schedule: staticCoresSchedule({hosts: [host], trees}),
+      })
+    ).hosts[0];
   };
   let perSlot = 1;
   let run = await runFor(perSlot);

@@ -20,9 +20,21 @@ export function defaultCacheFile(): string {
  * them: a reboot or a rebuilt VM (boot id), other CPUs, another cgroup quota (a lab host rebuilt at
  * another `cpu:`), another Node.js; and on the same data set and forest options.
  */
-export function calibrationKey(host: Host, machine: MachineIdentity, datasetHash: string, options: TreeOptions): string {
+export function calibrationKey(
+  host: Host,
+  machine: MachineIdentity,
+  datasetHash: string,
+  options: TreeOptions,
+): string {
   const {bootId, cpuModel, cpus, available, cpuQuota, arch, node} = machine;
-  return [METHOD, host.name, host.cores, JSON.stringify([bootId, cpuModel, cpus, available, cpuQuota, arch, node]), datasetHash, JSON.stringify(options)].join('|');
+  return [
+    METHOD,
+    host.name,
+    host.cores,
+    JSON.stringify([bootId, cpuModel, cpus, available, cpuQuota, arch, node]),
+    datasetHash,
+    JSON.stringify(options),
+  ].join('|');
 }
 
 /** Adds figures to the cache as it is now on disk (another bench may have written it meanwhile); entries of an older method go. */
@@ -51,7 +63,9 @@ export function readCache(file: string): Record<string, number> {
     return {};
   }
   if (typeof cache !== 'object' || cache === null || Array.isArray(cache)) return {};
-  return Object.fromEntries(Object.entries(cache).filter(([, speed]) => typeof speed === 'number' && Number.isFinite(speed) && speed > 0));
+  return Object.fromEntries(
+    Object.entries(cache).filter(([, speed]) => typeof speed === 'number' && Number.isFinite(speed) && speed > 0),
+  );
 }
 
 export function writeCache(file: string, cache: Record<string, number>): void {

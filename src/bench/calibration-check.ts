@@ -39,7 +39,8 @@ export function calibrationGaps(rows: readonly BenchRow[], calibration: Readonly
     const calibrated = calibration.get(host);
     if (calibrated === undefined || trees < MIN_TREES_PER_SLOT || seconds < MIN_SLOT_SECONDS) continue;
     const measured = median(speeds);
-    if (Math.abs(measured - calibrated) / calibrated > MAX_CALIBRATION_GAP) gaps.push({host, calibrated, measured, runs: speeds.length});
+    if (Math.abs(measured - calibrated) / calibrated > MAX_CALIBRATION_GAP)
+      gaps.push({host, calibrated, measured, runs: speeds.length});
   }
   return gaps;
 }
@@ -54,7 +55,9 @@ export function calibrationGapWarning({host, calibrated, measured, runs}: Calibr
 
 /** The sweep's warnings about its calibration: figures taken under load, then figures the runs contradict. */
 export function calibrationWarnings(calibration: Calibration, gaps: readonly CalibrationGap[]): Warning[] {
-  const loaded = [...calibration.loaded].map(([host, share]) => calibrationLoadWarning(host, calibration.throughput.get(host) ?? 0, share));
+  const loaded = [...calibration.loaded].map(([host, share]) =>
+    calibrationLoadWarning(host, calibration.throughput.get(host) ?? 0, share),
+  );
   return [...loaded, ...gaps.map(calibrationGapWarning)];
 }
 

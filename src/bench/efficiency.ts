@@ -19,7 +19,11 @@ export function hostSpeed(host: HostRun, calibrated: number | undefined): number
  * the first to the last second. Each slot trains at most the run's wall time, so this cannot
  * exceed the measured time, and the efficiency (capacity ideal / measured) cannot exceed 1.
  */
-export function runCapacityIdeal(run: RunRecord, trees: number, calibration: ReadonlyMap<string, number>): number | null {
+export function runCapacityIdeal(
+  run: RunRecord,
+  trees: number,
+  calibration: ReadonlyMap<string, number>,
+): number | null {
   let speed = 0;
   for (const host of run.hosts) {
     const hostRate = hostSpeed(host, calibration.get(host.host));
@@ -30,7 +34,11 @@ export function runCapacityIdeal(run: RunRecord, trees: number, calibration: Rea
 }
 
 /** The same ideal from the solo calibration, as before the run. */
-export function calibratedCapacityIdeal(hosts: readonly string[], trees: number, calibration: ReadonlyMap<string, number>): number | null {
+export function calibratedCapacityIdeal(
+  hosts: readonly string[],
+  trees: number,
+  calibration: ReadonlyMap<string, number>,
+): number | null {
   const speed = hosts.reduce((sum, host) => sum + (calibration.get(host) ?? 0), 0);
   return speed > 0 ? trees / speed : null;
 }

@@ -19,10 +19,20 @@ export interface EngineComparison {
 export function parseEngines(text: string): EngineName[] {
   const names = text.split(',').map((part) => part.trim());
   for (const name of names) {
-    if (!ENGINE_NAMES.includes(name as EngineName)) throw new InputError({file: '--engine', problem: `unknown engine '${name}'`, fix: `use one of: ${ENGINE_NAMES.join(', ')}, or several separated by commas`});
+    if (!ENGINE_NAMES.includes(name as EngineName))
+      throw new InputError({
+        file: '--engine',
+        problem: `unknown engine '${name}'`,
+        fix: `use one of: ${ENGINE_NAMES.join(', ')}, or several separated by commas`,
+      });
   }
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
-  if (repeated) throw new InputError({file: '--engine', problem: `engine '${repeated}' is named twice`, fix: 'name each engine once'});
+  if (repeated)
+    throw new InputError({
+      file: '--engine',
+      problem: `engine '${repeated}' is named twice`,
+      fix: 'name each engine once',
+    });
   return names as EngineName[];
 }
 
@@ -30,10 +40,18 @@ export function parseEngines(text: string): EngineName[] {
  * The same sweep with each engine in turn, on the same hosts and data, and the side-by-side figures.
  * `resumeCommandOf`: how the sweep of one engine is resumed (it is resumed one engine at a time).
  */
-export async function runEngines(options: BenchOptions & {resumeCommandOf?: (engine: EngineName) => (id: string) => string}, engines: EngineName[], onResult?: (result: BenchResult) => void): Promise<{results: BenchResult[]; comparison: EngineComparison[]}> {
+export async function runEngines(
+  options: BenchOptions & {resumeCommandOf?: (engine: EngineName) => (id: string) => string},
+  engines: EngineName[],
+  onResult?: (result: BenchResult) => void,
+): Promise<{results: BenchResult[]; comparison: EngineComparison[]}> {
   const results: BenchResult[] = [];
   for (const engine of engines) {
-    const result = await runBench({...options, engine, resumeCommand: options.resumeCommandOf?.(engine) ?? options.resumeCommand});
+    const result = await runBench({
+      ...options,
+      engine,
+      resumeCommand: options.resumeCommandOf?.(engine) ?? options.resumeCommand,
+    });
     onResult?.(result);
     results.push(result);
   }
@@ -50,7 +68,12 @@ export function compareEngines(results: BenchResult[]): EngineComparison[] {
       hosts: row.hosts,
       cores: row.cores,
       measured_s: measured,
-      ratio: Object.fromEntries(results.map((result) => [result.engine, reference && result.rows[i].measured_s !== null ? result.rows[i].measured_s! / reference : null])),
+      ratio: Object.fromEntries(
+        results.map((result) => [
+          result.engine,
+          reference && result.rows[i].measured_s !== null ? result.rows[i].measured_s! / reference : null,
+        ]),
+      ),
       accuracy: Object.fromEntries(results.map((result) => [result.engine, result.rows[i].accuracy])),
     };
   });

@@ -9,13 +9,23 @@ import type {ScheduleName} from '../schedule/schedule.js';
  * differs names all of it (it named only -e, -i, --runs and --warmup, and a different --schedule
  * was refused with advice that did not mention it). Keep the two together.
  */
-export const FINGERPRINT_SETTINGS = 'the same experiment and its data set (-e, --runs, --warmup), the same hosts (-i, --hosts), --schedule, --engine and --scheduler';
+export const FINGERPRINT_SETTINGS =
+  'the same experiment and its data set (-e, --runs, --warmup), the same hosts (-i, --hosts), --schedule, --engine and --scheduler';
 
 /** What a sweep measures: a journal resumes only under the same fingerprint. */
-export function fingerprintOf(experiment: Experiment, hosts: Host[], datasetHash: string, schedule: ScheduleName, engine: EngineName, scheduler?: string): string {
+export function fingerprintOf(
+  experiment: Experiment,
+  hosts: Host[],
+  datasetHash: string,
+  schedule: ScheduleName,
+  engine: EngineName,
+  scheduler?: string,
+): string {
   // Another order of the same runs measures the same thing: a sweep may resume in either.
   const {source: _source, file: _file, order: _order, ...settings} = experiment;
   // Where the inventory lies is not what was measured: a sweep resumes with the same hosts named from anywhere.
   const measured = hosts.map(({inventoryFile: _inventoryFile, ...host}) => host);
-  return createHash('sha256').update(JSON.stringify({settings, hosts: measured, datasetHash, schedule, engine, scheduler})).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({settings, hosts: measured, datasetHash, schedule, engine, scheduler}))
+    .digest('hex');
 }

@@ -25,7 +25,13 @@ export interface Participant {
 /** Samples the coordinator and every worker of the run; a worker that does not answer has no sample. */
 export async function sampleCpu(workers: readonly WorkerClient[]): Promise<{host?: string; sample?: CpuSample}[]> {
   const answers = await Promise.allSettled(workers.map((worker) => worker.cpu()));
-  return [{sample: readCpuSample()}, ...answers.map((answer, i) => ({host: workers[i].host.name, sample: answer.status === 'fulfilled' ? answer.value : undefined}))];
+  return [
+    {sample: readCpuSample()},
+    ...answers.map((answer, i) => ({
+      host: workers[i].host.name,
+      sample: answer.status === 'fulfilled' ? answer.value : undefined,
+    })),
+  ];
 }
 
 /**
@@ -55,12 +61,21 @@ export function machineLoads(participants: readonly Participant[]): MachineLoad[
     }
     const ours = group.reduce((sum, p) => sum + (p.after!.self - p.before!.self), 0);
     const busy = after!.busy - before!.busy;
-    loads.push({hosts, coordinator, cpus: before!.cpus, cpuSeconds: after!.total - before!.total, otherSeconds: Math.max(0, busy - ours)});
+    loads.push({
+      hosts,
+      coordinator,
+      cpus: before!.cpus,
+      cpuSeconds: after!.total - before!.total,
+      otherSeconds: Math.max(0, busy - ours),
+    });
   }
   return loads;
 }
 
 /** Pairs the samples taken before and after a run by process. */
-export function pairSamples(before: {host?: string; sample?: CpuSample}[], after: {host?: string; sample?: CpuSample}[]): Participant[] {
+export function pairSamples(
+  before: {host?: string; sample?: CpuSample}[],
+  after: {host?: string; sample?: CpuSample}[],
+): Participant[] {
   return before.map((b) => ({host: b.host, before: b.sample, after: after.find((a) => a.host === b.host)?.sample}));
 }

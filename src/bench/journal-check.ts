@@ -8,12 +8,18 @@ export function journalLineProblem(value: unknown): string | undefined {
     case 'start':
       return firstProblem(value, {id: TEXT, experiment: TEXT, fingerprint: TEXT, startedAt: TEXT});
     case 'calibration':
-      if (!isObject(value.throughput) || !Object.values(value.throughput).every(isNonNegative)) return 'throughput must map hosts to trees per second';
-      return value.loaded === undefined || (isObject(value.loaded) && Object.values(value.loaded).every(isNonNegative)) ? undefined : 'loaded must map hosts to shares of the CPU';
+      if (!isObject(value.throughput) || !Object.values(value.throughput).every(isNonNegative))
+        return 'throughput must map hosts to trees per second';
+      return value.loaded === undefined || (isObject(value.loaded) && Object.values(value.loaded).every(isNonNegative))
+        ? undefined
+        : 'loaded must map hosts to shares of the CPU';
     case 'failed':
       return firstProblem(value, {combination: INDEX, error: TEXT});
     case 'run':
-      return firstProblem(value, {combination: INDEX, run: COUNT, warmup: BOOLEAN, record: OBJECT}) ?? prefixed('record', recordProblem(value.record as Record<string, unknown>));
+      return (
+        firstProblem(value, {combination: INDEX, run: COUNT, warmup: BOOLEAN, record: OBJECT}) ??
+        prefixed('record', recordProblem(value.record as Record<string, unknown>))
+      );
     default:
       return `unknown kind ${JSON.stringify(value.kind)}`;
   }
@@ -22,7 +28,8 @@ export function journalLineProblem(value: unknown): string | undefined {
 /** A field's test and the rule it states when it fails. */
 type Rule = {valid: (field: unknown) => boolean; rule: string};
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const isIndex = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
 
@@ -31,23 +38,49 @@ const BOOLEAN: Rule = {valid: (value) => typeof value === 'boolean', rule: 'true
 const OBJECT: Rule = {valid: isObject, rule: 'an object'};
 const LIST: Rule = {valid: Array.isArray, rule: 'a list'};
 const INDEX: Rule = {valid: isIndex, rule: 'a whole number from 0'};
-const COUNT: Rule = {valid: (value) => Number.isSafeInteger(value) && (value as number) >= 1, rule: 'a whole number from 1'};
+const COUNT: Rule = {
+  valid: (value) => Number.isSafeInteger(value) && (value as number) >= 1,
+  rule: 'a whole number from 1',
+};
 const NON_NEGATIVE: Rule = {valid: isNonNegative, rule: 'a number from 0'};
 const POSITIVE: Rule = {valid: (value) => isNonNegative(value) && (value as number) > 0, rule: 'a number above 0'};
 const FINITE: Rule = {valid: (value) => typeof value === 'number' && Number.isFinite(value), rule: 'a number'};
 const SHARE: Rule = {valid: (value) => isNonNegative(value) && (value as number) <= 1, rule: 'a number from 0 to 1'};
-const SECONDS_OR_NULL: Rule = {valid: (value) => value === null || isNonNegative(value), rule: 'a number from 0, or null'};
-const NAMES: Rule = {valid: (value) => Array.isArray(value) && value.every((name) => typeof name === 'string'), rule: 'a list of host names'};
+const SECONDS_OR_NULL: Rule = {
+  valid: (value) => value === null || isNonNegative(value),
+  rule: 'a number from 0, or null',
+};
+const NAMES: Rule = {
+  valid: (value) => Array.isArray(value) && value.every((name) => typeof name === 'string'),
+  rule: 'a list of host names',
+};
 
 // The fields of a RunRecord (src/bench/result.ts) as Journal.recordRun writes them, each read again by the table.
 const RECORD = {seconds: POSITIVE, accuracy: SHARE, hosts: LIST, faults: LIST, timeline: LIST};
-const HOST_RUN = {host: TEXT, cores: COUNT, trees: INDEX, reexecuted: INDEX, trainSeconds: NON_NEGATIVE, utilisation: NON_NEGATIVE, shipSeconds: NON_NEGATIVE, shippedBytes: NON_NEGATIVE, waitSeconds: NON_NEGATIVE};
+const HOST_RUN = {
+  host: TEXT,
+  cores: COUNT,
+  trees: INDEX,
+  reexecuted: INDEX,
+  trainSeconds: NON_NEGATIVE,
+  utilisation: NON_NEGATIVE,
+  shipSeconds: NON_NEGATIVE,
+  shippedBytes: NON_NEGATIVE,
+  waitSeconds: NON_NEGATIVE,
+};
 const FAULT = {host: TEXT, reason: TEXT, message: TEXT, at: NON_NEGATIVE, requeued: INDEX};
 const TIMELINE_ENTRY = {host: TEXT, slot: INDEX, index: INDEX, start: FINITE, end: FINITE, kept: BOOLEAN};
-const MACHINE_LOAD = {hosts: NAMES, coordinator: BOOLEAN, cpus: COUNT, cpuSeconds: SECONDS_OR_NULL, otherSeconds: SECONDS_OR_NULL};
+const MACHINE_LOAD = {
+  hosts: NAMES,
+  coordinator: BOOLEAN,
+  cpus: COUNT,
+  cpuSeconds: SECONDS_OR_NULL,
+  otherSeconds: SECONDS_OR_NULL,
+};
 
 function recordProblem(record: Record<string, unknown>): string | undefined {
-  if (record.interference !== undefined && !Array.isArray(record.interference)) return firstProblem(record, {interference: LIST});
+  if (record.interference !== undefined && !Array.isArray(record.interference))
+    return firstProblem(record, {interference: LIST});
   return (
     firstProblem(record, RECORD) ??
     listProblem(record, 'hosts', HOST_RUN) ??
@@ -89,17 +122,32 @@ export interface SweepPlan {
  * does not have, a run past warm-up + runs, a warm-up flag that disagrees with the run's number, a
  * run recorded twice. Each would be counted into the table (13 runs for `runs: 12`).
  */
-export function planProblem(lines: readonly {kind: string; combination?: number; run?: number; warmup?: boolean; record?: RecordHosts}[], plan: SweepPlan): {index: number; problem: string} | undefined {
+export function planProblem(
+  lines: readonly {kind: string; combination?: number; run?: number; warmup?: boolean; record?: RecordHosts}[],
+  plan: SweepPlan,
+): {index: number; problem: string} | undefined {
   const seen = new Set<string>();
   for (const [index, line] of lines.entries()) {
     if (line.kind !== 'run' && line.kind !== 'failed') continue;
     const combination = line.combination!;
-    if (combination >= plan.combinations) return {index, problem: `combination is ${combination}, but the experiment has ${plan.combinations} (0 to ${plan.combinations - 1})`};
+    if (combination >= plan.combinations)
+      return {
+        index,
+        problem: `combination is ${combination}, but the experiment has ${plan.combinations} (0 to ${plan.combinations - 1})`,
+      };
     if (line.kind === 'failed') continue;
     const run = line.run!;
     const last = plan.warmup + plan.runs;
-    if (run > last) return {index, problem: `run is ${run}, but the experiment has ${plan.warmup} warm-up and ${plan.runs} measured runs (1 to ${last})`};
-    if (line.warmup !== run <= plan.warmup) return {index, problem: `warmup is ${line.warmup}, but run ${run} is ${run <= plan.warmup ? 'a warm-up' : 'a measured run'} (warmup: ${plan.warmup})`};
+    if (run > last)
+      return {
+        index,
+        problem: `run is ${run}, but the experiment has ${plan.warmup} warm-up and ${plan.runs} measured runs (1 to ${last})`,
+      };
+    if (line.warmup !== run <= plan.warmup)
+      return {
+        index,
+        problem: `warmup is ${line.warmup}, but run ${run} is ${run <= plan.warmup ? 'a warm-up' : 'a measured run'} (warmup: ${plan.warmup})`,
+      };
     const key = `${combination}/${run}`;
     if (seen.has(key)) return {index, problem: `run ${run} of combination ${combination} is recorded twice`};
     seen.add(key);
@@ -122,13 +170,19 @@ interface RecordHosts {
 function hostsProblem(record: RecordHosts, combination: readonly string[]): string | undefined {
   const named = record.hosts.map(({host}) => host);
   const expected = `the combination's hosts, ${JSON.stringify(combination)}, each once`;
-  if (named.length !== combination.length || new Set(named).size !== named.length || !named.every((host) => combination.includes(host))) return `record.hosts are ${JSON.stringify(named)}: must be ${expected}`;
+  if (
+    named.length !== combination.length ||
+    new Set(named).size !== named.length ||
+    !named.every((host) => combination.includes(host))
+  )
+    return `record.hosts are ${JSON.stringify(named)}: must be ${expected}`;
   const others = [
     ...record.faults.map(({host}, i) => [`faults[${i}].host`, host]),
     ...record.timeline.map(({host}, i) => [`timeline[${i}].host`, host]),
     ...(record.interference ?? []).flatMap((load, i) => load.hosts.map((host) => [`interference[${i}].hosts`, host])),
   ];
   const stranger = others.find(([, host]) => !combination.includes(host));
-  if (stranger) return `record.${stranger[0]} is ${JSON.stringify(stranger[1])}: must be one of ${JSON.stringify(combination)}`;
+  if (stranger)
+    return `record.${stranger[0]} is ${JSON.stringify(stranger[1])}: must be one of ${JSON.stringify(combination)}`;
   return undefined;
 }

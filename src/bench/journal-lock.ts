@@ -44,14 +44,27 @@ export class JournalLock {
         }
         // Something else under the lock's name (a folder, a link, a device) is neither read nor moved.
         const kind = notAFile(file);
-        if (kind) throw new InputError({file, problem: `is ${kind}, not a lock this toolkit wrote`, fix: 'remove it if no bench of this sweep is running, then run the command again'});
+        if (kind)
+          throw new InputError({
+            file,
+            problem: `is ${kind}, not a lock this toolkit wrote`,
+            fix: 'remove it if no bench of this sweep is running, then run the command again',
+          });
         const holder = readHolder(file);
         if (holder && alive(holder)) {
-          throw new InputError({file: journalFile, problem: `this sweep is being run by process ${holder.pid} on ${holder.host} (since ${holder.since}; lock ${file})`, fix: `wait for it to finish or stop it; if process ${holder.pid} is not a cluster bench (the machine restarted since), remove ${file}`});
+          throw new InputError({
+            file: journalFile,
+            problem: `this sweep is being run by process ${holder.pid} on ${holder.host} (since ${holder.since}; lock ${file})`,
+            fix: `wait for it to finish or stop it; if process ${holder.pid} is not a cluster bench (the machine restarted since), remove ${file}`,
+          });
         }
         takeOverStale(file, holder);
       }
-      throw new InputError({file: journalFile, problem: `cannot take the lock ${file}: other processes keep taking it`, fix: 'run one bench of this sweep at a time'});
+      throw new InputError({
+        file: journalFile,
+        problem: `cannot take the lock ${file}: other processes keep taking it`,
+        fix: 'run one bench of this sweep at a time',
+      });
     } finally {
       unlinkSync(draft);
     }

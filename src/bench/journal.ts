@@ -1,5 +1,19 @@
 import {randomBytes} from 'node:crypto';
-import {closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readlinkSync, rmdirSync, rmSync, truncateSync, writeSync} from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  rmdirSync,
+  rmSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {InputError} from '../errors.js';
 import {UNTRUSTED_LINK_FIX, walkLinks} from '../files/links.js';
@@ -51,7 +65,12 @@ export class Journal {
         if (existsSync(level)) continue;
         // A link to nothing cannot be made a folder (mkdir says only EEXIST): say where it points.
         const target = linkTarget(level);
-        if (target !== undefined) throw new InputError({file: resultsDir, problem: `${level} is a link to ${target}, which does not exist`, fix: 'create the folder it points to, or choose another with --results-dir'});
+        if (target !== undefined)
+          throw new InputError({
+            file: resultsDir,
+            problem: `${level} is a link to ${target}, which does not exist`,
+            fix: 'create the folder it points to, or choose another with --results-dir',
+          });
         mkdirSync(level);
         made.unshift(level);
       }
@@ -59,7 +78,11 @@ export class Journal {
       rmSync(probe);
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError({file: resultsDir, problem: `cannot write results here (${describeIoError(error)})`, fix: 'choose a folder you can write with --results-dir'});
+      throw new InputError({
+        file: resultsDir,
+        problem: `cannot write results here (${describeIoError(error)})`,
+        fix: 'choose a folder you can write with --results-dir',
+      });
     } finally {
       for (const level of made) rmdirSync(level);
     }
@@ -72,12 +95,19 @@ export class Journal {
     const journal = new Journal(id, file, new Date().toISOString(), [], JournalLock.acquire(file));
     try {
       // Made here, by us alone: a link or file planted under the (guessable) id is refused, never written through.
-      closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666));
+      closeSync(
+        openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666),
+      );
       journal.append({kind: 'start', id, experiment, fingerprint, startedAt: journal.startedAt});
     } catch (error) {
       // Nothing ran yet: leave no journal that --resume could not read (and never remove what was there before).
       journal.close();
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError({file, problem: 'exists already, though this sweep has just begun (a file or link put there by something else)', fix: 'remove it, or run the bench again: a new sweep takes a new id'});
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new InputError({
+          file,
+          problem: 'exists already, though this sweep has just begun (a file or link put there by something else)',
+          fix: 'remove it, or run the bench again: a new sweep takes a new id',
+        });
       rmSync(file, {force: true});
       throw error;
     }
@@ -92,7 +122,12 @@ export class Journal {
   /** `id` may be the id or the path of its .jsonl file. */
   static resume(resultsDir: string, id: string, fingerprint: string, plan: SweepPlan): Journal {
     const file = Journal.fileFor(resultsDir, id);
-    if (!existsSync(file)) throw new InputError({file, problem: 'no such interrupted sweep', fix: `--resume takes an id printed by an earlier bench (files in ${resultsDir}/*.jsonl)`});
+    if (!existsSync(file))
+      throw new InputError({
+        file,
+        problem: 'no such interrupted sweep',
+        fix: `--resume takes an id printed by an earlier bench (files in ${resultsDir}/*.jsonl)`,
+      });
     const end = walkLinks(file);
     if ('problem' in end) throw new InputError({file, problem: end.problem, fix: UNTRUSTED_LINK_FIX});
     // Locked before it is read: no other process appends while this one decides what is left to run.
@@ -100,16 +135,36 @@ export class Journal {
     try {
       const {lines, lineNumbers, torn} = readJournal(file);
       const start = lines[0];
-      if (start?.kind !== 'start') throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
+      if (start?.kind !== 'start')
+        throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
       // The id names the result files in the results folder: `../../package` would replace package.json.
       const idProblem = plainNameProblem(start.id);
-      if (idProblem) throw new InputError({file, line: lineNumbers[0], field: 'id', problem: idProblem, fix: `put back the id bench wrote (the journal's file name without .jsonl), or start the sweep again without --resume`});
+      if (idProblem)
+        throw new InputError({
+          file,
+          line: lineNumbers[0],
+          field: 'id',
+          problem: idProblem,
+          fix: `put back the id bench wrote (the journal's file name without .jsonl), or start the sweep again without --resume`,
+        });
       if (start.fingerprint !== fingerprint) {
-        throw new InputError({file, problem: 'was made with other settings than the ones given now', fix: `resume with what the sweep ${start.id} was started with: ${FINGERPRINT_SETTINGS}`});
+        throw new InputError({
+          file,
+          problem: 'was made with other settings than the ones given now',
+          fix: `resume with what the sweep ${start.id} was started with: ${FINGERPRINT_SETTINGS}`,
+        });
       }
       // Same fingerprint, same plan: a run or combination outside it was written by hand.
       const outside = planProblem(lines, plan);
-      if (outside) throw new InputError({file, line: lineNumbers[outside.index], problem: outside.problem, fix: outside.problem.startsWith('record.') ? EDITED_FIX : 'remove that line, or start the sweep again without --resume'});
+      if (outside)
+        throw new InputError({
+          file,
+          line: lineNumbers[outside.index],
+          problem: outside.problem,
+          fix: outside.problem.startsWith('record.')
+            ? EDITED_FIX
+            : 'remove that line, or start the sweep again without --resume',
+        });
       const journal = new Journal(start.id, file, start.startedAt, lines, lock);
       if (torn) {
         // Cut away, so the next record starts on a line of its own.
@@ -131,19 +186,29 @@ export class Journal {
   /** The sweep's calibration, and the hosts measured under load, when it was recorded before an interruption. */
   get calibration(): {throughput: Map<string, number>; loaded: Map<string, number>} | undefined {
     const line = this.lines.findLast((l): l is Extract<Line, {kind: 'calibration'}> => l.kind === 'calibration');
-    return line && {throughput: new Map(Object.entries(line.throughput)), loaded: new Map(Object.entries(line.loaded ?? {}))};
+    return (
+      line && {throughput: new Map(Object.entries(line.throughput)), loaded: new Map(Object.entries(line.loaded ?? {}))}
+    );
   }
 
   runsOf(combination: number): Extract<Line, {kind: 'run'}>[] {
-    return this.lines.filter((line): line is Extract<Line, {kind: 'run'}> => line.kind === 'run' && line.combination === combination).sort((a, b) => a.run - b.run);
+    return this.lines
+      .filter((line): line is Extract<Line, {kind: 'run'}> => line.kind === 'run' && line.combination === combination)
+      .sort((a, b) => a.run - b.run);
   }
 
   failureOf(combination: number): string | undefined {
-    return this.lines.find((line): line is Extract<Line, {kind: 'failed'}> => line.kind === 'failed' && line.combination === combination)?.error;
+    return this.lines.find(
+      (line): line is Extract<Line, {kind: 'failed'}> => line.kind === 'failed' && line.combination === combination,
+    )?.error;
   }
 
   recordCalibration({throughput, loaded}: {throughput: Map<string, number>; loaded: Map<string, number>}): void {
-    this.append({kind: 'calibration', throughput: Object.fromEntries(throughput), ...(loaded.size > 0 ? {loaded: Object.fromEntries(loaded)} : {})});
+    this.append({
+      kind: 'calibration',
+      throughput: Object.fromEntries(throughput),
+      ...(loaded.size > 0 ? {loaded: Object.fromEntries(loaded)} : {}),
+    });
   }
 
   recordRun(combination: number, run: number, warmup: boolean, record: RunRecord): void {
@@ -163,7 +228,7 @@ export class Journal {
       // Appended to, never created: the journal was made (or read) before, and a name gone since is not made again.
       fd = openSync(this.file, constants.O_WRONLY | constants.O_APPEND);
       size = fstatSync(fd).size;
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
       fsyncSync(fd);
     } catch (error) {
       if (fd !== undefined) {
@@ -173,7 +238,9 @@ export class Journal {
           // The reader drops a torn last record anyway.
         }
       }
-      const resume = this.resumeCommand ? `; the runs before it are kept: make room, then continue with: ${this.resumeCommand}` : '';
+      const resume = this.resumeCommand
+        ? `; the runs before it are kept: make room, then continue with: ${this.resumeCommand}`
+        : '';
       throw new InputError({file: this.file, problem: `cannot save the journal (${describeIoError(error)})${resume}`});
     } finally {
       if (fd !== undefined) closeSync(fd);
@@ -187,7 +254,11 @@ export class Journal {
  * dropped (its run runs again). Anything else that is not a record is a damaged journal.
  */
 function readJournal(file: string): {lines: Line[]; lineNumbers: number[]; torn?: {line: number; keep: number}} {
-  const texts = readTextFile(file, {limit: LIMITS.journalBytes, what: 'a journal', tooLargeFix: 'this is not a journal the bench wrote; pass the id of an earlier bench'}).split('\n');
+  const texts = readTextFile(file, {
+    limit: LIMITS.journalBytes,
+    what: 'a journal',
+    tooLargeFix: 'this is not a journal the bench wrote; pass the id of an earlier bench',
+  }).split('\n');
   const lastRecord = texts.findLastIndex((text) => text.trim() !== '');
   const lines: Line[] = [];
   const lineNumbers: number[] = [];
@@ -204,10 +275,17 @@ function readJournal(file: string): {lines: Line[]; lineNumbers: number[]; torn?
       lineNumbers.push(i + 1);
       continue;
     }
-    if (i === 0) throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
+    if (i === 0)
+      throw new InputError({file, line: 1, problem: 'not a bench journal', fix: 'pass the id of an earlier bench'});
     // Whole JSON that is not a record was edited, wherever it is: only a line cut short is a crash's.
     if (problem !== undefined) throw new InputError({file, line: i + 1, problem, fix: EDITED_FIX});
-    if (i !== lastRecord) throw new InputError({file, line: i + 1, problem: 'not a journal record (was the file edited?)', fix: 'remove that line, or start the sweep again without --resume'});
+    if (i !== lastRecord)
+      throw new InputError({
+        file,
+        line: i + 1,
+        problem: 'not a journal record (was the file edited?)',
+        fix: 'remove that line, or start the sweep again without --resume',
+      });
     return {lines, lineNumbers, torn: {line: i + 1, keep: start}};
   }
   return {lines, lineNumbers};

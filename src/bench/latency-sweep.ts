@@ -13,11 +13,21 @@ export interface LatencyPoint {
 export function parseLatencies(text: string): number[] {
   const latencies = text.split(',').map((part) => {
     const ms = parseDuration(part.trim());
-    if (ms === undefined) throw new InputError({file: '--latency', problem: `'${part.trim()}' is not a duration`, fix: 'write e.g. --latency 0ms,1ms,5ms,20ms'});
+    if (ms === undefined)
+      throw new InputError({
+        file: '--latency',
+        problem: `'${part.trim()}' is not a duration`,
+        fix: 'write e.g. --latency 0ms,1ms,5ms,20ms',
+      });
     return ms;
   });
   const repeated = latencies.find((ms, i) => latencies.indexOf(ms) !== i);
-  if (repeated !== undefined) throw new InputError({file: '--latency', problem: `${latencyLabel(repeated)} is named twice`, fix: 'name each latency once'});
+  if (repeated !== undefined)
+    throw new InputError({
+      file: '--latency',
+      problem: `${latencyLabel(repeated)} is named twice`,
+      fix: 'name each latency once',
+    });
   return latencies;
 }
 
@@ -43,10 +53,19 @@ export interface LatencySweepOptions extends BenchOptions {
 export async function runLatencySweep(options: LatencySweepOptions): Promise<LatencyPoint[]> {
   // Refused before any relay is touched: a sweep without a lab would measure nothing it names.
   const before = labStatus(options.labDir);
-  if (before.length === 0) throw new InputError({file: '--latency', problem: `no lab is up in ${options.labDir}`, fix: 'start one with sudo cluster lab up, or name its folder with --lab'});
+  if (before.length === 0)
+    throw new InputError({
+      file: '--latency',
+      problem: `no lab is up in ${options.labDir}`,
+      fix: 'start one with sudo cluster lab up, or name its folder with --lab',
+    });
   const points: LatencyPoint[] = [];
   // Its --resume would continue at the latency the links are set back to: the rest is offered instead.
-  const interrupted = () => new InterruptedError(String(options.signal?.reason ?? 'SIGINT'), options.continueCommand?.(options.latencies.slice(points.length)));
+  const interrupted = () =>
+    new InterruptedError(
+      String(options.signal?.reason ?? 'SIGINT'),
+      options.continueCommand?.(options.latencies.slice(points.length)),
+    );
   let failed = true;
   try {
     for (const latencyMs of options.latencies) {
@@ -67,7 +86,11 @@ export async function runLatencySweep(options: LatencySweepOptions): Promise<Lat
 }
 
 /** Puts each link back at its latency; a failure to do so is the error only if the sweep had none. */
-async function restoreLatencies(labDir: string, before: {host: string; latencyMs: number}[], sweepFailed: boolean): Promise<void> {
+async function restoreLatencies(
+  labDir: string,
+  before: {host: string; latencyMs: number}[],
+  sweepFailed: boolean,
+): Promise<void> {
   const wanted = Object.fromEntries(before.map((host) => [host.host, host.latencyMs]));
   const now = labStatus(labDir);
   if (now.every((host) => wanted[host.host] === undefined || wanted[host.host] === host.latencyMs)) return;

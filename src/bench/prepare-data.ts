@@ -19,14 +19,27 @@ export function prepareData(experiment: Experiment): PreparedData {
   const spec = experiment.dataset;
   const {maxFeatures} = experiment.forest;
   if (typeof maxFeatures === 'number' && maxFeatures > data.features) {
-    throw experiment.source.error(['forest', 'maxFeatures'], `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`, `use at most ${data.features}, 1.0 for every feature, or sqrt`);
+    throw experiment.source.error(
+      ['forest', 'maxFeatures'],
+      `maxFeatures ${maxFeatures} exceeds the ${data.features} features of the data set`,
+      `use at most ${data.features}, 1.0 for every feature, or sqrt`,
+    );
   }
   const seed = spec.kind === 'synthetic' ? spec.seed : experiment.forest.seed;
   const {train, test} = splitTrainTest(data, experiment.testFraction, seed);
-  if (spec.kind === 'csv' && (spec.missing === 'mean' || spec.missing === 'median')) fillFromTraining(train, test, spec.missing, experiment);
+  if (spec.kind === 'csv' && (spec.missing === 'mean' || spec.missing === 'median'))
+    fillFromTraining(train, test, spec.missing, experiment);
   // The training rows, as train checks them: testFraction 0.9999 left one row, and bench trained on it.
-  checkTrainable(train, experiment.forest, spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'}, `testFraction ${experiment.testFraction} holds out ${test.rows} of the ${data.rows} rows`);
-  const description = spec.kind === 'synthetic' ? `synthetic ${spec.samples} x ${spec.features} (${spec.informative} informative), ${spec.classes} classes` : `${spec.path} (${data.rows} x ${data.features}), ${data.classes.length} classes`;
+  checkTrainable(
+    train,
+    experiment.forest,
+    spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'},
+    `testFraction ${experiment.testFraction} holds out ${test.rows} of the ${data.rows} rows`,
+  );
+  const description =
+    spec.kind === 'synthetic'
+      ? `synthetic ${spec.samples} x ${spec.features} (${spec.informative} informative), ${spec.classes} classes`
+      : `${spec.path} (${data.rows} x ${data.features}), ${data.classes.length} classes`;
   return {train, test, hash: hashDataset(train), description};
 }
 
@@ -34,7 +47,12 @@ export function prepareData(experiment: Experiment): PreparedData {
 function fillFromTraining(train: Dataset, test: Dataset, policy: 'mean' | 'median', experiment: Experiment): void {
   const fill = fillValues(train, policy);
   const empty = train.featureNames.find((_, f) => Number.isNaN(fill[f]));
-  if (empty !== undefined) throw experiment.source.error(['dataset', 'missing'], `column '${empty}' has no value in the training rows to take the ${policy} of`, `leave it out: add it to dataset.drop`);
+  if (empty !== undefined)
+    throw experiment.source.error(
+      ['dataset', 'missing'],
+      `column '${empty}' has no value in the training rows to take the ${policy} of`,
+      `leave it out: add it to dataset.drop`,
+    );
   fillMissing(train.values, train.features, fill);
   fillMissing(test.values, test.features, fill);
 }

@@ -66,7 +66,15 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   machine: {hostname: string; platform: string; arch: string; cpus: number; cpuModel: string; node: string};
-  dataset: {description: string; rows: number; trainRows: number; testRows: number; features: number; classes: number; hash: string};
+  dataset: {
+    description: string;
+    rows: number;
+    trainRows: number;
+    testRows: number;
+    features: number;
+    classes: number;
+    hash: string;
+  };
   forest: ForestSpec;
   schedule: ScheduleName;
   engine: EngineName;

@@ -28,7 +28,8 @@ export function resumeCommandFor(id: string, flags: SweepFlags): string {
   if (flags.resultsDir !== DEFAULTS.resultsDir) parts.push('--results-dir', flags.resultsDir);
   if (flags.hosts) parts.push('--hosts', flags.hosts);
   if (flags.schedule) parts.push('--schedule', flags.schedule);
-  for (const flag of ['runs', 'warmup', 'order'] as const) if (flags[flag] !== undefined) parts.push(`--${flag}`, flags[flag]!);
+  for (const flag of ['runs', 'warmup', 'order'] as const)
+    if (flags[flag] !== undefined) parts.push(`--${flag}`, flags[flag]!);
   if (flags.engine) parts.push('--engine', flags.engine);
   if (flags.scheduler) parts.push('--scheduler', flags.scheduler);
   if (flags.failOnNoise) parts.push('--fail-on-noise');
@@ -41,6 +42,8 @@ export function resumeCommandFor(id: string, flags: SweepFlags): string {
  * continues a latency sweep (a --resume would continue at the latency the links were set back to).
  */
 export function continueLatenciesCommand(argv: readonly string[], remaining: readonly string[]): string {
-  const kept = argv.filter((arg, i) => arg !== '--latency' && argv[i - 1] !== '--latency' && !arg.startsWith('--latency='));
+  const kept = argv.filter(
+    (arg, i) => arg !== '--latency' && argv[i - 1] !== '--latency' && !arg.startsWith('--latency='),
+  );
   return ['cluster', 'bench', ...kept, '--latency', remaining.join(',')].map(shellQuote).join(' ');
 }

@@ -10,7 +10,16 @@ import {interferenceWarnings, noiseWarnings} from './warnings.js';
 const BOOTSTRAP_SEED = 0x5ca1e;
 
 /** One row of the table from a combination's runs: times, their statistics, efficiency, warnings. */
-export function summariseRow(engine: EngineName, hardware: string, hosts: Host[], warmup: RunRecord[], runs: RunRecord[], error: string | undefined, trees: number, calibration: ReadonlyMap<string, number>): BenchRow {
+export function summariseRow(
+  engine: EngineName,
+  hardware: string,
+  hosts: Host[],
+  warmup: RunRecord[],
+  runs: RunRecord[],
+  error: string | undefined,
+  trees: number,
+  calibration: ReadonlyMap<string, number>,
+): BenchRow {
   const names = hosts.map((host) => host.name);
   const calibratedIdeal = calibratedCapacityIdeal(names, trees, calibration);
   const row: BenchRow = {
@@ -43,7 +52,16 @@ export function summariseRow(engine: EngineName, hardware: string, hosts: Host[]
   if (error) row.error = error;
   if (error || runs.length === 0) return row;
   const summary = summarise(runs.map((run) => run.seconds));
-  Object.assign(row, {measured_s: summary.median, min_s: summary.min, max_s: summary.max, mean_s: summary.mean, stddev_s: summary.stddev, median_s: summary.median, cv: summary.cv, ci95_s: summary.ci95});
+  Object.assign(row, {
+    measured_s: summary.median,
+    min_s: summary.min,
+    max_s: summary.max,
+    mean_s: summary.mean,
+    stddev_s: summary.stddev,
+    median_s: summary.median,
+    cv: summary.cv,
+    ci95_s: summary.ci95,
+  });
   row.accuracy = median(runs.map((run) => run.accuracy));
   if (calibratedIdeal !== null) row.calibrated_efficiency = calibratedIdeal / summary.median;
   // Each run's efficiency is its own capacity ideal over its own time: both come from that run.
@@ -68,8 +86,13 @@ export function addIdeals(rows: BenchRow[], baseline: BenchRow): void {
     row.scalability = scalability(row.ideal_s, row.measured_s);
     const seconds = row.runs.map((run) => run.seconds);
     // The baseline's runs are resampled with the row's own: both medians vary.
-    row.scalability_ci95 = row === baseline
-      ? [1, 1]
-      : bootstrapCi95([baselineSeconds, seconds], ([b, r]) => scalability(idealSeconds(median(b), baseline.cores, row.cores), median(r)), BOOTSTRAP_SEED);
+    row.scalability_ci95 =
+      row === baseline
+        ? [1, 1]
+        : bootstrapCi95(
+            [baselineSeconds, seconds],
+            ([b, r]) => scalability(idealSeconds(median(b), baseline.cores, row.cores), median(r)),
+            BOOTSTRAP_SEED,
+          );
   }
 }

@@ -44,7 +44,10 @@ export function median(values: readonly number[]): number {
 }
 
 // Student's t, two-sided 95%, for 1 to 30 degrees of freedom.
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 /** The 97.5% quantile of Student's t; beyond the table, the Cornish-Fisher expansion (3 decimals). */
 export function t975(degreesOfFreedom: number): number {
@@ -82,7 +85,12 @@ export const BOOTSTRAP_ROUNDS = 2000;
  * 95% percentile-bootstrap interval of `statistic` over groups of runs, each group resampled with
  * replacement on its own. Seeded, so the same runs always give the same interval.
  */
-export function bootstrapCi95(groups: readonly (readonly number[])[], statistic: (resampled: number[][]) => number, seed: number, rounds = BOOTSTRAP_ROUNDS): [number, number] {
+export function bootstrapCi95(
+  groups: readonly (readonly number[])[],
+  statistic: (resampled: number[][]) => number,
+  seed: number,
+  rounds = BOOTSTRAP_ROUNDS,
+): [number, number] {
   const random = new Random(seed);
   const replicates = new Array<number>(rounds);
   for (let round = 0; round < rounds; round++) {

@@ -13,7 +13,7 @@ import {describeHardware} from './hardware.js';
 import {Journal} from './journal.js';
 import {planRuns} from './plan.js';
 import {prepareData} from './prepare-data.js';
-import type {BenchResult, BenchRow, RunRecord} from './result.js';
+import type {BenchResult, BenchRow} from './result.js';
 import {addIdeals, summariseRow} from './row.js';
 import {unmeasuredWarnings} from './warnings.js';
 
@@ -66,18 +66,34 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const used = hostsOf([...new Set(experiment.combinations.flat())]);
   const fingerprint = fingerprintOf(experiment, used, data.hash, schedule, engine, scheduler);
   checkLocalCopies(used, data.train);
-  const resumed = options.resume ? Journal.resume(options.resultsDir, options.resume, fingerprint, {combinations: experiment.combinations.length, warmup: experiment.warmup, runs: experiment.runs, hosts: experiment.combinations}) : undefined;
+  const resumed = options.resume
+    ? Journal.resume(options.resultsDir, options.resume, fingerprint, {
+        combinations: experiment.combinations.length,
+        warmup: experiment.warmup,
+        runs: experiment.runs,
+        hosts: experiment.combinations,
+      })
+    : undefined;
   // A results folder that cannot be written is found before any worker starts.
   if (!resumed) Journal.checkWritable(options.resultsDir);
   // Every host is reached before anything is written: an unreachable host leaves no trace.
-  const session = await engineNamed(engine).open({experiment, inventory, data, hosts: used, scheduler, signal}).catch((error) => {
-    resumed?.close();
-    throw error;
-  });
+  const session = await engineNamed(engine)
+    .open({experiment, inventory, data, hosts: used, scheduler, signal})
+    .catch((error) => {
+      resumed?.close();
+      throw error;
+    });
   const resumeCommand = options.resumeCommand ?? ((id: string) => `cluster bench --resume ${id}`);
   let journal: Journal;
   try {
-    journal = resumed ?? Journal.create(options.resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}${engine === 'native' ? '' : `-${engine}`}`, experiment.name, fingerprint);
+    journal =
+      resumed ??
+      Journal.create(
+        options.resultsDir,
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}${engine === 'native' ? '' : `-${engine}`}`,
+        experiment.name,
+        fingerprint,
+      );
   } catch (error) {
     await session.close();
     throw error;
@@ -86,30 +102,51 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (journal.notice) options.onWarning?.(journal.notice);
   for (const warning of session.warnings ?? []) options.onWarning?.(warning);
   options.onStart?.(journal.id, journal.file, used);
-  const interrupted = () => new InterruptedError(String(signal?.aborted ? signal.reason : 'SIGINT'), journal.resumeCommand);
+  const interrupted = () =>
+    new InterruptedError(String(signal?.aborted ? signal.reason : 'SIGINT'), journal.resumeCommand);
   const stop = () => void session.close();
   signal?.addEventListener('abort', stop);
   try {
     const recorded = journal.calibration;
-    const calibration = recorded ?? await session.calibrate(options.recalibrate).catch((error) => {
-      throw signal?.aborted ? interrupted() : error;
-    });
+    const calibration =
+      recorded ??
+      (await session.calibrate(options.recalibrate).catch((error) => {
+        throw signal?.aborted ? interrupted() : error;
+      }));
     if (!recorded) journal.recordCalibration(calibration);
     const {throughput} = calibration;
     const order = experiment.order;
     const combinations = experiment.combinations.map((names, i) => {
       const hosts = session.rowHosts?.(hostsOf(names)) ?? hostsOf(names);
-      return {hosts, hardware: describeHardware(hosts),
-      records: new Map(journal.runsOf(i).map((line) => [line.run, line.record])),
-      error: journal.failureOf(i)};
+      return {
+        hosts,
+        hardware: describeHardware(hosts),
+        records: new Map(journal.runsOf(i).map((line) => [line.run, line.record])),
+        error: journal.failureOf(i),
+      };
     });
     const total = experiment.warmup + experiment.runs;
-    for (const {combination: i, run, warmup} of planRuns(combinations.length, experiment.warmup, experiment.runs, order)) {
+    for (const {combination: i, run, warmup} of planRuns(
+      combinations.length,
+      experiment.warmup,
+      experiment.runs,
+      order,
+    )) {
       const {hosts, hardware, records} = combinations[i];
       // Done before an interruption, or the combination has failed: every host was lost.
       if (records.has(run) || combinations[i].error) continue;
       if (signal?.aborted) throw interrupted();
-      const progress = (done: number) => options.onProgress?.({combination: i + 1, combinations: combinations.length, hardware, run, runs: total, warmup, done, total: experiment.forest.trees});
+      const progress = (done: number) =>
+        options.onProgress?.({
+          combination: i + 1,
+          combinations: combinations.length,
+          hardware,
+          run,
+          runs: total,
+          warmup,
+          done,
+          total: experiment.forest.trees,
+        });
       progress(0);
       try {
         const record = await session.measure({hosts, schedule, throughput, progress});
@@ -128,7 +165,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     if (signal?.aborted) throw interrupted();
     const rows: BenchRow[] = combinations.map(({hosts, hardware, records, error}) => {
       const runs = [...records].sort(([a], [b]) => a - b).map(([, record]) => record);
-      return summariseRow(engine, hardware, hosts, runs.slice(0, experiment.warmup), runs.slice(experiment.warmup), error, experiment.forest.trees, throughput);
+      return summariseRow(
+        engine,
+        hardware,
+        hosts,
+        runs.slice(0, experiment.warmup),
+        runs.slice(experiment.warmup),
+        error,
+        experiment.forest.trees,
+        throughput,
+      );
     });
     addIdeals(rows, rows[experiment.baseline]);
     const gaps = calibrationGaps(rows, throughput);
@@ -141,7 +187,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       startedAt: journal.startedAt,
       finishedAt: new Date().toISOString(),
       machine: describeMachine(),
-      dataset: {description: data.description, rows: data.train.rows + data.test.rows, trainRows: data.train.rows, testRows: data.test.rows, features: data.train.features, classes: data.train.classes.length, hash: data.hash},
+      dataset: {
+        description: data.description,
+        rows: data.train.rows + data.test.rows,
+        trainRows: data.train.rows,
+        testRows: data.test.rows,
+        features: data.train.features,
+        classes: data.train.classes.length,
+        hash: data.hash,
+      },
       forest: experiment.forest,
       schedule,
       engine,
@@ -161,5 +215,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 /** What makes two sweeps comparable: a resumed sweep must match the one it continues. */
 function describeMachine(): BenchResult['machine'] {
   const cores = cpus();
-  return {hostname: hostname(), platform: platform(), arch: arch(), cpus: cores.length, cpuModel: cores[0]?.model ?? 'unknown', node: process.version};
+  return {
+    hostname: hostname(),
+    platform: platform(),
+    arch: arch(),
+    cpus: cores.length,
+    cpuModel: cores[0]?.model ?? 'unknown',
+    node: process.version,
+  };
 }

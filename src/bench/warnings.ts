@@ -15,13 +15,19 @@ export const MAX_CV = 0.05;
 export function noiseWarnings(runs: readonly RunRecord[], summary: Summary): Warning[] {
   const warnings: Warning[] = [];
   if (summary.cv !== null && summary.cv > MAX_CV) {
-    warnings.push({kind: 'variance', message: `the runs vary by ${percent(summary.cv)} of their mean (coefficient of variation above ${percent(MAX_CV)}): compare rows with care, run more (--runs) or on a quieter machine`});
+    warnings.push({
+      kind: 'variance',
+      message: `the runs vary by ${percent(summary.cv)} of their mean (coefficient of variation above ${percent(MAX_CV)}): compare rows with care, run more (--runs) or on a quieter machine`,
+    });
   }
   const seconds = runs.map((run) => run.seconds);
   const [low, high] = fences(seconds);
   seconds.forEach((value, i) => {
     if (value >= low && value <= high) return;
-    warnings.push({kind: 'outlier', message: `run ${i + 1} took ${value.toFixed(2)} s, outside ${Math.max(0, low).toFixed(2)}-${high.toFixed(2)} s (1.5 interquartile ranges beyond the quartiles): something else may have run at that time`});
+    warnings.push({
+      kind: 'outlier',
+      message: `run ${i + 1} took ${value.toFixed(2)} s, outside ${Math.max(0, low).toFixed(2)}-${high.toFixed(2)} s (1.5 interquartile ranges beyond the quartiles): something else may have run at that time`,
+    });
   });
   return warnings;
 }
@@ -79,7 +85,12 @@ export function unmeasuredWarnings(rows: readonly BenchRow[]): Warning[] {
     }
   }
   if (blind.size === 0) return [];
-  return [{kind: 'interference', message: `interference cannot be measured on ${[...blind].join('; ')} (no /proc/stat there, as on macOS): other processes' load goes unnoticed`}];
+  return [
+    {
+      kind: 'interference',
+      message: `interference cannot be measured on ${[...blind].join('; ')} (no /proc/stat there, as on macOS): other processes' load goes unnoticed`,
+    },
+  ];
 }
 
 function describeMachine(load: MachineLoad): string {

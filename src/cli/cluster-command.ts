@@ -9,7 +9,15 @@ type FlagOutput = {[name: string]: any};
 type ArgOutput = {[name: string]: any};
 type Input<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.Input<F, B, A>;
 type ParserOutput<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.ParserOutput<F, B, A>;
-import {ClusterError, describeError, errorJson, FinishedWithError, HostError, InterruptedError, UsageError} from '../errors.js';
+import {
+  ClusterError,
+  describeError,
+  errorJson,
+  FinishedWithError,
+  HostError,
+  InterruptedError,
+  UsageError,
+} from '../errors.js';
 import {printable, printableJson} from '../text/printable.js';
 import {usageMessage} from './usage-error.js';
 
@@ -58,14 +66,19 @@ export abstract class ClusterCommand extends Command {
    * failed after the fit, `--test ''`, `--resume ''` and `--export-json ''` were ignored as if
    * absent, `-e ''` looked for `experiments/.yaml`.
    */
-  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
     const parsed = await super.parse(options, argv);
     const command = [this.config.bin, ...(this.id ?? '').split(':')].filter(Boolean).join(' ');
     for (const [name, value] of Object.entries(parsed.flags as Record<string, unknown>)) {
-      if (value === '' || (Array.isArray(value) && value.includes(''))) throw new UsageError(`--${name} is empty: give it a value, or leave the flag out (see: ${command} --help)`);
+      if (value === '' || (Array.isArray(value) && value.includes('')))
+        throw new UsageError(`--${name} is empty: give it a value, or leave the flag out (see: ${command} --help)`);
     }
     for (const [name, value] of Object.entries(parsed.args as Record<string, unknown>)) {
-      if (value === '') throw new UsageError(`${name.toUpperCase()} is empty: give it a value (see: ${command} --help)`);
+      if (value === '')
+        throw new UsageError(`${name.toUpperCase()} is empty: give it a value (see: ${command} --help)`);
     }
     return parsed;
   }

@@ -6,13 +6,20 @@ import {stripVTControlCharacters} from 'node:util';
  * bench --help)". A missing argument is named with its description; oclif's note on flags that take
  * several values is kept only when such a flag was given (it explains nothing otherwise).
  */
-export function usageMessage(oclifMessage: string, commandId: string, bin: string, argv: readonly string[] = []): string {
+export function usageMessage(
+  oclifMessage: string,
+  commandId: string,
+  bin: string,
+  argv: readonly string[] = [],
+): string {
   const lines = joinMissingArgs(stripVTControlCharacters(oclifMessage).split('\n'));
   const multiple = /^Note: (--\S+) allows multiple values/m.exec(oclifMessage)?.[1];
   const keepNote = multiple !== undefined && argv.some((arg) => arg === multiple || arg.startsWith(`${multiple}=`));
   const problems = lines
     .map((line) => line.trim())
-    .filter((line) => line !== '' && line !== 'See more help with --help' && !/^The following errors? occurred:$/.test(line))
+    .filter(
+      (line) => line !== '' && line !== 'See more help with --help' && !/^The following errors? occurred:$/.test(line),
+    )
     .filter((line) => keepNote || !(line.startsWith('Note: ') || line.startsWith('Alternatively, you can use "--"')))
     .map((line) => line.replace(/^Missing required flag (\S+)$/, 'missing required flag --$1'))
     .join('; ')
@@ -31,7 +38,14 @@ function joinMissingArgs(lines: string[]): string[] {
   if (start < 0) return lines;
   let end = start + 1;
   const args: string[] = [];
-  for (; end < lines.length && lines[end].trim() !== '' && !lines[end].startsWith('Note: ') && !lines[end].startsWith('See more help'); end++) {
+  for (
+    ;
+    end < lines.length &&
+    lines[end].trim() !== '' &&
+    !lines[end].startsWith('Note: ') &&
+    !lines[end].startsWith('See more help');
+    end++
+  ) {
     if (/^\s/.test(lines[end]) && args.length > 0) args[args.length - 1] += ` ${lines[end].trim()}`;
     else args.push(lines[end].trim());
   }

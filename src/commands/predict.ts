@@ -10,8 +10,13 @@ export default class Predict extends ClusterCommand {
   static override flags = {
     model: Flags.string({char: 'm', description: 'a model saved by cluster train', required: true}),
     data: Flags.string({description: 'CSV with the columns the model was trained on', required: true}),
-    delimiter: Flags.string({description: "field separator: ',' ';' '|' or tab (default: detected from the header and the first rows)"}),
-    out: Flags.string({char: 'o', description: 'write the predictions here (a CSV with one column, prediction) instead of stdout'}),
+    delimiter: Flags.string({
+      description: "field separator: ',' ';' '|' or tab (default: detected from the header and the first rows)",
+    }),
+    out: Flags.string({
+      char: 'o',
+      description: 'write the predictions here (a CSV with one column, prediction) instead of stdout',
+    }),
   };
 
   async run() {
@@ -21,7 +26,16 @@ export default class Predict extends ClusterCommand {
     if (result.out) this.log(`Wrote ${result.rows} predictions to ${printable(result.out)}.`);
     // The classes are the data file's words: one line each, shown, never obeyed (--out writes them as they are).
     else if (!this.jsonEnabled()) process.stdout.write(`${result.predictions.map(printable).join('\n')}\n`);
-    if (result.accuracy !== null) (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(`Accuracy ${result.accuracy.toFixed(4)} on ${result.labelled}${result.labelled < result.rows ? ` labelled` : ''} rows (column ${printable(result.target)}).`);
-    return {rows: result.rows, accuracy: result.accuracy, out: result.out, predictions: result.out ? undefined : result.predictions, warnings: result.warnings};
+    if (result.accuracy !== null)
+      (result.out ? this.log.bind(this) : this.logToStderr.bind(this))(
+        `Accuracy ${result.accuracy.toFixed(4)} on ${result.labelled}${result.labelled < result.rows ? ` labelled` : ''} rows (column ${printable(result.target)}).`,
+      );
+    return {
+      rows: result.rows,
+      accuracy: result.accuracy,
+      out: result.out,
+      predictions: result.out ? undefined : result.predictions,
+      warnings: result.warnings,
+    };
   }
 }

@@ -14,14 +14,27 @@ import {printable} from '../text/printable.js';
 
 export default class Provision extends ClusterCommand {
   static override summary = 'Check each host over SSH and install the worker on it.';
-  static override examples = ['<%= config.bin %> provision', '<%= config.bin %> provision --hosts rpi1,rpi2 --accept-new', '<%= config.bin %> provision --engine native,dask'];
+  static override examples = [
+    '<%= config.bin %> provision',
+    '<%= config.bin %> provision --hosts rpi1,rpi2 --accept-new',
+    '<%= config.bin %> provision --engine native,dask',
+  ];
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
-    hosts: Flags.string({description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)'}),
-    'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time (a changed key is always refused)', default: false}),
+    hosts: Flags.string({
+      description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)',
+    }),
+    'accept-new': Flags.boolean({
+      description: 'record the key of a host seen for the first time (a changed key is always refused)',
+      default: false,
+    }),
     concurrency: concurrencyFlag,
-    engine: Flags.string({description: 'what to prepare the hosts for: native (install the worker), dask (check Python, scikit-learn and dask/distributed), or both: native,dask', default: 'native'}),
+    engine: Flags.string({
+      description:
+        'what to prepare the hosts for: native (install the worker), dask (check Python, scikit-learn and dask/distributed), or both: native,dask',
+      default: 'native',
+    }),
   };
 
   async run(): Promise<ProvisionResult[] | {native: ProvisionResult[]; dask: DaskCheck[]}> {
@@ -29,7 +42,8 @@ export default class Provision extends ClusterCommand {
     const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const hosts = selectHosts(inventory, flags.hosts);
     const engines = parseEngines(flags.engine);
-    if (!engines.includes('native')) return {native: [], dask: await this.checkDask(inventory, hosts, flags['accept-new'])};
+    if (!engines.includes('native'))
+      return {native: [], dask: await this.checkDask(inventory, hosts, flags['accept-new'])};
     const width = Math.max(...hosts.map((host) => host.name.length));
     const results = await provisionHosts(hosts, {
       acceptNew: flags['accept-new'],
@@ -37,16 +51,35 @@ export default class Provision extends ClusterCommand {
       onStep: (host, step) => this.jsonEnabled() || process.stderr.write(`${host.padEnd(width)}  ${printable(step)}\n`),
     });
     const {red, green} = colours(process.stdout);
-    const table = new Table({head: ['Host', 'Result', 'Sent', 'Node.js', 'Arch', 'Cores'], style: {head: [], border: []}});
+    const table = new Table({
+      head: ['Host', 'Result', 'Sent', 'Node.js', 'Arch', 'Cores'],
+      style: {head: [], border: []},
+    });
     for (const result of results) {
-      const outcome = !result.ok ? red('FAILED') : result.facts ? green(result.upToDate ? 'up to date' : 'installed') : 'local';
-      table.push([result.host, outcome, `${(result.bytesTransferred / 1024).toFixed(0)} KiB`, printable(result.facts?.node ?? ''), printable(result.facts?.arch ?? ''), result.facts ? String(result.facts.nproc) : '']);
+      const outcome = !result.ok
+        ? red('FAILED')
+        : result.facts
+          ? green(result.upToDate ? 'up to date' : 'installed')
+          : 'local';
+      table.push([
+        result.host,
+        outcome,
+        `${(result.bytesTransferred / 1024).toFixed(0)} KiB`,
+        printable(result.facts?.node ?? ''),
+        printable(result.facts?.arch ?? ''),
+        result.facts ? String(result.facts.nproc) : '',
+      ]);
     }
     this.log(table.toString());
     const failed = results.filter((result) => !result.ok);
     for (const result of failed) this.log(`${red('Error:')} ${printable(result.error ?? '')}`);
     const dask = engines.includes('dask') ? await this.checkDask(inventory, hosts, flags['accept-new']) : undefined;
-    if (failed.length > 0) throw new HostsFailedError(failed.map((result) => result.host), `provisioning failed on ${failed.length} of ${results.length} hosts`, results);
+    if (failed.length > 0)
+      throw new HostsFailedError(
+        failed.map((result) => result.host),
+        `provisioning failed on ${failed.length} of ${results.length} hosts`,
+        results,
+      );
     if (dask) return {native: results, dask};
     return results;
   }
@@ -56,7 +89,12 @@ export default class Provision extends ClusterCommand {
     const checks = await checkDaskHosts(inventory, hosts, {acceptNew});
     this.log(renderDaskChecks(checks));
     const refused = checks.filter((check) => !check.ok);
-    if (refused.length > 0) throw new HostsFailedError(refused.map((check) => check.host), `the dask engine cannot run on ${refused.length} of ${checks.length} hosts`, checks);
+    if (refused.length > 0)
+      throw new HostsFailedError(
+        refused.map((check) => check.host),
+        `the dask engine cannot run on ${refused.length} of ${checks.length} hosts`,
+        checks,
+      );
     return checks;
   }
 }

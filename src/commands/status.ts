@@ -15,10 +15,19 @@ export default class Status extends ClusterCommand {
 
   static override flags = {
     inventory: Flags.string({char: 'i', description: 'hosts file', default: 'inventory.yaml'}),
-    hosts: Flags.string({description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)'}),
+    hosts: Flags.string({
+      description: 'only these hosts: names, groups, globs (rpi*), ranges (rpi[1:2]), !exclusions (comma-separated)',
+    }),
     'accept-new': Flags.boolean({description: 'record the key of a host seen for the first time', default: false}),
-    calibrate: Flags.boolean({description: 'also measure each ready host\'s trees per second on the experiment\'s data set', default: false}),
-    experiment: Flags.string({char: 'e', description: 'experiment whose data set and forest --calibrate uses', default: 'experiments/local.yaml'}),
+    calibrate: Flags.boolean({
+      description: "also measure each ready host's trees per second on the experiment's data set",
+      default: false,
+    }),
+    experiment: Flags.string({
+      char: 'e',
+      description: 'experiment whose data set and forest --calibrate uses',
+      default: 'experiments/local.yaml',
+    }),
     concurrency: concurrencyFlag,
   };
 
@@ -27,12 +36,16 @@ export default class Status extends ClusterCommand {
     const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const hosts = selectHosts(inventory, flags.hosts);
     const experiment = flags.calibrate ? loadExperiment(flags.experiment) : undefined;
-    const statuses = await hostStatuses(hosts, {acceptNew: flags['accept-new'], concurrency: inventory.connectConcurrency});
+    const statuses = await hostStatuses(hosts, {
+      acceptNew: flags['accept-new'],
+      concurrency: inventory.connectConcurrency,
+    });
     await addDaskChecks(statuses, inventory, hosts);
     if (experiment) await calibrateStatuses(statuses, hosts, experiment, inventory.connectConcurrency);
     this.log(renderStatus(statuses, {calibrated: experiment !== undefined, paint: colours(process.stdout)}));
     const notReady = statuses.filter((s) => !s.ready).map((s) => s.host);
-    if (notReady.length > 0) throw new HostsFailedError(notReady, `${notReady.length} of ${statuses.length} hosts not ready`, statuses);
+    if (notReady.length > 0)
+      throw new HostsFailedError(notReady, `${notReady.length} of ${statuses.length} hosts not ready`, statuses);
     return statuses;
   }
 }

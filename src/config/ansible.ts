@@ -39,7 +39,12 @@ interface GroupPart {
 export function isAnsibleInventory(data: unknown): boolean {
   if (!isMapping(data) || ['hosts', 'defaults', 'groups'].some((key) => key in data)) return false;
   const groups = Object.values(data);
-  return groups.length > 0 && groups.every((group) => group === null || (isMapping(group) && Object.keys(group).every((key) => GROUP_KEYS.includes(key))));
+  return (
+    groups.length > 0 &&
+    groups.every(
+      (group) => group === null || (isMapping(group) && Object.keys(group).every((key) => GROUP_KEYS.includes(key))),
+    )
+  );
 }
 
 export function parseAnsibleInventory(source: FieldSource): Inventory {
@@ -47,14 +52,22 @@ export function parseAnsibleInventory(source: FieldSource): Inventory {
   // A group may be written in several places (defined once, named again as a child): collect every part.
   const parts = new Map<string, GroupPart[]>();
   const collect = (group: string, node: unknown, path: FieldPath) => {
-    if (!NAME.test(group)) throw source.error(path, `group name '${group}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
-    const fields = node === null || node === undefined ? {} : read.object(path, node, `group ${group} (hosts, children, vars)`);
+    if (!NAME.test(group))
+      throw source.error(
+        path,
+        `group name '${group}' is not allowed`,
+        'use letters, digits, dot, dash and underscore',
+        'key',
+      );
+    const fields =
+      node === null || node === undefined ? {} : read.object(path, node, `group ${group} (hosts, children, vars)`);
     read.knownKeys(path, fields, GROUP_KEYS);
-    const section = (key: string, what: string) => (fields[key] === null || fields[key] === undefined ? {} : read.object([...path, key], fields[key], what));
-    const hosts = section('hosts', 'the group\'s hosts');
-    const children = section('children', 'the group\'s child groups');
+    const section = (key: string, what: string) =>
+      fields[key] === null || fields[key] === undefined ? {} : read.object([...path, key], fields[key], what);
+    const hosts = section('hosts', "the group's hosts");
+    const children = section('children', "the group's child groups");
     const part = {
-      vars: translate(read, section('vars', 'the group\'s variables'), [...path, 'vars']),
+      vars: translate(read, section('vars', "the group's variables"), [...path, 'vars']),
       hosts: Object.entries(hosts).map(([key, value]) => ({key, path: [...path, 'hosts', key], value})),
       children: Object.keys(children),
     };
@@ -65,36 +78,54 @@ export function parseAnsibleInventory(source: FieldSource): Inventory {
 
   const parents = new Map<string, Set<string>>();
   for (const [group, groupParts] of parts) {
-    for (const child of groupParts.flatMap((part) => part.children)) parents.set(child, new Set([...(parents.get(child) ?? []), group]));
+    for (const child of groupParts.flatMap((part) => part.children))
+      parents.set(child, new Set([...(parents.get(child) ?? []), group]));
   }
   const ancestors = (group: string, seen: string[] = []): string[] => {
-    if (seen.includes(group)) throw source.error([group], `group '${group}' is its own ancestor (${[...seen, group].join(' > ')})`, 'a group cannot contain itself', 'key');
+    if (seen.includes(group))
+      throw source.error(
+        [group],
+        `group '${group}' is its own ancestor (${[...seen, group].join(' > ')})`,
+        'a group cannot contain itself',
+        'key',
+      );
     return [...(parents.get(group) ?? [])].flatMap((parent) => [parent, ...ancestors(parent, [...seen, group])]);
   };
   // Like Ansible: a child group's variables win over its parent's; `all`'s are everyone's defaults.
-  const depth = (group: string): number => (group === 'all' ? 0 : 1 + Math.max(0, ...[...(parents.get(group) ?? [])].map(depth)));
+  const depth = (group: string): number =>
+    group === 'all' ? 0 : 1 + Math.max(0, ...[...(parents.get(group) ?? [])].map(depth));
   const varsOf = (group: string) => mergeLayers((parts.get(group) ?? []).map((part) => part.vars));
 
   const found = new Map<string, {path: FieldPath; own: Layer[]; groups: Set<string>}>();
   for (const [group, groupParts] of parts) {
     const lineage = [group, ...ancestors(group)];
     for (const entry of groupParts.flatMap((part) => part.hosts)) {
-      const vars = entry.value === null || entry.value === undefined ? {} : read.object(entry.path, entry.value, `host ${entry.key}'s variables`);
+      const vars =
+        entry.value === null || entry.value === undefined
+          ? {}
+          : read.object(entry.path, entry.value, `host ${entry.key}'s variables`);
       const own = translate(read, vars, entry.path);
       for (const name of expandNames(read, entry.key, entry.path)) {
         const host = found.get(name) ?? {path: entry.path, own: [], groups: new Set<string>()};
         host.own.push(own);
         for (const member of lineage) host.groups.add(member);
         found.set(name, host);
-        if (found.size > MAX_HOSTS) throw source.error(entry.path, `more than ${MAX_HOSTS} hosts`, 'an inventory describes at most that many hosts');
+        if (found.size > MAX_HOSTS)
+          throw source.error(
+            entry.path,
+            `more than ${MAX_HOSTS} hosts`,
+            'an inventory describes at most that many hosts',
+          );
       }
     }
   }
-  if (found.size === 0) throw source.error([], 'no hosts', 'add hosts under all: hosts: or a group\'s hosts:');
+  if (found.size === 0) throw source.error([], 'no hosts', "add hosts under all: hosts: or a group's hosts:");
 
   const builder = new HostsBuilder(read, varsOf('all'), {nameIsAddress: true});
   for (const [name, host] of found) {
-    const groups = [...host.groups].filter((group) => group !== 'all').sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+    const groups = [...host.groups]
+      .filter((group) => group !== 'all')
+      .sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
     builder.add(name, host.path, mergeLayers(host.own), groups.map(varsOf), groups);
   }
   return {file: source.file, hosts: builder.hosts, groups: builder.groups, source};
@@ -109,7 +140,12 @@ function translate(read: FieldReader, vars: Record<string, unknown>, path: Field
     let ours = value;
     if (field === 'transport') {
       ours = typeof value === 'string' ? CONNECTIONS[value] : undefined;
-      if (!ours) throw read.source.error([...path, key], `ansible_connection ${describe(value)} cannot start a worker`, 'use ssh or local');
+      if (!ours)
+        throw read.source.error(
+          [...path, key],
+          `ansible_connection ${describe(value)} cannot start a worker`,
+          'use ssh or local',
+        );
     }
     // Ansible variables are often written as strings (`ansible_port: "2222"`), and Ansible takes them
     // as numbers: every quoted number is, so "3.7" is refused as 3.7 is, not told to drop its quotes.
@@ -125,7 +161,14 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /** The names an inventory goes by; the default `inventory.yaml` falls back to Ansible's usual ones. */
-export const INVENTORY_NAMES = ['inventory.yaml', 'inventory.yml', 'hosts.yaml', 'hosts.yml', 'inventory.ini', 'hosts.ini'];
+export const INVENTORY_NAMES = [
+  'inventory.yaml',
+  'inventory.yml',
+  'hosts.yaml',
+  'hosts.yml',
+  'inventory.ini',
+  'hosts.ini',
+];
 
 export function findInventoryFile(file: string): string {
   if (existsSync(file) || !file.endsWith(INVENTORY_NAMES[0])) return file;

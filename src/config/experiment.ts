@@ -37,7 +37,6 @@ export interface CsvDatasetSpec {
 
 export type DatasetSpec = SyntheticDatasetSpec | CsvDatasetSpec;
 
-
 export type Criterion = 'gini' | 'entropy';
 
 export interface ForestSpec {
@@ -79,15 +78,45 @@ export interface Experiment {
 }
 
 // `lab` is read by cluster lab up; an experiment under experiments/lab/ carries its lab beside it.
-const TOP_FIELDS = ['name', 'dataset', 'testFraction', 'forest', 'combinations', 'baseline', 'runs', 'warmup', 'order', 'schedule', 'engine', 'scheduler', 'heartbeatTimeout', 'lab'] as const;
+const TOP_FIELDS = [
+  'name',
+  'dataset',
+  'testFraction',
+  'forest',
+  'combinations',
+  'baseline',
+  'runs',
+  'warmup',
+  'order',
+  'schedule',
+  'engine',
+  'scheduler',
+  'heartbeatTimeout',
+  'lab',
+] as const;
 const SYNTHETIC_FIELDS = ['kind', 'samples', 'features', 'informative', 'classes', 'seed'] as const;
 const CSV_FIELDS = ['kind', 'path', 'target', 'delimiter', 'columns', 'drop', 'missing'] as const;
-const FOREST_FIELDS = ['trees', 'maxDepth', 'maxFeatures', 'trainer', 'seed', 'criterion', 'minSamplesSplit', 'minSamplesLeaf'] as const;
+const FOREST_FIELDS = [
+  'trees',
+  'maxDepth',
+  'maxFeatures',
+  'trainer',
+  'seed',
+  'criterion',
+  'minSamplesSplit',
+  'minSamplesLeaf',
+] as const;
 
 /** `file` is a path, or the name of an experiment in ./experiments or among the shipped ones. */
 export function loadExperiment(file: string): Experiment {
   const shipped = [...shippedExperiments()].map(([name, path]) => `${name} (${path})`).join(', ');
-  return parseExperiment(YamlSource.read(resolveExperimentFile(file), 'experiment file', `run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: ${shipped}`));
+  return parseExperiment(
+    YamlSource.read(
+      resolveExperimentFile(file),
+      'experiment file',
+      `run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: ${shipped}`,
+    ),
+  );
 }
 
 export function parseExperiment(source: YamlSource): Experiment {
@@ -105,21 +134,56 @@ export function parseExperiment(source: YamlSource): Experiment {
     forest: readForest(read, top.forest),
     combinations,
     baseline: top.baseline === undefined ? 0 : findBaseline(read, top.baseline, combinations),
-    runs: top.runs === undefined ? 3 : read.boundedInteger(['runs'], top.runs, LIMITS.runs, 'each run is kept in the journal and the results; the median settles long before'),
-    warmup: top.warmup === undefined ? 1 : top.warmup === 0 ? 0 : read.boundedInteger(['warmup'], top.warmup, LIMITS.runs, 'untimed runs before the timed ones; a few are enough', 'use 0 for none'),
-    schedule: top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
+    runs:
+      top.runs === undefined
+        ? 3
+        : read.boundedInteger(
+            ['runs'],
+            top.runs,
+            LIMITS.runs,
+            'each run is kept in the journal and the results; the median settles long before',
+          ),
+    warmup:
+      top.warmup === undefined
+        ? 1
+        : top.warmup === 0
+          ? 0
+          : read.boundedInteger(
+              ['warmup'],
+              top.warmup,
+              LIMITS.runs,
+              'untimed runs before the timed ones; a few are enough',
+              'use 0 for none',
+            ),
+    schedule:
+      top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
     order: top.order === undefined ? 'interleaved' : read.oneOf(['order'], top.order, RUN_ORDERS, 'order'),
     // An existing Dask cluster means the dask engine, unless the experiment says otherwise.
-    engine: top.engine === undefined ? (top.scheduler === undefined ? 'native' : 'dask') : read.oneOf(['engine'], top.engine, ENGINE_NAMES, 'engine'),
+    engine:
+      top.engine === undefined
+        ? top.scheduler === undefined
+          ? 'native'
+          : 'dask'
+        : read.oneOf(['engine'], top.engine, ENGINE_NAMES, 'engine'),
     ...(top.scheduler === undefined ? {} : {scheduler: readScheduler(read, top.scheduler)}),
-    heartbeatTimeoutMs: top.heartbeatTimeout === undefined ? 10_000 : 1000 * read.boundedInteger(['heartbeatTimeout'], top.heartbeatTimeout, LIMITS.timeoutSeconds, 'seconds a host may stay silent before it is taken as lost; an hour is as good as no timeout'),
+    heartbeatTimeoutMs:
+      top.heartbeatTimeout === undefined
+        ? 10_000
+        : 1000 *
+          read.boundedInteger(
+            ['heartbeatTimeout'],
+            top.heartbeatTimeout,
+            LIMITS.timeoutSeconds,
+            'seconds a host may stay silent before it is taken as lost; an hour is as good as no timeout',
+          ),
     source,
   };
 }
 
 function readScheduler(read: FieldReader, value: unknown): string {
   const address = parseSchedulerAddress(value);
-  if (!address) throw read.source.error(['scheduler'], `${describe(value)} is not a Dask scheduler address`, SCHEDULER_FIX);
+  if (!address)
+    throw read.source.error(['scheduler'], `${describe(value)} is not a Dask scheduler address`, SCHEDULER_FIX);
   return address;
 }
 
@@ -129,58 +193,103 @@ function readDataset(read: FieldReader, value: unknown): DatasetSpec {
   if (kind === 'csv') {
     read.knownKeys(['dataset'], spec, CSV_FIELDS);
     return {
-      kind, path: read.string(['dataset', 'path'], spec.path), target: read.string(['dataset', 'target'], spec.target, 'name the column that holds the class'),
+      kind,
+      path: read.string(['dataset', 'path'], spec.path),
+      target: read.string(['dataset', 'target'], spec.target, 'name the column that holds the class'),
       ...(spec.delimiter === undefined ? {} : {delimiter: readDelimiter(read, spec.delimiter)}),
       ...(spec.columns === undefined ? {} : {columns: readNames(read, 'columns', spec.columns)}),
       ...(spec.drop === undefined ? {} : {drop: readNames(read, 'drop', spec.drop)}),
-      ...(spec.missing === undefined ? {} : {missing: read.oneOf(['dataset', 'missing'], spec.missing, MISSING_POLICIES, 'missing policy')}),
+      ...(spec.missing === undefined
+        ? {}
+        : {missing: read.oneOf(['dataset', 'missing'], spec.missing, MISSING_POLICIES, 'missing policy')}),
     };
   }
   read.knownKeys(['dataset'], spec, SYNTHETIC_FIELDS);
   const features = read.positiveInteger(['dataset', 'features'], spec.features ?? 20);
-  if (features > LIMITS.features) throw read.source.error(['dataset', 'features'], `${features} features are more than the ${LIMITS.features} a data set may have`, 'each feature is binned and held apart in every slot; use fewer');
+  if (features > LIMITS.features)
+    throw read.source.error(
+      ['dataset', 'features'],
+      `${features} features are more than the ${LIMITS.features} a data set may have`,
+      'each feature is binned and held apart in every slot; use fewer',
+    );
   const informative = read.positiveInteger(['dataset', 'informative'], spec.informative ?? Math.min(features, 10));
   if (informative > features) {
-    throw read.source.error(['dataset', 'informative'], `informative (${informative}) exceeds features (${features})`, 'informative features are a subset of the features');
+    throw read.source.error(
+      ['dataset', 'informative'],
+      `informative (${informative}) exceeds features (${features})`,
+      'informative features are a subset of the features',
+    );
   }
   const classes = read.positiveInteger(['dataset', 'classes'], spec.classes ?? 2);
-  if (classes < 2) throw read.source.error(['dataset', 'classes'], 'a classifier needs at least 2 classes', 'set classes: 2 or more');
+  if (classes < 2)
+    throw read.source.error(['dataset', 'classes'], 'a classifier needs at least 2 classes', 'set classes: 2 or more');
   const samples = read.positiveInteger(['dataset', 'samples'], spec.samples);
-  if (samples < 4 * classes) throw read.source.error(['dataset', 'samples'], `${samples} samples are too few for ${classes} classes`, `use at least ${4 * classes}`);
+  if (samples < 4 * classes)
+    throw read.source.error(
+      ['dataset', 'samples'],
+      `${samples} samples are too few for ${classes} classes`,
+      `use at least ${4 * classes}`,
+    );
   const bytes = samples * features * 8;
   if (bytes > LIMITS.datasetBytes) {
     const field = features > samples ? 'features' : 'samples';
-    throw read.source.error(['dataset', field], `${samples} samples x ${features} features are ${formatBytes(bytes)} of values, over the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, `use fewer ${field}; the limit is an eighth of this machine's memory, at most 512 MiB`);
+    throw read.source.error(
+      ['dataset', field],
+      `${samples} samples x ${features} features are ${formatBytes(bytes)} of values, over the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`,
+      `use fewer ${field}; the limit is an eighth of this machine's memory, at most 512 MiB`,
+    );
   }
   return {kind, samples, features, informative, classes, seed: read.seed(['dataset', 'seed'], spec.seed ?? 0)};
 }
 
 function readDelimiter(read: FieldReader, value: unknown): Delimiter {
   const delimiter = typeof value === 'string' ? parseDelimiter(value) : undefined;
-  if (!delimiter) throw read.source.error(['dataset', 'delimiter'], `${describe(value)} is not a delimiter this reader knows`, `use ${DELIMITER_CHOICES} (quoted: delimiter: ';'), or leave it out to detect it`);
+  if (!delimiter)
+    throw read.source.error(
+      ['dataset', 'delimiter'],
+      `${describe(value)} is not a delimiter this reader knows`,
+      `use ${DELIMITER_CHOICES} (quoted: delimiter: ';'), or leave it out to detect it`,
+    );
   return delimiter;
 }
 
 function readNames(read: FieldReader, field: 'columns' | 'drop', value: unknown): string[] {
-  const names = read.array(['dataset', field], value, 'a list of column names').map((name, i) => read.string(['dataset', field, i], name));
-  if (names.length === 0) throw read.source.error(['dataset', field], 'an empty list', `name at least one column, or leave ${field}: out`);
+  const names = read
+    .array(['dataset', field], value, 'a list of column names')
+    .map((name, i) => read.string(['dataset', field, i], name));
+  if (names.length === 0)
+    throw read.source.error(['dataset', field], 'an empty list', `name at least one column, or leave ${field}: out`);
   return names;
 }
 
 // As `train --min-samples-split` and scikit-learn (which the dask engine runs) require.
-const MIN_SAMPLES_SPLIT_WHY = 'a node of one row cannot be split: write 2 or more, as train --min-samples-split and scikit-learn require, or leave it out for 2';
+const MIN_SAMPLES_SPLIT_WHY =
+  'a node of one row cannot be split: write 2 or more, as train --min-samples-split and scikit-learn require, or leave it out for 2';
 
 function readForest(read: FieldReader, value: unknown): ForestSpec {
   const spec = read.object(['forest'], value, 'forest settings');
   read.knownKeys(['forest'], spec, FOREST_FIELDS);
   const forest: ForestSpec = {
-    trees: read.boundedInteger(['forest', 'trees'], spec.trees, LIMITS.trees, 'every tree is held in memory; a forest stops gaining accuracy long before'),
+    trees: read.boundedInteger(
+      ['forest', 'trees'],
+      spec.trees,
+      LIMITS.trees,
+      'every tree is held in memory; a forest stops gaining accuracy long before',
+    ),
     maxFeatures: spec.maxFeatures === undefined ? 'sqrt' : readMaxFeatures(read, spec.maxFeatures),
-    trainer: spec.trainer === undefined ? 'native' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
+    trainer:
+      spec.trainer === undefined ? 'native' : read.oneOf(['forest', 'trainer'], spec.trainer, TRAINER_NAMES, 'trainer'),
     seed: spec.seed === undefined ? 0 : read.seed(['forest', 'seed'], spec.seed),
-    criterion: spec.criterion === undefined ? 'gini' : read.oneOf(['forest', 'criterion'], spec.criterion, ['gini', 'entropy'] as const, 'criterion'),
-    minSamplesSplit: spec.minSamplesSplit === undefined ? 2 : read.integerAtLeast(['forest', 'minSamplesSplit'], spec.minSamplesSplit, 2, MIN_SAMPLES_SPLIT_WHY),
-    minSamplesLeaf: spec.minSamplesLeaf === undefined ? 1 : read.positiveInteger(['forest', 'minSamplesLeaf'], spec.minSamplesLeaf),
+    criterion:
+      spec.criterion === undefined
+        ? 'gini'
+        : read.oneOf(['forest', 'criterion'], spec.criterion, ['gini', 'entropy'] as const, 'criterion'),
+    minSamplesSplit:
+      spec.minSamplesSplit === undefined
+        ? 2
+        : read.integerAtLeast(['forest', 'minSamplesSplit'], spec.minSamplesSplit, 2, MIN_SAMPLES_SPLIT_WHY),
+    minSamplesLeaf:
+      spec.minSamplesLeaf === undefined ? 1 : read.positiveInteger(['forest', 'minSamplesLeaf'], spec.minSamplesLeaf),
   };
   if (spec.maxDepth !== undefined) forest.maxDepth = read.positiveInteger(['forest', 'maxDepth'], spec.maxDepth);
   return forest;
@@ -190,7 +299,8 @@ function readForest(read: FieldReader, value: unknown): ForestSpec {
 function readMaxFeatures(read: FieldReader, value: unknown): MaxFeatures {
   const path = ['forest', 'maxFeatures'];
   const text = typeof value === 'string' || typeof value === 'number' ? read.source.scalarText(path) : undefined;
-  const parsed = text === undefined ? {problem: `expected sqrt, log2 or a number, got ${describe(value)}`} : parseMaxFeatures(text);
+  const parsed =
+    text === undefined ? {problem: `expected sqrt, log2 or a number, got ${describe(value)}`} : parseMaxFeatures(text);
   if (!isMaxFeatures(parsed)) throw read.source.error(path, parsed.problem, MAX_FEATURES_FIX);
   return parsed;
 }
@@ -204,32 +314,51 @@ function readFraction(read: FieldReader, path: string[], value: unknown, closed:
 
 function readCombinations(read: FieldReader, value: unknown): string[][] {
   const list = read.array(['combinations'], value, 'combinations');
-  if (list.length === 0) throw read.source.error(['combinations'], 'no combinations', 'list at least one, e.g. - [local-a]');
+  if (list.length === 0)
+    throw read.source.error(['combinations'], 'no combinations', 'list at least one, e.g. - [local-a]');
   return list.map((combination, i) => {
-    const hosts = read.array(['combinations', i], combination, 'a list of host names').map((host, j) => read.string(['combinations', i, j], host));
+    const hosts = read
+      .array(['combinations', i], combination, 'a list of host names')
+      .map((host, j) => read.string(['combinations', i, j], host));
     if (hosts.length === 0) throw read.source.error(['combinations', i], 'empty combination', 'name at least one host');
     const repeated = hosts.find((host, j) => hosts.indexOf(host) !== j);
-    if (repeated) throw read.source.error(['combinations', i], `host '${repeated}' appears twice`, 'a host contributes all its cores once; list it once');
+    if (repeated)
+      throw read.source.error(
+        ['combinations', i],
+        `host '${repeated}' appears twice`,
+        'a host contributes all its cores once; list it once',
+      );
     return hosts;
   });
 }
 
 function findBaseline(read: FieldReader, value: unknown, combinations: string[][]): number {
-  const hosts = read.array(['baseline'], value, 'a list of host names').map((host, j) => read.string(['baseline', j], host));
+  const hosts = read
+    .array(['baseline'], value, 'a list of host names')
+    .map((host, j) => read.string(['baseline', j], host));
   const index = combinations.findIndex((c) => c.length === hosts.length && c.every((host, j) => host === hosts[j]));
   if (index < 0) {
-    throw read.source.error(['baseline'], `baseline [${hosts.join(', ')}] is not among the combinations`, 'copy one of the combinations, or remove baseline: to use the first');
+    throw read.source.error(
+      ['baseline'],
+      `baseline [${hosts.join(', ')}] is not among the combinations`,
+      'copy one of the combinations, or remove baseline: to use the first',
+    );
   }
   return index;
 }
 
 /** Cross-file check: every host a combination names must be in the inventory. */
 export function checkHostsExist(experiment: Experiment, inventory: Inventory): void {
-  if (experiment.combinations.length === 0) throw experiment.source.error(['combinations'], 'no combinations', 'list at least one, e.g. - [local-a]');
+  if (experiment.combinations.length === 0)
+    throw experiment.source.error(['combinations'], 'no combinations', 'list at least one, e.g. - [local-a]');
   experiment.combinations.forEach((combination, i) => {
     combination.forEach((host, j) => {
       if (!inventory.hosts.has(host)) {
-        throw experiment.source.error(['combinations', i, j], `unknown host '${host}'`, `hosts in ${inventory.file}: ${[...inventory.hosts.keys()].join(', ')}`);
+        throw experiment.source.error(
+          ['combinations', i, j],
+          `unknown host '${host}'`,
+          `hosts in ${inventory.file}: ${[...inventory.hosts.keys()].join(', ')}`,
+        );
       }
     });
   });

@@ -57,7 +57,12 @@ export class FieldReader {
   /** A seed: 32 bits are what the generator takes, so a larger one gave the forest of a smaller one. */
   seed(path: FieldPath, value: unknown): number {
     const seed = this.nonNegativeInteger(path, value, `a seed is a whole number from 0 to ${MAX_SEED}`);
-    if (seed > MAX_SEED) throw this.source.error(path, `must be at most ${MAX_SEED}, got ${describe(value)}`, `seeds are 32-bit; ${seed} would give the forest of seed ${seed % 2 ** 32}`);
+    if (seed > MAX_SEED)
+      throw this.source.error(
+        path,
+        `must be at most ${MAX_SEED}, got ${describe(value)}`,
+        `seeds are 32-bit; ${seed} would give the forest of seed ${seed % 2 ** 32}`,
+      );
     return seed;
   }
 
@@ -96,8 +101,9 @@ export function describe(value: unknown): string {
 
 /** A string as one short line of a message: control characters escaped, cut after 60 characters. */
 function quoteForMessage(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (char) => (char === '\ufffd' ? '?' : JSON.stringify(char).slice(1, -1)));
+  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (char) =>
+    char === '\ufffd' ? '?' : JSON.stringify(char).slice(1, -1),
+  );
   return `'${printable.length > 60 ? `${printable.slice(0, 60)}...` : printable}'`;
 }
 
@@ -114,8 +120,10 @@ export function quotedNumber(value: unknown): number | undefined {
  */
 function numberFix(value: unknown, least: number, fix?: string): string | undefined {
   const quoted = quotedNumber(value);
-  if (quoted !== undefined) return `write ${quotedNumberFix(quoted, least)} without quotes: YAML reads a quoted number as text`;
-  if (typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value)) return fix ?? `a whole number, such as ${Math.max(least, Math.round(value))}`;
+  if (quoted !== undefined)
+    return `write ${quotedNumberFix(quoted, least)} without quotes: YAML reads a quoted number as text`;
+  if (typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value))
+    return fix ?? `a whole number, such as ${Math.max(least, Math.round(value))}`;
   return fix;
 }
 

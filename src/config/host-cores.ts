@@ -36,6 +36,10 @@ export function coresSource(host: Host): string {
 export function hostCoresLine(hosts: readonly Host[]): string[] {
   const fromHost = hosts.filter((host) => host.coresFrom === 'host');
   if (fromHost.length === 0) return [];
-  const local = fromHost.some((host) => host.transport === 'local') ? `; local hosts share this machine's ${availableParallelism()} CPUs` : '';
-  return [`Cores from the hosts (the inventory gives none): ${fromHost.map((host) => `${host.name} ${host.cores}`).join(', ')}${local}; set cores: in the inventory to choose`];
+  const local = fromHost.some((host) => host.transport === 'local')
+    ? `; local hosts share this machine's ${availableParallelism()} CPUs`
+    : '';
+  return [
+    `Cores from the hosts (the inventory gives none): ${fromHost.map((host) => `${host.name} ${host.cores}`).join(', ')}${local}; set cores: in the inventory to choose`,
+  ];
 }

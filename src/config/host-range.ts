@@ -30,14 +30,22 @@ export function splitRanges(pattern: string): Part[] {
   let text = '';
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i];
-    if (char === ']') throw new HostRangeError(`'${pattern}': ']' at character ${i + 1} closes no '['`, pattern.slice(0, i) + pattern.slice(i + 1));
+    if (char === ']')
+      throw new HostRangeError(
+        `'${pattern}': ']' at character ${i + 1} closes no '['`,
+        pattern.slice(0, i) + pattern.slice(i + 1),
+      );
     if (char !== '[') {
       text += char;
       continue;
     }
     const close = pattern.indexOf(']', i + 1);
     const reopen = pattern.indexOf('[', i + 1);
-    if (close === -1 || (reopen !== -1 && reopen < close)) throw new HostRangeError(`'${pattern}': unclosed '[' at character ${i + 1}`, closedSuggestion(pattern, i, reopen));
+    if (close === -1 || (reopen !== -1 && reopen < close))
+      throw new HostRangeError(
+        `'${pattern}': unclosed '[' at character ${i + 1}`,
+        closedSuggestion(pattern, i, reopen),
+      );
     parts.push({text}, {range: pattern.slice(i + 1, close)});
     text = '';
     i = close;
@@ -72,18 +80,23 @@ export function countRange(pattern: string): number {
 export function expandRange(pattern: string): string[] {
   const count = countRange(pattern);
   if (count > MAX_HOSTS) throw new HostRangeError(`'${pattern}' stands for ${count} hosts, more than ${MAX_HOSTS}`);
-  return splitRanges(pattern).reduce<string[]>((names, part) => {
-    const values = 'range' in part ? parseRange(part.range).values() : [part.text];
-    return names.flatMap((head) => values.map((value) => head + value));
-  }, ['']);
+  return splitRanges(pattern).reduce<string[]>(
+    (names, part) => {
+      const values = 'range' in part ? parseRange(part.range).values() : [part.text];
+      return names.flatMap((head) => values.map((value) => head + value));
+    },
+    [''],
+  );
 }
 
 function parseRange(body: string): Range {
   const parts = body.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new HostRangeError(`range [${body}] must be [first:last] or [first:last:step]`);
+  if (parts.length < 2 || parts.length > 3)
+    throw new HostRangeError(`range [${body}] must be [first:last] or [first:last:step]`);
   const [first, last, stepText = '1'] = parts;
   const step = Number(stepText);
-  if (!/^\d+$/.test(stepText) || step < 1) throw new HostRangeError(`range [${body}]: the step must be a positive whole number`);
+  if (!/^\d+$/.test(stepText) || step < 1)
+    throw new HostRangeError(`range [${body}]: the step must be a positive whole number`);
   if (/^\d+$/.test(first) && /^\d+$/.test(last)) {
     const [from, to] = [Number(first), Number(last)];
     if (from > to) throw new HostRangeError(`range [${body}] runs backwards`);

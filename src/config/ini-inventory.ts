@@ -15,7 +15,10 @@ import type {FieldPath, FieldSource} from './yaml-source.js';
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_LINE = /^([^:\]\s]+)\s*(?:#.*)?$/;
 const KINDS = ['hosts', 'children', 'vars'];
-const LABELS_FIX = (list: string, onHostLine: boolean) => (onHostLine ? `write labels="${list}": a Python list, quoted as a whole on a host line` : `write labels=${list}: a Python list`);
+const LABELS_FIX = (list: string, onHostLine: boolean) =>
+  onHostLine
+    ? `write labels="${list}": a Python list, quoted as a whole on a host line`
+    : `write labels=${list}: a Python list`;
 
 /** Groups named before they are defined, with the error to give if they never are. */
 type Pending = Map<string, {line: number; problem: string; fix: string; field: string}>;
@@ -70,9 +73,13 @@ export class IniSource implements FieldSource {
 /** A field as the INI file shows it: `rpi1 ansible_port`, `[pis:vars] cores`, `[cluster:children] pis`. */
 function iniField(path: FieldPath): string | undefined {
   const [group, kind, name, ...rest] = path.map(String);
-  const suffix = path.slice(4).map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('');
+  const suffix = path
+    .slice(4)
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
+    .join('');
   if (kind === 'hosts' && name !== undefined) return rest.length === 0 ? name : `${name} ${rest[0]}${suffix}`;
-  if ((kind === 'vars' || kind === 'children') && name !== undefined) return `[${group}:${kind}] ${name}${rest.length > 0 ? `.${rest[0]}${suffix}` : ''}`;
+  if ((kind === 'vars' || kind === 'children') && name !== undefined)
+    return `[${group}:${kind}] ${name}${rest.length > 0 ? `.${rest[0]}${suffix}` : ''}`;
   return group === undefined ? undefined : `[${group}]`;
 }
 
@@ -114,14 +121,31 @@ export function readIni(file: string, text: string): IniSource {
     const header = SECTION.exec(line);
     if (header) {
       [group, kind] = [header[1], header[2] ?? 'hosts'];
-      if (!KINDS.includes(kind)) throw source.lineError(number, `unknown section kind '${kind}'`, `a section is [${group}], [${group}:vars] or [${group}:children]`, `[${header[1]}:${kind}]`);
-      if (kind === 'vars' && !known.has(group) && !pending.has(group)) pending.set(group, {line: number, problem: `group '${group}' is not defined`, fix: `define it with a [${group}] or [${group}:children] section, or remove [${group}:vars]`, field: `[${group}:vars]`});
+      if (!KINDS.includes(kind))
+        throw source.lineError(
+          number,
+          `unknown section kind '${kind}'`,
+          `a section is [${group}], [${group}:vars] or [${group}:children]`,
+          `[${header[1]}:${kind}]`,
+        );
+      if (kind === 'vars' && !known.has(group) && !pending.has(group))
+        pending.set(group, {
+          line: number,
+          problem: `group '${group}' is not defined`,
+          fix: `define it with a [${group}] or [${group}:children] section, or remove [${group}:vars]`,
+          field: `[${group}:vars]`,
+        });
       if (kind !== 'vars') pending.delete(group);
       known.add(group);
       source.group(group, number);
       return;
     }
-    if (line.startsWith('[') && line.endsWith(']')) throw source.lineError(number, `'${line}' is not a section header`, 'a header is [group], [group:vars] or [group:children], with no spaces in it');
+    if (line.startsWith('[') && line.endsWith(']'))
+      throw source.lineError(
+        number,
+        `'${line}' is not a section header`,
+        'a header is [group], [group:vars] or [group:children], with no spaces in it',
+      );
     if (kind === 'hosts') readHostLine(source, group, line, number);
     else if (kind === 'vars') readVarsLine(source, group, line, number);
     else readChildLine(source, group, line, number, {known, pending});
@@ -136,10 +160,21 @@ export function readIni(file: string, text: string): IniSource {
 
 function readHostLine(source: IniSource, group: string, line: string, number: number): void {
   const tokens = splitShellWords(line);
-  if (tokens === undefined) throw source.lineError(number, `unclosed quote in ${JSON.stringify(line)}`, 'close the quote: name="a value with spaces"');
+  if (tokens === undefined)
+    throw source.lineError(
+      number,
+      `unclosed quote in ${JSON.stringify(line)}`,
+      'close the quote: name="a value with spaces"',
+    );
   if (tokens.length === 0) return;
   const {pattern, port} = splitPort(tokens[0]);
-  if (pattern.endsWith(':')) throw source.lineError(number, `host '${tokens[0]}' ends in ':'`, 'a colon after a host name gives its port, e.g. rpi1:2222', tokens[0]);
+  if (pattern.endsWith(':'))
+    throw source.lineError(
+      number,
+      `host '${tokens[0]}' ends in ':'`,
+      'a colon after a host name gives its port, e.g. rpi1:2222',
+      tokens[0],
+    );
   const entry = source.group(group, number).hosts;
   const vars = entry[pattern] ?? {};
   source.note([group, 'hosts', pattern], number, false);
@@ -149,7 +184,13 @@ function readHostLine(source: IniSource, group: string, line: string, number: nu
   }
   for (const token of tokens.slice(1)) {
     const equals = token.indexOf('=');
-    if (equals < 0) throw source.lineError(number, `expected name=value after the host, got '${token}'`, 'write each host variable as name=value, e.g. ansible_user=pi; quote a value with spaces', pattern);
+    if (equals < 0)
+      throw source.lineError(
+        number,
+        `expected name=value after the host, got '${token}'`,
+        'write each host variable as name=value, e.g. ansible_user=pi; quote a value with spaces',
+        pattern,
+      );
     const [key, value] = [token.slice(0, equals), parsePythonValue(token.slice(equals + 1))];
     checkLabels(source, [group, 'hosts', pattern, key], value, number, true);
     vars[key] = value;
@@ -160,18 +201,41 @@ function readHostLine(source: IniSource, group: string, line: string, number: nu
 
 function readVarsLine(source: IniSource, group: string, line: string, number: number): void {
   const equals = line.indexOf('=');
-  if (equals < 0) throw source.lineError(number, `expected name=value, got '${line}'`, 'a [group:vars] line is name=value, e.g. cores=4', `[${group}:vars]`);
+  if (equals < 0)
+    throw source.lineError(
+      number,
+      `expected name=value, got '${line}'`,
+      'a [group:vars] line is name=value, e.g. cores=4',
+      `[${group}:vars]`,
+    );
   const [key, value] = [line.slice(0, equals).trim(), parsePythonValue(line.slice(equals + 1).trim())];
   checkLabels(source, [group, 'vars', key], value, number, false);
   source.group(group, number).vars[key] = value;
   source.note([group, 'vars', key], number);
 }
 
-function readChildLine(source: IniSource, group: string, line: string, number: number, state: {known: Set<string>; pending: Pending}): void {
+function readChildLine(
+  source: IniSource,
+  group: string,
+  line: string,
+  number: number,
+  state: {known: Set<string>; pending: Pending},
+): void {
   const child = GROUP_LINE.exec(line)?.[1];
-  if (child === undefined) throw source.lineError(number, `expected a group name, got '${line}'`, `a [${group}:children] line names one group`, `[${group}:children]`);
+  if (child === undefined)
+    throw source.lineError(
+      number,
+      `expected a group name, got '${line}'`,
+      `a [${group}:children] line names one group`,
+      `[${group}:children]`,
+    );
   if (!state.known.has(child) && !state.pending.has(child)) {
-    state.pending.set(child, {line: number, problem: `includes undefined group '${child}'`, fix: `define it with a [${child}] section of hosts, or remove the line`, field: `[${group}:children] ${child}`});
+    state.pending.set(child, {
+      line: number,
+      problem: `includes undefined group '${child}'`,
+      fix: `define it with a [${child}] section of hosts, or remove the line`,
+      field: `[${group}:children] ${child}`,
+    });
   }
   source.group(group, number).children[child] = null;
   source.note([group, 'children', child], number);
@@ -180,9 +244,18 @@ function readChildLine(source: IniSource, group: string, line: string, number: n
 /** Labels are a list; a bare `[pi]` is what a host line's quoting leaves of `['pi']`, so show the form that survives. */
 function checkLabels(source: IniSource, path: FieldPath, value: unknown, number: number, onHostLine: boolean): void {
   if (path.at(-1) !== 'labels' || Array.isArray(value)) return;
-  const items = String(value).replace(/^\[|\]$/g, '').split(',').map((item) => item.trim().replace(/^['"]|['"]$/g, '')).filter((item) => item !== '');
+  const items = String(value)
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((item) => item.trim().replace(/^['"]|['"]$/g, ''))
+    .filter((item) => item !== '');
   const list = `[${(items.length > 0 ? items : ['raspberry-pi']).map((item) => `'${item}'`).join(', ')}]`;
-  throw source.lineError(number, `labels must be a list, got ${JSON.stringify(value)}`, LABELS_FIX(list, onHostLine), iniField(path));
+  throw source.lineError(
+    number,
+    `labels must be a list, got ${JSON.stringify(value)}`,
+    LABELS_FIX(list, onHostLine),
+    iniField(path),
+  );
 }
 
 /** `rpi1:2222` as the host and its port, as Ansible reads a host line; a colon inside a range is not a port. */

@@ -61,14 +61,28 @@ export interface Inventory {
 const LOGIN_FIELDS = ['port', 'user', 'identityFile', 'passphraseEnv'] as const;
 const HOST_FIELDS = ['transport', 'address', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
 const DEFAULT_FIELDS = ['transport', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
-const TOP_FIELDS = ['defaults', 'hosts', 'groups', 'knownHosts', 'connectTimeout', 'connectConcurrency', 'python'] as const;
+const TOP_FIELDS = [
+  'defaults',
+  'hosts',
+  'groups',
+  'knownHosts',
+  'connectTimeout',
+  'connectConcurrency',
+  'python',
+] as const;
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const FIX = 'see "Inventory" in the README';
 
 export function loadInventory(file: string): Inventory {
   const found = findInventoryFile(file);
-  const text = readConfigText(found, 'inventory file', `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`);
-  const inventory = isIniInventory(found, text) ? parseIniInventory(found, text) : parseInventory(YamlSource.parse(found, text));
+  const text = readConfigText(
+    found,
+    'inventory file',
+    `run: cluster init (writes inventory.yaml for this machine), or pass --inventory FILE; an example with SSH hosts: ${SHIPPED_INVENTORY_EXAMPLE}`,
+  );
+  const inventory = isIniInventory(found, text)
+    ? parseIniInventory(found, text)
+    : parseInventory(YamlSource.parse(found, text));
   for (const host of inventory.hosts.values()) host.inventoryFile = found;
   return inventory;
 }
@@ -89,22 +103,42 @@ function parseOwnInventory(source: YamlSource): Inventory {
   const entries = top.hosts === undefined && top.groups !== undefined ? {} : read.object(['hosts'], top.hosts, 'hosts');
   const groupEntries = top.groups === undefined ? {} : read.object(['groups'], top.groups, 'groups');
 
-  const knownHosts = top.knownHosts === undefined ? undefined : resolve(dirname(source.file), expandHome(read.string(['knownHosts'], top.knownHosts)));
-  const connectTimeoutMs = top.connectTimeout === undefined ? undefined : 1000 * read.boundedInteger(['connectTimeout'], top.connectTimeout, LIMITS.timeoutSeconds, 'seconds to wait for an ssh host to answer; an hour is as good as no timeout');
+  const knownHosts =
+    top.knownHosts === undefined
+      ? undefined
+      : resolve(dirname(source.file), expandHome(read.string(['knownHosts'], top.knownHosts)));
+  const connectTimeoutMs =
+    top.connectTimeout === undefined
+      ? undefined
+      : 1000 *
+        read.boundedInteger(
+          ['connectTimeout'],
+          top.connectTimeout,
+          LIMITS.timeoutSeconds,
+          'seconds to wait for an ssh host to answer; an hour is as good as no timeout',
+        );
   const builder = new HostsBuilder(read, layerOf(defaults, ['defaults']), {knownHosts, connectTimeoutMs});
   // In the order the file lists them, which is the order a sweep without combinations adds hosts.
   const addHosts = () => {
-    for (const [key, entry] of Object.entries(entries)) builder.add(key, ['hosts', key], ownFields(read, ['hosts', key], entry), [], []);
+    for (const [key, entry] of Object.entries(entries))
+      builder.add(key, ['hosts', key], ownFields(read, ['hosts', key], entry), [], []);
   };
   const hostsFirst = Object.keys(top).indexOf('hosts') < Object.keys(top).indexOf('groups') || top.groups === undefined;
   if (hostsFirst) addHosts();
   for (const [group, value] of Object.entries(groupEntries)) {
-    if (!NAME.test(group)) throw source.error(['groups', group], `group name '${group}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
+    if (!NAME.test(group))
+      throw source.error(
+        ['groups', group],
+        `group name '${group}' is not allowed`,
+        'use letters, digits, dot, dash and underscore',
+        'key',
+      );
     const fields = read.object(['groups', group], value ?? {}, `group ${group}`);
     read.knownKeys(['groups', group], fields, ['vars', 'hosts']);
-    const vars = fields.vars === undefined ? {} : read.object(['groups', group, 'vars'], fields.vars, 'the group\'s shared fields');
+    const vars =
+      fields.vars === undefined ? {} : read.object(['groups', group, 'vars'], fields.vars, "the group's shared fields");
     read.knownKeys(['groups', group, 'vars'], vars, DEFAULT_FIELDS);
-    const members = read.object(['groups', group, 'hosts'], fields.hosts ?? {}, 'the group\'s hosts');
+    const members = read.object(['groups', group, 'hosts'], fields.hosts ?? {}, "the group's hosts");
     for (const [key, entry] of Object.entries(members)) {
       const path = ['groups', group, 'hosts', key];
       builder.add(key, path, ownFields(read, path, entry), [layerOf(vars, ['groups', group, 'vars'])], [group]);
@@ -113,10 +147,28 @@ function parseOwnInventory(source: YamlSource): Inventory {
   if (!hostsFirst) addHosts();
   if (builder.hosts.size === 0) throw source.error(['hosts'], 'no hosts', 'add at least one host under hosts:');
   for (const group of Object.keys(groupEntries)) {
-    if (builder.hosts.has(group)) throw source.error(['groups', group], `'${group}' names both a group and a host`, 'rename one of them', 'key');
+    if (builder.hosts.has(group))
+      throw source.error(['groups', group], `'${group}' names both a group and a host`, 'rename one of them', 'key');
   }
-  const concurrency = top.connectConcurrency === undefined ? {} : {connectConcurrency: read.boundedInteger(['connectConcurrency'], top.connectConcurrency, LIMITS.connectConcurrency, `hosts reached at once; OpenSSH's MaxStartups refuses every login past ${LIMITS.connectConcurrency} at once by default`)};
-  return {file: source.file, hosts: builder.hosts, groups: builder.groups, ...(top.python === undefined ? {} : {python: read.string(['python'], top.python)}), ...concurrency, source};
+  const concurrency =
+    top.connectConcurrency === undefined
+      ? {}
+      : {
+          connectConcurrency: read.boundedInteger(
+            ['connectConcurrency'],
+            top.connectConcurrency,
+            LIMITS.connectConcurrency,
+            `hosts reached at once; OpenSSH's MaxStartups refuses every login past ${LIMITS.connectConcurrency} at once by default`,
+          ),
+        };
+  return {
+    file: source.file,
+    hosts: builder.hosts,
+    groups: builder.groups,
+    ...(top.python === undefined ? {} : {python: read.string(['python'], top.python)}),
+    ...concurrency,
+    source,
+  };
 }
 
 /** The inventory with --concurrency, when given, in place of its connectConcurrency. */
@@ -152,11 +204,27 @@ export class HostsBuilder {
     const personal = mergeLayers([...groupLayers, own]);
     const merged = mergeLayers([this.defaults, personal]);
     for (const name of names) {
-      if (this.hosts.has(name)) throw read.source.error(path, `host '${name}' is defined twice`, 'define each host once; list it in one place', 'key');
-      if (this.hosts.size >= MAX_HOSTS) throw read.source.error(path, `more than ${MAX_HOSTS} hosts`, 'an inventory describes at most that many hosts');
-      const host = readHost(read, name, merged, {path, addressFromName: key !== name || Boolean(this.extra.nameIsAddress)});
+      if (this.hosts.has(name))
+        throw read.source.error(
+          path,
+          `host '${name}' is defined twice`,
+          'define each host once; list it in one place',
+          'key',
+        );
+      if (this.hosts.size >= MAX_HOSTS)
+        throw read.source.error(path, `more than ${MAX_HOSTS} hosts`, 'an inventory describes at most that many hosts');
+      const host = readHost(read, name, merged, {
+        path,
+        addressFromName: key !== name || Boolean(this.extra.nameIsAddress),
+      });
       if (host.transport === 'ssh') {
-        Object.assign(host, readLogin(read, personal), {defaults: this.defaultLogin}, this.extra.knownHosts ? {knownHosts: this.extra.knownHosts} : {}, this.extra.connectTimeoutMs ? {connectTimeoutMs: this.extra.connectTimeoutMs} : {});
+        Object.assign(
+          host,
+          readLogin(read, personal),
+          {defaults: this.defaultLogin},
+          this.extra.knownHosts ? {knownHosts: this.extra.knownHosts} : {},
+          this.extra.connectTimeoutMs ? {connectTimeoutMs: this.extra.connectTimeoutMs} : {},
+        );
       }
       this.hosts.set(name, host);
       for (const group of groups) this.groups.set(group, [...(this.groups.get(group) ?? []), name]);
@@ -171,10 +239,21 @@ export function expandNames(read: FieldReader, key: string, path: FieldPath): st
   } catch (error) {
     if (!(error instanceof HostRangeError)) throw error;
     const ranges = `ranges look like rpi[1:4] or node[01:16], at most ${MAX_HOSTS} hosts`;
-    throw read.source.error(path, error.message, error.suggestion === undefined ? ranges : `write ${error.suggestion}; ${ranges}`, 'key');
+    throw read.source.error(
+      path,
+      error.message,
+      error.suggestion === undefined ? ranges : `write ${error.suggestion}; ${ranges}`,
+      'key',
+    );
   }
   for (const name of names) {
-    if (!NAME.test(name)) throw read.source.error(path, `host name '${name}' is not allowed`, 'use letters, digits, dot, dash and underscore', 'key');
+    if (!NAME.test(name))
+      throw read.source.error(
+        path,
+        `host name '${name}' is not allowed`,
+        'use letters, digits, dot, dash and underscore',
+        'key',
+      );
   }
   return names;
 }
@@ -184,14 +263,20 @@ function readLogin(read: FieldReader, fields: Layer): SshLogin {
   const port = fields.get('port');
   if (port !== undefined) {
     login.port = read.positiveInteger(port.path, port.value, 'use a port between 1 and 65535');
-    if (login.port > 65535) throw read.source.error(port.path, `port ${login.port} is out of range`, 'use a port between 1 and 65535');
+    if (login.port > 65535)
+      throw read.source.error(port.path, `port ${login.port} is out of range`, 'use a port between 1 and 65535');
   }
   const user = fields.get('user');
   if (user !== undefined) login.user = read.string(user.path, user.value);
   const identityFile = fields.get('identityFile');
   if (identityFile !== undefined) login.identityFile = read.string(identityFile.path, identityFile.value);
   const passphraseEnv = fields.get('passphraseEnv');
-  if (passphraseEnv !== undefined) login.passphraseEnv = read.string(passphraseEnv.path, passphraseEnv.value, 'name an environment variable; never write a passphrase here');
+  if (passphraseEnv !== undefined)
+    login.passphraseEnv = read.string(
+      passphraseEnv.path,
+      passphraseEnv.value,
+      'name an environment variable; never write a passphrase here',
+    );
   return login;
 }
 
@@ -200,14 +285,36 @@ export function expandHome(path: string): string {
 }
 
 /** `merged` has every layer applied, each field remembering where it was written. */
-function readHost(read: FieldReader, name: string, merged: Layer, where: {path: FieldPath; addressFromName: boolean}): Host {
+function readHost(
+  read: FieldReader,
+  name: string,
+  merged: Layer,
+  where: {path: FieldPath; addressFromName: boolean},
+): Host {
   const transportField = merged.get('transport');
-  const transport = transportField === undefined ? 'ssh' : read.oneOf(transportField.path, transportField.value, TRANSPORTS, 'transport');
+  const transport =
+    transportField === undefined
+      ? 'ssh'
+      : read.oneOf(transportField.path, transportField.value, TRANSPORTS, 'transport');
   const coresField = merged.get('cores');
-  const cores = coresField === undefined ? 1 : read.boundedInteger(coresField.path, coresField.value, ...coresLimit(transport), 'cores is how many trees the host trains at once');
+  const cores =
+    coresField === undefined
+      ? 1
+      : read.boundedInteger(
+          coresField.path,
+          coresField.value,
+          ...coresLimit(transport),
+          'cores is how many trees the host trains at once',
+        );
   const labelsField = merged.get('labels');
   const labels = labelsField === undefined ? [] : readLabels(read, labelsField.path, labelsField.value);
-  const host: Host = {name, transport, cores, labels, ...(coresField === undefined ? {coresFrom: 'host' as const} : {})};
+  const host: Host = {
+    name,
+    transport,
+    cores,
+    labels,
+    ...(coresField === undefined ? {coresFrom: 'host' as const} : {}),
+  };
   const pythonField = merged.get('python');
   if (pythonField !== undefined) host.python = read.string(pythonField.path, pythonField.value);
   if (transport === 'local') return host;
@@ -215,10 +322,19 @@ function readHost(read: FieldReader, name: string, merged: Layer, where: {path: 
   if (addressField === undefined) {
     // A host of a range, or of an Ansible inventory, is reached by its name, as Ansible does.
     if (where.addressFromName) return {...host, address: name};
-    throw read.source.error(where.path, `ssh host '${name}' has no address`, `add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; ${FIX}`);
+    throw read.source.error(
+      where.path,
+      `ssh host '${name}' has no address`,
+      `add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; ${FIX}`,
+    );
   }
   host.address = read.string(addressField.path, addressField.value);
-  if (!/^[A-Za-z0-9._:%-]+$/.test(host.address)) throw read.source.error(addressField.path, `address '${host.address}' is not a host name or IP`, 'use letters, digits, dots, dashes and colons');
+  if (!/^[A-Za-z0-9._:%-]+$/.test(host.address))
+    throw read.source.error(
+      addressField.path,
+      `address '${host.address}' is not a host name or IP`,
+      'use letters, digits, dots, dashes and colons',
+    );
   return host;
 }
 
@@ -228,7 +344,8 @@ const LABEL_FIX = 'a label is one line of printable text, e.g. labels: [Raspberr
 function readLabels(read: FieldReader, path: FieldPath, value: unknown): string[] {
   return read.array(path, value, 'labels').map((item, i) => {
     const label = read.string([...path, i], item, LABEL_FIX);
-    if (CONTROL_CHARACTER.test(label)) throw read.source.error([...path, i], `label '${printable(label)}' holds a control character`, LABEL_FIX);
+    if (CONTROL_CHARACTER.test(label))
+      throw read.source.error([...path, i], `label '${printable(label)}' holds a control character`, LABEL_FIX);
     return label;
   });
 }

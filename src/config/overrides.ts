@@ -23,12 +23,21 @@ export function applyOverrides(experiment: Experiment, overrides: ExperimentOver
 function count(flag: string, text: string, min: number): number {
   const value = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || value < min || value > MAX_RUNS) {
-    throw new InputError({file: flag, problem: `must be a whole number from ${min} to ${MAX_RUNS}, got '${text}'`, fix: `e.g. ${flag} ${min + 2}`});
+    throw new InputError({
+      file: flag,
+      problem: `must be a whole number from ${min} to ${MAX_RUNS}, got '${text}'`,
+      fix: `e.g. ${flag} ${min + 2}`,
+    });
   }
   return value;
 }
 
 function orderOf(text: string): RunOrder {
-  if (!(RUN_ORDERS as readonly string[]).includes(text)) throw new InputError({file: '--order', problem: `unknown order '${text}'`, fix: `use one of: ${RUN_ORDERS.join(', ')}`});
+  if (!(RUN_ORDERS as readonly string[]).includes(text))
+    throw new InputError({
+      file: '--order',
+      problem: `unknown order '${text}'`,
+      fix: `use one of: ${RUN_ORDERS.join(', ')}`,
+    });
   return text as RunOrder;
 }

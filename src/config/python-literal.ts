@@ -65,7 +65,8 @@ class LiteralReader {
     }
     const number = NUMBER.exec(rest)?.[0];
     // Python refuses 010 and a trailing or doubled underscore; so the text stays text.
-    if (number === undefined || /^[+-]?0\d/.test(number) && !/[.eE]/.test(number) || /_(_|$|\.|[eE])/.test(number)) throw new NotLiteral();
+    if (number === undefined || (/^[+-]?0\d/.test(number) && !/[.eE]/.test(number)) || /_(_|$|\.|[eE])/.test(number))
+      throw new NotLiteral();
     this.at += number.length;
     return Number(number.replaceAll('_', ''));
   }

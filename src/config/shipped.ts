@@ -10,7 +10,11 @@ export const SHIPPED_INVENTORY_EXAMPLE = join(PACKAGE_ROOT, 'inventory.example.y
 /** The shipped experiments by name (`local` -> its full path). */
 export function shippedExperiments(): Map<string, string> {
   const folder = join(PACKAGE_ROOT, 'experiments');
-  const names = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.yaml')).sort() : [];
+  const names = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((name) => name.endsWith('.yaml'))
+        .sort()
+    : [];
   return new Map(names.map((name) => [name.slice(0, -'.yaml'.length), join(folder, name)]));
 }
 

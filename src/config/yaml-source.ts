@@ -39,7 +39,12 @@ export class YamlSource implements FieldSource {
     if (first) {
       const line = first.linePos?.[0].line;
       if (first.code === 'DUPLICATE_KEY') {
-        throw new InputError({file, line, problem: 'duplicate key', fix: 'each name may appear once; remove or rename one of them'});
+        throw new InputError({
+          file,
+          line,
+          problem: 'duplicate key',
+          fix: 'each name may appear once; remove or rename one of them',
+        });
       }
       const problem = `YAML syntax error: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
       throw new InputError({file, line, problem, fix: 'fix the YAML syntax'});
@@ -84,7 +89,11 @@ export class YamlSource implements FieldSource {
 /** A config file's text; `what` names the file's role for the not-found message. */
 export function readConfigText(file: string, what: string, fix: string): string {
   try {
-    return readTextFile(file, {limit: LIMITS.yamlBytes, what: `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`, tooLargeFix: 'name the right file; a config this large is not one'});
+    return readTextFile(file, {
+      limit: LIMITS.yamlBytes,
+      what: `${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`,
+      tooLargeFix: 'name the right file; a config this large is not one',
+    });
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -100,8 +109,16 @@ function toValues(doc: Document, file: string): unknown {
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
     const tooMany = error.message.startsWith('Excessive alias count');
-    const problem = tooMany ? `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} aliased nodes)` : `YAML alias error: ${error.message}`;
-    throw new InputError({file, problem, fix: tooMany ? 'write the values out, or use fewer nested aliases' : 'define each anchor (&name) before its alias (*name)'});
+    const problem = tooMany
+      ? `YAML aliases expand too far (over ${MAX_ALIAS_COUNT} aliased nodes)`
+      : `YAML alias error: ${error.message}`;
+    throw new InputError({
+      file,
+      problem,
+      fix: tooMany
+        ? 'write the values out, or use fewer nested aliases'
+        : 'define each anchor (&name) before its alias (*name)',
+    });
   }
 }
 

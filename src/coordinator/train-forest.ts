@@ -82,7 +82,12 @@ export class RunFailedError extends HostError {
   constructor(readonly faults: Fault[]) {
     // Every worker killed by SIGINT: the Ctrl-C of a terminal reached them before it reached us.
     const interrupted = faults.length > 0 && faults.every((fault) => fault.reason === 'interrupted');
-    super(faults.map((f) => f.host).join(', '), `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`, '', interrupted ? 'interrupted' : 'all-hosts-lost');
+    super(
+      faults.map((f) => f.host).join(', '),
+      `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`,
+      '',
+      interrupted ? 'interrupted' : 'all-hosts-lost',
+    );
   }
 }
 
@@ -97,7 +102,22 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
   const started = performance.now();
   const clock = () => (performance.now() - started) / 1000;
   const trees = new Array<Uint8Array>(total);
-  const hostRuns = new Map<string, HostRun>(workers.map((w) => [w.host.name, {host: w.host.name, cores: w.host.cores, trees: 0, reexecuted: 0, trainSeconds: 0, utilisation: 0, shipSeconds: 0, shippedBytes: 0, waitSeconds: 0}]));
+  const hostRuns = new Map<string, HostRun>(
+    workers.map((w) => [
+      w.host.name,
+      {
+        host: w.host.name,
+        cores: w.host.cores,
+        trees: 0,
+        reexecuted: 0,
+        trainSeconds: 0,
+        utilisation: 0,
+        shipSeconds: 0,
+        shippedBytes: 0,
+        waitSeconds: 0,
+      },
+    ]),
+  );
   const outstanding = new Map<string, Set<number>>(workers.map((w) => [w.host.name, new Set()]));
   const active = new Set(workers.filter((w) => !w.isLost));
   const ready = new Set<WorkerClient>();
@@ -108,7 +128,9 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
   const pace = new Map<string, {trip: number; tree: number}>();
   const room = (worker: WorkerClient) => {
     const measured = pace.get(worker.host.name);
-    const prefetch = measured ? Math.min(MAX_PREFETCH_PER_SLOT, 1 + Math.ceil(measured.trip / Math.max(measured.tree, 1e-3))) : 1;
+    const prefetch = measured
+      ? Math.min(MAX_PREFETCH_PER_SLOT, 1 + Math.ceil(measured.trip / Math.max(measured.tree, 1e-3)))
+      : 1;
     return worker.host.cores * (1 + prefetch) - outstanding.get(worker.host.name)!.size;
   };
   let done = 0;
@@ -124,18 +146,30 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
           pending.add(index);
           orderedAt.set(`${worker.host.name}:${index}`, clock());
         }
-        worker.train(run, request.datasetHash, request.options, indices.map((index) => ({index, seed: treeSeed(request.forestSeed, index)})));
+        worker.train(
+          run,
+          request.datasetHash,
+          request.options,
+          indices.map((index) => ({index, seed: treeSeed(request.forestSeed, index)})),
+        );
       };
       const fillAll = () => {
         for (const worker of active) order(worker);
         const busy = [...active].some((w) => !ready.has(w) || outstanding.get(w.host.name)!.size > 0);
-        if (done < total && active.size > 0 && !busy) reject(new Error(`the schedule gave out only ${done} of ${total} trees`));
+        if (done < total && active.size > 0 && !busy)
+          reject(new Error(`the schedule gave out only ${done} of ${total} trees`));
       };
       const lose = (worker: WorkerClient, error: HostError) => {
         if (!active.delete(worker)) return;
         const unfinished = [...outstanding.get(worker.host.name)!].filter((index) => !trees[index]);
         outstanding.get(worker.host.name)!.clear();
-        faults.push({host: worker.host.name, reason: error.reason, message: error.message, at: clock(), requeued: unfinished.length});
+        faults.push({
+          host: worker.host.name,
+          reason: error.reason,
+          message: error.message,
+          at: clock(),
+          requeued: unfinished.length,
+        });
         schedule.lost(worker.host.name, unfinished);
         if (active.size === 0) return reject(new RunFailedError(faults));
         fillAll();
@@ -150,10 +184,22 @@ export async function trainForest(request: ForestRequest): Promise<TrainedForest
         if (sent !== undefined) {
           const trip = Math.max(0, end - sent - result.waited - result.seconds);
           const last = pace.get(result.host);
-          pace.set(result.host, last ? {trip: 0.7 * last.trip + 0.3 * trip, tree: 0.7 * last.tree + 0.3 * result.seconds} : {trip, tree: result.seconds});
+          pace.set(
+            result.host,
+            last
+              ? {trip: 0.7 * last.trip + 0.3 * trip, tree: 0.7 * last.tree + 0.3 * result.seconds}
+              : {trip, tree: result.seconds},
+          );
         }
         const kept = !trees[result.index];
-        timeline.push({host: result.host, slot: result.slot, index: result.index, start: Math.max(0, end - result.seconds), end, kept});
+        timeline.push({
+          host: result.host,
+          slot: result.slot,
+          index: result.index,
+          start: Math.max(0, end - result.seconds),
+          end,
+          kept,
+        });
         hostRun.trainSeconds += result.seconds;
         if (!kept) {
           hostRun.reexecuted++;

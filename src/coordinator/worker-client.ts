@@ -4,7 +4,14 @@ import type {Host} from '../config/inventory.js';
 import type {Dataset} from '../data/dataset.js';
 import {HostError} from '../errors.js';
 import {FramedConnection, type Message} from '../protocol/connection.js';
-import {type CpuSample, type FromWorker, type MachineIdentity, PROTOCOL_VERSION, type ToWorker, type TreeOrder} from '../protocol/messages.js';
+import {
+  type CpuSample,
+  type FromWorker,
+  type MachineIdentity,
+  PROTOCOL_VERSION,
+  type ToWorker,
+  type TreeOrder,
+} from '../protocol/messages.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
 import {provisionCommand} from '../provision/hint.js';
@@ -58,8 +65,17 @@ export class WorkerClient {
     readonly host: Host,
     private readonly process: WorkerProcess,
   ) {
-    this.connection = new FramedConnection<FromWorker, ToWorker>(process.output, process.input, (message) => this.receive(message), (error) => this.lose(`sent bytes that are not the protocol (${error.message})`, 'protocol'));
-    void process.exited.then((exit) => (exit.lost ? this.lose(exit.lost, 'connection-lost') : this.lose(describeExit(exit.code, exit.signal), exitReason(exit.signal))));
+    this.connection = new FramedConnection<FromWorker, ToWorker>(
+      process.output,
+      process.input,
+      (message) => this.receive(message),
+      (error) => this.lose(`sent bytes that are not the protocol (${error.message})`, 'protocol'),
+    );
+    void process.exited.then((exit) =>
+      exit.lost
+        ? this.lose(exit.lost, 'connection-lost')
+        : this.lose(describeExit(exit.code, exit.signal), exitReason(exit.signal)),
+    );
   }
 
   /** Watches for silence from the worker's hello on: starting (Node.js, an SSH login) is the start timeout's business. */
@@ -73,12 +89,20 @@ export class WorkerClient {
       if (now - lastTick > 2 * tick) this.lastHeard = now;
       lastTick = now;
       const silent = now - this.lastHeard;
-      if (silent > heartbeatTimeoutMs) this.lose(`silent for ${(silent / 1000).toFixed(1)} s (no heartbeat within ${heartbeatTimeoutMs / 1000} s)`, 'silent');
+      if (silent > heartbeatTimeoutMs)
+        this.lose(
+          `silent for ${(silent / 1000).toFixed(1)} s (no heartbeat within ${heartbeatTimeoutMs / 1000} s)`,
+          'silent',
+        );
     }, tick);
     this.watchdog.unref();
   }
 
-  static async open(host: Host, transport: Transport, heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS): Promise<WorkerClient> {
+  static async open(
+    host: Host,
+    transport: Transport,
+    heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS,
+  ): Promise<WorkerClient> {
     const client = new WorkerClient(host, await transport.start(host));
     const ready = await client.request({type: 'hello', version: PROTOCOL_VERSION}, 'ready', START_TIMEOUT_MS);
     client.info = ready;
@@ -86,7 +110,12 @@ export class WorkerClient {
     client.watch(heartbeatTimeoutMs);
     if (ready.version !== PROTOCOL_VERSION) {
       await client.close();
-      throw new HostError(host.name, `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}; run: ${provisionCommand(host)}`, '', 'protocol-version');
+      throw new HostError(
+        host.name,
+        `worker speaks protocol ${ready.version}, this coordinator ${PROTOCOL_VERSION}; run: ${provisionCommand(host)}`,
+        '',
+        'protocol-version',
+      );
     }
     return client;
   }
@@ -97,13 +126,20 @@ export class WorkerClient {
     if (status.cached) return 0;
     const values = new Uint8Array(dataset.values.buffer, dataset.values.byteOffset, dataset.values.byteLength);
     const labels = new Uint8Array(dataset.labels.buffer, dataset.labels.byteOffset, dataset.labels.byteLength);
-    await this.request({type: 'dataset', hash, rows: dataset.rows, features: dataset.features, classes: dataset.classes.length}, 'dataset-status', undefined, [values, labels]);
+    await this.request(
+      {type: 'dataset', hash, rows: dataset.rows, features: dataset.features, classes: dataset.classes.length},
+      'dataset-status',
+      undefined,
+      [values, labels],
+    );
     return values.byteLength + labels.byteLength;
   }
 
   /** Orders trees; each comes back through the listener's `tree`, in whatever order they finish. */
   train(run: number, datasetHash: string, options: TreeOptions, trees: TreeOrder[]): void {
-    this.connection.send({type: 'train', run, datasetHash, options, trees}).catch((error: Error) => this.sendFailed('work', error));
+    this.connection
+      .send({type: 'train', run, datasetHash, options, trees})
+      .catch((error: Error) => this.sendFailed('work', error));
   }
 
   /** The CPU time of the worker's machine and of the worker itself, for the interference check. */
@@ -141,10 +177,18 @@ export class WorkerClient {
     await this.process.stop();
   }
 
-  private request<T extends FromWorker['type']>(message: ToWorker, replyType: T, timeoutMs?: number, body: Uint8Array[] = []): Promise<Reply<T>> {
+  private request<T extends FromWorker['type']>(
+    message: ToWorker,
+    replyType: T,
+    timeoutMs?: number,
+    body: Uint8Array[] = [],
+  ): Promise<Reply<T>> {
     if (this.lost) return Promise.reject(this.lost);
     return new Promise<Reply<T>>((resolve, reject) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.lose(`no answer within ${timeoutMs / 1000} s`, 'timeout'), timeoutMs);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => this.lose(`no answer within ${timeoutMs / 1000} s`, 'timeout'), timeoutMs);
       this.waiting.set(replyType, {
         resolve: (reply) => (clearTimeout(timer), resolve(reply as Reply<T>)),
         reject: (error) => (clearTimeout(timer), reject(error)),
@@ -160,10 +204,25 @@ export class WorkerClient {
       return;
     }
     if (header.type === 'tree') {
-      this.listener?.tree({run: header.run, host: this.host.name, index: header.index, tree: body, seconds: header.seconds, slot: header.slot, waited: header.waited});
+      this.listener?.tree({
+        run: header.run,
+        host: this.host.name,
+        index: header.index,
+        tree: body,
+        seconds: header.seconds,
+        slot: header.slot,
+        waited: header.waited,
+      });
     } else if (header.type === 'error') {
       const tree = header.index === undefined ? '' : ` on tree ${header.index}`;
-      this.listener?.failed(new HostError(this.host.name, `worker failed${tree}: ${header.message.split('\n')[0]}`, this.process.stderrTail(), 'worker-error'));
+      this.listener?.failed(
+        new HostError(
+          this.host.name,
+          `worker failed${tree}: ${header.message.split('\n')[0]}`,
+          this.process.stderrTail(),
+          'worker-error',
+        ),
+      );
     } else {
       const waiter = this.waiting.get(header.type);
       this.waiting.delete(header.type);
@@ -173,9 +232,16 @@ export class WorkerClient {
 
   /** A write fails when the worker has just died: wait briefly so the message says how it died. */
   private async sendFailed(what: string, error: Error): Promise<void> {
-    const exit = await Promise.race([this.process.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref())]);
+    const exit = await Promise.race([
+      this.process.exited,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref()),
+    ]);
     if (exit?.lost) this.lose(exit.lost, 'connection-lost');
-    else this.lose(exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`, exit ? exitReason(exit.signal) : 'connection-lost');
+    else
+      this.lose(
+        exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`,
+        exit ? exitReason(exit.signal) : 'connection-lost',
+      );
   }
 
   private lose(problem: string, reason: string): void {

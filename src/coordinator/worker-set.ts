@@ -21,8 +21,14 @@ export class WorkerSet {
    * Starts every host's worker, `concurrency` at a time (sshd drops logins past its MaxStartups);
    * any host that cannot start fails the whole set, before anything runs.
    */
-  static async open(hosts: readonly Host[], heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS, concurrency = DEFAULT_CONCURRENCY): Promise<WorkerSet> {
-    const started = await mapBounded(hosts, concurrency, (host) => settle(WorkerClient.open(host, transportFor(host), heartbeatTimeoutMs)));
+  static async open(
+    hosts: readonly Host[],
+    heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    concurrency = DEFAULT_CONCURRENCY,
+  ): Promise<WorkerSet> {
+    const started = await mapBounded(hosts, concurrency, (host) =>
+      settle(WorkerClient.open(host, transportFor(host), heartbeatTimeoutMs)),
+    );
     const workers = new Map<string, WorkerClient>();
     started.forEach((result, i) => result.status === 'fulfilled' && workers.set(hosts[i].name, result.value));
     const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -51,7 +57,13 @@ export class WorkerSet {
         return fresh;
       } catch (error) {
         const problem = error instanceof HostError ? error : new HostError(name, (error as Error).message);
-        faults.push({host: name, reason: problem.reason, message: `cannot restart: ${problem.message}`, at: 0, requeued: 0});
+        faults.push({
+          host: name,
+          reason: problem.reason,
+          message: `cannot restart: ${problem.message}`,
+          at: 0,
+          requeued: 0,
+        });
         return current;
       }
     });

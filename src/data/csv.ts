@@ -21,7 +21,12 @@ const CR = 0x0d;
  * CR line ends; blank lines skipped. Records are handed over, not kept: a data set of short cells
  * held as string arrays took 140 bytes a cell and ran Node out of heap on a 120 MB file.
  */
-export function forEachCsvRecord(text: string, file: string, visit: (cells: string[], line: number) => void, delimiter: Delimiter = ','): void {
+export function forEachCsvRecord(
+  text: string,
+  file: string,
+  visit: (cells: string[], line: number) => void,
+  delimiter: Delimiter = ',',
+): void {
   const COMMA = delimiter.charCodeAt(0);
   const n = text.length;
   let i = 0;
@@ -37,7 +42,13 @@ export function forEachCsvRecord(text: string, file: string, visit: (cells: stri
         start = ++i;
         for (;;) {
           const quote = text.indexOf('"', i);
-          if (quote < 0) throw new InputError({file, line: recordLine, problem: 'a quoted cell is never closed', fix: 'close the quote with "'});
+          if (quote < 0)
+            throw new InputError({
+              file,
+              line: recordLine,
+              problem: 'a quoted cell is never closed',
+              fix: 'close the quote with "',
+            });
           line += countLineFeeds(text, i, quote);
           if (text.charCodeAt(quote + 1) === QUOTE) {
             cell += text.slice(start, quote + 1);
@@ -87,14 +98,23 @@ export function parseCsv(text: string, file: string): CsvTable {
   return {header, records};
 }
 
-const emptyFile = (file: string) => new InputError({file, problem: 'the file is empty', fix: 'a CSV data set needs a header row and data rows'});
+const emptyFile = (file: string) =>
+  new InputError({file, problem: 'the file is empty', fix: 'a CSV data set needs a header row and data rows'});
 
 /** Columns are read by name: a second column of the same name would never be read, or read in place of the first. */
 function refuseDuplicateColumns(header: string[], file: string, line: number): void {
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
     const first = seen.get(name);
-    if (first !== undefined) throw new InputError({file, line, column: i + 1, field: name, problem: `column '${name}' appears twice (columns ${first + 1} and ${i + 1})`, fix: 'rename one of them: columns are read by name'});
+    if (first !== undefined)
+      throw new InputError({
+        file,
+        line,
+        column: i + 1,
+        field: name,
+        problem: `column '${name}' appears twice (columns ${first + 1} and ${i + 1})`,
+        fix: 'rename one of them: columns are read by name',
+      });
     seen.set(name, i);
   });
 }
@@ -118,17 +138,31 @@ export function loadCsvDataset(file: string, target: string, shownAs = file, opt
 }
 
 /** As loadCsvDataset, with the rows left out for a missing value (options.missing 'drop'). */
-export function loadCsvDatasetCounted(file: string, target: string, shownAs = file, options: CsvOptions = {}): {data: Dataset; dropped: number} {
+export function loadCsvDatasetCounted(
+  file: string,
+  target: string,
+  shownAs = file,
+  options: CsvOptions = {},
+): {data: Dataset; dropped: number} {
   return readCsvDataset(readDataFile(file, shownAs), target, shownAs, options);
 }
 
 function readDataFile(file: string, shownAs = file): string {
   try {
-    return readTextFile(file, {limit: LIMITS.csvBytes, what: 'a CSV', tooLargeFix: "the limit is from this machine's memory; use fewer rows or columns", shownAs});
+    return readTextFile(file, {
+      limit: LIMITS.csvBytes,
+      what: 'a CSV',
+      tooLargeFix: "the limit is from this machine's memory; use fewer rows or columns",
+      shownAs,
+    });
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({file: shownAs, problem: code === 'ENOENT' ? 'data file not found' : `cannot read data file (${code})`, fix: 'check the path'});
+    throw new InputError({
+      file: shownAs,
+      problem: code === 'ENOENT' ? 'data file not found' : `cannot read data file (${code})`,
+      fix: 'check the path',
+    });
   }
 }
 
@@ -137,12 +171,27 @@ export function csvTextToDataset(text: string, target: string, file: string, opt
   return readCsvDataset(text, target, file, options).data;
 }
 
-function readCsvDataset(text: string, target: string, file: string, options: CsvOptions): {data: Dataset; dropped: number} {
+function readCsvDataset(
+  text: string,
+  target: string,
+  file: string,
+  options: CsvOptions,
+): {data: Dataset; dropped: number} {
   const read = readCsvColumns(text, file, {...options, target, requireTarget: true, blankLabels: false});
   const {classes, classOf} = classesOf(read.labelNames);
   if (classes.length > LIMITS.classes) throw tooManyClasses(file, target, classes.length, read.rows);
   const labels = Int32Array.from(read.labelIds!, (id) => classOf[id]);
-  return {data: {rows: read.rows, features: read.featureNames.length, values: read.values, labels, classes, featureNames: read.featureNames}, dropped: read.dropped};
+  return {
+    data: {
+      rows: read.rows,
+      features: read.featureNames.length,
+      values: read.values,
+      labels,
+      classes,
+      featureNames: read.featureNames,
+    },
+    dropped: read.dropped,
+  };
 }
 
 function tooManyClasses(file: string, target: string, classes: number, rows: number): InputError {
@@ -152,7 +201,9 @@ function tooManyClasses(file: string, target: string, classes: number, rows: num
     line: 1,
     field: target,
     problem: `the target column has ${classes} classes, more than the ${LIMITS.classes} a forest may have${numeric ? ` (${rows} rows: nearly every row its own class)` : ''}`,
-    fix: numeric ? 'this looks like a numeric column (a regression target); choose a column of class labels as the target' : 'each leaf of every tree keeps a probability per class; group the labels into fewer classes',
+    fix: numeric
+      ? 'this looks like a numeric column (a regression target); choose a column of class labels as the target'
+      : 'each leaf of every tree keeps a probability per class; group the labels into fewer classes',
   });
 }
 
@@ -170,15 +221,34 @@ export interface RowsForModel {
 }
 
 /** Rows to predict for a model: its feature columns by name (others ignored), and its target's labels when present (-1 for a class it never saw; UNLABELLED for a blank one, where allowed). */
-export function loadCsvForModel(file: string, model: {featureNames: string[]; target: string; classes: string[]}, options: {blankLabels: boolean; delimiter?: Delimiter; missing?: CsvOptions['missing']}): RowsForModel {
-  const read = readCsvColumns(readDataFile(file), file, {target: model.target, columns: model.featureNames, fromModel: true, requireTarget: false, blankLabels: options.blankLabels, delimiter: options.delimiter, missing: options.missing});
-  if (!read.labelIds) return {rows: read.rows, values: read.values, labels: undefined, unseen: [], dropped: read.dropped};
+export function loadCsvForModel(
+  file: string,
+  model: {featureNames: string[]; target: string; classes: string[]},
+  options: {blankLabels: boolean; delimiter?: Delimiter; missing?: CsvOptions['missing']},
+): RowsForModel {
+  const read = readCsvColumns(readDataFile(file), file, {
+    target: model.target,
+    columns: model.featureNames,
+    fromModel: true,
+    requireTarget: false,
+    blankLabels: options.blankLabels,
+    delimiter: options.delimiter,
+    missing: options.missing,
+  });
+  if (!read.labelIds)
+    return {rows: read.rows, values: read.values, labels: undefined, unseen: [], dropped: read.dropped};
   const indexOf = classIndex(model.classes);
   const ofName = read.labelNames.map(indexOf);
   const labels = Int32Array.from(read.labelIds, (id) => (id < 0 ? UNLABELLED : ofName[id]));
   const unseenRows = new Map<number, number>();
   for (const id of read.labelIds) if (id >= 0 && ofName[id] < 0) unseenRows.set(id, (unseenRows.get(id) ?? 0) + 1);
-  return {rows: read.rows, values: read.values, labels, unseen: [...unseenRows].map(([id, rows]) => ({label: read.labelNames[id], rows})), dropped: read.dropped};
+  return {
+    rows: read.rows,
+    values: read.values,
+    labels,
+    unseen: [...unseenRows].map(([id, rows]) => ({label: read.labelNames[id], rows})),
+    dropped: read.dropped,
+  };
 }
 
 interface CsvColumns {
@@ -209,10 +279,15 @@ interface ColumnSelection extends CsvOptions {
 function readCsvColumns(text: string, file: string, select: ColumnSelection): CsvColumns {
   let table: ColumnReader | undefined;
   const delimiter = select.delimiter ?? sniffDelimiter(text) ?? ',';
-  forEachCsvRecord(text, file, (cells, line) => {
-    if (table) table.add(cells, line);
-    else table = new ColumnReader(cells, line, file, {...select, delimiter});
-  }, delimiter);
+  forEachCsvRecord(
+    text,
+    file,
+    (cells, line) => {
+      if (table) table.add(cells, line);
+      else table = new ColumnReader(cells, line, file, {...select, delimiter});
+    },
+    delimiter,
+  );
   if (!table) throw emptyFile(file);
   return table.finish();
 }
@@ -246,22 +321,51 @@ class ColumnReader {
     const at = new Map(this.header.map((name, i) => [name, i]));
     this.targetColumn = at.get(target) ?? -1;
     if (this.targetColumn < 0 && select.requireTarget) {
-      throw new InputError({file, line: 1, field: target, problem: `no column named '${target}' (columns: ${this.header.join(', ')})`, fix: 'set the target to one of the header names'});
+      throw new InputError({
+        file,
+        line: 1,
+        field: target,
+        problem: `no column named '${target}' (columns: ${this.header.join(', ')})`,
+        fix: 'set the target to one of the header names',
+      });
     }
     this.featureNames = featuresOf(this.header, file, select);
-    if (this.featureNames.length < 1) throw new InputError({file, line: 1, problem: 'no feature columns besides the target', fix: 'add at least one numeric column'});
-    if (this.featureNames.length > LIMITS.features) throw new InputError({file, line: 1, problem: `${this.featureNames.length} feature columns are more than the ${LIMITS.features} a data set may have`, fix: 'each feature is binned and held apart in every slot; use fewer columns'});
+    if (this.featureNames.length < 1)
+      throw new InputError({
+        file,
+        line: 1,
+        problem: 'no feature columns besides the target',
+        fix: 'add at least one numeric column',
+      });
+    if (this.featureNames.length > LIMITS.features)
+      throw new InputError({
+        file,
+        line: 1,
+        problem: `${this.featureNames.length} feature columns are more than the ${LIMITS.features} a data set may have`,
+        fix: 'each feature is binned and held apart in every slot; use fewer columns',
+      });
     this.columns = this.featureNames.map((name) => at.get(name) ?? -1);
     if (this.targetColumn >= 0) this.labelIds = new Int32Array(1024);
   }
 
   add(cells: string[], line: number): void {
     const {header, file, columns} = this;
-    if (cells.length !== header.length) throw new InputError({file, line, problem: `${cells.length} cells where the header has ${header.length}`, fix: 'every row needs one cell per column'});
+    if (cells.length !== header.length)
+      throw new InputError({
+        file,
+        line,
+        problem: `${cells.length} cells where the header has ${header.length}`,
+        fix: 'every row needs one cell per column',
+      });
     const features = columns.length;
     const offset = this.rows * features;
     if (offset + features > this.maxValues) {
-      throw new InputError({file, line, problem: `${this.rows + 1} rows x ${features} features are more values than the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`, fix: "use fewer rows or columns; the limit is an eighth of this machine's memory, at most 512 MiB"});
+      throw new InputError({
+        file,
+        line,
+        problem: `${this.rows + 1} rows x ${features} features are more values than the ${formatBytes(LIMITS.datasetBytes)} a data set may hold`,
+        fix: "use fewer rows or columns; the limit is an eighth of this machine's memory, at most 512 MiB",
+      });
     }
     if (offset + features > this.values.length) this.values = grown(this.values, offset + features);
     let missing = false;
@@ -283,9 +387,17 @@ class ColumnReader {
   }
 
   finish(): CsvColumns {
-    if (this.rows === 0) throw new InputError({file: this.file, problem: 'no data rows', fix: 'add rows below the header'});
+    if (this.rows === 0)
+      throw new InputError({file: this.file, problem: 'no data rows', fix: 'add rows below the header'});
     const values = this.values.slice(0, this.rows * this.columns.length);
-    return {rows: this.rows, dropped: this.dropped, featureNames: this.featureNames, values, labelIds: this.labelIds?.slice(0, this.rows), labelNames: this.labelNames};
+    return {
+      rows: this.rows,
+      dropped: this.dropped,
+      featureNames: this.featureNames,
+      values,
+      labelIds: this.labelIds?.slice(0, this.rows),
+      labelNames: this.labelNames,
+    };
   }
 
   /** A feature cell's number; NaN for a missing one where the policy allows it. */
@@ -296,14 +408,29 @@ class ColumnReader {
     const {file, select} = this;
     const missing = isMissingCell(text);
     if (missing && select.missing && select.missing !== 'error') return Number.NaN;
-    const problem = text === '' ? 'empty cell' : missing ? `'${text}' marks a missing value` : `'${text}' is not a number`;
-    throw new InputError({file, line, column: column + 1, field: this.header[column], problem, fix: missing ? missingFix(select) : 'feature columns must hold finite numbers'});
+    const problem =
+      text === '' ? 'empty cell' : missing ? `'${text}' marks a missing value` : `'${text}' is not a number`;
+    throw new InputError({
+      file,
+      line,
+      column: column + 1,
+      field: this.header[column],
+      problem,
+      fix: missing ? missingFix(select) : 'feature columns must hold finite numbers',
+    });
   }
 
   private labelId(label: string, line: number): number {
     if (label === '') {
       if (this.select.blankLabels) return -1;
-      throw new InputError({file: this.file, line, column: this.targetColumn + 1, field: this.select.target, problem: 'empty class label', fix: 'every row needs a class'});
+      throw new InputError({
+        file: this.file,
+        line,
+        column: this.targetColumn + 1,
+        field: this.select.target,
+        problem: 'empty class label',
+        fix: 'every row needs a class',
+      });
     }
     let id = this.labelIndex.get(label);
     if (id === undefined) {
@@ -324,11 +451,20 @@ function settingOf(select: CsvOptions, name: 'delimiter' | 'columns' | 'drop'): 
 /** A header read as one column that holds another delimiter: the file is not separated by the one used. */
 function refuseOtherDelimiter(header: string[], file: string, select: ColumnSelection & {delimiter: Delimiter}): void {
   const other = likelyDelimiter(header);
-  if (!other || other === select.delimiter || header[0] === select.target || select.columns?.includes(header[0])) return;
+  if (!other || other === select.delimiter || header[0] === select.target || select.columns?.includes(header[0]))
+    return;
   const set = settingOf(select, 'delimiter');
-  const how = select.setIn === 'experiment' ? `set ${set}: ${delimiterArgument(other)} in the experiment` : `pass ${set} ${delimiterArgument(other)}`;
+  const how =
+    select.setIn === 'experiment'
+      ? `set ${set}: ${delimiterArgument(other)} in the experiment`
+      : `pass ${set} ${delimiterArgument(other)}`;
   const shown = other === '\t' ? 'tab' : `'${other}'`;
-  throw new InputError({file, line: 1, problem: `this file looks ${shown}-separated: ${how}`, fix: `read with '${select.delimiter === '\t' ? 'tab' : select.delimiter}', its header is one column, '${header[0]}'`});
+  throw new InputError({
+    file,
+    line: 1,
+    problem: `this file looks ${shown}-separated: ${how}`,
+    fix: `read with '${select.delimiter === '\t' ? 'tab' : select.delimiter}', its header is one column, '${header[0]}'`,
+  });
 }
 
 /** The feature columns: those chosen, or every column but the target and those dropped; names the file lacks are refused. */
@@ -337,14 +473,37 @@ function featuresOf(header: string[], file: string, select: ColumnSelection): st
   const listed = `columns: ${header.join(', ')}`;
   if (columns && select.fromModel) {
     const missing = columns.filter((name) => !header.includes(name));
-    if (missing.length > 0) throw new InputError({file, line: 1, problem: `missing feature column(s) ${missing.join(', ')}`, fix: 'the file needs the columns the model was trained on'});
+    if (missing.length > 0)
+      throw new InputError({
+        file,
+        line: 1,
+        problem: `missing feature column(s) ${missing.join(', ')}`,
+        fix: 'the file needs the columns the model was trained on',
+      });
     return [...columns];
   }
-  for (const [setting, names] of [['columns', columns], ['drop', drop]] as const) {
+  for (const [setting, names] of [
+    ['columns', columns],
+    ['drop', drop],
+  ] as const) {
     const unknown = names?.filter((name) => !header.includes(name)) ?? [];
-    if (unknown.length > 0) throw new InputError({file, line: 1, field: settingOf(select, setting), problem: `no column named ${unknown.map((name) => `'${name}'`).join(', ')} (${listed})`, fix: 'name columns of the header'});
+    if (unknown.length > 0)
+      throw new InputError({
+        file,
+        line: 1,
+        field: settingOf(select, setting),
+        problem: `no column named ${unknown.map((name) => `'${name}'`).join(', ')} (${listed})`,
+        fix: 'name columns of the header',
+      });
   }
-  if (columns?.includes(target)) throw new InputError({file, line: 1, field: settingOf(select, 'columns'), problem: `'${target}' is the target, not a feature`, fix: `leave it out of ${settingOf(select, 'columns')}`});
+  if (columns?.includes(target))
+    throw new InputError({
+      file,
+      line: 1,
+      field: settingOf(select, 'columns'),
+      problem: `'${target}' is the target, not a feature`,
+      fix: `leave it out of ${settingOf(select, 'columns')}`,
+    });
   const chosen = [...new Set(columns ?? header.filter((name) => name !== target))];
   return drop ? chosen.filter((name) => !drop.includes(name)) : chosen;
 }
@@ -360,8 +519,10 @@ function grown<T extends Float64Array | Int32Array>(array: T, needed: number): T
 
 /** What to do about a missing value that was refused: the choice, where the user makes it. */
 function missingFix(select: ColumnSelection): string {
-  if (select.fromModel && select.requireTarget === false && select.blankLabels) return 'the model was trained without --missing mean or median, so it has no value to fill in: fill the cell, or train with --missing mean or median';
-  if (select.setIn === 'experiment') return 'set dataset.missing: drop, mean or median in the experiment, or fill the cell';
+  if (select.fromModel && select.requireTarget === false && select.blankLabels)
+    return 'the model was trained without --missing mean or median, so it has no value to fill in: fill the cell, or train with --missing mean or median';
+  if (select.setIn === 'experiment')
+    return 'set dataset.missing: drop, mean or median in the experiment, or fill the cell';
   return 'pass --missing drop (leave the row out), mean or median (fill it from the training rows), or fill the cell';
 }
 

@@ -1,4 +1,6 @@
-const [ZERO, NINE, DOT, PLUS, MINUS, LOWER_E, UPPER_E] = ['0', '9', '.', '+', '-', 'e', 'E'].map((c) => c.charCodeAt(0));
+const [ZERO, NINE, DOT, PLUS, MINUS, LOWER_E, UPPER_E] = ['0', '9', '.', '+', '-', 'e', 'E'].map((c) =>
+  c.charCodeAt(0),
+);
 
 /**
  * A CSV cell as pandas reads a number: decimal digits with an optional sign, point and exponent

@@ -36,7 +36,11 @@ function recordLengths(text: string, delimiter: number): number[] {
     const code = text.charCodeAt(i);
     if (code === QUOTE && cellStart) {
       // To the quote not doubled; what it holds is part of the cell.
-      for (i++; i < text.length && !(text.charCodeAt(i) === QUOTE && text.charCodeAt(i + 1) !== QUOTE); i += text.charCodeAt(i) === QUOTE ? 2 : 1);
+      for (
+        i++;
+        i < text.length && !(text.charCodeAt(i) === QUOTE && text.charCodeAt(i + 1) !== QUOTE);
+        i += text.charCodeAt(i) === QUOTE ? 2 : 1
+      );
       cellStart = empty = false;
     } else if (code === LF || code === CR) {
       if (!empty) lengths.push(fields);

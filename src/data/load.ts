@@ -11,7 +11,13 @@ export function loadDataset(spec: DatasetSpec, experimentFile: string): Dataset 
   const {delimiter, columns, drop, missing} = spec;
   // mean and median keep a missing value as NaN: prepareData fills it once the training rows are known.
   const reader = missing === 'mean' || missing === 'median' ? 'keep' : missing;
-  return loadCsvDataset(csvFileOf(spec, experimentFile), spec.target, spec.path, {delimiter, columns, drop, missing: reader, setIn: 'experiment'});
+  return loadCsvDataset(csvFileOf(spec, experimentFile), spec.target, spec.path, {
+    delimiter,
+    columns,
+    drop,
+    missing: reader,
+    setIn: 'experiment',
+  });
 }
 
 /** The CSV file an experiment's dataset.path names. */

@@ -3,13 +3,37 @@ export const MISSING_POLICIES = ['error', 'drop', 'mean', 'median'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 
 // pandas' default na_values, and '?' (the UCI repository's mark for a missing value).
-const MISSING_CELLS = new Set(['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null', '?']);
+const MISSING_CELLS = new Set([
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
+  '?',
+]);
 
 /** A trimmed cell that marks a missing value. */
 export const isMissingCell = (text: string): boolean => MISSING_CELLS.has(text);
 
 /** Per feature, the mean or median of its values present in the rows (NaN for a column with none). */
-export function fillValues(data: {rows: number; features: number; values: Float64Array}, policy: 'mean' | 'median'): number[] {
+export function fillValues(
+  data: {rows: number; features: number; values: Float64Array},
+  policy: 'mean' | 'median',
+): number[] {
   const {rows, features, values} = data;
   return Array.from({length: features}, (_, f) => {
     const present: number[] = [];

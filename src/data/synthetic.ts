@@ -16,7 +16,9 @@ export function makeClassification(spec: Omit<SyntheticDatasetSpec, 'kind'>): Da
   const clustersPerClass = classes * 2 <= 2 ** Math.min(informative, 30) ? 2 : 1;
   const clusters = classes * clustersPerClass;
   const centroids = pickCentroids(random, clusters, informative);
-  const mixing = Array.from({length: clusters}, () => Float64Array.from({length: informative * informative}, () => random.uniform(-1, 1)));
+  const mixing = Array.from({length: clusters}, () =>
+    Float64Array.from({length: informative * informative}, () => random.uniform(-1, 1)),
+  );
 
   const values = new Float64Array(samples * features);
   const labels = new Int32Array(samples);
@@ -38,7 +40,14 @@ export function makeClassification(spec: Omit<SyntheticDatasetSpec, 'kind'>): Da
   for (let row = 0; row < samples; row++) {
     if (random.next() < FLIPPED_LABELS) labels[row] = random.int(classes);
   }
-  const data = {rows: samples, features, values, labels, classes: Array.from({length: classes}, (_, i) => String(i)), featureNames: Array.from({length: features}, (_, i) => `x${i}`)};
+  const data = {
+    rows: samples,
+    features,
+    values,
+    labels,
+    classes: Array.from({length: classes}, (_, i) => String(i)),
+    featureNames: Array.from({length: features}, (_, i) => `x${i}`),
+  };
   return takeRows(data, random.shuffle(Uint32Array.from({length: samples}, (_, i) => i)));
 }
 
@@ -49,11 +58,14 @@ function pickCentroids(random: Random, clusters: number, informative: number): F
   for (let c = 0; c < clusters; c++) {
     let key = '';
     for (let attempt = 0; attempt < 64; attempt++) {
-      for (let f = 0; f < informative; f++) centroids[c * informative + f] = random.next() < 0.5 ? -CLASS_SEPARATION : CLASS_SEPARATION;
+      for (let f = 0; f < informative; f++)
+        centroids[c * informative + f] = random.next() < 0.5 ? -CLASS_SEPARATION : CLASS_SEPARATION;
       key = centroids.subarray(c * informative, (c + 1) * informative).join();
       if (!used.has(key)) break;
     }
-    if (used.has(key)) for (let f = 0; f < informative; f++) centroids[c * informative + f] = random.uniform(-CLASS_SEPARATION, CLASS_SEPARATION);
+    if (used.has(key))
+      for (let f = 0; f < informative; f++)
+        centroids[c * informative + f] = random.uniform(-CLASS_SEPARATION, CLASS_SEPARATION);
     used.add(key);
   }
   return centroids;

@@ -18,7 +18,13 @@ export const nativeEngine: Engine = {
     const options = treeOptionsOf(experiment.forest);
     return {
       calibrate: (fresh) => calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options, fresh}),
-      forgetCalibration: (names) => forgetCalibrations({workers, hosts: hosts.filter((host) => names.includes(host.name)), datasetHash: data.hash, options}),
+      forgetCalibration: (names) =>
+        forgetCalibrations({
+          workers,
+          hosts: hosts.filter((host) => names.includes(host.name)),
+          datasetHash: data.hash,
+          options,
+        }),
       measure: (request) => measureRun(context, workers, request),
       close: () => workers.close(),
       warnings: hosts.flatMap((host) => coresWarning(host, workers.get([host.name])[0].info?.cpus) ?? []),
@@ -26,7 +32,11 @@ export const nativeEngine: Engine = {
   },
 };
 
-async function measureRun({experiment, data}: EngineContext, workers: WorkerSet, {hosts, schedule, throughput, progress}: RunRequest): Promise<RunRecord> {
+async function measureRun(
+  {experiment, data}: EngineContext,
+  workers: WorkerSet,
+  {hosts, schedule, throughput, progress}: RunRequest,
+): Promise<RunRecord> {
   const {forest} = experiment;
   const revived = await workers.revive(hosts.map((host) => host.name));
   const before = await sampleCpu(revived.workers);

@@ -33,7 +33,10 @@ export function urlHost(address: string): string {
  * Where the scheduler listens: each address the hosts reach this machine at, once. An address
  * that is none of this machine's (`local`) is returned in `foreign`: a NAT or a jump host stands between.
  */
-export function listenAddresses(routes: readonly Route[], local: ReadonlySet<string>): {listen: string[]; foreign: string[]} {
+export function listenAddresses(
+  routes: readonly Route[],
+  local: ReadonlySet<string>,
+): {listen: string[]; foreign: string[]} {
   const wanted = [...new Set(routes.map((route) => route.coordinator))];
   const isLocal = (address: string) => local.has(address.split('%')[0]);
   return {listen: wanted.filter(isLocal), foreign: wanted.filter((address) => !isLocal(address))};
@@ -61,7 +64,8 @@ export function workerBindProblem(address: string): string | undefined {
 function ipv4Problem(bytes: readonly number[]): string | undefined {
   if (bytes[0] === 0) return 'is the unspecified address (every interface of the host)';
   if (bytes[0] >= 224 && bytes[0] <= 239) return 'is a multicast address';
-  if (bytes[0] >= 240) return bytes.every((byte) => byte === 255) ? 'is the broadcast address' : 'is a reserved address, not a host\'s';
+  if (bytes[0] >= 240)
+    return bytes.every((byte) => byte === 255) ? 'is the broadcast address' : "is a reserved address, not a host's";
   return undefined;
 }
 
@@ -76,7 +80,9 @@ function ipv6Bytes(text: string): number[] | undefined {
   const tail = /(?<=:)[\d.]+$/.exec(text);
   const v4 = tail && tail[0].includes('.') ? ipv4Bytes(tail[0]) : undefined;
   if (tail && tail[0].includes('.') && !v4) return undefined;
-  const hex = v4 ? `${text.slice(0, tail!.index)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}` : text;
+  const hex = v4
+    ? `${text.slice(0, tail!.index)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`
+    : text;
   const halves = hex.split('::');
   if (halves.length > 2) return undefined;
   const groups = halves.map((half) => (half === '' ? [] : half.split(':')));

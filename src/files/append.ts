@@ -15,7 +15,7 @@ export function appendToFile(file: string, text: string, mode: number): void {
   const fd = openSync(end.path, end.special ? O_WRONLY | O_APPEND : O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, mode);
   try {
     const bytes = Buffer.from(text);
-    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
   } finally {
     closeSync(fd);
   }

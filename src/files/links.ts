@@ -27,11 +27,15 @@ export function walkLinks(path: string): LinkEnd | {problem: string} {
     const stats = statOf(lstatSync, current);
     if (!stats?.isSymbolicLink()) return {path: current, stats, special: stats !== undefined && isSpecial(stats)};
     const to = readlinkSync(current);
-    if (!trusted(stats)) return {problem: `'${hop === 0 ? path : current}' is a symbolic link (to ${to}) owned by another user (uid ${stats.uid}): writing through it would overwrite whatever file they chose`};
+    if (!trusted(stats))
+      return {
+        problem: `'${hop === 0 ? path : current}' is a symbolic link (to ${to}) owned by another user (uid ${stats.uid}): writing through it would overwrite whatever file they chose`,
+      };
     // A device or pipe is written where the link stands, and so is what /proc's links name (/dev/stdout ->
     // /proc/self/fd/1 -> "pipe:[123]" or the shell's `> file`): an open file, not a path to replace.
     const target = statOf(statSync, current);
-    if (current.startsWith('/proc/') || (target && isSpecial(target))) return {path: current, stats: target, special: true};
+    if (current.startsWith('/proc/') || (target && isSpecial(target)))
+      return {path: current, stats: target, special: true};
     current = resolve(dirname(current), to);
   }
   return {problem: `'${path}' is a chain of more than ${MAX_LINKS} symbolic links (a loop?)`};
@@ -46,7 +50,7 @@ function followFolders(path: string, given: string): {path: string} | {problem: 
   const pending = path.split('/').filter((part) => part !== '');
   const name = pending.pop();
   let current = '/';
-  for (let hops = 0; pending.length > 0; ) {
+  for (let hops = 0; pending.length > 0;) {
     const next = join(current, pending.shift()!);
     const stats = statOf(lstatSync, next);
     if (!stats?.isSymbolicLink()) {
@@ -54,8 +58,12 @@ function followFolders(path: string, given: string): {path: string} | {problem: 
       continue;
     }
     const to = readlinkSync(next);
-    if (!trusted(stats)) return {problem: `'${next}' (in '${given}') is a symbolic link (to ${to}) owned by another user (uid ${stats.uid}): writing through it would put the file wherever they chose`};
-    if (++hops > MAX_LINKS) return {problem: `'${given}' goes through a chain of more than ${MAX_LINKS} symbolic links (a loop?)`};
+    if (!trusted(stats))
+      return {
+        problem: `'${next}' (in '${given}') is a symbolic link (to ${to}) owned by another user (uid ${stats.uid}): writing through it would put the file wherever they chose`,
+      };
+    if (++hops > MAX_LINKS)
+      return {problem: `'${given}' goes through a chain of more than ${MAX_LINKS} symbolic links (a loop?)`};
     pending.unshift(...to.split('/').filter((part) => part !== ''));
     if (to.startsWith('/')) current = '/';
   }

@@ -9,9 +9,19 @@ import {UNTRUSTED_LINK_FIX, walkLinks} from './links.js';
  * is refused now rather than after the work.
  */
 export function checkOutputPath(path: string, flag: string): void {
-  if (path.trim() === '') throw new InputError({file: flag, problem: 'the file name is empty', fix: 'name the file to write, or leave the flag out'});
+  if (path.trim() === '')
+    throw new InputError({
+      file: flag,
+      problem: 'the file name is empty',
+      fix: 'name the file to write, or leave the flag out',
+    });
   const kind = specialFileKind(path);
-  if (kind === 'a pipe (FIFO)' || kind === 'a socket') throw new InputError({file: flag, problem: `'${path}' is ${kind}: writing to it would wait for a reader`, fix: 'name a file; a command can read it afterwards'});
+  if (kind === 'a pipe (FIFO)' || kind === 'a socket')
+    throw new InputError({
+      file: flag,
+      problem: `'${path}' is ${kind}: writing to it would wait for a reader`,
+      fix: 'name a file; a command can read it afterwards',
+    });
   const end = walkLinks(path);
   if ('problem' in end) throw new InputError({file: flag, problem: end.problem, fix: UNTRUSTED_LINK_FIX});
 }

@@ -11,7 +11,6 @@ export function plainNameProblem(name: string): string | undefined {
   if (name.length > PLAIN_NAME_MAX) return `is ${name.length} characters long (at most ${PLAIN_NAME_MAX})`;
   if (/[/\\]/.test(name)) return `${shown} holds a '/' or '\\': it would name a file in another folder`;
   if (name.startsWith('.')) return `${shown} starts with '.': it would name a hidden file, or a folder above ('..')`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return `${shown} holds a control character`;
   return undefined;
 }

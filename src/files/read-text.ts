@@ -9,9 +9,17 @@ import {formatBytes} from '../limits.js';
  * caller to word. `what` names the kind of file ("a CSV"), `tooLargeFix` what to do about its size,
  * `shownAs` the file as the user named it.
  */
-export function readTextFile(file: string, options: {limit: number; what: string; tooLargeFix: string; shownAs?: string}): string {
+export function readTextFile(
+  file: string,
+  options: {limit: number; what: string; tooLargeFix: string; shownAs?: string},
+): string {
   const shownAs = options.shownAs ?? file;
-  const tooLarge = () => new InputError({file: shownAs, problem: `the file is larger than the ${formatBytes(options.limit)} ${options.what} may be`, fix: options.tooLargeFix});
+  const tooLarge = () =>
+    new InputError({
+      file: shownAs,
+      problem: `the file is larger than the ${formatBytes(options.limit)} ${options.what} may be`,
+      fix: options.tooLargeFix,
+    });
   return decodeUtf8(readBounded(file, options.limit, tooLarge, shownAs), shownAs);
 }
 
@@ -49,7 +57,12 @@ export function openReadable(file: string, shownAs = file): number {
   } catch {
     // Missing or unreadable: openSync below throws the error its caller words.
   }
-  if (kind) throw new InputError({file: shownAs, problem: `is ${kind}, not a file`, fix: 'save its contents to a file and name that file'});
+  if (kind)
+    throw new InputError({
+      file: shownAs,
+      problem: `is ${kind}, not a file`,
+      fix: 'save its contents to a file and name that file',
+    });
   return openSync(file, 'r');
 }
 
@@ -65,7 +78,12 @@ function decodeUtf8(bytes: Buffer, file: string): string {
       if (!isUtf8(text)) {
         const before = new TextDecoder('utf-8').decode(text).split('\ufffd')[0];
         const at = Buffer.byteLength(before);
-        throw new InputError({file, line, problem: `byte 0x${text[at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not UTF-8`, fix: 'save the file as UTF-8'});
+        throw new InputError({
+          file,
+          line,
+          problem: `byte 0x${text[at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line is not UTF-8`,
+          fix: 'save the file as UTF-8',
+        });
       }
       start = end + 1;
     }

@@ -15,7 +15,12 @@ export interface NamedFile {
  */
 export function checkNotAnInput(output: NamedFile, inputs: readonly (NamedFile | undefined)[]): void {
   const input = inputs.find((candidate) => candidate !== undefined && sameFile(output.path, candidate.path));
-  if (input) throw new InputError({file: output.flag, problem: `'${output.path}' is the file given to ${input.flag} ('${input.path}'): writing it would replace that input`, fix: `name another file for ${output.flag}`});
+  if (input)
+    throw new InputError({
+      file: output.flag,
+      problem: `'${output.path}' is the file given to ${input.flag} ('${input.path}'): writing it would replace that input`,
+      fix: `name another file for ${output.flag}`,
+    });
 }
 
 /**

@@ -81,7 +81,7 @@ function writeThrough(path: string, data: string | Uint8Array): void {
 
 function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+  for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
 }
 
 /** What went wrong with a file, as the user reads it: the errno code (EFBIG, ENOSPC, EACCES), our refusal, or the message. */

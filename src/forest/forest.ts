@@ -13,12 +13,19 @@ export class Forest {
   /** `trees[i]` is the serialised tree of index i. */
   static fromTrees(trainer: TrainerName, classes: string[], trees: readonly Uint8Array[]): Forest {
     const reader = trainerNamed(trainer);
-    return new Forest(trainer, classes, trees.map((bytes) => reader.load(bytes)));
+    return new Forest(
+      trainer,
+      classes,
+      trees.map((bytes) => reader.load(bytes)),
+    );
   }
 
   /** The most features any tree reads, and the most classes any tree votes for. */
   get shape(): {features: number; classes: number} {
-    return {features: Math.max(0, ...this.trees.map((t) => t.features)), classes: Math.max(0, ...this.trees.map((t) => t.classes ?? 0))};
+    return {
+      features: Math.max(0, ...this.trees.map((t) => t.features)),
+      classes: Math.max(0, ...this.trees.map((t) => t.classes ?? 0)),
+    };
   }
 
   get size(): number {

@@ -5,7 +5,8 @@
  */
 export type MaxFeatures = 'sqrt' | 'log2' | number | {fraction: number};
 
-export const MAX_FEATURES_FIX = 'use sqrt, log2, a whole number of features such as 3, or a fraction with a decimal point in (0, 1] such as 0.5 (1.0 is every feature, 1 is one)';
+export const MAX_FEATURES_FIX =
+  'use sqrt, log2, a whole number of features such as 3, or a fraction with a decimal point in (0, 1] such as 0.5 (1.0 is every feature, 1 is one)';
 
 /** Reads maxFeatures from its text as written; a refused text gives the problem to report. */
 export function parseMaxFeatures(text: string): MaxFeatures | {problem: string} {
@@ -18,7 +19,9 @@ export function parseMaxFeatures(text: string): MaxFeatures | {problem: string} 
   if (/^\+?(\d+\.\d*|\.\d+)$/.test(trimmed)) {
     const fraction = Number(trimmed);
     if (fraction > 0 && fraction <= 1) return {fraction};
-    return {problem: `maxFeatures ${trimmed} has a decimal point, so it is a fraction of the features, and fractions must be in (0, 1]`};
+    return {
+      problem: `maxFeatures ${trimmed} has a decimal point, so it is a fraction of the features, and fractions must be in (0, 1]`,
+    };
   }
   return {problem: `unknown maxFeatures '${text}'`};
 }

@@ -23,7 +23,9 @@ export const mlRandomForestTrainer: Trainer = {
   name: 'ml-random-forest',
 
   prepare(data: TrainingData) {
-    const x = Array.from({length: data.rows}, (_, row) => Array.from(data.values.subarray(row * data.features, (row + 1) * data.features)));
+    const x = Array.from({length: data.rows}, (_, row) =>
+      Array.from(data.values.subarray(row * data.features, (row + 1) * data.features)),
+    );
     const y = Array.from(data.labels);
     return (options, seed) => {
       const count = featureCount(options.maxFeatures, data.features);
@@ -36,7 +38,10 @@ export const mlRandomForestTrainer: Trainer = {
         useSampleBagging: true,
         noOOB: true,
         // ml-cart knows maxDepth and minNumSamples (its minimum to split), nothing of leaves or entropy.
-        treeOptions: {...(options.maxDepth === undefined ? {} : {maxDepth: options.maxDepth}), ...(options.minSamplesSplit === undefined ? {} : {minNumSamples: options.minSamplesSplit})},
+        treeOptions: {
+          ...(options.maxDepth === undefined ? {} : {maxDepth: options.maxDepth}),
+          ...(options.minSamplesSplit === undefined ? {} : {minNumSamples: options.minSamplesSplit}),
+        },
       });
       forest.train(x, y);
       return new TextEncoder().encode(JSON.stringify(forest.toJSON()));

@@ -75,16 +75,22 @@ export function decodeModel(bytes: Buffer, file: string): LoadedModel {
   } catch {
     throw refuse('the model header is damaged');
   }
-  if (!TRAINER_NAMES.includes(info?.forest?.trainer) || !Array.isArray(info.classes) || !Array.isArray(info.featureNames)) throw refuse('the model header is damaged');
+  if (
+    !TRAINER_NAMES.includes(info?.forest?.trainer) ||
+    !Array.isArray(info.classes) ||
+    !Array.isArray(info.featureNames)
+  )
+    throw refuse('the model header is damaged');
   const trees: Uint8Array[] = [];
-  for (let at = headBytes + infoLength; at < bytes.length; ) {
+  for (let at = headBytes + infoLength; at < bytes.length;) {
     if (at + 4 > bytes.length) throw refuse('the model file is truncated');
     const length = bytes.readUInt32LE(at);
     if (at + 4 + length > bytes.length) throw refuse('the model file is truncated');
     trees.push(bytes.subarray(at + 4, at + 4 + length));
     at += 4 + length;
   }
-  if (trees.length !== info.forest.trees) throw refuse(`the model file holds ${trees.length} of its ${info.forest.trees} trees: it is truncated`);
+  if (trees.length !== info.forest.trees)
+    throw refuse(`the model file holds ${trees.length} of its ${info.forest.trees} trees: it is truncated`);
   let forest: Forest;
   try {
     forest = Forest.fromTrees(info.forest.trainer, info.classes, trees);
@@ -93,20 +99,40 @@ export function decodeModel(bytes: Buffer, file: string): LoadedModel {
   }
   checkHeaderAgainstTrees(info, forest, refuse);
   // Last: the checks above name what is wrong, when they can tell.
-  if (version === 2 && !digestOf(bytes.subarray(headBytes - 4)).equals(bytes.subarray(8, 8 + DIGEST_BYTES))) throw refuse('the model file is damaged (its SHA-256 does not match its content)');
-  return {info, forest, ...(version === 1 ? {warning: `${file}: written by an earlier version, without a SHA-256: damage to it, or a header edited apart from its trees, cannot be detected (train it again to get a checked model file)`} : {})};
+  if (version === 2 && !digestOf(bytes.subarray(headBytes - 4)).equals(bytes.subarray(8, 8 + DIGEST_BYTES)))
+    throw refuse('the model file is damaged (its SHA-256 does not match its content)');
+  return {
+    info,
+    forest,
+    ...(version === 1
+      ? {
+          warning: `${file}: written by an earlier version, without a SHA-256: damage to it, or a header edited apart from its trees, cannot be detected (train it again to get a checked model file)`,
+        }
+      : {}),
+  };
 }
 
 /** A header edited apart from its trees would predict from the wrong columns, or into classes it does not name. */
 function checkHeaderAgainstTrees(info: ModelInfo, forest: Forest, refuse: (problem: string) => InputError): void {
   const {features, classes} = forest.shape;
-  if (info.classes.length < 2) throw refuse(`the header names ${info.classes.length} classes (a classifier has at least 2): it is damaged`);
-  if (classes > info.classes.length) throw refuse(`the trees vote for ${classes} classes but the header names ${info.classes.length}: it is damaged`);
-  if (features > info.featureNames.length) throw refuse(`the trees read ${features} features but the header names ${info.featureNames.length}: it is damaged`);
-  if (info.fill !== undefined && !(Array.isArray(info.fill) && info.fill.length === info.featureNames.length && info.fill.every(Number.isFinite))) throw refuse('the header\'s fill values are not one number per feature: it is damaged');
-  for (const [what, names] of [['feature', info.featureNames], ['class', info.classes]] as const) {
+  if (info.classes.length < 2)
+    throw refuse(`the header names ${info.classes.length} classes (a classifier has at least 2): it is damaged`);
+  if (classes > info.classes.length)
+    throw refuse(`the trees vote for ${classes} classes but the header names ${info.classes.length}: it is damaged`);
+  if (features > info.featureNames.length)
+    throw refuse(`the trees read ${features} features but the header names ${info.featureNames.length}: it is damaged`);
+  if (
+    info.fill !== undefined &&
+    !(Array.isArray(info.fill) && info.fill.length === info.featureNames.length && info.fill.every(Number.isFinite))
+  )
+    throw refuse("the header's fill values are not one number per feature: it is damaged");
+  for (const [what, names] of [
+    ['feature', info.featureNames],
+    ['class', info.classes],
+  ] as const) {
     const twice = names.find((name, i) => typeof name !== 'string' || names.indexOf(name) !== i);
-    if (twice !== undefined) throw refuse(`the header's ${what} names are not distinct strings (${JSON.stringify(twice)}): it is damaged`);
+    if (twice !== undefined)
+      throw refuse(`the header's ${what} names are not distinct strings (${JSON.stringify(twice)}): it is damaged`);
   }
 }
 
@@ -118,19 +144,25 @@ export function saveModel(model: SavedModel, file: string): void {
 export function loadModel(file: string): LoadedModel {
   let bytes: Buffer;
   try {
-    const tooLarge = () => notAModel(file, `the file is larger than the ${formatBytes(LIMITS.modelBytes)} a model may be`);
+    const tooLarge = () =>
+      notAModel(file, `the file is larger than the ${formatBytes(LIMITS.modelBytes)} a model may be`);
     // The magic first: a device or a huge file that is not a model is refused before it is read.
     if (!startsWith(file, MAGIC)) throw notAModel(file, 'not a cluster model file');
     bytes = readBounded(file, LIMITS.modelBytes, tooLarge);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({file, problem: code === 'ENOENT' ? 'model file not found' : `cannot read the model (${code})`, fix: 'train one with cluster train --out FILE'});
+    throw new InputError({
+      file,
+      problem: code === 'ENOENT' ? 'model file not found' : `cannot read the model (${code})`,
+      fix: 'train one with cluster train --out FILE',
+    });
   }
   return decodeModel(bytes, file);
 }
 
-const notAModel = (file: string, problem: string) => new InputError({file, problem, fix: 'pass a file written by cluster train --out'});
+const notAModel = (file: string, problem: string) =>
+  new InputError({file, problem, fix: 'pass a file written by cluster train --out'});
 
 function startsWith(file: string, magic: Buffer): boolean {
   const fd = openReadable(file);

@@ -15,7 +15,14 @@ export interface TreeOptions {
 /** The per-tree options of a forest's settings. */
 export function treeOptionsOf(forest: ForestSpec): TreeOptions {
   const {trainer, maxFeatures, maxDepth, minSamplesSplit, minSamplesLeaf, criterion} = forest;
-  return {trainer, maxFeatures, minSamplesSplit, minSamplesLeaf, criterion, ...(maxDepth === undefined ? {} : {maxDepth})};
+  return {
+    trainer,
+    maxFeatures,
+    minSamplesSplit,
+    minSamplesLeaf,
+    criterion,
+    ...(maxDepth === undefined ? {} : {maxDepth}),
+  };
 }
 
 /** What a trainer sees of the training set: typed arrays, shared read-only between threads. */
@@ -39,7 +46,9 @@ export class PredictionBatch {
   ) {}
 
   nested(): number[][] {
-    this.nestedRows ??= Array.from({length: this.rows}, (_, row) => Array.from(this.values.subarray(row * this.features, (row + 1) * this.features)));
+    this.nestedRows ??= Array.from({length: this.rows}, (_, row) =>
+      Array.from(this.values.subarray(row * this.features, (row + 1) * this.features)),
+    );
     return this.nestedRows;
   }
 }

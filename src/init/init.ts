@@ -26,8 +26,13 @@ export function initFolder(folder: string, options: {force?: boolean} = {}): Ini
     'experiments/local.yaml': EXPERIMENT_TEMPLATE,
   };
   // An inventory under another of its usual names (hosts.yml, ...) is the one commands will read.
-  const existing = (name: string) => (name === 'inventory.yaml' ? INVENTORY_NAMES : [name]).find((candidate) => existsSync(join(folder, candidate)));
-  const plan = Object.entries(files).map(([name, text]) => ({name, text, kept: options.force ? undefined : existing(name)}));
+  const existing = (name: string) =>
+    (name === 'inventory.yaml' ? INVENTORY_NAMES : [name]).find((candidate) => existsSync(join(folder, candidate)));
+  const plan = Object.entries(files).map(([name, text]) => ({
+    name,
+    text,
+    kept: options.force ? undefined : existing(name),
+  }));
   // Every name checked before anything is written: a refusal leaves the folder as it was.
   for (const {name, kept} of plan) checkName(folder, kept ?? name, {force: options.force === true, writes: !kept});
   const result: InitResult = {written: [], kept: []};
@@ -42,12 +47,20 @@ export function initFolder(folder: string, options: {force?: boolean} = {}): Ini
       if (options.force) replaceWhole(path, text);
       else createExclusive(path, text);
     } catch (error) {
-      throw new InputError({file: path, problem: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, fix: 'choose a folder you can write to: cluster init DIR'});
+      throw new InputError({
+        file: path,
+        problem: `cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        fix: 'choose a folder you can write to: cluster init DIR',
+      });
     }
     result.written.push(name);
   }
   if (result.written.length === 0) {
-    throw new InputError({file: 'cluster init', problem: `${result.kept.join(' and ')} already exist; nothing written`, fix: 'pass --force to overwrite them'});
+    throw new InputError({
+      file: 'cluster init',
+      problem: `${result.kept.join(' and ')} already exist; nothing written`,
+      fix: 'pass --force to overwrite them',
+    });
   }
   return result;
 }
@@ -61,25 +74,48 @@ function checkName(folder: string, name: string, {force, writes}: {force: boolea
   const path = join(folder, name);
   const stats = lstatOf(path);
   // Kept or not: commands would read the folder as the file.
-  if (stats?.isDirectory()) throw new InputError({file: path, problem: 'is a folder, where init writes a file', fix: 'move the folder away, or run cluster init in another folder'});
+  if (stats?.isDirectory())
+    throw new InputError({
+      file: path,
+      problem: 'is a folder, where init writes a file',
+      fix: 'move the folder away, or run cluster init in another folder',
+    });
   // Without --force a link is kept or refused, so what it leads to counts: a folder as a folder is.
   if (stats?.isSymbolicLink() && !force) checkLinkEnd(path);
   if (!writes) return;
   const parent = dirname(name);
   if (parent !== '.' && lstatOf(join(folder, parent))?.isSymbolicLink()) {
-    throw linkRefused(join(folder, parent), ': init makes this folder itself, and writes nothing through a link', 'remove the link, or run cluster init in another folder');
+    throw linkRefused(
+      join(folder, parent),
+      ': init makes this folder itself, and writes nothing through a link',
+      'remove the link, or run cluster init in another folder',
+    );
   }
   if (stats?.isSymbolicLink() && !force) {
-    throw linkRefused(path, ', which does not exist: writing the file would create it there', 'remove the link, or pass --force to replace the link itself with a new file');
+    throw linkRefused(
+      path,
+      ', which does not exist: writing the file would create it there',
+      'remove the link, or pass --force to replace the link itself with a new file',
+    );
   }
 }
 
 /** Refuses a link that ends at a folder, or in a loop of links (which existsSync calls missing). */
 function checkLinkEnd(path: string): void {
   try {
-    if (statSync(path).isDirectory()) throw linkRefused(path, ', a folder, where init writes a file', 'remove the link, or run cluster init in another folder');
+    if (statSync(path).isDirectory())
+      throw linkRefused(
+        path,
+        ', a folder, where init writes a file',
+        'remove the link, or run cluster init in another folder',
+      );
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefused(path, ': a loop of links, which leads to no file', 'remove the link, or pass --force to replace the link itself with a new file');
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw linkRefused(
+        path,
+        ': a loop of links, which leads to no file',
+        'remove the link, or pass --force to replace the link itself with a new file',
+      );
     if (error instanceof InputError) throw error;
   }
 }

@@ -42,7 +42,15 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
     await run('ip', ['link', 'set', bridge, 'up']);
     const knownHosts: string[] = [];
     for (const [i, host] of spec.hosts.entries()) {
-      const entry: LabHostState = {name: host.name, ...names.host(host.name, i), relayPort: FIRST_PORT + i, cores: host.cores, latencyMs: host.latencyMs, jitterMs: host.jitterMs, loss: host.loss};
+      const entry: LabHostState = {
+        name: host.name,
+        ...names.host(host.name, i),
+        relayPort: FIRST_PORT + i,
+        cores: host.cores,
+        latencyMs: host.latencyMs,
+        jitterMs: host.jitterMs,
+        loss: host.loss,
+      };
       state.hosts.push(entry);
       saveState(state);
       await run('ip', ['netns', 'add', entry.netns]);
@@ -51,7 +59,21 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
       await run('ip', ['-n', entry.netns, 'addr', 'add', `${entry.address}/24`, 'dev', 'eth0']);
       await run('ip', ['-n', entry.netns, 'link', 'set', 'eth0', 'up']);
       await run('ip', ['-n', entry.netns, 'link', 'set', 'lo', 'up']);
-      if (host.bandwidthBits) await run('tc', ['qdisc', 'add', 'dev', entry.veth, 'root', 'tbf', 'rate', `${Math.round(host.bandwidthBits / 1000)}kbit`, 'burst', '64kb', 'latency', '400ms']);
+      if (host.bandwidthBits)
+        await run('tc', [
+          'qdisc',
+          'add',
+          'dev',
+          entry.veth,
+          'root',
+          'tbf',
+          'rate',
+          `${Math.round(host.bandwidthBits / 1000)}kbit`,
+          'burst',
+          '64kb',
+          'latency',
+          '400ms',
+        ]);
 
       const hostDir = join(dir, host.name);
       mkdirSync(join(hostDir, 'cache'), {recursive: true});
@@ -61,7 +83,10 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
       mkdirSync(cgroup.dir, {recursive: true});
       for (const [file, value] of cgroup.limit(host.cpu * host.cores)) writeFileSync(join(cgroup.dir, file), value);
       // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
-      entry.sshdPid = startDetached('sh', ['-c', `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`]);
+      entry.sshdPid = startDetached('sh', [
+        '-c',
+        `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`,
+      ]);
       entry.sshdStarted = startedAt(entry.sshdPid);
       startRelay(gateway, entry);
       saveState(state);
@@ -85,13 +110,23 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
 async function clearLeftovers(dir: string): Promise<void> {
   const state = readState(dir);
   if (!state) return;
-  if (isUp(state)) throw new LabError(`a lab is up in ${dir} already (host${state.hosts.length === 1 ? '' : 's'} ${state.hosts.map((h) => h.name).join(', ')}); take it down first: sudo cluster lab down --dir ${shellQuote(dir)}`);
+  if (isUp(state))
+    throw new LabError(
+      `a lab is up in ${dir} already (host${state.hosts.length === 1 ? '' : 's'} ${state.hosts.map((h) => h.name).join(', ')}); take it down first: sudo cluster lab down --dir ${shellQuote(dir)}`,
+    );
   await labDown(dir);
 }
 
 function isUp(state: LabState): boolean {
   if (!sameBoot(state)) return false;
-  return existsSync(`/sys/class/net/${state.bridge}`) || state.hosts.some((host) => existsSync(`/run/netns/${host.netns}`) || processesOf(state, host).some(({child}) => whoIs(child, state.bootId) === 'ours'));
+  return (
+    existsSync(`/sys/class/net/${state.bridge}`) ||
+    state.hosts.some(
+      (host) =>
+        existsSync(`/run/netns/${host.netns}`) ||
+        processesOf(state, host).some(({child}) => whoIs(child, state.bootId) === 'ours'),
+    )
+  );
 }
 
 /** False once the machine restarted: the lab's namespaces, links, cgroups and processes went with it. */
@@ -109,9 +144,22 @@ async function claimSlot(spec: LabSpec) {
   for (let slot = 0; slot < LAB_SLOTS; slot++) {
     const names = labNames(slot);
     const {host} = names;
-    const taken = existsSync(`/sys/class/net/${names.bridge}`) || spec.hosts.some((h, i) => existsSync(`/run/netns/${host(h.name, i).netns}`) || existsSync(`/sys/class/net/${host(h.name, i).veth}`) || existsSync(host(h.name, i).cgroup));
+    const taken =
+      existsSync(`/sys/class/net/${names.bridge}`) ||
+      spec.hosts.some(
+        (h, i) =>
+          existsSync(`/run/netns/${host(h.name, i).netns}`) ||
+          existsSync(`/sys/class/net/${host(h.name, i).veth}`) ||
+          existsSync(host(h.name, i).cgroup),
+      );
     if (taken) continue;
-    const claimed = await run('ip', ['link', 'add', names.bridge, 'type', 'bridge']).then(() => true, () => existsSync(`/sys/class/net/${names.bridge}`) ? false : Promise.reject(new LabError(`cannot make the bridge ${names.bridge} (ip link add failed)`)));
+    const claimed = await run('ip', ['link', 'add', names.bridge, 'type', 'bridge']).then(
+      () => true,
+      () =>
+        existsSync(`/sys/class/net/${names.bridge}`)
+          ? false
+          : Promise.reject(new LabError(`cannot make the bridge ${names.bridge} (ip link add failed)`)),
+    );
     if (claimed) return names;
   }
   throw new LabError(`${LAB_SLOTS} labs are up on this machine already; take some down with cluster lab down`);
@@ -123,10 +171,12 @@ export async function labSetLatency(dir: string, latencyMs: number | Readonly<Re
   if (!state || !sameBoot(state)) throw new LabError(`no lab is up in ${dir}; start one with cluster lab up`);
   const gateway = gatewayOf(state);
   for (const host of state.hosts) {
-    for (const {role, child} of processesOf(state, host)) if (role === 'relay' && whoIs(child, state.bootId) === 'ours') killQuietly(child.pid);
+    for (const {role, child} of processesOf(state, host))
+      if (role === 'relay' && whoIs(child, state.bootId) === 'ours') killQuietly(child.pid);
     host.latencyMs = typeof latencyMs === 'number' ? latencyMs : (latencyMs[host.name] ?? host.latencyMs);
     // The old relay's port is free once it is gone.
-    for (let attempt = 0; attempt < 50 && (await portTaken(gateway, host.relayPort)); attempt++) await new Promise((r) => setTimeout(r, 20));
+    for (let attempt = 0; attempt < 50 && (await portTaken(gateway, host.relayPort)); attempt++)
+      await new Promise((r) => setTimeout(r, 20));
     startRelay(gateway, host);
   }
   saveState(state);
@@ -138,7 +188,16 @@ function gatewayOf(state: LabState): string {
 }
 
 function startRelay(gateway: string, host: LabHostState): void {
-  host.relayPid = startDetached(process.execPath, [RELAY, gateway, String(host.relayPort), host.address, '22', String(host.latencyMs), String(host.jitterMs), String(host.loss)]);
+  host.relayPid = startDetached(process.execPath, [
+    RELAY,
+    gateway,
+    String(host.relayPort),
+    host.address,
+    '22',
+    String(host.latencyMs),
+    String(host.jitterMs),
+    String(host.loss),
+  ]);
   host.relayStarted = startedAt(host.relayPid);
 }
 
@@ -151,9 +210,11 @@ function startedAt(pid: number): string {
 function processesOf(state: LabState, host: LabHostState): {role: string; child: LabProcess}[] {
   const relay = {pid: host.relayPid ?? 0, started: host.relayStarted, marks: ['cluster-lab-relay', RELAY]};
   const sshd = {pid: host.sshdPid ?? 0, started: host.sshdStarted, marks: [join(state.dir, host.name, 'sshd_config')]};
-  return [{role: 'relay', child: relay}, {role: 'sshd', child: sshd}].filter(({child}) => child.pid > 0);
+  return [
+    {role: 'relay', child: relay},
+    {role: 'sshd', child: sshd},
+  ].filter(({child}) => child.pid > 0);
 }
-
 
 /**
  * Removes every namespace, link, cgroup, process and file the lab made. Safe to run again, and after
@@ -165,7 +226,10 @@ export async function labDown(dir: string): Promise<LabDownReport> {
   if (!state) return report;
   // After a restart nothing of the lab is left to take down, and its names may be another lab's now.
   if (sameBoot(state)) await takeDown(state, report);
-  removeLabFiles(dir, state.hosts.map((host) => host.name));
+  removeLabFiles(
+    dir,
+    state.hosts.map((host) => host.name),
+  );
   report.removed.push(`the keys, configs and inventory in ${dir}`);
   return report;
 }
@@ -175,7 +239,10 @@ async function takeDown(state: LabState, report: LabDownReport): Promise<void> {
     for (const {role, child} of processesOf(state, host)) {
       const who = whoIs(child, state.bootId);
       if (who === 'ours') killQuietly(child.pid);
-      else if (who === 'another') report.spared.push(`left pid ${child.pid} alone: it is no longer the ${role} of ${host.name} (another program has that pid now)`);
+      else if (who === 'another')
+        report.spared.push(
+          `left pid ${child.pid} alone: it is no longer the ${role} of ${host.name} (another program has that pid now)`,
+        );
     }
     // Workers and sessions live in the namespace: end them all.
     if (existsSync(`/run/netns/${host.netns}`)) {
@@ -193,11 +260,21 @@ async function takeDown(state: LabState, report: LabDownReport): Promise<void> {
   await runQuietly('ip', ['link', 'del', state.bridge]);
 }
 
-export function labStatus(dir: string): {host: string; address: string; relay: string; sshd: boolean; relayUp: boolean; latencyMs: number}[] {
+export function labStatus(
+  dir: string,
+): {host: string; address: string; relay: string; sshd: boolean; relayUp: boolean; latencyMs: number}[] {
   const state = readState(dir);
   if (!state) return [];
-  const running = (host: LabHostState, role: string) => processesOf(state, host).some((p) => p.role === role && whoIs(p.child, state.bootId) === 'ours');
-  return state.hosts.map((host) => ({host: host.name, address: host.address, relay: `${gatewayOf(state)}:${host.relayPort}`, sshd: running(host, 'sshd'), relayUp: running(host, 'relay'), latencyMs: host.latencyMs}));
+  const running = (host: LabHostState, role: string) =>
+    processesOf(state, host).some((p) => p.role === role && whoIs(p.child, state.bootId) === 'ours');
+  return state.hosts.map((host) => ({
+    host: host.name,
+    address: host.address,
+    relay: `${gatewayOf(state)}:${host.relayPort}`,
+    sshd: running(host, 'sshd'),
+    relayUp: running(host, 'relay'),
+    latencyMs: host.latencyMs,
+  }));
 }
 
 function sshdConfig(hostDir: string, address: string, dir: string): string {
@@ -220,9 +297,18 @@ function sshdConfig(hostDir: string, address: string, dir: string): string {
 }
 
 function inventory(state: LabState, spec: LabSpec): string {
-  const lines = [`# Written by cluster lab up from ${spec.file}; removed by cluster lab down.`, 'knownHosts: known_hosts', 'connectTimeout: 10', `defaults: { user: root, identityFile: ${join(state.dir, 'user_key')} }`, 'hosts:'];
+  const lines = [
+    `# Written by cluster lab up from ${spec.file}; removed by cluster lab down.`,
+    'knownHosts: known_hosts',
+    'connectTimeout: 10',
+    `defaults: { user: root, identityFile: ${join(state.dir, 'user_key')} }`,
+    'hosts:',
+  ];
   // The kind of machine, for the Hardware column: the name without its number (rpi1 -> rpi).
-  for (const host of state.hosts) lines.push(`  ${host.name}: { address: ${gatewayOf(state)}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${host.name.replace(/-?\d+$/, '') || host.name}] }`);
+  for (const host of state.hosts)
+    lines.push(
+      `  ${host.name}: { address: ${gatewayOf(state)}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${host.name.replace(/-?\d+$/, '') || host.name}] }`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -233,7 +319,10 @@ async function waitForSshd(state: LabState): Promise<void> {
   const deadline = performance.now() + SSHD_START_MS;
   for (const host of state.hosts) {
     while (!(await speaksSsh(gatewayOf(state), host.relayPort))) {
-      if (performance.now() > deadline) throw new LabError(`lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort} within ${SSHD_START_MS / 1000} s; see ${join(state.dir, host.name)}`);
+      if (performance.now() > deadline)
+        throw new LabError(
+          `lab host ${host.name} does not answer on ${gatewayOf(state)}:${host.relayPort} within ${SSHD_START_MS / 1000} s; see ${join(state.dir, host.name)}`,
+        );
       await new Promise((resolveWait) => setTimeout(resolveWait, 50));
     }
   }

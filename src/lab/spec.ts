@@ -35,22 +35,35 @@ export function loadLabSpec(file: string): LabSpec {
   const hosts = read.object(['lab', 'hosts'], lab.hosts, 'lab hosts');
   const list = Object.entries(hosts).map(([name, value]): LabHost => {
     const path = ['lab', 'hosts', name];
-    if (!LAB_HOST_NAME.test(name)) throw source.error(path, `lab host name '${name}' is not allowed`, 'use up to 12 lower-case letters, digits and dashes (it names a network namespace)', 'key');
+    if (!LAB_HOST_NAME.test(name))
+      throw source.error(
+        path,
+        `lab host name '${name}' is not allowed`,
+        'use up to 12 lower-case letters, digits and dashes (it names a network namespace)',
+        'key',
+      );
     const fields = read.object(path, value ?? {}, `lab host ${name}`);
     read.knownKeys(path, fields, HOST_FIELDS);
     const host: LabHost = {
       name,
       cores: fields.cores === undefined ? 1 : read.positiveInteger([...path, 'cores'], fields.cores),
-      cpu: fields.cpu === undefined ? 1 : readNumber(read, [...path, 'cpu'], fields.cpu, 0.01, 64, 'a share of one core, e.g. 0.25'),
+      cpu:
+        fields.cpu === undefined
+          ? 1
+          : readNumber(read, [...path, 'cpu'], fields.cpu, 0.01, 64, 'a share of one core, e.g. 0.25'),
       latencyMs: fields.latency === undefined ? 0 : readDuration(read, [...path, 'latency'], fields.latency),
       jitterMs: fields.jitter === undefined ? 0 : readDuration(read, [...path, 'jitter'], fields.jitter),
-      loss: fields.loss === undefined ? 0 : readNumber(read, [...path, 'loss'], fields.loss, 0, 0.5, 'a fraction, e.g. 0.01 for 1%'),
+      loss:
+        fields.loss === undefined
+          ? 0
+          : readNumber(read, [...path, 'loss'], fields.loss, 0, 0.5, 'a fraction, e.g. 0.01 for 1%'),
     };
     if (fields.bandwidth !== undefined) host.bandwidthBits = readRate(read, [...path, 'bandwidth'], fields.bandwidth);
     return host;
   });
   if (list.length === 0) throw source.error(['lab', 'hosts'], 'no lab hosts', 'add at least one host');
-  if (list.length > 200) throw source.error(['lab', 'hosts'], 'more than 200 lab hosts', 'the lab uses one /24 network');
+  if (list.length > 200)
+    throw source.error(['lab', 'hosts'], 'more than 200 lab hosts', 'the lab uses one /24 network');
   return {file, hosts: list};
 }
 
@@ -71,17 +84,20 @@ export function parseRate(value: unknown): number | undefined {
 
 function readDuration(read: FieldReader, path: string[], value: unknown): number {
   const ms = parseDuration(value);
-  if (ms === undefined || ms > 10_000) throw read.source.error(path, `'${String(value)}' is not a duration`, 'write e.g. 2ms, 0.5ms or 1s');
+  if (ms === undefined || ms > 10_000)
+    throw read.source.error(path, `'${String(value)}' is not a duration`, 'write e.g. 2ms, 0.5ms or 1s');
   return ms;
 }
 
 function readRate(read: FieldReader, path: string[], value: unknown): number {
   const bits = parseRate(value);
-  if (bits === undefined || bits < 1e4) throw read.source.error(path, `'${String(value)}' is not a link rate`, 'write e.g. 100mbit, 1gbit or 512kbit');
+  if (bits === undefined || bits < 1e4)
+    throw read.source.error(path, `'${String(value)}' is not a link rate`, 'write e.g. 100mbit, 1gbit or 512kbit');
   return bits;
 }
 
 function readNumber(read: FieldReader, path: string[], value: unknown, low: number, high: number, fix: string): number {
-  if (typeof value !== 'number' || !(value >= low && value <= high)) throw read.source.error(path, `must be a number from ${low} to ${high}, got ${String(value)}`, fix);
+  if (typeof value !== 'number' || !(value >= low && value <= high))
+    throw read.source.error(path, `must be a number from ${low} to ${high}, got ${String(value)}`, fix);
   return value;
 }

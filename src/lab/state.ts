@@ -57,9 +57,19 @@ export function readState(dir: string): LabState | undefined {
     state = JSON.parse(readTextFile(file, {limit: LIMITS.yamlBytes, what: "a lab's state", tooLargeFix: ''}));
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw damagedState(file, error instanceof SyntaxError ? 'not JSON' : `cannot read it (${(error as NodeJS.ErrnoException).code})`);
+    throw damagedState(
+      file,
+      error instanceof SyntaxError ? 'not JSON' : `cannot read it (${(error as NodeJS.ErrnoException).code})`,
+    );
   }
-  if (typeof state !== 'object' || state === null || typeof state.bridge !== 'string' || !Array.isArray(state.hosts) || !state.hosts.every(isHost)) throw damagedState(file, 'not the state of a lab');
+  if (
+    typeof state !== 'object' ||
+    state === null ||
+    typeof state.bridge !== 'string' ||
+    !Array.isArray(state.hosts) ||
+    !state.hosts.every(isHost)
+  )
+    throw damagedState(file, 'not the state of a lab');
   const problem = namesProblem(state, dir);
   if (problem) throw damagedState(file, problem.problem, problem.field);
   return state;
@@ -69,13 +79,21 @@ export function readState(dir: string): LabState | undefined {
 function isHost(host: unknown): boolean {
   if (typeof host !== 'object' || host === null) return false;
   const fields = host as Record<string, unknown>;
-  return ['name', 'netns', 'veth', 'address', 'cgroup'].every((key) => typeof fields[key] === 'string') && LAB_HOST_NAME.test(fields.name as string);
+  return (
+    ['name', 'netns', 'veth', 'address', 'cgroup'].every((key) => typeof fields[key] === 'string') &&
+    LAB_HOST_NAME.test(fields.name as string)
+  );
 }
 
 /** The bridge, namespaces, links and cgroups lab up makes for slot `slot`: down removes only these. */
 export function labNames(slot: number) {
   const tag = slot === 0 ? '' : String(slot);
-  const host = (name: string, i: number) => ({netns: `cl${tag}-${name}`, veth: `cl${tag}v${i}`, address: `198.18.${slot}.${10 + i}`, cgroup: cpuCgroup(`cluster-lab${tag}-${name}`).dir});
+  const host = (name: string, i: number) => ({
+    netns: `cl${tag}-${name}`,
+    veth: `cl${tag}v${i}`,
+    address: `198.18.${slot}.${10 + i}`,
+    cgroup: cpuCgroup(`cluster-lab${tag}-${name}`).dir,
+  });
   return {bridge: `clbr${slot}`, gateway: `198.18.${slot}.1`, host};
 }
 
@@ -85,15 +103,32 @@ export function labNames(slot: number) {
  */
 function namesProblem(state: LabState, dir: string): {field: string; problem: string} | undefined {
   const slot = /^clbr(\d{1,2})$/.exec(state.bridge);
-  if (!slot || Number(slot[1]) >= LAB_SLOTS || String(Number(slot[1])) !== slot[1]) return {field: 'bridge', problem: `'${printable(state.bridge)}' is not a lab's bridge (clbr0 to clbr${LAB_SLOTS - 1})`};
+  if (!slot || Number(slot[1]) >= LAB_SLOTS || String(Number(slot[1])) !== slot[1])
+    return {
+      field: 'bridge',
+      problem: `'${printable(state.bridge)}' is not a lab's bridge (clbr0 to clbr${LAB_SLOTS - 1})`,
+    };
   const names = labNames(Number(slot[1]));
-  if (state.gateway !== undefined && state.gateway !== names.gateway) return {field: 'gateway', problem: `'${printable(String(state.gateway))}' is not ${names.gateway}, the address of ${names.bridge}`};
-  if (typeof state.dir !== 'string' || !sameFolder(state.dir, dir)) return {field: 'dir', problem: `'${printable(String(state.dir))}' is not the folder the state is in`};
+  if (state.gateway !== undefined && state.gateway !== names.gateway)
+    return {
+      field: 'gateway',
+      problem: `'${printable(String(state.gateway))}' is not ${names.gateway}, the address of ${names.bridge}`,
+    };
+  if (typeof state.dir !== 'string' || !sameFolder(state.dir, dir))
+    return {field: 'dir', problem: `'${printable(String(state.dir))}' is not the folder the state is in`};
   for (const [i, host] of state.hosts.entries()) {
     const wanted = names.host(host.name, i);
     const field = (['netns', 'veth', 'cgroup'] as const).find((key) => host[key] !== wanted[key]);
-    if (field) return {field: `hosts.${i}.${field}`, problem: `'${printable(host[field])}' is not ${wanted[field]}, the one lab up makes for ${host.name}`};
-    if (!inSubnet(host.address, Number(slot[1]))) return {field: `hosts.${i}.address`, problem: `'${printable(host.address)}' is not in 198.18.${slot[1]}.0/24, the network of ${names.bridge}`};
+    if (field)
+      return {
+        field: `hosts.${i}.${field}`,
+        problem: `'${printable(host[field])}' is not ${wanted[field]}, the one lab up makes for ${host.name}`,
+      };
+    if (!inSubnet(host.address, Number(slot[1])))
+      return {
+        field: `hosts.${i}.address`,
+        problem: `'${printable(host.address)}' is not in 198.18.${slot[1]}.0/24, the network of ${names.bridge}`,
+      };
   }
   return undefined;
 }
@@ -110,9 +145,20 @@ function sameFolder(written: string, read: string): boolean {
 /** A host's address in the slot's /24: not its network, gateway or broadcast address. */
 function inSubnet(address: string, slot: number): boolean {
   const match = /^198\.18\.(\d{1,2})\.(\d{1,3})$/.exec(address);
-  return match !== null && Number(match[1]) === slot && Number(match[2]) >= 2 && Number(match[2]) <= 254 && String(Number(match[2])) === match[2];
+  return (
+    match !== null &&
+    Number(match[1]) === slot &&
+    Number(match[2]) >= 2 &&
+    Number(match[2]) <= 254 &&
+    String(Number(match[2])) === match[2]
+  );
 }
 
 function damagedState(file: string, problem: string, field?: string): InputError {
-  return new InputError({file, field, problem: `${problem}: was it edited?`, fix: "put back the one lab up wrote, or remove it and delete the lab's namespaces (ip netns list, cl-*) and bridge (ip link, clbr*) by hand"});
+  return new InputError({
+    file,
+    field,
+    problem: `${problem}: was it edited?`,
+    fix: "put back the one lab up wrote, or remove it and delete the lab's namespaces (ip netns list, cl-*) and bridge (ip link, clbr*) by hand",
+  });
 }

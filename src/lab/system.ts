@@ -18,10 +18,15 @@ export class LabError extends ClusterError {
 }
 
 export function checkLabMachine(): void {
-  if (process.platform !== 'linux') throw new LabError(`the lab needs Linux (network namespaces, cgroups, tc); this is ${process.platform}`);
-  if (process.getuid?.() !== 0) throw new LabError('the lab needs root: it creates network namespaces, links and cgroups; run it with sudo');
+  if (process.platform !== 'linux')
+    throw new LabError(`the lab needs Linux (network namespaces, cgroups, tc); this is ${process.platform}`);
+  if (process.getuid?.() !== 0)
+    throw new LabError('the lab needs root: it creates network namespaces, links and cgroups; run it with sudo');
   const missing = TOOLS.filter(([path]) => !existsSync(path));
-  if (missing.length > 0) throw new LabError(`missing ${missing.map(([path]) => path).join(', ')}; install them with: apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}`);
+  if (missing.length > 0)
+    throw new LabError(
+      `missing ${missing.map(([path]) => path).join(', ')}; install them with: apt-get install ${[...new Set(missing.map(([, pkg]) => pkg))].join(' ')}`,
+    );
 }
 
 /** Long past what any of the lab's tools takes: only one waiting for something never coming gets there. */
@@ -33,8 +38,14 @@ const TOOL_TIMEOUT_MS = 120_000;
  */
 export async function run(file: string, args: string[]): Promise<string> {
   const result = await runTool(file, args);
-  if (result.timedOut) throw new LabError(`${file} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS / 1000} s and was stopped; run it by hand to see what it waits for: ${[file, ...args].map(shellQuote).join(' ')}`);
-  if (result.exitCode !== 0) throw new LabError(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${String(result.stderr).trim().split('\n').at(-1)}`);
+  if (result.timedOut)
+    throw new LabError(
+      `${file} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS / 1000} s and was stopped; run it by hand to see what it waits for: ${[file, ...args].map(shellQuote).join(' ')}`,
+    );
+  if (result.exitCode !== 0)
+    throw new LabError(
+      `${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${String(result.stderr).trim().split('\n').at(-1)}`,
+    );
   return String(result.stdout);
 }
 
@@ -57,7 +68,13 @@ export function startDetached(file: string, args: string[]): number {
 /** The cgroup CPU controller this machine has: v1's cpu.cfs_quota_us or v2's cpu.max. */
 export function cpuCgroup(name: string): {dir: string; limit: (share: number) => [string, string][]} {
   if (existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')) {
-    return {dir: `/sys/fs/cgroup/cpu/${name}`, limit: (share) => [['cpu.cfs_period_us', '100000'], ['cpu.cfs_quota_us', String(Math.round(100000 * share))]]};
+    return {
+      dir: `/sys/fs/cgroup/cpu/${name}`,
+      limit: (share) => [
+        ['cpu.cfs_period_us', '100000'],
+        ['cpu.cfs_quota_us', String(Math.round(100000 * share))],
+      ],
+    };
   }
   return {dir: `/sys/fs/cgroup/${name}`, limit: (share) => [['cpu.max', `${Math.round(100000 * share)} 100000`]]};
 }

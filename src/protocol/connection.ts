@@ -39,17 +39,20 @@ export class FramedConnection<In extends {type: string}, Out extends {type: stri
     return new Promise((resolve, reject) => {
       if (this.output.destroyed || this.output.writableEnded) return reject(new Error('connection closed'));
       let flushed = true;
-      for (const part of encodeFrame(header as never, body)) flushed = this.output.write(part, (error) => (error ? reject(error) : undefined));
+      for (const part of encodeFrame(header as never, body))
+        flushed = this.output.write(part, (error) => (error ? reject(error) : undefined));
       if (flushed) resolve();
       else void this.drain().then(resolve);
     });
   }
 
   private drain(): Promise<void> {
-    this.drained ??= new Promise<void>((resolve) => this.output.once('drain', () => {
-      this.drained = undefined;
-      resolve();
-    }));
+    this.drained ??= new Promise<void>((resolve) =>
+      this.output.once('drain', () => {
+        this.drained = undefined;
+        resolve();
+      }),
+    );
     return this.drained;
   }
 }

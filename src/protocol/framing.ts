@@ -59,7 +59,10 @@ export class FrameDecoder {
     for (;;) {
       if (this.buffered < 4) return undefined;
       const length = this.peekLength();
-      if (length < 4 || length > MAX_FRAME_BYTES) throw new FrameError(`bad frame length ${length}${asText(this.chunks[0].subarray(0, 4))}: the stream is not the cluster protocol`);
+      if (length < 4 || length > MAX_FRAME_BYTES)
+        throw new FrameError(
+          `bad frame length ${length}${asText(this.chunks[0].subarray(0, 4))}: the stream is not the cluster protocol`,
+        );
       if (length + 4 > LARGE_FRAME_BYTES) {
         this.large = {bytes: new Uint8Array(new SharedArrayBuffer(4 + length)), filled: 0};
         return this.take(this.buffered);
@@ -96,8 +99,12 @@ export class FrameDecoder {
 
 /** Text where a frame should start is a banner or a stray print, worth showing: ' ('Welc', text ...)'. */
 function asText(bytes: Buffer): string {
-  if (!bytes.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0x1b)) return '';
-  // eslint-disable-next-line no-control-regex
+  if (
+    !bytes.every(
+      (byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0x1b,
+    )
+  )
+    return '';
   const shown = bytes.toString('latin1').replace(/[\u0000-\u001f]/g, (char) => JSON.stringify(char).slice(1, -1));
   return ` ('${shown}', text where a frame should start)`;
 }

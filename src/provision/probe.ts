@@ -31,7 +31,12 @@ export async function probeHost(session: SshSession): Promise<HostFacts> {
   for (let attempt = 1; ; attempt++) {
     const {stdout, stderr, code} = await session.exec(PROBE);
     if (/^cache=/m.test(stdout)) return parseProbe(stdout);
-    if (attempt === 2) throw new SshError(session.target.name, 'probe', `cannot read what the host is (exit ${code}: ${stderr.trim().split('\n').at(-1) ?? ''})`);
+    if (attempt === 2)
+      throw new SshError(
+        session.target.name,
+        'probe',
+        `cannot read what the host is (exit ${code}: ${stderr.trim().split('\n').at(-1) ?? ''})`,
+      );
   }
 }
 
@@ -58,6 +63,10 @@ export function nodeProblem(facts: HostFacts): {reason: string; problem: string}
   const fix = 'install it with: sudo apt-get install nodejs (Debian, Raspberry Pi OS), or from nodejs.org';
   if (!facts.node) return {reason: 'node-missing', problem: `Node.js is not installed (no node on the PATH); ${fix}`};
   const major = Number(/^v(\d+)/.exec(facts.node)![1]);
-  if (major < MIN_NODE_MAJOR) return {reason: 'node-too-old', problem: `Node.js ${facts.node} is older than ${MIN_NODE_MAJOR}, which the worker needs; ${fix}`};
+  if (major < MIN_NODE_MAJOR)
+    return {
+      reason: 'node-too-old',
+      problem: `Node.js ${facts.node} is older than ${MIN_NODE_MAJOR}, which the worker needs; ${fix}`,
+    };
   return undefined;
 }

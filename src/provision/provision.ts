@@ -22,11 +22,20 @@ export interface ProvisionResult {
 }
 
 /** Provisions the ssh hosts a few at a time (sshd drops logins past MaxStartups), one failure not stopping the others. */
-export async function provisionHosts(hosts: readonly Host[], options: ConnectOptions & {concurrency?: number; onStep?: (host: string, step: string) => void}): Promise<ProvisionResult[]> {
-  return mapBounded(hosts, options.concurrency ?? DEFAULT_CONCURRENCY, (host) => provisionHost(host, options, (step) => options.onStep?.(host.name, step)));
+export async function provisionHosts(
+  hosts: readonly Host[],
+  options: ConnectOptions & {concurrency?: number; onStep?: (host: string, step: string) => void},
+): Promise<ProvisionResult[]> {
+  return mapBounded(hosts, options.concurrency ?? DEFAULT_CONCURRENCY, (host) =>
+    provisionHost(host, options, (step) => options.onStep?.(host.name, step)),
+  );
 }
 
-async function provisionHost(host: Host, options: ConnectOptions, step: (text: string) => void): Promise<ProvisionResult> {
+async function provisionHost(
+  host: Host,
+  options: ConnectOptions,
+  step: (text: string) => void,
+): Promise<ProvisionResult> {
   if (host.transport === 'local') {
     step('local: nothing to install');
     return {host: host.name, ok: true, bytesTransferred: 0, upToDate: true, error: null};
@@ -49,15 +58,37 @@ async function provisionHost(host: Host, options: ConnectOptions, step: (text: s
     step(`uploading the worker (${(bundle.bytes.length / 1024).toFixed(0)} KiB)`);
     await upload(session, path, bundle.bytes);
     const written = await remoteSha256(session, path);
-    if (written !== bundle.sha256) throw new SshError(host.name, 'checksum', `the uploaded worker's sha256 is ${written || 'unreadable'}, expected ${bundle.sha256}; provision again`);
+    if (written !== bundle.sha256)
+      throw new SshError(
+        host.name,
+        'checksum',
+        `the uploaded worker's sha256 is ${written || 'unreadable'}, expected ${bundle.sha256}; provision again`,
+      );
     step('worker installed and checked');
-    return {host: host.name, ok: true, bytesTransferred: bundle.bytes.length, upToDate: false, facts, workerPath: path, error: null};
+    return {
+      host: host.name,
+      ok: true,
+      bytesTransferred: bundle.bytes.length,
+      upToDate: false,
+      facts,
+      workerPath: path,
+      error: null,
+    };
   } catch (error) {
     // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
     if (error instanceof InputError) throw error;
-    const message = describeError(error instanceof HostError ? error : new HostError(host.name, (error as Error).message));
+    const message = describeError(
+      error instanceof HostError ? error : new HostError(host.name, (error as Error).message),
+    );
     step(`failed: ${message}`);
-    return {host: host.name, ok: false, bytesTransferred: 0, upToDate: false, error: message, reason: error instanceof SshError ? error.reason : 'error'};
+    return {
+      host: host.name,
+      ok: false,
+      bytesTransferred: 0,
+      upToDate: false,
+      error: message,
+      reason: error instanceof SshError ? error.reason : 'error',
+    };
   } finally {
     session?.close();
   }
@@ -80,5 +111,10 @@ async function upload(session: SshSession, path: string, bytes: Buffer): Promise
   // noclobber: the random name is created exclusively (O_EXCL), never written through a link planted there.
   const script = `umask 022; set -C; mkdir -p -- ${dir} && cat > ${partial} && mv -f -- ${partial} ${whole} || { s=$?; rm -f -- ${partial}; exit $s; }`;
   const sent = await session.exec(script, bytes);
-  if (sent.code !== 0) throw new SshError(session.target.name, 'upload', `cannot write the worker to ${path} (exit ${sent.code}: ${sent.stderr.trim().split('\n').at(-1) ?? ''}); check that the user can write there and the disk is not full`);
+  if (sent.code !== 0)
+    throw new SshError(
+      session.target.name,
+      'upload',
+      `cannot write the worker to ${path} (exit ${sent.code}: ${sent.stderr.trim().split('\n').at(-1) ?? ''}); check that the user can write there and the disk is not full`,
+    );
 }

@@ -16,34 +16,111 @@ const fixed = (digits: number) => (value: number | null) => (value === null ? ''
 const seconds = fixed(2);
 const ms = (value: number | null) => (value === null ? '' : Math.round(value * 1000) / 1000);
 const ratio = (value: number | null) => (value === null ? '' : Number(value.toPrecision(4)));
-const pair = (round: (value: number | null) => number | string, value: [number, number] | null) => (value ? `${round(value[0])},${round(value[1])}` : ',');
-const interval = (digits: number, value: [number, number] | null) => (value ? `${value[0].toFixed(digits)}-${value[1].toFixed(digits)}` : '');
+const pair = (round: (value: number | null) => number | string, value: [number, number] | null) =>
+  value ? `${round(value[0])},${round(value[1])}` : ',';
+const interval = (digits: number, value: [number, number] | null) =>
+  value ? `${value[0].toFixed(digits)}-${value[1].toFixed(digits)}` : '';
 // A dask row that ran but cannot have the figure (no calibration stands in for a host that trained nothing): '-', not a blank.
-const orDash = (row: BenchRow, text: string) => (text === '' && row.engine === 'dask' && row.status === 'ok' ? '-' : text);
+const orDash = (row: BenchRow, text: string) =>
+  text === '' && row.engine === 'dask' && row.status === 'ok' ? '-' : text;
 
 export const COLUMNS: Column[] = [
   {title: 'Hardware', csv: 'hardware', value: (r) => r.hardware, format: (r) => r.hardware},
   {title: 'Cores', csv: 'cores', value: (r) => r.cores, format: (r) => String(r.cores)},
   {title: 'Ideal (s)', csv: 'ideal_s', value: (r) => ms(r.ideal_s), format: (r) => seconds(r.ideal_s)},
-  {title: 'Measured (s)', csv: 'measured_s', value: (r) => ms(r.measured_s), format: (r) => (r.status === 'failed' ? 'FAILED' : `${seconds(r.measured_s)}${r.stddev_s === null ? '' : ` ± ${seconds(r.stddev_s)}`}`)},
-  {title: 'Scalability', csv: 'scalability', value: (r) => ratio(r.scalability), format: (r) => fixed(3)(r.scalability)},
-  {title: 'Capacity ideal (s)', csv: 'capacity_ideal_s', value: (r) => ms(r.capacity_ideal_s), format: (r) => orDash(r, seconds(r.capacity_ideal_s)), wide: true},
-  {title: 'Efficiency', csv: 'efficiency', value: (r) => ratio(r.efficiency), format: (r) => orDash(r, fixed(3)(r.efficiency))},
-  {title: 'Accuracy', csv: 'accuracy', value: (r) => ratio(r.accuracy), format: (r) => fixed(4)(r.accuracy), wide: true},
-  {title: 'Min-max (s)', csv: 'min_s,max_s', value: (r) => `${ms(r.min_s)},${ms(r.max_s)}`, format: (r) => (r.min_s === null ? '' : `${seconds(r.min_s)}-${seconds(r.max_s)}`), wide: true},
+  {
+    title: 'Measured (s)',
+    csv: 'measured_s',
+    value: (r) => ms(r.measured_s),
+    format: (r) =>
+      r.status === 'failed'
+        ? 'FAILED'
+        : `${seconds(r.measured_s)}${r.stddev_s === null ? '' : ` ± ${seconds(r.stddev_s)}`}`,
+  },
+  {
+    title: 'Scalability',
+    csv: 'scalability',
+    value: (r) => ratio(r.scalability),
+    format: (r) => fixed(3)(r.scalability),
+  },
+  {
+    title: 'Capacity ideal (s)',
+    csv: 'capacity_ideal_s',
+    value: (r) => ms(r.capacity_ideal_s),
+    format: (r) => orDash(r, seconds(r.capacity_ideal_s)),
+    wide: true,
+  },
+  {
+    title: 'Efficiency',
+    csv: 'efficiency',
+    value: (r) => ratio(r.efficiency),
+    format: (r) => orDash(r, fixed(3)(r.efficiency)),
+  },
+  {
+    title: 'Accuracy',
+    csv: 'accuracy',
+    value: (r) => ratio(r.accuracy),
+    format: (r) => fixed(4)(r.accuracy),
+    wide: true,
+  },
+  {
+    title: 'Min-max (s)',
+    csv: 'min_s,max_s',
+    value: (r) => `${ms(r.min_s)},${ms(r.max_s)}`,
+    format: (r) => (r.min_s === null ? '' : `${seconds(r.min_s)}-${seconds(r.max_s)}`),
+    wide: true,
+  },
   {title: 'Faults', csv: 'faults', value: (r) => faults(r), format: (r) => String(faults(r))},
   {title: 'Runs', csv: 'runs', value: (r) => r.runs.length, format: (r) => String(r.runs.length), wide: true},
   {title: 'Hosts', csv: 'hosts', value: (r) => r.hosts.join(' '), format: (r) => r.hosts.join(', '), wide: true},
   {title: 'Mean (s)', csv: 'mean_s', value: (r) => ms(r.mean_s), format: (r) => seconds(r.mean_s), wide: true},
-  {title: 'CV', csv: 'cv', value: (r) => ratio(r.cv), format: (r) => (r.cv === null ? '' : `${(r.cv * 100).toFixed(1)}%`), wide: true},
-  {title: '95% CI (s)', csv: 'ci95_low_s,ci95_high_s', value: (r) => pair(ms, r.ci95_s), format: (r) => interval(2, r.ci95_s), wide: true},
-  {title: 'Scalability 95% CI', csv: 'scalability_ci95_low,scalability_ci95_high', value: (r) => pair(ratio, r.scalability_ci95), format: (r) => interval(3, r.scalability_ci95), wide: true},
-  {title: 'Efficiency 95% CI', csv: 'efficiency_ci95_low,efficiency_ci95_high', value: (r) => pair(ratio, r.efficiency_ci95), format: (r) => interval(3, r.efficiency_ci95), wide: true},
-  {title: 'Calibrated efficiency', csv: 'calibrated_efficiency', value: (r) => ratio(r.calibrated_efficiency), format: (r) => orDash(r, fixed(3)(r.calibrated_efficiency)), wide: true},
-  {title: 'Warnings', csv: 'warnings', value: (r) => r.warnings.map((w) => w.kind).join(' '), format: (r) => [...new Set(r.warnings.map((w) => w.kind))].join(', '), wide: true},
+  {
+    title: 'CV',
+    csv: 'cv',
+    value: (r) => ratio(r.cv),
+    format: (r) => (r.cv === null ? '' : `${(r.cv * 100).toFixed(1)}%`),
+    wide: true,
+  },
+  {
+    title: '95% CI (s)',
+    csv: 'ci95_low_s,ci95_high_s',
+    value: (r) => pair(ms, r.ci95_s),
+    format: (r) => interval(2, r.ci95_s),
+    wide: true,
+  },
+  {
+    title: 'Scalability 95% CI',
+    csv: 'scalability_ci95_low,scalability_ci95_high',
+    value: (r) => pair(ratio, r.scalability_ci95),
+    format: (r) => interval(3, r.scalability_ci95),
+    wide: true,
+  },
+  {
+    title: 'Efficiency 95% CI',
+    csv: 'efficiency_ci95_low,efficiency_ci95_high',
+    value: (r) => pair(ratio, r.efficiency_ci95),
+    format: (r) => interval(3, r.efficiency_ci95),
+    wide: true,
+  },
+  {
+    title: 'Calibrated efficiency',
+    csv: 'calibrated_efficiency',
+    value: (r) => ratio(r.calibrated_efficiency),
+    format: (r) => orDash(r, fixed(3)(r.calibrated_efficiency)),
+    wide: true,
+  },
+  {
+    title: 'Warnings',
+    csv: 'warnings',
+    value: (r) => r.warnings.map((w) => w.kind).join(' '),
+    format: (r) => [...new Set(r.warnings.map((w) => w.kind))].join(', '),
+    wide: true,
+  },
   {title: 'Engine', csv: 'engine', value: (r) => r.engine, format: (r) => r.engine, wide: true},
 ];
 
 function faults(row: BenchRow): number {
-  return [...row.warmup, ...row.runs].reduce((sum, run) => sum + run.faults.length, 0) + (row.status === 'failed' ? 1 : 0);
+  return (
+    [...row.warmup, ...row.runs].reduce((sum, run) => sum + run.faults.length, 0) + (row.status === 'failed' ? 1 : 0)
+  );
 }

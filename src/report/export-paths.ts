@@ -27,13 +27,23 @@ export function checkExportPaths(exports: ExportFlags, resultsDir: string, resum
     const key = fileKey(path);
     const other = taken.get(key);
     // A device or FIFO (/dev/null, /dev/stdout) is written through, not replaced: exports may share it.
-    if (other !== undefined && !specialFileKind(path)) throw new InputError({file: `--${flag}`, problem: `'${path}' is the file ${other} writes too: one would overwrite the other`, fix: 'give each export a file of its own'});
+    if (other !== undefined && !specialFileKind(path))
+      throw new InputError({
+        file: `--${flag}`,
+        problem: `'${path}' is the file ${other} writes too: one would overwrite the other`,
+        fix: 'give each export a file of its own',
+      });
     taken.set(key, `--${flag}`);
   }
   const kept = keptBySweep(resultsDir, resume);
   for (const [flag, path] of given) {
     const what = keptAs(kept, path) ?? journalOrLock(path, resultsDir);
-    if (what) throw new InputError({file: `--${flag}`, problem: `'${path}' is ${what}, which no export may replace`, fix: `name a file outside what the sweep keeps in ${resultsDir}`});
+    if (what)
+      throw new InputError({
+        file: `--${flag}`,
+        problem: `'${path}' is ${what}, which no export may replace`,
+        fix: `name a file outside what the sweep keeps in ${resultsDir}`,
+      });
   }
 }
 
@@ -48,11 +58,20 @@ function checkExportPlace(path: string, flag: string): void {
   // A missing folder is made for the export: what must be right is the nearest one that exists.
   let folder = dirname(path);
   while (!existsSync(folder)) folder = dirname(folder);
-  if (!isFolder(folder)) throw new InputError({file: flag, problem: `'${folder}' is a file, where '${path}' needs a folder`, fix: 'choose another path'});
+  if (!isFolder(folder))
+    throw new InputError({
+      file: flag,
+      problem: `'${folder}' is a file, where '${path}' needs a folder`,
+      fix: 'choose another path',
+    });
   try {
     accessSync(folder, constants.W_OK);
   } catch (error) {
-    throw new InputError({file: flag, problem: `cannot write in '${folder}' (${(error as NodeJS.ErrnoException).code})`, fix: 'choose a folder you can write in'});
+    throw new InputError({
+      file: flag,
+      problem: `cannot write in '${folder}' (${(error as NodeJS.ErrnoException).code})`,
+      fix: 'choose a folder you can write in',
+    });
   }
 }
 
@@ -74,7 +93,8 @@ function keptBySweep(resultsDir: string, resume: string | undefined): Map<string
   const id = basename(journal, '.jsonl');
   // A journal under a name no id may have is refused when it is read.
   if (plainNameProblem(id)) return kept;
-  for (const file of Object.values(resultFiles(resultsDir, id))) kept.set(fileKey(file), 'a file the sweep itself writes (it is saved there anyway)');
+  for (const file of Object.values(resultFiles(resultsDir, id)))
+    kept.set(fileKey(file), 'a file the sweep itself writes (it is saved there anyway)');
   return kept;
 }
 
@@ -83,11 +103,16 @@ function keptBySweep(resultsDir: string, resume: string | undefined): Map<string
  * the data CSV) however it is reached: the sweep would end by replacing its own input (the journal
  * is checkExportPaths'). With several engines the exports are t-native.csv, t-dask.csv, ...
  */
-export function checkExportsAreNotInputs(exports: ExportFlags, inputs: readonly NamedFile[], engines: readonly string[]): void {
+export function checkExportsAreNotInputs(
+  exports: ExportFlags,
+  inputs: readonly NamedFile[],
+  engines: readonly string[],
+): void {
   const outputs: NamedFile[] = [];
   for (const [flag, path] of Object.entries(exports)) {
     if (path === undefined) continue;
-    if (engines.length > 1) outputs.push(...engines.map((engine) => ({flag: `--${flag}`, path: pathForEngine(path, engine)})));
+    if (engines.length > 1)
+      outputs.push(...engines.map((engine) => ({flag: `--${flag}`, path: pathForEngine(path, engine)})));
     else outputs.push({flag: `--${flag}`, path});
   }
   for (const output of outputs) checkNotAnInput(output, inputs);

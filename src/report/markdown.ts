@@ -10,7 +10,11 @@ import {describeSetup, renderWarnings} from './table.js';
  * `charts` are the paths of the SVG charts, relative to where the Markdown is written; `jsonFile` the
  * sweep's JSON as seen from where bench ran (results/<id>.json), so its analyze command runs there.
  */
-export function renderMarkdown(result: ModelledResult, charts?: {timeline: string; scaling: string}, jsonFile = `${result.id}.json`): string {
+export function renderMarkdown(
+  result: ModelledResult,
+  charts?: {timeline: string; scaling: string},
+  jsonFile = `${result.id}.json`,
+): string {
   const cell = markdownCell;
   const lines = [
     `# ${cell(result.experiment)}: ideal vs measured time`,
@@ -19,12 +23,22 @@ export function renderMarkdown(result: ModelledResult, charts?: {timeline: strin
     `| ${COLUMNS.map((c, i) => (i === 0 || c.csv === 'hosts' || c.csv === 'warnings' ? '---' : '---:')).join(' | ')} |`,
     ...result.rows.map((row) => `| ${COLUMNS.map((c) => cell(c.format(row))).join(' | ')} |`),
     '',
-    ...describeSetup(result).split('\n').map((line) => `${line}  `),
+    ...describeSetup(result)
+      .split('\n')
+      .map((line) => `${line}  `),
     '',
     ...result.rows.filter((row) => row.error).map((row) => `- ${cell(row.hardware)} failed: ${cell(row.error!)}`),
     ...faultLines(result).map(cell),
     ...renderWarnings(result).map((line) => `- ${cell(line)}`),
-    ...(charts ? ['', `![Time against cores](${charts.scaling})`, '', `![Which slot trained which tree when](${charts.timeline})`, ''] : []),
+    ...(charts
+      ? [
+          '',
+          `![Time against cores](${charts.scaling})`,
+          '',
+          `![Which slot trained which tree when](${charts.timeline})`,
+          '',
+        ]
+      : []),
     ...(result.model ? ['', ...renderModelMarkdown(result.model, shellQuote(jsonFile))] : []),
   ];
   return lines.join('\n');
@@ -32,6 +46,11 @@ export function renderMarkdown(result: ModelledResult, charts?: {timeline: strin
 
 function faultLines(result: BenchResult): string[] {
   return result.rows.flatMap((row) =>
-    [...row.warmup, ...row.runs].flatMap((run) => run.faults.map((f) => `- ${row.hardware}: ${f.host} lost (${f.reason}) at ${f.at.toFixed(2)} s, ${f.requeued} trees trained elsewhere: ${f.message}`)),
+    [...row.warmup, ...row.runs].flatMap((run) =>
+      run.faults.map(
+        (f) =>
+          `- ${row.hardware}: ${f.host} lost (${f.reason}) at ${f.at.toFixed(2)} s, ${f.requeued} trees trained elsewhere: ${f.message}`,
+      ),
+    ),
   );
 }

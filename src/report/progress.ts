@@ -12,7 +12,10 @@ export interface ProgressPrinter {
  * estimate, cut to the terminal's width from its least useful end (the hardware). Elsewhere (a log,
  * CI): one line per finished run, so a long sweep is never silent. Nothing when `quiet`.
  */
-export function progressPrinter(stream: NodeJS.WriteStream, options: {quiet?: boolean; now?: () => number} = {}): ProgressPrinter {
+export function progressPrinter(
+  stream: NodeJS.WriteStream,
+  options: {quiet?: boolean; now?: () => number} = {},
+): ProgressPrinter {
   if (options.quiet) return {update: () => undefined, clear: () => undefined};
   // Elapsed time on a monotonic clock: a step of the wall clock would show a negative or absurd time.
   const now = options.now ?? (() => performance.now());
@@ -38,7 +41,9 @@ export function progressPrinter(stream: NodeJS.WriteStream, options: {quiet?: bo
       const clock = `${formatDuration(elapsed)} elapsed${left === undefined ? '' : `, ~${formatDuration(left)} left`}`;
       const kind = p.warmup ? 'warm-up' : 'run';
       if (!stream.isTTY) {
-        stream.write(`[${p.combination}/${p.combinations}] ${printable(p.hardware)}: ${kind} ${p.run}/${p.runs} done in ${((now() - runStarted) / 1000).toFixed(1)} s; ${clock}\n`);
+        stream.write(
+          `[${p.combination}/${p.combinations}] ${printable(p.hardware)}: ${kind} ${p.run}/${p.runs} done in ${((now() - runStarted) / 1000).toFixed(1)} s; ${clock}\n`,
+        );
         return;
       }
       const head = `[${p.combination}/${p.combinations}] ${kind} ${p.run}/${p.runs}, trees ${p.done}/${p.total}, ${clock}`;

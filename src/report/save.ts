@@ -21,7 +21,13 @@ export interface ExportPaths {
 /** With several engines, each writes its own exports: t.csv becomes t-native.csv and t-dask.csv. */
 export function exportsForEngine(exports: ExportPaths, engine: string): ExportPaths {
   const named = (path: string | undefined) => path && pathForEngine(path, engine);
-  return {csv: named(exports.csv), markdown: named(exports.markdown), json: named(exports.json), timeline: named(exports.timeline), scaling: named(exports.scaling)};
+  return {
+    csv: named(exports.csv),
+    markdown: named(exports.markdown),
+    json: named(exports.json),
+    timeline: named(exports.timeline),
+    scaling: named(exports.scaling),
+  };
 }
 
 /** t.csv -> t-dask.csv. */
@@ -39,7 +45,13 @@ export function resultFiles(resultsDir: string, id: string): Required<ExportPath
   // Journal.resume refuses such an id with its line; this guards every other way an id may come.
   if (plainNameProblem(id)) throw new Error(`sweep id ${JSON.stringify(id)} would write outside ${resultsDir}`);
   const base = join(resultsDir, id);
-  return {csv: `${base}.csv`, json: `${base}.json`, timeline: `${base}-timeline.svg`, scaling: `${base}-scaling.svg`, markdown: `${base}.md`};
+  return {
+    csv: `${base}.csv`,
+    json: `${base}.json`,
+    timeline: `${base}-timeline.svg`,
+    scaling: `${base}-scaling.svg`,
+    markdown: `${base}.md`,
+  };
 }
 
 /** With the control characters JSON.stringify leaves raw escaped too, so `cat` shows the file as it is. */
@@ -55,7 +67,15 @@ export function renderJson(result: BenchResult): string {
  */
 export function saveResult(result: BenchResult, resultsDir: string, exports: ExportPaths, again?: string): string[] {
   const own = resultFiles(resultsDir, result.id);
-  const markdownFor = (path: string) => () => renderMarkdown(result, {timeline: relative(dirname(path), exports.timeline ?? own.timeline), scaling: relative(dirname(path), exports.scaling ?? own.scaling)}, own.json);
+  const markdownFor = (path: string) => () =>
+    renderMarkdown(
+      result,
+      {
+        timeline: relative(dirname(path), exports.timeline ?? own.timeline),
+        scaling: relative(dirname(path), exports.scaling ?? own.scaling),
+      },
+      own.json,
+    );
   const files: [string | undefined, () => string][] = [
     [own.csv, () => renderCsv(result)],
     [own.json, () => renderJson(result)],
@@ -75,7 +95,11 @@ export function saveResult(result: BenchResult, resultsDir: string, exports: Exp
       mkdirSync(dirname(path), {recursive: true});
       writeWhole(path, render());
     } catch (error) {
-      throw new InputError({file: path, problem: `cannot write (${ioProblem(error)})${savedSoFar(written, Object.values(own))}`, fix: `name a file you can write, or make room${again ? `; then write them again with: ${again}` : ''}`});
+      throw new InputError({
+        file: path,
+        problem: `cannot write (${ioProblem(error)})${savedSoFar(written, Object.values(own))}`,
+        fix: `name a file you can write, or make room${again ? `; then write them again with: ${again}` : ''}`,
+      });
     }
     written.push(path);
   }
@@ -85,6 +109,7 @@ export function saveResult(result: BenchResult, resultsDir: string, exports: Exp
 /** What was written before a failure; once the results folder's files all are, an export's failure loses no result. */
 function savedSoFar(written: string[], own: string[]): string {
   if (written.length === 0) return '';
-  if (own.every((file) => written.includes(file))) return `; the sweep's results are saved all the same: ${written.join(', ')}`;
+  if (own.every((file) => written.includes(file)))
+    return `; the sweep's results are saved all the same: ${written.join(', ')}`;
   return `; written before it: ${written.join(', ')}`;
 }

@@ -33,13 +33,27 @@ export function text(x: number, y: number, content: string, attributes = ''): st
 }
 
 /** Distinct colours for hosts, in order. */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 /** Round steps for an axis from 0 to at least `max`: the last tick covers the data; `whole` for counts. */
 export function ticks(max: number, count = 5, whole = false): number[] {
   if (!(max > 0)) return [0];
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = Math.max(whole ? 1 : 0, [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!);
+  const step = Math.max(
+    whole ? 1 : 0,
+    [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!,
+  );
   return Array.from({length: Math.ceil(max / step - 1e-9) + 1}, (_, i) => +(i * step).toPrecision(12));
 }

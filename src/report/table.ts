@@ -16,9 +16,16 @@ export function renderTable(result: BenchResult, {wide = false}: {wide?: boolean
   const total = widths.reduce((sum, width) => sum + width + 1, 1);
   // Long hardware names wrap rather than push the table past the terminal's width.
   if (!wide && total > TABLE_WIDTH) widths[0] = Math.max(12, widths[0] - (total - TABLE_WIDTH));
-  const table = new Table({head: columns.map((c) => c.title), colWidths: widths, wordWrap: true, style: {head: [], border: []}});
+  const table = new Table({
+    head: columns.map((c) => c.title),
+    colWidths: widths,
+    wordWrap: true,
+    style: {head: [], border: []},
+  });
   table.push(...cells);
-  const failures = result.rows.filter((row) => row.error).map((row) => printable(`${row.hardware} failed: ${row.error}`));
+  const failures = result.rows
+    .filter((row) => row.error)
+    .map((row) => printable(`${row.hardware} failed: ${row.error}`));
   return [table.toString(), ...failures, ...renderWarnings(result), describeSetup(result)].join('\n');
 }
 
@@ -36,11 +43,15 @@ export function describeSetup(result: BenchResult): string {
   const warmup = Math.max(0, ...result.rows.map((row) => row.warmup.length));
   const dask = result.engine === 'dask';
   return [
-    `Experiment ${result.experiment}: ${forest.trees} trees (${dask ? 'scikit-learn\'s RandomForestClassifier through Dask' : forest.trainer}, maxFeatures ${formatMaxFeatures(forest.maxFeatures)}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
-    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), ${dask ? 'of the fit under joblib\'s dask backend (data shipping included), Dask scheduling' : `from the first byte sent to the last tree received, schedule ${result.schedule}`}, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
+    `Experiment ${result.experiment}: ${forest.trees} trees (${dask ? "scikit-learn's RandomForestClassifier through Dask" : forest.trainer}, maxFeatures ${formatMaxFeatures(forest.maxFeatures)}${forest.maxDepth ? `, maxDepth ${forest.maxDepth}` : ''}, seed ${forest.seed}) on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
+    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), ${dask ? "of the fit under joblib's dask backend (data shipping included), Dask scheduling" : `from the first byte sent to the last tree received, schedule ${result.schedule}`}, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured.`,
     dask
       ? "Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training inside Dask's tasks, times threads); '-' where a host trained no tree, and for the calibrated efficiency: the dask engine has no solo calibration."
-      : `Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(result.calibration).map(([host, rate]) => `${host} ${rate.toFixed(1)}`).join(', ')}.`,
+      : `Efficiency = capacity ideal / measured, run by run, where capacity ideal = trees / the sum of the hosts' speeds in that run (trees per second of training, times cores). Solo calibration, trees/s: ${Object.entries(
+          result.calibration,
+        )
+          .map(([host, rate]) => `${host} ${rate.toFixed(1)}`)
+          .join(', ')}.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
   ]
     .map(printable)
@@ -49,12 +60,33 @@ export function describeSetup(result: BenchResult): string {
 
 /** --verbose: each run's hosts (trees, re-executed, utilisation, shipping, waiting) and its faults. */
 export function renderRunDetails(result: BenchResult): string {
-  const table = new Table({head: ['Combination', 'Run', 'Host', 'Trees', 'Re-executed', 'Utilisation', 'Ship (s)', 'Wait (s)'], style: {head: [], border: []}});
+  const table = new Table({
+    head: ['Combination', 'Run', 'Host', 'Trees', 'Re-executed', 'Utilisation', 'Ship (s)', 'Wait (s)'],
+    style: {head: [], border: []},
+  });
   const faults: string[] = [];
   for (const row of result.rows) {
-    [...row.warmup.map((run) => ({run, label: 'warm-up'})), ...row.runs.map((run, i) => ({run, label: String(i + 1)}))].forEach(({run, label}) => {
-      for (const host of run.hosts) table.push([printable(row.hardware), label, printable(host.host), host.trees, host.reexecuted, `${(host.utilisation * 100).toFixed(0)}%`, host.shipSeconds.toFixed(2), host.waitSeconds.toFixed(2)]);
-      for (const fault of run.faults) faults.push(printable(`${row.hardware}, run ${label}: ${fault.host} ${fault.reason} at ${fault.at.toFixed(2)} s (${fault.message}); ${fault.requeued} trees given to others`));
+    [
+      ...row.warmup.map((run) => ({run, label: 'warm-up'})),
+      ...row.runs.map((run, i) => ({run, label: String(i + 1)})),
+    ].forEach(({run, label}) => {
+      for (const host of run.hosts)
+        table.push([
+          printable(row.hardware),
+          label,
+          printable(host.host),
+          host.trees,
+          host.reexecuted,
+          `${(host.utilisation * 100).toFixed(0)}%`,
+          host.shipSeconds.toFixed(2),
+          host.waitSeconds.toFixed(2),
+        ]);
+      for (const fault of run.faults)
+        faults.push(
+          printable(
+            `${row.hardware}, run ${label}: ${fault.host} ${fault.reason} at ${fault.at.toFixed(2)} s (${fault.message}); ${fault.requeued} trees given to others`,
+          ),
+        );
     });
   }
   return [table.toString(), ...faults].join('\n');
@@ -62,9 +94,20 @@ export function renderRunDetails(result: BenchResult): string {
 
 /** The latency sweep in one table: each combination's time and scaling at each link latency. */
 export function renderLatencySummary(points: {latencyMs: number; result: BenchResult}[]): string {
-  const table = new Table({head: ['Latency (each way)', 'Hardware', 'Cores', 'Measured (s)', 'Scalability', 'Efficiency'], style: {head: [], border: []}});
+  const table = new Table({
+    head: ['Latency (each way)', 'Hardware', 'Cores', 'Measured (s)', 'Scalability', 'Efficiency'],
+    style: {head: [], border: []},
+  });
   for (const {latencyMs, result} of points) {
-    for (const row of result.rows) table.push([`${latencyMs} ms`, printable(row.hardware), row.cores, row.measured_s?.toFixed(2) ?? 'FAILED', row.scalability?.toFixed(3) ?? '', row.efficiency?.toFixed(3) ?? '']);
+    for (const row of result.rows)
+      table.push([
+        `${latencyMs} ms`,
+        printable(row.hardware),
+        row.cores,
+        row.measured_s?.toFixed(2) ?? 'FAILED',
+        row.scalability?.toFixed(3) ?? '',
+        row.efficiency?.toFixed(3) ?? '',
+      ]);
   }
   return table.toString();
 }

@@ -21,9 +21,21 @@ export function renderTerminalChart(result: BenchResult): string {
     });
   });
   // The y axis: wall time in seconds, labelled at the top, the middle and zero.
-  const label = (i: number) => (i === 0 ? max : i === HEIGHT - 1 ? 0 : i === (HEIGHT - 1) >> 1 ? (max * (HEIGHT - 1 - i)) / (HEIGHT - 1) : undefined);
+  const label = (i: number) =>
+    i === 0
+      ? max
+      : i === HEIGHT - 1
+        ? 0
+        : i === (HEIGHT - 1) >> 1
+          ? (max * (HEIGHT - 1 - i)) / (HEIGHT - 1)
+          : undefined;
   const lines = [`${' '.repeat(4)}time (s)`];
-  lines.push(...grid.map((cells, i) => `${label(i) === undefined ? ' '.repeat(9) : String(+label(i)!.toPrecision(3)).padStart(9)} │${cells.join('').trimEnd()}`));
+  lines.push(
+    ...grid.map(
+      (cells, i) =>
+        `${label(i) === undefined ? ' '.repeat(9) : String(+label(i)!.toPrecision(3)).padStart(9)} │${cells.join('').trimEnd()}`,
+    ),
+  );
   lines.push(`${' '.repeat(9)} └${'─'.repeat(rows.length * columnWidth)}`);
   lines.push(`${' '.repeat(11)}${rows.map((row) => `${row.cores} cores`.padEnd(columnWidth)).join('')}  (cores)`);
   lines.push(`${' '.repeat(11)}${SERIES.map((s, i) => `${MARKS[i]} ${s.name}`).join('   ')}`);

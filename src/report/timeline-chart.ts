@@ -20,7 +20,14 @@ export function renderTimelineSvg(result: BenchResult): string {
   const scale = (WIDTH - left - 20) / axis.at(-1)!;
   const body: string[] = [];
   let y = 20;
-  body.push(text(10, y, `${result.experiment}: which slot trained which tree when (first measured run of each combination)`, 'font-weight="bold"'));
+  body.push(
+    text(
+      10,
+      y,
+      `${result.experiment}: which slot trained which tree when (first measured run of each combination)`,
+      'font-weight="bold"',
+    ),
+  );
   y += 18;
   body.push(...legend(10, y, hosts, colour));
   y += 10;
@@ -41,18 +48,27 @@ export function renderTimelineSvg(result: BenchResult): string {
         const x = left + entry.start * scale;
         const width = Math.max(1, (entry.end - entry.start) * scale);
         const fill = entry.kept ? `fill="${colour(host)}"` : `fill="none" stroke="${colour(host)}"`;
-        body.push(`<rect x="${x.toFixed(1)}" y="${laneY + 1}" width="${width.toFixed(1)}" height="${LANE - 3}" ${fill}>${title(`tree ${entry.index}: ${entry.start.toFixed(3)}-${entry.end.toFixed(3)} s${entry.kept ? '' : ' (dropped copy)'}`)}</rect>`);
+        body.push(
+          `<rect x="${x.toFixed(1)}" y="${laneY + 1}" width="${width.toFixed(1)}" height="${LANE - 3}" ${fill}>${title(`tree ${entry.index}: ${entry.start.toFixed(3)}-${entry.end.toFixed(3)} s${entry.kept ? '' : ' (dropped copy)'}`)}</rect>`,
+        );
       }
     });
     const bottom = top + lanes.length * LANE;
     for (const fault of run.faults) {
       const x = left + fault.at * scale;
-      body.push(`<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="red" stroke-width="2">${title(`${fault.host}: ${fault.reason}`)}</line>`);
+      body.push(
+        `<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="red" stroke-width="2">${title(`${fault.host}: ${fault.reason}`)}</line>`,
+      );
     }
-    body.push(`<line x1="${left}" y1="${bottom}" x2="${(left + axis.at(-1)! * scale).toFixed(1)}" y2="${bottom}" stroke="black"/>`);
+    body.push(
+      `<line x1="${left}" y1="${bottom}" x2="${(left + axis.at(-1)! * scale).toFixed(1)}" y2="${bottom}" stroke="black"/>`,
+    );
     for (const tick of axis) {
       const x = left + tick * scale;
-      body.push(`<line x1="${x.toFixed(1)}" y1="${bottom}" x2="${x.toFixed(1)}" y2="${bottom + 4}" stroke="black"/>`, text(x, bottom + 15, `${+tick.toFixed(3)} s`, 'text-anchor="middle"'));
+      body.push(
+        `<line x1="${x.toFixed(1)}" y1="${bottom}" x2="${x.toFixed(1)}" y2="${bottom + 4}" stroke="black"/>`,
+        text(x, bottom + 15, `${+tick.toFixed(3)} s`, 'text-anchor="middle"'),
+      );
     }
     y = bottom + 20;
   }
@@ -62,9 +78,12 @@ export function renderTimelineSvg(result: BenchResult): string {
 /** A tree kept in the forest, a dropped speculative copy, a fault; then each host's colour. */
 function legend(x: number, y: number, hosts: string[], colour: (host: string) => string): string[] {
   const items = [
-    `<rect x="${x}" y="${y - 9}" width="14" height="10" fill="#888"/>`, text(x + 18, y, 'tree kept'),
-    `<rect x="${x + 90}" y="${y - 9}" width="14" height="10" fill="none" stroke="#888"/>`, text(x + 108, y, 'dropped copy'),
-    `<line x1="${x + 207}" y1="${y - 10}" x2="${x + 207}" y2="${y + 1}" stroke="red" stroke-width="2"/>`, text(x + 213, y, 'fault'),
+    `<rect x="${x}" y="${y - 9}" width="14" height="10" fill="#888"/>`,
+    text(x + 18, y, 'tree kept'),
+    `<rect x="${x + 90}" y="${y - 9}" width="14" height="10" fill="none" stroke="#888"/>`,
+    text(x + 108, y, 'dropped copy'),
+    `<line x1="${x + 207}" y1="${y - 10}" x2="${x + 207}" y2="${y + 1}" stroke="red" stroke-width="2"/>`,
+    text(x + 213, y, 'fault'),
   ];
   let at = x + 270;
   for (const host of hosts) {

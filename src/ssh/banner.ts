@@ -6,7 +6,8 @@ import {describe} from '../config/fields.js';
 const BANNER_KEPT = 4096;
 const NOTHING = Buffer.alloc(0);
 
-export const QUIET_SHELL_FIX = 'make ~/.bashrc print only for interactive shells (e.g. start it with `[[ $- == *i* ]] || return`)';
+export const QUIET_SHELL_FIX =
+  'make ~/.bashrc print only for interactive shells (e.g. start it with `[[ $- == *i* ]] || return`)';
 
 /**
  * sshd runs every command through the user's shell, and bash reads ~/.bashrc even then: whatever it
@@ -64,7 +65,8 @@ export class BannerCut {
 
   private keep(bytes: Buffer): void {
     this.skipped += bytes.length;
-    if (this.kept.length < BANNER_KEPT && bytes.length > 0) this.kept = Buffer.concat([this.kept, bytes.subarray(0, BANNER_KEPT - this.kept.length)]);
+    if (this.kept.length < BANNER_KEPT && bytes.length > 0)
+      this.kept = Buffer.concat([this.kept, bytes.subarray(0, BANNER_KEPT - this.kept.length)]);
   }
 }
 

@@ -25,9 +25,13 @@ export interface Credentials {
  */
 export function credentials(target: SshTarget, env: NodeJS.ProcessEnv = process.env): Credentials {
   const agent = env.SSH_AUTH_SOCK || undefined;
-  const file = target.identityFile ? loadIdentity(target, env) : {problem: 'no identity file was found (~/.ssh/id_ed25519, id_ecdsa, id_rsa)'};
+  const file = target.identityFile
+    ? loadIdentity(target, env)
+    : {problem: 'no identity file was found (~/.ssh/id_ed25519, id_ecdsa, id_rsa)'};
   if (!agent && !file.key) {
-    const fix = target.identityFile ? '' : '; set identityFile: in the inventory, or start ssh-agent and add your key with ssh-add';
+    const fix = target.identityFile
+      ? ''
+      : '; set identityFile: in the inventory, or start ssh-agent and add your key with ssh-add';
     throw new SshError(target.name, 'auth', `${file.problem}${fix}`);
   }
   const username = target.username;
@@ -51,7 +55,9 @@ function loadIdentity(target: SshTarget, env: NodeJS.ProcessEnv): Identity {
     bytes = readIdentityFile(file);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    return {problem: `cannot read the identity file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check identityFile: in the inventory`};
+    return {
+      problem: `cannot read the identity file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check identityFile: in the inventory`,
+    };
   }
   const passphrase = target.passphraseEnv ? env[target.passphraseEnv] : undefined;
   const parsed = utils.parseKey(bytes, passphrase || undefined);
@@ -59,7 +65,10 @@ function loadIdentity(target: SshTarget, env: NodeJS.ProcessEnv): Identity {
   if (!(key instanceof Error) && key.isPrivateKey()) return {key, publicKey: key.getPublicSSH()};
   const publicKey = publicKeyOf(file, bytes);
   if (key instanceof Error) return {publicKey, problem: parseProblem(target, key.message, passphrase)};
-  return {publicKey, problem: `the identity file ${file} holds a public key, not a private one; name the private key (without .pub) with identityFile: in the inventory`};
+  return {
+    publicKey,
+    problem: `the identity file ${file} holds a public key, not a private one; name the private key (without .pub) with identityFile: in the inventory`,
+  };
 }
 
 /** What to say of a key ssh2 could not read: the passphrase's variable, named as the inventory names it. */
@@ -68,7 +77,8 @@ function parseProblem(target: SshTarget, message: string, passphrase: string | u
   const orAgent = `or add the key to ssh-agent with: ssh-add ${file}`;
   const variable = target.passphraseEnv;
   if (/no passphrase given/i.test(message)) {
-    if (!variable) return `the identity file ${file} is encrypted and no passphraseEnv: names the variable that holds its passphrase; set passphraseEnv: in the inventory, ${orAgent}`;
+    if (!variable)
+      return `the identity file ${file} is encrypted and no passphraseEnv: names the variable that holds its passphrase; set passphraseEnv: in the inventory, ${orAgent}`;
     const state = passphrase === undefined ? 'is not set' : 'is empty';
     return `the identity file ${file} is encrypted and ${variable}, the variable its passphraseEnv: names, ${state}; export ${variable} with the key's passphrase, ${orAgent}`;
   }
@@ -80,7 +90,12 @@ function parseProblem(target: SshTarget, message: string, passphrase: string | u
 
 /** A private key is a few KiB: a FIFO or a device named as one is refused, never read forever. */
 function readIdentityFile(file: string): Buffer {
-  const tooLarge = () => new InputError({file, problem: `the file is larger than the ${formatBytes(LIMITS.sshFileBytes)} an identity file may be`, fix: 'name your private key with identityFile: in the inventory'});
+  const tooLarge = () =>
+    new InputError({
+      file,
+      problem: `the file is larger than the ${formatBytes(LIMITS.sshFileBytes)} an identity file may be`,
+      fix: 'name your private key with identityFile: in the inventory',
+    });
   return readBounded(file, LIMITS.sshFileBytes, tooLarge);
 }
 
@@ -99,7 +114,9 @@ const OPENSSH_MAGIC = 'openssh-key-v1\0';
 
 /** openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the first public key, all in the clear. */
 export function openSshPublicKey(bytes: Buffer): Buffer | undefined {
-  const body = /-----BEGIN OPENSSH PRIVATE KEY-----([^-]+)-----END OPENSSH PRIVATE KEY-----/.exec(bytes.toString('latin1'));
+  const body = /-----BEGIN OPENSSH PRIVATE KEY-----([^-]+)-----END OPENSSH PRIVATE KEY-----/.exec(
+    bytes.toString('latin1'),
+  );
   if (!body) return undefined;
   const raw = Buffer.from(body[1].replace(/\s+/g, ''), 'base64');
   if (raw.subarray(0, OPENSSH_MAGIC.length).toString('latin1') !== OPENSSH_MAGIC) return undefined;
@@ -130,7 +147,10 @@ class PreferringAgent extends OpenSSHAgent {
       if (error || !keys || !this.preferred) return cb(error, keys);
       // OpenSSHAgent's keys are parsed keys, whatever the typings allow.
       const first = (key: (typeof keys)[number]) => ((key as ParsedKey).getPublicSSH().equals(this.preferred!) ? 0 : 1);
-      cb(null, [...keys].sort((a, b) => first(a) - first(b)));
+      cb(
+        null,
+        [...keys].sort((a, b) => first(a) - first(b)),
+      );
     });
   }
 }

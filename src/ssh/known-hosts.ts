@@ -58,7 +58,9 @@ export function keyTypeOf(blob: Buffer): string {
  */
 export function checkHostKey(files: readonly string[], name: string, key: HostKey): HostKeyVerdict {
   name = lowercased(name);
-  const entries = files.flatMap(readEntries).filter((entry) => entry.marker !== '@cert-authority' && matchesName(entry.patterns, name));
+  const entries = files
+    .flatMap(readEntries)
+    .filter((entry) => entry.marker !== '@cert-authority' && matchesName(entry.patterns, name));
   const revoked = entries.find((entry) => entry.marker === '@revoked' && entry.blob.equals(key.blob));
   if (revoked) return {status: 'revoked', file: revoked.file, line: revoked.line};
   const live = entries.filter((entry) => entry.marker === '');
@@ -83,9 +85,19 @@ export function appendHostKey(file: string, name: string, key: HostKey): void {
  * as unknown because it would rather show its ed25519 key. Empty when nothing is recorded.
  */
 export function hostKeyAlgorithmsFor(files: readonly string[], name: string): string[] {
-  const recorded = new Set(files.flatMap(readEntries).filter((entry) => entry.marker === '' && matchesName(entry.patterns, lowercased(name))).flatMap((entry) => ALGORITHMS_OF[entry.type] ?? []));
+  const recorded = new Set(
+    files
+      .flatMap(readEntries)
+      .filter((entry) => entry.marker === '' && matchesName(entry.patterns, lowercased(name)))
+      .flatMap((entry) => ALGORITHMS_OF[entry.type] ?? []),
+  );
   if (recorded.size === 0) return [];
-  return [...recorded, ...Object.values(ALGORITHMS_OF).flat().filter((algorithm) => !recorded.has(algorithm))];
+  return [
+    ...recorded,
+    ...Object.values(ALGORITHMS_OF)
+      .flat()
+      .filter((algorithm) => !recorded.has(algorithm)),
+  ];
 }
 
 /** Key types and the host key algorithms that prove them (an RSA key signs three ways), in ssh2's default order. */
@@ -110,9 +122,17 @@ function readEntries(file: string): Entry[] {
   text.split('\n').forEach((raw, i) => {
     const fields = raw.trim().split(/\s+/);
     if (fields[0] === '' || fields[0].startsWith('#')) return;
-    const marker = fields[0] === '@revoked' || fields[0] === '@cert-authority' ? (fields.shift() as Entry['marker']) : '';
+    const marker =
+      fields[0] === '@revoked' || fields[0] === '@cert-authority' ? (fields.shift() as Entry['marker']) : '';
     if (fields.length < 3) return;
-    entries.push({file, line: i + 1, marker, patterns: fields[0], type: fields[1], blob: Buffer.from(fields[2], 'base64')});
+    entries.push({
+      file,
+      line: i + 1,
+      marker,
+      patterns: fields[0],
+      type: fields[1],
+      blob: Buffer.from(fields[2], 'base64'),
+    });
   });
   return entries;
 }
@@ -125,7 +145,11 @@ function readKnownHosts(file: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof InputError || code === 'ENOENT') throw error;
-    throw new InputError({file, problem: `cannot read this known_hosts file (${code ?? (error as Error).message})`, fix});
+    throw new InputError({
+      file,
+      problem: `cannot read this known_hosts file (${code ?? (error as Error).message})`,
+      fix,
+    });
   }
 }
 
@@ -148,6 +172,9 @@ function matchesName(patterns: string, name: string): boolean {
 
 /** OpenSSH patterns: `*` any run, `?` one character, the rest literal, case-insensitive. */
 export function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${body}$`, 'i');
 }

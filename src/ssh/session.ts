@@ -4,7 +4,16 @@ import type {Readable} from 'node:stream';
 import {Client, type ClientChannel, type ConnectConfig} from 'ssh2';
 import {describe} from '../config/fields.js';
 import {BannerCut, cutStream, markedCommand} from './banner.js';
-import {appendHostKey, checkHostKey, fingerprint, type HostKey, type HostKeyVerdict, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from './known-hosts.js';
+import {
+  appendHostKey,
+  checkHostKey,
+  fingerprint,
+  type HostKey,
+  type HostKeyVerdict,
+  hostKeyAlgorithmsFor,
+  keyTypeOf,
+  knownHostsName,
+} from './known-hosts.js';
 import {type Credentials, credentials} from './credentials.js';
 import {shellQuote} from './quote.js';
 import {SshError} from './ssh-error.js';
@@ -54,7 +63,9 @@ export class SshSession {
     /** Milliseconds the handshake took: a first look at the link's latency. */
     readonly connectMs: number,
   ) {
-    client.on('error', (error) => this.lose(new SshError(target.name, 'connection-lost', `connection lost (${error.message})`)));
+    client.on('error', (error) =>
+      this.lose(new SshError(target.name, 'connection-lost', `connection lost (${error.message})`)),
+    );
     client.on('close', () => this.lose(new SshError(target.name, 'connection-lost', 'connection closed')));
   }
 
@@ -112,7 +123,11 @@ export class SshSession {
         this.noteBanner(out);
         // An exit status without the marker: the shell ended during its start-up files, never reaching the command.
         if (!out.seen && typeof code === 'number') return reject(this.shellEnded(code, out.banner() + err.banner()));
-        resolve({code: code ?? null, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString()});
+        resolve({
+          code: code ?? null,
+          stdout: Buffer.concat(stdout).toString(),
+          stderr: Buffer.concat(stderr).toString(),
+        });
       });
       // A command on a connection that is gone never closes its channel by itself.
       this.onLost(reject);
@@ -175,7 +190,11 @@ export class SshSession {
 
   private shellEnded(code: number, printed: string): SshError {
     const said = printed.length > 0 ? `; it printed: ${describe(printed)}` : '';
-    return new SshError(this.target.name, 'login-shell', `the login shell ended (exit ${code}) before running the command${said}; check the user's shell and ~/.bashrc on the host`);
+    return new SshError(
+      this.target.name,
+      'login-shell',
+      `the login shell ended (exit ${code}) before running the command${said}; check the user's shell and ~/.bashrc on the host`,
+    );
   }
 
   private lose(error: SshError): void {
@@ -241,8 +260,15 @@ async function resolveAddress(target: SshTarget): Promise<string> {
     return (await lookup(target.hostname)).address;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA' ? '' : ` (${code ?? (error as Error).message})`;
-    throw new SshError(target.name, 'name-not-resolved', `cannot resolve host name '${target.hostname}'${why}; check address: in the inventory`);
+    const why =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA'
+        ? ''
+        : ` (${code ?? (error as Error).message})`;
+    throw new SshError(
+      target.name,
+      'name-not-resolved',
+      `cannot resolve host name '${target.hostname}'${why}; check address: in the inventory`,
+    );
   }
 }
 
@@ -250,7 +276,9 @@ async function resolveAddress(target: SshTarget): Promise<string> {
 function connectConfig(attempt: Attempt, serverHostKey: string[], options: ConnectOptions): ConnectConfig {
   const {target, name} = attempt;
   return {
-    ...(serverHostKey.length > 0 ? {algorithms: {serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey']}} : {}),
+    ...(serverHostKey.length > 0
+      ? {algorithms: {serverHostKey: serverHostKey as NonNullable<ConnectConfig['algorithms']>['serverHostKey']}}
+      : {}),
     host: attempt.address,
     port: target.port,
     username: target.username,
@@ -293,15 +321,24 @@ function notSshGreeting(heard: string): string | undefined {
 
 /** Text from the network as one line of a message: control characters escaped, never sent to the terminal. */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u00ff]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u00ff]/g,
+    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** OpenSSH's REMOTE HOST IDENTIFICATION HAS CHANGED, and its fix, which works when pasted. */
-function changedKeyProblem(name: string, print: string, changed: Extract<HostKeyVerdict, {status: 'changed'}>, accept: string): string {
+function changedKeyProblem(
+  name: string,
+  print: string,
+  changed: Extract<HostKeyVerdict, {status: 'changed'}>,
+  accept: string,
+): string {
   const where = `${changed.file}:${changed.line}`;
   // ssh-keygen -R deletes every line matching the name: a line naming other hosts too is the user's to edit.
-  const remove = changed.exact ? `remove the old key with: ssh-keygen -f ${shellQuote(changed.file)} -R ${shellQuote(name)}` : `edit line ${changed.line} of ${changed.file} (it also names other hosts)`;
+  const remove = changed.exact
+    ? `remove the old key with: ssh-keygen -f ${shellQuote(changed.file)} -R ${shellQuote(name)}`
+    : `edit line ${changed.line} of ${changed.file} (it also names other hosts)`;
   return `host key of ${name} has CHANGED: it now offers ${print}, not the ${changed.recordedType} key recorded in ${where}; someone may be in the middle (an attack), or the host was reinstalled: check with whoever runs it, and only if the change is expected, ${remove}, then record the new key with: ${accept}`;
 }
 
@@ -311,21 +348,44 @@ function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError 
   const fail = (reason: string, problem: string) => new SshError(target.name, reason, problem);
   if (verdict && verdict.result.status !== 'known') {
     const print = `${verdict.key.type} key ${fingerprint(verdict.key)}`;
-    if (verdict.result.status === 'unknown') return fail('host-key-unknown', `host key of ${name} is not known: ${print}; check it, then record it in ${target.recordTo} with: ${target.acceptNewCommand}`);
-    if (verdict.result.status === 'revoked') return fail('host-key-revoked', `host key of ${name} is revoked (${verdict.result.file}:${verdict.result.line}): ${print}; refusing to connect`);
+    if (verdict.result.status === 'unknown')
+      return fail(
+        'host-key-unknown',
+        `host key of ${name} is not known: ${print}; check it, then record it in ${target.recordTo} with: ${target.acceptNewCommand}`,
+      );
+    if (verdict.result.status === 'revoked')
+      return fail(
+        'host-key-revoked',
+        `host key of ${name} is revoked (${verdict.result.file}:${verdict.result.line}): ${print}; refusing to connect`,
+      );
     return fail('host-key-changed', changedKeyProblem(name, print, verdict.result, target.acceptNewCommand));
   }
-  if (error.code === 'ECONNREFUSED') return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
-  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return fail('unreachable', `no route to ${at}; is the host on the network?`);
+  if (error.code === 'ECONNREFUSED')
+    return fail('connection-refused', `connection refused at ${at}; is sshd running there, on that port?`);
+  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH')
+    return fail('unreachable', `no route to ${at}; is the host on the network?`);
   const said = notSshGreeting(attempt.heard);
   // sshd past its MaxStartups says 'Exceeded MaxStartups' and hangs up: that is sshd, dropping the login (below).
-  if (said !== undefined && !/MaxStartups/i.test(said)) return fail('not-ssh', `${at} answered, but not as an SSH server (it said: ${said}); check that ${target.port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`);
-  if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT') return fail('timeout', `no answer from ${at} within ${target.connectTimeoutMs / 1000} s; is the host up?`);
+  if (said !== undefined && !/MaxStartups/i.test(said))
+    return fail(
+      'not-ssh',
+      `${at} answered, but not as an SSH server (it said: ${said}); check that ${target.port} is the host's SSH port (port: in the inventory, or Port in ~/.ssh/config)`,
+    );
+  if (error.level === 'client-timeout' || error.code === 'ETIMEDOUT')
+    return fail('timeout', `no answer from ${at} within ${target.connectTimeoutMs / 1000} s; is the host up?`);
   if (error.level === 'client-authentication') return fail('auth', authProblem(attempt, at));
   // sshd cuts the connection after MaxAuthTries refused keys (the agent's many, say).
-  if (/too many authentication failures/i.test(error.message)) return fail('auth', `authentication refused for user ${target.username} at ${at}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory and load it with ssh-add, so that the agent offers it first, or unset SSH_AUTH_SOCK so that only that file is tried`);
+  if (/too many authentication failures/i.test(error.message))
+    return fail(
+      'auth',
+      `authentication refused for user ${target.username} at ${at}: the host stopped after too many keys (its MaxAuthTries); name the key it accepts with identityFile: in the inventory and load it with ssh-add, so that the agent offers it first, or unset SSH_AUTH_SOCK so that only that file is tried`,
+    );
   // Closed (or reset, when our greeting was already there) before sshd's: what sshd does past its MaxStartups.
-  if (error.message === 'Connection lost before handshake' || error.code === 'ECONNRESET') return fail('dropped', `sshd at ${at} closed the connection before the login finished: it drops logins past its MaxStartups when many start at once; lower connectConcurrency in the inventory (or pass --concurrency), or raise MaxStartups in the host's sshd_config`);
+  if (error.message === 'Connection lost before handshake' || error.code === 'ECONNRESET')
+    return fail(
+      'dropped',
+      `sshd at ${at} closed the connection before the login finished: it drops logins past its MaxStartups when many start at once; lower connectConcurrency in the inventory (or pass --concurrency), or raise MaxStartups in the host's sshd_config`,
+    );
   return fail('connect', `cannot connect to ${at} (${error.message})`);
 }
 
@@ -333,7 +393,10 @@ function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError 
 function authProblem(attempt: Attempt, at: string): string {
   const {target, login} = attempt;
   const refused = `authentication refused for user ${target.username} at ${at}`;
-  if (!login.fileProblem) return `${refused}; check user: and identityFile: in the inventory, or add the key to the host's authorized_keys`;
-  const agent = attempt.agentProblem ? `ssh-agent (SSH_AUTH_SOCK=${login.agent}) could not be asked (${attempt.agentProblem})` : `ssh-agent (SSH_AUTH_SOCK=${login.agent}) holds no key the host accepts`;
+  if (!login.fileProblem)
+    return `${refused}; check user: and identityFile: in the inventory, or add the key to the host's authorized_keys`;
+  const agent = attempt.agentProblem
+    ? `ssh-agent (SSH_AUTH_SOCK=${login.agent}) could not be asked (${attempt.agentProblem})`
+    : `ssh-agent (SSH_AUTH_SOCK=${login.agent}) holds no key the host accepts`;
   return `${refused}: ${agent}, and ${login.fileProblem}`;
 }

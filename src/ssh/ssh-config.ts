@@ -48,12 +48,20 @@ const PROXY_KEYWORDS = new Set(['proxycommand', 'proxyjump']);
 export function readSshConfig(alias: string, file = `${homedir()}/.ssh/config`): SshConfigEntry {
   let text: string;
   try {
-    text = readTextFile(file, {limit: LIMITS.sshFileBytes, what: 'an ssh config', tooLargeFix: 'an ssh config is never this large; check the file'});
+    text = readTextFile(file, {
+      limit: LIMITS.sshFileBytes,
+      what: 'an ssh config',
+      tooLargeFix: 'an ssh config is never this large; check the file',
+    });
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return {};
-    throw new InputError({file, problem: `cannot read this ssh config (${code ?? (error as Error).message})`, fix: 'make it a file you can read'});
+    throw new InputError({
+      file,
+      problem: `cannot read this ssh config (${code ?? (error as Error).message})`,
+      fix: 'make it a file you can read',
+    });
   }
   return sshConfigFor(text, alias, file);
 }
@@ -95,7 +103,13 @@ export function sshConfigFor(text: string, alias: string, file = '~/.ssh/config'
     // ssh refuses a bad Port wherever it is written, whichever host it is for.
     const port = keyword === 'port' ? portOf(value, {file, line: i + 1, field: match[1]}) : undefined;
     if (!applies) continue;
-    if (keyword === 'hostname') found.hostName ??= expandTokens(value, HOSTNAME_TOKENS, {host: alias, alias, port: 0, user: ''}, {file, line: i + 1, field: match[1]});
+    if (keyword === 'hostname')
+      found.hostName ??= expandTokens(
+        value,
+        HOSTNAME_TOKENS,
+        {host: alias, alias, port: 0, user: ''},
+        {file, line: i + 1, field: match[1]},
+      );
     else if (keyword === 'user') found.user ??= value;
     else if (port !== undefined) found.port ??= port;
     else if (keyword === 'identityfile') found.identityFile ??= {value, file, line: i + 1, field: match[1]};
@@ -106,7 +120,11 @@ export function sshConfigFor(text: string, alias: string, file = '~/.ssh/config'
 function portOf(value: string, written: Written): number {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : 0;
   if (port >= 1 && port <= 65535) return port;
-  throw new InputError({...written, problem: `'${value}' is not a port number (1 to 65535)`, fix: `write the host's SSH port, e.g. ${written.field} 22, or remove the line`});
+  throw new InputError({
+    ...written,
+    problem: `'${value}' is not a port number (1 to 65535)`,
+    fix: `write the host's SSH port, e.g. ${written.field} 22, or remove the line`,
+  });
 }
 
 function hostMatches(patterns: string[], alias: string): boolean {

@@ -45,8 +45,15 @@ export function resolveTarget(host: Host, sshConfigFile?: string): SshTarget {
     port: connection.port,
     username: connection.user,
     ...(identity ? {identityFile: identity} : {}),
-    ...(host.passphraseEnv ?? defaults.passphraseEnv ? {passphraseEnv: host.passphraseEnv ?? defaults.passphraseEnv} : {}),
-    knownHostsFiles: [...(host.knownHosts ? [host.knownHosts] : []), `${homedir()}/.ssh/known_hosts`, `${homedir()}/.ssh/known_hosts2`, ...globalKnownHostsFiles()],
+    ...((host.passphraseEnv ?? defaults.passphraseEnv)
+      ? {passphraseEnv: host.passphraseEnv ?? defaults.passphraseEnv}
+      : {}),
+    knownHostsFiles: [
+      ...(host.knownHosts ? [host.knownHosts] : []),
+      `${homedir()}/.ssh/known_hosts`,
+      `${homedir()}/.ssh/known_hosts2`,
+      ...globalKnownHostsFiles(),
+    ],
     recordTo: host.knownHosts ?? `${homedir()}/.ssh/known_hosts`,
     acceptNewCommand: `cluster status${inventoryFlag(host)} --hosts ${shellQuote(host.name)} --accept-new`,
     connectTimeoutMs: host.connectTimeoutMs ?? 10_000,
@@ -64,7 +71,9 @@ function globalKnownHostsFiles(): string[] {
 
 /** `--inventory FILE` when the host's inventory is not the one commands find by default, so a pasted command reaches it. */
 export function inventoryFlag(host: Host): string {
-  return host.inventoryFile && resolve(host.inventoryFile) !== resolve(findInventoryFile('inventory.yaml')) ? ` --inventory ${shellQuote(host.inventoryFile)}` : '';
+  return host.inventoryFile && resolve(host.inventoryFile) !== resolve(findInventoryFile('inventory.yaml'))
+    ? ` --inventory ${shellQuote(host.inventoryFile)}`
+    : '';
 }
 
 /** The inventory's identity file, else ssh_config's with its tokens expanded as ssh does, else the first default key there is. */

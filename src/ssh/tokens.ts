@@ -32,16 +32,27 @@ export const HOSTNAME_TOKENS = 'h%';
 export function expandTokens(value: string, allowed: string, connection: Connection, written: Written): string {
   const refuse = (problem: string, fix: string) => new InputError({...written, problem, fix});
   const {home, rest} = splitTilde(value, refuse);
-  return home + rest.replace(/%(.?)|\$\{([^}]*)\}/gs, (whole, token: string, variable: string | undefined) => {
-    if (variable !== undefined) {
-      const found = process.env[variable];
-      if (!found) throw refuse(`${whole} in '${value}' names an environment variable that is not set`, `set ${variable}, or write the path out`);
-      return found;
-    }
-    if (token === '') throw refuse(`'${value}' ends in a lone %`, 'write %% for a literal %');
-    if (!allowed.includes(token)) throw refuse(`%${token} in '${value}' is not a token ${written.field} takes (it takes ${[...allowed].map((t) => `%${t}`).join(' ')})`, 'write %% for a literal %');
-    return TOKENS[token](connection);
-  });
+  return (
+    home +
+    rest.replace(/%(.?)|\$\{([^}]*)\}/gs, (whole, token: string, variable: string | undefined) => {
+      if (variable !== undefined) {
+        const found = process.env[variable];
+        if (!found)
+          throw refuse(
+            `${whole} in '${value}' names an environment variable that is not set`,
+            `set ${variable}, or write the path out`,
+          );
+        return found;
+      }
+      if (token === '') throw refuse(`'${value}' ends in a lone %`, 'write %% for a literal %');
+      if (!allowed.includes(token))
+        throw refuse(
+          `%${token} in '${value}' is not a token ${written.field} takes (it takes ${[...allowed].map((t) => `%${t}`).join(' ')})`,
+          'write %% for a literal %',
+        );
+      return TOKENS[token](connection);
+    })
+  );
 }
 
 const TOKENS: Record<string, (c: Connection) => string> = {
@@ -67,13 +78,19 @@ function splitTilde(value: string, refuse: (problem: string, fix: string) => Inp
   const [, user, rest = ''] = match;
   if (user === '' || user === userInfo().username) return {home: homedir(), rest};
   const home = readPasswd().find((fields) => fields[0] === user)?.[5];
-  if (!home) throw refuse(`~${user} in '${value}': there is no user ${user} here`, 'write the path out, or ~/ for your own home');
+  if (!home)
+    throw refuse(
+      `~${user} in '${value}': there is no user ${user} here`,
+      'write the path out, or ~/ for your own home',
+    );
   return {home, rest};
 }
 
 function readPasswd(): string[][] {
   try {
-    return readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':'));
+    return readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'));
   } catch {
     return [];
   }

@@ -9,9 +9,23 @@ type Colours = ReturnType<typeof colours>;
  * The status table, then each host's warnings and error. Every cell a host told us (its Node.js,
  * arch, Python, its errors) is outside text: escaped before our own colours go on.
  */
-export function renderStatus(statuses: readonly HostStatus[], {calibrated, paint}: {calibrated: boolean; paint: Colours}): string {
+export function renderStatus(
+  statuses: readonly HostStatus[],
+  {calibrated, paint}: {calibrated: boolean; paint: Colours},
+): string {
   const {red, green, yellow} = paint;
-  const head = ['Host', 'Reachable', 'Latency', 'Arch', 'Cores (host/inventory)', 'Memory', 'Node.js', 'Worker', 'Dask engine', ...(calibrated ? ['Trees/s'] : [])];
+  const head = [
+    'Host',
+    'Reachable',
+    'Latency',
+    'Arch',
+    'Cores (host/inventory)',
+    'Memory',
+    'Node.js',
+    'Worker',
+    'Dask engine',
+    ...(calibrated ? ['Trees/s'] : []),
+  ];
   const table = new Table({head, style: {head: [], border: []}});
   for (const s of statuses) {
     table.push([

@@ -50,17 +50,58 @@ export interface HostStatus {
 const ROUND_TRIPS = 7;
 
 /** A few hosts at a time (`concurrency`): sshd drops logins past its MaxStartups, which read as unreachable hosts. */
-export async function hostStatuses(hosts: readonly Host[], options: ConnectOptions & {concurrency?: number}): Promise<HostStatus[]> {
-  return mapBounded(hosts, options.concurrency ?? DEFAULT_CONCURRENCY, async (host) => (host.transport === 'local' ? localStatus(host) : sshStatus(host, options)));
+export async function hostStatuses(
+  hosts: readonly Host[],
+  options: ConnectOptions & {concurrency?: number},
+): Promise<HostStatus[]> {
+  return mapBounded(hosts, options.concurrency ?? DEFAULT_CONCURRENCY, async (host) =>
+    host.transport === 'local' ? localStatus(host) : sshStatus(host, options),
+  );
 }
 
 function localStatus(host: Host): HostStatus {
   const nproc = availableParallelism();
-  return {host: host.name, transport: 'local', reachable: true, latencyMs: null, os: platform(), arch: arch(), cpu: cpus()[0]?.model ?? null, nproc, cores: host.cores, coresFromHost: host.coresFrom === 'host', memoryBytes: totalmem(), node: process.version, workerUpToDate: true, ready: true, treesPerSecond: null, warnings: [coresWarning(host, nproc) ?? []].flat(), error: null};
+  return {
+    host: host.name,
+    transport: 'local',
+    reachable: true,
+    latencyMs: null,
+    os: platform(),
+    arch: arch(),
+    cpu: cpus()[0]?.model ?? null,
+    nproc,
+    cores: host.cores,
+    coresFromHost: host.coresFrom === 'host',
+    memoryBytes: totalmem(),
+    node: process.version,
+    workerUpToDate: true,
+    ready: true,
+    treesPerSecond: null,
+    warnings: [coresWarning(host, nproc) ?? []].flat(),
+    error: null,
+  };
 }
 
 async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatus> {
-  const status: HostStatus = {host: host.name, transport: 'ssh', reachable: false, latencyMs: null, os: null, arch: null, cpu: null, nproc: null, cores: host.cores, coresFromHost: host.coresFrom === 'host', memoryBytes: null, node: null, workerUpToDate: null, ready: false, treesPerSecond: null, warnings: [], error: null};
+  const status: HostStatus = {
+    host: host.name,
+    transport: 'ssh',
+    reachable: false,
+    latencyMs: null,
+    os: null,
+    arch: null,
+    cpu: null,
+    nproc: null,
+    cores: host.cores,
+    coresFromHost: host.coresFrom === 'host',
+    memoryBytes: null,
+    node: null,
+    workerUpToDate: null,
+    ready: false,
+    treesPerSecond: null,
+    warnings: [],
+    error: null,
+  };
   let session: SshSession | undefined;
   try {
     session = await SshSession.connect(resolveTarget(host), options);
@@ -68,7 +109,14 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
     status.latencyMs = await roundTripMs(session);
     const facts = await probeHost(session);
     if (session.loginBanner !== undefined) status.warnings.push(loginBannerHint(session.loginBanner));
-    Object.assign(status, {os: facts.os, arch: facts.arch, cpu: facts.cpu, nproc: facts.nproc, memoryBytes: facts.memoryBytes, node: facts.node ?? null});
+    Object.assign(status, {
+      os: facts.os,
+      arch: facts.arch,
+      cpu: facts.cpu,
+      nproc: facts.nproc,
+      memoryBytes: facts.memoryBytes,
+      node: facts.node ?? null,
+    });
     // A host without cores in the inventory trains with all its CPUs, as its worker will.
     if (status.coresFromHost && facts.nproc > 0) status.cores = facts.nproc;
     status.warnings.push(...[coresWarning(host, facts.nproc) ?? []].flat());
@@ -79,13 +127,17 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
       return status;
     }
     const bundle = workerBundle();
-    status.workerUpToDate = (await remoteSha256(session, bundlePathIn(facts.cacheDir, bundle.version))) === bundle.sha256;
-    if (!status.workerUpToDate) status.warnings.push(`worker not installed or out of date: run ${provisionCommand(host)}`);
+    status.workerUpToDate =
+      (await remoteSha256(session, bundlePathIn(facts.cacheDir, bundle.version))) === bundle.sha256;
+    if (!status.workerUpToDate)
+      status.warnings.push(`worker not installed or out of date: run ${provisionCommand(host)}`);
     status.ready = status.workerUpToDate;
   } catch (error) {
     // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
     if (error instanceof InputError) throw error;
-    status.error = describeError(error instanceof HostError ? error : new HostError(host.name, (error as Error).message));
+    status.error = describeError(
+      error instanceof HostError ? error : new HostError(host.name, (error as Error).message),
+    );
     status.reason = error instanceof SshError ? error.reason : 'error';
   } finally {
     session?.close();
@@ -100,10 +152,16 @@ async function roundTripMs(session: SshSession): Promise<number> {
   return Math.min(...times);
 }
 
-
 /** Whether each host can run a dask worker: Python, scikit-learn and dask/distributed at the coordinator's versions. */
-export async function addDaskChecks(statuses: HostStatus[], inventory: Inventory, hosts: readonly Host[]): Promise<void> {
-  const checks = await checkDaskHosts(inventory, hosts.filter((host) => statuses.find((s) => s.host === host.name)?.reachable));
+export async function addDaskChecks(
+  statuses: HostStatus[],
+  inventory: Inventory,
+  hosts: readonly Host[],
+): Promise<void> {
+  const checks = await checkDaskHosts(
+    inventory,
+    hosts.filter((host) => statuses.find((s) => s.host === host.name)?.reachable),
+  );
   for (const status of statuses) {
     const check = checks.find((c) => c.host === status.host);
     status.dask = check?.python ?? null;
@@ -112,17 +170,30 @@ export async function addDaskChecks(statuses: HostStatus[], inventory: Inventory
 }
 
 /** Measures each ready host's throughput on the experiment's data set (fresh, and cached for bench). */
-export async function calibrateStatuses(statuses: HostStatus[], hosts: readonly Host[], experiment: Experiment, concurrency?: number): Promise<void> {
+export async function calibrateStatuses(
+  statuses: HostStatus[],
+  hosts: readonly Host[],
+  experiment: Experiment,
+  concurrency?: number,
+): Promise<void> {
   const ready = hosts.filter((host) => statuses.find((s) => s.host === host.name)?.ready);
   if (ready.length === 0) return;
   const data = prepareData(experiment);
   const workers = await WorkerSet.open(ready, experiment.heartbeatTimeoutMs, concurrency);
   try {
-    const {throughput, loaded} = await calibrate({workers, hosts: ready, dataset: data.train, datasetHash: data.hash, options: treeOptionsOf(experiment.forest), fresh: true});
+    const {throughput, loaded} = await calibrate({
+      workers,
+      hosts: ready,
+      dataset: data.train,
+      datasetHash: data.hash,
+      options: treeOptionsOf(experiment.forest),
+      fresh: true,
+    });
     for (const status of statuses) {
       status.treesPerSecond = throughput.get(status.host) ?? null;
       const share = loaded.get(status.host);
-      if (share !== undefined) status.warnings.push(calibrationLoadWarning(status.host, status.treesPerSecond!, share).message);
+      if (share !== undefined)
+        status.warnings.push(calibrationLoadWarning(status.host, status.treesPerSecond!, share).message);
     }
   } finally {
     await workers.close();

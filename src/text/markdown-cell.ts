@@ -11,7 +11,9 @@ const WORD = /[\p{L}\p{N}]/u;
  * shown, `|` escaped so it stays one cell, and no HTML (`<script>`), emphasis, code or link of its own.
  */
 export function markdownCell(text: string): string {
-  return printable(text).replace(MARKUP, (c: string, at: number, all: string) => escapeMarkup(c, all[at - 1] ?? '', all[at + 1] ?? ''));
+  return printable(text).replace(MARKUP, (c: string, at: number, all: string) =>
+    escapeMarkup(c, all[at - 1] ?? '', all[at + 1] ?? ''),
+  );
 }
 
 /** A backslash is markup only before punctuation, and `_` only at a word's edge (snake_case stays as it is). */

@@ -14,11 +14,21 @@ export function checkOutputFile(file: string, flag: string): void {
       return 'missing';
     }
   };
-  if (kind(folder) !== 'folder') throw new InputError({file: flag, problem: `the folder of '${file}' does not exist`, fix: `create ${dirname(file)} first, or choose another path`});
-  if (kind(file) === 'folder') throw new InputError({file: flag, problem: `'${file}' is a folder`, fix: 'name a file in it'});
+  if (kind(folder) !== 'folder')
+    throw new InputError({
+      file: flag,
+      problem: `the folder of '${file}' does not exist`,
+      fix: `create ${dirname(file)} first, or choose another path`,
+    });
+  if (kind(file) === 'folder')
+    throw new InputError({file: flag, problem: `'${file}' is a folder`, fix: 'name a file in it'});
   try {
     accessSync(folder, constants.W_OK);
   } catch {
-    throw new InputError({file: flag, problem: `cannot write in the folder of '${file}' (permission denied)`, fix: 'choose a folder you may write in'});
+    throw new InputError({
+      file: flag,
+      problem: `cannot write in the folder of '${file}' (permission denied)`,
+      fix: 'choose a folder you may write in',
+    });
   }
 }

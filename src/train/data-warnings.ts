@@ -29,7 +29,10 @@ export function idColumnWarnings(data: Dataset, dropped: readonly string[] = [])
   });
   if (ids.length === 0) return [];
   const drop = `--drop ${shellWord([...dropped, ...ids.map((id) => id.name)].join(','))}`;
-  return ids.map(({name, reason}) => `column '${name}' looks like a row id (${reason}): the forest would learn the rows' numbering, which says nothing about new rows; train without it: pass ${drop}`);
+  return ids.map(
+    ({name, reason}) =>
+      `column '${name}' looks like a row id (${reason}): the forest would learn the rows' numbering, which says nothing about new rows; train without it: pass ${drop}`,
+  );
 }
 
 /** Test rows whose label the training rows never had: they always count as wrong. */

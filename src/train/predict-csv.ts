@@ -27,11 +27,18 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
   // '' too: it was taken for no --out, and the predictions went to stdout.
   if (request.out !== undefined) {
     checkOutputFile(request.out, '--out');
-    checkNotAnInput({flag: '--out', path: request.out}, [{flag: '--model', path: request.model}, {flag: '--data', path: request.data}]);
+    checkNotAnInput({flag: '--out', path: request.out}, [
+      {flag: '--model', path: request.model},
+      {flag: '--data', path: request.data},
+    ]);
   }
   const {info, forest, warning} = loadModel(request.model);
   // Rows whose target cell is blank are what predict is for: predicted, and left out of the accuracy.
-  const rows = loadCsvForModel(request.data, info, {blankLabels: true, delimiter, missing: info.fill ? 'keep' : 'error'});
+  const rows = loadCsvForModel(request.data, info, {
+    blankLabels: true,
+    delimiter,
+    missing: info.fill ? 'keep' : 'error',
+  });
   const filled = info.fill ? fillMissing(rows.values, info.featureNames.length, info.fill) : 0;
   const classes = forest.predict(rows.values, info.featureNames.length);
   const predictions = Array.from(classes, (c) => info.classes[c]);
@@ -40,7 +47,10 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
   const accuracy = labelled > 0 ? right / labelled : null;
   if (request.out) writePredictions(request.out, predictions);
   const unseen = unseenLabelWarning(rows.unseen, `the model's training rows (its classes: ${info.classes.join(', ')})`);
-  const fillNote = filled > 0 ? `filled ${filled} missing value${filled === 1 ? '' : 's'} with the values the model was trained with (train --missing)` : undefined;
+  const fillNote =
+    filled > 0
+      ? `filled ${filled} missing value${filled === 1 ? '' : 's'} with the values the model was trained with (train --missing)`
+      : undefined;
   const warnings = [warning, fillNote, unseen].filter((w) => w !== undefined);
   return {rows: rows.rows, labelled, accuracy, target: info.target, out: request.out ?? null, predictions, warnings};
 }
@@ -53,6 +63,10 @@ function writePredictions(out: string, predictions: string[]): void {
   try {
     writeWhole(out, `prediction\n${predictions.map(csvCell).join('\n')}\n`);
   } catch (error) {
-    throw new InputError({file: out, problem: `cannot write the predictions (${ioProblem(error)})`, fix: 'make room, or choose another --out'});
+    throw new InputError({
+      file: out,
+      problem: `cannot write the predictions (${ioProblem(error)})`,
+      fix: 'make room, or choose another --out',
+    });
   }
 }

@@ -62,15 +62,30 @@ export interface TrainCsvResult extends TrainOutcome {
 /** Checks the options, loads and splits the CSV, trains on the chosen hosts and saves the model. */
 export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult> {
   const maxFeatures = parseMaxFeatures(request.maxFeatures);
-  if (!isMaxFeatures(maxFeatures)) throw new InputError({file: '--max-features', problem: maxFeatures.problem, fix: MAX_FEATURES_FIX});
+  if (!isMaxFeatures(maxFeatures))
+    throw new InputError({file: '--max-features', problem: maxFeatures.problem, fix: MAX_FEATURES_FIX});
   const testFraction = Number(request.testFraction);
-  if (!(testFraction >= 0 && testFraction < 1)) throw new InputError({file: '--test-fraction', problem: `'${request.testFraction}' is not a fraction in [0, 1)`, fix: 'e.g. 0.25, or 0 to test on nothing'});
+  if (!(testFraction >= 0 && testFraction < 1))
+    throw new InputError({
+      file: '--test-fraction',
+      problem: `'${request.testFraction}' is not a fraction in [0, 1)`,
+      fix: 'e.g. 0.25, or 0 to test on nothing',
+    });
   const forest: ForestSpec = {
-    trees: request.trees, maxFeatures, trainer: request.trainer, seed: request.seed,
-    criterion: request.criterion, minSamplesSplit: request.minSamplesSplit, minSamplesLeaf: request.minSamplesLeaf,
+    trees: request.trees,
+    maxFeatures,
+    trainer: request.trainer,
+    seed: request.seed,
+    criterion: request.criterion,
+    minSamplesSplit: request.minSamplesSplit,
+    minSamplesLeaf: request.minSamplesLeaf,
     ...(request.maxDepth === undefined ? {} : {maxDepth: request.maxDepth}),
   };
-  const {hosts, connectConcurrency} = chooseHosts({inventory: request.inventory, hosts: request.hosts, cores: request.cores});
+  const {hosts, connectConcurrency} = chooseHosts({
+    inventory: request.inventory,
+    hosts: request.hosts,
+    cores: request.cores,
+  });
   checkOutputFile(request.out, '--out');
   checkNotAnInput({flag: '--out', path: request.out}, [
     {flag: '--data', path: request.data},
@@ -83,14 +98,28 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
   const {data, dropped} = loadCsvDatasetCounted(request.data, request.target, request.data, csv);
   const {train, test, unseen, testDropped} = request.test
     ? {train: data, ...loadTest(request.test, request.target, data, csv)}
-    : testFraction > 0 ? withUnseen(splitTrainTest(data, testFraction, request.seed)) : {train: data, test: undefined, unseen: [], testDropped: 0};
-  const fill = missing === 'mean' || missing === 'median' ? fillFromTraining(train, test, missing, request.data) : undefined;
+    : testFraction > 0
+      ? withUnseen(splitTrainTest(data, testFraction, request.seed))
+      : {train: data, test: undefined, unseen: [], testDropped: 0};
+  const fill =
+    missing === 'mean' || missing === 'median' ? fillFromTraining(train, test, missing, request.data) : undefined;
   const warnings = [
-    droppedNote(dropped, data.rows + dropped, request.data), droppedNote(testDropped, (test?.rows ?? 0) + testDropped, request.test ?? ''), fill?.note,
-    ...idColumnWarnings(train, csv.drop), unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows'),
+    droppedNote(dropped, data.rows + dropped, request.data),
+    droppedNote(testDropped, (test?.rows ?? 0) + testDropped, request.test ?? ''),
+    fill?.note,
+    ...idColumnWarnings(train, csv.drop),
+    unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows'),
   ].filter((w) => w !== undefined);
 
-  const outcome = await trainModel({train, test, forest, hosts, concurrency: request.concurrency ?? connectConcurrency, signal: request.signal, source: {file: request.data, target: request.target}});
+  const outcome = await trainModel({
+    train,
+    test,
+    forest,
+    hosts,
+    concurrency: request.concurrency ?? connectConcurrency,
+    signal: request.signal,
+    source: {file: request.data, target: request.target},
+  });
   // Interrupted after the last tree: the user asked to stop, so no model is saved.
   if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
   if (fill) outcome.model.fill = fill.values;
@@ -108,18 +137,51 @@ function droppedNote(dropped: number, of: number, file: string): string | undefi
 }
 
 /** The training rows' mean or median of each feature fills the missing values of both sets; the model keeps them for predict. */
-function fillFromTraining(train: Dataset, test: {values: Float64Array} | undefined, policy: 'mean' | 'median', file: string): {values: number[]; note: string | undefined} {
+function fillFromTraining(
+  train: Dataset,
+  test: {values: Float64Array} | undefined,
+  policy: 'mean' | 'median',
+  file: string,
+): {values: number[]; note: string | undefined} {
   const values = fillValues(train, policy);
   const empty = train.featureNames.find((_, f) => Number.isNaN(values[f]));
-  if (empty !== undefined) throw new InputError({file, field: empty, problem: `column '${empty}' has no value in the training rows to take the ${policy} of`, fix: `leave it out: --drop ${empty}`});
-  const filled = fillMissing(train.values, train.features, values) + (test ? fillMissing(test.values, train.features, values) : 0);
-  return {values, note: filled === 0 ? undefined : `filled ${filled} missing value${filled === 1 ? '' : 's'} with the training rows' ${policy} of ${filled === 1 ? 'its' : 'their'} column (--missing ${policy}); the model keeps these values, and predict fills the same`};
+  if (empty !== undefined)
+    throw new InputError({
+      file,
+      field: empty,
+      problem: `column '${empty}' has no value in the training rows to take the ${policy} of`,
+      fix: `leave it out: --drop ${empty}`,
+    });
+  const filled =
+    fillMissing(train.values, train.features, values) + (test ? fillMissing(test.values, train.features, values) : 0);
+  return {
+    values,
+    note:
+      filled === 0
+        ? undefined
+        : `filled ${filled} missing value${filled === 1 ? '' : 's'} with the training rows' ${policy} of ${filled === 1 ? 'its' : 'their'} column (--missing ${policy}); the model keeps these values, and predict fills the same`,
+  };
 }
 
 function loadTest(file: string, target: string, train: Dataset, csv: CsvOptions) {
-  const test = loadCsvForModel(file, {featureNames: train.featureNames, target, classes: train.classes}, {blankLabels: false, delimiter: csv.delimiter, missing: csv.missing});
-  if (!test.labels) throw new InputError({file, line: 1, field: target, problem: `no column named '${target}'`, fix: 'the test file needs the target column to measure accuracy'});
-  return {test: {rows: test.rows, values: test.values, labels: test.labels}, unseen: test.unseen, testDropped: test.dropped};
+  const test = loadCsvForModel(
+    file,
+    {featureNames: train.featureNames, target, classes: train.classes},
+    {blankLabels: false, delimiter: csv.delimiter, missing: csv.missing},
+  );
+  if (!test.labels)
+    throw new InputError({
+      file,
+      line: 1,
+      field: target,
+      problem: `no column named '${target}'`,
+      fix: 'the test file needs the target column to measure accuracy',
+    });
+  return {
+    test: {rows: test.rows, values: test.values, labels: test.labels},
+    unseen: test.unseen,
+    testDropped: test.dropped,
+  };
 }
 
 /**
@@ -138,16 +200,24 @@ function keepModel(model: SavedModel, out: string): void {
       kept = join(mkdtempSync(join(tmpdir(), 'cluster-model-')), 'model.bin');
       saveModel(model, kept);
     } catch (again) {
-      throw new InputError({file: out, problem: `${problem}, nor keep it in ${tmpdir()} (${ioProblem(again)}): the trained model is lost`, fix: 'make room, then train again'});
+      throw new InputError({
+        file: out,
+        problem: `${problem}, nor keep it in ${tmpdir()} (${ioProblem(again)}): the trained model is lost`,
+        fix: 'make room, then train again',
+      });
     }
-    throw new InputError({file: out, problem: `${problem}; the trained model was kept in ${kept}`, fix: whereToMove(kept, out)});
+    throw new InputError({
+      file: out,
+      problem: `${problem}; the trained model was kept in ${kept}`,
+      fix: whereToMove(kept, out),
+    });
   }
 }
 
 /** How to put the kept model in place: never a `mv` onto a device or a pipe, which would replace it. */
 function whereToMove(kept: string, out: string): string {
   const special = specialFileKind(out);
-  if (special) return `${out} is ${special}, not a file to move it onto: use the kept model as it is, or move it to a file of your choosing, and give train another --out next time`;
+  if (special)
+    return `${out} is ${special}, not a file to move it onto: use the kept model as it is, or move it to a file of your choosing, and give train another --out next time`;
   return `make room, then move it: mv ${kept} ${out}`;
 }
-

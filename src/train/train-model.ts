@@ -62,7 +62,13 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       fitSeconds: trained.seconds,
       treesPerSecond: forest.trees / trained.seconds,
       testAccuracy: test && test.rows > 0 ? merged.accuracy(test.values, train.features, test.labels) : undefined,
-      model: {forest, classes: train.classes, featureNames: train.featureNames, target: request.source.target, trees: trained.trees},
+      model: {
+        forest,
+        classes: train.classes,
+        featureNames: train.featureNames,
+        target: request.source.target,
+        trees: trained.trees,
+      },
       hosts: trained.hosts,
       faults: trained.faults,
     };

@@ -9,7 +9,11 @@ export const DEFAULT_CONCURRENCY = 8;
  * `work` on every item, at most `limit` at a time, results in the items' order. After a failure
  * nothing more starts; it rejects with the first error once the items running have ended.
  */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failure: {error: unknown} | undefined;
@@ -30,5 +34,8 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, work:
 
 /** A promise that never rejects: for fan-outs that must see every host's outcome, to close what did start. */
 export function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
-  return promise.then((value) => ({status: 'fulfilled', value}), (reason: unknown) => ({status: 'rejected', reason}));
+  return promise.then(
+    (value) => ({status: 'fulfilled', value}),
+    (reason: unknown) => ({status: 'rejected', reason}),
+  );
 }

@@ -62,7 +62,15 @@ export const localShell: HostShell = {
   },
   async start(script) {
     // Its own process group, so Ctrl-C reaches only the coordinator, which stops it in order.
-    const child = execa('sh', ['-c', script], {stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, detached: true, cleanup: true});
+    const child = execa('sh', ['-c', script], {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      detached: true,
+      cleanup: true,
+    });
     const exited = child.then((result) => ({code: result.exitCode ?? null, signal: result.signal ?? null}));
     child.stdin!.on('error', () => undefined);
     return describe(child.stdin!, child.stdout!, child.stderr!, exited, () => child.kill('SIGKILL'));
@@ -76,7 +84,9 @@ function sshShell(session: SshSession): HostShell {
     async start(script) {
       const {channel, output, errors} = await session.spawn(script);
       const exited = new Promise<WorkerExit>((resolve) => {
-        channel.on('close', (code: number | null, signal?: string) => resolve({code: code ?? null, signal: signal ?? null}));
+        channel.on('close', (code: number | null, signal?: string) =>
+          resolve({code: code ?? null, signal: signal ?? null}),
+        );
         session.onLost((error) => resolve({code: null, signal: null, lost: error.message}));
       });
       return describe(channel, output, errors, exited, () => channel.close());
@@ -85,7 +95,13 @@ function sshShell(session: SshSession): HostShell {
   };
 }
 
-function describe(input: Writable, output: Readable, errors: Readable, exited: Promise<WorkerExit>, kill: () => void): ShellProcess {
+function describe(
+  input: Writable,
+  output: Readable,
+  errors: Readable,
+  exited: Promise<WorkerExit>,
+  kill: () => void,
+): ShellProcess {
   const tail = new TextTail();
   errors.on('data', (chunk: Buffer) => tail.push(chunk));
   return {

@@ -37,15 +37,32 @@ async function startWorker(session: SshSession, host: Host): Promise<WorkerProce
   const check = await session.exec(
     `command -v node >/dev/null || exit ${NODE_MISSING}; [ -f ${path} ] || exit ${NOT_PROVISIONED}; sum=$(sha256sum < ${path}) || exit ${CHANGED}; sum=\${sum%% *}; [ "$sum" = ${bundle.sha256} ] || { echo "$sum"; exit ${CHANGED}; }`,
   );
-  if (check.code === NODE_MISSING) throw new SshError(host.name, 'node-missing', `Node.js is not installed; run ${provisionCommand(host)} for how to install it`);
-  if (check.code === CHANGED) throw new SshError(host.name, 'worker-changed', `the installed worker is not the one provision put there (sha256 ${check.stdout.trim() || 'unreadable'}, expected ${bundle.sha256}): it was changed or cut short; run: ${provisionCommand(host)}`);
-  if (check.code !== 0) throw new SshError(host.name, 'not-provisioned', `the worker is not installed or out of date; run: ${provisionCommand(host)}`);
+  if (check.code === NODE_MISSING)
+    throw new SshError(
+      host.name,
+      'node-missing',
+      `Node.js is not installed; run ${provisionCommand(host)} for how to install it`,
+    );
+  if (check.code === CHANGED)
+    throw new SshError(
+      host.name,
+      'worker-changed',
+      `the installed worker is not the one provision put there (sha256 ${check.stdout.trim() || 'unreadable'}, expected ${bundle.sha256}): it was changed or cut short; run: ${provisionCommand(host)}`,
+    );
+  if (check.code !== 0)
+    throw new SshError(
+      host.name,
+      'not-provisioned',
+      `the worker is not installed or out of date; run: ${provisionCommand(host)}`,
+    );
   // Its frames come after the marker: whatever the login shell printed first is skipped.
   const {channel, output, errors} = await session.spawn(`exec node ${path} --cores ${workerCoresArgument(host)}`);
   const tail = new TextTail();
   errors.on('data', (chunk: Buffer) => tail.push(chunk));
   const exited = new Promise<WorkerExit>((resolve) => {
-    channel.on('close', (code: number | null, signal?: string) => resolve({code: code ?? null, signal: signal ?? null}));
+    channel.on('close', (code: number | null, signal?: string) =>
+      resolve({code: code ?? null, signal: signal ?? null}),
+    );
     session.onLost((error) => resolve({code: null, signal: null, lost: error.message}));
   });
   void exited.then(() => session.close());

@@ -20,7 +20,13 @@ export function readCpuSample(): CpuSample {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
     const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
     const busy = user + nice + system + irq + softirq + steal;
-    return {machine, cpus: cpus().length, busy: busy / TICKS_PER_SECOND, total: (busy + idle + iowait) / TICKS_PER_SECOND, self};
+    return {
+      machine,
+      cpus: cpus().length,
+      busy: busy / TICKS_PER_SECOND,
+      total: (busy + idle + iowait) / TICKS_PER_SECOND,
+      self,
+    };
   } catch {
     return {machine: null, cpus: cpus().length, busy: 0, total: 0, self};
   }

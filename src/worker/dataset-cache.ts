@@ -26,7 +26,10 @@ export class DatasetCache {
 function checkLabels(labels: Int32Array, classes: number): void {
   for (let row = 0; row < labels.length; row++) {
     const label = labels[row];
-    if (label < 0 || label >= classes) throw new Error(`data set refused: row ${row + 1} has label ${label}, outside the ${classes} classes (0 to ${classes - 1})`);
+    if (label < 0 || label >= classes)
+      throw new Error(
+        `data set refused: row ${row + 1} has label ${label}, outside the ${classes} classes (0 to ${classes - 1})`,
+      );
   }
 }
 
@@ -36,9 +39,13 @@ function checkLabels(labels: Int32Array, classes: number): void {
  */
 export function receiveDataset(header: Extract<ToWorker, {type: 'dataset'}>, body: Uint8Array): SharedDataset {
   const {hash, rows, features, classes} = header;
-  if (![rows, features, classes].every((n) => Number.isSafeInteger(n) && n > 0)) throw new Error(`data set refused: rows ${rows}, features ${features} and classes ${classes} must be positive integers`);
+  if (![rows, features, classes].every((n) => Number.isSafeInteger(n) && n > 0))
+    throw new Error(
+      `data set refused: rows ${rows}, features ${features} and classes ${classes} must be positive integers`,
+    );
   const valueBytes = rows * features * 8;
-  if (body.byteLength !== valueBytes + rows * 4) throw new Error(`data set body has ${body.byteLength} bytes, expected ${valueBytes + rows * 4}`);
+  if (body.byteLength !== valueBytes + rows * 4)
+    throw new Error(`data set body has ${body.byteLength} bytes, expected ${valueBytes + rows * 4}`);
   let shared = body;
   if (!(body.buffer instanceof SharedArrayBuffer) || body.byteOffset % 8 !== 0) {
     shared = new Uint8Array(new SharedArrayBuffer(body.byteLength));

@@ -58,7 +58,11 @@ export function cgroupCpuQuota(root = '/'): number | null {
 function ancestors(mount: Mount, path: string): string[] {
   const mounted = mount.root !== '/' && (path === mount.root || path.startsWith(`${mount.root}/`));
   const folders: string[] = [];
-  for (let current = posix.normalize(mounted ? path.slice(mount.root.length) || '/' : path); ; current = posix.dirname(current)) {
+  for (
+    let current = posix.normalize(mounted ? path.slice(mount.root.length) || '/' : path);
+    ;
+    current = posix.dirname(current)
+  ) {
     folders.push(posix.join(mount.point, current));
     if (current === '/' || current === '.') return folders;
   }

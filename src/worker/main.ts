@@ -21,16 +21,21 @@ const cores = coresArgument === 'auto' ? availableParallelism() : Number(coresAr
 const pool = new SlotPool(cores);
 const cache = new DatasetCache();
 
-const connection = new FramedConnection<ToWorker, FromWorker>(process.stdin, process.stdout, (message) => {
-  try {
-    handle(message);
-  } catch (error) {
-    void connection.send({type: 'error', message: (error as Error).message});
-  }
-}, (error) => {
-  process.stderr.write(`cluster-worker: ${error.message}\n`);
-  void stop(1);
-});
+const connection = new FramedConnection<ToWorker, FromWorker>(
+  process.stdin,
+  process.stdout,
+  (message) => {
+    try {
+      handle(message);
+    } catch (error) {
+      void connection.send({type: 'error', message: (error as Error).message});
+    }
+  },
+  (error) => {
+    process.stderr.write(`cluster-worker: ${error.message}\n`);
+    void stop(1);
+  },
+);
 // A heartbeat a second, from the main thread (slots train in their own threads), so the
 // coordinator can tell a silent host from a busy one.
 const HEARTBEAT_MS = 1000;
@@ -43,7 +48,14 @@ process.stdout.on('error', () => void stop(1));
 function handle({header, body}: Message<ToWorker>): void {
   switch (header.type) {
     case 'hello':
-      void connection.send({type: 'ready', version: PROTOCOL_VERSION, pid: process.pid, cores, cpus: availableParallelism(), node: process.version});
+      void connection.send({
+        type: 'ready',
+        version: PROTOCOL_VERSION,
+        pid: process.pid,
+        cores,
+        cpus: availableParallelism(),
+        node: process.version,
+      });
       return;
     case 'dataset-offer':
       void connection.send({type: 'dataset-status', hash: header.hash, cached: cache.has(header.hash)});
@@ -67,16 +79,27 @@ function handle({header, body}: Message<ToWorker>): void {
       return;
     default:
       // A newer coordinator, or bytes that only look like the protocol: say so, keep serving.
-      void connection.send({type: 'error', message: `unknown message type ${JSON.stringify((header as {type: unknown}).type)}`});
+      void connection.send({
+        type: 'error',
+        message: `unknown message type ${JSON.stringify((header as {type: unknown}).type)}`,
+      });
   }
 }
 
 /** A train order as the coordinator sends it, or an error reply naming what is not. */
 function checkTrainOrder(order: Extract<ToWorker, {type: 'train'}>): Extract<ToWorker, {type: 'train'}> {
   const whole = (value: unknown) => Number.isSafeInteger(value);
-  const wellFormed = whole(order.run) && typeof order.datasetHash === 'string' && typeof order.options === 'object' && order.options !== null &&
-    Array.isArray(order.trees) && order.trees.every((tree) => typeof tree === 'object' && tree !== null && whole(tree.index) && whole(tree.seed));
-  if (!wellFormed) throw new Error('a train order that is not well formed (run, datasetHash, options and trees of {index, seed} are needed)');
+  const wellFormed =
+    whole(order.run) &&
+    typeof order.datasetHash === 'string' &&
+    typeof order.options === 'object' &&
+    order.options !== null &&
+    Array.isArray(order.trees) &&
+    order.trees.every((tree) => typeof tree === 'object' && tree !== null && whole(tree.index) && whole(tree.seed));
+  if (!wellFormed)
+    throw new Error(
+      'a train order that is not well formed (run, datasetHash, options and trees of {index, seed} are needed)',
+    );
   return order;
 }
 
@@ -84,13 +107,25 @@ function train(order: Extract<ToWorker, {type: 'train'}>): void {
   const dataset = cache.get(order.datasetHash);
   for (const {index, seed} of order.trees) {
     if (!dataset) {
-      void connection.send({type: 'error', run: order.run, index, message: `data set ${order.datasetHash.slice(0, 12)} is not cached here`});
+      void connection.send({
+        type: 'error',
+        run: order.run,
+        index,
+        message: `data set ${order.datasetHash.slice(0, 12)} is not cached here`,
+      });
       continue;
     }
-    pool.train(dataset, order.options, seed, order.run).then(
-      ({tree, seconds, slot, waited}) => connection.send({type: 'tree', run: order.run, index, seconds, slot, waited}, tree),
-      (error: Error) => (error instanceof CancelledError ? undefined : connection.send({type: 'error', run: order.run, index, message: error.message})),
-    ).catch(() => stop(1));
+    pool
+      .train(dataset, order.options, seed, order.run)
+      .then(
+        ({tree, seconds, slot, waited}) =>
+          connection.send({type: 'tree', run: order.run, index, seconds, slot, waited}, tree),
+        (error: Error) =>
+          error instanceof CancelledError
+            ? undefined
+            : connection.send({type: 'error', run: order.run, index, message: error.message}),
+      )
+      .catch(() => stop(1));
   }
 }
 

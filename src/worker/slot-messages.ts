@@ -3,7 +3,15 @@ import type {TrainerName} from '../forest/trainer-names.js';
 
 /** What a slot thread is told: a data set once (views of shared memory, so nothing is copied), then trees to train on it. */
 export type ToSlot =
-  | {type: 'dataset'; hash: string; rows: number; features: number; classes: number; values: Float64Array; labels: Int32Array}
+  | {
+      type: 'dataset';
+      hash: string;
+      rows: number;
+      features: number;
+      classes: number;
+      values: Float64Array;
+      labels: Int32Array;
+    }
   | {type: 'shared'; hash: string; trainer: TrainerName; shared: unknown}
   /** Make the trainer's shared state (binning) here, off the worker's main thread, and send it back. */
   | {type: 'make-shared'; hash: string; trainer: TrainerName}

@@ -44,7 +44,12 @@ export class SlotPool {
   constructor(readonly cores: number) {}
 
   /** Resolves with the tree, its training time, the slot that trained it and how long it waited for one. */
-  train(dataset: SharedDataset, options: TreeOptions, seed: number, run: number): Promise<{tree: Uint8Array; seconds: number; slot: number; waited: number}> {
+  train(
+    dataset: SharedDataset,
+    options: TreeOptions,
+    seed: number,
+    run: number,
+  ): Promise<{tree: Uint8Array; seconds: number; slot: number; waited: number}> {
     return new Promise((resolve, reject) => {
       this.queue.push({id: this.nextJob++, run, dataset, options, seed, queuedAt: performance.now(), resolve, reject});
       this.dispatch();
@@ -85,7 +90,14 @@ export class SlotPool {
       this.dispatch();
       return;
     }
-    if (!this.closed) slot.thread.postMessage({type: 'train', job: job.id, hash: dataset.hash, options: job.options, seed: job.seed} satisfies ToSlot);
+    if (!this.closed)
+      slot.thread.postMessage({
+        type: 'train',
+        job: job.id,
+        hash: dataset.hash,
+        options: job.options,
+        seed: job.seed,
+      } satisfies ToSlot);
   }
 
   /**

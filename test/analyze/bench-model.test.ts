@@ -33,23 +33,32 @@ function sweep(rows: {hardware: string; hosts: string[]; cores: number; seconds:
 }
 
 test('a sweep that separates its kinds gets a model in its JSON, its Markdown and its chart', (t) => {
-  const result = withModel(sweep([
-    {hardware: '1 x pi', hosts: ['pi1'], cores: 4, seconds: [99, 100, 101]},
-    {hardware: '1 x pi, 1 x desktop', hosts: ['pi1', 'desktop'], cores: 11, seconds: [24.9, 25, 25.1]},
-    {hardware: '2 x pi, 1 x desktop', hosts: ['pi1', 'pi2', 'desktop'], cores: 15, seconds: [19.9, 20, 20.1]},
-  ]));
+  const result = withModel(
+    sweep([
+      {hardware: '1 x pi', hosts: ['pi1'], cores: 4, seconds: [99, 100, 101]},
+      {hardware: '1 x pi, 1 x desktop', hosts: ['pi1', 'desktop'], cores: 11, seconds: [24.9, 25, 25.1]},
+      {hardware: '2 x pi, 1 x desktop', hosts: ['pi1', 'pi2', 'desktop'], cores: 15, seconds: [19.9, 20, 20.1]},
+    ]),
+  );
   t.is(result.model!.speeds.desktop.toFixed(2), '3.00');
   t.is(result.model!.ci_source, 'runs');
   t.deepEqual(result.model!.cores, {pi: 4, desktop: 7});
-  t.true(JSON.parse(JSON.stringify(result)).model.rows.every((row: {residual: number}) => Math.abs(row.residual) < 0.01));
+  t.true(
+    JSON.parse(JSON.stringify(result)).model.rows.every((row: {residual: number}) => Math.abs(row.residual) < 0.01),
+  );
   const markdown = `\n${renderModelMarkdown(result.model!, 'x-small.json').join('\n')}`;
-  t.regex(markdown, /\n## Capacity model\n\nTime = work \/ sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work 100\.00 s on one pi host\. `cluster analyze x-small\.json`, run where bench ran, says more/);
+  t.regex(
+    markdown,
+    /\n## Capacity model\n\nTime = work \/ sum of the hosts' speeds, one speed per kind of host, fitted to the relative errors of the times; work 100\.00 s on one pi host\. `cluster analyze x-small\.json`, run where bench ran, says more/,
+  );
   t.regex(markdown, /^\| desktop \| 3\.000 \| \d\.\d{3} to \d\.\d{3} \| 1\.71 \|$/m);
   t.regex(renderScalingSvg(result), /<polyline fill="none" stroke="#b07aa1"[^>]*\/>[\s\S]*capacity model<\/text>/);
 });
 
 test('a sweep that cannot separate its kinds gets model null, and reports without it', (t) => {
-  const result = withModel(sweep([{hardware: '1 x pi, 1 x desktop', hosts: ['pi1', 'desktop'], cores: 11, seconds: [24.9, 25, 25.1]}]));
+  const result = withModel(
+    sweep([{hardware: '1 x pi, 1 x desktop', hosts: ['pi1', 'desktop'], cores: 11, seconds: [24.9, 25, 25.1]}]),
+  );
   t.is(result.model, null);
   t.false(renderScalingSvg(result).includes('capacity model'));
 });

@@ -47,20 +47,37 @@ test(refuses, '2.5 x "pi"', `'2.5 x "pi"': a count must be a whole number from 1
 test(refuses, '1 x "pi\x1b[2J"', `'1 x "pi\\x1b[2J"': a kind of host cannot hold control characters`);
 
 // What bench writes reads back as the same kinds, whatever the label.
-for (const label of ['pi, 4GB', 'Raspberry Pi 4 (4GB)', 'Pi 4 | "fast" + more', '2 x pi', '4GB', 'x', 'X', 'Ünïcode – ok', 'local-a']) {
+for (const label of [
+  'pi, 4GB',
+  'Raspberry Pi 4 (4GB)',
+  'Pi 4 | "fast" + more',
+  '2 x pi',
+  '4GB',
+  'x',
+  'X',
+  'Ünïcode – ok',
+  'local-a',
+]) {
   test(`a label '${label}' is spelt so that it reads back`, (t) => {
     const spelt = [spellPart(2, label), spellPart(1, 'desktop')].join(', ');
-    t.deepEqual(Object.fromEntries(parseHardware(spelt)), {[label.trim().toLowerCase().replace(/\s+/g, '-')]: 2, desktop: 1}, spelt);
+    t.deepEqual(
+      Object.fromEntries(parseHardware(spelt)),
+      {[label.trim().toLowerCase().replace(/\s+/g, '-')]: 2, desktop: 1},
+      spelt,
+    );
   });
 }
 test('an unlabelled host is written by its name alone, unless the name would read as a count', (t) => {
   t.is(spellPart(1, 'local-a', true), 'local-a');
   t.is(spellPart(1, '4pi', true), '1 x 4pi');
   t.is(spellPart(1, '2x4', true), '1 x 2x4');
-  t.deepEqual(Object.fromEntries(parseHardware(`${spellPart(1, '4pi', true)}, ${spellPart(1, 'x', true)}`)), {'4pi': 1, x: 1});
+  t.deepEqual(Object.fromEntries(parseHardware(`${spellPart(1, '4pi', true)}, ${spellPart(1, 'x', true)}`)), {
+    '4pi': 1,
+    x: 1,
+  });
 });
 
-test('formats counts in the toolkit\'s spelling', (t) => {
+test("formats counts in the toolkit's spelling", (t) => {
   t.is(formatCounts(parseHardware('4 Pi + Desktop')), '4 x pi, 1 x desktop');
   t.is(formatCounts(parseHardware('1 x "pi, 4GB" + 2 x "x"')), '1 x "pi,-4gb", 2 x "x"');
 });

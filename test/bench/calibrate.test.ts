@@ -20,7 +20,9 @@ const options: TreeOptions = {trainer: 'native', maxFeatures: 'sqrt'};
 const PLANTED = 1.25;
 
 /** A real local worker, and the machine identity it reports. */
-async function withWorker(use: (workers: WorkerSet, machine: MachineIdentity, cacheFile: string) => Promise<void>): Promise<void> {
+async function withWorker(
+  use: (workers: WorkerSet, machine: MachineIdentity, cacheFile: string) => Promise<void>,
+): Promise<void> {
   const workers = await WorkerSet.open([host]);
   try {
     await use(workers, await workers.get([host.name])[0].identity(), join(folderWith(), 'calibration.json'));
@@ -38,14 +40,18 @@ test('a figure cached for this host on this machine, under these limits, is used
 });
 
 // A lab host rebuilt at cpu: 0.1 reused the 61.9 trees/s it had at cpu: 1.0.
-for (const [what, changes] of [['another cgroup quota', {cpuQuota: 0.1}], ['another boot id', {bootId: 'an-earlier-boot'}]] as const) {
+for (const [what, changes] of [
+  ['another cgroup quota', {cpuQuota: 0.1}],
+  ['another boot id', {bootId: 'an-earlier-boot'}],
+] as const) {
   test(`the same host name cached under ${what} is measured again`, async (t) => {
     await withWorker(async (workers, machine, cacheFile) => {
       writeCache(cacheFile, {[calibrationKey(host, {...machine, ...changes}, datasetHash, options)]: PLANTED});
       const {throughput, loaded} = await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile});
       t.true(throughput.get(host.name)! > 100, `measured: ${throughput.get(host.name)} trees/s`);
       // Kept only when nothing else loaded the machine meanwhile (this machine may be shared).
-      if (!loaded.has(host.name)) t.is(readCache(cacheFile)[calibrationKey(host, machine, datasetHash, options)], throughput.get(host.name)!);
+      if (!loaded.has(host.name))
+        t.is(readCache(cacheFile)[calibrationKey(host, machine, datasetHash, options)], throughput.get(host.name)!);
     });
   });
 }
@@ -67,18 +73,29 @@ async function startBusyLoop() {
 }
 
 // Two benches at once cached figures taken under each other's load.
-test.serial('a figure measured while other processes load the machine is used but not cached, with a warning', async (t) => {
-  const loops = [await startBusyLoop(), await startBusyLoop()];
-  try {
-    await withWorker(async (workers, machine, cacheFile) => {
-      const {throughput, loaded} = await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile, fresh: true});
-      t.true(throughput.get(host.name)! > 0);
-      // Two loops on two CPUs: about two thirds of the machine, whatever else runs.
-      t.true(loaded.get(host.name)! > 0.3, `other processes' share: ${loaded.get(host.name)}`);
-      t.deepEqual(readCache(cacheFile), {});
-      t.truthy(machine.bootId);
-    });
-  } finally {
-    for (const loop of loops) loop.stop();
-  }
-});
+test.serial(
+  'a figure measured while other processes load the machine is used but not cached, with a warning',
+  async (t) => {
+    const loops = [await startBusyLoop(), await startBusyLoop()];
+    try {
+      await withWorker(async (workers, machine, cacheFile) => {
+        const {throughput, loaded} = await calibrate({
+          workers,
+          hosts: [host],
+          dataset,
+          datasetHash,
+          options,
+          cacheFile,
+          fresh: true,
+        });
+        t.true(throughput.get(host.name)! > 0);
+        // Two loops on two CPUs: about two thirds of the machine, whatever else runs.
+        t.true(loaded.get(host.name)! > 0.3, `other processes' share: ${loaded.get(host.name)}`);
+        t.deepEqual(readCache(cacheFile), {});
+        t.truthy(machine.bootId);
+      });
+    } finally {
+      for (const loop of loops) loop.stop();
+    }
+  },
+);

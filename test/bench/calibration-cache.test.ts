@@ -2,7 +2,13 @@ import {execFileSync} from 'node:child_process';
 import {readFileSync, symlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {calibrationKey, dropCalibrations, readCache, saveCalibrations, writeCache} from '../../src/bench/calibration-cache.js';
+import {
+  calibrationKey,
+  dropCalibrations,
+  readCache,
+  saveCalibrations,
+  writeCache,
+} from '../../src/bench/calibration-cache.js';
 import type {Host} from '../../src/config/inventory.js';
 import type {TreeOptions} from '../../src/forest/trainer.js';
 import type {MachineIdentity} from '../../src/protocol/messages.js';
@@ -11,7 +17,9 @@ import {folderWith} from '../helpers/files.js';
 // The calibration cache is ours, but it lies in the user's home: edited, cut short or replaced, it
 // costs a calibration, never a wrong speed in a table or a hang.
 test('only speeds are read from the cache: text, zero, negative and infinite figures are measured again', (t) => {
-  const folder = folderWith({'calibration.json': JSON.stringify({a: 12.5, b: 'fast', c: 0, d: -3, e: null, f: 'Infinity'})});
+  const folder = folderWith({
+    'calibration.json': JSON.stringify({a: 12.5, b: 'fast', c: 0, d: -3, e: null, f: 'Infinity'}),
+  });
   t.deepEqual(readCache(join(folder, 'calibration.json')), {a: 12.5});
 });
 
@@ -19,7 +27,8 @@ test('a cache cut short, not an object, a pipe or an endless device is empty, re
   const folder = folderWith({'cut.json': '{"a": 12', 'list.json': '[1, 2]'});
   execFileSync('mkfifo', [join(folder, 'fifo.json')]);
   symlinkSync('/dev/zero', join(folder, 'zero.json'));
-  for (const name of ['cut.json', 'list.json', 'fifo.json', 'zero.json', 'missing.json']) t.deepEqual(readCache(join(folder, name)), {}, name);
+  for (const name of ['cut.json', 'list.json', 'fifo.json', 'zero.json', 'missing.json'])
+    t.deepEqual(readCache(join(folder, name)), {}, name);
 });
 
 test('the cache is written whole, and not through a pipe nobody reads', (t) => {
@@ -33,9 +42,18 @@ test('the cache is written whole, and not through a pipe nobody reads', (t) => {
 });
 
 const host: Host = {name: 'pi1', transport: 'ssh', cores: 4, labels: []};
-const machine: MachineIdentity = {bootId: 'b1', cpuModel: 'Cortex-A72', cpus: 4, available: 4, cpuQuota: null, arch: 'arm64', node: 'v20.20.2'};
+const machine: MachineIdentity = {
+  bootId: 'b1',
+  cpuModel: 'Cortex-A72',
+  cpus: 4,
+  available: 4,
+  cpuQuota: null,
+  arch: 'arm64',
+  node: 'v20.20.2',
+};
 const options: TreeOptions = {trainer: 'native', maxFeatures: 'sqrt'};
-const key = (changes: Partial<MachineIdentity>, h: Host = host) => calibrationKey(h, {...machine, ...changes}, 'data', options);
+const key = (changes: Partial<MachineIdentity>, h: Host = host) =>
+  calibrationKey(h, {...machine, ...changes}, 'data', options);
 
 // The same host name is not the same machine: a lab host rebuilt at another cpu: kept its old speed.
 const notAHit = test.macro({

@@ -3,10 +3,20 @@ import {hostSpeed, runCapacityIdeal} from '../../src/bench/efficiency.js';
 import type {RunRecord} from '../../src/bench/result.js';
 import type {HostRun} from '../../src/coordinator/train-forest.js';
 
-const host = (name: string, cores: number, trees: number, reexecuted: number, trainSeconds: number): HostRun => ({host: name, cores, trees, reexecuted, trainSeconds, utilisation: 0, shipSeconds: 0, shippedBytes: 0, waitSeconds: 0});
+const host = (name: string, cores: number, trees: number, reexecuted: number, trainSeconds: number): HostRun => ({
+  host: name,
+  cores,
+  trees,
+  reexecuted,
+  trainSeconds,
+  utilisation: 0,
+  shipSeconds: 0,
+  shippedBytes: 0,
+  waitSeconds: 0,
+});
 const run = (seconds: number, hosts: HostRun[]): RunRecord => ({seconds, accuracy: 1, hosts, faults: [], timeline: []});
 
-test('a host\'s speed: trees it trained, dropped copies too, per second of its slots\' training, times its cores', (t) => {
+test("a host's speed: trees it trained, dropped copies too, per second of its slots' training, times its cores", (t) => {
   t.is(hostSpeed(host('a', 2, 8, 2, 4), 99), 5);
   t.is(hostSpeed(host('a', 1, 3, 0, 1.5), 99), 2);
   t.is(hostSpeed(host('a', 4, 0, 0, 0), 7), 7, 'a host that trained nothing counts with its calibration');

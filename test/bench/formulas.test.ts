@@ -9,7 +9,13 @@ const TABLE_I = [
   {hardware: '2 x Raspberry Pi, 1 x Desktop', cores: 15, ideal: 240.2666667, measured: 181, scalability: 1.327440147},
   {hardware: '3 x Raspberry Pi, 1 x Desktop', cores: 19, ideal: 189.6842105, measured: 152, scalability: 1.247922438},
   {hardware: '4 x Raspberry Pi, 1 x Desktop', cores: 23, ideal: 156.6956522, measured: 134, scalability: 1.169370539},
-  {hardware: '4 x Raspberry Pi, 1 x Desktop, 1 x Laptop', cores: 30, ideal: 120.1333333, measured: 124, scalability: 0.968817204},
+  {
+    hardware: '4 x Raspberry Pi, 1 x Desktop, 1 x Laptop',
+    cores: 30,
+    ideal: 120.1333333,
+    measured: 124,
+    scalability: 0.968817204,
+  },
 ];
 
 for (const row of TABLE_I) {

@@ -3,9 +3,15 @@ import {planRuns} from '../../src/bench/plan.js';
 
 const plans = test.macro({
   exec(t, args: Parameters<typeof planRuns>, expected: string) {
-    t.is(planRuns(...args).map((p) => `${'ABC'[p.combination]}${p.warmup ? 'w' : ''}${p.run}`).join(' '), expected);
+    t.is(
+      planRuns(...args)
+        .map((p) => `${'ABC'[p.combination]}${p.warmup ? 'w' : ''}${p.run}`)
+        .join(' '),
+      expected,
+    );
   },
-  title: (given = '', args: Parameters<typeof planRuns>) => `${args[3]}: ${args[0]} combinations, ${args[1]} warm-up(s), ${args[2]} run(s)${given}`,
+  title: (given = '', args: Parameters<typeof planRuns>) =>
+    `${args[3]}: ${args[0]} combinations, ${args[1]} warm-up(s), ${args[2]} run(s)${given}`,
 });
 
 test(plans, [2, 1, 3, 'interleaved'], 'Aw1 Bw1 A2 B2 A3 B3 A4 B4');

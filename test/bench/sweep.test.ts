@@ -9,7 +9,8 @@ import {folderWith} from '../helpers/files.js';
 test('a combination whose every host is lost fails; the sweep goes on and says what happened', async (t) => {
   const folder = folderWith({
     'inventory.yaml': 'hosts:\n  a: { transport: local, cores: 1 }\n  b: { transport: local, cores: 2 }\n',
-    'experiment.yaml': 'dataset: { kind: synthetic, samples: 2000, features: 10, seed: 1 }\nforest: { trees: 40 }\ncombinations: [[a], [b], [a, b]]\nruns: 1\nwarmup: 0\n',
+    'experiment.yaml':
+      'dataset: { kind: synthetic, samples: 2000, features: 10, seed: 1 }\nforest: { trees: 40 }\ncombinations: [[a], [b], [a, b]]\nruns: 1\nwarmup: 0\n',
   });
   const tag = `sweep-${process.pid}-${Date.now()}`;
   process.env.CLUSTER_TEST_TAG = tag;
@@ -22,27 +23,41 @@ test('a combination whose every host is lost fails; the sweep goes on and says w
       if (p.combination !== 2 || p.done !== 3 || killed.length > 0) return;
       // Workers start in inventory order, a then b, so b's worker has the larger pid.
       const pid = Math.max(...workerPids(tag));
-      if (Number.isFinite(pid)) (killed.push(pid), process.kill(pid, 'SIGKILL'));
+      if (Number.isFinite(pid)) {
+        killed.push(pid);
+        process.kill(pid, 'SIGKILL');
+      }
     },
   });
   t.is(killed.length, 1);
-  t.deepEqual(result.rows.map((row) => row.status), ['ok', 'failed', 'ok']);
+  t.deepEqual(
+    result.rows.map((row) => row.status),
+    ['ok', 'failed', 'ok'],
+  );
   t.is(result.rows[1].error, 'host b: every host was lost: b: worker exited (killed by SIGKILL)');
   t.is(result.rows[1].measured_s, null);
   t.is(result.rows[2].runs[0].faults.length, 0, 'b was started again for the next combination');
   t.is(result.rows[2].accuracy, result.rows[0].accuracy);
-  const journal = readFileSync(join(folder, 'results', `${result.id}.jsonl`), 'utf8').trim().split('\n').map((line) => JSON.parse(line).kind);
+  const journal = readFileSync(join(folder, 'results', `${result.id}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line).kind);
   t.deepEqual(journal, ['start', 'calibration', 'run', 'failed', 'run']);
 });
 
 function workerPids(tag: string): number[] {
-  return readdirSafe('/proc').filter((entry) => {
-    try {
-      return readFileSync(`/proc/${entry}/environ`, 'utf8').includes(tag) && readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'cluster-worker';
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSafe('/proc')
+    .filter((entry) => {
+      try {
+        return (
+          readFileSync(`/proc/${entry}/environ`, 'utf8').includes(tag) &&
+          readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'cluster-worker'
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function readdirSafe(folder: string): string[] {

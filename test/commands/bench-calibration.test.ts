@@ -22,11 +22,21 @@ runs: 2
 warmup: 1
 `;
 
-type Json = {calibration: Record<string, number>; warnings: {kind: string; message: string}[]; rows: {runs: {hosts: {host: string; trees: number; reexecuted: number; cores: number; trainSeconds: number}[]}[]}[]};
+type Json = {
+  calibration: Record<string, number>;
+  warnings: {kind: string; message: string}[];
+  rows: {runs: {hosts: {host: string; trees: number; reexecuted: number; cores: number; trainSeconds: number}[]}[]}[];
+};
 
 /** The median of a host's speeds in the measured runs, as the efficiency counts them: trees per second of its slots' training time, times its cores. */
 function runSpeed(json: Json, host: string): number {
-  const speeds = json.rows.flatMap((row) => row.runs.flatMap((run) => run.hosts.filter((h) => h.host === host).map((h) => ((h.trees + h.reexecuted) * h.cores) / h.trainSeconds))).sort((a, b) => a - b);
+  const speeds = json.rows
+    .flatMap((row) =>
+      row.runs.flatMap((run) =>
+        run.hosts.filter((h) => h.host === host).map((h) => ((h.trees + h.reexecuted) * h.cores) / h.trainSeconds),
+      ),
+    )
+    .sort((a, b) => a - b);
   return speeds[Math.floor(speeds.length / 2)];
 }
 
@@ -38,25 +48,36 @@ async function bench(folder: string): Promise<Json> {
 
 // The margin is wide for a shared CI machine, whose load can change between the calibration and
 // the runs; the wall-clock calibration of a cold worker gave 0.37 to 0.43 here.
-test('a host\'s calibration is within 0.55 to 1.6 times its speed in the run, measured the same way', async (t) => {
+test("a host's calibration is within 0.55 to 1.6 times its speed in the run, measured the same way", async (t) => {
   const folder = folderWith({'inventory.yaml': ONE_LOCAL_HOST, 'experiments/local.yaml': SMALL_TREES});
   const json = await bench(folder);
   const ratio = json.calibration['local-a'] / runSpeed(json, 'local-a');
-  t.true(ratio > 0.55 && ratio < 1.6, `calibrated ${json.calibration['local-a'].toFixed(0)} trees/s against ${runSpeed(json, 'local-a').toFixed(0)} in the run (ratio ${ratio.toFixed(2)})`);
+  t.true(
+    ratio > 0.55 && ratio < 1.6,
+    `calibrated ${json.calibration['local-a'].toFixed(0)} trees/s against ${runSpeed(json, 'local-a').toFixed(0)} in the run (ratio ${ratio.toFixed(2)})`,
+  );
 });
 
-test('a cached calibration the runs contradict: a warning in the sweep\'s warnings, and the figure dropped from the cache', async (t) => {
+test("a cached calibration the runs contradict: a warning in the sweep's warnings, and the figure dropped from the cache", async (t) => {
   const folder = folderWith({'inventory.yaml': ONE_LOCAL_HOST, 'experiments/local.yaml': SMALL_TREES});
   const experiment = loadExperiment(join(folder, 'experiments/local.yaml'));
   const host = loadInventory(join(folder, 'inventory.yaml')).hosts.get('local-a')!;
   // The worker runs on this machine, in this process's cgroup, on this Node.js: it reports this identity.
-  const key = calibrationKey(host, readMachineIdentity(), prepareData(experiment).hash, treeOptionsOf(experiment.forest));
+  const key = calibrationKey(
+    host,
+    readMachineIdentity(),
+    prepareData(experiment).hash,
+    treeOptionsOf(experiment.forest),
+  );
   const cacheFile = join(folder, 'cache/cluster/calibration.json');
   writeCache(cacheFile, {[key]: 10});
   const json = await bench(folder);
   t.is(json.calibration['local-a'], 10, 'the cached figure was used');
   const warning = json.warnings.find((w) => w.kind === 'calibration');
-  t.regex(warning?.message ?? JSON.stringify(json.warnings), /^local-a trained \d+\.\d trees\/s in the runs \(median of 2\), \d+% above its solo calibration of 10\.0 trees\/s \(more than 30% apart\): .*its cached calibration was dropped, so the next bench measures it again/);
+  t.regex(
+    warning?.message ?? JSON.stringify(json.warnings),
+    /^local-a trained \d+\.\d trees\/s in the runs \(median of 2\), \d+% above its solo calibration of 10\.0 trees\/s \(more than 30% apart\): .*its cached calibration was dropped, so the next bench measures it again/,
+  );
   t.false(key in readCache(cacheFile));
 });
 
@@ -68,15 +89,21 @@ async function startBusyLoop() {
 }
 
 // Serial: the loops would slow the other tests' measurements down.
-test.serial('calibrated while other processes keep the machine busy: a warning in the sweep\'s warnings, and nothing cached', async (t) => {
-  const folder = folderWith({'inventory.yaml': ONE_LOCAL_HOST, 'experiments/local.yaml': SMALL_TREES});
-  const loops = [await startBusyLoop(), await startBusyLoop()];
-  try {
-    const json = await bench(folder);
-    const warning = json.warnings.find((w) => w.kind === 'calibration' && w.message.includes('was calibrated at'));
-    t.regex(warning?.message ?? JSON.stringify(json.warnings), /^local-a was calibrated at \d+\.\d trees\/s while other processes took \d+% of its machine's CPU, more than 10% \(another bench, perhaps\): the figure serves this sweep only and was not cached/);
-    t.deepEqual(readCache(join(folder, 'cache/cluster/calibration.json')), {});
-  } finally {
-    for (const loop of loops) loop.stop();
-  }
-});
+test.serial(
+  "calibrated while other processes keep the machine busy: a warning in the sweep's warnings, and nothing cached",
+  async (t) => {
+    const folder = folderWith({'inventory.yaml': ONE_LOCAL_HOST, 'experiments/local.yaml': SMALL_TREES});
+    const loops = [await startBusyLoop(), await startBusyLoop()];
+    try {
+      const json = await bench(folder);
+      const warning = json.warnings.find((w) => w.kind === 'calibration' && w.message.includes('was calibrated at'));
+      t.regex(
+        warning?.message ?? JSON.stringify(json.warnings),
+        /^local-a was calibrated at \d+\.\d trees\/s while other processes took \d+% of its machine's CPU, more than 10% \(another bench, perhaps\): the figure serves this sweep only and was not cached/,
+      );
+      t.deepEqual(readCache(join(folder, 'cache/cluster/calibration.json')), {});
+    } finally {
+      for (const loop of loops) loop.stop();
+    }
+  },
+);

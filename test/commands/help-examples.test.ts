@@ -12,7 +12,11 @@ const PACKAGE = fileURLToPath(new URL('../../../', import.meta.url));
 async function examples(command: string, folder: string): Promise<string[]> {
   const help = await cluster([command, '--help'], folder);
   const section = help.stdout.split('EXAMPLES\n')[1] ?? '';
-  return section.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('$ ')).map((line) => line.slice(2));
+  return section
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('$ '))
+    .map((line) => line.slice(2));
 }
 
 // In a global install's `cluster init` folder, the examples named inventory.example.yaml and
@@ -27,12 +31,17 @@ test('the examples of bench and analyze name files that exist in an init folder 
       const words = line.split(/\s+/);
       const read = words.filter((word, i) => /\.(ya?ml|csv)$/.test(word) && !/^--export-/.test(words[i - 1] ?? ''));
       // An inventory is read from here only; results and experiments may also be the package's.
-      for (const file of read) t.true(existsSync(join(folder, file)) || (words[words.indexOf(file) - 1] !== '--inventory' && existsSync(join(PACKAGE, file))), `${line}: ${file}`);
+      for (const file of read)
+        t.true(
+          existsSync(join(folder, file)) ||
+            (words[words.indexOf(file) - 1] !== '--inventory' && existsSync(join(PACKAGE, file))),
+          `${line}: ${file}`,
+        );
     }
   }
 });
 
-test('analyze\'s example, pasted in an init folder, runs on the shipped results', async (t) => {
+test("analyze's example, pasted in an init folder, runs on the shipped results", async (t) => {
   const folder = folderWith({});
   t.is((await cluster(['init'], folder)).exitCode, 0);
   const [example] = await examples('analyze', folder);

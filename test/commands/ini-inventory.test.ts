@@ -19,12 +19,25 @@ test('status reads an Ansible INI inventory: local hosts, and an SSH host read d
   for (const file of ['hosts.ini', 'hosts', undefined]) {
     const result = await cluster(['status', ...(file ? ['--inventory', file] : []), '--json'], folder);
     t.is(result.exitCode, 3, result.stderr);
-    const byHost = Object.fromEntries(JSON.parse(result.stdout).map((s: {host: string; reachable: boolean; reason?: string; error: string | null}) => [s.host, [s.reachable, s.reason ?? null, s.error]]));
-    t.deepEqual(byHost, {
-      local1: [true, null, null],
-      local2: [true, null, null],
-      rpi1: [false, 'connection-refused', `host rpi1: connection refused at 127.0.0.1:${closed}; is sshd running there, on that port?`],
-    }, file ?? 'the default');
+    const byHost = Object.fromEntries(
+      JSON.parse(result.stdout).map((s: {host: string; reachable: boolean; reason?: string; error: string | null}) => [
+        s.host,
+        [s.reachable, s.reason ?? null, s.error],
+      ]),
+    );
+    t.deepEqual(
+      byHost,
+      {
+        local1: [true, null, null],
+        local2: [true, null, null],
+        rpi1: [
+          false,
+          'connection-refused',
+          `host rpi1: connection refused at 127.0.0.1:${closed}; is sshd running there, on that port?`,
+        ],
+      },
+      file ?? 'the default',
+    );
   }
 });
 
@@ -32,5 +45,8 @@ test('a bad INI inventory exits 2 with its file and line, no stack', async (t) =
   const folder = folderWith({hosts: '[pis]\nrpi1 ansible_port=70000\n'});
   const result = await cluster(['status', '--inventory', 'hosts'], folder);
   t.is(result.exitCode, 2);
-  t.is(result.stderr, 'Error: hosts:2: rpi1 ansible_port: port 70000 is out of range (use a port between 1 and 65535)\n');
+  t.is(
+    result.stderr,
+    'Error: hosts:2: rpi1 ansible_port: port 70000 is out of range (use a port between 1 and 65535)\n',
+  );
 });

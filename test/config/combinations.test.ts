@@ -7,8 +7,16 @@ import {YamlSource} from '../../src/config/yaml-source.js';
 import {InputError} from '../../src/errors.js';
 import {folderWith} from '../helpers/files.js';
 
-const inventory = parseInventory(YamlSource.parse('inventory.yaml', 'hosts:\n  a: { transport: local }\n  b: { transport: local }\n  c: { transport: local }\n'));
-const experiment = (combinations: string) => parseExperiment(YamlSource.parse('x.yaml', `dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\n${combinations}`));
+const inventory = parseInventory(
+  YamlSource.parse(
+    'inventory.yaml',
+    'hosts:\n  a: { transport: local }\n  b: { transport: local }\n  c: { transport: local }\n',
+  ),
+);
+const experiment = (combinations: string) =>
+  parseExperiment(
+    YamlSource.parse('x.yaml', `dataset: { kind: synthetic, samples: 100 }\nforest: { trees: 8 }\n${combinations}`),
+  );
 const hosts = (...names: string[]) => names.map((name) => inventory.hosts.get(name)!);
 
 test('without combinations: one host, two, ... all of them, in inventory order', (t) => {
@@ -17,12 +25,25 @@ test('without combinations: one host, two, ... all of them, in inventory order',
 });
 
 test('--hosts keeps the combinations made only of those hosts, and the baseline with them', (t) => {
-  const chosen = combinationsFor(experiment('combinations: [[a], [b], [a, b], [a, c]]\nbaseline: [b]\n'), inventory, hosts('a', 'b'));
+  const chosen = combinationsFor(
+    experiment('combinations: [[a], [b], [a, b], [a, c]]\nbaseline: [b]\n'),
+    inventory,
+    hosts('a', 'b'),
+  );
   t.deepEqual(chosen.combinations, [['a'], ['b'], ['a', 'b']]);
   t.is(chosen.baseline, 1);
-  t.is(combinationsFor(experiment('combinations: [[a], [b]]\nbaseline: [b]\n'), inventory, hosts('a')).baseline, 0, 'the first kept one when the baseline is gone');
-  const error = t.throws(() => combinationsFor(experiment('combinations: [[a], [a, b]]\n'), inventory, hosts('c')), {instanceOf: InputError});
-  t.is(error?.message, '--hosts: no combination of x.yaml is made only of c (its combinations use a, b; name some of those, or leave out --hosts)');
+  t.is(
+    combinationsFor(experiment('combinations: [[a], [b]]\nbaseline: [b]\n'), inventory, hosts('a')).baseline,
+    0,
+    'the first kept one when the baseline is gone',
+  );
+  const error = t.throws(() => combinationsFor(experiment('combinations: [[a], [a, b]]\n'), inventory, hosts('c')), {
+    instanceOf: InputError,
+  });
+  t.is(
+    error?.message,
+    '--hosts: no combination of x.yaml is made only of c (its combinations use a, b; name some of those, or leave out --hosts)',
+  );
 });
 
 test.serial('an --experiment name means experiments/NAME.yaml here, else the shipped one', (t) => {

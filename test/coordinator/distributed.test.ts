@@ -13,10 +13,22 @@ import {scheduleNamed} from '../../src/schedule/schedules.js';
 import {crashAlone} from '../helpers/crash.js';
 
 const local = (name: string, cores: number): Host => ({name, transport: 'local', cores, labels: []});
-const {train, test: held} = splitTrainTest(makeClassification({samples: 600, features: 10, informative: 5, classes: 3, seed: 11}), 0.25, 11);
+const {train, test: held} = splitTrainTest(
+  makeClassification({samples: 600, features: 10, informative: 5, classes: 3, seed: 11}),
+  0.25,
+  11,
+);
 const encode = (trees: Uint8Array[]) => trees.map((tree) => Buffer.from(tree).toString('base64'));
 
-function forestOn(workers: WorkerClient[], options: {trees?: number; trainer?: TreeOptions['trainer']; schedule?: ScheduleName; onTree?: (done: number) => void} = {}) {
+function forestOn(
+  workers: WorkerClient[],
+  options: {
+    trees?: number;
+    trainer?: TreeOptions['trainer'];
+    schedule?: ScheduleName;
+    onTree?: (done: number) => void;
+  } = {},
+) {
   const trees = options.trees ?? 9;
   return trainForest({
     workers,
@@ -35,11 +47,24 @@ test('a forest trained across two local hosts is the forest trained on one', asy
   try {
     const alone = await forestOn(workers.get(['a']));
     const spread = await forestOn(workers.get(['a', 'b']));
-    t.deepEqual(spread.hosts.map((h) => [h.host, h.trees]), [['a', 3], ['b', 6]]);
+    t.deepEqual(
+      spread.hosts.map((h) => [h.host, h.trees]),
+      [
+        ['a', 3],
+        ['b', 6],
+      ],
+    );
     t.deepEqual(encode(spread.trees), encode(alone.trees));
-    const predict = (trees: Uint8Array[]) => Forest.fromTrees('ml-random-forest', train.classes, trees).predict(held.values, held.features);
+    const predict = (trees: Uint8Array[]) =>
+      Forest.fromTrees('ml-random-forest', train.classes, trees).predict(held.values, held.features);
     t.deepEqual(predict(spread.trees), predict(alone.trees));
-    t.true(Forest.fromTrees('ml-random-forest', train.classes, spread.trees).accuracy(held.values, held.features, held.labels) > 0.5);
+    t.true(
+      Forest.fromTrees('ml-random-forest', train.classes, spread.trees).accuracy(
+        held.values,
+        held.features,
+        held.labels,
+      ) > 0.5,
+    );
     t.deepEqual(spread.faults, []);
   } finally {
     await workers.close();
@@ -59,7 +84,7 @@ test('native trees are the same on any host, any thread count, any partition, an
   }
 });
 
-test('the data set is shipped once per host, then served from the worker\'s cache', async (t) => {
+test("the data set is shipped once per host, then served from the worker's cache", async (t) => {
   const workers = await WorkerSet.open([local('a', 1)]);
   try {
     const first = await forestOn(workers.get(['a']), {trees: 1});
@@ -77,12 +102,20 @@ for (const schedule of ['dynamic', 'static-cores'] as const) {
     try {
       const undisturbed = encode((await forestOn(workers.get(['a', 'b']), {trees: 30, schedule})).trees);
       const [, victim] = workers.get(['a', 'b']);
-      const disturbed = await forestOn(workers.get(['a', 'b']), {trees: 30, schedule, onTree: (done) => done === 5 && crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL'))});
+      const disturbed = await forestOn(workers.get(['a', 'b']), {
+        trees: 30,
+        schedule,
+        onTree: (done) =>
+          done === 5 && crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL')),
+      });
       t.deepEqual(encode(disturbed.trees), undisturbed);
       t.is(disturbed.faults.length, 1);
       t.like(disturbed.faults[0], {host: 'b', reason: 'exited', message: 'worker exited (killed by SIGKILL)'});
       t.true(disturbed.faults[0].requeued > 0);
-      t.is(disturbed.hosts.reduce((sum, h) => sum + h.trees, 0), 30);
+      t.is(
+        disturbed.hosts.reduce((sum, h) => sum + h.trees, 0),
+        30,
+      );
 
       // The next run starts the lost worker again.
       const revived = await workers.revive(['a', 'b']);
@@ -102,7 +135,11 @@ test('a host that goes silent past the heartbeat timeout is lost, and the run st
   const stopped: number[] = [];
   try {
     const [, victim] = workers.get(['a', 'b']);
-    const run = await forestOn(workers.get(['a', 'b']), {trees: 30, schedule: 'static-cores', onTree: (done) => done === 3 && (stopped.push(victim.info!.pid), process.kill(victim.info!.pid, 'SIGSTOP'))});
+    const run = await forestOn(workers.get(['a', 'b']), {
+      trees: 30,
+      schedule: 'static-cores',
+      onTree: (done) => done === 3 && (stopped.push(victim.info!.pid), process.kill(victim.info!.pid, 'SIGSTOP')),
+    });
     t.is(run.trees.filter(Boolean).length, 30);
     t.is(run.faults.length, 1);
     t.like(run.faults[0], {host: 'b', reason: 'silent'});
@@ -125,18 +162,29 @@ test('when every host is lost the run fails, naming each', async (t) => {
   const workers = await WorkerSet.open([local('a', 1)]);
   try {
     const [only] = workers.get(['a']);
-    const error = await t.throwsAsync(forestOn([only], {trees: 40, onTree: (done) => done === 2 && process.kill(only.info!.pid, 'SIGKILL')}), {instanceOf: RunFailedError});
-    t.like(error, {host: 'a', kind: 'host', exitCode: 3, message: 'every host was lost: a: worker exited (killed by SIGKILL)'});
+    const error = await t.throwsAsync(
+      forestOn([only], {trees: 40, onTree: (done) => done === 2 && process.kill(only.info!.pid, 'SIGKILL')}),
+      {instanceOf: RunFailedError},
+    );
+    t.like(error, {
+      host: 'a',
+      kind: 'host',
+      exitCode: 3,
+      message: 'every host was lost: a: worker exited (killed by SIGKILL)',
+    });
   } finally {
     await workers.close();
   }
 });
 
-test('workers killed by SIGINT got a terminal\'s Ctrl-C before we did: an interruption, not a lost host', async (t) => {
+test("workers killed by SIGINT got a terminal's Ctrl-C before we did: an interruption, not a lost host", async (t) => {
   const workers = await WorkerSet.open([local('a', 1)]);
   try {
     const [only] = workers.get(['a']);
-    const error = await t.throwsAsync(forestOn([only], {trees: 40, onTree: (done) => done === 2 && process.kill(only.info!.pid, 'SIGINT')}), {instanceOf: RunFailedError});
+    const error = await t.throwsAsync(
+      forestOn([only], {trees: 40, onTree: (done) => done === 2 && process.kill(only.info!.pid, 'SIGINT')}),
+      {instanceOf: RunFailedError},
+    );
     t.like(error, {reason: 'interrupted', message: 'every host was lost: a: worker exited (killed by SIGINT)'});
     t.like(error!.faults[0], {host: 'a', reason: 'interrupted'});
   } finally {
@@ -144,7 +192,7 @@ test('workers killed by SIGINT got a terminal\'s Ctrl-C before we did: an interr
   }
 });
 
-test('dynamic: an idle host re-runs a straggler\'s trees; the first copy wins', async (t) => {
+test("dynamic: an idle host re-runs a straggler's trees; the first copy wins", async (t) => {
   // Silence must not be what ends the straggler here: the heartbeat timeout is far beyond the run.
   const workers = await WorkerSet.open([local('fast', 2), local('slow', 1)], 600_000);
   const [, slow] = workers.get(['fast', 'slow']);

@@ -12,7 +12,11 @@ test('the same seed makes the same data set, byte for byte', (t) => {
 
 test('golden: the generator does not drift between versions or platforms', (t) => {
   const data = makeClassification({samples: 200, features: 5, informative: 3, classes: 2, seed: 0});
-  t.snapshot({hash: hashDataset(data), first: Array.from(data.values.subarray(0, 5)), labels: Array.from(data.labels.subarray(0, 10))});
+  t.snapshot({
+    hash: hashDataset(data),
+    first: Array.from(data.values.subarray(0, 5)),
+    labels: Array.from(data.labels.subarray(0, 10)),
+  });
 });
 
 test('shape, class balance and class names', (t) => {
@@ -29,7 +33,11 @@ test('informative features separate the classes; noise features do not', (t) => 
   const meanBy = (feature: number, label: number) => {
     let sum = 0;
     let n = 0;
-    for (let row = 0; row < data.rows; row++) if (data.labels[row] === label) (sum += data.values[row * 4 + feature]), n++;
+    for (let row = 0; row < data.rows; row++)
+      if (data.labels[row] === label) {
+        sum += data.values[row * 4 + feature];
+        n++;
+      }
     return sum / n;
   };
   const gap = (feature: number) => Math.abs(meanBy(feature, 0) - meanBy(feature, 1));
@@ -40,7 +48,10 @@ test('the random generator is seeded and uniform enough', (t) => {
   const a = new Random(1);
   const b = new Random(1);
   const draws = Array.from({length: 10000}, () => a.next());
-  t.deepEqual(draws.slice(0, 5), Array.from({length: 5}, () => b.next()));
+  t.deepEqual(
+    draws.slice(0, 5),
+    Array.from({length: 5}, () => b.next()),
+  );
   const mean = draws.reduce((s, x) => s + x, 0) / draws.length;
   t.true(Math.abs(mean - 0.5) < 0.01);
   t.true(draws.every((x) => x >= 0 && x < 1));

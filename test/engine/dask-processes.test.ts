@@ -36,15 +36,25 @@ test.serial('a dask worker killed mid-fit is a fault; Dask recomputes its trees 
         // first report past a higher mark could be the last one.
         if (p.done < 1 || killed.length > 0) return;
         const pid = workerProcessOf(tag, 'local-b');
-        if (pid) (killed.push(pid), process.kill(pid, 'SIGKILL'));
+        if (pid) {
+          killed.push(pid);
+          process.kill(pid, 'SIGKILL');
+        }
       },
     });
     t.is(killed.length, 1);
     const [row] = result.rows;
     t.is(row.status, 'ok', row.error);
     const [run] = row.runs;
-    t.true(run.faults.some((fault) => fault.host === 'local-b' && fault.reason === 'worker-lost'), JSON.stringify(run.faults));
-    t.deepEqual(run.timeline.map((entry) => entry.index), Array.from({length: 240}, (_, i) => i), 'every tree is in the forest');
+    t.true(
+      run.faults.some((fault) => fault.host === 'local-b' && fault.reason === 'worker-lost'),
+      JSON.stringify(run.faults),
+    );
+    t.deepEqual(
+      run.timeline.map((entry) => entry.index),
+      Array.from({length: 240}, (_, i) => i),
+      'every tree is in the forest',
+    );
     t.true(run.accuracy > 0.8, `accuracy ${run.accuracy}`);
   } finally {
     delete process.env.CLUSTER_TEST_TAG;
@@ -60,21 +70,32 @@ test.serial('Ctrl-C during a dask sweep stops the scheduler, the workers and the
   await waitFor(() => {
     const running = daskProcesses(tag);
     const python = running.filter((line) => !/^\d+: sh /.test(line));
-    return python.filter((line) => line.includes('dask_worker')).length === 2 && python.some((line) => line.includes('dask_driver')) ? running : undefined;
+    return python.filter((line) => line.includes('dask_worker')).length === 2 &&
+      python.some((line) => line.includes('dask_driver'))
+      ? running
+      : undefined;
   }, 120_000);
   bench.kill('SIGINT');
   const result = await bench;
   t.is(result.exitCode, 130, String(result.stderr));
-  t.regex(String(result.stderr), /^Error: interrupted by SIGINT; finished results were kept; continue with: cluster bench --resume \S+-faults-dask$/m);
+  t.regex(
+    String(result.stderr),
+    /^Error: interrupted by SIGINT; finished results were kept; continue with: cluster bench --resume \S+-faults-dask$/m,
+  );
   t.deepEqual(daskProcesses(tag), [], 'no dask process is left behind');
   t.deepEqual(processesTagged(tag), []);
 });
 
 /** The worker process that local-b's nanny started: the nanny's child. */
 function workerProcessOf(tag: string, name: string): number | undefined {
-  const nanny = processesTagged(tag).find(({pid}) => /^\S*python3? -m distributed\.cli\.dask_worker /.test(commandOf(pid)) && commandOf(pid).includes(`--name ${name} `));
+  const nanny = processesTagged(tag).find(
+    ({pid}) =>
+      /^\S*python3? -m distributed\.cli\.dask_worker /.test(commandOf(pid)) &&
+      commandOf(pid).includes(`--name ${name} `),
+  );
   if (!nanny) return undefined;
-  return processesTagged(tag).find(({pid}) => parentOf(pid) === nanny.pid && commandOf(pid).includes('spawn_main'))?.pid;
+  return processesTagged(tag).find(({pid}) => parentOf(pid) === nanny.pid && commandOf(pid).includes('spawn_main'))
+    ?.pid;
 }
 
 function commandOf(pid: number): string {
@@ -87,7 +108,11 @@ function commandOf(pid: number): string {
 
 function parentOf(pid: number): number | undefined {
   try {
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+    return Number(
+      readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ')[1],
+    );
   } catch {
     return undefined;
   }

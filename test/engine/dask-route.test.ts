@@ -20,7 +20,7 @@ test(parses, '', undefined);
 test(parses, 'host.example 1 other 22', undefined);
 test(parses, '$(reboot) 1 10.0.0.5 22', undefined);
 
-test('the scheduler listens on each address the hosts reach this machine at, once, and never on one that is not this machine\'s', (t) => {
+test("the scheduler listens on each address the hosts reach this machine at, once, and never on one that is not this machine's", (t) => {
   const local = new Set(['127.0.0.1', '192.168.1.10', '10.8.0.1', 'fe80::1']);
   const routes = [
     {coordinator: '192.168.1.10', host: '192.168.1.21'},
@@ -29,15 +29,31 @@ test('the scheduler listens on each address the hosts reach this machine at, onc
     {coordinator: '10.8.0.1', host: '10.8.0.7'},
     {coordinator: 'fe80::1%eth0', host: 'fe80::2%eth0'},
   ];
-  t.deepEqual(listenAddresses(routes, local), {listen: ['192.168.1.10', '127.0.0.1', '10.8.0.1', 'fe80::1%eth0'], foreign: []});
-  t.deepEqual(listenAddresses([{coordinator: '203.0.113.9', host: '10.0.0.5'}], local), {listen: [], foreign: ['203.0.113.9']});
+  t.deepEqual(listenAddresses(routes, local), {
+    listen: ['192.168.1.10', '127.0.0.1', '10.8.0.1', 'fe80::1%eth0'],
+    foreign: [],
+  });
+  t.deepEqual(listenAddresses([{coordinator: '203.0.113.9', host: '10.0.0.5'}], local), {
+    listen: [],
+    foreign: ['203.0.113.9'],
+  });
   t.false(listenAddresses(routes, local).listen.includes('0.0.0.0'));
 });
 
 test('a host that reaches this machine at an address that is none of its own (a NAT between) is refused before any scheduler starts', async (t) => {
-  const host = {host: {name: 'pi-behind-nat', transport: 'ssh', cores: 4, labels: []}, shell: localShell, python: 'python3', route: {coordinator: '203.0.113.9', host: '10.0.0.5'}} as DaskHost;
-  const error = await t.throwsAsync(DaskCluster.start('/nonexistent/python3', '/nonexistent', [host]), {instanceOf: HostError});
-  t.is(error?.message, "reaches this machine at 203.0.113.9, which is not an address of this machine (a NAT or a jump host stands between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native");
+  const host = {
+    host: {name: 'pi-behind-nat', transport: 'ssh', cores: 4, labels: []},
+    shell: localShell,
+    python: 'python3',
+    route: {coordinator: '203.0.113.9', host: '10.0.0.5'},
+  } as DaskHost;
+  const error = await t.throwsAsync(DaskCluster.start('/nonexistent/python3', '/nonexistent', [host]), {
+    instanceOf: HostError,
+  });
+  t.is(
+    error?.message,
+    "reaches this machine at 203.0.113.9, which is not an address of this machine (a NAT or a jump host stands between them), so its dask worker could not reach a scheduler here; run the bench from a machine on the hosts' network, or use --engine native",
+  );
   t.is((error as HostError).reason, 'dask-route');
 });
 
@@ -70,11 +86,25 @@ test(bindRefused, '1:2:3', 'is not an IP address');
 test(bindRefused, '1::2::3', 'is not an IP address');
 
 test('a host whose SSH_CONNECTION says it is reached at 0.0.0.0 is refused before any scheduler starts, so its worker never listens on every interface', async (t) => {
-  const local = Object.values(networkInterfaces()).flatMap((entries) => entries ?? []).find((entry) => entry.family === 'IPv4')!.address;
+  const local = Object.values(networkInterfaces())
+    .flatMap((entries) => entries ?? [])
+    .find((entry) => entry.family === 'IPv4')!.address;
   for (const bind of ['0.0.0.0', '::', '224.0.0.251']) {
-    const host = {host: {name: 'pi', transport: 'ssh', cores: 4, labels: []}, shell: localShell, python: 'python3', route: {coordinator: local, host: bind}} as DaskHost;
-    const error = await t.throwsAsync(DaskCluster.start('/nonexistent/python3', '/nonexistent', [host]), {instanceOf: HostError});
-    t.regex(error?.message ?? '', new RegExp(`^sshd says this host is reached at ${bind.replaceAll('.', '\\.')}, which is (the unspecified|a multicast) address`));
+    const host = {
+      host: {name: 'pi', transport: 'ssh', cores: 4, labels: []},
+      shell: localShell,
+      python: 'python3',
+      route: {coordinator: local, host: bind},
+    } as DaskHost;
+    const error = await t.throwsAsync(DaskCluster.start('/nonexistent/python3', '/nonexistent', [host]), {
+      instanceOf: HostError,
+    });
+    t.regex(
+      error?.message ?? '',
+      new RegExp(
+        `^sshd says this host is reached at ${bind.replaceAll('.', '\\.')}, which is (the unspecified|a multicast) address`,
+      ),
+    );
     t.is((error as HostError).reason, 'dask-route');
     t.is((error as HostError).host, 'pi');
   }

@@ -1,4 +1,13 @@
-import {chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -24,7 +33,7 @@ function leftBy(pid: number, started: string, boot = bootId()): string {
   return path;
 }
 
-test('opening a dask folder sweeps those a killed run left (owner ended, its pid another\'s, or another boot) and never a live run\'s', async (t) => {
+test("opening a dask folder sweeps those a killed run left (owner ended, its pid another's, or another boot) and never a live run's", async (t) => {
   const live = execa(process.execPath, ['-e', 'console.log("up"); setInterval(() => undefined, 1e6)'], {reject: false});
   await new Promise((started) => live.stdout!.once('data', started));
   const paths: string[] = [];
@@ -44,15 +53,34 @@ test('opening a dask folder sweeps those a killed run left (owner ended, its pid
     paths.push(running, ownerless, strangers, target, link);
     const opened = temporaryFolder('cluster-dask-');
     paths.push(opened.path);
-    for (const [what, path] of [['ended', ended], ['recycled', recycled], ['rebooted', rebooted]]) t.false(existsSync(path), `${what}: swept`);
-    for (const [what, path] of [['live', running], ['ownerless', ownerless], ['another user\'s', strangers], ['the link\'s target', target]]) t.true(existsSync(path), `${what}: kept`);
+    for (const [what, path] of [
+      ['ended', ended],
+      ['recycled', recycled],
+      ['rebooted', rebooted],
+    ])
+      t.false(existsSync(path), `${what}: swept`);
+    for (const [what, path] of [
+      ['live', running],
+      ['ownerless', ownerless],
+      ["another user's", strangers],
+      ["the link's target", target],
+    ])
+      t.true(existsSync(path), `${what}: kept`);
     t.true(lstatSync(link).isSymbolicLink(), 'the link: kept');
-    t.deepEqual(sweepStaleFolders('cluster-dask-').filter((path) => paths.includes(path)), [], 'the folder just opened is its own live run\'s');
+    t.deepEqual(
+      sweepStaleFolders('cluster-dask-').filter((path) => paths.includes(path)),
+      [],
+      "the folder just opened is its own live run's",
+    );
     t.true(existsSync(opened.path));
     opened.remove();
     live.kill();
     await live;
-    t.deepEqual(sweepStaleFolders('cluster-dask-').filter((path) => paths.includes(path)), [running], 'once its run is gone, it goes');
+    t.deepEqual(
+      sweepStaleFolders('cluster-dask-').filter((path) => paths.includes(path)),
+      [running],
+      'once its run is gone, it goes',
+    );
   } finally {
     live.kill();
     await execa('rm', ['-rf', ...paths]);

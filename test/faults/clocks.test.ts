@@ -47,9 +47,15 @@ test('the lab relay keeps delivering, at its latency, while the wall clock steps
   t.timeout(30_000, 'the relay froze: it schedules by the wall clock');
   const echo = await echoServer();
   const preload = join(folderWith({'backwards-clock.mjs': BACKWARDS_CLOCK}), 'backwards-clock.mjs');
-  const relay = execa(process.execPath, ['--import', preload, RELAY, '127.0.0.1', '0', '127.0.0.1', String(echo.port), '20', '0', '0'], {stdin: 'ignore', reject: false});
+  const relay = execa(
+    process.execPath,
+    ['--import', preload, RELAY, '127.0.0.1', '0', '127.0.0.1', String(echo.port), '20', '0', '0'],
+    {stdin: 'ignore', reject: false},
+  );
   try {
-    const port = await new Promise<number>((listening) => relay.stdout!.once('data', (chunk: Buffer) => listening(Number(/:(\d+)/.exec(chunk.toString())![1]))));
+    const port = await new Promise<number>((listening) =>
+      relay.stdout!.once('data', (chunk: Buffer) => listening(Number(/:(\d+)/.exec(chunk.toString())![1]))),
+    );
     const socket = connect(port, '127.0.0.1');
     try {
       for (const text of ['one', 'two', 'three']) {
@@ -110,13 +116,26 @@ test('a host that goes silent is found silent although the wall clock stepped ba
 
 test('progress counts elapsed time on a monotonic clock: a step back never shows a negative time', (t) => {
   const written: string[] = [];
-  const stream = {isTTY: false, columns: 80, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream;
+  const stream = {
+    isTTY: false,
+    columns: 80,
+    write: (text: string) => written.push(text),
+  } as unknown as NodeJS.WriteStream;
   const realNow = Date.now;
   let steps = 0;
   Date.now = () => realNow() - HOUR * steps++;
   try {
     const printer = progressPrinter(stream);
-    const at = (done: number) => ({combination: 1, combinations: 1, hardware: 'pi', run: 1, runs: 1, warmup: false, done, total: 2});
+    const at = (done: number) => ({
+      combination: 1,
+      combinations: 1,
+      hardware: 'pi',
+      run: 1,
+      runs: 1,
+      warmup: false,
+      done,
+      total: 2,
+    });
     printer.update(at(0));
     printer.update(at(2));
   } finally {

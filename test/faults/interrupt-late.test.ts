@@ -15,13 +15,22 @@ test('SIGTERM right after the last run is journalled names the --resume, which s
   // The folder's events, not a clock: each append is seen as it happens.
   const watcher = watch(results, () => {
     const file = readdirSync(results).find((name) => name.endsWith('.jsonl'));
-    if (file && readFileSync(join(results, file), 'utf8').split('\n').filter((line) => line.includes('"kind":"run"')).length === 2) lastRun();
+    if (
+      file &&
+      readFileSync(join(results, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"kind":"run"')).length === 2
+    )
+      lastRun();
   });
   const bench = startCluster(['bench'], folder);
   await journalled.finally(() => watcher.close());
   bench.kill('SIGTERM');
   const message = await endsCleanly(t, bench, 130);
-  t.regex(message, /^interrupted by SIGTERM; finished results were kept; continue with: cluster bench --resume \S+-small$/);
+  t.regex(
+    message,
+    /^interrupted by SIGTERM; finished results were kept; continue with: cluster bench --resume \S+-small$/,
+  );
   const resumed = await paste(commandIn(message), folder, `late-${Date.now()}`);
   t.is(resumed.exitCode, 0, resumed.stderr);
   t.true(readdirSync(results).some((name) => name.endsWith('.csv')));

@@ -12,7 +12,8 @@ const test = anyTest as TestFn;
 const isRoot = process.getuid?.() === 0;
 
 const HOSTS = 'hosts:\n  local-a: { transport: local, cores: 1 }\n  local-b: { transport: local, cores: 1 }\n';
-const SWEEP = 'name: sweep\ndataset: { kind: synthetic, samples: 300, features: 8, informative: 4, classes: 2, seed: 1 }\nforest: { trees: 4, seed: 7 }\ncombinations: [[local-a], [local-a, local-b]]\nruns: 2\nwarmup: 0\n';
+const SWEEP =
+  'name: sweep\ndataset: { kind: synthetic, samples: 300, features: 8, informative: 4, classes: 2, seed: 1 }\nforest: { trees: 4, seed: 7 }\ncombinations: [[local-a], [local-a, local-b]]\nruns: 2\nwarmup: 0\n';
 // Not the default file names: a --resume command must carry -i and -e to work.
 const ARGS = ['bench', '-i', 'hosts.yaml', '-e', 'experiments/sweep.yaml'];
 const sweepFolder = () => folderWith({'hosts.yaml': HOSTS, 'experiments/sweep.yaml': SWEEP});
@@ -31,9 +32,12 @@ function leftovers(folder: string): string[] {
 }
 
 test('--results-dir naming a file is refused before any worker starts', async (t) => {
-  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/sweep.yaml': SWEEP, 'taken': 'a file'});
+  const folder = folderWith({'hosts.yaml': HOSTS, 'experiments/sweep.yaml': SWEEP, taken: 'a file'});
   const message = await endsCleanly(t, startCluster([...ARGS, '--results-dir', 'taken'], folder), 2);
-  t.regex(message, /^taken: cannot write results here \((EEXIST|ENOTDIR): [^)]+\) \(choose a folder you can write with --results-dir\)$/);
+  t.regex(
+    message,
+    /^taken: cannot write results here \((EEXIST|ENOTDIR): [^)]+\) \(choose a folder you can write with --results-dir\)$/,
+  );
 });
 
 test('--results-dir on a read-only file system is refused before any worker starts', async (t) => {
@@ -45,7 +49,10 @@ test('--results-dir on a read-only file system is refused before any worker star
   else await execa('chmod', ['555', readOnly]);
   try {
     const message = await endsCleanly(t, startCluster([...ARGS, '--results-dir', 'ro/results'], folder), 2);
-    t.regex(message, /^ro\/results: cannot write results here \((EROFS|EACCES): [^)]+\) \(choose a folder you can write with --results-dir\)$/);
+    t.regex(
+      message,
+      /^ro\/results: cannot write results here \((EROFS|EACCES): [^)]+\) \(choose a folder you can write with --results-dir\)$/,
+    );
   } finally {
     if (isRoot) await execa('umount', [readOnly]);
   }
@@ -58,14 +65,27 @@ test('the journal filling the disk mid-sweep: nothing half written, and the prin
   const message = await endsCleanly(t, startCluster(ARGS, folder, {prefix: ['prlimit', '--fsize=1500', '--']}), 2);
   const {file, records} = journalRecords(t, join(folder, 'results'));
   const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
-  t.is(message, `results/${id}.jsonl: cannot save the journal (EFBIG: file too large); the runs before it are kept: make room, then continue with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml`);
-  t.deepEqual(records.map((r) => r.kind), ['start', 'calibration', 'run']);
+  t.is(
+    message,
+    `results/${id}.jsonl: cannot save the journal (EFBIG: file too large); the runs before it are kept: make room, then continue with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml`,
+  );
+  t.deepEqual(
+    records.map((r) => r.kind),
+    ['start', 'calibration', 'run'],
+  );
   t.deepEqual(leftovers(folder), []);
 
   const resumed = await paste(`${commandIn(message)} --json`, folder, `resume-${id}`);
   t.is(resumed.exitCode, 0, resumed.stderr);
-  t.deepEqual(JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
-  t.is(journalRecords(t, join(folder, 'results')).records.filter((r) => r.kind === 'run').length, 4, 'only the missing runs ran');
+  t.deepEqual(
+    JSON.parse(resumed.stdout).rows.map((row: {runs: unknown[]}) => row.runs.length),
+    [2, 2],
+  );
+  t.is(
+    journalRecords(t, join(folder, 'results')).records.filter((r) => r.kind === 'run').length,
+    4,
+    'only the missing runs ran',
+  );
 });
 
 test('an export on a read-only file system is refused before any worker starts', async (t) => {
@@ -77,7 +97,10 @@ test('an export on a read-only file system is refused before any worker starts',
   else await execa('chmod', ['555', readOnly]);
   try {
     const message = await endsCleanly(t, startCluster([...ARGS, '--export-scaling', 'ro/sub/t.svg'], folder), 2);
-    t.regex(message, /^--export-scaling: cannot write in 'ro' \((EROFS|EACCES)\) \(choose a folder you can write in\)$/);
+    t.regex(
+      message,
+      /^--export-scaling: cannot write in 'ro' \((EROFS|EACCES)\) \(choose a folder you can write in\)$/,
+    );
     t.false(existsSync(join(folder, 'results')), 'no run started');
   } finally {
     if (isRoot) await execa('umount', [readOnly]);
@@ -92,12 +115,24 @@ test('an export the disk cannot hold (/dev/full): the table is printed first, th
   t.regex(String((await run).stdout), /│ local-a, local-b +│ 2 +│/);
   const {file} = journalRecords(t, join(folder, 'results'));
   const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
-  t.is(message, `/dev/full: cannot write (ENOSPC); the sweep's results are saved all the same: results/${id}.csv, results/${id}.json, results/${id}-timeline.svg, results/${id}-scaling.svg, results/${id}.md (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml --export-json /dev/full)`);
+  t.is(
+    message,
+    `/dev/full: cannot write (ENOSPC); the sweep's results are saved all the same: results/${id}.csv, results/${id}.json, results/${id}-timeline.svg, results/${id}-scaling.svg, results/${id}.md (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml --export-json /dev/full)`,
+  );
   t.deepEqual(leftovers(folder), []);
 
-  const again = await paste(commandIn(message).replace('--export-json /dev/full', '--export-json out/result.json'), folder, `again-${id}`);
+  const again = await paste(
+    commandIn(message).replace('--export-json /dev/full', '--export-json out/result.json'),
+    folder,
+    `again-${id}`,
+  );
   t.is(again.exitCode, 0, again.stderr);
-  t.deepEqual(JSON.parse(readFileSync(join(folder, 'out/result.json'), 'utf8')).rows.map((row: {runs: unknown[]}) => row.runs.length), [2, 2]);
+  t.deepEqual(
+    JSON.parse(readFileSync(join(folder, 'out/result.json'), 'utf8')).rows.map(
+      (row: {runs: unknown[]}) => row.runs.length,
+    ),
+    [2, 2],
+  );
 });
 
 test('the disk filling while the results are saved after the sweep: the table first, no file half written', async (t) => {
@@ -109,7 +144,10 @@ test('the disk filling while the results are saved after the sweep: the table fi
   const {file, records} = journalRecords(t, join(folder, 'results'));
   const id = file.replace(/^.*\/(.*)\.jsonl$/, '$1');
   t.is(records.filter((r) => r.kind === 'run').length, 4);
-  t.is(message, `results/${id}.json: cannot write (EFBIG); written before it: results/${id}.csv (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml)`);
+  t.is(
+    message,
+    `results/${id}.json: cannot write (EFBIG); written before it: results/${id}.csv (name a file you can write, or make room; then write them again with: cluster bench --resume ${id} -i hosts.yaml -e experiments/sweep.yaml)`,
+  );
   t.false(existsSync(join(folder, 'results', `${id}.json`)), 'no truncated JSON');
   t.deepEqual(leftovers(folder), []);
 });
@@ -121,15 +159,27 @@ test('train: the disk filling as the model is saved, after the fit: no half mode
     else t.log('skipped: needs root to mount a small tmpfs');
     return t.pass();
   }
-  const rows = ['a,b,c,y', ...Array.from({length: 400}, (_, i) => `${i % 13},${(i * 7) % 17},${(i * 5) % 23},${(i * 3) % 4}`)].join('\n');
+  const rows = [
+    'a,b,c,y',
+    ...Array.from({length: 400}, (_, i) => `${i % 13},${(i * 7) % 17},${(i * 5) % 23},${(i * 3) % 4}`),
+  ].join('\n');
   const folder = folderWith({'hosts.yaml': HOSTS, 'd.csv': `${rows}\n`});
   const small = join(folder, 'small');
   mkdirSync(small);
   // Room for a few KiB: the check before the fit passes, the model (hundreds of KiB) does not fit.
   await execa('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', small]);
   try {
-    const message = await endsCleanly(t, startCluster(['train', '-i', 'hosts.yaml', '--data', 'd.csv', '--target', 'y', '--trees', '200', '--out', 'small/m.model'], folder), 2);
-    const kept = /the trained model was kept in (\S+):? \(make room, then move it: mv \1 small\/m\.model\)$/.exec(message)?.[1];
+    const message = await endsCleanly(
+      t,
+      startCluster(
+        ['train', '-i', 'hosts.yaml', '--data', 'd.csv', '--target', 'y', '--trees', '200', '--out', 'small/m.model'],
+        folder,
+      ),
+      2,
+    );
+    const kept = /the trained model was kept in (\S+):? \(make room, then move it: mv \1 small\/m\.model\)$/.exec(
+      message,
+    )?.[1];
     t.truthy(kept, message);
     t.regex(message, /^small\/m\.model: cannot write the model \(ENOSPC\); /);
     t.deepEqual(readdirSync(small), [], 'nothing half written');

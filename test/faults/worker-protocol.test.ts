@@ -12,7 +12,11 @@ import {encodeFrame, FrameDecoder, type Frame} from '../../src/protocol/framing.
 const WORKER = fileURLToPath(new URL('../../worker.mjs', import.meta.url));
 
 function startWorker() {
-  const child = execa(process.execPath, [WORKER, '--cores', '1'], {reject: false, buffer: {stdout: false}, stripFinalNewline: false});
+  const child = execa(process.execPath, [WORKER, '--cores', '1'], {
+    reject: false,
+    buffer: {stdout: false},
+    stripFinalNewline: false,
+  });
   const decoder = new FrameDecoder();
   const replies: Frame['header'][] = [];
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -42,7 +46,11 @@ async function endsWithOneLine(t: import('ava').ExecutionContext, child: ResultP
 test('a frame longer than any data set: the worker ends with one line', async (t) => {
   const {child} = startWorker();
   child.stdin!.write(badLengths(0xffffffff, 4));
-  await endsWithOneLine(t, child, /^cluster-worker: bad frame length 4294967295: the stream is not the cluster protocol$/);
+  await endsWithOneLine(
+    t,
+    child,
+    /^cluster-worker: bad frame length 4294967295: the stream is not the cluster protocol$/,
+  );
 });
 
 test('a header longer than its frame: the worker ends with one line', async (t) => {
@@ -59,9 +67,27 @@ test('a header that is not JSON: the worker ends with one line', async (t) => {
 
 const NONSENSE: [string, Buffer, RegExp][] = [
   ['an unknown message type', frame({type: 'launch-missiles'}), /^unknown message type "launch-missiles"$/],
-  ['a train order with no trees', frame({type: 'train', run: 'x', trees: 'y'}), /^a train order that is not well formed/],
-  ['a train order for a data set never sent', frame({type: 'train', run: 1, datasetHash: 'f00d', options: {trainer: 'native', maxFeatures: 'sqrt'}, trees: [{index: 0, seed: 1}]}), /^data set f00d is not cached here$/],
-  ['a data set whose body is not its rows', frame({type: 'dataset', hash: 'h', rows: 1000, features: 20, classes: 2}, [Buffer.alloc(16)]), /^data set body has 16 bytes, expected 164000$/],
+  [
+    'a train order with no trees',
+    frame({type: 'train', run: 'x', trees: 'y'}),
+    /^a train order that is not well formed/,
+  ],
+  [
+    'a train order for a data set never sent',
+    frame({
+      type: 'train',
+      run: 1,
+      datasetHash: 'f00d',
+      options: {trainer: 'native', maxFeatures: 'sqrt'},
+      trees: [{index: 0, seed: 1}],
+    }),
+    /^data set f00d is not cached here$/,
+  ],
+  [
+    'a data set whose body is not its rows',
+    frame({type: 'dataset', hash: 'h', rows: 1000, features: 20, classes: 2}, [Buffer.alloc(16)]),
+    /^data set body has 16 bytes, expected 164000$/,
+  ],
 ];
 
 for (const [what, bytes, message] of NONSENSE) {
@@ -82,7 +108,9 @@ for (const [what, bytes, message] of NONSENSE) {
 test('random bytes, 20 seeds: the worker never hangs once its input closes, and never prints a stack trace', async (t) => {
   for (let seed = 1; seed <= 20; seed++) {
     const random = new Random(seed);
-    const bytes = Buffer.from(Array.from({length: 64 + (random.nextUint32() % 4096)}, () => random.nextUint32() & 0xff));
+    const bytes = Buffer.from(
+      Array.from({length: 64 + (random.nextUint32() % 4096)}, () => random.nextUint32() & 0xff),
+    );
     const {child} = startWorker();
     child.stdin!.end(bytes);
     const result = await child;

@@ -62,7 +62,10 @@ test('a link another user owns is refused, at any hop of a chain of links, and i
   symlinkSync(join(shared, 'theirs.csv'), join(folder, 'mine.csv'));
   for (const path of [join(shared, 'theirs.csv'), join(folder, 'mine.csv')]) {
     const error = t.throws(() => writeWhole(path, 'new'), {instanceOf: InputError});
-    t.is(error?.message, `${path}: '${path === join(folder, 'mine.csv') ? join(shared, 'theirs.csv') : path}' is a symbolic link (to ${victim}) owned by another user (uid ${OTHER_UID}): writing through it would overwrite whatever file they chose (remove the link, or name a file in a folder only you can write)`);
+    t.is(
+      error?.message,
+      `${path}: '${path === join(folder, 'mine.csv') ? join(shared, 'theirs.csv') : path}' is a symbolic link (to ${victim}) owned by another user (uid ${OTHER_UID}): writing through it would overwrite whatever file they chose (remove the link, or name a file in a folder only you can write)`,
+    );
   }
   t.is(readFileSync(victim, 'utf8'), 'precious\n');
 });

@@ -5,7 +5,8 @@ const counts = test.macro({
   exec(t, maxFeatures: MaxFeatures, features: number, expected: number) {
     t.is(featureCount(maxFeatures, features), expected);
   },
-  title: (_, maxFeatures: MaxFeatures, features: number, expected: number) => `maxFeatures ${formatMaxFeatures(maxFeatures)} of ${features} features is ${expected}, as scikit-learn counts`,
+  title: (_, maxFeatures: MaxFeatures, features: number, expected: number) =>
+    `maxFeatures ${formatMaxFeatures(maxFeatures)} of ${features} features is ${expected}, as scikit-learn counts`,
 });
 test(counts, 'sqrt', 20, 4);
 test(counts, 'sqrt', 64, 8);

@@ -9,7 +9,13 @@ import {growTree, type GrowOptions} from '../../src/forest/native/grow.js';
 import {deserializeTree, ModelFormatError, serializeTree} from '../../src/forest/native/tree-model.js';
 import {nativeTrainer} from '../../src/forest/native/trainer.js';
 
-const FULL: GrowOptions = {maxFeatures: 4, maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, criterion: 'gini'};
+const FULL: GrowOptions = {
+  maxFeatures: 4,
+  maxDepth: Infinity,
+  minSamplesSplit: 2,
+  minSamplesLeaf: 1,
+  criterion: 'gini',
+};
 const data = makeClassification({samples: 2000, features: 16, informative: 8, classes: 3, seed: 4});
 const {train, test: held} = splitTrainTest(data, 0.25, 4);
 const binned = binData(train);
@@ -33,7 +39,9 @@ test('more distinct values than MAX_BINS are cut into bins of equal row counts, 
   const values = Float64Array.from({length: rows}, (_, i) => ((i * 7919) % rows) / 3);
   const many = binData({rows, features: 1, values});
   t.true(many.binCounts[0] <= MAX_BINS && many.binCounts[0] > MAX_BINS / 2);
-  const outside = Array.from(values).filter((value, r) => !(many.low[many.bins[r]] <= value && value <= many.high[many.bins[r]]));
+  const outside = Array.from(values).filter(
+    (value, r) => !(many.low[many.bins[r]] <= value && value <= many.high[many.bins[r]]),
+  );
   t.deepEqual(outside, []);
   t.true(many.low.every((low, bin) => low <= many.high[bin] && (bin === 0 || many.high[bin - 1] < low)));
 });
@@ -56,7 +64,10 @@ test('a fully grown tree fits its bootstrap rows; maxDepth and minSamplesLeaf bo
   for (let node = 0; node < full.nodeCount; node++) {
     if (full.feature[node] >= 0) continue;
     const distribution = Array.from(full.value.subarray(node * 3, node * 3 + 3));
-    t.true(distribution.some((p) => p === 1) || distribution.every((p) => p < 1), 'leaves are pure unless rows are identical');
+    t.true(
+      distribution.some((p) => p === 1) || distribution.every((p) => p < 1),
+      'leaves are pure unless rows are identical',
+    );
   }
   const stump = growTree(binned, train.labels, 3, {...FULL, maxDepth: 1}, 9);
   t.is(stump.nodeCount, 3);
@@ -67,7 +78,9 @@ test('a fully grown tree fits its bootstrap rows; maxDepth and minSamplesLeaf bo
 test('a forest of native trees learns: well above chance, gini and entropy alike', (t) => {
   const prepared = nativeTrainer.prepare({...train, classes: 3}, binData(train, true));
   for (const criterion of ['gini', 'entropy'] as const) {
-    const trees = Array.from({length: 30}, (_, i) => prepared({trainer: 'native', maxFeatures: 'sqrt', criterion}, treeSeed(1, i)));
+    const trees = Array.from({length: 30}, (_, i) =>
+      prepared({trainer: 'native', maxFeatures: 'sqrt', criterion}, treeSeed(1, i)),
+    );
     const accuracy = Forest.fromTrees('native', train.classes, trees).accuracy(held.values, held.features, held.labels);
     t.true(accuracy > 0.75, `${criterion} accuracy ${accuracy}`);
   }
@@ -80,9 +93,19 @@ test('serialisation round-trips; truncated or corrupt trees are refused', (t) =>
   t.is(back.nodeCount, tree.nodeCount);
   t.deepEqual(Array.from(back.threshold), Array.from(tree.threshold));
   t.deepEqual(Array.from(back.value), Array.from(tree.value));
-  t.throws(() => deserializeTree(bytes.subarray(0, bytes.length - 8)), {instanceOf: ModelFormatError, message: /should be \d+ bytes/});
-  t.throws(() => deserializeTree(new TextEncoder().encode('{"name":"RFClassifier"}')), {instanceOf: ModelFormatError, message: 'not a native tree'});
+  t.throws(() => deserializeTree(bytes.subarray(0, bytes.length - 8)), {
+    instanceOf: ModelFormatError,
+    message: /should be \d+ bytes/,
+  });
+  t.throws(() => deserializeTree(new TextEncoder().encode('{"name":"RFClassifier"}')), {
+    instanceOf: ModelFormatError,
+    message: 'not a native tree',
+  });
   const looping = bytes.slice();
-  new DataView(looping.buffer).setInt32(16 + Math.ceil((tree.nodeCount * 8) / 8) * 8 + Math.ceil((tree.nodeCount * 4) / 8) * 8, 0, true);
+  new DataView(looping.buffer).setInt32(
+    16 + Math.ceil((tree.nodeCount * 8) / 8) * 8 + Math.ceil((tree.nodeCount * 4) / 8) * 8,
+    0,
+    true,
+  );
   t.throws(() => deserializeTree(looping), {instanceOf: ModelFormatError, message: 'node 0 links outside the tree'});
 });

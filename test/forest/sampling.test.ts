@@ -22,18 +22,24 @@ function rootFeatures(options: GrowOptions, trees: number): number[] {
   return Array.from({length: trees}, (_, i) => growTree(binned, labels, 2, options, treeSeed(3, i)).feature[0]);
 }
 
-test('constant features count against maxFeatures, as in scikit-learn\'s best splitter', (t) => {
+test("constant features count against maxFeatures, as in scikit-learn's best splitter", (t) => {
   // Two draws from 10 features, 8 of them constant, going on only while every draw was constant:
   // the weak feature wins when drawn before the strong one and the search stops first, 44/90 of the time.
   const roots = rootFeatures(STUMP, 400);
   const weak = roots.filter((f) => f === 1).length / roots.length;
   t.true(Math.abs(weak - 44 / 90) < 0.08, `weak feature at the root in ${weak} of the stumps`);
-  t.true(roots.every((f) => f === 0 || f === 1), 'a constant feature is never split on');
+  t.true(
+    roots.every((f) => f === 0 || f === 1),
+    'a constant feature is never split on',
+  );
 });
 
 test('with maxFeatures 1 a node still finds a feature that is not constant', (t) => {
   const roots = rootFeatures({...STUMP, maxFeatures: 1}, 200);
-  t.true(roots.every((f) => f === 0 || f === 1), 'every stump split');
+  t.true(
+    roots.every((f) => f === 0 || f === 1),
+    'every stump split',
+  );
 });
 
 test('with every feature drawn the strong feature always wins', (t) => {

@@ -13,8 +13,10 @@ import {folderWith} from '../helpers/files.js';
 // CI installs python3-sklearn; elsewhere these tests are skipped when /usr/bin/python3 lacks it.
 const PYTHON = '/usr/bin/python3';
 const BENCH = fileURLToPath(new URL('../../../bench/', import.meta.url));
-const hasSklearn = existsSync(PYTHON) && (await execa(PYTHON, ['-c', 'import sklearn'], {reject: false})).exitCode === 0;
-if (!hasSklearn && process.env.CI) throw new Error('CI needs /usr/bin/python3 with scikit-learn (apt-get install python3-sklearn)');
+const hasSklearn =
+  existsSync(PYTHON) && (await execa(PYTHON, ['-c', 'import sklearn'], {reject: false})).exitCode === 0;
+if (!hasSklearn && process.env.CI)
+  throw new Error('CI needs /usr/bin/python3 with scikit-learn (apt-get install python3-sklearn)');
 const sklearnTest = hasSklearn ? test : test.skip;
 const folder = folderWith();
 const SEEDS = [0, 1, 2];
@@ -31,7 +33,18 @@ const DEFAULTS: Settings = {maxFeatures: 'sqrt', maxDepth: 'none', minSamplesLea
 
 async function sklearnAccuracy(shape: string, seed: number, settings: Settings): Promise<number> {
   const {maxFeatures, maxDepth, minSamplesLeaf, criterion} = settings;
-  const result = await execa(PYTHON, [join(BENCH, 'sklearn_reference.py'), join(folder, `${shape}-${seed}-train.csv`), join(folder, `${shape}-${seed}-test.csv`), 'label', '100', maxFeatures, String(seed), String(maxDepth), String(minSamplesLeaf), criterion]);
+  const result = await execa(PYTHON, [
+    join(BENCH, 'sklearn_reference.py'),
+    join(folder, `${shape}-${seed}-train.csv`),
+    join(folder, `${shape}-${seed}-test.csv`),
+    'label',
+    '100',
+    maxFeatures,
+    String(seed),
+    String(maxDepth),
+    String(minSamplesLeaf),
+    criterion,
+  ]);
   return (JSON.parse(String(result.stdout)) as {testAccuracy: number}).testAccuracy;
 }
 
@@ -40,7 +53,13 @@ function nativeAccuracy(shape: string, seed: number, settings: Settings): number
   const held = loadCsvDataset(join(folder, `${shape}-${seed}-test.csv`), 'label');
   const maxFeatures = parseMaxFeatures(settings.maxFeatures);
   if (!isMaxFeatures(maxFeatures)) throw new Error(maxFeatures.problem);
-  const options: TreeOptions = {trainer: 'native', maxFeatures, minSamplesLeaf: settings.minSamplesLeaf, criterion: settings.criterion, ...(settings.maxDepth === 'none' ? {} : {maxDepth: settings.maxDepth})};
+  const options: TreeOptions = {
+    trainer: 'native',
+    maxFeatures,
+    minSamplesLeaf: settings.minSamplesLeaf,
+    criterion: settings.criterion,
+    ...(settings.maxDepth === 'none' ? {} : {maxDepth: settings.maxDepth}),
+  };
   return trainHere(train, options, 100, seed).accuracy(held.values, held.features, held.labels);
 }
 
@@ -54,7 +73,10 @@ const matchesSklearn = test.macro({
       sklearn += (await sklearnAccuracy(shape, seed, settings)) / SEEDS.length;
     }
     t.log(`${shape}: native ${native.toFixed(4)}, scikit-learn ${sklearn.toFixed(4)}`);
-    t.true(native >= sklearn - 0.01, `native ${native.toFixed(4)} is more than a point below scikit-learn's ${sklearn.toFixed(4)}`);
+    t.true(
+      native >= sklearn - 0.01,
+      `native ${native.toFixed(4)} is more than a point below scikit-learn's ${sklearn.toFixed(4)}`,
+    );
   },
   title: (_, shape: string, settings: Settings = DEFAULTS) =>
     `on ${shape}${settings === DEFAULTS ? '' : ` with ${JSON.stringify(settings)}`}, the native trainer's accuracy is within a point of scikit-learn's (mean of ${SEEDS.length} seeds)`,
@@ -62,22 +84,45 @@ const matchesSklearn = test.macro({
 
 // One after another: each runs scikit-learn three times, and the machine may be busy.
 const serialTest = hasSklearn ? test.serial : test.skip;
-for (const shape of ['breast-cancer', 'digits', 'wine', 'lognormal-steps-small', 'integer-code-small']) serialTest(matchesSklearn, shape);
+for (const shape of ['breast-cancer', 'digits', 'wine', 'lognormal-steps-small', 'integer-code-small'])
+  serialTest(matchesSklearn, shape);
 // Settings other than the defaults: a shallow entropy forest over half the features, leaves of 5 rows or more; every feature (1.0).
-serialTest(matchesSklearn, 'lognormal-steps-small', {maxFeatures: '0.5', maxDepth: 8, minSamplesLeaf: 5, criterion: 'entropy'});
-serialTest(matchesSklearn, 'integer-code-small', {maxFeatures: '1.0', maxDepth: 'none', minSamplesLeaf: 1, criterion: 'gini'});
-
-sklearnTest('scikit-learn draws features as the native trainer does: constant ones count against max_features', async (t) => {
-  // The data of sampling.test.ts: the strong feature, a weak one, eight constant; stumps with max_features=2.
-  const rows = Array.from({length: 300}, (_, r) => `${r % 2},${(r * 7) % 3 === 0 ? 1 - (r % 2) : r % 2},${Array(8).fill(7).join(',')},${r % 2}`);
-  writeFileSync(join(folder, 'stumps.csv'), `${[...Array.from({length: 10}, (_, f) => `x${f}`), 'label'].join(',')}\n${rows.join('\n')}\n`);
-  const script = [
-    'import sys, numpy as np',
-    'from sklearn.tree import DecisionTreeClassifier',
-    'd = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1)',
-    'roots = [DecisionTreeClassifier(max_features=2, max_depth=1, random_state=s).fit(d[:, :10], d[:, 10]).tree_.feature[0] for s in range(400)]',
-    'print(sum(1 for f in roots if f == 1) / len(roots))',
-  ].join('\n');
-  const weak = Number((await execa(PYTHON, ['-c', script, join(folder, 'stumps.csv')])).stdout);
-  t.true(Math.abs(weak - 44 / 90) < 0.08, `scikit-learn split on the weak feature in ${weak} of the stumps, the native trainer's rule predicts 44/90`);
+serialTest(matchesSklearn, 'lognormal-steps-small', {
+  maxFeatures: '0.5',
+  maxDepth: 8,
+  minSamplesLeaf: 5,
+  criterion: 'entropy',
 });
+serialTest(matchesSklearn, 'integer-code-small', {
+  maxFeatures: '1.0',
+  maxDepth: 'none',
+  minSamplesLeaf: 1,
+  criterion: 'gini',
+});
+
+sklearnTest(
+  'scikit-learn draws features as the native trainer does: constant ones count against max_features',
+  async (t) => {
+    // The data of sampling.test.ts: the strong feature, a weak one, eight constant; stumps with max_features=2.
+    const rows = Array.from(
+      {length: 300},
+      (_, r) => `${r % 2},${(r * 7) % 3 === 0 ? 1 - (r % 2) : r % 2},${Array(8).fill(7).join(',')},${r % 2}`,
+    );
+    writeFileSync(
+      join(folder, 'stumps.csv'),
+      `${[...Array.from({length: 10}, (_, f) => `x${f}`), 'label'].join(',')}\n${rows.join('\n')}\n`,
+    );
+    const script = [
+      'import sys, numpy as np',
+      'from sklearn.tree import DecisionTreeClassifier',
+      'd = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1)',
+      'roots = [DecisionTreeClassifier(max_features=2, max_depth=1, random_state=s).fit(d[:, :10], d[:, 10]).tree_.feature[0] for s in range(400)]',
+      'print(sum(1 for f in roots if f == 1) / len(roots))',
+    ].join('\n');
+    const weak = Number((await execa(PYTHON, ['-c', script, join(folder, 'stumps.csv')])).stdout);
+    t.true(
+      Math.abs(weak - 44 / 90) < 0.08,
+      `scikit-learn split on the weak feature in ${weak} of the stumps, the native trainer's rule predicts 44/90`,
+    );
+  },
+);

@@ -25,7 +25,11 @@ print(json.dumps(results))
 /** Runs the stranger, from network namespace `netns` when given (another machine on the network). */
 export async function strangerTries(where: string, marker: string, netns?: string): Promise<Record<string, string>> {
   const command = ['/usr/bin/python3', '-c', STRANGER, where, marker];
-  const result = await execa(netns ? 'ip' : command[0], netns ? ['netns', 'exec', netns, ...command] : command.slice(1), {reject: false});
+  const result = await execa(
+    netns ? 'ip' : command[0],
+    netns ? ['netns', 'exec', netns, ...command] : command.slice(1),
+    {reject: false},
+  );
   if (result.exitCode !== 0) throw new Error(`the stranger's script failed: ${result.stderr}`);
   return JSON.parse(String(result.stdout).trim().split('\n').at(-1)!) as Record<string, string>;
 }

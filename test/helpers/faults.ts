@@ -9,10 +9,18 @@ import {processesTagged, waitFor} from './processes.js';
 export const RUN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 
 /** The real CLI, tagged so every process it starts can be found; `prefix` runs it under e.g. prlimit. */
-export function startCluster(args: string[], cwd: string, options: {tag?: string; prefix?: string[]; env?: Record<string, string | undefined>} = {}): ResultPromise & {tag: string} {
+export function startCluster(
+  args: string[],
+  cwd: string,
+  options: {tag?: string; prefix?: string[]; env?: Record<string, string | undefined>} = {},
+): ResultPromise & {tag: string} {
   const tag = options.tag ?? `fault-${randomUUID()}`;
   const [command, ...rest] = [...(options.prefix ?? []), process.execPath, RUN, ...args];
-  const child = execa(command, rest, {cwd, reject: false, env: {NO_COLOR: '1', CLUSTER_TEST_TAG: tag, ...options.env}}) as ResultPromise & {tag: string};
+  const child = execa(command, rest, {
+    cwd,
+    reject: false,
+    env: {NO_COLOR: '1', CLUSTER_TEST_TAG: tag, ...options.env},
+  }) as ResultPromise & {tag: string};
   child.tag = tag;
   return child;
 }
@@ -22,7 +30,11 @@ export function startCluster(args: string[], cwd: string, options: {tag?: string
  * lines may come before it), no stack trace, and no process of the run left, workers included.
  * Returns the message.
  */
-export async function endsCleanly(t: ExecutionContext, run: ResultPromise & {tag: string}, exitCode: number): Promise<string> {
+export async function endsCleanly(
+  t: ExecutionContext,
+  run: ResultPromise & {tag: string},
+  exitCode: number,
+): Promise<string> {
   const result = await run;
   const stderr = String(result.stderr);
   t.is(result.exitCode, exitCode, stderr);
@@ -44,7 +56,13 @@ export function journalRecords(t: ExecutionContext, resultsDir: string): {file: 
   const file = join(resultsDir, files[0]);
   const text = readFileSync(file, 'utf8');
   t.true(text.endsWith('\n'), 'the journal ends with a whole record');
-  return {file, records: text.trimEnd().split('\n').map((line) => JSON.parse(line))};
+  return {
+    file,
+    records: text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line)),
+  };
 }
 
 /** A `cluster` on PATH that is this build, so a printed command can be pasted into a shell as is. */
@@ -58,7 +76,11 @@ export function clusterOnPath(folder: string): Record<string, string> {
 
 /** Runs a command line the CLI printed, through a shell, as a user pasting it would. */
 export async function paste(command: string, cwd: string, tag: string) {
-  const result = await execa('sh', ['-c', command], {cwd, reject: false, env: {...clusterOnPath(cwd), NO_COLOR: '1', CLUSTER_TEST_TAG: tag}});
+  const result = await execa('sh', ['-c', command], {
+    cwd,
+    reject: false,
+    env: {...clusterOnPath(cwd), NO_COLOR: '1', CLUSTER_TEST_TAG: tag},
+  });
   return {exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr)};
 }
 

@@ -18,7 +18,9 @@ export const TWO_LOCAL_HOSTS = `hosts:
 `;
 
 /** A small experiment that runs in about a second on the two local hosts. */
-export function smallExperiment(overrides: {dataset?: string; forest?: string; combinations?: string; extra?: string} = {}): string {
+export function smallExperiment(
+  overrides: {dataset?: string; forest?: string; combinations?: string; extra?: string} = {},
+): string {
   return `name: small
 dataset: ${overrides.dataset ?? '{ kind: synthetic, samples: 300, features: 8, informative: 4, classes: 2, seed: 1 }'}
 forest: ${overrides.forest ?? '{ trees: 4, seed: 7 }'}

@@ -10,13 +10,15 @@ export interface Listener {
 export function listenersOf(pid: number): Listener[] {
   let inodes: Set<string>;
   try {
-    inodes = new Set(readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
-      try {
-        return [/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''];
-      } catch {
-        return [];
-      }
-    }));
+    inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+        try {
+          return [/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''];
+        } catch {
+          return [];
+        }
+      }),
+    );
   } catch {
     return [];
   }
@@ -27,13 +29,16 @@ export function listenersOf(pid: number): Listener[] {
     } catch {
       return [];
     }
-    return text.split('\n').slice(1).flatMap((line) => {
-      const fields = line.trim().split(/\s+/);
-      // st 0A is LISTEN; field 9 is the socket's inode.
-      if (fields.length < 10 || fields[3] !== '0A' || !inodes.has(fields[9])) return [];
-      const [hex, port] = fields[1].split(':');
-      return [{address: table === 'tcp' ? ipv4(hex) : ipv6(hex), port: Number.parseInt(port, 16)}];
-    });
+    return text
+      .split('\n')
+      .slice(1)
+      .flatMap((line) => {
+        const fields = line.trim().split(/\s+/);
+        // st 0A is LISTEN; field 9 is the socket's inode.
+        if (fields.length < 10 || fields[3] !== '0A' || !inodes.has(fields[9])) return [];
+        const [hex, port] = fields[1].split(':');
+        return [{address: table === 'tcp' ? ipv4(hex) : ipv6(hex), port: Number.parseInt(port, 16)}];
+      });
   });
 }
 
@@ -48,6 +53,14 @@ function ipv4(hex: string): string {
 
 /** /proc writes IPv6 as four host-order 32-bit words: shown word by word, not compressed. */
 function ipv6(hex: string): string {
-  const words = [0, 1, 2, 3].map((w) => ipv4(hex.slice(w * 8, w * 8 + 8)).split('.').map((b) => Number(b).toString(16).padStart(2, '0')).join(''));
-  return words.flatMap((word) => [word.slice(0, 4), word.slice(4)]).map((group) => Number.parseInt(group, 16).toString(16)).join(':');
+  const words = [0, 1, 2, 3].map((w) =>
+    ipv4(hex.slice(w * 8, w * 8 + 8))
+      .split('.')
+      .map((b) => Number(b).toString(16).padStart(2, '0'))
+      .join(''),
+  );
+  return words
+    .flatMap((word) => [word.slice(0, 4), word.slice(4)])
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':');
 }

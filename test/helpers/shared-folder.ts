@@ -30,8 +30,17 @@ export function plantLink(target: string, at: string): void {
  * Runs the real CLI after `beforeStart(pid)`: the shell that will exec it waits on stdin, so names
  * built from the pid can be planted before the CLI runs, as an attacker who guesses the next pid would.
  */
-export async function clusterWithPid(args: string[], cwd: string, beforeStart: (pid: number) => void): Promise<CliResult> {
-  const child = execa('sh', ['-c', 'read go && exec "$@"', 'sh', process.execPath, RUN, ...args], {cwd, reject: false, stdin: 'pipe', env: {NO_COLOR: '1'}});
+export async function clusterWithPid(
+  args: string[],
+  cwd: string,
+  beforeStart: (pid: number) => void,
+): Promise<CliResult> {
+  const child = execa('sh', ['-c', 'read go && exec "$@"', 'sh', process.execPath, RUN, ...args], {
+    cwd,
+    reject: false,
+    stdin: 'pipe',
+    env: {NO_COLOR: '1'},
+  });
   beforeStart(child.pid!);
   child.stdin!.end('go\n');
   const result = await child;

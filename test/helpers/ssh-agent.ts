@@ -23,7 +23,10 @@ export async function startAgent(): Promise<TestAgent> {
       const askpass = join(folder, 'askpass');
       writeFileSync(askpass, `#!/bin/sh\nprintf '%s\\n' '${passphrase.replaceAll("'", `'\\''`)}'\n`);
       chmodSync(askpass, 0o700);
-      await execa('ssh-add', [key], {env: {SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force'}, stdin: 'ignore'});
+      await execa('ssh-add', [key], {
+        env: {SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force'},
+        stdin: 'ignore',
+      });
     },
     stop() {
       process.kill(pid, 'SIGTERM');

@@ -58,28 +58,37 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     mkdirSync(home);
     writeFileSync(join(home, '.bashrc'), options.bashrc!);
   }
-  const environment = [`XDG_CACHE_HOME=${join(folder, 'cache')}`, ...(options.path ? [`PATH=${options.path}`] : []), ...(home ? [`HOME=${home}`] : [])];
+  const environment = [
+    `XDG_CACHE_HOME=${join(folder, 'cache')}`,
+    ...(options.path ? [`PATH=${options.path}`] : []),
+    ...(home ? [`HOME=${home}`] : []),
+  ];
   const port = await freePort();
-  writeFileSync(join(folder, 'sshd_config'), [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${join(folder, 'host_key')}`,
-    `HostKey ${join(folder, 'host_key_ecdsa')}`,
-    `PidFile ${join(folder, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(folder, 'authorized_keys')}`,
-    'StrictModes no',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PermitRootLogin prohibit-password',
-    'UsePAM no',
-    // Workers install under the test's folder, not the real ~/.cache.
-    // SetEnv overrides the HOME sshd sets, so bash reads the test's .bashrc, not root's.
-    `SetEnv ${environment.join(' ')}`,
-    ...(options.sftp === false ? [] : [`Subsystem sftp ${options.sftp === 'external' ? '/usr/lib/openssh/sftp-server' : 'internal-sftp'}`]),
-    ...(options.maxStartups ? [`MaxStartups ${options.maxStartups}`] : []),
-    'LogLevel ERROR',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(folder, 'sshd_config'),
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(folder, 'host_key')}`,
+      `HostKey ${join(folder, 'host_key_ecdsa')}`,
+      `PidFile ${join(folder, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(folder, 'authorized_keys')}`,
+      'StrictModes no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'UsePAM no',
+      // Workers install under the test's folder, not the real ~/.cache.
+      // SetEnv overrides the HOME sshd sets, so bash reads the test's .bashrc, not root's.
+      `SetEnv ${environment.join(' ')}`,
+      ...(options.sftp === false
+        ? []
+        : [`Subsystem sftp ${options.sftp === 'external' ? '/usr/lib/openssh/sftp-server' : 'internal-sftp'}`]),
+      ...(options.maxStartups ? [`MaxStartups ${options.maxStartups}`] : []),
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
   // Wrapped: a subprocess is a promise, and awaiting it would wait for sshd to exit.
   let {server} = await launch(folder, port);
   return {
@@ -100,9 +109,15 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     async serveOnly(keys) {
       server.kill();
       await server.catch(() => undefined);
-      if (keys.includes('host_key_rsa') && !existsSync(join(folder, 'host_key_rsa'))) await execa('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(folder, 'host_key_rsa')]);
-      const config = readFileSync(join(folder, 'sshd_config'), 'utf8').split('\n').filter((line) => !line.startsWith('HostKey '));
-      writeFileSync(join(folder, 'sshd_config'), [...keys.map((key) => `HostKey ${join(folder, key)}`), ...config].join('\n'));
+      if (keys.includes('host_key_rsa') && !existsSync(join(folder, 'host_key_rsa')))
+        await execa('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(folder, 'host_key_rsa')]);
+      const config = readFileSync(join(folder, 'sshd_config'), 'utf8')
+        .split('\n')
+        .filter((line) => !line.startsWith('HostKey '));
+      writeFileSync(
+        join(folder, 'sshd_config'),
+        [...keys.map((key) => `HostKey ${join(folder, key)}`), ...config].join('\n'),
+      );
       ({server} = await launch(folder, port));
     },
     async stop() {

@@ -12,8 +12,14 @@ import {cpuCgroup} from '../../src/lab/system.js';
 import {folderWith} from '../helpers/files.js';
 
 // A real cgroup CPU quota, made as the lab makes one: root and Linux; under CI it must run.
-const unavailable = process.platform !== 'linux' ? 'cgroups need Linux' : process.getuid?.() !== 0 ? 'making a cgroup needs root' : undefined;
-if (unavailable && process.env.CI === 'true') throw new Error(`the calibration quota test must run under CI, but ${unavailable}`);
+const unavailable =
+  process.platform !== 'linux'
+    ? 'cgroups need Linux'
+    : process.getuid?.() !== 0
+      ? 'making a cgroup needs root'
+      : undefined;
+if (unavailable && process.env.CI === 'true')
+  throw new Error(`the calibration quota test must run under CI, but ${unavailable}`);
 if (unavailable) console.log(`Skipping the calibration quota test: ${unavailable}`);
 const test = (unavailable ? anyTest.skip : anyTest.serial) as TestFn;
 
@@ -24,7 +30,7 @@ const options: TreeOptions = {trainer: 'native', maxFeatures: 'sqrt'};
 const PLANTED = 1.25;
 
 // The issue's case: a lab host rebuilt at cpu: 0.1 reused the 61.9 trees/s it had at cpu: 1.0.
-test('a worker put under a CPU quota reports it, and its host\'s figure from before is not reused', async (t) => {
+test("a worker put under a CPU quota reports it, and its host's figure from before is not reused", async (t) => {
   const cgroup = cpuCgroup(`cluster-test-quota-${process.pid}`);
   const cacheFile = join(folderWith(), 'calibration.json');
   const workers = await WorkerSet.open([host]);
@@ -33,7 +39,11 @@ test('a worker put under a CPU quota reports it, and its host\'s figure from bef
   try {
     const before = await worker.identity();
     writeCache(cacheFile, {[calibrationKey(host, before, datasetHash, options)]: PLANTED});
-    t.is((await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile})).throughput.get(host.name), PLANTED, 'unchanged: the cache is used');
+    t.is(
+      (await calibrate({workers, hosts: [host], dataset, datasetHash, options, cacheFile})).throughput.get(host.name),
+      PLANTED,
+      'unchanged: the cache is used',
+    );
 
     mkdirSync(cgroup.dir);
     for (const [file, value] of cgroup.limit(0.5)) writeFileSync(join(cgroup.dir, file), value);

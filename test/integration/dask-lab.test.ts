@@ -12,8 +12,13 @@ import {daskProcesses, processesTagged, waitFor} from '../helpers/processes.js';
 import {sshdUnavailable} from '../helpers/sshd.js';
 
 // Both engines on a two-host lab: the dask workers run inside the hosts' namespaces. Root and Linux; under CI it must run.
-const unavailable = process.platform !== 'linux' ? 'the lab needs Linux' : sshdUnavailable() ?? (existsSync('/usr/sbin/ip') ? undefined : '/usr/sbin/ip is missing (apt-get install iproute2)');
-if (unavailable && process.env.CI === 'true') throw new Error(`the dask lab test must run under CI, but ${unavailable}`);
+const unavailable =
+  process.platform !== 'linux'
+    ? 'the lab needs Linux'
+    : (sshdUnavailable() ??
+      (existsSync('/usr/sbin/ip') ? undefined : '/usr/sbin/ip is missing (apt-get install iproute2)'));
+if (unavailable && process.env.CI === 'true')
+  throw new Error(`the dask lab test must run under CI, but ${unavailable}`);
 if (unavailable) console.log(`Skipping the dask lab test: ${unavailable}`);
 const test = (unavailable ? anyTest.skip : anyTest.serial) as TestFn;
 
@@ -40,7 +45,7 @@ interface Row {
   runs: {hosts: {host: string; trees: number}[]}[];
 }
 
-test('bench --engine native,dask on a lab: dask workers inside the hosts\' namespaces, both tables, nothing left after lab down', async (t) => {
+test("bench --engine native,dask on a lab: dask workers inside the hosts' namespaces, both tables, nothing left after lab down", async (t) => {
   const folder = folderWith({'lab.yaml': LAB});
   const tag = `dask-lab-${process.pid}-${Date.now()}`;
   const up = await cluster(['lab', 'up', '--spec', 'lab.yaml', '--dir', 'lab'], folder);
@@ -54,7 +59,20 @@ test('bench --engine native,dask on a lab: dask workers inside the hosts\' names
   try {
     const provision = await cluster(['provision', '--inventory', 'lab/lab-inventory.yaml'], folder);
     t.is(provision.exitCode, 0, provision.stderr);
-    const bench = cluster(['bench', '--inventory', 'lab/lab-inventory.yaml', '--experiment', 'lab.yaml', '--engine', 'native,dask', '--json'], folder, {CLUSTER_TEST_TAG: tag});
+    const bench = cluster(
+      [
+        'bench',
+        '--inventory',
+        'lab/lab-inventory.yaml',
+        '--experiment',
+        'lab.yaml',
+        '--engine',
+        'native,dask',
+        '--json',
+      ],
+      folder,
+      {CLUSTER_TEST_TAG: tag},
+    );
     // Seen while the dask sweep runs: a dask worker in each host's namespace, not on this machine's.
     let ended = false;
     void bench.finally(() => (ended = true));
@@ -63,33 +81,57 @@ test('bench --engine native,dask on a lab: dask workers inside the hosts\' names
     const wide: string[] = [];
     await waitFor(() => {
       for (const host of state.hosts) if (daskWorkersIn(host.netns, host.name).length > 0) seen.add(host.name);
-      const workers = daskWorkersNamed(state.hosts.map((host) => host.name)).map((entry) => ({pid: Number(entry.split(':')[0])}));
+      const workers = daskWorkersNamed(state.hosts.map((host) => host.name)).map((entry) => ({
+        pid: Number(entry.split(':')[0]),
+      }));
       for (const {pid} of [...processesTagged(tag), ...workers]) {
         const listeners = listenersOf(pid);
         wide.push(...listeners.filter(listensEverywhere).map((l) => `${pid}: ${l.address}:${l.port}`));
-        if (/dask_driver\.py scheduler /.test(commandOf(pid))) for (const l of listeners) schedulerAddresses.add(l.address);
+        if (/dask_driver\.py scheduler /.test(commandOf(pid)))
+          for (const l of listeners) schedulerAddresses.add(l.address);
       }
       return seen.size === state.hosts.length || ended;
     });
     const result = await bench;
     t.is(result.exitCode, 0, result.stderr);
     t.deepEqual([...seen].sort(), ['dask-a', 'dask-b'], 'each host ran its dask worker in its namespace');
-    t.deepEqual([...schedulerAddresses], [state.gateway], 'the scheduler listens only on the address the hosts reach this machine at');
+    t.deepEqual(
+      [...schedulerAddresses],
+      [state.gateway],
+      'the scheduler listens only on the address the hosts reach this machine at',
+    );
     t.deepEqual(wide, [], 'nothing listens on every address');
 
     const {results} = JSON.parse(result.stdout) as {results: {engine: string; rows: Row[]}[]};
-    t.deepEqual(results.map((r) => r.engine), ['native', 'dask']);
+    t.deepEqual(
+      results.map((r) => r.engine),
+      ['native', 'dask'],
+    );
     const [native, dask] = results.map((r) => r.rows);
-    for (const rows of [native, dask]) t.deepEqual(rows.map((row) => row.status), ['ok', 'ok']);
+    for (const rows of [native, dask])
+      t.deepEqual(
+        rows.map((row) => row.status),
+        ['ok', 'ok'],
+      );
     t.true(dask.every((row) => row.engine === 'dask'));
     const two = dask[1].runs[0];
-    t.deepEqual(two.hosts.map((host) => host.host), ['dask-a', 'dask-b']);
-    t.is(two.hosts.reduce((sum, host) => sum + host.trees, 0), 40);
-    t.true(Math.abs(dask[1].accuracy - native[1].accuracy) <= 0.02, `dask ${dask[1].accuracy}, native ${native[1].accuracy}`);
+    t.deepEqual(
+      two.hosts.map((host) => host.host),
+      ['dask-a', 'dask-b'],
+    );
+    t.is(
+      two.hosts.reduce((sum, host) => sum + host.trees, 0),
+      40,
+    );
+    t.true(
+      Math.abs(dask[1].accuracy - native[1].accuracy) <= 0.02,
+      `dask ${dask[1].accuracy}, native ${native[1].accuracy}`,
+    );
     // One host trained every tree of the first row: its efficiency is the training's share of its thread's time.
     t.true(dask[0].efficiency! > 0 && dask[0].efficiency! <= 1, `efficiency ${dask[0].efficiency}`);
     // The engine stopped its workers itself, before any lab down.
-    for (const host of state.hosts) t.deepEqual(daskWorkersIn(host.netns, host.name), [], `no dask worker left in ${host.netns}`);
+    for (const host of state.hosts)
+      t.deepEqual(daskWorkersIn(host.netns, host.name), [], `no dask worker left in ${host.netns}`);
   } finally {
     const down = await cluster(['lab', 'down', '--dir', 'lab'], folder);
     t.is(down.exitCode, 0, down.stderr);
@@ -113,8 +155,13 @@ function commandOf(pid: number): string {
   }
 }
 
-test('a stranger on the lab\'s network cannot use the dask sweep\'s scheduler or workers', async (t) => {
-  const folder = folderWith({'lab.yaml': LAB.replace('trees: 40', 'trees: 20000').replace('combinations: [[dask-a], [dask-a, dask-b]]', 'combinations: [[dask-a, dask-b]]')});
+test("a stranger on the lab's network cannot use the dask sweep's scheduler or workers", async (t) => {
+  const folder = folderWith({
+    'lab.yaml': LAB.replace('trees: 40', 'trees: 20000').replace(
+      'combinations: [[dask-a], [dask-a, dask-b]]',
+      'combinations: [[dask-a, dask-b]]',
+    ),
+  });
   const tag = `dask-lab-stranger-${process.pid}-${Date.now()}`;
   const up = await cluster(['lab', 'up', '--spec', 'lab.yaml', '--dir', 'lab'], folder);
   if (up.exitCode !== 0) {
@@ -124,13 +171,23 @@ test('a stranger on the lab\'s network cannot use the dask sweep\'s scheduler or
   }
   const state = JSON.parse(readFileSync(join(folder, 'lab/state.json'), 'utf8')) as LabState;
   try {
-    const bench = execa(process.execPath, [RUN, 'bench', '--inventory', 'lab/lab-inventory.yaml', '--experiment', 'lab.yaml', '--engine', 'dask'], {cwd: folder, reject: false, forceKillAfterDelay: false, env: {CLUSTER_TEST_TAG: tag}});
+    const bench = execa(
+      process.execPath,
+      [RUN, 'bench', '--inventory', 'lab/lab-inventory.yaml', '--experiment', 'lab.yaml', '--engine', 'dask'],
+      {cwd: folder, reject: false, forceKillAfterDelay: false, env: {CLUSTER_TEST_TAG: tag}},
+    );
     t.teardown(() => void bench.kill('SIGKILL'));
     // Both workers up in their namespaces: every listener of the sweep is there to try.
     const targets = await waitFor(() => {
-      const scheduler = processesTagged(tag).find(({pid}) => /^\S*python3? \S*dask_driver\.py scheduler /.test(commandOf(pid)));
-      const workers = state.hosts.flatMap((host) => daskWorkersIn(host.netns, host.name).map((entry) => Number(entry.split(':')[0])));
-      const listeners = [scheduler?.pid, ...workers].flatMap((pid) => (pid ? listenersOf(pid) : [])).filter((l) => l.address !== '127.0.0.1');
+      const scheduler = processesTagged(tag).find(({pid}) =>
+        /^\S*python3? \S*dask_driver\.py scheduler /.test(commandOf(pid)),
+      );
+      const workers = state.hosts.flatMap((host) =>
+        daskWorkersIn(host.netns, host.name).map((entry) => Number(entry.split(':')[0])),
+      );
+      const listeners = [scheduler?.pid, ...workers]
+        .flatMap((pid) => (pid ? listenersOf(pid) : []))
+        .filter((l) => l.address !== '127.0.0.1');
       return scheduler && workers.length >= 2 && listeners.length >= 3 ? listeners : undefined;
     });
     // A stranger: another machine on the hosts' network (dask-b's namespace), with Python and Dask of its own.
@@ -170,12 +227,17 @@ function daskWorkersIn(netns: string, name: string): string[] {
 
 /** `pid: command` of every dask worker process on this machine named one of `names`. */
 function daskWorkersNamed(names: string[]): string[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      return /distributed\.cli\.dask_worker/.test(command) && names.some((name) => command.includes(`--name ${name} `)) ? [`${pid}: ${command}`] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return /distributed\.cli\.dask_worker/.test(command) &&
+          names.some((name) => command.includes(`--name ${name} `))
+          ? [`${pid}: ${command}`]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }

@@ -1,4 +1,14 @@
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -27,7 +37,10 @@ anyTest.after.always(async () => {
 });
 
 function home(hostFields = ''): string {
-  const folder = folderWith({'no-dask-python': '#!/bin/sh\n# Without site-packages: no numpy, scikit-learn or dask.\nexec /usr/bin/python3 -S "$@"\n'});
+  const folder = folderWith({
+    'no-dask-python':
+      '#!/bin/sh\n# Without site-packages: no numpy, scikit-learn or dask.\nexec /usr/bin/python3 -S "$@"\n',
+  });
   chmodSync(join(folder, 'no-dask-python'), 0o755);
   hostFields = hostFields.replace('FOLDER', folder);
   for (const [name, text] of Object.entries({
@@ -65,7 +78,11 @@ test('the dask engine over SSH: a worker per host, told the scheduler as the hos
   await waitFor(() => {
     for (const {pid, command} of daskWorkers()) {
       folders.add(readlinkSync(`/proc/${pid}/cwd`));
-      wide.push(...listenersOf(pid).filter(listensEverywhere).map((l) => `${command}: ${l.address}:${l.port}`));
+      wide.push(
+        ...listenersOf(pid)
+          .filter(listensEverywhere)
+          .map((l) => `${command}: ${l.address}:${l.port}`),
+      );
     }
     return folders.size === 2 || ended;
   });
@@ -79,10 +96,19 @@ test('the dask engine over SSH: a worker per host, told the scheduler as the hos
   t.deepEqual(wide, [], 'no worker listens on every address');
   const json = JSON.parse(result.stdout);
   t.is(json.engine, 'dask');
-  t.deepEqual(json.rows.map((row: {status: string}) => row.status), ['ok', 'ok']);
+  t.deepEqual(
+    json.rows.map((row: {status: string}) => row.status),
+    ['ok', 'ok'],
+  );
   const two = json.rows[1].runs[0];
-  t.deepEqual(two.hosts.map((host: {host: string}) => host.host), ['dask-ssh-a', 'dask-ssh-b']);
-  t.is(two.hosts.reduce((sum: number, host: {trees: number}) => sum + host.trees, 0), 24);
+  t.deepEqual(
+    two.hosts.map((host: {host: string}) => host.host),
+    ['dask-ssh-a', 'dask-ssh-b'],
+  );
+  t.is(
+    two.hosts.reduce((sum: number, host: {trees: number}) => sum + host.trees, 0),
+    24,
+  );
   t.true(json.rows[1].accuracy > 0.8);
   t.deepEqual(leftovers(), [], 'no dask worker is left on the host');
 });
@@ -90,10 +116,19 @@ test('the dask engine over SSH: a worker per host, told the scheduler as the hos
 test('the coordinator killed mid-fit: each SSH host stops its worker and removes its folder, with the key in it', async (t) => {
   const folder = home();
   const experiment = join(folder, 'experiments/local.yaml');
-  writeFileSync(experiment, readFileSync(experiment, 'utf8').replace('trees: 24', 'trees: 20000').replace('combinations: [[dask-ssh-a], [dask-ssh-a, dask-ssh-b]]', 'combinations: [[dask-ssh-a, dask-ssh-b]]'));
+  writeFileSync(
+    experiment,
+    readFileSync(experiment, 'utf8')
+      .replace('trees: 24', 'trees: 20000')
+      .replace('combinations: [[dask-ssh-a], [dask-ssh-a, dask-ssh-b]]', 'combinations: [[dask-ssh-a, dask-ssh-b]]'),
+  );
   // The coordinator's own folder cannot go with it under SIGKILL: kept out of /tmp.
   const tmp = mkdtempSync(join(tmpdir(), 'dask-ssh-killed-'));
-  const bench = execa(process.execPath, [RUN, 'bench'], {cwd: folder, reject: false, env: {HOME: folder, SSH_AUTH_SOCK: undefined, TMPDIR: tmp}});
+  const bench = execa(process.execPath, [RUN, 'bench'], {
+    cwd: folder,
+    reject: false,
+    env: {HOME: folder, SSH_AUTH_SOCK: undefined, TMPDIR: tmp},
+  });
   t.teardown(() => rmSync(tmp, {recursive: true, force: true}));
   t.teardown(() => void bench.kill('SIGKILL'));
   const folders = await waitFor(() => {
@@ -103,12 +138,16 @@ test('the coordinator killed mid-fit: each SSH host stops its worker and removes
   // Nothing of the coordinator runs after SIGKILL: only the hosts' own scripts can clean up, as their SSH sessions end.
   bench.kill('SIGKILL');
   await bench;
-  await waitFor(() => ([...folders].every((path) => !existsSync(path)) && leftovers().length === 0) || undefined, 60_000).catch(() => undefined);
+  await waitFor(
+    () => ([...folders].every((path) => !existsSync(path)) && leftovers().length === 0) || undefined,
+    60_000,
+  ).catch(() => undefined);
   for (const path of folders) t.false(existsSync(path), `${path} is removed`);
   t.deepEqual(leftovers(), [], 'no dask worker is left on the host');
 });
 
-const INSTALL = 'sudo apt install python3-sklearn python3-distributed (Debian, Raspberry Pi OS), or: python3 -m pip install scikit-learn distributed';
+const INSTALL =
+  'sudo apt install python3-sklearn python3-distributed (Debian, Raspberry Pi OS), or: python3 -m pip install scikit-learn distributed';
 
 test('a host whose python has no dask: bench refuses it before anything runs, provision --engine dask with the install command', async (t) => {
   const folder = home(', python: FOLDER/no-dask-python');
@@ -127,30 +166,39 @@ test('a host whose python has no dask: bench refuses it before anything runs, pr
 test('a python that is not there on an SSH host is bad input, pointing at the inventory line', async (t) => {
   const folder = home(', python: /nonexistent/python3');
   const result = await run(['bench'], folder);
-  t.is(result.stderr, "Error: inventory.yaml:4: hosts.dask-ssh-a.python: python '/nonexistent/python3' is not there on dask-ssh-a (name an installed python3, or remove python: to use the first python3 that imports sklearn and distributed)\n");
+  t.is(
+    result.stderr,
+    "Error: inventory.yaml:4: hosts.dask-ssh-a.python: python '/nonexistent/python3' is not there on dask-ssh-a (name an installed python3, or remove python: to use the first python3 that imports sklearn and distributed)\n",
+  );
   t.is(result.exitCode, 2);
 });
 
 /** The nannies of dask workers started for these tests' hosts (the processes the worker script started). */
 function daskWorkers(): {pid: number; command: string}[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      return /^\S*python3? -m distributed\.cli\.dask_worker .*--name dask-ssh-/.test(command) ? [{pid: Number(pid), command}] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return /^\S*python3? -m distributed\.cli\.dask_worker .*--name dask-ssh-/.test(command)
+          ? [{pid: Number(pid), command}]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Dask workers started for these tests' hosts, wherever they run on this machine. */
 function leftovers(): string[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      return /dask_worker.*--name dask-ssh-/.test(command) ? [command] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return /dask_worker.*--name dask-ssh-/.test(command) ? [command] : [];
+      } catch {
+        return [];
+      }
+    });
 }

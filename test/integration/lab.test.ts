@@ -17,7 +17,11 @@ import {folderWith} from '../helpers/files.js';
 import {sshdUnavailable} from '../helpers/sshd.js';
 
 // A three-host lab: namespaces, sshd, cgroups, relays. Root and Linux; under CI it must run.
-const unavailable = process.platform !== 'linux' ? 'the lab needs Linux' : sshdUnavailable() ?? (existsSync('/usr/sbin/ip') ? undefined : '/usr/sbin/ip is missing (apt-get install iproute2)');
+const unavailable =
+  process.platform !== 'linux'
+    ? 'the lab needs Linux'
+    : (sshdUnavailable() ??
+      (existsSync('/usr/sbin/ip') ? undefined : '/usr/sbin/ip is missing (apt-get install iproute2)'));
 if (unavailable && process.env.CI === 'true') throw new Error(`the lab test must run under CI, but ${unavailable}`);
 if (unavailable) console.log(`Skipping the lab test: ${unavailable}`);
 const test = (unavailable ? anyTest.skip : anyTest.serial) as TestFn;
@@ -44,7 +48,14 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
     const inventory = loadInventory(join(dir, 'lab-inventory.yaml'));
     const hosts = [...inventory.hosts.values()];
     const provisioned = await provisionHosts(hosts, {});
-    t.deepEqual(provisioned.map((p) => [p.host, p.ok, p.error]), [['slow', true, null], ['fast', true, null], ['cut', true, null]]);
+    t.deepEqual(
+      provisioned.map((p) => [p.host, p.ok, p.error]),
+      [
+        ['slow', true, null],
+        ['fast', true, null],
+        ['cut', true, null],
+      ],
+    );
 
     // The relay's delay, as status measures it: 20 ms each way on slow.
     const [slow] = await hostStatuses([inventory.hosts.get('slow')!], {});
@@ -65,13 +76,20 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
     const [row] = result.rows;
     t.is(row.status, 'ok');
     // Every run ends with the complete forest, the same one.
-    for (const run of row.runs) t.is(run.hosts.reduce((sum, h) => sum + h.trees, 0), 600);
+    for (const run of row.runs)
+      t.is(
+        run.hosts.reduce((sum, h) => sum + h.trees, 0),
+        600,
+      );
     t.is(row.runs[0].accuracy, row.runs[1].accuracy);
     // The cut host is lost during the first run (silent), or, if the others finished first, when
     // the second run tries to start its worker again (no answer): either way it is a recorded fault.
     const faults = row.runs.flatMap((run) => run.faults);
     t.true(faults.length > 0 && faults.every((fault) => fault.host === 'cut'), JSON.stringify(faults));
-    t.true(faults.some((fault) => ['silent', 'connection-lost', 'timeout'].includes(fault.reason)), JSON.stringify(faults));
+    t.true(
+      faults.some((fault) => ['silent', 'connection-lost', 'timeout'].includes(fault.reason)),
+      JSON.stringify(faults),
+    );
   } finally {
     const {removed} = await labDown(dir);
     t.true(removed.length >= 3);
@@ -92,7 +110,11 @@ const ONE = 'lab:\n  hosts:\n    again: { cores: 1, cpu: 0.5, latency: 1ms }\n';
 test('up, down, up again in the same folder, over the keys an older down left; up over a lab that is up is refused and leaves it up', async (t) => {
   // Each step ends, or the test fails: ssh-keygen once waited at "Overwrite (y/n)?" for good.
   t.timeout(240_000, 'a lab up or down hung');
-  const folder = folderWith({'lab.yaml': ONE, 'lab/user_key': 'left by an older lab down', 'lab/again/host_key': 'left too'});
+  const folder = folderWith({
+    'lab.yaml': ONE,
+    'lab/user_key': 'left by an older lab down',
+    'lab/again/host_key': 'left too',
+  });
   const dir = join(folder, 'lab');
   const spec = loadLabSpec(join(folder, 'lab.yaml'));
   // Links planted at names up writes (another user's, in a shared folder) are replaced, never written through.
@@ -105,24 +127,37 @@ test('up, down, up again in the same folder, over the keys an older down left; u
   for (const name of planted) t.true(lstatSync(join(dir, name)).isFile(), `${name} is a file of the lab's own`);
   const before = readFileSync(join(dir, 'state.json'), 'utf8');
   await labDown(dir);
-  for (const file of ['user_key', 'user_key.pub', 'known_hosts', 'lab-inventory.yaml', 'state.json', 'again']) t.false(existsSync(join(dir, file)), `${file} is gone`);
+  for (const file of ['user_key', 'user_key.pub', 'known_hosts', 'lab-inventory.yaml', 'state.json', 'again'])
+    t.false(existsSync(join(dir, file)), `${file} is gone`);
   // The same state after a reboot: nothing of it is left, and its names may be another lab's now.
   mkdirSync(dir);
-  writeFileSync(join(dir, 'state.json'), JSON.stringify({...JSON.parse(before), bootId: 'a-boot-before-the-last-reboot'}));
+  writeFileSync(
+    join(dir, 'state.json'),
+    JSON.stringify({...JSON.parse(before), bootId: 'a-boot-before-the-last-reboot'}),
+  );
   const state = await labUp(spec, dir);
   try {
     const up = readFileSync(join(dir, 'state.json'), 'utf8');
     const refused = await cluster(['lab', 'up', '--spec', 'lab.yaml', '--dir', 'lab'], folder);
     t.is(refused.exitCode, 5, refused.stderr);
-    t.is(refused.stderr, `Error: a lab is up in ${dir} already (host again); take it down first: sudo cluster lab down --dir ${dir}\n`);
+    t.is(
+      refused.stderr,
+      `Error: a lab is up in ${dir} already (host again); take it down first: sudo cluster lab down --dir ${dir}\n`,
+    );
     t.is(readFileSync(join(dir, 'state.json'), 'utf8'), up, 'the lab that is up was not touched');
-    t.deepEqual(labStatus(dir).map((h) => [h.host, h.sshd, h.relayUp]), [['again', true, true]]);
+    t.deepEqual(
+      labStatus(dir).map((h) => [h.host, h.sshd, h.relayUp]),
+      [['again', true, true]],
+    );
     t.true(await speaksSsh(state.gateway!, state.hosts[0].relayPort));
     // A latency sweep restarts the relay it started, and only that one.
     const relay = state.hosts[0].relayPid!;
     await labSetLatency(dir, 5);
     t.false(existsSync(`/proc/${relay}`), 'the old relay was stopped');
-    t.deepEqual(labStatus(dir).map((h) => [h.relayUp, h.latencyMs]), [[true, 5]]);
+    t.deepEqual(
+      labStatus(dir).map((h) => [h.relayUp, h.latencyMs]),
+      [[true, 5]],
+    );
   } finally {
     await labDown(dir);
   }
@@ -130,20 +165,39 @@ test('up, down, up again in the same folder, over the keys an older down left; u
 });
 
 test('lab spec errors name the field', async (t) => {
-  const folder = folderWith({'bad.yaml': 'lab:\n  hosts:\n    Pi_1: { cores: 1 }\n', 'bad2.yaml': 'lab:\n  hosts:\n    pi: { latency: fast }\n'});
-  t.throws(() => loadLabSpec(join(folder, 'bad.yaml')), {message: `${join(folder, 'bad.yaml')}:3: lab.hosts.Pi_1: lab host name 'Pi_1' is not allowed (use up to 12 lower-case letters, digits and dashes (it names a network namespace))`});
-  t.throws(() => loadLabSpec(join(folder, 'bad2.yaml')), {message: `${join(folder, 'bad2.yaml')}:3: lab.hosts.pi.latency: 'fast' is not a duration (write e.g. 2ms, 0.5ms or 1s)`});
+  const folder = folderWith({
+    'bad.yaml': 'lab:\n  hosts:\n    Pi_1: { cores: 1 }\n',
+    'bad2.yaml': 'lab:\n  hosts:\n    pi: { latency: fast }\n',
+  });
+  t.throws(() => loadLabSpec(join(folder, 'bad.yaml')), {
+    message: `${join(folder, 'bad.yaml')}:3: lab.hosts.Pi_1: lab host name 'Pi_1' is not allowed (use up to 12 lower-case letters, digits and dashes (it names a network namespace))`,
+  });
+  t.throws(() => loadLabSpec(join(folder, 'bad2.yaml')), {
+    message: `${join(folder, 'bad2.yaml')}:3: lab.hosts.pi.latency: 'fast' is not a duration (write e.g. 2ms, 0.5ms or 1s)`,
+  });
 });
 
 test('a lab state that was edited or cut short is bad input, not "no lab is up" (its namespaces would be left)', async (t) => {
-  for (const text of ['{"hosts": 5}', 'garbage', '{"bridge": "clbr0", "hosts": [{"name": 1}]}', '{"bridge": "clbr0", "hos']) {
+  for (const text of [
+    '{"hosts": 5}',
+    'garbage',
+    '{"bridge": "clbr0", "hosts": [{"name": 1}]}',
+    '{"bridge": "clbr0", "hos',
+  ]) {
     const folder = folderWith({'state.json': text});
-    t.throws(() => labStatus(folder), {instanceOf: InputError, message: /state\.json: not (JSON|the state of a lab): was it edited\?/}, text);
+    t.throws(
+      () => labStatus(folder),
+      {instanceOf: InputError, message: /state\.json: not (JSON|the state of a lab): was it edited\?/},
+      text,
+    );
     await t.throwsAsync(labDown(folder), {instanceOf: InputError}, text);
   }
   t.deepEqual(labStatus(folderWith()), [], 'no state: no lab');
   // A state that is a pipe: refused by name, not waited on.
   const piped = folderWith();
   execFileSync('mkfifo', [join(piped, 'state.json')]);
-  t.throws(() => labStatus(piped), {instanceOf: InputError, message: `${join(piped, 'state.json')}: is a pipe (FIFO), not a file (save its contents to a file and name that file)`});
+  t.throws(() => labStatus(piped), {
+    instanceOf: InputError,
+    message: `${join(piped, 'state.json')}: is a pipe (FIFO), not a file (save its contents to a file and name that file)`,
+  });
 });

@@ -12,17 +12,31 @@ import {folderWith} from '../helpers/files.js';
 // After a crash or a reboot the pids in state.json belong to whoever got them next: down must
 // stop only the processes the lab started. The last slot's names, which no lab here reaches: nothing real is touched.
 const LAST = labNames(LAB_SLOTS - 1);
-const host = (pids: {relayPid?: number; sshdPid?: number; relayStarted?: string; sshdStarted?: string}) => ({name: 'x', ...LAST.host('x', 0), relayPort: 2201, cores: 1, latencyMs: 0, jitterMs: 0, loss: 0, ...pids});
+const host = (pids: {relayPid?: number; sshdPid?: number; relayStarted?: string; sshdStarted?: string}) => ({
+  name: 'x',
+  ...LAST.host('x', 0),
+  relayPort: 2201,
+  cores: 1,
+  latencyMs: 0,
+  jitterMs: 0,
+  loss: 0,
+  ...pids,
+});
 
 function labWith(hosts: ReturnType<typeof host>[], boot?: string): string {
   const dir = folderWith();
-  writeFileSync(join(dir, 'state.json'), JSON.stringify({dir, bridge: LAST.bridge, gateway: LAST.gateway, bootId: boot, hosts}));
+  writeFileSync(
+    join(dir, 'state.json'),
+    JSON.stringify({dir, bridge: LAST.bridge, gateway: LAST.gateway, bootId: boot, hosts}),
+  );
   return dir;
 }
 
 /** A process of the test's own, whose command line carries `words`: it looks like the lab's to a glance at its name. */
 async function bystander(...words: string[]): Promise<{pid: number; child: ResultPromise}> {
-  const child = execa(process.execPath, ['-e', 'console.log("up"); setInterval(() => undefined, 1e6)', ...words], {reject: false});
+  const child = execa(process.execPath, ['-e', 'console.log("up"); setInterval(() => undefined, 1e6)', ...words], {
+    reject: false,
+  });
   await new Promise((started) => child.stdout!.once('data', started));
   return {pid: child.pid!, child};
 }
@@ -36,14 +50,17 @@ function alive(pid: number): boolean {
   }
 }
 
-test('down leaves alone a process that got a relay\'s or sshd\'s pid, and says so', async (t) => {
+test("down leaves alone a process that got a relay's or sshd's pid, and says so", async (t) => {
   const sleeper = execa('sleep', ['1000'], {reject: false});
   const lookalike = await bystander('cluster-lab-relay');
   try {
     // A state from before start times were recorded: the command line alone tells, and `sleep` is no relay.
     const old = labWith([host({relayPid: sleeper.pid, sshdPid: sleeper.pid})]);
     const {spared} = await labDown(old);
-    t.deepEqual(spared, [`left pid ${sleeper.pid} alone: it is no longer the relay of x (another program has that pid now)`, `left pid ${sleeper.pid} alone: it is no longer the sshd of x (another program has that pid now)`]);
+    t.deepEqual(spared, [
+      `left pid ${sleeper.pid} alone: it is no longer the relay of x (another program has that pid now)`,
+      `left pid ${sleeper.pid} alone: it is no longer the sshd of x (another program has that pid now)`,
+    ]);
     t.false(existsSync(join(old, 'state.json')));
     // A process named like a relay, but started at another time than the one recorded.
     const real = startTimeOf(lookalike.pid)!;
@@ -67,7 +84,12 @@ test('down leaves alone a process that got a relay\'s or sshd\'s pid, and says s
 // `sudo cluster lab down` in it must refuse before removing anything, whichever field lies.
 test('down refuses a state that names a bridge, link, namespace, cgroup, address or folder lab up never makes, and removes none of them', async (t) => {
   const victim = {link: 'hv0', bridge: 'hbr0', netns: 'hostile-victim', cgroup: cpuCgroup('hostile-victim').dir};
-  const exists = () => [existsSync(`/sys/class/net/${victim.link}`), existsSync(`/sys/class/net/${victim.bridge}`), existsSync(`/run/netns/${victim.netns}`), existsSync(victim.cgroup)];
+  const exists = () => [
+    existsSync(`/sys/class/net/${victim.link}`),
+    existsSync(`/sys/class/net/${victim.bridge}`),
+    existsSync(`/run/netns/${victim.netns}`),
+    existsSync(victim.cgroup),
+  ];
   try {
     // This kernel has no dummy links: a veth pair and a bridge stand for eth0.
     await execa('ip', ['link', 'add', victim.link, 'type', 'veth', 'peer', 'name', `${victim.link}p`]);
@@ -85,21 +107,69 @@ test('down refuses a state that names a bridge, link, namespace, cgroup, address
     };
     const hosts = (state: Record<string, unknown>) => (state.hosts as Record<string, unknown>[])[0];
     const cases: [string, string, (state: Record<string, unknown>, dir: string) => void][] = [
-      ['the repro: every name another thing\'s', "bridge: 'hbr0' is not a lab's bridge (clbr0 to clbr63)", (state) => Object.assign(state, {bridge: victim.bridge, hosts: [{...good, netns: victim.netns, veth: victim.link, cgroup: victim.cgroup}]})],
-      ['a bridge that is a lab slot\'s name with a leading zero', "bridge: 'clbr09' is not a lab's bridge (clbr0 to clbr63)", (state) => Object.assign(state, {bridge: 'clbr09'})],
-      ['a veth', `hosts.0.veth: 'hv0' is not ${slot.host('n1', 0).veth}, the one lab up makes for n1`, (state) => Object.assign(hosts(state), {veth: victim.link})],
-      ['a namespace', `hosts.0.netns: 'hostile-victim' is not ${slot.host('n1', 0).netns}, the one lab up makes for n1`, (state) => Object.assign(hosts(state), {netns: victim.netns})],
-      ['a cgroup', `hosts.0.cgroup: '${victim.cgroup}' is not ${slot.host('n1', 0).cgroup}, the one lab up makes for n1`, (state) => Object.assign(hosts(state), {cgroup: victim.cgroup})],
-      ['a cgroup reached through ..', `hosts.0.cgroup: '${slot.host('n1', 0).cgroup}/../hostile-victim' is not ${slot.host('n1', 0).cgroup}, the one lab up makes for n1`, (state) => Object.assign(hosts(state), {cgroup: `${slot.host('n1', 0).cgroup}/../hostile-victim`})],
-      ['another slot\'s veth', `hosts.0.veth: 'cl8v0' is not ${slot.host('n1', 0).veth}, the one lab up makes for n1`, (state) => Object.assign(hosts(state), {veth: 'cl8v0'})],
-      ['an address outside the bridge\'s network', "hosts.0.address: '10.0.0.5' is not in 198.18.9.0/24, the network of clbr9", (state) => Object.assign(hosts(state), {address: '10.0.0.5'})],
-      ['a gateway not the bridge\'s', "gateway: '198.18.8.1' is not 198.18.9.1, the address of clbr9", (state) => Object.assign(state, {gateway: '198.18.8.1'})],
-      ['another folder', "dir: '/etc' is not the folder the state is in", (state) => Object.assign(state, {dir: '/etc'})],
+      [
+        "the repro: every name another thing's",
+        "bridge: 'hbr0' is not a lab's bridge (clbr0 to clbr63)",
+        (state) =>
+          Object.assign(state, {
+            bridge: victim.bridge,
+            hosts: [{...good, netns: victim.netns, veth: victim.link, cgroup: victim.cgroup}],
+          }),
+      ],
+      [
+        "a bridge that is a lab slot's name with a leading zero",
+        "bridge: 'clbr09' is not a lab's bridge (clbr0 to clbr63)",
+        (state) => Object.assign(state, {bridge: 'clbr09'}),
+      ],
+      [
+        'a veth',
+        `hosts.0.veth: 'hv0' is not ${slot.host('n1', 0).veth}, the one lab up makes for n1`,
+        (state) => Object.assign(hosts(state), {veth: victim.link}),
+      ],
+      [
+        'a namespace',
+        `hosts.0.netns: 'hostile-victim' is not ${slot.host('n1', 0).netns}, the one lab up makes for n1`,
+        (state) => Object.assign(hosts(state), {netns: victim.netns}),
+      ],
+      [
+        'a cgroup',
+        `hosts.0.cgroup: '${victim.cgroup}' is not ${slot.host('n1', 0).cgroup}, the one lab up makes for n1`,
+        (state) => Object.assign(hosts(state), {cgroup: victim.cgroup}),
+      ],
+      [
+        'a cgroup reached through ..',
+        `hosts.0.cgroup: '${slot.host('n1', 0).cgroup}/../hostile-victim' is not ${slot.host('n1', 0).cgroup}, the one lab up makes for n1`,
+        (state) => Object.assign(hosts(state), {cgroup: `${slot.host('n1', 0).cgroup}/../hostile-victim`}),
+      ],
+      [
+        "another slot's veth",
+        `hosts.0.veth: 'cl8v0' is not ${slot.host('n1', 0).veth}, the one lab up makes for n1`,
+        (state) => Object.assign(hosts(state), {veth: 'cl8v0'}),
+      ],
+      [
+        "an address outside the bridge's network",
+        "hosts.0.address: '10.0.0.5' is not in 198.18.9.0/24, the network of clbr9",
+        (state) => Object.assign(hosts(state), {address: '10.0.0.5'}),
+      ],
+      [
+        "a gateway not the bridge's",
+        "gateway: '198.18.8.1' is not 198.18.9.1, the address of clbr9",
+        (state) => Object.assign(state, {gateway: '198.18.8.1'}),
+      ],
+      [
+        'another folder',
+        "dir: '/etc' is not the folder the state is in",
+        (state) => Object.assign(state, {dir: '/etc'}),
+      ],
     ];
     for (const [what, problem, edit] of cases) {
       const dir = hostile(edit);
       const error = await t.throwsAsync(labDown(dir), {instanceOf: InputError}, what);
-      t.is(error?.message, `${join(dir, 'state.json')}: ${problem}: was it edited? (put back the one lab up wrote, or remove it and delete the lab's namespaces (ip netns list, cl-*) and bridge (ip link, clbr*) by hand)`, what);
+      t.is(
+        error?.message,
+        `${join(dir, 'state.json')}: ${problem}: was it edited? (put back the one lab up wrote, or remove it and delete the lab's namespaces (ip netns list, cl-*) and bridge (ip link, clbr*) by hand)`,
+        what,
+      );
       t.deepEqual(exists(), [true, true, true, true], `${what}: nothing was removed`);
       t.true(existsSync(join(dir, 'state.json')), `${what}: the state is kept`);
     }

@@ -7,5 +7,7 @@ test('no tool the lab runs can wait on a prompt: its input is closed (ssh-keygen
   t.is(await run('cat', []), '');
   await runQuietly('cat', []);
   // A question answered by end-of-file is a failure that names the tool, not a hang.
-  await t.throwsAsync(run('sh', ['-c', 'printf "Overwrite (y/n)? " >&2; read answer']), {message: 'sh -c printf "Overwrite (y/n)? " >&2; read answer failed (exit 1): Overwrite (y/n)?'});
+  await t.throwsAsync(run('sh', ['-c', 'printf "Overwrite (y/n)? " >&2; read answer']), {
+    message: 'sh -c printf "Overwrite (y/n)? " >&2; read answer failed (exit 1): Overwrite (y/n)?',
+  });
 });

@@ -5,10 +5,22 @@ import {fit, formatDuration, progressPrinter} from '../../src/report/progress.js
 /** A stand-in for process.stderr that records what is written. */
 function stream(isTTY: boolean, columns = 80) {
   const written: string[] = [];
-  return {written, stream: {isTTY, columns, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream};
+  return {
+    written,
+    stream: {isTTY, columns, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream,
+  };
 }
 
-const at = (combination: number, run: number, done: number): BenchProgress => ({combination, combinations: 2, hardware: 'raspberry-pi, desktop, laptop', run, runs: 2, warmup: run === 1, done, total: 100});
+const at = (combination: number, run: number, done: number): BenchProgress => ({
+  combination,
+  combinations: 2,
+  hardware: 'raspberry-pi, desktop, laptop',
+  run,
+  runs: 2,
+  warmup: run === 1,
+  done,
+  total: 100,
+});
 
 test('on a terminal: elapsed time and an estimate, cut to the width from the hardware end', (t) => {
   const {written, stream: out} = stream(true, 60);
@@ -28,7 +40,12 @@ test('not on a terminal: one line per finished run', (t) => {
   const {written, stream: out} = stream(false);
   let clock = 0;
   const printer = progressPrinter(out, {now: () => clock});
-  for (const [combination, run] of [[1, 1], [1, 2], [2, 1], [2, 2]]) {
+  for (const [combination, run] of [
+    [1, 1],
+    [1, 2],
+    [2, 1],
+    [2, 2],
+  ]) {
     printer.update(at(combination, run, 0));
     clock += 5000;
     printer.update(at(combination, run, 60));

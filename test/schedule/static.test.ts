@@ -20,7 +20,11 @@ test(shares, [1, 1, 1, 1], 7, [2, 2, 2, 1]);
 
 test('every tree is given out, whatever the cores', (t) => {
   for (let trees = 1; trees < 60; trees++) {
-    for (const cores of [[1], [2, 1, 2], [4, 4, 4, 4, 7, 7], [3, 5, 7, 11]]) t.is(shareByCores(cores, trees).reduce((a: number, b: number) => a + b, 0), trees);
+    for (const cores of [[1], [2, 1, 2], [4, 4, 4, 4, 7, 7], [3, 5, 7, 11]])
+      t.is(
+        shareByCores(cores, trees).reduce((a: number, b: number) => a + b, 0),
+        trees,
+      );
   }
 });
 

@@ -15,20 +15,40 @@ const stream = (...parts: (string | Buffer)[]) => Buffer.concat(parts.map((part)
 
 for (const size of [1, 2, 7, 29, 30, 31, 1000]) {
   test(`the banner is cut off at the marker, whatever the chunks (${size} bytes)`, (t) => {
-    t.deepEqual(cutInto(stream('Welcome to Raspberry Pi\n\u001b[2J', MARKER, 'os=Linux\ncluster-start-'), size), {output: 'os=Linux\ncluster-start-', banner: 'Welcome to Raspberry Pi\n\u001b[2J', seen: true, bannerBytes: 28});
+    t.deepEqual(cutInto(stream('Welcome to Raspberry Pi\n\u001b[2J', MARKER, 'os=Linux\ncluster-start-'), size), {
+      output: 'os=Linux\ncluster-start-',
+      banner: 'Welcome to Raspberry Pi\n\u001b[2J',
+      seen: true,
+      bannerBytes: 28,
+    });
   });
 }
 
-test('no banner: the output is all the command\'s', (t) => {
-  t.deepEqual(cutInto(stream(MARKER, '\u0000\u0000\u0000\u0008{"type"'), 4), {output: '\u0000\u0000\u0000\u0008{"type"', banner: '', seen: true, bannerBytes: 0});
+test("no banner: the output is all the command's", (t) => {
+  t.deepEqual(cutInto(stream(MARKER, '\u0000\u0000\u0000\u0008{"type"'), 4), {
+    output: '\u0000\u0000\u0000\u0008{"type"',
+    banner: '',
+    seen: true,
+    bannerBytes: 0,
+  });
 });
 
 test('a start of the marker in the banner is banner', (t) => {
-  t.deepEqual(cutInto(stream('cluster-start-01 cluster-start-', MARKER, 'x'), 5), {output: 'x', banner: 'cluster-start-01 cluster-start-', seen: true, bannerBytes: 31});
+  t.deepEqual(cutInto(stream('cluster-start-01 cluster-start-', MARKER, 'x'), 5), {
+    output: 'x',
+    banner: 'cluster-start-01 cluster-start-',
+    seen: true,
+    bannerBytes: 31,
+  });
 });
 
 test('without the marker everything is banner, and the command never ran', (t) => {
-  t.deepEqual(cutInto(stream('This account is currently not available.\n'), 3), {output: '', banner: 'This account is currently not available.\n', seen: false, bannerBytes: 41});
+  t.deepEqual(cutInto(stream('This account is currently not available.\n'), 3), {
+    output: '',
+    banner: 'This account is currently not available.\n',
+    seen: false,
+    bannerBytes: 41,
+  });
 });
 
 test('a long banner is skipped whole but kept only in part', (t) => {
@@ -43,10 +63,16 @@ test('each command has its own marker, never written whole in the command itself
   const first = markedCommand('uname -s');
   const second = markedCommand('uname -s');
   t.notDeepEqual(first.marker, second.marker);
-  t.false(first.command.includes(first.marker.toString()), 'a shell that echoes its command line does not show the marker');
+  t.false(
+    first.command.includes(first.marker.toString()),
+    'a shell that echoes its command line does not show the marker',
+  );
   t.true(first.command.endsWith('; uname -s'));
 });
 
-test('the hint shows the banner\'s first bytes with control characters escaped, and the fix', (t) => {
-  t.is(loginBannerHint('\u001b]0;pi\u0007Hi\n'), "your shell prints at login: '\\u001b]0;pi\\u0007Hi\\n'; make ~/.bashrc print only for interactive shells (e.g. start it with `[[ $- == *i* ]] || return`)");
+test("the hint shows the banner's first bytes with control characters escaped, and the fix", (t) => {
+  t.is(
+    loginBannerHint('\u001b]0;pi\u0007Hi\n'),
+    "your shell prints at login: '\\u001b]0;pi\\u0007Hi\\n'; make ~/.bashrc print only for interactive shells (e.g. start it with `[[ $- == *i* ]] || return`)",
+  );
 });

@@ -2,7 +2,15 @@ import {createHmac} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {appendHostKey, checkHostKey, fingerprint, type HostKey, hostKeyAlgorithmsFor, keyTypeOf, knownHostsName} from '../../src/ssh/known-hosts.js';
+import {
+  appendHostKey,
+  checkHostKey,
+  fingerprint,
+  type HostKey,
+  hostKeyAlgorithmsFor,
+  keyTypeOf,
+  knownHostsName,
+} from '../../src/ssh/known-hosts.js';
 import {remoteCommand, shellQuote} from '../../src/ssh/quote.js';
 import {sshConfigFor} from '../../src/ssh/ssh-config.js';
 import {nodeProblem, parseProbe} from '../../src/provision/probe.js';
@@ -28,10 +36,12 @@ const hashed = (name: string) => {
 const ecdsa = {type: 'ecdsa-sha2-nistp256', blob: blob(3, 'ecdsa-sha2-nistp256')};
 const rsa = {type: 'ssh-rsa', blob: blob(4, 'ssh-rsa')};
 
-const verdict = test.macro((t, lines: string[], name: string, expected: 'known' | 'unknown' | 'changed' | 'revoked', shown: HostKey = key) => {
-  const folder = folderWith({known_hosts: `${lines.join('\n')}\n`});
-  t.is(checkHostKey([join(folder, 'known_hosts')], name, shown).status, expected);
-});
+const verdict = test.macro(
+  (t, lines: string[], name: string, expected: 'known' | 'unknown' | 'changed' | 'revoked', shown: HostKey = key) => {
+    const folder = folderWith({known_hosts: `${lines.join('\n')}\n`});
+    t.is(checkHostKey([join(folder, 'known_hosts')], name, shown).status, expected);
+  },
+);
 
 test('a plain entry', verdict, [line('rpi1,192.168.1.101')], '192.168.1.101', 'known');
 test('a [host]:port entry', verdict, [line('[127.0.0.1]:2222')], '[127.0.0.1]:2222', 'known');
@@ -45,29 +55,105 @@ test('a revoked key', verdict, ['# comment', `@revoked ${line('*')}`, line('rpi1
 // OpenSSH refuses these as REMOTE HOST IDENTIFICATION HAS CHANGED, even with accept-new.
 test('ed25519 recorded, ecdsa shown: changed', verdict, [line('rpi1')], 'rpi1', 'changed', ecdsa);
 test('rsa recorded, ed25519 shown: changed', verdict, [line('rpi1', rsa)], 'rpi1', 'changed');
-test('another type under a hashed name: changed', verdict, [line(hashed('[10.0.0.5]:2200'))], '[10.0.0.5]:2200', 'changed', rsa);
+test(
+  'another type under a hashed name: changed',
+  verdict,
+  [line(hashed('[10.0.0.5]:2200'))],
+  '[10.0.0.5]:2200',
+  'changed',
+  rsa,
+);
 test('another type under a wildcard: changed', verdict, [line('192.168.1.*', ecdsa)], '192.168.1.77', 'changed');
-test('another type under [host]:port: changed', verdict, [line('[127.0.0.1]:2222', ecdsa)], '[127.0.0.1]:2222', 'changed');
+test(
+  'another type under [host]:port: changed',
+  verdict,
+  [line('[127.0.0.1]:2222', ecdsa)],
+  '[127.0.0.1]:2222',
+  'changed',
+);
 test('two types recorded, one of them shown: known', verdict, [line('rpi1', rsa), line('rpi1')], 'rpi1', 'known');
-test('a key recorded for another port is not this host\'s', verdict, [line('[rpi1]:2222', ecdsa)], 'rpi1', 'unknown');
-test('a revoked key of another type does not make a new one changed', verdict, [`@revoked ${line('rpi1', ecdsa)}`], 'rpi1', 'unknown');
-test('a revoked key is revoked, whatever else is recorded', verdict, [line('rpi1'), `@revoked ${line('rpi1', ecdsa)}`], 'rpi1', 'revoked', ecdsa);
-test('a @cert-authority line is not a recorded host key', verdict, [`@cert-authority ${line('*', ecdsa)}`], 'rpi1', 'unknown');
-test('a @cert-authority line beside a recorded key leaves it known', verdict, [`@cert-authority ${line('*', ecdsa)}`, line('rpi1')], 'rpi1', 'known');
+test("a key recorded for another port is not this host's", verdict, [line('[rpi1]:2222', ecdsa)], 'rpi1', 'unknown');
+test(
+  'a revoked key of another type does not make a new one changed',
+  verdict,
+  [`@revoked ${line('rpi1', ecdsa)}`],
+  'rpi1',
+  'unknown',
+);
+test(
+  'a revoked key is revoked, whatever else is recorded',
+  verdict,
+  [line('rpi1'), `@revoked ${line('rpi1', ecdsa)}`],
+  'rpi1',
+  'revoked',
+  ecdsa,
+);
+test(
+  'a @cert-authority line is not a recorded host key',
+  verdict,
+  [`@cert-authority ${line('*', ecdsa)}`],
+  'rpi1',
+  'unknown',
+);
+test(
+  'a @cert-authority line beside a recorded key leaves it known',
+  verdict,
+  [`@cert-authority ${line('*', ecdsa)}`, line('rpi1')],
+  'rpi1',
+  'known',
+);
 
 test('a changed key names the line recorded, its type, and whether the line names this host only', (t) => {
   const folder = folderWith({known_hosts: `${line('rpi1,10.0.0.1', rsa)}\n${line('rpi2')}\n${line('rpi2', rsa)}\n`});
   const file = join(folder, 'known_hosts');
-  t.deepEqual(checkHostKey([file], 'rpi1', key), {status: 'changed', file, line: 1, recordedType: 'ssh-rsa', exact: false});
-  t.deepEqual(checkHostKey([file], 'rpi2', ecdsa), {status: 'changed', file, line: 2, recordedType: 'ssh-ed25519', exact: true});
-  t.deepEqual(checkHostKey([file], 'RPI2', {type: 'ssh-rsa', blob: blob(9, 'ssh-rsa')}), {status: 'changed', file, line: 3, recordedType: 'ssh-rsa', exact: true});
+  t.deepEqual(checkHostKey([file], 'rpi1', key), {
+    status: 'changed',
+    file,
+    line: 1,
+    recordedType: 'ssh-rsa',
+    exact: false,
+  });
+  t.deepEqual(checkHostKey([file], 'rpi2', ecdsa), {
+    status: 'changed',
+    file,
+    line: 2,
+    recordedType: 'ssh-ed25519',
+    exact: true,
+  });
+  t.deepEqual(checkHostKey([file], 'RPI2', {type: 'ssh-rsa', blob: blob(9, 'ssh-rsa')}), {
+    status: 'changed',
+    file,
+    line: 3,
+    recordedType: 'ssh-rsa',
+    exact: true,
+  });
 });
 
 // OpenSSH lowercases the host name before it matches or hashes it: LOCALHOST is localhost's entry.
 test('capitals in the address: a plain entry is known', verdict, [line('rpi1')], knownHostsName('RPi1', 22), 'known');
-test('capitals in the address: a hashed entry is known', verdict, [line(hashed('[localhost]:2202'))], knownHostsName('LOCALHOST', 2202), 'known');
-test('capitals in the address: a hashed entry of another key is changed', verdict, [line(hashed('[localhost]:2202'))], knownHostsName('LocalHost', 2202), 'changed', ecdsa);
-test('capitals in the name checked: a hashed entry still matches', verdict, [line(hashed('rpi1'))], 'RPI1', 'changed', ecdsa);
+test(
+  'capitals in the address: a hashed entry is known',
+  verdict,
+  [line(hashed('[localhost]:2202'))],
+  knownHostsName('LOCALHOST', 2202),
+  'known',
+);
+test(
+  'capitals in the address: a hashed entry of another key is changed',
+  verdict,
+  [line(hashed('[localhost]:2202'))],
+  knownHostsName('LocalHost', 2202),
+  'changed',
+  ecdsa,
+);
+test(
+  'capitals in the name checked: a hashed entry still matches',
+  verdict,
+  [line(hashed('rpi1'))],
+  'RPI1',
+  'changed',
+  ecdsa,
+);
 
 test('capitals in the address: the key recorded under the lowercased name, which OpenSSH then finds', (t) => {
   const file = join(folderWith(), 'known_hosts');
@@ -75,7 +161,13 @@ test('capitals in the address: the key recorded under the lowercased name, which
   t.is(readFileSync(file, 'utf8'), `${line('[localhost]:2202')}\n`);
   appendHostKey(file, 'RPI1', key);
   t.true(readFileSync(file, 'utf8').endsWith(`${line('rpi1')}\n`));
-  t.deepEqual(hostKeyAlgorithmsFor([join(folderWith({kh: `${line(hashed('[localhost]:2202'), ecdsa)}\n`}), 'kh')], '[LOCALHOST]:2202')[0], 'ecdsa-sha2-nistp256');
+  t.deepEqual(
+    hostKeyAlgorithmsFor(
+      [join(folderWith({kh: `${line(hashed('[localhost]:2202'), ecdsa)}\n`}), 'kh')],
+      '[LOCALHOST]:2202',
+    )[0],
+    'ecdsa-sha2-nistp256',
+  );
 });
 
 test('no file at all', (t) => t.is(checkHostKey(['/nonexistent/known_hosts'], 'rpi1', key).status, 'unknown'));
@@ -104,7 +196,12 @@ Host pi-kitchen
 Host *
   User fallback
 `;
-  t.deepEqual(sshConfigFor(config, 'pi-kitchen'), {user: 'everyone', hostName: 'pi-kitchen.lan', port: 2222, identityFile: {value: '~/.ssh/kitchen', file: '~/.ssh/config', line: 7, field: 'IdentityFile'}});
+  t.deepEqual(sshConfigFor(config, 'pi-kitchen'), {
+    user: 'everyone',
+    hostName: 'pi-kitchen.lan',
+    port: 2222,
+    identityFile: {value: '~/.ssh/kitchen', file: '~/.ssh/config', line: 7, field: 'IdentityFile'},
+  });
   t.deepEqual(sshConfigFor('Host desk\n  HostName=10.0.0.2\n  User me\n', 'desk'), {hostName: '10.0.0.2', user: 'me'});
   t.deepEqual(sshConfigFor('Host desk\n  User me\n', 'laptop'), {});
 });
@@ -115,9 +212,19 @@ test('remote command parts are quoted so the shell reads them as data', (t) => {
   t.is(remoteCommand(['sha256sum', '--', '/a b/$(x)']), "sha256sum -- '/a b/$(x)'");
 });
 
-test('the probe\'s answer, and which Node.js versions can run the worker', (t) => {
-  const facts = parseProbe('os=Linux\narch=aarch64\nnproc=4\ncpu= Cortex-A72\nmem=3884112\nnode=v18.19.0\ncache=/home/pi/.cache\n');
-  t.deepEqual(facts, {os: 'Linux', arch: 'aarch64', cpu: 'Cortex-A72', nproc: 4, memoryBytes: 3884112 * 1024, node: 'v18.19.0', cacheDir: '/home/pi/.cache'});
+test("the probe's answer, and which Node.js versions can run the worker", (t) => {
+  const facts = parseProbe(
+    'os=Linux\narch=aarch64\nnproc=4\ncpu= Cortex-A72\nmem=3884112\nnode=v18.19.0\ncache=/home/pi/.cache\n',
+  );
+  t.deepEqual(facts, {
+    os: 'Linux',
+    arch: 'aarch64',
+    cpu: 'Cortex-A72',
+    nproc: 4,
+    memoryBytes: 3884112 * 1024,
+    node: 'v18.19.0',
+    cacheDir: '/home/pi/.cache',
+  });
   t.is(nodeProblem(facts), undefined);
   t.is(nodeProblem({...facts, node: 'v16.20.0'})?.reason, 'node-too-old');
   t.is(nodeProblem(parseProbe('node=\n'))?.reason, 'node-missing');

@@ -9,10 +9,27 @@ import {folderWith, TWO_LOCAL_HOSTS} from '../helpers/files.js';
 // the training ran on and saved its model, exit 0.
 test('a signal that came before the training listened still stops it: no model is saved', async (t) => {
   const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS});
-  writeFileSync(join(folder, 'd.csv'), ['a,b,y', ...Array.from({length: 200}, (_, i) => `${i % 13},${(i * 7) % 5},${i % 3 ? 'x' : 'z'}`)].join('\n'));
+  writeFileSync(
+    join(folder, 'd.csv'),
+    ['a,b,y', ...Array.from({length: 200}, (_, i) => `${i % 13},${(i * 7) % 5},${i % 3 ? 'x' : 'z'}`)].join('\n'),
+  );
   const controller = new AbortController();
   controller.abort('SIGINT');
-  const request = {data: join(folder, 'd.csv'), target: 'y', testFraction: '0.25', trees: 20, maxFeatures: 'sqrt', criterion: 'gini' as const, minSamplesSplit: 2, minSamplesLeaf: 1, seed: 1, trainer: 'native' as const, inventory: join(folder, 'inventory.yaml'), out: join(folder, 'm.bin'), signal: controller.signal};
+  const request = {
+    data: join(folder, 'd.csv'),
+    target: 'y',
+    testFraction: '0.25',
+    trees: 20,
+    maxFeatures: 'sqrt',
+    criterion: 'gini' as const,
+    minSamplesSplit: 2,
+    minSamplesLeaf: 1,
+    seed: 1,
+    trainer: 'native' as const,
+    inventory: join(folder, 'inventory.yaml'),
+    out: join(folder, 'm.bin'),
+    signal: controller.signal,
+  };
   const error = await t.throwsAsync(trainCsv(request), {instanceOf: InterruptedError});
   t.is(error!.exitCode, 130);
   t.false(existsSync(join(folder, 'm.bin')), 'no model saved');

@@ -45,7 +45,10 @@ test('never more than the limit at once, and results in the order of the items w
     t.is(g.waiting, Math.min(3, items.length - finished));
     g.release(finished % 2 === 0 ? 'last' : 'first');
   }
-  t.deepEqual(await done, items.map((i) => i * 10));
+  t.deepEqual(
+    await done,
+    items.map((i) => i * 10),
+  );
   t.is(g.most, 3);
 });
 
@@ -79,6 +82,6 @@ test('a failure rejects once the running items end, and starts nothing more', as
   t.deepEqual(started, [0, 1]);
 });
 
-test('the default stays below OpenSSH\'s MaxStartups, which drops connections past 10 unauthenticated', (t) => {
+test("the default stays below OpenSSH's MaxStartups, which drops connections past 10 unauthenticated", (t) => {
   t.true(DEFAULT_CONCURRENCY >= 1 && DEFAULT_CONCURRENCY < 10);
 });

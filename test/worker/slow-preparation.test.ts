@@ -29,7 +29,15 @@ test('a worker whose binning outlasts the heartbeat timeout keeps its heartbeats
   try {
     const [worker] = workers.get(['slow']);
     const data = makeClassification({samples: 400, features: 6, informative: 3, classes: 2, seed: 3});
-    const run = trainForest({workers: [worker], dataset: data, datasetHash: hashDataset(data), options: {trainer: 'native', maxFeatures: 'sqrt'}, trees: 6, forestSeed: 1, schedule: dynamicSchedule({hosts: [host], trees: 6})});
+    const run = trainForest({
+      workers: [worker],
+      dataset: data,
+      datasetHash: hashDataset(data),
+      options: {trainer: 'native', maxFeatures: 'sqrt'},
+      trees: 6,
+      forestSeed: 1,
+      schedule: dynamicSchedule({hosts: [host], trees: 6}),
+    });
     await waitFor(() => existsSync(join(folder, 'held')), 60_000);
     // Three heartbeats while binning is held span over two seconds, past the 1.5 s timeout.
     const before = worker.heartbeats;

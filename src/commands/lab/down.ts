@@ -10,7 +10,7 @@ export default class LabDown extends ClusterCommand {
   static override examples = ['sudo <%= config.bin %> lab down', 'sudo <%= config.bin %> lab down --dir .cluster-lab'];
 
   static override flags = {
-    dir: Flags.string({description: 'the lab\'s folder', default: '.cluster-lab'}),
+    dir: Flags.string({description: "the lab's folder", default: '.cluster-lab'}),
   };
 
   async run() {

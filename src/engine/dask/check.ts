@@ -16,13 +16,23 @@ export interface DaskCheck {
 }
 
 /** Checks every host's Python for the dask engine against the coordinator's, one failure not stopping the others. */
-export async function checkDaskHosts(inventory: Inventory, hosts: readonly Host[], options: ConnectOptions = {}): Promise<DaskCheck[]> {
+export async function checkDaskHosts(
+  inventory: Inventory,
+  hosts: readonly Host[],
+  options: ConnectOptions = {},
+): Promise<DaskCheck[]> {
   let coordinator: PythonVersions;
   try {
     coordinator = usable(inventory, undefined, await findPython(localShell, inventory.python));
   } catch (error) {
     if (!(error instanceof HostError)) throw error;
-    return hosts.map((host) => ({host: host.name, ok: false, python: null, error: error.message, reason: error.reason}));
+    return hosts.map((host) => ({
+      host: host.name,
+      ok: false,
+      python: null,
+      error: error.message,
+      reason: error.reason,
+    }));
   }
   return mapBounded(hosts, inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, async (host): Promise<DaskCheck> => {
     try {
@@ -34,7 +44,13 @@ export async function checkDaskHosts(inventory: Inventory, hosts: readonly Host[
       }
     } catch (error) {
       if (!(error instanceof ClusterError) || error.exitCode === 2) throw error;
-      return {host: host.name, ok: false, python: null, error: error.message, reason: (error as ClusterError & {reason?: string}).reason ?? error.kind};
+      return {
+        host: host.name,
+        ok: false,
+        python: null,
+        error: error.message,
+        reason: (error as ClusterError & {reason?: string}).reason ?? error.kind,
+      };
     }
   });
 }

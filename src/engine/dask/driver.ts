@@ -44,14 +44,20 @@ export class Driver {
       else this.waiting.shift()?.resolve(message);
     });
     void process.exited.then((exit) => {
-      this.ended = new DriverError(`exited (code ${exit.code ?? exit.signal}): ${process.stderrTail().trim().split('\n').at(-1) ?? ''}`);
+      this.ended = new DriverError(
+        `exited (code ${exit.code ?? exit.signal}): ${process.stderrTail().trim().split('\n').at(-1) ?? ''}`,
+      );
       for (const waiter of this.waiting.splice(0)) waiter.reject(this.ended);
     });
   }
 
   /** Starts it with `python`, connected to `scheduler` (with the client's certificate in `tlsDir`), with the split in `dataDir`; resolves once it is ready. */
   static async start(python: string, scheduler: string, dataDir: string, tlsDir?: string): Promise<Driver> {
-    const driver = new Driver(await localShell.start(`exec ${remoteCommand([python, DRIVER_SCRIPT, scheduler, dataDir, ...(tlsDir ? [tlsDir] : [])])}`));
+    const driver = new Driver(
+      await localShell.start(
+        `exec ${remoteCommand([python, DRIVER_SCRIPT, scheduler, dataDir, ...(tlsDir ? [tlsDir] : [])])}`,
+      ),
+    );
     await driver.next();
     return driver;
   }
@@ -62,7 +68,10 @@ export class Driver {
   }
 
   /** `onProgress` hears the trees done as batches come back. */
-  async fit(request: {workers: string[]; restrict?: boolean; timeout?: number; trees: number; params: Record<string, unknown>}, onProgress?: (done: number) => void): Promise<FitReply> {
+  async fit(
+    request: {workers: string[]; restrict?: boolean; timeout?: number; trees: number; params: Record<string, unknown>},
+    onProgress?: (done: number) => void,
+  ): Promise<FitReply> {
     this.onProgress = onProgress;
     try {
       return (await this.request({op: 'fit', ...request})) as unknown as FitReply;

@@ -23,7 +23,10 @@ export const daskEngine: Engine = {
     if (context.scheduler) return openExisting(context, context.scheduler);
     const {coordinator, hosts} = await checkPythons(context);
     const folder = temporaryFolder('cluster-dask-');
-    const parts = stopper(folder, hosts.map((h) => h.shell));
+    const parts = stopper(
+      folder,
+      hosts.map((h) => h.shell),
+    );
     const {signal} = context;
     signal?.addEventListener('abort', parts.stop, {once: true});
     try {
@@ -63,7 +66,10 @@ export const daskEngine: Engine = {
  * Stops what a session started, each part once, from close, an abort or a failed open alike;
  * calls wait for the ones before them, so none returns while another is still stopping.
  */
-function stopper(folder: TemporaryFolder, shells: HostShell[]): {cluster?: DaskCluster; driver?: Driver; stop: () => Promise<void>} {
+function stopper(
+  folder: TemporaryFolder,
+  shells: HostShell[],
+): {cluster?: DaskCluster; driver?: Driver; stop: () => Promise<void>} {
   let last = Promise.resolve();
   const parts: {cluster?: DaskCluster; driver?: Driver; stop: () => Promise<void>} = {
     stop: () =>
@@ -100,11 +106,16 @@ async function openExisting(context: EngineContext, scheduler: string): Promise<
     const workers = await driver.workers();
     const widest = Math.max(...context.experiment.combinations.map((c) => c.length));
     if (widest > workers.length) {
-      throw context.experiment.source.error(['combinations'], `a row asks for ${widest} workers but the Dask cluster at ${scheduler} has ${workers.length} (${workers.map(([name]) => name).join(', ') || 'none'})`, 'with scheduler:, a combination of n hosts runs on the cluster\'s first n workers: add workers, or shorten the combinations');
+      throw context.experiment.source.error(
+        ['combinations'],
+        `a row asks for ${widest} workers but the Dask cluster at ${scheduler} has ${workers.length} (${workers.map(([name]) => name).join(', ') || 'none'})`,
+        "with scheduler:, a combination of n hosts runs on the cluster's first n workers: add workers, or shorten the combinations",
+      );
     }
     return {
       calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
-      rowHosts: (hosts) => workers.slice(0, hosts.length).map(([name, threads]) => ({name, transport: 'ssh', cores: threads, labels: []})),
+      rowHosts: (hosts) =>
+        workers.slice(0, hosts.length).map(([name, threads]) => ({name, transport: 'ssh', cores: threads, labels: []})),
       measure: (request) => measureFit(context.experiment.forest, driver, request, true, () => ''),
       close: async () => {
         signal?.removeEventListener('abort', parts.stop);
@@ -117,17 +128,37 @@ async function openExisting(context: EngineContext, scheduler: string): Promise<
   }
 }
 
-async function measureFit(forest: ForestSpec, driver: Driver, {hosts, progress}: RunRequest, restrict: boolean, workerLog: (name: string) => string): Promise<RunRecord> {
+async function measureFit(
+  forest: ForestSpec,
+  driver: Driver,
+  {hosts, progress}: RunRequest,
+  restrict: boolean,
+  workerLog: (name: string) => string,
+): Promise<RunRecord> {
   const names = hosts.map((host) => host.name);
   progress(0);
   let reply: FitReply;
   try {
-    reply = await driver.fit({workers: names, restrict, timeout: JOIN_SECONDS, trees: forest.trees, params: sklearnParams(forest)}, progress);
+    reply = await driver.fit(
+      {workers: names, restrict, timeout: JOIN_SECONDS, trees: forest.trees, params: sklearnParams(forest)},
+      progress,
+    );
   } catch (error) {
     if (!(error instanceof DriverError)) throw error;
     // The combination failed (its workers never came, or all of them died): the sweep goes on.
-    const log = names.map((name) => workerLog(name).trim().split('\n').at(-1)).filter(Boolean).join('; ');
-    throw new RunFailedError([{host: names.join(', '), reason: 'dask', message: `${error.message}${log ? ` (worker log: ${log})` : ''}`, at: 0, requeued: 0}]);
+    const log = names
+      .map((name) => workerLog(name).trim().split('\n').at(-1))
+      .filter(Boolean)
+      .join('; ');
+    throw new RunFailedError([
+      {
+        host: names.join(', '),
+        reason: 'dask',
+        message: `${error.message}${log ? ` (worker log: ${log})` : ''}`,
+        at: 0,
+        requeued: 0,
+      },
+    ]);
   }
   progress(forest.trees);
   return describeFit(reply, hosts);

@@ -11,22 +11,42 @@ import {findPython, INSTALL_COMMAND, type PythonProblem, type PythonVersions, ve
  * Finds the coordinator's Python and every host's, and checks that each has scikit-learn and
  * dask/distributed at the coordinator's versions, before anything starts.
  */
-export async function checkPythons({inventory, hosts}: {inventory: Inventory; hosts: Host[]}): Promise<{coordinator: PythonVersions; hosts: DaskHost[]}> {
+export async function checkPythons({
+  inventory,
+  hosts,
+}: {
+  inventory: Inventory;
+  hosts: Host[];
+}): Promise<{coordinator: PythonVersions; hosts: DaskHost[]}> {
   const coordinator = usable(inventory, undefined, await findPython(localShell, inventory.python));
   // A few at a time: sshd drops logins past its MaxStartups.
-  const opened = await mapBounded(hosts, inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, (host) => settle(openShell(host)));
+  const opened = await mapBounded(hosts, inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, (host) =>
+    settle(openShell(host)),
+  );
   const shells = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   try {
     const failure = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
-    return {coordinator, hosts: await mapBounded(hosts.map((host, i) => [host, shells[i]] as const), inventory.connectConcurrency ?? DEFAULT_CONCURRENCY, ([host, shell]) => readyHost(inventory, host, shell, coordinator))};
+    return {
+      coordinator,
+      hosts: await mapBounded(
+        hosts.map((host, i) => [host, shells[i]] as const),
+        inventory.connectConcurrency ?? DEFAULT_CONCURRENCY,
+        ([host, shell]) => readyHost(inventory, host, shell, coordinator),
+      ),
+    };
   } catch (error) {
     for (const shell of shells) shell.close();
     throw error;
   }
 }
 
-async function readyHost(inventory: Inventory, host: Host, shell: HostShell, coordinator: PythonVersions): Promise<DaskHost> {
+async function readyHost(
+  inventory: Inventory,
+  host: Host,
+  shell: HostShell,
+  coordinator: PythonVersions,
+): Promise<DaskHost> {
   const python = await checkHost(inventory, host, shell, coordinator);
   return {host, shell, python: python.path, route: await routeTo(host, shell)};
 }
@@ -36,26 +56,60 @@ async function routeTo(host: Host, shell: HostShell): Promise<Route> {
   if (host.transport === 'local') return {coordinator: '127.0.0.1', host: '127.0.0.1'};
   const answer = await shell.run('echo "$SSH_CONNECTION"');
   const route = parseSshConnection(answer.stdout);
-  if (!route) throw new HostError(host.name, `sshd did not say the addresses of the connection (SSH_CONNECTION is '${printable(answer.stdout.trim())}'): the dask worker would not know where the scheduler listens`, '', 'dask-route');
+  if (!route)
+    throw new HostError(
+      host.name,
+      `sshd did not say the addresses of the connection (SSH_CONNECTION is '${printable(answer.stdout.trim())}'): the dask worker would not know where the scheduler listens`,
+      '',
+      'dask-route',
+    );
   return route;
 }
 
 /** The host's Python, refused when it lacks the modules or its versions differ from the coordinator's. */
-export async function checkHost(inventory: Inventory, host: Host, shell: HostShell, coordinator: PythonVersions): Promise<PythonVersions> {
+export async function checkHost(
+  inventory: Inventory,
+  host: Host,
+  shell: HostShell,
+  coordinator: PythonVersions,
+): Promise<PythonVersions> {
   // A local host shares this machine, and so the coordinator's Python unless it names its own.
   const named = host.python ?? (host.transport === 'local' ? coordinator.path : undefined);
   const python = usable(inventory, host, await findPython(shell, named));
   const mismatches = versionMismatches(coordinator, python);
-  if (mismatches.length > 0) throw new HostError(host.name, `${mismatches.join('; ')}: Dask needs the same versions everywhere; install them (${INSTALL_COMMAND})`, '', 'version-mismatch');
+  if (mismatches.length > 0)
+    throw new HostError(
+      host.name,
+      `${mismatches.join('; ')}: Dask needs the same versions everywhere; install them (${INSTALL_COMMAND})`,
+      '',
+      'version-mismatch',
+    );
   return python;
 }
 
 /** Refuses a Python that is not there (bad input: the inventory names it) or lacks the modules (the host needs them installed). */
-export function usable(inventory: Inventory, host: Host | undefined, found: PythonVersions | PythonProblem): PythonVersions {
+export function usable(
+  inventory: Inventory,
+  host: Host | undefined,
+  found: PythonVersions | PythonProblem,
+): PythonVersions {
   if (!('kind' in found)) return found;
   if (found.kind === 'not-found') {
-    const path = host ? (inventory.source.lineOf(['hosts', host.name, 'python']) === undefined ? ['defaults', 'python'] : ['hosts', host.name, 'python']) : ['python'];
-    throw inventory.source.error(path, `python '${found.path}' is not there${host ? ` on ${host.name}` : ''}`, 'name an installed python3, or remove python: to use the first python3 that imports sklearn and distributed');
+    const path = host
+      ? inventory.source.lineOf(['hosts', host.name, 'python']) === undefined
+        ? ['defaults', 'python']
+        : ['hosts', host.name, 'python']
+      : ['python'];
+    throw inventory.source.error(
+      path,
+      `python '${found.path}' is not there${host ? ` on ${host.name}` : ''}`,
+      'name an installed python3, or remove python: to use the first python3 that imports sklearn and distributed',
+    );
   }
-  throw new HostError(host?.name ?? 'coordinator', `${found.path} cannot run the dask engine (${found.detail}); install scikit-learn and dask/distributed: ${INSTALL_COMMAND}`, '', 'dask-missing');
+  throw new HostError(
+    host?.name ?? 'coordinator',
+    `${found.path} cannot run the dask engine (${found.detail}); install scikit-learn and dask/distributed: ${INSTALL_COMMAND}`,
+    '',
+    'dask-missing',
+  );
 }

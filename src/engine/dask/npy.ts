@@ -16,12 +16,19 @@ export function npyBytes(array: Float64Array | Int32Array, shape: number[]): Buf
   preamble[6] = 1;
   preamble[7] = 0;
   preamble.writeUInt16LE(header.length, 8);
-  return Buffer.concat([preamble, Buffer.from(header, 'latin1'), Buffer.from(array.buffer, array.byteOffset, array.byteLength)]);
+  return Buffer.concat([
+    preamble,
+    Buffer.from(header, 'latin1'),
+    Buffer.from(array.buffer, array.byteOffset, array.byteLength),
+  ]);
 }
 
 /** The rows the native engine trains and tests on, as x_train.npy, y_train.npy, x_test.npy, y_test.npy. */
 export function writeSplit(folder: string, train: Dataset, test: Dataset): void {
-  for (const [name, data] of [['train', train], ['test', test]] as const) {
+  for (const [name, data] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     writeFileSync(join(folder, `x_${name}.npy`), npyBytes(data.values, [data.rows, data.features]));
     writeFileSync(join(folder, `y_${name}.npy`), npyBytes(data.labels, [data.rows]));
   }

@@ -15,7 +15,8 @@ export interface PythonVersions {
 /** Why a Python cannot serve: it is not there, or it lacks scikit-learn or dask/distributed. */
 export type PythonProblem = {kind: 'not-found'; path: string} | {kind: 'missing-modules'; path: string; detail: string};
 
-export const INSTALL_COMMAND = 'sudo apt install python3-sklearn python3-distributed (Debian, Raspberry Pi OS), or: python3 -m pip install scikit-learn distributed';
+export const INSTALL_COMMAND =
+  'sudo apt install python3-sklearn python3-distributed (Debian, Raspberry Pi OS), or: python3 -m pip install scikit-learn distributed';
 
 const VERSION_FIELDS = ['python', 'dask', 'distributed', 'sklearn'] as const;
 const MODULES_MISSING = 96;
@@ -50,14 +51,26 @@ export function findPython(shell: HostShell, named?: string): Promise<PythonVers
 async function probe(shell: HostShell, named?: string): Promise<PythonVersions | PythonProblem> {
   if (!named) {
     const found = await shell.run(SEARCH);
-    if (found.code !== 0) return {kind: 'missing-modules', path: 'python3', detail: 'no python3 on the PATH (or /usr/bin, /usr/local/bin) imports sklearn and distributed'};
+    if (found.code !== 0)
+      return {
+        kind: 'missing-modules',
+        path: 'python3',
+        detail: 'no python3 on the PATH (or /usr/bin, /usr/local/bin) imports sklearn and distributed',
+      };
     // The path, then the report: the last two lines, whatever came before them.
     const lines = found.stdout.trim().split('\n');
     return parseReport(lines.at(-2) ?? 'python3', lines.at(-1) ?? '');
   }
-  const answer = await shell.run(`command -v ${shellQuote(named)} >/dev/null 2>&1 || exit ${NOT_FOUND}; ${remoteCommand([named, '-c', REPORT])}`);
+  const answer = await shell.run(
+    `command -v ${shellQuote(named)} >/dev/null 2>&1 || exit ${NOT_FOUND}; ${remoteCommand([named, '-c', REPORT])}`,
+  );
   if (answer.code === NOT_FOUND) return {kind: 'not-found', path: named};
-  if (answer.code !== 0) return {kind: 'missing-modules', path: named, detail: answer.stderr.trim().split('\n').at(-1) ?? `exit ${answer.code}`};
+  if (answer.code !== 0)
+    return {
+      kind: 'missing-modules',
+      path: named,
+      detail: answer.stderr.trim().split('\n').at(-1) ?? `exit ${answer.code}`,
+    };
   return parseReport(named, answer.stdout.trim().split('\n').at(-1) ?? '');
 }
 
@@ -80,5 +93,10 @@ export function versionMismatches(coordinator: PythonVersions, host: PythonVersi
     ['distributed', host.distributed, coordinator.distributed],
     ['scikit-learn', host.sklearn, coordinator.sklearn],
   ];
-  return pairs.filter(([, here, there]) => here !== there).map(([name, here, there]) => `${name} ${here} (${host.path}) against ${there} on the coordinator (${coordinator.path})`);
+  return pairs
+    .filter(([, here, there]) => here !== there)
+    .map(
+      ([name, here, there]) =>
+        `${name} ${here} (${host.path}) against ${there} on the coordinator (${coordinator.path})`,
+    );
 }

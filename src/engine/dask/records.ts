@@ -36,7 +36,13 @@ export function describeFit(reply: FitReply, hosts: Host[]): RunRecord {
     seconds: wall,
     accuracy: reply.accuracy,
     hosts: runs,
-    faults: reply.faults.map(([host, at, tasks]) => ({host, reason: 'worker-lost', message: `the dask worker left the cluster; Dask recomputed its ${tasks} task(s)`, at, requeued: tasks})),
+    faults: reply.faults.map(([host, at, tasks]) => ({
+      host,
+      reason: 'worker-lost',
+      message: `the dask worker left the cluster; Dask recomputed its ${tasks} task(s)`,
+      at,
+      requeued: tasks,
+    })),
     timeline,
   };
 }

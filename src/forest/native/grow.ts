@@ -90,7 +90,18 @@ export class TreeGrower {
 
       search.reset(options.minSamplesLeaf);
       if (inLists === 1) this.sorted.enter(depth);
-      const constant = this.drawFeatures(search, random, options.maxFeatures, known, begin, end, depth, builder.totals, at, inLists === 1);
+      const constant = this.drawFeatures(
+        search,
+        random,
+        options.maxFeatures,
+        known,
+        begin,
+        end,
+        depth,
+        builder.totals,
+        at,
+        inLists === 1,
+      );
       if (search.bestFeature < 0) continue;
 
       const left = builder.add();
@@ -123,7 +134,15 @@ export class TreeGrower {
   }
 
   /** Pushes a node to split onto the stack (growing it when full); returns the new top. */
-  private push(top: number, node: number, begin: number, end: number, depth: number, known: number, inLists: number): number {
+  private push(
+    top: number,
+    node: number,
+    begin: number,
+    end: number,
+    depth: number,
+    known: number,
+    inLists: number,
+  ): number {
     if (top + FRAME > this.stack.length) {
       const wider = new Int32Array(this.stack.length * 2);
       wider.set(this.stack);
@@ -156,7 +175,18 @@ export class TreeGrower {
    * far was constant. Features known constant from an ancestor are not looked at again but count
    * when drawn; features found constant here are passed on. Returns how many are known constant now.
    */
-  private drawFeatures(search: SplitSearch, random: Random, maxFeatures: number, known: number, begin: number, end: number, depth: number, totals: Float64Array, at: number, inLists: boolean): number {
+  private drawFeatures(
+    search: SplitSearch,
+    random: Random,
+    maxFeatures: number,
+    known: number,
+    begin: number,
+    end: number,
+    depth: number,
+    totals: Float64Array,
+    at: number,
+    inLists: boolean,
+  ): number {
     const {isListed} = this.sorted;
     const {order, constants} = this;
     let unseen = order.length;
@@ -175,7 +205,11 @@ export class TreeGrower {
       }
       j += foundConstants;
       const f = order[j];
-      if (inLists && isListed[f] === 1 ? this.considerListed(search, f, begin, end, depth, totals, at) : search.consider(f, begin, end, totals, at)) {
+      if (
+        inLists && isListed[f] === 1
+          ? this.considerListed(search, f, begin, end, depth, totals, at)
+          : search.consider(f, begin, end, totals, at)
+      ) {
         unseen--;
         swap(order, unseen, j);
       } else {
@@ -191,7 +225,15 @@ export class TreeGrower {
   }
 
   /** Scores feature f from its sorted list, made exact for this node first. */
-  private considerListed(search: SplitSearch, f: number, begin: number, end: number, depth: number, totals: Float64Array, at: number): boolean {
+  private considerListed(
+    search: SplitSearch,
+    f: number,
+    begin: number,
+    end: number,
+    depth: number,
+    totals: Float64Array,
+    at: number,
+  ): boolean {
     const {sorted} = this;
     sorted.ensure(f, depth);
     return search.considerSorted(f, sorted.lists, sorted.offsets[f] + begin, sorted.offsets[f] + end, totals, at);
@@ -199,7 +241,12 @@ export class TreeGrower {
 
   /** Whether a node of `count` rows at `depth` with class weights totals[at..at + classes) may be split. */
   private splits(options: GrowOptions, depth: number, count: number, totals: Float64Array, at: number): boolean {
-    return depth < options.maxDepth && count >= options.minSamplesSplit && count >= 2 * options.minSamplesLeaf && !isPure(totals, at, this.classes);
+    return (
+      depth < options.maxDepth &&
+      count >= options.minSamplesSplit &&
+      count >= 2 * options.minSamplesLeaf &&
+      !isPure(totals, at, this.classes)
+    );
   }
 
   /**
@@ -245,7 +292,13 @@ export class TreeGrower {
 }
 
 /** One tree, with a grower of its own (tests; trainers keep a grower per slot). */
-export function growTree(data: BinnedData, labels: Int32Array, classes: number, options: GrowOptions, seed: number): FlatTree {
+export function growTree(
+  data: BinnedData,
+  labels: Int32Array,
+  classes: number,
+  options: GrowOptions,
+  seed: number,
+): FlatTree {
   return new TreeGrower(data, labels, classes).grow(options, seed);
 }
 

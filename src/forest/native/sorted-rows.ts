@@ -151,7 +151,8 @@ export class SortedRows {
   /** Makes feature f's list exact for the node at `depth` of the current path: divides it at each split above that it has not been. */
   ensure(f: number, depth: number): void {
     const {path} = this;
-    for (let d = this.exactTo[f]; d < depth; d++) this.divide(f, path[FRAME * d], path[FRAME * d + 1], path[FRAME * d + 2], path[FRAME * d + 3]);
+    for (let d = this.exactTo[f]; d < depth; d++)
+      this.divide(f, path[FRAME * d], path[FRAME * d + 1], path[FRAME * d + 2], path[FRAME * d + 3]);
     this.exactTo[f] = depth;
   }
 

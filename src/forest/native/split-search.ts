@@ -189,7 +189,9 @@ export class SplitSearch {
         const leftRows = j - from;
         if (leftRows >= minSamplesLeaf && count - leftRows >= minSamplesLeaf) {
           if (binClass === MIXED || !skipInRuns) {
-            const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight) ? this.gain(leftSum, rightSum, leftWeight, nodeWeight) : bestScore;
+            const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight)
+              ? this.gain(leftSum, rightSum, leftWeight, nodeWeight)
+              : bestScore;
             if (score > bestScore) {
               bestScore = score;
               this.keep(f, bin, b, leftRows);
@@ -209,7 +211,9 @@ export class SplitSearch {
       } else if (c !== binClass) binClass = MIXED;
       if (c !== waitClass && waitClass !== NO_CLASS) {
         waitClass = NO_CLASS;
-        const score = this.mayBeat(bestScore, waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight) ? this.gain(waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight) : bestScore;
+        const score = this.mayBeat(bestScore, waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight)
+          ? this.gain(waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight)
+          : bestScore;
         if (score > bestScore) {
           bestScore = score;
           this.keep(f, waitBin, waitNextBin, waitRows);
@@ -259,8 +263,15 @@ export class SplitSearch {
       // Weights are whole counts, so their sums are exact.
       const only = histogram[base + binLastClass[b]] === binWeight[b] ? binLastClass[b] : MIXED;
       binWeight[b] = 0;
-      if (previous >= 0 && (only !== previousClass || only === MIXED || !this.skipInRuns) && leftRows >= this.minSamplesLeaf && count - leftRows >= this.minSamplesLeaf) {
-        const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight) ? this.gain(leftSum, rightSum, leftWeight, nodeWeight) : bestScore;
+      if (
+        previous >= 0 &&
+        (only !== previousClass || only === MIXED || !this.skipInRuns) &&
+        leftRows >= this.minSamplesLeaf &&
+        count - leftRows >= this.minSamplesLeaf
+      ) {
+        const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight)
+          ? this.gain(leftSum, rightSum, leftWeight, nodeWeight)
+          : bestScore;
         if (score > bestScore) {
           bestScore = score;
           this.keep(f, offset + previous, offset + b, leftRows);
@@ -336,7 +347,9 @@ export class SplitSearch {
    */
   private gain(leftSum: number, rightSum: number, leftWeight: number, nodeWeight: number): number {
     const rightWeight = nodeWeight - leftWeight;
-    return this.entropy ? leftSum + rightSum - this.xlogx[leftWeight] - this.xlogx[rightWeight] : leftSum / leftWeight + rightSum / rightWeight;
+    return this.entropy
+      ? leftSum + rightSum - this.xlogx[leftWeight] - this.xlogx[rightWeight]
+      : leftSum / leftWeight + rightSum / rightWeight;
   }
 
   /**

@@ -19,13 +19,16 @@ export const nativeTrainer: Trainer = {
     const grower = new TreeGrower(binned, data.labels, data.classes);
     return (options, seed) =>
       serializeTree(
-        grower.grow({
-          maxFeatures: featureCount(options.maxFeatures, data.features),
-          maxDepth: options.maxDepth ?? Infinity,
-          minSamplesSplit: options.minSamplesSplit ?? 2,
-          minSamplesLeaf: options.minSamplesLeaf ?? 1,
-          criterion: options.criterion ?? 'gini',
-        }, seed),
+        grower.grow(
+          {
+            maxFeatures: featureCount(options.maxFeatures, data.features),
+            maxDepth: options.maxDepth ?? Infinity,
+            minSamplesSplit: options.minSamplesSplit ?? 2,
+            minSamplesLeaf: options.minSamplesLeaf ?? 1,
+            criterion: options.criterion ?? 'gini',
+          },
+          seed,
+        ),
       );
   },
 

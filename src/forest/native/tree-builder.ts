@@ -17,7 +17,10 @@ export class TreeBuilder {
   private value: Float32Array;
   private capacity: number;
 
-  constructor(private readonly classes: number, capacity = 256) {
+  constructor(
+    private readonly classes: number,
+    capacity = 256,
+  ) {
     this.capacity = capacity;
     this.feature = new Int32Array(capacity);
     this.threshold = new Float64Array(capacity);
@@ -58,7 +61,15 @@ export class TreeBuilder {
       for (let c = 0; c < classes; c++) sum += totals[at + c];
       for (let c = 0; c < classes; c++) value[at + c] = totals[at + c] / sum;
     }
-    return {classes, nodeCount: n, feature: this.feature.subarray(0, n), threshold: this.threshold.subarray(0, n), left: this.left.subarray(0, n), right: this.right.subarray(0, n), value: value.subarray(0, n * classes)};
+    return {
+      classes,
+      nodeCount: n,
+      feature: this.feature.subarray(0, n),
+      threshold: this.threshold.subarray(0, n),
+      left: this.left.subarray(0, n),
+      right: this.right.subarray(0, n),
+      value: value.subarray(0, n * classes),
+    };
   }
 
   private grow(): void {

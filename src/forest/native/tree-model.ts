@@ -28,7 +28,13 @@ export function serializeTree(tree: FlatTree): Uint8Array {
   view.setUint32(8, n, true);
   view.setUint32(12, tree.classes, true);
   let at = HEADER_BYTES;
-  for (const array of [tree.threshold.subarray(0, n), tree.feature.subarray(0, n), tree.left.subarray(0, n), tree.right.subarray(0, n), tree.value.subarray(0, n * tree.classes)]) {
+  for (const array of [
+    tree.threshold.subarray(0, n),
+    tree.feature.subarray(0, n),
+    tree.left.subarray(0, n),
+    tree.right.subarray(0, n),
+    tree.value.subarray(0, n * tree.classes),
+  ]) {
     bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
     at += align8(array.byteLength);
   }
@@ -39,14 +45,19 @@ export function deserializeTree(bytes: Uint8Array): FlatTree {
   if (bytes.byteLength < HEADER_BYTES) throw new ModelFormatError(`tree of ${bytes.byteLength} bytes is truncated`);
   // The typed arrays below need 8-byte alignment: bytes that own their whole (unshared) buffer, as
   // serializeTree makes them, are used in place; anything else (a slice of a file or a frame) is copied.
-  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const owned =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
   const copy = owned ? bytes : new Uint8Array(bytes);
   const view = new DataView(copy.buffer);
   if (view.getUint32(0, true) !== MAGIC) throw new ModelFormatError('not a native tree');
-  if (view.getUint32(4, true) !== VERSION) throw new ModelFormatError(`tree format version ${view.getUint32(4, true)} is not supported`);
+  if (view.getUint32(4, true) !== VERSION)
+    throw new ModelFormatError(`tree format version ${view.getUint32(4, true)} is not supported`);
   const nodeCount = view.getUint32(8, true);
   const classes = view.getUint32(12, true);
-  if (copy.byteLength !== treeBytes(nodeCount, classes)) throw new ModelFormatError(`tree of ${nodeCount} nodes should be ${treeBytes(nodeCount, classes)} bytes, got ${copy.byteLength}`);
+  if (copy.byteLength !== treeBytes(nodeCount, classes))
+    throw new ModelFormatError(
+      `tree of ${nodeCount} nodes should be ${treeBytes(nodeCount, classes)} bytes, got ${copy.byteLength}`,
+    );
   let at = HEADER_BYTES;
   const take = <T>(make: (offset: number) => T, byteLength: number): T => {
     const array = make(at);
