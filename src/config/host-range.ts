@@ -66,11 +66,6 @@ function closedSuggestion(pattern: string, open: number, reopen: number): string
   return `${pattern.slice(0, end)}]${pattern.slice(end)}`;
 }
 
-/** Whether `name` holds a range, e.g. `rpi[1:4]`. */
-export function hasRange(name: string): boolean {
-  return splitRanges(name).some((part) => 'range' in part);
-}
-
 /** How many names `pattern` expands to, computed before expanding so a huge range is refused cheaply. */
 export function countRange(pattern: string): number {
   return splitRanges(pattern).reduce((count, part) => count * ('range' in part ? parseRange(part.range).count : 1), 1);

@@ -12,7 +12,7 @@ import {folderWith} from '../helpers/files.js';
 // The native trainer against scikit-learn 1.2 on the same CSV files, same settings, 100 trees.
 // CI installs python3-sklearn; elsewhere these tests are skipped when /usr/bin/python3 lacks it.
 const PYTHON = '/usr/bin/python3';
-const BENCH = fileURLToPath(new URL('../../../bench/', import.meta.url));
+const BENCH = fileURLToPath(new URL('../../../benchmarks/', import.meta.url));
 const hasSklearn =
   existsSync(PYTHON) && (await execa(PYTHON, ['-c', 'import sklearn'], {reject: false})).exitCode === 0;
 if (!hasSklearn && process.env.CI)

@@ -1,7 +1,7 @@
 /**
  * How close each fit of `cluster analyze` comes to known speeds: 2,000 seeded tables of a ten-row
  * sweep of three kinds (speeds 1, 3, 0.5), every time with 1% normal noise. Accuracy, not speed.
- * Run with `npm run build && node dist/bench/analyze-noise.js`.
+ * Run with `npm run build && node dist/benchmarks/analyze-noise.js`.
  */
 import {FIT_METHODS} from '../src/analyze/fit.js';
 import {parseHardware} from '../src/analyze/hardware.js';

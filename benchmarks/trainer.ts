@@ -1,10 +1,10 @@
 /**
  * The trainer benchmark: the native trainer (one core) against scikit-learn's RandomForestClassifier
- * (n_jobs=1) on the same CSV files, over data shapes made by bench/make_data.py, several seeds each,
+ * (n_jobs=1) on the same CSV files, over data shapes made by benchmarks/make_data.py, several seeds each,
  * the two run alternately so both see the same load. Reports the fit time ratio and the test accuracy
  * difference with their spread. Run with `npm run bench:trainer [-- --shapes a,b --seeds 3]`; the
  * forest's settings with --max-features, --max-depth, --min-samples-leaf, --criterion (both sides alike).
- * Data files go to bench/data/ (git-ignored); figures depend on the machine, so compare within one run.
+ * Data files go to benchmarks/data/ (git-ignored); figures depend on the machine, so compare within one run.
  */
 import {existsSync} from 'node:fs';
 import {cpus, loadavg} from 'node:os';
@@ -20,7 +20,7 @@ import {trainHere} from '../src/forest/train-here.js';
 import type {TreeOptions} from '../src/forest/trainer.js';
 
 const PYTHON = '/usr/bin/python3';
-const BENCH = fileURLToPath(new URL('../../bench/', import.meta.url));
+const BENCH = fileURLToPath(new URL('../../benchmarks/', import.meta.url));
 const SHAPES = [
   'lognormal-steps',
   'integer-code',
