@@ -6,7 +6,7 @@ import {shellQuote} from '../ssh/quote.js';
 import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
 import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';
-import type {LabSpec} from './spec.js';
+import type {LabHost, LabSpec} from './spec.js';
 import {LAB_SLOTS, labNames, type LabHostState, type LabState, readState, saveState} from './state.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
 
@@ -34,65 +34,13 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
   mkdirSync(dir, {recursive: true});
   const names = await claimSlot(spec);
   const state: LabState = {dir, bridge: names.bridge, gateway: names.gateway, bootId: bootId(), hosts: []};
-  const {bridge, gateway} = names;
   try {
     saveState(state);
     await newKey(join(dir, 'user_key'));
-    await run('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
-    await run('ip', ['link', 'set', bridge, 'up']);
+    await run('ip', ['addr', 'add', `${names.gateway}/24`, 'dev', names.bridge]);
+    await run('ip', ['link', 'set', names.bridge, 'up']);
     const knownHosts: string[] = [];
-    for (const [i, host] of spec.hosts.entries()) {
-      const entry: LabHostState = {
-        name: host.name,
-        ...names.host(host.name, i),
-        relayPort: FIRST_PORT + i,
-        cores: host.cores,
-        latencyMs: host.latencyMs,
-        jitterMs: host.jitterMs,
-        loss: host.loss,
-      };
-      state.hosts.push(entry);
-      saveState(state);
-      await run('ip', ['netns', 'add', entry.netns]);
-      await run('ip', ['link', 'add', entry.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', entry.netns]);
-      await run('ip', ['link', 'set', entry.veth, 'master', bridge, 'up']);
-      await run('ip', ['-n', entry.netns, 'addr', 'add', `${entry.address}/24`, 'dev', 'eth0']);
-      await run('ip', ['-n', entry.netns, 'link', 'set', 'eth0', 'up']);
-      await run('ip', ['-n', entry.netns, 'link', 'set', 'lo', 'up']);
-      if (host.bandwidthBits)
-        await run('tc', [
-          'qdisc',
-          'add',
-          'dev',
-          entry.veth,
-          'root',
-          'tbf',
-          'rate',
-          `${Math.round(host.bandwidthBits / 1000)}kbit`,
-          'burst',
-          '64kb',
-          'latency',
-          '400ms',
-        ]);
-
-      const hostDir = join(dir, host.name);
-      mkdirSync(join(hostDir, 'cache'), {recursive: true});
-      await newKey(join(hostDir, 'host_key'));
-      replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, dir));
-      const cgroup = cpuCgroup(basename(entry.cgroup));
-      mkdirSync(cgroup.dir, {recursive: true});
-      for (const [file, value] of cgroup.limit(host.cpu * host.cores)) writeFileSync(join(cgroup.dir, file), value);
-      // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
-      entry.sshdPid = startDetached('sh', [
-        '-c',
-        `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`,
-      ]);
-      entry.sshdStarted = startedAt(entry.sshdPid);
-      startRelay(gateway, entry);
-      saveState(state);
-      const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
-      knownHosts.push(`[${gateway}]:${entry.relayPort} ${type} ${blob}`);
-    }
+    for (const [i, host] of spec.hosts.entries()) knownHosts.push(await addHost(state, names, host, i));
     replaceWhole(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
     replaceWhole(join(dir, 'lab-inventory.yaml'), inventory(state, spec));
     await waitForSshd(state);
@@ -101,6 +49,62 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
     await labDown(dir);
     throw error;
   }
+}
+
+/** One host of the lab, recorded in the state before each step so a failure leaves nothing down cannot find; returns its known_hosts line. */
+async function addHost(state: LabState, names: LabNames, host: LabHost, i: number): Promise<string> {
+  const entry: LabHostState = {
+    name: host.name,
+    ...names.host(host.name, i),
+    relayPort: FIRST_PORT + i,
+    cores: host.cores,
+    latencyMs: host.latencyMs,
+    jitterMs: host.jitterMs,
+    loss: host.loss,
+  };
+  state.hosts.push(entry);
+  saveState(state);
+  await joinBridge(names.bridge, entry);
+  if (host.bandwidthBits) await limitBandwidth(entry.veth, host.bandwidthBits);
+  const hostDir = join(state.dir, host.name);
+  mkdirSync(join(hostDir, 'cache'), {recursive: true});
+  await newKey(join(hostDir, 'host_key'));
+  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir));
+  startSshd(entry, hostDir, host.cpu * host.cores);
+  startRelay(names.gateway, entry);
+  saveState(state);
+  const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
+  return `[${names.gateway}]:${entry.relayPort} ${type} ${blob}`;
+}
+
+type LabNames = ReturnType<typeof labNames>;
+
+/** The host's network namespace, joined to the bridge by a veth pair, with its own address. */
+async function joinBridge(bridge: string, entry: LabHostState): Promise<void> {
+  await run('ip', ['netns', 'add', entry.netns]);
+  await run('ip', ['link', 'add', entry.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', entry.netns]);
+  await run('ip', ['link', 'set', entry.veth, 'master', bridge, 'up']);
+  await run('ip', ['-n', entry.netns, 'addr', 'add', `${entry.address}/24`, 'dev', 'eth0']);
+  await run('ip', ['-n', entry.netns, 'link', 'set', 'eth0', 'up']);
+  await run('ip', ['-n', entry.netns, 'link', 'set', 'lo', 'up']);
+}
+
+async function limitBandwidth(veth: string, bits: number): Promise<void> {
+  const rate = `${Math.round(bits / 1000)}kbit`;
+  await run('tc', ['qdisc', 'add', 'dev', veth, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '400ms']);
+}
+
+/** The host's sshd in its namespace, under a cgroup limited to `cpus` CPUs. */
+function startSshd(entry: LabHostState, hostDir: string, cpus: number): void {
+  const cgroup = cpuCgroup(basename(entry.cgroup));
+  mkdirSync(cgroup.dir, {recursive: true});
+  for (const [file, value] of cgroup.limit(cpus)) writeFileSync(join(cgroup.dir, file), value);
+  // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
+  entry.sshdPid = startDetached('sh', [
+    '-c',
+    `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`,
+  ]);
+  entry.sshdStarted = startedAt(entry.sshdPid);
 }
 
 /**
