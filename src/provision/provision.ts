@@ -44,54 +44,56 @@ async function provisionHost(
   try {
     step('connecting');
     session = await SshSession.connect(resolveTarget(host), options);
-    step('reading what the host is');
-    const facts = await probeHost(session);
-    if (session.loginBanner !== undefined) step(`warning: ${loginBannerHint(session.loginBanner)}`);
-    const missing = nodeProblem(facts);
-    if (missing) throw new SshError(host.name, missing.reason, missing.problem);
-    const bundle = workerBundle();
-    const path = bundlePathIn(facts.cacheDir, bundle.version);
-    if ((await remoteSha256(session, path)) === bundle.sha256) {
-      step('worker up to date, nothing sent');
-      return {host: host.name, ok: true, bytesTransferred: 0, upToDate: true, facts, workerPath: path, error: null};
-    }
-    step(`uploading the worker (${(bundle.bytes.length / 1024).toFixed(0)} KiB)`);
-    await upload(session, path, bundle.bytes);
-    const written = await remoteSha256(session, path);
-    if (written !== bundle.sha256)
-      throw new SshError(
-        host.name,
-        'checksum',
-        `the uploaded worker's sha256 is ${written || 'unreadable'}, expected ${bundle.sha256}; provision again`,
-      );
-    step('worker installed and checked');
-    return {
-      host: host.name,
-      ok: true,
-      bytesTransferred: bundle.bytes.length,
-      upToDate: false,
-      facts,
-      workerPath: path,
-      error: null,
-    };
+    return await installWorker(session, host, step);
   } catch (error) {
     // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
     if (error instanceof InputError) throw error;
-    const message = describeError(
-      error instanceof HostError ? error : new HostError(host.name, (error as Error).message),
-    );
-    step(`failed: ${message}`);
-    return {
-      host: host.name,
-      ok: false,
-      bytesTransferred: 0,
-      upToDate: false,
-      error: message,
-      reason: error instanceof SshError ? error.reason : 'error',
-    };
+    return failed(host, error, step);
   } finally {
     session?.close();
   }
+}
+
+/** Checks the host can run the worker, and sends it unless the host has this very bundle already. */
+async function installWorker(session: SshSession, host: Host, step: (text: string) => void): Promise<ProvisionResult> {
+  step('reading what the host is');
+  const facts = await probeHost(session);
+  if (session.loginBanner !== undefined) step(`warning: ${loginBannerHint(session.loginBanner)}`);
+  const missing = nodeProblem(facts);
+  if (missing) throw new SshError(host.name, missing.reason, missing.problem);
+  const bundle = workerBundle();
+  const path = bundlePathIn(facts.cacheDir, bundle.version);
+  if ((await remoteSha256(session, path)) === bundle.sha256) {
+    step('worker up to date, nothing sent');
+    return {host: host.name, ok: true, bytesTransferred: 0, upToDate: true, facts, workerPath: path, error: null};
+  }
+  step(`uploading the worker (${(bundle.bytes.length / 1024).toFixed(0)} KiB)`);
+  await upload(session, path, bundle.bytes);
+  const written = await remoteSha256(session, path);
+  if (written !== bundle.sha256)
+    throw new SshError(
+      host.name,
+      'checksum',
+      `the uploaded worker's sha256 is ${written || 'unreadable'}, expected ${bundle.sha256}; provision again`,
+    );
+  step('worker installed and checked');
+  const sent = bundle.bytes.length;
+  return {host: host.name, ok: true, bytesTransferred: sent, upToDate: false, facts, workerPath: path, error: null};
+}
+
+function failed(host: Host, error: unknown, step: (text: string) => void): ProvisionResult {
+  const message = describeError(
+    error instanceof HostError ? error : new HostError(host.name, (error as Error).message),
+  );
+  step(`failed: ${message}`);
+  return {
+    host: host.name,
+    ok: false,
+    bytesTransferred: 0,
+    upToDate: false,
+    error: message,
+    reason: error instanceof SshError ? error.reason : 'error',
+  };
 }
 
 export async function remoteSha256(session: SshSession, path: string): Promise<string | undefined> {

@@ -11,7 +11,7 @@ import {checkDaskHosts} from '../engine/dask/check.js';
 import type {PythonVersions} from '../engine/dask/python.js';
 import {describeError, HostError, InputError} from '../errors.js';
 import {bundlePathIn, workerBundle} from '../provision/bundle.js';
-import {nodeProblem, probeHost} from '../provision/probe.js';
+import {type HostFacts, nodeProblem, probeHost} from '../provision/probe.js';
 import {remoteSha256} from '../provision/provision.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
 import {loginBannerHint} from '../ssh/banner.js';
@@ -83,7 +83,36 @@ function localStatus(host: Host): HostStatus {
 }
 
 async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatus> {
-  const status: HostStatus = {
+  const status = unreachedStatus(host);
+  let session: SshSession | undefined;
+  try {
+    session = await SshSession.connect(resolveTarget(host), options);
+    status.reachable = true;
+    status.latencyMs = await roundTripMs(session);
+    const facts = await readFacts(session, host, status);
+    const problem = nodeProblem(facts);
+    if (problem) {
+      status.error = describeError(new HostError(host.name, problem.problem, '', problem.reason));
+      status.reason = problem.reason;
+      return status;
+    }
+    await checkWorker(session, host, status, facts);
+  } catch (error) {
+    // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
+    if (error instanceof InputError) throw error;
+    status.error = describeError(
+      error instanceof HostError ? error : new HostError(host.name, (error as Error).message),
+    );
+    status.reason = error instanceof SshError ? error.reason : 'error';
+  } finally {
+    session?.close();
+  }
+  return status;
+}
+
+/** An ssh host as known before it answers: nothing but what the inventory says. */
+function unreachedStatus(host: Host): HostStatus {
+  return {
     host: host.name,
     transport: 'ssh',
     reachable: false,
@@ -102,47 +131,33 @@ async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatu
     warnings: [],
     error: null,
   };
-  let session: SshSession | undefined;
-  try {
-    session = await SshSession.connect(resolveTarget(host), options);
-    status.reachable = true;
-    status.latencyMs = await roundTripMs(session);
-    const facts = await probeHost(session);
-    if (session.loginBanner !== undefined) status.warnings.push(loginBannerHint(session.loginBanner));
-    Object.assign(status, {
-      os: facts.os,
-      arch: facts.arch,
-      cpu: facts.cpu,
-      nproc: facts.nproc,
-      memoryBytes: facts.memoryBytes,
-      node: facts.node ?? null,
-    });
-    // A host without cores in the inventory trains with all its CPUs, as its worker will.
-    if (status.coresFromHost && facts.nproc > 0) status.cores = facts.nproc;
-    status.warnings.push(...[coresWarning(host, facts.nproc) ?? []].flat());
-    const problem = nodeProblem(facts);
-    if (problem) {
-      status.error = describeError(new HostError(host.name, problem.problem, '', problem.reason));
-      status.reason = problem.reason;
-      return status;
-    }
-    const bundle = workerBundle();
-    status.workerUpToDate =
-      (await remoteSha256(session, bundlePathIn(facts.cacheDir, bundle.version))) === bundle.sha256;
-    if (!status.workerUpToDate)
-      status.warnings.push(`worker not installed or out of date: run ${provisionCommand(host)}`);
-    status.ready = status.workerUpToDate;
-  } catch (error) {
-    // Bad input (an ssh config or known_hosts we cannot use) is the user's to fix, not this host's failure.
-    if (error instanceof InputError) throw error;
-    status.error = describeError(
-      error instanceof HostError ? error : new HostError(host.name, (error as Error).message),
-    );
-    status.reason = error instanceof SshError ? error.reason : 'error';
-  } finally {
-    session?.close();
-  }
-  return status;
+}
+
+/** What the host is (system, CPUs, memory, Node), into its status, with the warnings they call for. */
+async function readFacts(session: SshSession, host: Host, status: HostStatus): Promise<HostFacts> {
+  const facts = await probeHost(session);
+  if (session.loginBanner !== undefined) status.warnings.push(loginBannerHint(session.loginBanner));
+  Object.assign(status, {
+    os: facts.os,
+    arch: facts.arch,
+    cpu: facts.cpu,
+    nproc: facts.nproc,
+    memoryBytes: facts.memoryBytes,
+    node: facts.node ?? null,
+  });
+  // A host without cores in the inventory trains with all its CPUs, as its worker will.
+  if (status.coresFromHost && facts.nproc > 0) status.cores = facts.nproc;
+  status.warnings.push(...[coresWarning(host, facts.nproc) ?? []].flat());
+  return facts;
+}
+
+/** Ready once the host has this very worker bundle. */
+async function checkWorker(session: SshSession, host: Host, status: HostStatus, facts: HostFacts): Promise<void> {
+  const bundle = workerBundle();
+  status.workerUpToDate = (await remoteSha256(session, bundlePathIn(facts.cacheDir, bundle.version))) === bundle.sha256;
+  if (!status.workerUpToDate)
+    status.warnings.push(`worker not installed or out of date: run ${provisionCommand(host)}`);
+  status.ready = status.workerUpToDate;
 }
 
 async function roundTripMs(session: SshSession): Promise<number> {

@@ -61,17 +61,36 @@ export interface TrainCsvResult extends TrainOutcome {
 
 /** Checks the options, loads and splits the CSV, trains on the chosen hosts and saves the model. */
 export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult> {
+  const forest = forestOf(request);
+  const testFraction = parseTestFraction(request.testFraction);
+  const {hosts, connectConcurrency} = chooseHosts({
+    inventory: request.inventory,
+    hosts: request.hosts,
+    cores: request.cores,
+  });
+  checkOut(request, hosts);
+  const {train, test, fill, warnings} = loadData(request, testFraction);
+  const outcome = await trainModel({
+    train,
+    test,
+    forest,
+    hosts,
+    concurrency: request.concurrency ?? connectConcurrency,
+    signal: request.signal,
+    source: {file: request.data, target: request.target},
+  });
+  // Interrupted after the last tree: the user asked to stop, so no model is saved.
+  if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
+  if (fill) outcome.model.fill = fill.values;
+  keepModel(outcome.model, request.out);
+  return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
+}
+
+function forestOf(request: TrainCsvRequest): ForestSpec {
   const maxFeatures = parseMaxFeatures(request.maxFeatures);
   if (!isMaxFeatures(maxFeatures))
     throw new InputError({file: '--max-features', problem: maxFeatures.problem, fix: MAX_FEATURES_FIX});
-  const testFraction = Number(request.testFraction);
-  if (!(testFraction >= 0 && testFraction < 1))
-    throw new InputError({
-      file: '--test-fraction',
-      problem: `'${request.testFraction}' is not a fraction in [0, 1)`,
-      fix: 'e.g. 0.25, or 0 to test on nothing',
-    });
-  const forest: ForestSpec = {
+  return {
     trees: request.trees,
     maxFeatures,
     trainer: request.trainer,
@@ -81,18 +100,31 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     minSamplesLeaf: request.minSamplesLeaf,
     ...(request.maxDepth === undefined ? {} : {maxDepth: request.maxDepth}),
   };
-  const {hosts, connectConcurrency} = chooseHosts({
-    inventory: request.inventory,
-    hosts: request.hosts,
-    cores: request.cores,
-  });
+}
+
+function parseTestFraction(text: string): number {
+  const testFraction = Number(text);
+  if (!(testFraction >= 0 && testFraction < 1))
+    throw new InputError({
+      file: '--test-fraction',
+      problem: `'${text}' is not a fraction in [0, 1)`,
+      fix: 'e.g. 0.25, or 0 to test on nothing',
+    });
+  return testFraction;
+}
+
+/** --out must be a file we can write, and none of the files train reads. */
+function checkOut(request: TrainCsvRequest, hosts: Host[]): void {
   checkOutputFile(request.out, '--out');
   checkNotAnInput({flag: '--out', path: request.out}, [
     {flag: '--data', path: request.data},
     request.test === undefined ? undefined : {flag: '--test', path: request.test},
     request.hosts && hosts[0]?.inventoryFile ? {flag: '--inventory', path: hosts[0].inventoryFile} : undefined,
   ]);
+}
 
+/** The training and test rows (a --test file, a split of --data, or none), missing values filled, and what to warn of. */
+function loadData(request: TrainCsvRequest, testFraction: number) {
   const missing = request.missing ?? 'error';
   const csv = csvOptionsOf(request, missing);
   const {data, dropped} = loadCsvDatasetCounted(request.data, request.target, request.data, csv);
@@ -110,21 +142,7 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     ...idColumnWarnings(train, csv.drop),
     unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows'),
   ].filter((w) => w !== undefined);
-
-  const outcome = await trainModel({
-    train,
-    test,
-    forest,
-    hosts,
-    concurrency: request.concurrency ?? connectConcurrency,
-    signal: request.signal,
-    source: {file: request.data, target: request.target},
-  });
-  // Interrupted after the last tree: the user asked to stop, so no model is saved.
-  if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
-  if (fill) outcome.model.fill = fill.values;
-  keepModel(outcome.model, request.out);
-  return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
+  return {train, test, fill, warnings};
 }
 
 function withUnseen(split: {train: Dataset; test: Dataset}) {
