@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {type Analysis, analyzeTable} from '../analyze/analyze.js';
-import {FIT_METHODS, type FitMethod} from '../analyze/fit.js';
+import {FIT_METHODS} from '../analyze/fit.js';
 import {readObservedTable} from '../analyze/read-table.js';
 import {renderAnalysis} from '../analyze/render.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
@@ -31,18 +31,18 @@ export default class Analyze extends ClusterCommand {
       description: 'for the largest combination measured, the time one more host of each kind would save',
       default: false,
     }),
-    fit: Flags.string({
+    fit: Flags.option({
       description:
         'what the fit minimises: relative (the relative errors of the times, the default) or rates (least squares on 1 / time)',
-      options: [...FIT_METHODS],
+      options: FIT_METHODS,
       default: 'relative',
-    }),
+    })(),
   };
 
   async run(): Promise<Analysis> {
     const {args, flags} = await this.parse(Analyze);
     const analysis = analyzeTable(readObservedTable(hereOrShipped(args.file)), {
-      fit: flags.fit as FitMethod,
+      fit: flags.fit,
       predict: flags.predict,
       next: flags.next,
     });

@@ -1,31 +1,35 @@
 import {Flags, type Interfaces} from '@oclif/core';
 import {resolve} from 'node:path';
-import {withModel} from '../analyze/bench-model.js';
-import {type EngineComparison, parseEngines, runEngines} from '../bench/engines.js';
-import {latencyLabel, type LatencyPoint, parseLatencies, runLatencySweep} from '../bench/latency-sweep.js';
+import {parseEngines} from '../bench/engines.js';
+import {latencyLabel, parseLatencies} from '../bench/latency-sweep.js';
 import type {BenchResult} from '../bench/result.js';
 import {continueLatenciesCommand, resumeCommandFor, type SweepFlags} from '../bench/resume-command.js';
-import {runBench} from '../bench/sweep.js';
 import {countRowWarnings} from '../bench/warnings.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {combinationsFor} from '../config/combinations.js';
 import {type Experiment, loadExperiment} from '../config/experiment.js';
 import {applyOverrides} from '../config/overrides.js';
 import {concurrencyFlag} from '../cli/concurrency-flag.js';
-import {type Inventory, loadInventory, withConcurrency} from '../config/inventory.js';
+import {loadInventory, withConcurrency} from '../config/inventory.js';
 import {hostCoresLine} from '../config/host-cores.js';
 import {selectHosts} from '../config/select-hosts.js';
 import type {EngineName} from '../engine/engine-names.js';
 import {csvFileOf} from '../data/load.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
 import {InputError, NoisyResultError} from '../errors.js';
+import {renderEngineSweep, renderLatencySweep, renderSaved, renderSweep} from '../report/bench-output.js';
+import {EXPORTERS, type ExportFlag, exportFlagsOf, exportPathsOf} from '../report/exporters.js';
+import {checkExportPaths, checkExportsAreNotInputs} from '../report/export-paths.js';
 import {progressPrinter} from '../report/progress.js';
-import {renderEngineComparison} from '../report/engines.js';
-import {checkExportPaths, checkExportsAreNotInputs, type ExportFlags} from '../report/export-paths.js';
-import {type ExportPaths, exportsForEngine, exportsForLatency, saveResult} from '../report/save.js';
-import {renderLatencySummary, renderRunDetails, renderTable} from '../report/table.js';
-import {renderTerminalChart} from '../report/terminal-chart.js';
-import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
+import {SCHEDULE_NAMES} from '../schedule/schedule.js';
+import {
+  benchEngines,
+  benchLatencies,
+  benchOnce,
+  type BenchSetup,
+  type EngineSweep,
+  type LatencySweep,
+} from '../sweep/bench-modes.js';
 import {printable} from '../text/printable.js';
 
 export default class Bench extends ClusterCommand {
@@ -52,23 +56,15 @@ export default class Bench extends ClusterCommand {
       description:
         'only the combinations made of these hosts: names, groups, globs, ranges, !exclusions (comma-separated)',
     }),
-    'export-csv': Flags.string({description: 'also write the table as CSV to this file'}),
-    'export-markdown': Flags.string({description: 'also write the table as Markdown to this file'}),
-    'export-json': Flags.string({description: 'also write the full result as JSON to this file'}),
-    'export-timeline': Flags.string({
-      description: 'also draw which slot trained which tree when, as an SVG Gantt chart, to this file',
-    }),
-    'export-scaling': Flags.string({
-      description: 'also draw time against cores (measured and both ideals), as SVG, to this file',
-    }),
+    ...exportFlagDefinitions(),
     'results-dir': Flags.string({
       description: 'where every run saves its journal, CSV, Markdown and JSON',
       default: 'results',
     }),
-    schedule: Flags.string({
+    schedule: Flags.option({
       description: "how trees are given to hosts (default: the experiment's, else dynamic)",
-      options: [...SCHEDULE_NAMES],
-    }),
+      options: SCHEDULE_NAMES,
+    })(),
     scheduler: Flags.string({
       description:
         'use the existing Dask cluster at tcp://HOST:PORT for the dask engine (a row of n hosts runs on its first n workers)',
@@ -115,9 +111,9 @@ export default class Bench extends ClusterCommand {
     }),
   };
 
-  async run(): Promise<BenchResult | LatencySweepResult | EngineSweepResult> {
+  async run(): Promise<BenchResult | LatencySweep['output'] | EngineSweep['output']> {
     const {flags} = await this.parse(Bench);
-    checkExportPaths(exportFlags(flags), flags['results-dir'], flags.resume);
+    checkExportPaths(exportFlagsOf(flags), flags['results-dir'], flags.resume);
     const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const experiment = applyOverrides(
       combinationsFor(
@@ -133,161 +129,72 @@ export default class Bench extends ClusterCommand {
     checkMode(flags, engines);
     // A latency sweep names its exports by latency as several engines do by engine (t-5ms.csv).
     checkExportsAreNotInputs(
-      exportFlags(flags),
+      exportFlagsOf(flags),
       benchInputs(experiment, inventory.file),
       flags.latency && engines.length === 1 ? parseLatencies(flags.latency).map(latencyLabel) : engines,
     );
-    const sweep: SweepSetup = {
+    const setup: BenchSetup = {
       experiment,
       inventory,
       resultsDir: flags['results-dir'],
-      schedule: flags.schedule as ScheduleName | undefined,
+      schedule: flags.schedule,
       scheduler,
       recalibrate: flags.recalibrate,
+      exports: exportPathsOf(flags),
+      resumeFlags: sweepFlags(flags, scheduler),
       progress: progressPrinter(process.stderr, {quiet: flags.quiet}),
+      interruptible: (work) => this.interruptible(work),
     };
-    if (engines.length > 1) return this.compareEngines(flags, sweep, engines);
-    if (flags.latency) return this.sweepLatencies(flags, sweep, engines[0], parseLatencies(flags.latency));
-    return this.sweepOnce(flags, sweep, engines[0]);
+    if (engines.length > 1) return this.compareEngines(flags, setup, engines);
+    if (flags.latency) return this.sweepLatencies(flags, setup, engines[0], parseLatencies(flags.latency));
+    return this.sweepOnce(flags, setup, engines[0]);
   }
 
   /** --engine native,dask: the same sweep by each engine, each with its table and exports, then side by side. */
-  private async compareEngines(
-    flags: BenchFlags,
-    sweep: SweepSetup,
-    engines: EngineName[],
-  ): Promise<EngineSweepResult> {
-    const {progress, ...options} = sweep;
-    const saved = new Map<string, string[]>();
-    // Each engine's sweep gets its own capacity model, as a single-engine sweep does: in its JSON, Markdown and scaling chart.
-    // Saved as each engine ends: an interruption or failure of the next keeps it.
-    const save = (result: BenchResult) =>
-      saved.set(
-        result.engine,
-        saveResult(withModel(result), flags['results-dir'], exportsForEngine(exportPaths(flags), result.engine)),
-      );
-    // Resumed alone, an engine's sweep writes the exports it would have written here (t-dask.csv).
-    const engineExports = (engine: string) =>
-      Object.fromEntries(
-        Object.entries(exportFlags(flags)).map(([flag, path]) => [
-          flag,
-          path && exportsForEngine({csv: path}, engine).csv,
-        ]),
-      );
-    const resumeCommandOf = (engine: EngineName) => (id: string) =>
-      resumeCommandFor(id, {...sweepFlags(flags, options.scheduler), engine, exports: engineExports(engine)});
-    const run = await this.interruptible((signal) =>
-      runEngines({...options, signal, onProgress: progress.update, resumeCommandOf}, engines, save),
-    ).finally(progress.clear);
-    const compared = {...run, results: run.results.map(withModel)};
-    for (const result of compared.results) {
-      this.log(
-        `Engine ${result.engine}:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${printable(saved.get(result.engine)!.join(', '))}\n`,
-      );
-    }
-    this.log(renderEngineComparison(engines, compared.comparison));
-    failOnNoise(flags, compared.results, compared);
-    return compared;
+  private async compareEngines(flags: BenchFlags, setup: BenchSetup, engines: EngineName[]) {
+    const {output, saved} = await benchEngines(setup, engines);
+    this.log(renderEngineSweep(engines, output, saved, flags.wide));
+    failOnNoise(flags, output.results, output);
+    return output;
   }
 
   /** --latency: the sweep at each link latency of a lab, each saved with its exports (t.csv: t-0ms.csv, t-5ms.csv, ...). */
-  private async sweepLatencies(
-    flags: BenchFlags,
-    sweep: SweepSetup,
-    engine: EngineName,
-    latencies: number[],
-  ): Promise<LatencySweepResult> {
-    const {progress, ...options} = sweep;
-    const saved = new Map<number, string[]>();
-    const points = await this.interruptible((signal) =>
-      runLatencySweep({
-        ...options,
-        engine,
-        signal,
-        onProgress: progress.update,
-        labDir: resolve(flags.lab),
-        latencies,
-        // Saved as each latency ends: an interruption or failure later keeps the latencies measured.
-        onPoint: ({latencyMs, result}) =>
-          saved.set(
-            latencyMs,
-            saveResult(
-              withModel(result),
-              flags['results-dir'],
-              exportsForLatency(exportPaths(flags), latencyLabel(latencyMs)),
-            ),
-          ),
-        continueCommand: (remaining) => continueLatenciesCommand(this.argv, remaining.map(latencyLabel)),
-      }),
-    ).finally(progress.clear);
-    const modelled = points.map((point) => ({...point, result: withModel(point.result)}));
-    for (const {latencyMs, result} of modelled) {
-      this.log(
-        `Link latency ${latencyMs} ms each way:\n${renderTable(result, {wide: flags.wide})}\nSaved: ${printable(saved.get(latencyMs)!.join(', '))}\n`,
-      );
-    }
-    this.log(renderLatencySummary(modelled));
-    const output = {latencies: modelled};
+  private async sweepLatencies(flags: BenchFlags, setup: BenchSetup, engine: EngineName, latencies: number[]) {
+    const {output, saved} = await benchLatencies(setup, engine, {
+      labDir: resolve(flags.lab),
+      latencies,
+      continueCommand: (remaining) => continueLatenciesCommand(this.argv, remaining.map(latencyLabel)),
+    });
+    this.log(renderLatencySweep(output, saved, flags.wide));
     failOnNoise(
       flags,
-      modelled.map((point) => point.result),
+      output.latencies.map((point) => point.result),
       output,
     );
     return output;
   }
 
   /** One engine, one sweep: the table, its chart, its files; resumable. */
-  private async sweepOnce(flags: BenchFlags, sweep: SweepSetup, engine: EngineName): Promise<BenchResult> {
-    const {progress, ...options} = sweep;
-    const resumeCommand = (id: string) => resumeCommandFor(id, sweepFlags(flags, options.scheduler));
-    let journalFile: string | undefined;
-    const result = withModel(
-      await this.interruptible((signal) =>
-        runBench({
-          ...options,
-          signal,
-          engine,
-          resume: flags.resume,
-          onProgress: progress.update,
-          resumeCommand,
-          onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
-          onStart: (id, journal, hosts) => {
-            journalFile = journal;
-            // From here on, an interruption at any stage (the engine's shutdown, the save) names the --resume.
-            this.interruptHint = () => resumeCommand(id);
-            if (!flags.quiet)
-              for (const line of [`Sweep ${id}: every finished run goes to ${journal}`, ...hostCoresLine(hosts)])
-                process.stderr.write(`${printable(line)}\n`);
-          },
-        }),
-      ).finally(progress.clear),
-    );
-    // The table first: a file that cannot be written afterwards must not take it with it.
-    this.log(renderTable(result, {wide: flags.wide}));
-    const chart = renderTerminalChart(result);
-    if (chart) this.log(chart);
-    if (flags.verbose) this.log(renderRunDetails(result));
-    const saved = saveResult(result, flags['results-dir'], exportPaths(flags), resumeCommand(result.id));
-    this.log(`Saved: ${printable([journalFile ?? [], saved].flat().join(', '))}`);
+  private async sweepOnce(flags: BenchFlags, setup: BenchSetup, engine: EngineName): Promise<BenchResult> {
+    const {result, saved} = await benchOnce(setup, engine, {
+      resume: flags.resume,
+      onWarning: (message) => process.stderr.write(`Warning: ${printable(message)}\n`),
+      onStart: (id, journal, hosts) => {
+        // From here on, an interruption at any stage (the engine's shutdown, the save) names the --resume.
+        this.interruptHint = () => resumeCommandFor(id, setup.resumeFlags);
+        if (!flags.quiet)
+          for (const line of [`Sweep ${id}: every finished run goes to ${journal}`, ...hostCoresLine(hosts)])
+            process.stderr.write(`${printable(line)}\n`);
+      },
+      onFinished: (finished) => this.log(renderSweep(finished, {wide: flags.wide, verbose: flags.verbose})),
+    });
+    this.log(renderSaved(saved));
     failOnNoise(flags, [result], result);
     return result;
   }
 }
 
 type BenchFlags = Interfaces.InferredFlags<typeof Bench.flags>;
-type EngineSweepResult = {results: BenchResult[]; comparison: EngineComparison[]};
-type LatencySweepResult = {latencies: LatencyPoint[]};
-
-/** What every mode's sweeps share, from the flags and files. */
-interface SweepSetup {
-  experiment: Experiment;
-  inventory: Inventory;
-  resultsDir: string;
-  schedule?: ScheduleName;
-  scheduler?: string;
-  recalibrate: boolean;
-  progress: ReturnType<typeof progressPrinter>;
-}
 
 /** Flags a mode cannot honour are refused before anything runs, never ignored. */
 function checkMode(flags: BenchFlags, engines: EngineName[]): void {
@@ -331,26 +238,16 @@ function sweepFlags(flags: BenchFlags, scheduler: string | undefined): SweepFlag
     runs: flags.runs,
     warmup: flags.warmup,
     order: flags.order,
-    exports: exportFlags(flags),
+    exports: exportFlagsOf(flags),
   };
 }
 
-/** The export flags as the files saveResult writes. */
-function exportPaths(flags: BenchFlags): ExportPaths {
-  return {
-    csv: flags['export-csv'],
-    markdown: flags['export-markdown'],
-    json: flags['export-json'],
-    timeline: flags['export-timeline'],
-    scaling: flags['export-scaling'],
-  };
-}
-
-const EXPORT_FLAGS = ['export-csv', 'export-markdown', 'export-json', 'export-timeline', 'export-scaling'] as const;
-
-/** The export flags by name, for the checks before the sweep and the --resume command after it. */
-function exportFlags(flags: Partial<Record<(typeof EXPORT_FLAGS)[number], string>>): ExportFlags {
-  return Object.fromEntries(EXPORT_FLAGS.map((flag) => [flag, flags[flag]]));
+/** One string flag per export format, from the exporters' table. */
+function exportFlagDefinitions() {
+  return Object.fromEntries(EXPORTERS.map(({flag, description}) => [flag, Flags.string({description})])) as Record<
+    ExportFlag,
+    Interfaces.OptionFlag<string | undefined>
+  >;
 }
 
 /** The files a sweep reads, which no export may replace. */

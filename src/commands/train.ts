@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {concurrencyFlag} from '../cli/concurrency-flag.js';
 import {MAX_SEED} from '../config/fields.js';
-import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
-import {MISSING_POLICIES, type MissingPolicy} from '../data/missing.js';
+import {TRAINER_NAMES} from '../forest/trainer-names.js';
+import {MISSING_POLICIES} from '../data/missing.js';
 import {trainCsv} from '../train/train-csv.js';
 import {LIMITS} from '../limits.js';
 import {printable} from '../text/printable.js';
@@ -32,19 +32,19 @@ export default class Train extends ClusterCommand {
     }),
     columns: Flags.string({description: 'the feature columns, comma-separated (default: every column but the target)'}),
     drop: Flags.string({description: 'columns not to train on, comma-separated (an id, a leak of the target)'}),
-    missing: Flags.string({
+    missing: Flags.option({
       description:
         "a missing feature value (empty, NA, NaN, ?): error, drop its row, or fill with the training rows' mean or median (kept in the model for predict)",
-      options: [...MISSING_POLICIES],
+      options: MISSING_POLICIES,
       default: 'error',
-    }),
+    })(),
     trees: Flags.integer({description: 'trees in the forest', default: 100, min: 1, max: LIMITS.trees}),
     'max-depth': Flags.integer({description: 'deepest a tree may grow (default: until pure)', min: 1}),
     'max-features': Flags.string({
       description: 'features tried per split: sqrt, log2, a count or a fraction',
       default: 'sqrt',
     }),
-    criterion: Flags.string({description: 'split quality', options: ['gini', 'entropy'], default: 'gini'}),
+    criterion: Flags.option({description: 'split quality', options: ['gini', 'entropy'] as const, default: 'gini'})(),
     'min-samples-split': Flags.integer({description: 'fewest rows a node needs to be split', default: 2, min: 2}),
     'min-samples-leaf': Flags.integer({description: 'fewest rows a leaf may hold', default: 1, min: 1}),
     seed: Flags.integer({
@@ -53,7 +53,7 @@ export default class Train extends ClusterCommand {
       min: 0,
       max: MAX_SEED,
     }),
-    trainer: Flags.string({description: 'tree learner', options: [...TRAINER_NAMES], default: 'native'}),
+    trainer: Flags.option({description: 'tree learner', options: TRAINER_NAMES, default: 'native'})(),
     cores: Flags.integer({description: 'slots of the local worker (default: all cores)', min: 1}),
     inventory: Flags.string({char: 'i', description: 'hosts file, with --hosts', default: 'inventory.yaml'}),
     hosts: Flags.string({
@@ -74,9 +74,9 @@ export default class Train extends ClusterCommand {
         maxFeatures: flags['max-features'],
         minSamplesSplit: flags['min-samples-split'],
         minSamplesLeaf: flags['min-samples-leaf'],
-        criterion: flags.criterion as 'gini' | 'entropy',
-        trainer: flags.trainer as TrainerName,
-        missing: flags.missing as MissingPolicy,
+        criterion: flags.criterion,
+        trainer: flags.trainer,
+        missing: flags.missing,
         signal,
       }),
     );

@@ -6,10 +6,7 @@ import {InputError} from '../errors.js';
 import {checkOutputPath, specialFileKind} from '../files/output-path.js';
 import {plainNameProblem} from '../files/plain-name.js';
 import {checkNotAnInput, type NamedFile, sameFile} from '../files/same-file.js';
-import {pathForEngine, resultFiles} from './save.js';
-
-/** `bench`'s export flags by name (`export-csv`, ...), as given. */
-export type ExportFlags = Record<string, string | undefined>;
+import {type ExportFlags, labelledPath, resultFiles} from './exporters.js';
 
 /**
  * Refuses, before anything runs, exports that would overwrite each other or what the sweep keeps:
@@ -112,7 +109,7 @@ export function checkExportsAreNotInputs(
   for (const [flag, path] of Object.entries(exports)) {
     if (path === undefined) continue;
     if (engines.length > 1)
-      outputs.push(...engines.map((engine) => ({flag: `--${flag}`, path: pathForEngine(path, engine)})));
+      outputs.push(...engines.map((engine) => ({flag: `--${flag}`, path: labelledPath(path, engine)})));
     else outputs.push({flag: `--${flag}`, path});
   }
   for (const output of outputs) checkNotAnInput(output, inputs);
