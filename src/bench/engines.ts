@@ -1,4 +1,4 @@
-import {ENGINE_NAMES, type EngineName} from '../engine/engine-names.js';
+import {ENGINE_NAMES, type EngineName} from '../config/engine-names.js';
 import {InputError} from '../errors.js';
 import type {BenchResult} from './result.js';
 import {type BenchOptions, runBench} from './sweep.js';

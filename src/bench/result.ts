@@ -1,4 +1,5 @@
-import type {ForestSpec, RunOrder} from '../config/experiment.js';
+import type {RunOrder} from '../config/experiment.js';
+import type {ForestSpec} from '../forest/spec.js';
 import type {Fault, HostRun, TimelineEntry} from '../coordinator/train-forest.js';
 import type {EngineName} from '../engine/engine.js';
 import type {ScheduleName} from '../schedule/schedule.js';

@@ -1,4 +1,4 @@
-import {shellQuote} from '../ssh/quote.js';
+import {shellQuote} from '../text/shell-quote.js';
 
 /** The flags a sweep was started with that its --resume needs again; defaults are left out. */
 export interface SweepFlags {

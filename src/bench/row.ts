@@ -1,4 +1,4 @@
-import type {EngineName} from '../engine/engine-names.js';
+import type {EngineName} from '../config/engine-names.js';
 import type {Host} from '../config/inventory.js';
 import {calibratedCapacityIdeal, runCapacityIdeal} from './efficiency.js';
 import {idealSeconds, scalability} from './formulas.js';

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {describe, FieldReader, quotedNumber} from './fields.js';
 import {MAX_HOSTS} from './host-range.js';
-import {expandNames, HostsBuilder, type Inventory, NAME} from './inventory.js';
+import {expandNames, HostsBuilder, type Inventory, NAME} from './hosts.js';
 import {type Layer, mergeLayers} from './layers.js';
 import type {FieldPath, FieldSource} from './yaml-source.js';
 

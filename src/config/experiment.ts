@@ -1,54 +1,18 @@
 import {basename, extname} from 'node:path';
 import {type Delimiter, DELIMITER_CHOICES, parseDelimiter} from '../data/delimiter.js';
-import {MISSING_POLICIES, type MissingPolicy} from '../data/missing.js';
-import {ENGINE_NAMES, type EngineName} from '../engine/engine-names.js';
-import {parseSchedulerAddress, SCHEDULER_FIX} from '../engine/scheduler-address.js';
+import {MISSING_POLICIES} from '../data/missing.js';
+import {ENGINE_NAMES, type EngineName} from './engine-names.js';
+import {parseSchedulerAddress, SCHEDULER_FIX} from './scheduler-address.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
-import {TRAINER_NAMES, type TrainerName} from '../forest/trainer-names.js';
+import {TRAINER_NAMES} from '../forest/trainer-names.js';
 import {formatBytes, LIMITS} from '../limits.js';
 import {SCHEDULE_NAMES, type ScheduleName} from '../schedule/schedule.js';
 import {describe, FieldReader} from './fields.js';
 import type {Inventory} from './inventory.js';
 import {resolveExperimentFile, shippedExperiments} from './shipped.js';
 import {YamlSource} from './yaml-source.js';
-
-export interface SyntheticDatasetSpec {
-  kind: 'synthetic';
-  samples: number;
-  features: number;
-  informative: number;
-  classes: number;
-  seed: number;
-}
-
-export interface CsvDatasetSpec {
-  kind: 'csv';
-  /** As written in the experiment file, resolved later against the file's folder. */
-  path: string;
-  target: string;
-  /** Undefined: detected from the header and the first rows. */
-  delimiter?: Delimiter;
-  /** The feature columns (default: all but the target), and columns left out of them. */
-  columns?: string[];
-  drop?: string[];
-  /** A missing feature value: refused (the default), its row dropped, or filled from the training rows. */
-  missing?: MissingPolicy;
-}
-
-export type DatasetSpec = SyntheticDatasetSpec | CsvDatasetSpec;
-
-export type Criterion = 'gini' | 'entropy';
-
-export interface ForestSpec {
-  trees: number;
-  maxDepth?: number;
-  maxFeatures: MaxFeatures;
-  trainer: TrainerName;
-  seed: number;
-  criterion: Criterion;
-  minSamplesSplit: number;
-  minSamplesLeaf: number;
-}
+import type {DatasetSpec} from '../data/spec.js';
+import type {ForestSpec} from '../forest/spec.js';
 
 /** interleaved: after each combination's warm-up, measured runs go round-robin across combinations. */
 export const RUN_ORDERS = ['interleaved', 'sequential'] as const;

@@ -108,23 +108,3 @@ function parseRange(body: string): Range {
   }
   throw new HostRangeError(`range [${body}] must run between two numbers or two lowercase letters`);
 }
-
-/** A shell glob on host names: `*` any run of characters, `?` one, the rest literal. No regular expression. */
-export function matchesGlob(glob: string, name: string): boolean {
-  // Classic two-pointer match: on a mismatch, let the last `*` swallow one more character.
-  let [g, n, star, resume] = [0, 0, -1, 0];
-  while (n < name.length) {
-    if (g < glob.length && (glob[g] === '?' || (glob[g] !== '*' && glob[g] === name[n]))) {
-      g++;
-      n++;
-    } else if (g < glob.length && glob[g] === '*') {
-      [star, resume] = [g++, n];
-    } else if (star !== -1) {
-      [g, n] = [star + 1, ++resume];
-    } else {
-      return false;
-    }
-  }
-  while (glob[g] === '*') g++;
-  return g === glob.length;
-}

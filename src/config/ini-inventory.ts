@@ -1,7 +1,7 @@
 import {extname} from 'node:path';
 import {InputError} from '../errors.js';
 import {parseAnsibleInventory} from './ansible.js';
-import type {Inventory} from './inventory.js';
+import type {Inventory} from './hosts.js';
 import {parsePythonValue} from './python-literal.js';
 import type {FieldPath, FieldSource} from './yaml-source.js';
 

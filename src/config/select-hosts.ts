@@ -1,6 +1,7 @@
 import {InputError} from '../errors.js';
-import {shellQuote} from '../ssh/quote.js';
-import {expandRange, HostRangeError, matchesGlob, MAX_HOSTS} from './host-range.js';
+import {shellQuote} from '../text/shell-quote.js';
+import {matchesGlob} from '../text/host-pattern.js';
+import {expandRange, HostRangeError, MAX_HOSTS} from './host-range.js';
 import type {Host, Inventory} from './inventory.js';
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '../protocol/messages.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
-import {provisionCommand} from '../provision/hint.js';
+import {provisionCommand} from '../transport/provision-hint.js';
 
 export interface TreeResult {
   /** The run the tree was ordered for. */

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import type {DatasetSpec} from '../config/experiment.js';
+import type {DatasetSpec} from './spec.js';
 import {loadCsvDataset} from './csv.js';
 import type {Dataset} from './dataset.js';
 import {makeClassification} from './synthetic.js';

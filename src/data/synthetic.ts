@@ -1,4 +1,4 @@
-import type {SyntheticDatasetSpec} from '../config/experiment.js';
+import type {SyntheticDatasetSpec} from './spec.js';
 import {type Dataset, takeRows} from './dataset.js';
 import {Random} from './random.js';
 

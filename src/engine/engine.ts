@@ -4,9 +4,9 @@ import type {Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
 import type {ScheduleName} from '../schedule/schedule.js';
 
-import type {EngineName} from './engine-names.js';
+import type {EngineName} from '../config/engine-names.js';
 
-export type {EngineName} from './engine-names.js';
+export type {EngineName} from '../config/engine-names.js';
 
 export interface EngineContext {
   experiment: Experiment;

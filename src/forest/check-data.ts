@@ -1,4 +1,4 @@
-import type {ForestSpec} from '../config/experiment.js';
+import type {ForestSpec} from './spec.js';
 import type {Dataset} from '../data/dataset.js';
 import {InputError} from '../errors.js';
 

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {closeSync, readSync} from 'node:fs';
-import type {ForestSpec} from '../config/experiment.js';
+import type {ForestSpec} from './spec.js';
 import {InputError} from '../errors.js';
 import {openReadable, readBounded} from '../files/read-text.js';
 import {writeWhole} from '../files/write-whole.js';

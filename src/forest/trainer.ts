@@ -1,4 +1,4 @@
-import type {Criterion, ForestSpec} from '../config/experiment.js';
+import type {Criterion, ForestSpec} from './spec.js';
 import type {MaxFeatures} from './max-features.js';
 import type {TrainerName} from './trainer-names.js';
 

@@ -2,7 +2,7 @@ import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'nod
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {replaceWhole} from '../files/write-whole.js';
-import {shellQuote} from '../ssh/quote.js';
+import {shellQuote} from '../text/shell-quote.js';
 import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
 import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';

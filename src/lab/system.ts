@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import {execa} from 'execa';
 import {ClusterError} from '../errors.js';
-import {shellQuote} from '../ssh/quote.js';
+import {shellQuote} from '../text/shell-quote.js';
 
 /** The lab needs Linux, root and these programs; each missing one is named with its package. */
 const TOOLS: [string, string][] = [

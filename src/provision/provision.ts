@@ -1,12 +1,12 @@
 import {randomBytes} from 'node:crypto';
 import type {Host} from '../config/inventory.js';
 import {describeError, HostError, InputError} from '../errors.js';
-import {remoteCommand, shellQuote} from '../ssh/quote.js';
+import {remoteCommand, shellQuote} from '../text/shell-quote.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
 import {loginBannerHint} from '../ssh/banner.js';
 import {resolveTarget} from '../ssh/target.js';
 import {DEFAULT_CONCURRENCY, mapBounded} from '../transport/fan-out.js';
-import {bundlePathIn, workerBundle} from './bundle.js';
+import {bundlePathIn, workerBundle} from '../transport/bundle.js';
 import {type HostFacts, nodeProblem, probeHost} from './probe.js';
 
 export interface ProvisionResult {

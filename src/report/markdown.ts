@@ -1,7 +1,7 @@
 import type {ModelledResult} from '../analyze/bench-model.js';
 import {renderModelMarkdown} from '../analyze/render-markdown.js';
 import type {BenchResult} from '../bench/result.js';
-import {shellQuote} from '../ssh/quote.js';
+import {shellQuote} from '../text/shell-quote.js';
 import {markdownCell} from '../text/markdown-cell.js';
 import {COLUMNS} from './columns.js';
 import {describeSetup, renderWarnings} from './table.js';

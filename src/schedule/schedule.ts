@@ -1,5 +1,3 @@
-import type {Host} from '../config/inventory.js';
-
 export const SCHEDULE_NAMES = ['dynamic', 'static-cores', 'static-calibrated'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
@@ -17,8 +15,14 @@ export interface Schedule {
   lost(host: string, unfinished: readonly number[]): void;
 }
 
+/** What a schedule needs of a host: its name and how many trees it trains at once. */
+export interface ScheduledHost {
+  name: string;
+  cores: number;
+}
+
 export interface ScheduleContext {
-  hosts: readonly Host[];
+  hosts: readonly ScheduledHost[];
   trees: number;
   /** Calibrated trees per second of each host with all its slots, where measured. */
   throughput?: ReadonlyMap<string, number>;

@@ -5,6 +5,7 @@ import {InputError} from '../errors.js';
 import {appendToFile} from '../files/append.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
+import {matchesPatternList} from '../text/host-pattern.js';
 
 /** A host key as the server presented it: its type and its raw public key blob. */
 export interface HostKey {
@@ -159,22 +160,5 @@ function matchesName(patterns: string, name: string): boolean {
     if (!salt || !hash) return false;
     return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
   }
-  let matched = false;
-  for (const pattern of patterns.split(',')) {
-    const negated = pattern.startsWith('!');
-    if (wildcard(negated ? pattern.slice(1) : pattern).test(name)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
-}
-
-/** OpenSSH patterns: `*` any run, `?` one character, the rest literal, case-insensitive. */
-export function wildcard(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('*', '.*')
-    .replaceAll('?', '.');
-  return new RegExp(`^${body}$`, 'i');
+  return matchesPatternList(patterns.split(','), name);
 }

@@ -15,7 +15,7 @@ import {
   knownHostsName,
 } from './known-hosts.js';
 import {type Credentials, credentials} from './credentials.js';
-import {shellQuote} from './quote.js';
+import {shellQuote} from '../text/shell-quote.js';
 import {SshError} from './ssh-error.js';
 import type {SshTarget} from './target.js';
 

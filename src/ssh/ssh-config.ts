@@ -2,7 +2,7 @@ import {homedir} from 'node:os';
 import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
-import {wildcard} from './known-hosts.js';
+import {matchesPatternList} from '../text/host-pattern.js';
 import {expandTokens, HOSTNAME_TOKENS, type Written} from './tokens.js';
 
 /** What ~/.ssh/config says of a host alias; the first value obtained for each keyword wins, as in OpenSSH. */
@@ -79,7 +79,7 @@ export function sshConfigFor(text: string, alias: string, file = '~/.ssh/config'
     const keyword = match[1].toLowerCase();
     const value = match[2].trim().replace(/^"(.*)"$/, '$1');
     if (keyword === 'host') {
-      applies = hostMatches(value.split(/\s+/), alias);
+      applies = matchesPatternList(value.split(/\s+/), alias);
       continue;
     }
     // OpenSSH's first value wins, and `none` is a value: ProxyCommand none (or ProxyJump none)
@@ -125,16 +125,4 @@ function portOf(value: string, written: Written): number {
     problem: `'${value}' is not a port number (1 to 65535)`,
     fix: `write the host's SSH port, e.g. ${written.field} 22, or remove the line`,
   });
-}
-
-function hostMatches(patterns: string[], alias: string): boolean {
-  let matched = false;
-  for (const pattern of patterns) {
-    const negated = pattern.startsWith('!');
-    if (wildcard(negated ? pattern.slice(1) : pattern).test(alias)) {
-      if (negated) return false;
-      matched = true;
-    }
-  }
-  return matched;
 }

@@ -3,7 +3,7 @@ import {homedir, userInfo} from 'node:os';
 import {resolve} from 'node:path';
 import {findInventoryFile} from '../config/ansible.js';
 import {expandHome, type Host} from '../config/inventory.js';
-import {shellQuote} from './quote.js';
+import {shellQuote} from '../text/shell-quote.js';
 import {readSshConfig, type SshConfigEntry} from './ssh-config.js';
 import {type Connection, expandTokens, PATH_TOKENS} from './tokens.js';
 

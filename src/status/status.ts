@@ -10,14 +10,14 @@ import type {Host, Inventory} from '../config/inventory.js';
 import {checkDaskHosts} from '../engine/dask/check.js';
 import type {PythonVersions} from '../engine/dask/python.js';
 import {describeError, HostError, InputError} from '../errors.js';
-import {bundlePathIn, workerBundle} from '../provision/bundle.js';
+import {bundlePathIn, workerBundle} from '../transport/bundle.js';
 import {type HostFacts, nodeProblem, probeHost} from '../provision/probe.js';
 import {remoteSha256} from '../provision/provision.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
 import {loginBannerHint} from '../ssh/banner.js';
 import {resolveTarget} from '../ssh/target.js';
 import {DEFAULT_CONCURRENCY, mapBounded} from '../transport/fan-out.js';
-import {provisionCommand} from '../provision/hint.js';
+import {provisionCommand} from '../transport/provision-hint.js';
 
 export interface HostStatus {
   host: string;

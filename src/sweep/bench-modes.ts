@@ -4,7 +4,7 @@ import {latencyLabel, type LatencyPoint, runLatencySweep} from '../bench/latency
 import type {BenchResult} from '../bench/result.js';
 import {resumeCommandFor, type SweepFlags} from '../bench/resume-command.js';
 import {type BenchOptions, runBench} from '../bench/sweep.js';
-import type {EngineName} from '../engine/engine-names.js';
+import type {EngineName} from '../config/engine-names.js';
 import {exportsLabelled, type ExportPaths} from '../report/exporters.js';
 import type {ProgressPrinter} from '../report/progress.js';
 import {saveResult} from '../report/save.js';

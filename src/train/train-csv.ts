@@ -1,7 +1,7 @@
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {ForestSpec} from '../config/experiment.js';
+import type {Criterion, ForestSpec} from '../forest/spec.js';
 import type {Host} from '../config/inventory.js';
 import {type CsvOptions, loadCsvDatasetCounted, loadCsvForModel} from '../data/csv.js';
 import {fillMissing, fillValues, type MissingPolicy} from '../data/missing.js';
@@ -36,7 +36,7 @@ export interface TrainCsvRequest {
   trees: number;
   maxDepth?: number;
   maxFeatures: string;
-  criterion: 'gini' | 'entropy';
+  criterion: Criterion;
   minSamplesSplit: number;
   minSamplesLeaf: number;
   seed: number;

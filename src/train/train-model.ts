@@ -1,4 +1,4 @@
-import type {ForestSpec} from '../config/experiment.js';
+import type {ForestSpec} from '../forest/spec.js';
 import type {Host} from '../config/inventory.js';
 import {checkLocalCopies} from '../coordinator/local-copies.js';
 import {type Fault, type HostRun, trainForest} from '../coordinator/train-forest.js';

@@ -1,10 +1,10 @@
 import {workerCoresArgument} from '../config/host-cores.js';
 import type {Host} from '../config/inventory.js';
-import {workerBundle, remoteBundlePath} from '../provision/bundle.js';
+import {workerBundle, remoteBundlePath} from './bundle.js';
 import {SshError, SshSession} from '../ssh/session.js';
 import {resolveTarget} from '../ssh/target.js';
 import {TextTail, type Transport, type WorkerExit, type WorkerProcess} from './transport.js';
-import {provisionCommand} from '../provision/hint.js';
+import {provisionCommand} from './provision-hint.js';
 
 /** Exit codes of the pre-start check, saying why the worker cannot start. */
 const NOT_PROVISIONED = 97;

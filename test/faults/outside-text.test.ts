@@ -2,7 +2,7 @@ import {chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync} from 'no
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import anyTest, {type TestFn} from 'ava';
-import {bundlePathIn, workerBundle} from '../../src/provision/bundle.js';
+import {bundlePathIn, workerBundle} from '../../src/transport/bundle.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
 import {sshdUnavailable, startSshd, type TestSshd} from '../helpers/sshd.js';

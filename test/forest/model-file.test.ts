@@ -1,5 +1,5 @@
 import test from 'ava';
-import type {ForestSpec} from '../../src/config/experiment.js';
+import type {ForestSpec} from '../../src/forest/spec.js';
 import {treeSeed} from '../../src/data/random.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {InputError} from '../../src/errors.js';

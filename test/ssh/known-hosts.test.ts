@@ -11,7 +11,7 @@ import {
   keyTypeOf,
   knownHostsName,
 } from '../../src/ssh/known-hosts.js';
-import {remoteCommand, shellQuote} from '../../src/ssh/quote.js';
+import {remoteCommand, shellQuote} from '../../src/text/shell-quote.js';
 import {sshConfigFor} from '../../src/ssh/ssh-config.js';
 import {nodeProblem, parseProbe} from '../../src/provision/probe.js';
 import {folderWith} from '../helpers/files.js';

@@ -5,7 +5,7 @@ import {createInterface} from 'node:readline';
 import {workerCoresArgument} from '../../config/host-cores.js';
 import type {Host} from '../../config/inventory.js';
 import {HostError} from '../../errors.js';
-import {remoteCommand} from '../../ssh/quote.js';
+import {remoteCommand} from '../../text/shell-quote.js';
 import {type HostShell, localShell, type ShellProcess, supervised} from '../../transport/shell.js';
 import {printable} from '../../text/printable.js';
 import {listenAddresses, type Route, workerBindProblem} from '../scheduler-address.js';

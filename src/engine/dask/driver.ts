@@ -1,7 +1,7 @@
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
 import {ClusterError} from '../../errors.js';
-import {remoteCommand} from '../../ssh/quote.js';
+import {remoteCommand} from '../../text/shell-quote.js';
 import {localShell, type ShellProcess} from '../../transport/shell.js';
 
 /** Shipped with the package (`files`), beside dist/. */

@@ -1,5 +1,5 @@
 import type {RunRecord} from '../../bench/result.js';
-import type {ForestSpec} from '../../config/experiment.js';
+import type {ForestSpec} from '../../forest/spec.js';
 import {adoptWorkerCores} from '../../config/host-cores.js';
 import {RunFailedError} from '../../coordinator/train-forest.js';
 import type {Engine, EngineContext, EngineSession, RunRequest} from '../engine.js';

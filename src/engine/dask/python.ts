@@ -1,5 +1,5 @@
 import {describe} from '../../config/fields.js';
-import {remoteCommand, shellQuote} from '../../ssh/quote.js';
+import {remoteCommand, shellQuote} from '../../text/shell-quote.js';
 import {type HostShell, localShell} from '../../transport/shell.js';
 
 /** What the dask engine needs of a Python, as it reports them. */

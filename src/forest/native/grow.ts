@@ -1,3 +1,4 @@
+import type {Criterion} from '../spec.js';
 import {Random} from '../../data/random.js';
 import type {BinnedData} from './binning.js';
 import {SortedRows} from './sorted-rows.js';
@@ -24,7 +25,7 @@ export interface GrowOptions {
   maxDepth: number;
   minSamplesSplit: number;
   minSamplesLeaf: number;
-  criterion: 'gini' | 'entropy';
+  criterion: Criterion;
 }
 
 /**
@@ -281,7 +282,7 @@ export class TreeGrower {
     return low;
   }
 
-  private searchFor(criterion: 'gini' | 'entropy'): SplitSearch {
+  private searchFor(criterion: Criterion): SplitSearch {
     let search = this.searches.get(criterion);
     if (!search) {
       search = new SplitSearch(this.data, this.labels, this.weight, this.index, this.classes, criterion);

@@ -1,3 +1,4 @@
+import type {Criterion} from '../spec.js';
 import {type BinnedData, MAX_BINS, midpoint} from './binning.js';
 
 /**
@@ -59,7 +60,7 @@ export class SplitSearch {
     private readonly weight: Float64Array,
     private readonly index: Uint32Array,
     private readonly classes: number,
-    criterion: 'gini' | 'entropy',
+    criterion: Criterion,
   ) {
     let widest = 1;
     for (let f = 0; f < data.features; f++) widest = Math.max(widest, data.binCounts[f]);

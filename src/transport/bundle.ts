@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
-import {WORKER_BUNDLE} from '../transport/local.js';
+import {WORKER_BUNDLE} from './local.js';
 
 export interface WorkerBundle {
   file: string;

@@ -1,5 +1,5 @@
 import type {Host} from '../config/inventory.js';
-import {shellQuote} from '../ssh/quote.js';
+import {shellQuote} from '../text/shell-quote.js';
 import {inventoryFlag} from '../ssh/target.js';
 
 /**
