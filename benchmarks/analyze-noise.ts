@@ -3,9 +3,9 @@
  * sweep of three kinds (speeds 1, 3, 0.5), every time with 1% normal noise. Accuracy, not speed.
  * Run with `npm run build && node dist/benchmarks/analyze-noise.js`.
  */
-import {FIT_METHODS} from '../src/analyze/fit.js';
-import {parseHardware} from '../src/analyze/hardware.js';
-import {fitModel} from '../src/analyze/model.js';
+import {FIT_METHODS} from '../src/results/capacity/fit.js';
+import {parseHardware} from '../src/results/hardware.js';
+import {fitModel} from '../src/results/capacity/model.js';
 import {readResultsCsv} from '../src/analyze/read-table.js';
 import {Random} from '../src/data/random.js';
 

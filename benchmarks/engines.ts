@@ -6,7 +6,7 @@
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {cpus, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {runEngines} from '../src/bench/engines.js';
+import {runEngines} from '../src/sweep/engines.js';
 import {loadExperiment} from '../src/config/experiment.js';
 import {loadInventory} from '../src/config/inventory.js';
 

@@ -5,8 +5,8 @@
  */
 import {mkdirSync, rmdirSync, writeFileSync, existsSync, readFileSync} from 'node:fs';
 import {cpus} from 'node:os';
-import {calibrate} from '../src/bench/calibrate.js';
-import {median} from '../src/bench/stats.js';
+import {calibrate} from '../src/engine/native/calibrate.js';
+import {median} from '../src/results/stats.js';
 import type {Host} from '../src/config/inventory.js';
 import {trainForest} from '../src/coordinator/train-forest.js';
 import {WorkerSet} from '../src/coordinator/worker-set.js';

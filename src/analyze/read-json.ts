@@ -1,8 +1,8 @@
-import type {BenchResult} from '../bench/result.js';
-import {median} from '../bench/stats.js';
+import type {BenchResult} from '../results/result.js';
 import {InputError} from '../errors.js';
-import {implausibleSeconds, SECONDS_RANGE_FIX, type Observation, type ObservedTable} from './observation.js';
-import {HARDWARE_FIX, readHardware} from './read-hardware.js';
+import {implausibleSeconds, SECONDS_RANGE_FIX, type ObservedTable} from '../results/capacity/observation.js';
+import {observeRows} from '../results/capacity/observe.js';
+import {HARDWARE_FIX, readHardware} from '../results/capacity/read-hardware.js';
 
 const JSON_FIX = 'pass the JSON written by cluster bench (results/<id>.json or --json), or a results CSV';
 const HOSTS_FIX = 'a list of host names, as cluster bench writes it';
@@ -29,41 +29,9 @@ export function readBenchJson(text: string, file: string): ObservedTable {
   return observeBench(parsed as {rows: FileRow[]; baseline?: string[]}, file);
 }
 
-/** The model's view of a bench result, read from a file or straight from a sweep. */
+/** The model's view of a bench result read from a file: the kinds of each row read from its Hardware cell. */
 export function observeBench(result: {rows: FileRow[]; baseline?: string[]}, file: string): ObservedTable {
-  const rows: Observation[] = [];
-  const skipped: string[] = [];
-  let baseline = 0;
-  result.rows.forEach((row, i) => {
-    const times = (row.runs ?? []).map((run) => run.seconds);
-    const measured = row.measured_s ?? (times.length > 0 ? median(times) : null);
-    if (row.status === 'failed' || measured === null) {
-      skipped.push(`rows[${i}] (${row.hardware}): ${errorText(row.error) ?? 'no measured time'}`);
-      return;
-    }
-    if (result.baseline && sameHosts(row.hosts, result.baseline)) baseline = rows.length;
-    const counts = readHardware(row.hardware, {file, field: `rows[${i}].hardware`});
-    rows.push({
-      hardware: row.hardware,
-      counts,
-      measured_s: measured,
-      cores: row.cores ?? null,
-      runs: times,
-      min_s: row.min_s ?? null,
-      max_s: row.max_s ?? null,
-    });
-  });
-  return {file, rows, baseline, skipped};
-}
-
-/** A row's error as words: bench writes text, `--json` an object with its message. */
-function errorText(error: FileRow['error']): string | undefined {
-  if (error === undefined || error === null) return undefined;
-  return typeof error === 'string' ? error : error.message;
-}
-
-function sameHosts(hosts: readonly string[] | undefined, baseline: readonly string[]): boolean {
-  return hosts !== undefined && hosts.length === baseline.length && hosts.every((host, i) => host === baseline[i]);
+  return observeRows(result, file, (row, i) => readHardware(row.hardware, {file, field: `rows[${i}].hardware`}));
 }
 
 /** Field by field, every field the model reads, so a hand-edited file is refused with the path of the bad value. */

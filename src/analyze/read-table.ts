@@ -3,8 +3,13 @@ import {readDecimal} from '../data/decimal.js';
 import {InputError, type InputProblem} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
-import {implausibleSeconds, SECONDS_RANGE_FIX, type Observation, type ObservedTable} from './observation.js';
-import {readHardware} from './read-hardware.js';
+import {
+  implausibleSeconds,
+  SECONDS_RANGE_FIX,
+  type Observation,
+  type ObservedTable,
+} from '../results/capacity/observation.js';
+import {readHardware} from '../results/capacity/read-hardware.js';
 import {readBenchJson} from './read-json.js';
 
 const COLUMNS_FIX =

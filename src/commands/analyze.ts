@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core';
-import {type Analysis, analyzeTable} from '../analyze/analyze.js';
-import {FIT_METHODS} from '../analyze/fit.js';
+import {type Analysis, analyzeTable} from '../results/capacity/analyze.js';
+import {FIT_METHODS} from '../results/capacity/fit.js';
 import {readObservedTable} from '../analyze/read-table.js';
-import {renderAnalysis} from '../analyze/render.js';
+import {renderAnalysis} from '../report/analysis.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {hereOrShipped} from '../config/shipped.js';
 

@@ -1,10 +1,10 @@
 import {Flags, type Interfaces} from '@oclif/core';
 import {resolve} from 'node:path';
-import {parseEngines} from '../bench/engines.js';
-import {latencyLabel, parseLatencies} from '../bench/latency-sweep.js';
-import type {BenchResult} from '../bench/result.js';
-import {continueLatenciesCommand, resumeCommandFor, type SweepFlags} from '../bench/resume-command.js';
-import {countRowWarnings} from '../bench/warnings.js';
+import {parseEngines} from '../config/engine-names.js';
+import {latencyLabel, parseLatencies} from '../sweep/latency-sweep.js';
+import type {BenchResult} from '../results/result.js';
+import {continueLatenciesCommand, resumeCommandFor, type SweepFlags} from '../sweep/resume-command.js';
+import {countRowWarnings} from '../results/warnings.js';
 import {ClusterCommand} from '../cli/cluster-command.js';
 import {combinationsFor} from '../config/combinations.js';
 import {type Experiment, loadExperiment} from '../config/experiment.js';
@@ -19,7 +19,7 @@ import {parseSchedulerAddress, SCHEDULER_FIX} from '../config/scheduler-address.
 import {InputError, NoisyResultError} from '../errors.js';
 import {renderEngineSweep, renderLatencySweep, renderSaved, renderSweep} from '../report/bench-output.js';
 import {EXPORTERS, type ExportFlag, exportFlagsOf, exportPathsOf} from '../report/exporters.js';
-import {checkExportPaths, checkExportsAreNotInputs} from '../report/export-paths.js';
+import {checkExportPaths, checkExportsAreNotInputs} from '../sweep/export-paths.js';
 import {progressPrinter} from '../report/progress.js';
 import {SCHEDULE_NAMES} from '../schedule/schedule.js';
 import {

@@ -6,7 +6,7 @@ import {type Host, type Inventory, loadInventory, withConcurrency} from '../conf
 import {selectHosts} from '../config/select-hosts.js';
 import {HostsFailedError} from '../errors.js';
 import {colours} from '../report/colour.js';
-import {parseEngines} from '../bench/engines.js';
+import {parseEngines} from '../config/engine-names.js';
 import {checkDaskHosts, type DaskCheck} from '../engine/dask/check.js';
 import {renderDaskChecks} from '../report/dask-checks.js';
 import {provisionHosts, type ProvisionResult} from '../provision/provision.js';

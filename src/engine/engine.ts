@@ -1,5 +1,7 @@
-import type {RunRecord} from '../bench/result.js';
-import type {PreparedData} from '../bench/prepare-data.js';
+import type {Calibration, RunRecord} from '../results/result.js';
+
+export type {Calibration} from '../results/result.js';
+import type {PreparedData} from './prepare-data.js';
 import type {Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
 import type {ScheduleName} from '../schedule/schedule.js';
@@ -36,13 +38,6 @@ export interface Engine {
   readonly name: EngineName;
   /** Reaches every host and starts what the sweep needs; fails before anything runs. */
   open(context: EngineContext): Promise<EngineSession>;
-}
-
-export interface Calibration {
-  /** Each host's trees per second alone, for the capacity-aware ideal; empty when the engine cannot tell. */
-  throughput: Map<string, number>;
-  /** Hosts measured while other processes took this share of their machine's CPU (over the bound): figures for this sweep only. */
-  loaded: Map<string, number>;
 }
 
 export interface EngineSession {

@@ -1,5 +1,5 @@
-import type {EngineComparison} from '../bench/engines.js';
-import type {BenchResult} from '../bench/result.js';
+import type {EngineComparison} from '../results/engine-comparison.js';
+import type {BenchResult} from '../results/result.js';
 import {printable} from '../text/printable.js';
 import {renderEngineComparison} from './engines.js';
 import {renderLatencySummary, renderRunDetails, renderTable} from './table.js';

@@ -1,4 +1,4 @@
-import type {BenchRow} from '../bench/result.js';
+import type {BenchRow} from '../results/result.js';
 
 /** The paper's columns first, then ours: one definition shared by the table, CSV and Markdown. */
 export interface Column {

@@ -1,4 +1,4 @@
-import type {BenchResult} from '../bench/result.js';
+import type {BenchResult} from '../results/result.js';
 import {COLUMNS} from './columns.js';
 
 export function renderCsv(result: BenchResult): string {

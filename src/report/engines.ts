@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type {EngineComparison} from '../bench/engines.js';
+import type {EngineComparison} from '../results/engine-comparison.js';
 import {printable} from '../text/printable.js';
 
 /** Each combination's time and accuracy under every engine, side by side, timed against the first engine. */

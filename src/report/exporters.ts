@@ -1,5 +1,5 @@
 import {dirname, join, relative} from 'node:path';
-import type {BenchResult} from '../bench/result.js';
+import type {BenchResult} from '../results/result.js';
 import {plainNameProblem} from '../files/plain-name.js';
 import {renderCsv} from './csv.js';
 import {renderJson} from './json.js';

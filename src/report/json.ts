@@ -1,4 +1,4 @@
-import type {BenchResult} from '../bench/result.js';
+import type {BenchResult} from '../results/result.js';
 import {printableJson} from '../text/printable.js';
 
 /** With the control characters JSON.stringify leaves raw escaped too, so `cat` shows the file as it is. */

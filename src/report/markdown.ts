@@ -1,6 +1,6 @@
-import type {ModelledResult} from '../analyze/bench-model.js';
-import {renderModelMarkdown} from '../analyze/render-markdown.js';
-import type {BenchResult} from '../bench/result.js';
+import type {ModelledResult} from '../results/capacity/bench-model.js';
+import {renderModelMarkdown} from './analysis-markdown.js';
+import type {BenchResult} from '../results/result.js';
 import {shellQuote} from '../text/shell-quote.js';
 import {markdownCell} from '../text/markdown-cell.js';
 import {COLUMNS} from './columns.js';

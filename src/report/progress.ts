@@ -1,5 +1,5 @@
 import {performance} from 'node:perf_hooks';
-import type {BenchProgress} from '../bench/sweep.js';
+import type {BenchProgress} from '../results/progress.js';
 import {printable} from '../text/printable.js';
 
 export interface ProgressPrinter {

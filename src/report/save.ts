@@ -1,6 +1,6 @@
 import {mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
-import type {BenchResult} from '../bench/result.js';
+import type {BenchResult} from '../results/result.js';
 import {InputError} from '../errors.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {EXPORTERS, type ExportPaths, resultFiles} from './exporters.js';

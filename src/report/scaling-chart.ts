@@ -1,5 +1,5 @@
-import {type ModelledResult, modelSeconds} from '../analyze/bench-model.js';
-import type {BenchRow} from '../bench/result.js';
+import {type ModelledResult, modelSeconds} from '../results/capacity/bench-model.js';
+import type {BenchRow} from '../results/result.js';
 import {svgDocument, text, ticks, title} from './svg.js';
 
 const WIDTH = 720;

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import {formatMaxFeatures} from '../forest/max-features.js';
-import type {BenchResult} from '../bench/result.js';
+import type {BenchResult} from '../results/result.js';
 import {printable} from '../text/printable.js';
 import {COLUMNS} from './columns.js';
 

@@ -1,4 +1,4 @@
-import type {BenchResult, BenchRow, RunRecord} from '../bench/result.js';
+import type {BenchResult, BenchRow, RunRecord} from '../results/result.js';
 import {PALETTE, svgDocument, text, ticks, title} from './svg.js';
 
 const LANE = 14;

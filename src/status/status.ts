@@ -1,8 +1,8 @@
 import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
-import {calibrate} from '../bench/calibrate.js';
+import {calibrate} from '../engine/native/calibrate.js';
 import {coresWarning} from '../config/host-cores.js';
-import {calibrationLoadWarning} from '../bench/calibration-check.js';
-import {prepareData} from '../bench/prepare-data.js';
+import {calibrationLoadWarning} from '../results/calibration-check.js';
+import {prepareData} from '../engine/prepare-data.js';
 import type {Experiment} from '../config/experiment.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {treeOptionsOf} from '../forest/trainer.js';

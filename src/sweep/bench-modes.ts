@@ -1,9 +1,10 @@
-import {type ModelledResult, withModel} from '../analyze/bench-model.js';
-import {type EngineComparison, runEngines} from '../bench/engines.js';
-import {latencyLabel, type LatencyPoint, runLatencySweep} from '../bench/latency-sweep.js';
-import type {BenchResult} from '../bench/result.js';
-import {resumeCommandFor, type SweepFlags} from '../bench/resume-command.js';
-import {type BenchOptions, runBench} from '../bench/sweep.js';
+import {type ModelledResult, withModel} from '../results/capacity/bench-model.js';
+import type {EngineComparison} from '../results/engine-comparison.js';
+import {runEngines} from './engines.js';
+import {latencyLabel, type LatencyPoint, runLatencySweep} from './latency-sweep.js';
+import type {BenchResult} from '../results/result.js';
+import {resumeCommandFor, type SweepFlags} from './resume-command.js';
+import {type BenchOptions, runBench} from './sweep.js';
 import type {EngineName} from '../config/engine-names.js';
 import {exportsLabelled, type ExportPaths} from '../report/exporters.js';
 import type {ProgressPrinter} from '../report/progress.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {analyzeTable} from '../../src/analyze/analyze.js';
+import {analyzeTable} from '../../src/results/capacity/analyze.js';
 import {readObservedTable} from '../../src/analyze/read-table.js';
 import {ExitCode, InputError} from '../../src/errors.js';
 import {folderWith} from '../helpers/files.js';

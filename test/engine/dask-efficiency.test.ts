@@ -1,5 +1,5 @@
 import test from 'ava';
-import {summariseRow} from '../../src/bench/row.js';
+import {summariseRow} from '../../src/results/row.js';
 import type {Host} from '../../src/config/inventory.js';
 import type {FitReply} from '../../src/engine/dask/driver.js';
 import {describeFit} from '../../src/engine/dask/records.js';
@@ -26,7 +26,7 @@ test("a dask row's efficiency is the native one: trees over the sum of the hosts
       Math.floor(i / 2) + 1,
     ]),
   ]);
-  const row = summariseRow('dask', 'a, b', hosts, [], [describeFit(reply, hosts)], undefined, 8, new Map());
+  const row = summariseRow('dask', hosts, [], [describeFit(reply, hosts)], undefined, 8, new Map());
   // 8 trees at 4 trees/s: 2 s of 4, the same as the training's share of the slots: (2 + 4) / (3 threads x 4 s).
   t.is(row.capacity_ideal_s, 2);
   t.is(row.efficiency, 0.5);
@@ -36,22 +36,12 @@ test("a dask row's efficiency is the native one: trees over the sum of the hosts
 });
 
 test('a dask host that trained no tree has no speed of its own, and no calibration stands in: "-"', (t) => {
-  const row = summariseRow(
-    'dask',
-    'a, b',
-    hosts,
-    [],
-    [describeFit(fit([['a', 11, 0, 1]]), hosts)],
-    undefined,
-    1,
-    new Map(),
-  );
+  const row = summariseRow('dask', hosts, [], [describeFit(fit([['a', 11, 0, 1]]), hosts)], undefined, 1, new Map());
   t.is(row.status, 'ok');
   t.is(row.efficiency, null);
   t.deepEqual([cell(row, 'capacity_ideal_s'), cell(row, 'efficiency')], ['-', '-']);
   const native = summariseRow(
     'native',
-    'a, b',
     hosts,
     [],
     [describeFit(fit([['a', 11, 0, 1]]), hosts)],

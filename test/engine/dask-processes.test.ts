@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
-import {runBench} from '../../src/bench/sweep.js';
+import {runBench} from '../../src/sweep/sweep.js';
 import {loadExperiment} from '../../src/config/experiment.js';
 import {loadInventory} from '../../src/config/inventory.js';
 import {folderWith, TWO_LOCAL_HOSTS} from '../helpers/files.js';

@@ -1,8 +1,8 @@
 import {existsSync, mkdirSync, rmdirSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
-import {calibrate} from '../../src/bench/calibrate.js';
-import {calibrationKey, writeCache} from '../../src/bench/calibration-cache.js';
+import {calibrate} from '../../src/engine/native/calibrate.js';
+import {calibrationKey, writeCache} from '../../src/engine/native/calibration-cache.js';
 import type {Host} from '../../src/config/inventory.js';
 import {WorkerSet} from '../../src/coordinator/worker-set.js';
 import {hashDataset} from '../../src/data/dataset.js';

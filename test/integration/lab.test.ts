@@ -3,7 +3,7 @@ import {existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSy
 import {join} from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {execa} from 'execa';
-import {runBench} from '../../src/bench/sweep.js';
+import {runBench} from '../../src/sweep/sweep.js';
 import {loadExperiment} from '../../src/config/experiment.js';
 import {loadInventory} from '../../src/config/inventory.js';
 import {InputError} from '../../src/errors.js';

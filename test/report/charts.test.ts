@@ -2,7 +2,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {execa} from 'execa';
-import type {BenchResult, BenchRow} from '../../src/bench/result.js';
+import type {BenchResult, BenchRow} from '../../src/results/result.js';
 import {renderScalingSvg} from '../../src/report/scaling-chart.js';
 import {ticks} from '../../src/report/svg.js';
 import {renderTerminalChart} from '../../src/report/terminal-chart.js';
@@ -12,6 +12,7 @@ import {folderWith} from '../helpers/files.js';
 const row = (hardware: string, hosts: string[], cores: number, measured: number, runSeconds: number): BenchRow => ({
   engine: 'native',
   hardware,
+  kinds: {},
   hosts,
   cores,
   ideal_s: 10 / cores,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type {BenchProgress} from '../../src/bench/sweep.js';
+import type {BenchProgress} from '../../src/results/progress.js';
 import {fit, formatDuration, progressPrinter} from '../../src/report/progress.js';
 
 /** A stand-in for process.stderr that records what is written. */

@@ -1,4 +1,4 @@
-import type {RunRecord} from '../../bench/result.js';
+import type {RunRecord} from '../../results/result.js';
 import type {ForestSpec} from '../../forest/spec.js';
 import {adoptWorkerCores} from '../../config/host-cores.js';
 import {RunFailedError} from '../../coordinator/train-forest.js';

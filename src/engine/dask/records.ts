@@ -1,4 +1,4 @@
-import type {RunRecord} from '../../bench/result.js';
+import type {RunRecord} from '../../results/result.js';
 import type {Host} from '../../config/inventory.js';
 import type {HostRun, TimelineEntry} from '../../coordinator/train-forest.js';
 import type {FitReply} from './driver.js';
