@@ -17,11 +17,12 @@ const MAX_FUNCTION_LINES = 60;
 export const LAYERS = [
   ['commands', 'cli', 'hooks'],
   ['sweep', 'train', 'provision', 'status', 'lab', 'analyze', 'init'],
+  ['workload'],
   ['engine', 'report'],
   ['results'],
   ['coordinator', 'worker', 'transport', 'ssh', 'protocol'],
   ['config'],
-  ['forest', 'data', 'network', 'schedule', 'workload'],
+  ['forest', 'data', 'network', 'schedule'],
   ['files', 'text', '.'],
 ];
 

@@ -2,6 +2,7 @@ import {basename, extname} from 'node:path';
 import {type Delimiter, DELIMITER_CHOICES, parseDelimiter} from '../data/delimiter.js';
 import {MISSING_POLICIES} from '../data/missing.js';
 import {ENGINE_NAMES, type EngineName} from './engine-names.js';
+import {WORKLOAD_NAMES, type WorkloadName} from './workload-names.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from './scheduler-address.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
 import {TRAINER_NAMES} from '../forest/trainer-names.js';
@@ -21,6 +22,8 @@ export type RunOrder = (typeof RUN_ORDERS)[number];
 export interface Experiment {
   file: string;
   name: string;
+  /** What the sweep trains: a forest (the default). */
+  workload: WorkloadName;
   dataset: DatasetSpec;
   testFraction: number;
   forest: ForestSpec;
@@ -44,6 +47,7 @@ export interface Experiment {
 // `lab` is read by cluster lab up; an experiment under experiments/lab/ carries its lab beside it.
 const TOP_FIELDS = [
   'name',
+  'workload',
   'dataset',
   'testFraction',
   'forest',
@@ -119,16 +123,12 @@ export function parseExperiment(source: YamlSource): Experiment {
               'untimed runs before the timed ones; a few are enough',
               'use 0 for none',
             ),
+    workload:
+      top.workload === undefined ? 'forest' : read.oneOf(['workload'], top.workload, WORKLOAD_NAMES, 'workload'),
     schedule:
       top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
     order: top.order === undefined ? 'interleaved' : read.oneOf(['order'], top.order, RUN_ORDERS, 'order'),
-    // An existing Dask cluster means the dask engine, unless the experiment says otherwise.
-    engine:
-      top.engine === undefined
-        ? top.scheduler === undefined
-          ? 'native'
-          : 'dask'
-        : read.oneOf(['engine'], top.engine, ENGINE_NAMES, 'engine'),
+    engine: readEngine(read, top),
     ...(top.scheduler === undefined ? {} : {scheduler: readScheduler(read, top.scheduler)}),
     heartbeatTimeoutMs:
       top.heartbeatTimeout === undefined
@@ -142,6 +142,12 @@ export function parseExperiment(source: YamlSource): Experiment {
           ),
     source,
   };
+}
+
+/** An existing Dask cluster means the dask engine, unless the experiment says otherwise. */
+function readEngine(read: FieldReader, top: {engine?: unknown; scheduler?: unknown}): EngineName {
+  if (top.engine !== undefined) return read.oneOf(['engine'], top.engine, ENGINE_NAMES, 'engine');
+  return top.scheduler === undefined ? 'native' : 'dask';
 }
 
 function readScheduler(read: FieldReader, value: unknown): string {

@@ -4,6 +4,7 @@ import {treeSeed} from '../data/random.js';
 import {HostError} from '../errors.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Schedule} from '../schedule/schedule.js';
+import type {Fault, HostRun, TimelineEntry} from './run.js';
 import type {TreeResult, WorkerClient} from './worker-client.js';
 
 export interface ForestRequest {
@@ -16,47 +17,6 @@ export interface ForestRequest {
   schedule: Schedule;
   /** Called after each new tree arrives. */
   onTree?: (done: number, total: number) => void;
-}
-
-/** What happened to a host during a run: it died, its link dropped, it went silent. */
-export interface Fault {
-  host: string;
-  reason: string;
-  message: string;
-  /** Seconds into the run. */
-  at: number;
-  /** Trees it had not returned, handed to others. */
-  requeued: number;
-}
-
-/** One host's part in one run. */
-export interface HostRun {
-  host: string;
-  cores: number;
-  /** Trees of the forest this host trained. */
-  trees: number;
-  /** Trees it trained that another host had already returned (speculative copies, dropped). */
-  reexecuted: number;
-  /** Sum of its slots' training time. */
-  trainSeconds: number;
-  /** trainSeconds / (cores x wall): how much of its capacity it used. */
-  utilisation: number;
-  /** Time to get the data set to it (0 when it had it cached). */
-  shipSeconds: number;
-  shippedBytes: number;
-  /** Wall time its slots spent neither shipping nor training: idle or waiting on the network. */
-  waitSeconds: number;
-}
-
-/** One tree on the timeline, in seconds from the start of the run (coordinator's clock). */
-export interface TimelineEntry {
-  host: string;
-  slot: number;
-  index: number;
-  start: number;
-  end: number;
-  /** False for a copy that lost the race. */
-  kept: boolean;
 }
 
 export interface TrainedForest {
@@ -246,7 +206,7 @@ class ForestRun {
   /** The first copy of a tree to arrive is the forest's. */
   private keep(result: TreeResult, hostRun: HostRun): void {
     this.trees[result.index] = result.tree;
-    hostRun.trees++;
+    hostRun.items++;
     this.request.schedule.completed(result.index);
     this.done++;
     this.request.onTree?.(this.done, this.total);
@@ -303,7 +263,7 @@ function emptyHostRun(worker: WorkerClient): HostRun {
   return {
     host: worker.host.name,
     cores: worker.host.cores,
-    trees: 0,
+    items: 0,
     reexecuted: 0,
     trainSeconds: 0,
     utilisation: 0,

@@ -2,7 +2,7 @@ import type {Host} from '../config/inventory.js';
 import {HostError} from '../errors.js';
 import {DEFAULT_CONCURRENCY, mapBounded, settle} from '../transport/fan-out.js';
 import {transportFor} from '../transport/transports.js';
-import type {Fault} from './train-forest.js';
+import type {Fault} from './run.js';
 import {DEFAULT_HEARTBEAT_TIMEOUT_MS, WorkerClient} from './worker-client.js';
 
 /**

@@ -1,6 +1,6 @@
 import type {ModelledResult} from '../results/capacity/bench-model.js';
 import {renderModelMarkdown} from './analysis-markdown.js';
-import type {BenchResult} from '../results/result.js';
+import {type BenchResult, unitOf} from '../results/result.js';
 import {shellQuote} from '../text/shell-quote.js';
 import {markdownCell} from '../text/markdown-cell.js';
 import {COLUMNS} from './columns.js';
@@ -49,7 +49,7 @@ function faultLines(result: BenchResult): string[] {
     [...row.warmup, ...row.runs].flatMap((run) =>
       run.faults.map(
         (f) =>
-          `- ${row.hardware}: ${f.host} lost (${f.reason}) at ${f.at.toFixed(2)} s, ${f.requeued} trees trained elsewhere: ${f.message}`,
+          `- ${row.hardware}: ${f.host} lost (${f.reason}) at ${f.at.toFixed(2)} s, ${f.requeued} ${unitOf(result)} trained elsewhere: ${f.message}`,
       ),
     ),
   );

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import {formatMaxFeatures} from '../forest/max-features.js';
-import type {BenchResult} from '../results/result.js';
+import {type BenchResult, unitOf} from '../results/result.js';
 import {printable} from '../text/printable.js';
 import {COLUMNS} from './columns.js';
 
@@ -58,10 +58,19 @@ export function describeSetup(result: BenchResult): string {
     .join('\n');
 }
 
-/** --verbose: each run's hosts (trees, re-executed, utilisation, shipping, waiting) and its faults. */
+/** --verbose: each run's hosts (work items, re-executed, utilisation, shipping, waiting) and its faults. */
 export function renderRunDetails(result: BenchResult): string {
   const table = new Table({
-    head: ['Combination', 'Run', 'Host', 'Trees', 'Re-executed', 'Utilisation', 'Ship (s)', 'Wait (s)'],
+    head: [
+      'Combination',
+      'Run',
+      'Host',
+      capitalised(unitOf(result)),
+      'Re-executed',
+      'Utilisation',
+      'Ship (s)',
+      'Wait (s)',
+    ],
     style: {head: [], border: []},
   });
   const faults: string[] = [];
@@ -75,7 +84,7 @@ export function renderRunDetails(result: BenchResult): string {
           printable(row.hardware),
           label,
           printable(host.host),
-          host.trees,
+          host.items,
           host.reexecuted,
           `${(host.utilisation * 100).toFixed(0)}%`,
           host.shipSeconds.toFixed(2),
@@ -84,7 +93,7 @@ export function renderRunDetails(result: BenchResult): string {
       for (const fault of run.faults)
         faults.push(
           printable(
-            `${row.hardware}, run ${label}: ${fault.host} ${fault.reason} at ${fault.at.toFixed(2)} s (${fault.message}); ${fault.requeued} trees given to others`,
+            `${row.hardware}, run ${label}: ${fault.host} ${fault.reason} at ${fault.at.toFixed(2)} s (${fault.message}); ${fault.requeued} ${unitOf(result)} given to others`,
           ),
         );
     });
@@ -110,4 +119,8 @@ export function renderLatencySummary(points: {latencyMs: number; result: BenchRe
       ]);
   }
   return table.toString();
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -30,7 +30,7 @@ export function calibrationGaps(rows: readonly BenchRow[], calibration: Readonly
     if (speed === undefined) continue;
     const entry = byHost.get(host.host) ?? {speeds: [], trees: 0, seconds: 0};
     entry.speeds.push(speed);
-    entry.trees += (host.trees + host.reexecuted) / host.cores;
+    entry.trees += (host.items + host.reexecuted) / host.cores;
     entry.seconds += host.trainSeconds / host.cores;
     byHost.set(host.host, entry);
   }

@@ -1,4 +1,4 @@
-import type {HostRun} from '../coordinator/train-forest.js';
+import type {HostRun} from '../coordinator/run.js';
 import type {RunRecord} from './result.js';
 
 /**
@@ -9,7 +9,7 @@ import type {RunRecord} from './result.js';
  * speed of its own there, and counts with its solo calibration.
  */
 export function hostSpeed(host: HostRun, calibrated: number | undefined): number | undefined {
-  const trained = host.trees + host.reexecuted;
+  const trained = host.items + host.reexecuted;
   if (trained === 0 || host.trainSeconds <= 0) return calibrated;
   return (trained * host.cores) / host.trainSeconds;
 }

@@ -1,7 +1,8 @@
 import type {RunOrder} from '../config/experiment.js';
 import type {ForestSpec} from '../forest/spec.js';
-import type {Fault, HostRun, TimelineEntry} from '../coordinator/train-forest.js';
+import type {Fault, HostRun, TimelineEntry} from '../coordinator/run.js';
 import type {EngineName} from '../config/engine-names.js';
+import type {WorkloadName} from '../config/workload-names.js';
 import type {ScheduleName} from '../schedule/schedule.js';
 import type {MachineLoad} from './interference.js';
 import type {Warning} from './warnings.js';
@@ -79,6 +80,10 @@ export interface BenchResult {
     classes: number;
     hash: string;
   };
+  /** What was trained (absent in results of versions before there were workloads: a forest). */
+  workload?: WorkloadName;
+  /** The work items of a run, as the table counts them: "trees". */
+  unit?: string;
   forest: ForestSpec;
   schedule: ScheduleName;
   engine: EngineName;
@@ -98,4 +103,9 @@ export interface Calibration {
   throughput: Map<string, number>;
   /** Hosts measured while other processes took this share of their machine's CPU (over the bound): figures for this sweep only. */
   loaded: Map<string, number>;
+}
+
+/** The unit of a result's work items; a result written before there were workloads counted trees. */
+export function unitOf(result: Pick<BenchResult, 'unit'>): string {
+  return result.unit ?? 'trees';
 }

@@ -4,7 +4,7 @@ import {calibratedCapacityIdeal, runCapacityIdeal} from './efficiency.js';
 import {idealSeconds, scalability} from './formulas.js';
 import {describeHardware, kindCounts} from './hardware.js';
 import type {BenchRow, RunRecord} from './result.js';
-import {bootstrapCi95, median, summarise} from './stats.js';
+import {bootstrapCi95, median, summarise, type Summary} from './stats.js';
 import {interferenceWarnings, noiseWarnings} from './warnings.js';
 
 /** Seeds the bootstraps, so a result's intervals are the same each time it is summarised. */
@@ -17,11 +17,12 @@ export function summariseRow(
   warmup: RunRecord[],
   runs: RunRecord[],
   error: string | undefined,
-  trees: number,
+  /** The run's work items (a forest's trees), for the capacity ideals. */
+  work: number,
   calibration: ReadonlyMap<string, number>,
 ): BenchRow {
   const names = hosts.map((host) => host.name);
-  const calibratedIdeal = calibratedCapacityIdeal(names, trees, calibration);
+  const calibratedIdeal = calibratedCapacityIdeal(names, work, calibration);
   const row: BenchRow = {
     engine,
     hardware: describeHardware(hosts),
@@ -52,6 +53,13 @@ export function summariseRow(
   };
   if (error) row.error = error;
   if (error || runs.length === 0) return row;
+  const summary = addTimes(row, runs, work, calibration);
+  row.warnings.push(...interferenceWarnings(runs), ...noiseWarnings(runs, summary));
+  return row;
+}
+
+/** The row's times and their statistics, its accuracy, and its efficiency run by run. */
+function addTimes(row: BenchRow, runs: RunRecord[], work: number, calibration: ReadonlyMap<string, number>): Summary {
   const summary = summarise(runs.map((run) => run.seconds));
   Object.assign(row, {
     measured_s: summary.median,
@@ -64,17 +72,17 @@ export function summariseRow(
     ci95_s: summary.ci95,
   });
   row.accuracy = median(runs.map((run) => run.accuracy));
-  if (calibratedIdeal !== null) row.calibrated_efficiency = calibratedIdeal / summary.median;
+  if (row.calibrated_capacity_ideal_s !== null)
+    row.calibrated_efficiency = row.calibrated_capacity_ideal_s / summary.median;
   // Each run's efficiency is its own capacity ideal over its own time: both come from that run.
-  const ideals = runs.map((run) => runCapacityIdeal(run, trees, calibration));
+  const ideals = runs.map((run) => runCapacityIdeal(run, work, calibration));
   if (ideals.every((ideal) => ideal !== null)) {
     const efficiencies = ideals.map((ideal, i) => ideal! / runs[i].seconds);
     row.capacity_ideal_s = median(ideals as number[]);
     row.efficiency = median(efficiencies);
     row.efficiency_ci95 = bootstrapCi95([efficiencies], ([sample]) => median(sample), BOOTSTRAP_SEED);
   }
-  row.warnings.push(...interferenceWarnings(runs), ...noiseWarnings(runs, summary));
-  return row;
+  return summary;
 }
 
 /** The paper's ideal and scalability, from the baseline row; none when the baseline failed. */

@@ -22,10 +22,21 @@ export function fingerprintOf(
   scheduler?: string,
 ): string {
   // Another order of the same runs measures the same thing: a sweep may resume in either.
-  const {source: _source, file: _file, order: _order, ...settings} = experiment;
+  const {source: _source, file: _file, order: _order, workload, ...settings} = experiment;
   // Where the inventory lies is not what was measured: a sweep resumes with the same hosts named from anywhere.
   const measured = hosts.map(({inventoryFile: _inventoryFile, ...host}) => host);
   return createHash('sha256')
-    .update(JSON.stringify({settings, hosts: measured, datasetHash, schedule, engine, scheduler}))
+    .update(
+      // A forest's fingerprint is the one it had before there were other workloads: its journals still resume.
+      JSON.stringify({
+        settings,
+        hosts: measured,
+        datasetHash,
+        schedule,
+        engine,
+        scheduler,
+        ...(workload === 'forest' ? {} : {workload}),
+      }),
+    )
     .digest('hex');
 }

@@ -25,6 +25,19 @@ export function journalLineProblem(value: unknown): string | undefined {
   }
 }
 
+/**
+ * A journal written before runs counted work items (forest only: `trees` per host) reads as one of
+ * today's, so a sweep interrupted before an upgrade still resumes. Changes `value` in place.
+ */
+export function upgradeJournalLine(value: unknown): void {
+  if (!isObject(value) || value.kind !== 'run' || !isObject(value.record) || !Array.isArray(value.record.hosts)) return;
+  for (const host of value.record.hosts) {
+    if (!isObject(host) || host.items !== undefined || host.trees === undefined) continue;
+    host.items = host.trees;
+    delete host.trees;
+  }
+}
+
 /** A field's test and the rule it states when it fails. */
 type Rule = {valid: (field: unknown) => boolean; rule: string};
 
@@ -60,7 +73,7 @@ const RECORD = {seconds: POSITIVE, accuracy: SHARE, hosts: LIST, faults: LIST, t
 const HOST_RUN = {
   host: TEXT,
   cores: COUNT,
-  trees: INDEX,
+  items: INDEX,
   reexecuted: INDEX,
   trainSeconds: NON_NEGATIVE,
   utilisation: NON_NEGATIVE,

@@ -20,7 +20,7 @@ import {UNTRUSTED_LINK_FIX, walkLinks} from '../files/links.js';
 import {plainNameProblem} from '../files/plain-name.js';
 import {readTextFile} from '../files/read-text.js';
 import {LIMITS} from '../limits.js';
-import {journalLineProblem, planProblem, type SweepPlan} from './journal-check.js';
+import {journalLineProblem, planProblem, type SweepPlan, upgradeJournalLine} from './journal-check.js';
 import {FINGERPRINT_SETTINGS} from './fingerprint.js';
 import {JournalLock} from './journal-lock.js';
 import type {RunRecord} from '../results/result.js';
@@ -268,6 +268,7 @@ function readJournal(file: string): {lines: Line[]; lineNumbers: number[]; torn?
     offset += Buffer.byteLength(text) + 1;
     if (text.trim() === '') continue;
     const parsed = parseJson(text);
+    if (parsed.complete) upgradeJournalLine(parsed.value);
     const problem = parsed.complete ? journalLineProblem(parsed.value) : undefined;
     // A record without its newline was never completed.
     if (parsed.complete && problem === undefined && i < texts.length - 1) {

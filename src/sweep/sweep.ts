@@ -1,24 +1,25 @@
-import {arch, cpus, hostname, platform} from 'node:os';
-import {checkHostsExist, type Experiment} from '../config/experiment.js';
+import type {Experiment} from '../config/experiment.js';
 import type {Host, Inventory} from '../config/inventory.js';
-import {checkLocalCopies} from '../coordinator/local-copies.js';
 import {RunFailedError} from '../coordinator/train-forest.js';
-import type {EngineName} from '../engine/engine.js';
-import {engineNamed} from '../engine/engines.js';
+import type {EngineName, EngineSession} from '../engine/engine.js';
+import type {PreparedData} from '../engine/prepare-data.js';
 import {describeError, HostError, InterruptedError} from '../errors.js';
-import type {ScheduleName} from '../schedule/schedule.js';
 import {calibrationGaps, calibrationWarnings} from '../results/calibration-check.js';
-import {fingerprintOf} from './fingerprint.js';
 import {describeHardware} from '../results/hardware.js';
-import {Journal} from './journal.js';
-import {planRuns} from './plan.js';
-import {prepareData} from '../engine/prepare-data.js';
 import type {BenchProgress} from '../results/progress.js';
-import type {BenchResult, BenchRow} from '../results/result.js';
-
-export type {BenchProgress} from '../results/progress.js';
+import type {BenchResult, BenchRow, Calibration, RunRecord} from '../results/result.js';
 import {addIdeals, summariseRow} from '../results/row.js';
 import {unmeasuredWarnings} from '../results/warnings.js';
+import type {ScheduleName} from '../schedule/schedule.js';
+import type {Workload} from '../workload/workload.js';
+import {workloadNamed} from '../workload/workloads.js';
+import {describeMachine, describeData} from './describe.js';
+import {fingerprintOf} from './fingerprint.js';
+import {Journal} from './journal.js';
+import {planRuns} from './plan.js';
+import {checkHostsExist} from '../config/experiment.js';
+
+export type {BenchProgress} from '../results/progress.js';
 
 export interface BenchOptions {
   experiment: Experiment;
@@ -45,172 +46,237 @@ export interface BenchOptions {
   onWarning?: (message: string) => void;
 }
 
+/** One row of the table while it is measured: its hosts, the runs done so far by number, or why it failed. */
+interface Combination {
+  hosts: Host[];
+  hardware: string;
+  records: Map<number, RunRecord>;
+  error?: string;
+}
+
 /** Sweeps the experiment's combinations: warm-up and measured runs of each, then the paper's table and ours. */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const {experiment, inventory, signal} = options;
-  checkHostsExist(experiment, inventory);
-  const schedule = options.schedule ?? experiment.schedule;
-  const engine = options.engine ?? experiment.engine;
-  const scheduler = engine === 'dask' ? (options.scheduler ?? experiment.scheduler) : undefined;
-  const data = prepareData(experiment);
-  const hostsOf = (names: string[]) => names.map((name) => inventory.hosts.get(name)!);
-  const used = hostsOf([...new Set(experiment.combinations.flat())]);
-  const fingerprint = fingerprintOf(experiment, used, data.hash, schedule, engine, scheduler);
-  checkLocalCopies(used, data.train);
-  const resumed = options.resume
-    ? Journal.resume(options.resultsDir, options.resume, fingerprint, {
-        combinations: experiment.combinations.length,
-        warmup: experiment.warmup,
-        runs: experiment.runs,
-        hosts: experiment.combinations,
-      })
-    : undefined;
-  // A results folder that cannot be written is found before any worker starts.
-  if (!resumed) Journal.checkWritable(options.resultsDir);
-  // Every host is reached before anything is written: an unreachable host leaves no trace.
-  const session = await engineNamed(engine)
-    .open({experiment, inventory, data, hosts: used, scheduler, signal})
-    .catch((error) => {
-      resumed?.close();
-      throw error;
-    });
-  const resumeCommand = options.resumeCommand ?? ((id: string) => `cluster bench --resume ${id}`);
-  let journal: Journal;
+  const sweep = await Sweep.open(options);
   try {
-    journal =
-      resumed ??
-      Journal.create(
-        options.resultsDir,
-        `${new Date().toISOString().replace(/[:.]/g, '-')}-${experiment.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}${engine === 'native' ? '' : `-${engine}`}`,
-        experiment.name,
-        fingerprint,
-      );
-  } catch (error) {
-    await session.close();
-    throw error;
+    const calibration = await sweep.calibrate();
+    const combinations = sweep.combinations();
+    await sweep.measure(combinations, calibration.throughput);
+    return await sweep.summarise(combinations, calibration);
+  } finally {
+    await sweep.close();
   }
-  journal.resumeCommand = resumeCommand(journal.id);
-  if (journal.notice) options.onWarning?.(journal.notice);
-  for (const warning of session.warnings ?? []) options.onWarning?.(warning);
-  options.onStart?.(journal.id, journal.file, used);
-  const interrupted = () =>
-    new InterruptedError(String(signal?.aborted ? signal.reason : 'SIGINT'), journal.resumeCommand);
-  const stop = () => void session.close();
-  signal?.addEventListener('abort', stop);
-  try {
-    const recorded = journal.calibration;
-    const calibration =
-      recorded ??
-      (await session.calibrate(options.recalibrate).catch((error) => {
-        throw signal?.aborted ? interrupted() : error;
-      }));
-    if (!recorded) journal.recordCalibration(calibration);
-    const {throughput} = calibration;
-    const order = experiment.order;
-    const combinations = experiment.combinations.map((names, i) => {
-      const hosts = session.rowHosts?.(hostsOf(names)) ?? hostsOf(names);
+}
+
+/** A sweep under way: its settings, the engine's session on every host, and the journal it writes. */
+class Sweep {
+  private readonly stop = () => void this.session.close();
+
+  private constructor(
+    private readonly options: BenchOptions,
+    private readonly workload: Workload,
+    private readonly settings: {schedule: ScheduleName; engine: EngineName},
+    private readonly data: PreparedData,
+    private readonly session: EngineSession,
+    private readonly journal: Journal,
+  ) {
+    options.signal?.addEventListener('abort', this.stop);
+  }
+
+  /**
+   * Checks everything, resumes or creates the journal and opens the engine on every host. Every
+   * host is reached before anything is written: an unreachable host leaves no trace.
+   */
+  static async open(options: BenchOptions): Promise<Sweep> {
+    const {experiment, inventory} = options;
+    checkHostsExist(experiment, inventory);
+    const workload = workloadNamed(experiment.workload);
+    const schedule = options.schedule ?? experiment.schedule;
+    const engine = options.engine ?? experiment.engine;
+    const scheduler = engine === 'dask' ? (options.scheduler ?? experiment.scheduler) : undefined;
+    const data = workload.prepare(experiment);
+    const used = hostsOf(inventory, [...new Set(experiment.combinations.flat())]);
+    const fingerprint = fingerprintOf(experiment, used, data.hash, schedule, engine, scheduler);
+    workload.checkHosts(used, data);
+    const resumed = options.resume ? resumeJournal(options, fingerprint) : undefined;
+    // A results folder that cannot be written is found before any worker starts.
+    if (!resumed) Journal.checkWritable(options.resultsDir);
+    const session = await workload
+      .engine(engine)
+      .open({experiment, inventory, data, hosts: used, scheduler, signal: options.signal})
+      .catch((error) => {
+        resumed?.close();
+        throw error;
+      });
+    let journal: Journal;
+    try {
+      journal = resumed ?? createJournal(options, engine, fingerprint);
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    journal.resumeCommand = (options.resumeCommand ?? ((id: string) => `cluster bench --resume ${id}`))(journal.id);
+    if (journal.notice) options.onWarning?.(journal.notice);
+    for (const warning of session.warnings ?? []) options.onWarning?.(warning);
+    options.onStart?.(journal.id, journal.file, used);
+    return new Sweep(options, workload, {schedule, engine}, data, session, journal);
+  }
+
+  /** Each host's speed alone: from the journal when resumed, else measured (or cached by the engine). */
+  async calibrate(): Promise<Calibration> {
+    const recorded = this.journal.calibration;
+    if (recorded) return recorded;
+    const calibration = await this.session.calibrate(this.options.recalibrate).catch((error) => {
+      throw this.options.signal?.aborted ? this.interrupted() : error;
+    });
+    this.journal.recordCalibration(calibration);
+    return calibration;
+  }
+
+  /** The table's rows, with the runs and failures the journal already holds. */
+  combinations(): Combination[] {
+    return this.options.experiment.combinations.map((names, i) => {
+      const named = hostsOf(this.options.inventory, names);
+      const hosts = this.session.rowHosts?.(named) ?? named;
       return {
         hosts,
         hardware: describeHardware(hosts),
-        records: new Map(journal.runsOf(i).map((line) => [line.run, line.record])),
-        error: journal.failureOf(i),
+        records: new Map(this.journal.runsOf(i).map((line) => [line.run, line.record])),
+        error: this.journal.failureOf(i),
       };
     });
-    const total = experiment.warmup + experiment.runs;
+  }
+
+  /** Every planned run not yet done, in the experiment's order, each recorded as it ends. */
+  async measure(combinations: Combination[], throughput: Map<string, number>): Promise<void> {
+    const {experiment, signal} = this.options;
     for (const {combination: i, run, warmup} of planRuns(
       combinations.length,
       experiment.warmup,
       experiment.runs,
-      order,
+      experiment.order,
     )) {
-      const {hosts, hardware, records} = combinations[i];
       // Done before an interruption, or the combination has failed: every host was lost.
-      if (records.has(run) || combinations[i].error) continue;
-      if (signal?.aborted) throw interrupted();
-      const progress = (done: number) =>
-        options.onProgress?.({
-          combination: i + 1,
-          combinations: combinations.length,
-          hardware,
-          run,
-          runs: total,
-          warmup,
-          done,
-          total: experiment.forest.trees,
-        });
-      progress(0);
-      try {
-        const record = await session.measure({hosts, schedule, throughput, progress});
-        journal.recordRun(i, run, warmup, record);
-        records.set(run, record);
-      } catch (failure) {
-        // Workers killed by a Ctrl-C we have not handled yet: not a failed combination (resuming would skip it).
-        if (signal?.aborted || (failure instanceof HostError && failure.reason === 'interrupted')) throw interrupted();
-        // Every host of this combination is gone: the sweep goes on with the others.
-        if (!(failure instanceof RunFailedError)) throw failure;
-        combinations[i].error = describeError(failure);
-        journal.recordFailure(i, combinations[i].error);
-      }
+      if (combinations[i].records.has(run) || combinations[i].error) continue;
+      if (signal?.aborted) throw this.interrupted();
+      await this.measureRun(combinations, i, run, warmup, throughput);
     }
     // A Ctrl-C during the last run's return: the sweep stops as at any other point, resumable.
-    if (signal?.aborted) throw interrupted();
+    if (signal?.aborted) throw this.interrupted();
+  }
+
+  private async measureRun(
+    combinations: Combination[],
+    i: number,
+    run: number,
+    warmup: boolean,
+    throughput: Map<string, number>,
+  ): Promise<void> {
+    const {experiment, signal} = this.options;
+    const combination = combinations[i];
+    const progress = (done: number) =>
+      this.options.onProgress?.({
+        combination: i + 1,
+        combinations: combinations.length,
+        hardware: combination.hardware,
+        run,
+        runs: experiment.warmup + experiment.runs,
+        warmup,
+        done,
+        total: this.workload.work(experiment),
+      });
+    progress(0);
+    try {
+      const record = await this.session.measure({
+        hosts: combination.hosts,
+        schedule: this.settings.schedule,
+        throughput,
+        progress,
+      });
+      this.journal.recordRun(i, run, warmup, record);
+      combination.records.set(run, record);
+    } catch (failure) {
+      // Workers killed by a Ctrl-C we have not handled yet: not a failed combination (resuming would skip it).
+      if (signal?.aborted || (failure instanceof HostError && failure.reason === 'interrupted'))
+        throw this.interrupted();
+      // Every host of this combination is gone: the sweep goes on with the others.
+      if (!(failure instanceof RunFailedError)) throw failure;
+      combination.error = describeError(failure);
+      this.journal.recordFailure(i, combination.error);
+    }
+  }
+
+  /** The rows and the result; hosts whose calibration the runs contradicted are measured again next time. */
+  async summarise(combinations: Combination[], calibration: Calibration): Promise<BenchResult> {
+    const {experiment, inventory} = this.options;
+    const {throughput} = calibration;
     const rows: BenchRow[] = combinations.map(({hosts, records, error}) => {
       const runs = [...records].sort(([a], [b]) => a - b).map(([, record]) => record);
+      const [warmup, measured] = [runs.slice(0, experiment.warmup), runs.slice(experiment.warmup)];
       return summariseRow(
-        engine,
+        this.settings.engine,
         hosts,
-        runs.slice(0, experiment.warmup),
-        runs.slice(experiment.warmup),
+        warmup,
+        measured,
         error,
-        experiment.forest.trees,
+        this.workload.work(experiment),
         throughput,
       );
     });
     addIdeals(rows, rows[experiment.baseline]);
     const gaps = calibrationGaps(rows, throughput);
-    if (gaps.length > 0) await session.forgetCalibration?.(gaps.map((gap) => gap.host));
+    if (gaps.length > 0) await this.session.forgetCalibration?.(gaps.map((gap) => gap.host));
     return {
-      id: journal.id,
+      id: this.journal.id,
       experiment: experiment.name,
       experimentFile: experiment.file,
       inventoryFile: inventory.file,
-      startedAt: journal.startedAt,
+      startedAt: this.journal.startedAt,
       finishedAt: new Date().toISOString(),
       machine: describeMachine(),
-      dataset: {
-        description: data.description,
-        rows: data.train.rows + data.test.rows,
-        trainRows: data.train.rows,
-        testRows: data.test.rows,
-        features: data.train.features,
-        classes: data.train.classes.length,
-        hash: data.hash,
-      },
-      forest: experiment.forest,
-      schedule,
-      engine,
+      dataset: describeData(this.data),
+      workload: this.workload.name,
+      unit: this.workload.unit,
+      ...this.workload.settings(experiment),
+      schedule: this.settings.schedule,
+      engine: this.settings.engine,
       calibration: Object.fromEntries(throughput),
       baseline: rows[experiment.baseline].hosts,
-      order,
+      order: experiment.order,
       warnings: [...calibrationWarnings(calibration, gaps), ...unmeasuredWarnings(rows)],
       rows,
     };
-  } finally {
-    signal?.removeEventListener('abort', stop);
-    await session.close();
-    journal.close();
+  }
+
+  async close(): Promise<void> {
+    this.options.signal?.removeEventListener('abort', this.stop);
+    await this.session.close();
+    this.journal.close();
+  }
+
+  private interrupted(): InterruptedError {
+    const {signal} = this.options;
+    return new InterruptedError(String(signal?.aborted ? signal.reason : 'SIGINT'), this.journal.resumeCommand);
   }
 }
 
-/** What makes two sweeps comparable: a resumed sweep must match the one it continues. */
-function describeMachine(): BenchResult['machine'] {
-  const cores = cpus();
-  return {
-    hostname: hostname(),
-    platform: platform(),
-    arch: arch(),
-    cpus: cores.length,
-    cpuModel: cores[0]?.model ?? 'unknown',
-    node: process.version,
-  };
+function hostsOf(inventory: Inventory, names: readonly string[]): Host[] {
+  return names.map((name) => inventory.hosts.get(name)!);
+}
+
+function resumeJournal(options: BenchOptions, fingerprint: string): Journal {
+  const {experiment} = options;
+  return Journal.resume(options.resultsDir, options.resume!, fingerprint, {
+    combinations: experiment.combinations.length,
+    warmup: experiment.warmup,
+    runs: experiment.runs,
+    hosts: experiment.combinations,
+  });
+}
+
+/** A new journal named by the time, the experiment and an engine other than the native one. */
+function createJournal(options: BenchOptions, engine: EngineName, fingerprint: string): Journal {
+  const {experiment} = options;
+  const name = experiment.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+  const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}${engine === 'native' ? '' : `-${engine}`}`;
+  return Journal.create(options.resultsDir, id, experiment.name, fingerprint);
 }

@@ -1,7 +1,8 @@
 import type {ForestSpec} from '../forest/spec.js';
 import type {Host} from '../config/inventory.js';
 import {checkLocalCopies} from '../coordinator/local-copies.js';
-import {type Fault, type HostRun, trainForest} from '../coordinator/train-forest.js';
+import type {Fault, HostRun} from '../coordinator/run.js';
+import {trainForest} from '../coordinator/train-forest.js';
 import {WorkerSet} from '../coordinator/worker-set.js';
 import {type Dataset, hashDataset} from '../data/dataset.js';
 import {InterruptedError} from '../errors.js';

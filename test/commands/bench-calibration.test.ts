@@ -25,7 +25,7 @@ warmup: 1
 type Json = {
   calibration: Record<string, number>;
   warnings: {kind: string; message: string}[];
-  rows: {runs: {hosts: {host: string; trees: number; reexecuted: number; cores: number; trainSeconds: number}[]}[]}[];
+  rows: {runs: {hosts: {host: string; items: number; reexecuted: number; cores: number; trainSeconds: number}[]}[]}[];
 };
 
 /** The median of a host's speeds in the measured runs, as the efficiency counts them: trees per second of its slots' training time, times its cores. */
@@ -33,7 +33,7 @@ function runSpeed(json: Json, host: string): number {
   const speeds = json.rows
     .flatMap((row) =>
       row.runs.flatMap((run) =>
-        run.hosts.filter((h) => h.host === host).map((h) => ((h.trees + h.reexecuted) * h.cores) / h.trainSeconds),
+        run.hosts.filter((h) => h.host === host).map((h) => ((h.items + h.reexecuted) * h.cores) / h.trainSeconds),
       ),
     )
     .sort((a, b) => a - b);

@@ -435,11 +435,11 @@ test("every schedule gives the same forest; --schedule overrides the experiment'
       t.deepEqual(Object.keys(row.runs[0].hosts[0]).sort(), [
         'cores',
         'host',
+        'items',
         'reexecuted',
         'shipSeconds',
         'shippedBytes',
         'trainSeconds',
-        'trees',
         'utilisation',
         'waitSeconds',
       ]);

@@ -48,7 +48,7 @@ test('a forest trained across two local hosts is the forest trained on one', asy
     const alone = await forestOn(workers.get(['a']));
     const spread = await forestOn(workers.get(['a', 'b']));
     t.deepEqual(
-      spread.hosts.map((h) => [h.host, h.trees]),
+      spread.hosts.map((h) => [h.host, h.items]),
       [
         ['a', 3],
         ['b', 6],
@@ -113,7 +113,7 @@ for (const schedule of ['dynamic', 'static-cores'] as const) {
       t.like(disturbed.faults[0], {host: 'b', reason: 'exited', message: 'worker exited (killed by SIGKILL)'});
       t.true(disturbed.faults[0].requeued > 0);
       t.is(
-        disturbed.hosts.reduce((sum, h) => sum + h.trees, 0),
+        disturbed.hosts.reduce((sum, h) => sum + h.items, 0),
         30,
       );
 
@@ -208,8 +208,8 @@ test("dynamic: an idle host re-runs a straggler's trees; the first copy wins", a
     t.is(run.trees.filter(Boolean).length, 16);
     t.deepEqual(run.faults, []);
     const [fast, frozen] = ['fast', 'slow'].map((name) => run.hosts.find((h) => h.host === name)!);
-    t.is(fast.trees + frozen.trees, 16);
-    t.true(fast.trees > frozen.trees, `fast trained ${fast.trees}, slow ${frozen.trees}`);
+    t.is(fast.items + frozen.items, 16);
+    t.true(fast.items > frozen.items, `fast trained ${fast.items}, slow ${frozen.items}`);
   } finally {
     process.kill(slow.info!.pid, 'SIGCONT');
     await workers.close();

@@ -40,7 +40,7 @@ test.serial(
           engine: string;
           accuracy: number;
           status: string;
-          runs: {timeline: {index: number}[]; hosts: {host: string; trees: number}[]}[];
+          runs: {timeline: {index: number}[]; hosts: {host: string; items: number}[]}[];
         }[];
       }
     > = Object.fromEntries(results.map((r) => [r.engine, r]));
@@ -66,7 +66,7 @@ test.serial(
       ['local-a', 'local-b'],
     );
     t.is(
-      run.hosts.reduce((sum: number, host: {trees: number}) => sum + host.trees, 0),
+      run.hosts.reduce((sum: number, host: {items: number}) => sum + host.items, 0),
       30,
     );
     t.deepEqual(daskProcesses(tag), []);

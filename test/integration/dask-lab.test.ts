@@ -42,7 +42,7 @@ interface Row {
   hosts: string[];
   accuracy: number;
   efficiency: number | null;
-  runs: {hosts: {host: string; trees: number}[]}[];
+  runs: {hosts: {host: string; items: number}[]}[];
 }
 
 test("bench --engine native,dask on a lab: dask workers inside the hosts' namespaces, both tables, nothing left after lab down", async (t) => {
@@ -120,7 +120,7 @@ test("bench --engine native,dask on a lab: dask workers inside the hosts' namesp
       ['dask-a', 'dask-b'],
     );
     t.is(
-      two.hosts.reduce((sum, host) => sum + host.trees, 0),
+      two.hosts.reduce((sum, host) => sum + host.items, 0),
       40,
     );
     t.true(

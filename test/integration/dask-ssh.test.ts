@@ -106,7 +106,7 @@ test('the dask engine over SSH: a worker per host, told the scheduler as the hos
     ['dask-ssh-a', 'dask-ssh-b'],
   );
   t.is(
-    two.hosts.reduce((sum: number, host: {trees: number}) => sum + host.trees, 0),
+    two.hosts.reduce((sum: number, host: {items: number}) => sum + host.items, 0),
     24,
   );
   t.true(json.rows[1].accuracy > 0.8);

@@ -78,7 +78,7 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
     // Every run ends with the complete forest, the same one.
     for (const run of row.runs)
       t.is(
-        run.hosts.reduce((sum, h) => sum + h.trees, 0),
+        run.hosts.reduce((sum, h) => sum + h.items, 0),
         600,
       );
     t.is(row.runs[0].accuracy, row.runs[1].accuracy);

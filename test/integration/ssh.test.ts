@@ -197,7 +197,7 @@ serial('bench runs across ssh hosts and mixed with local ones, and gives the sam
   );
   t.true(rows.every((row: {accuracy: number}) => row.accuracy === rows[0].accuracy));
   t.is(
-    rows[2].runs[0].hosts.reduce((sum: number, h: {trees: number}) => sum + h.trees, 0),
+    rows[2].runs[0].hosts.reduce((sum: number, h: {items: number}) => sum + h.items, 0),
     12,
   );
 });

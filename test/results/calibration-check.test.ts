@@ -1,12 +1,12 @@
 import test from 'ava';
 import {calibrationGaps, calibrationGapWarning, calibrationLoadWarning} from '../../src/results/calibration-check.js';
 import type {BenchRow, RunRecord} from '../../src/results/result.js';
-import type {HostRun} from '../../src/coordinator/train-forest.js';
+import type {HostRun} from '../../src/coordinator/run.js';
 
 const host = (name: string, cores: number, trees: number, trainSeconds: number): HostRun => ({
   host: name,
   cores,
-  trees,
+  items: trees,
   reexecuted: 0,
   trainSeconds,
   utilisation: 0,

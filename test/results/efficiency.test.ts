@@ -1,12 +1,12 @@
 import test from 'ava';
 import {hostSpeed, runCapacityIdeal} from '../../src/results/efficiency.js';
 import type {RunRecord} from '../../src/results/result.js';
-import type {HostRun} from '../../src/coordinator/train-forest.js';
+import type {HostRun} from '../../src/coordinator/run.js';
 
 const host = (name: string, cores: number, trees: number, reexecuted: number, trainSeconds: number): HostRun => ({
   host: name,
   cores,
-  trees,
+  items: trees,
   reexecuted,
   trainSeconds,
   utilisation: 0,

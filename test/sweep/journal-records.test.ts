@@ -128,3 +128,19 @@ test('only a last line that is not whole JSON is a record cut short', async (t) 
     ),
   );
 });
+
+test("a journal of an earlier version, which counted each host's trees, resumes with them as its work items", async (t) => {
+  const id = journalWith((record) => {
+    for (const host of record.hosts as Record<string, unknown>[]) {
+      host.trees = host.items;
+      delete host.items;
+    }
+  });
+  const result = await cluster(['bench', '--quiet', '--resume', id, '--json'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const [first] = JSON.parse(result.stdout).rows[0].runs;
+  t.deepEqual(
+    first.hosts.map((host: {items: number}) => host.items),
+    (kept.run.record as {hosts: {items: number}[]}).hosts.map((host) => host.items),
+  );
+});

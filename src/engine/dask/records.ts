@@ -1,6 +1,6 @@
 import type {RunRecord} from '../../results/result.js';
 import type {Host} from '../../config/inventory.js';
-import type {HostRun, TimelineEntry} from '../../coordinator/train-forest.js';
+import type {HostRun, TimelineEntry} from '../../coordinator/run.js';
 import type {FitReply} from './driver.js';
 
 /** The driver's answer as the sweep records a run: per-host figures, the timeline, the faults. */
@@ -22,7 +22,7 @@ export function describeFit(reply: FitReply, hosts: Host[]): RunRecord {
     return {
       host: host.name,
       cores: host.cores,
-      trees: mine.length,
+      items: mine.length,
       reexecuted: 0,
       trainSeconds,
       utilisation: trainSeconds / (host.cores * wall),

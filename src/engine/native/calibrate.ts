@@ -1,6 +1,6 @@
 import type {Host} from '../../config/inventory.js';
 import {trainForest} from '../../coordinator/train-forest.js';
-import type {HostRun} from '../../coordinator/train-forest.js';
+import type {HostRun} from '../../coordinator/run.js';
 import type {WorkerClient} from '../../coordinator/worker-client.js';
 import type {WorkerSet} from '../../coordinator/worker-set.js';
 import type {Dataset} from '../../data/dataset.js';
@@ -137,7 +137,7 @@ function slotSeconds(run: HostRun): number {
 
 /** Trees per slot for `seconds` of training at the run's pace: at least twice as many as before, at most the cap. */
 function treesFor(seconds: number, run: HostRun, perSlot: number): number {
-  const perTree = run.trainSeconds / Math.max(1, run.trees + run.reexecuted);
+  const perTree = run.trainSeconds / Math.max(1, run.items + run.reexecuted);
   const wanted = perTree > 0 ? Math.ceil(seconds / perTree) : MAX_TREES_PER_SLOT;
   return Math.min(MAX_TREES_PER_SLOT, Math.max(2 * perSlot, wanted));
 }

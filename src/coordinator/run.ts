@@ -1,0 +1,46 @@
+/**
+ * What every workload's run reports, forest or network: the sweep, its journal, statistics, table
+ * and charts see a run only through these (and its seconds and accuracy). A work item is what the
+ * workload hands out: a tree of a forest, a chunk of a batch's rows for a network.
+ */
+
+/** What happened to a host during a run: it died, its link dropped, it went silent. */
+export interface Fault {
+  host: string;
+  reason: string;
+  message: string;
+  /** Seconds into the run. */
+  at: number;
+  /** Work items it had not returned, handed to others. */
+  requeued: number;
+}
+
+/** One host's part in one run. */
+export interface HostRun {
+  host: string;
+  cores: number;
+  /** Work items of the run this host did (trees of the forest it trained). */
+  items: number;
+  /** Items it did that another host had already returned (speculative copies, dropped). */
+  reexecuted: number;
+  /** Sum of its slots' training time. */
+  trainSeconds: number;
+  /** trainSeconds / (cores x wall): how much of its capacity it used. */
+  utilisation: number;
+  /** Time to get the data set to it (0 when it had it cached). */
+  shipSeconds: number;
+  shippedBytes: number;
+  /** Wall time its slots spent neither shipping nor training: idle or waiting on the network. */
+  waitSeconds: number;
+}
+
+/** One work item on the timeline, in seconds from the start of the run (coordinator's clock). */
+export interface TimelineEntry {
+  host: string;
+  slot: number;
+  index: number;
+  start: number;
+  end: number;
+  /** False for a copy that lost the race. */
+  kept: boolean;
+}
