@@ -49,56 +49,107 @@ export function isAnsibleInventory(data: unknown): boolean {
 
 export function parseAnsibleInventory(source: FieldSource): Inventory {
   const read = new FieldReader(source);
-  // A group may be written in several places (defined once, named again as a child): collect every part.
+  const parts = collectGroups(read);
+  const tree = new GroupTree(parts, source);
+  const found = findHosts(read, parts, tree);
+  if (found.size === 0) throw source.error([], 'no hosts', "add hosts under all: hosts: or a group's hosts:");
+  const varsOf = (group: string) => mergeLayers((parts.get(group) ?? []).map((part) => part.vars));
+  const builder = new HostsBuilder(read, varsOf('all'), {nameIsAddress: true});
+  for (const [name, host] of found) {
+    const groups = [...host.groups]
+      .filter((group) => group !== 'all')
+      .sort((a, b) => tree.depth(a) - tree.depth(b) || a.localeCompare(b));
+    builder.add(name, host.path, mergeLayers(host.own), groups.map(varsOf), groups);
+  }
+  return {file: source.file, hosts: builder.hosts, groups: builder.groups, source};
+}
+
+/** Every part of every group: a group may be written in several places (defined once, named again as a child). */
+function collectGroups(read: FieldReader): Map<string, GroupPart[]> {
   const parts = new Map<string, GroupPart[]>();
   const collect = (group: string, node: unknown, path: FieldPath) => {
-    if (!NAME.test(group))
-      throw source.error(
-        path,
-        `group name '${group}' is not allowed`,
-        'use letters, digits, dot, dash and underscore',
-        'key',
-      );
-    const fields =
-      node === null || node === undefined ? {} : read.object(path, node, `group ${group} (hosts, children, vars)`);
-    read.knownKeys(path, fields, GROUP_KEYS);
-    const section = (key: string, what: string) =>
-      fields[key] === null || fields[key] === undefined ? {} : read.object([...path, key], fields[key], what);
-    const hosts = section('hosts', "the group's hosts");
-    const children = section('children', "the group's child groups");
-    const part = {
-      vars: translate(read, section('vars', "the group's variables"), [...path, 'vars']),
-      hosts: Object.entries(hosts).map(([key, value]) => ({key, path: [...path, 'hosts', key], value})),
-      children: Object.keys(children),
-    };
+    const {part, children} = readGroupPart(read, group, node, path);
     parts.set(group, [...(parts.get(group) ?? []), part]);
     for (const [child, value] of Object.entries(children)) collect(child, value, [...path, 'children', child]);
   };
-  for (const [group, node] of Object.entries(source.data as Record<string, unknown>)) collect(group, node, [group]);
+  for (const [group, node] of Object.entries(read.source.data as Record<string, unknown>))
+    collect(group, node, [group]);
+  return parts;
+}
 
-  const parents = new Map<string, Set<string>>();
-  for (const [group, groupParts] of parts) {
-    for (const child of groupParts.flatMap((part) => part.children))
-      parents.set(child, new Set([...(parents.get(child) ?? []), group]));
+function readGroupPart(
+  read: FieldReader,
+  group: string,
+  node: unknown,
+  path: FieldPath,
+): {part: GroupPart; children: Record<string, unknown>} {
+  if (!NAME.test(group))
+    throw read.source.error(
+      path,
+      `group name '${group}' is not allowed`,
+      'use letters, digits, dot, dash and underscore',
+      'key',
+    );
+  const fields =
+    node === null || node === undefined ? {} : read.object(path, node, `group ${group} (hosts, children, vars)`);
+  read.knownKeys(path, fields, GROUP_KEYS);
+  const section = (key: string, what: string) =>
+    fields[key] === null || fields[key] === undefined ? {} : read.object([...path, key], fields[key], what);
+  const hosts = section('hosts', "the group's hosts");
+  const children = section('children', "the group's child groups");
+  const part = {
+    vars: translate(read, section('vars', "the group's variables"), [...path, 'vars']),
+    hosts: Object.entries(hosts).map(([key, value]) => ({key, path: [...path, 'hosts', key], value})),
+    children: Object.keys(children),
+  };
+  return {part, children};
+}
+
+/** Which groups contain which, refusing a group that contains itself. */
+class GroupTree {
+  private readonly parents = new Map<string, Set<string>>();
+
+  constructor(
+    parts: Map<string, GroupPart[]>,
+    private readonly source: FieldSource,
+  ) {
+    for (const [group, groupParts] of parts) {
+      for (const child of groupParts.flatMap((part) => part.children))
+        this.parents.set(child, new Set([...(this.parents.get(child) ?? []), group]));
+    }
   }
-  const ancestors = (group: string, seen: string[] = []): string[] => {
+
+  ancestors(group: string, seen: string[] = []): string[] {
     if (seen.includes(group))
-      throw source.error(
+      throw this.source.error(
         [group],
         `group '${group}' is its own ancestor (${[...seen, group].join(' > ')})`,
         'a group cannot contain itself',
         'key',
       );
-    return [...(parents.get(group) ?? [])].flatMap((parent) => [parent, ...ancestors(parent, [...seen, group])]);
-  };
-  // Like Ansible: a child group's variables win over its parent's; `all`'s are everyone's defaults.
-  const depth = (group: string): number =>
-    group === 'all' ? 0 : 1 + Math.max(0, ...[...(parents.get(group) ?? [])].map(depth));
-  const varsOf = (group: string) => mergeLayers((parts.get(group) ?? []).map((part) => part.vars));
+    return [...(this.parents.get(group) ?? [])].flatMap((parent) => [
+      parent,
+      ...this.ancestors(parent, [...seen, group]),
+    ]);
+  }
 
+  /** Like Ansible: a child group's variables win over its parent's; `all`'s are everyone's defaults. */
+  depth(group: string): number {
+    return group === 'all'
+      ? 0
+      : 1 + Math.max(0, ...[...(this.parents.get(group) ?? [])].map((parent) => this.depth(parent)));
+  }
+}
+
+/** Each host (ranges expanded) with its own variables wherever it is written and every group it is in. */
+function findHosts(
+  read: FieldReader,
+  parts: Map<string, GroupPart[]>,
+  tree: GroupTree,
+): Map<string, {path: FieldPath; own: Layer[]; groups: Set<string>}> {
   const found = new Map<string, {path: FieldPath; own: Layer[]; groups: Set<string>}>();
   for (const [group, groupParts] of parts) {
-    const lineage = [group, ...ancestors(group)];
+    const lineage = [group, ...tree.ancestors(group)];
     for (const entry of groupParts.flatMap((part) => part.hosts)) {
       const vars =
         entry.value === null || entry.value === undefined
@@ -111,7 +162,7 @@ export function parseAnsibleInventory(source: FieldSource): Inventory {
         for (const member of lineage) host.groups.add(member);
         found.set(name, host);
         if (found.size > MAX_HOSTS)
-          throw source.error(
+          throw read.source.error(
             entry.path,
             `more than ${MAX_HOSTS} hosts`,
             'an inventory describes at most that many hosts',
@@ -119,16 +170,7 @@ export function parseAnsibleInventory(source: FieldSource): Inventory {
       }
     }
   }
-  if (found.size === 0) throw source.error([], 'no hosts', "add hosts under all: hosts: or a group's hosts:");
-
-  const builder = new HostsBuilder(read, varsOf('all'), {nameIsAddress: true});
-  for (const [name, host] of found) {
-    const groups = [...host.groups]
-      .filter((group) => group !== 'all')
-      .sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
-    builder.add(name, host.path, mergeLayers(host.own), groups.map(varsOf), groups);
-  }
-  return {file: source.file, hosts: builder.hosts, groups: builder.groups, source};
+  return found;
 }
 
 /** Ansible's variables as our fields, each remembering the line it came from. */

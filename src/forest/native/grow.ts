@@ -65,18 +65,9 @@ export class TreeGrower {
     const sampled = this.bootstrap(random);
     const search = this.searchFor(options.criterion);
     const {builder, index, classes} = this;
-    builder.reset();
-    for (let f = 0; f < this.order.length; f++) this.order[f] = f;
-    const root = builder.add();
-    const totals = builder.totals;
-    totals.fill(0, 0, classes);
-    for (let i = 0; i < sampled; i++) totals[this.labels[index[i]]] += this.weight[index[i]];
-
-    const listed = this.sorted.sort(index, sampled, this.lists(options.maxFeatures, sampled)) > 0 ? 1 : 0;
-
     // Depth-first, left child first, with an explicit stack of (node, begin, end, depth, known constant
     // features, whether the node's rows are in the sorted lists or in index).
-    let top = this.push(0, root, 0, sampled, 0, 0, listed);
+    let top = this.plantRoot(options, sampled);
     while (top > 0) {
       const {stack} = this;
       top -= FRAME;
@@ -121,6 +112,19 @@ export class TreeGrower {
       if (leftSplits) top = this.push(top, left, begin, middle, depth + 1, constant, inLists);
     }
     return builder.view();
+  }
+
+  /** A tree of one node holding the sampled rows, on the stack; its rows sorted where the lists pay. */
+  private plantRoot(options: GrowOptions, sampled: number): number {
+    const {builder, index, classes} = this;
+    builder.reset();
+    for (let f = 0; f < this.order.length; f++) this.order[f] = f;
+    const root = builder.add();
+    const totals = builder.totals;
+    totals.fill(0, 0, classes);
+    for (let i = 0; i < sampled; i++) totals[this.labels[index[i]]] += this.weight[index[i]];
+    const listed = this.sorted.sort(index, sampled, this.lists(options.maxFeatures, sampled)) > 0 ? 1 : 0;
+    return this.push(0, root, 0, sampled, 0, 0, listed);
   }
 
   /** The class weights of the left child's rows rows[from..to), and the right child's: the parent's less those. */

@@ -53,6 +53,8 @@ export class SplitSearch {
    */
   private readonly bestScore = new Float64Array(1);
   private readonly nodeWeight = new Float64Array(1);
+  /** The boundary that waits in scanRows: left sum, right sum, left weight, its bin, the next bin, rows on its left. */
+  private readonly waiting = new Float64Array(6);
 
   constructor(
     private readonly data: BinnedData,
@@ -174,12 +176,6 @@ export class SplitSearch {
     let binClass = labels[list[from]];
     // The boundary waiting for a row of another class than waitClass (NO_CLASS: none waits), its sums and place.
     let waitClass = NO_CLASS;
-    let waitLeftSum = 0;
-    let waitRightSum = 0;
-    let waitLeftWeight = 0;
-    let waitRows = 0;
-    let waitBin = 0;
-    let waitNextBin = 0;
     for (let j = from; j < end; j++) {
       const r = list[j];
       const b = bins[column + r];
@@ -190,21 +186,10 @@ export class SplitSearch {
         const leftRows = j - from;
         if (leftRows >= minSamplesLeaf && count - leftRows >= minSamplesLeaf) {
           if (binClass === MIXED || !skipInRuns) {
-            const score = this.mayBeat(bestScore, leftSum, rightSum, leftWeight, nodeWeight)
-              ? this.gain(leftSum, rightSum, leftWeight, nodeWeight)
-              : bestScore;
-            if (score > bestScore) {
-              bestScore = score;
-              this.keep(f, bin, b, leftRows);
-            }
+            bestScore = this.scoreBoundary(bestScore, f, leftSum, rightSum, leftWeight, nodeWeight, bin, b, leftRows);
           } else {
             waitClass = binClass;
-            waitLeftSum = leftSum;
-            waitRightSum = rightSum;
-            waitLeftWeight = leftWeight;
-            waitRows = leftRows;
-            waitBin = bin;
-            waitNextBin = b;
+            this.wait(leftSum, rightSum, leftWeight, bin, b, leftRows);
           }
         }
         bin = b;
@@ -212,13 +197,7 @@ export class SplitSearch {
       } else if (c !== binClass) binClass = MIXED;
       if (c !== waitClass && waitClass !== NO_CLASS) {
         waitClass = NO_CLASS;
-        const score = this.mayBeat(bestScore, waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight)
-          ? this.gain(waitLeftSum, waitRightSum, waitLeftWeight, nodeWeight)
-          : bestScore;
-        if (score > bestScore) {
-          bestScore = score;
-          this.keep(f, waitBin, waitNextBin, waitRows);
-        }
+        bestScore = this.scoreWaiting(bestScore, f, nodeWeight);
       }
       const w = weight[r];
       const l = left[c];
@@ -228,6 +207,42 @@ export class SplitSearch {
       leftWeight += w;
     }
     this.bestScore[0] = bestScore;
+  }
+
+  /** Saves a boundary after a bin of one class, to be scored if a row of another class follows. */
+  private wait(leftSum: number, rightSum: number, leftWeight: number, bin: number, next: number, rows: number): void {
+    const waiting = this.waiting;
+    waiting[0] = leftSum;
+    waiting[1] = rightSum;
+    waiting[2] = leftWeight;
+    waiting[3] = bin;
+    waiting[4] = next;
+    waiting[5] = rows;
+  }
+
+  /** The boundary `wait` saved, scored now that a row of another class came in the next bin. */
+  private scoreWaiting(best: number, f: number, nodeWeight: number): number {
+    const w = this.waiting;
+    return this.scoreBoundary(best, f, w[0], w[1], w[2], nodeWeight, w[3], w[4], w[5]);
+  }
+
+  /** The boundary between bins `bin` and `next` with `rows` rows on its left, kept if it beats `best`; the best score after it. */
+  private scoreBoundary(
+    best: number,
+    f: number,
+    leftSum: number,
+    rightSum: number,
+    leftWeight: number,
+    nodeWeight: number,
+    bin: number,
+    next: number,
+    rows: number,
+  ): number {
+    if (!this.mayBeat(best, leftSum, rightSum, leftWeight, nodeWeight)) return best;
+    const score = this.gain(leftSum, rightSum, leftWeight, nodeWeight);
+    if (!(score > best)) return best;
+    this.keep(f, bin, next, rows);
+    return score;
   }
 
   /** Many rows for their range of bins: the histogram of rows index[begin..begin + count) by codes[i] - min. */
