@@ -2,7 +2,7 @@ import {printable} from './text/printable.js';
 
 /**
  * One table for the whole CLI: each kind of error, its exit code and what it means, so scripts can
- * tell bad input from a broken host. The README's Errors section is this table.
+ * tell bad input from a broken host. docs/errors.md is this table.
  */
 export const ERROR_KINDS = {
   /** A bug: the CLI prints "internal error" and how to get the stack. */

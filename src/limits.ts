@@ -3,7 +3,7 @@ import {getHeapStatistics} from 'node:v8';
 
 /**
  * What a user may ask for, chosen from what this machine has, so a typo is refused with its reason
- * instead of ending in a killed process. The README's Errors section lists them.
+ * instead of ending in a killed process. docs/errors.md lists them.
  */
 export const LIMITS = {
   /** Slots of a local host: beyond 4x this machine's CPUs trees only queue, each slot still costing a thread. */

@@ -59,7 +59,7 @@ export const LOGIN_FIELDS = ['port', 'user', 'identityFile', 'passphraseEnv'] as
 export const HOST_FIELDS = ['transport', 'address', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
 export const DEFAULT_FIELDS = ['transport', 'cores', 'labels', 'python', ...LOGIN_FIELDS] as const;
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-export const FIX = 'see "Inventory" in the README';
+export const FIX = 'see docs/inventories.md';
 
 /** Collects hosts from entries that may be ranges, merging defaults, group fields and the host's own. */
 export class HostsBuilder {

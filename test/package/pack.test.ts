@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {delimiter, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -27,11 +27,13 @@ test('the packed tarball installs globally and runs init, bench, status, help an
   });
   const [{filename, files}] = JSON.parse(packed.stdout) as [{filename: string; files: {path: string}[]}];
   const paths = files.map((file) => file.path);
+  const docs = readdirSync(join(ROOT, 'docs')).map((name) => `docs/${name}`);
   t.deepEqual(paths.filter((path) => !path.startsWith('dist/src/')).sort(), [
     'LICENSE',
     'README.md',
     'bin/run.js',
     'dist/worker.mjs',
+    ...docs.sort(),
     'experiments/lab-paper-results.csv',
     'experiments/lab/paper.yaml',
     'experiments/local-large.yaml',
