@@ -1,3 +1,5 @@
+import {HostError} from '../errors.js';
+
 /**
  * What every workload's run reports, forest or network: the sweep, its journal, statistics, table
  * and charts see a run only through these (and its seconds and accuracy). A work item is what the
@@ -43,4 +45,18 @@ export interface TimelineEntry {
   end: number;
   /** False for a copy that lost the race. */
   kept: boolean;
+}
+
+/** Every host of a run was lost: the run cannot end, whichever workload it trains. */
+export class RunFailedError extends HostError {
+  constructor(readonly faults: Fault[]) {
+    // Every worker killed by SIGINT: the Ctrl-C of a terminal reached them before it reached us.
+    const interrupted = faults.length > 0 && faults.every((fault) => fault.reason === 'interrupted');
+    super(
+      faults.map((f) => f.host).join(', '),
+      `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`,
+      '',
+      interrupted ? 'interrupted' : 'all-hosts-lost',
+    );
+  }
 }

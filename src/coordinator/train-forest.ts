@@ -4,7 +4,9 @@ import {treeSeed} from '../data/random.js';
 import {HostError} from '../errors.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Schedule} from '../schedule/schedule.js';
-import type {Fault, HostRun, TimelineEntry} from './run.js';
+import {type Fault, type HostRun, RunFailedError, type TimelineEntry} from './run.js';
+
+export {RunFailedError} from './run.js';
 import type {TreeResult, WorkerClient} from './worker-client.js';
 
 export interface ForestRequest {
@@ -38,18 +40,6 @@ const MAX_PREFETCH_PER_SLOT = 16;
 let runs = 0;
 
 /** Every host of the run was lost before the forest was whole. */
-export class RunFailedError extends HostError {
-  constructor(readonly faults: Fault[]) {
-    // Every worker killed by SIGINT: the Ctrl-C of a terminal reached them before it reached us.
-    const interrupted = faults.length > 0 && faults.every((fault) => fault.reason === 'interrupted');
-    super(
-      faults.map((f) => f.host).join(', '),
-      `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`,
-      '',
-      interrupted ? 'interrupted' : 'all-hosts-lost',
-    );
-  }
-}
 
 /**
  * Trains one forest across the given workers and merges the trees by index. A host that fails

@@ -13,6 +13,7 @@ import {
   type TreeOrder,
 } from '../protocol/messages.js';
 import type {TreeOptions} from '../forest/trainer.js';
+import type {NetworkSpec} from '../network/spec.js';
 import type {Transport, WorkerProcess} from '../transport/transport.js';
 import {provisionCommand} from '../transport/provision-hint.js';
 
@@ -53,6 +54,8 @@ export class WorkerClient {
   private listener: WorkerEvents | undefined;
   private lost: HostError | undefined;
   private closing = false;
+  /** The body of the last reply of each type (a network's gradient), read by the request that awaited it. */
+  private readonly bodies = new Map<string, Uint8Array>();
   /** Heartbeats received so far: the worker's main thread is alive whatever its slots are doing. */
   heartbeats = 0;
   /** What the worker said of itself when it started. */
@@ -154,6 +157,37 @@ export class WorkerClient {
     return identity;
   }
 
+  /** Starts a network's run on the worker: its weights and optimizer from the spec's seed. */
+  startNetwork(run: number, datasetHash: string, spec: NetworkSpec, classes: number): void {
+    this.connection
+      .send({type: 'net-start', run, datasetHash, spec, classes})
+      .catch((error: Error) => this.sendFailed('work', error));
+  }
+
+  /** The worker's fixed-point gradient sum over chunks [first, last) of a batch. */
+  async networkGradient(
+    order: Omit<Extract<ToWorker, {type: 'net-grad'}>, 'type'>,
+  ): Promise<{sum: Float64Array; rows: number; loss: number; clamped: number; seconds: number}> {
+    const reply = await this.request({type: 'net-grad', ...order}, 'net-gradient');
+    const body = this.bodies.get('net-gradient')!;
+    const sum = new Float64Array(body.byteLength / 8);
+    new Uint8Array(sum.buffer).set(body);
+    return {sum, rows: reply.rows, loss: reply.loss, clamped: reply.clamped, seconds: reply.seconds};
+  }
+
+  /** The step's exact sum, which the worker applies to its copy of the weights. */
+  updateNetwork(run: number, sum: Float64Array, rows: number): void {
+    if (this.lost) return;
+    this.connection
+      .send({type: 'net-update', run, rows}, new Uint8Array(sum.buffer, sum.byteOffset, sum.byteLength))
+      .catch((error: Error) => this.sendFailed('work', error));
+  }
+
+  /** The SHA-256 of the worker's copy of the weights. */
+  async networkHash(run: number): Promise<string> {
+    return (await this.request({type: 'net-hash', run}, 'net-hash')).hash;
+  }
+
   /** Drops the run's trees the worker has not started. */
   cancel(run: number): void {
     if (!this.lost) this.connection.send({type: 'cancel', run}).catch(() => undefined);
@@ -223,9 +257,12 @@ export class WorkerClient {
           'worker-error',
         ),
       );
+      // An error that is no tree's answers a request: it must not wait forever.
+      if (header.index === undefined) this.rejectWaiting(header.message);
     } else {
       const waiter = this.waiting.get(header.type);
       this.waiting.delete(header.type);
+      this.bodies.set(header.type, body);
       waiter?.resolve(header);
     }
   }
@@ -242,6 +279,12 @@ export class WorkerClient {
         exit ? describeExit(exit.code, exit.signal) : `cannot send ${what} (${error.message})`,
         exit ? exitReason(exit.signal) : 'connection-lost',
       );
+  }
+
+  private rejectWaiting(message: string): void {
+    const error = new HostError(this.host.name, `worker failed: ${message.split('\n')[0]}`, this.process.stderrTail(), 'worker-error');
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
   }
 
   private lose(problem: string, reason: string): void {

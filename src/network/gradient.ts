@@ -42,7 +42,7 @@ export class GradientComputer {
   constructor(
     private readonly shape: Shape,
     private readonly activation: Activation,
-    private readonly data: Dataset,
+    private readonly data: Pick<Dataset, 'rows' | 'features' | 'values' | 'labels'>,
   ) {
     this.space = new Workspace(shape, CHUNK_ROWS);
     this.x = new Float64Array(CHUNK_ROWS * data.features);

@@ -14,10 +14,14 @@ export interface NetworkSpec {
   alpha: number;
   /** Initial weights and every epoch's order of the rows. */
   seed: number;
+  /** How each batch is divided among the hosts: by their speeds, or equally (as PyTorch's DDP does). */
+  split: Split;
 }
 
 export const ACTIVATIONS = ['relu', 'tanh'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
+export const SPLITS = ['proportional', 'equal'] as const;
+export type Split = (typeof SPLITS)[number];
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export type Optimizer = (typeof OPTIMIZERS)[number];
 
@@ -32,4 +36,5 @@ export const DEFAULT_NETWORK: NetworkSpec = {
   momentum: 0.9,
   alpha: 0.0001,
   seed: 0,
+  split: 'proportional',
 };

@@ -1,7 +1,8 @@
 import type {TreeOptions} from '../forest/trainer.js';
+import type {NetworkSpec} from '../network/spec.js';
 
 /** Bumped whenever a message changes shape; coordinator and worker must agree. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export interface TreeOrder {
   /** Position of the tree in the forest. */
@@ -50,7 +51,14 @@ export type ToWorker =
   | {type: 'train'; run: number; datasetHash: string; options: TreeOptions; trees: TreeOrder[]}
   | {type: 'cancel'; run: number}
   | {type: 'cpu'}
-  | {type: 'identify'};
+  | {type: 'identify'}
+  /** A network's run: every host starts from the seed's weights and applies every update alike. */
+  | {type: 'net-start'; run: number; datasetHash: string; spec: NetworkSpec; classes: number}
+  /** The gradient of chunks [first, last) of the batch order[from..to) of `epoch` (`chunks` in the batch). */
+  | {type: 'net-grad'; run: number; epoch: number; from: number; to: number; first: number; last: number; chunks: number}
+  /** The step's exact gradient sum over `rows` rows, as its body: apply it. */
+  | {type: 'net-update'; run: number; rows: number}
+  | {type: 'net-hash'; run: number};
 
 /** Messages the worker sends; `tree` carries the serialised tree as its body. */
 export type FromWorker =
@@ -62,4 +70,7 @@ export type FromWorker =
   | {type: 'heartbeat'}
   | ({type: 'cpu'} & CpuSample)
   | ({type: 'identity'} & MachineIdentity)
-  | {type: 'error'; message: string; run?: number; index?: number};
+  | {type: 'error'; message: string; run?: number; index?: number}
+  /** A host's fixed-point gradient sum as its body; `seconds` computing it. */
+  | {type: 'net-gradient'; run: number; rows: number; loss: number; clamped: number; seconds: number}
+  | {type: 'net-hash'; run: number; hash: string};

@@ -8,6 +8,7 @@ import {type FromWorker, PROTOCOL_VERSION, type ToWorker} from '../protocol/mess
 import {DatasetCache, receiveDataset} from './dataset-cache.js';
 import {readCpuSample} from './cpu-sample.js';
 import {readMachineIdentity} from './machine-identity.js';
+import {float64Body, NetworkSession} from './network-session.js';
 import {CancelledError, SlotPool} from './slot-pool.js';
 
 process.title = 'cluster-worker';
@@ -73,6 +74,12 @@ function handle({header, body}: Message<ToWorker>): void {
     case 'cpu':
       void connection.send({type: 'cpu', ...readCpuSample()});
       return;
+    case 'net-start':
+    case 'net-grad':
+    case 'net-update':
+    case 'net-hash':
+      handleNetwork(header, body);
+      return;
     case 'identify':
       // Read when asked, not at start: a calibration needs the limits as they are now.
       void connection.send({type: 'identity', ...readMachineIdentity()});
@@ -127,6 +134,27 @@ function train(order: Extract<ToWorker, {type: 'train'}>): void {
       )
       .catch(() => stop(1));
   }
+}
+
+let network: NetworkSession | undefined;
+
+/** A network's messages: one run at a time, the last started. */
+function handleNetwork(header: Extract<ToWorker, {type: `net-${string}`}>, body: Uint8Array): void {
+  if (header.type === 'net-start') {
+    const dataset = cache.get(header.datasetHash);
+    if (!dataset) throw new Error(`data set ${header.datasetHash.slice(0, 12)} is not cached here`);
+    network = new NetworkSession(header.run, header.spec, dataset, header.classes);
+    return;
+  }
+  if (!network || network.run !== header.run) throw new Error(`no network run ${header.run} started here`);
+  if (header.type === 'net-grad') {
+    const {sum, ...figures} = network.gradient(header);
+    void connection.send(
+      {type: 'net-gradient', run: header.run, ...figures},
+      new Uint8Array(sum.buffer, sum.byteOffset, sum.byteLength),
+    );
+  } else if (header.type === 'net-update') network.update(float64Body(body), header.rows);
+  else void connection.send({type: 'net-hash', run: header.run, hash: network.hash()});
 }
 
 let stopping = false;

@@ -1,0 +1,62 @@
+import test from 'ava';
+import type {Host} from '../../src/config/inventory.js';
+import {trainNetworkAcross} from '../../src/coordinator/train-network.js';
+import {WorkerSet} from '../../src/coordinator/worker-set.js';
+import {hashDataset} from '../../src/data/dataset.js';
+import {makeClassification} from '../../src/data/synthetic.js';
+import {DEFAULT_NETWORK, type NetworkSpec} from '../../src/network/spec.js';
+import {standardisationOf, standardise} from '../../src/network/standardise.js';
+import {trainNetwork} from '../../src/network/train-here.js';
+import {crashAlone} from '../helpers/crash.js';
+
+const local = (name: string, cores = 1): Host => ({name, transport: 'local', cores, labels: []});
+const raw = makeClassification({samples: 900, features: 12, informative: 6, classes: 3, seed: 4});
+const train = standardise(raw, standardisationOf(raw));
+const SPEC: NetworkSpec = {...DEFAULT_NETWORK, layers: [32, 16], epochs: 3, batchSize: 150};
+const reference = trainNetwork(SPEC, train).weightsHash;
+
+test('a network trained across 1, 2 and 3 local hosts, split by speed or equally, has the weights of one trained here', async (t) => {
+  const workers = await WorkerSet.open([local('a'), local('b', 2), local('c')]);
+  try {
+    for (const [names, split] of [
+      [['a'], 'proportional'],
+      [['a', 'b'], 'proportional'],
+      [['c', 'a', 'b'], 'equal'],
+      [['b', 'c', 'a'], 'proportional'],
+    ] as const) {
+      const trained = await trainNetworkAcross({
+        workers: workers.get(names),
+        dataset: train,
+        datasetHash: hashDataset(train),
+        spec: SPEC,
+        split,
+      });
+      t.is(trained.weightsHash, reference, `${names.join(', ')} ${split}`);
+      t.deepEqual(trained.faults, []);
+      const chunks = trained.hosts.reduce((sum, host) => sum + host.items, 0);
+      t.is(chunks, 3 * Math.ceil(900 / 150 / 1) * Math.ceil(150 / 32));
+    }
+  } finally {
+    await workers.close();
+  }
+});
+
+test('a worker killed mid-epoch: its chunks go to the others in the same step, the weights are those of a run without it', async (t) => {
+  const workers = await WorkerSet.open([local('a'), local('b')]);
+  try {
+    const [, victim] = workers.get(['a', 'b']);
+    const trained = await trainNetworkAcross({
+      workers: workers.get(['a', 'b']),
+      dataset: train,
+      datasetHash: hashDataset(train),
+      spec: SPEC,
+      split: 'proportional',
+      onStep: (done) => done === 4 && crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL')),
+    });
+    t.is(trained.weightsHash, reference);
+    t.is(trained.faults.length, 1);
+    t.like(trained.faults[0], {host: 'b', reason: 'exited'});
+  } finally {
+    await workers.close();
+  }
+});
