@@ -38,7 +38,7 @@ const {results, comparison} = await runEngines(
 );
 const [native, dask] = results;
 console.log(
-  `${native.dataset.description}, ${native.dataset.trainRows} training rows, ${native.forest.trees} trees; median of 3 runs after a warm-up; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
+  `${native.dataset.description}, ${native.dataset.trainRows} training rows, ${native.forest!.trees} trees; median of 3 runs after a warm-up; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
 );
 console.log(
   '| hosts | cores | native | dask | dask / native | native scalability | dask scalability | native accuracy | dask accuracy |',

@@ -3,6 +3,8 @@ import {type Delimiter, DELIMITER_CHOICES, parseDelimiter} from '../data/delimit
 import {MISSING_POLICIES} from '../data/missing.js';
 import {ENGINE_NAMES, type EngineName} from './engine-names.js';
 import {WORKLOAD_NAMES, type WorkloadName} from './workload-names.js';
+import {readNetwork} from './network-settings.js';
+import type {NetworkSpec} from '../network/spec.js';
 import {parseSchedulerAddress, SCHEDULER_FIX} from './scheduler-address.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, type MaxFeatures, parseMaxFeatures} from '../forest/max-features.js';
 import {TRAINER_NAMES} from '../forest/trainer-names.js';
@@ -26,7 +28,10 @@ export interface Experiment {
   workload: WorkloadName;
   dataset: DatasetSpec;
   testFraction: number;
+  /** The forest's settings; a network's experiment may leave them out (then the defaults, unused). */
   forest: ForestSpec;
+  /** The network's settings, for workload: network. */
+  network?: NetworkSpec;
   /** Each an ordered list of host names: the rows of the table (empty: one host, two, ... all, from the inventory). */
   combinations: string[][];
   /** Index into combinations of the one the ideal is computed from. */
@@ -51,6 +56,7 @@ const TOP_FIELDS = [
   'dataset',
   'testFraction',
   'forest',
+  'network',
   'combinations',
   'baseline',
   'runs',
@@ -92,6 +98,8 @@ export function parseExperiment(source: YamlSource): Experiment {
   const top = read.object([], source.data, 'an experiment');
   read.knownKeys([], top, TOP_FIELDS);
   const name = top.name === undefined ? basename(source.file, extname(source.file)) : read.string(['name'], top.name);
+  const workload =
+    top.workload === undefined ? 'forest' : read.oneOf(['workload'], top.workload, WORKLOAD_NAMES, 'workload');
   // Without combinations, the sweep adds the inventory's hosts one at a time (see combinationsFor).
   const combinations = top.combinations === undefined ? [] : readCombinations(read, top.combinations);
   return {
@@ -99,7 +107,8 @@ export function parseExperiment(source: YamlSource): Experiment {
     name,
     dataset: readDataset(read, top.dataset),
     testFraction: top.testFraction === undefined ? 0.25 : readFraction(read, ['testFraction'], top.testFraction, false),
-    forest: readForest(read, top.forest),
+    forest: readForest(read, top.forest === undefined && workload === 'network' ? {trees: 100} : top.forest),
+    ...readNetworkFor(read, workload, top.network),
     combinations,
     baseline: top.baseline === undefined ? 0 : findBaseline(read, top.baseline, combinations),
     runs:
@@ -123,8 +132,7 @@ export function parseExperiment(source: YamlSource): Experiment {
               'untimed runs before the timed ones; a few are enough',
               'use 0 for none',
             ),
-    workload:
-      top.workload === undefined ? 'forest' : read.oneOf(['workload'], top.workload, WORKLOAD_NAMES, 'workload'),
+    workload,
     schedule:
       top.schedule === undefined ? 'dynamic' : read.oneOf(['schedule'], top.schedule, SCHEDULE_NAMES, 'schedule'),
     order: top.order === undefined ? 'interleaved' : read.oneOf(['order'], top.order, RUN_ORDERS, 'order'),
@@ -235,6 +243,19 @@ function readNames(read: FieldReader, field: 'columns' | 'drop', value: unknown)
 // As `train --min-samples-split` and scikit-learn (which the dask engine runs) require.
 const MIN_SAMPLES_SPLIT_WHY =
   'a node of one row cannot be split: write 2 or more, as train --min-samples-split and scikit-learn require, or leave it out for 2';
+
+/** network: is read for a network's experiment, and refused in a forest's, where it would be ignored. */
+function readNetworkFor(read: FieldReader, workload: WorkloadName, value: unknown): {network?: NetworkSpec} {
+  if (workload === 'network') return {network: readNetwork(read, value)};
+  if (value !== undefined)
+    throw read.source.error(
+      ['network'],
+      'network settings in a forest experiment',
+      'add workload: network, or remove network:',
+      'key',
+    );
+  return {};
+}
 
 function readForest(read: FieldReader, value: unknown): ForestSpec {
   const spec = read.object(['forest'], value, 'forest settings');

@@ -2,7 +2,7 @@ import {performance} from 'node:perf_hooks';
 import type {Dataset} from '../data/dataset.js';
 import {HostError} from '../errors.js';
 import {batchesOf, type Batch, splitChunks} from '../network/batches.js';
-import {chunkLimit, FIXED_POINT_SCALE} from '../network/gradient.js';
+import {FIXED_POINT_SCALE} from '../network/gradient.js';
 import {initialParameters, Shape} from '../network/model.js';
 import {Optimizer} from '../network/optimizer.js';
 import type {NetworkSpec, Split} from '../network/spec.js';
@@ -19,7 +19,7 @@ export interface NetworkRequest {
   split: Split;
   /** Each host's rows per second, for the first step's proportional split; equal where missing. */
   speeds?: ReadonlyMap<string, number>;
-  /** Called after each step with the steps done and the run's steps. */
+  /** Called after each step with the chunks done and the run's chunks. */
   onStep?: (done: number, total: number) => void;
 }
 
@@ -81,14 +81,16 @@ class NetworkRun {
     await Promise.all(this.live.map((worker) => this.ship(worker)));
     for (const worker of this.live) worker.startNetwork(this.run, datasetHash, spec, dataset.classes.length);
     const batches = batchesOf(dataset.rows, spec.batchSize);
-    const total = spec.epochs * batches.length;
+    const total = spec.epochs * batches.reduce((sum, batch) => sum + batch.chunks, 0);
     const losses: number[] = [];
     let step = 0;
+    let done = 0;
     for (let epoch = 0; epoch < spec.epochs; epoch++) {
       let loss = 0;
       for (const batch of batches) {
         loss += await this.step(epoch, batch, step++);
-        this.request.onStep?.(step, total);
+        done += batch.chunks;
+        this.request.onStep?.(done, total);
       }
       losses.push(loss / dataset.rows);
     }
@@ -101,7 +103,7 @@ class NetworkRun {
     const sum = new Float64Array(this.shape.parameters);
     let rows = 0;
     let loss = 0;
-    let pending: [number, number][] = [[0, batch.chunks]];
+    const pending: [number, number][] = [[0, batch.chunks]];
     // Chunks of hosts lost during the step go round again among those left.
     while (pending.length > 0) {
       const [first, last] = pending.pop()!;
@@ -189,7 +191,9 @@ class NetworkRun {
     for (const worker of this.live) {
       const hash = await worker.networkHash(this.run);
       if (hash !== expected)
-        throw new Error(`${worker.host.name}'s copy of the weights differs from the coordinator's (${hash} vs ${expected})`);
+        throw new Error(
+          `${worker.host.name}'s copy of the weights differs from the coordinator's (${hash} vs ${expected})`,
+        );
     }
   }
 
@@ -215,5 +219,15 @@ class NetworkRun {
 
 function emptyHostRun(host: string): HostRun {
   // One thread a host computes a network's gradients: its speed is per that one core.
-  return {host, cores: 1, items: 0, reexecuted: 0, trainSeconds: 0, utilisation: 0, shipSeconds: 0, shippedBytes: 0, waitSeconds: 0};
+  return {
+    host,
+    cores: 1,
+    items: 0,
+    reexecuted: 0,
+    trainSeconds: 0,
+    utilisation: 0,
+    shipSeconds: 0,
+    shippedBytes: 0,
+    waitSeconds: 0,
+  };
 }

@@ -282,7 +282,12 @@ export class WorkerClient {
   }
 
   private rejectWaiting(message: string): void {
-    const error = new HostError(this.host.name, `worker failed: ${message.split('\n')[0]}`, this.process.stderrTail(), 'worker-error');
+    const error = new HostError(
+      this.host.name,
+      `worker failed: ${message.split('\n')[0]}`,
+      this.process.stderrTail(),
+      'worker-error',
+    );
     for (const waiter of this.waiting.values()) waiter.reject(error);
     this.waiting.clear();
   }

@@ -15,9 +15,9 @@ export interface PreparedData {
 
 /** Makes or reads the experiment's data set and holds out its test rows, checking it suits the forest. */
 export function prepareData(experiment: Experiment): PreparedData {
-  const data = loadDataset(experiment.dataset, experiment.file);
   const spec = experiment.dataset;
   const {maxFeatures} = experiment.forest;
+  const {data, train, test} = splitRows(experiment, spec.kind === 'synthetic' ? spec.seed : experiment.forest.seed);
   if (typeof maxFeatures === 'number' && maxFeatures > data.features) {
     throw experiment.source.error(
       ['forest', 'maxFeatures'],
@@ -25,10 +25,6 @@ export function prepareData(experiment: Experiment): PreparedData {
       `use at most ${data.features}, 1.0 for every feature, or sqrt`,
     );
   }
-  const seed = spec.kind === 'synthetic' ? spec.seed : experiment.forest.seed;
-  const {train, test} = splitTrainTest(data, experiment.testFraction, seed);
-  if (spec.kind === 'csv' && (spec.missing === 'mean' || spec.missing === 'median'))
-    fillFromTraining(train, test, spec.missing, experiment);
   // The training rows, as train checks them: testFraction 0.9999 left one row, and bench trained on it.
   checkTrainable(
     train,
@@ -36,11 +32,24 @@ export function prepareData(experiment: Experiment): PreparedData {
     spec.kind === 'csv' ? {file: spec.path, target: spec.target} : {file: experiment.file, target: 'dataset'},
     `testFraction ${experiment.testFraction} holds out ${test.rows} of the ${data.rows} rows`,
   );
-  const description =
-    spec.kind === 'synthetic'
-      ? `synthetic ${spec.samples} x ${spec.features} (${spec.informative} informative), ${spec.classes} classes`
-      : `${spec.path} (${data.rows} x ${data.features}), ${data.classes.length} classes`;
-  return {train, test, hash: hashDataset(train), description};
+  return {train, test, hash: hashDataset(train), description: describeDataset(experiment, data)};
+}
+
+/** The experiment's rows split into training and test rows by `seed`, missing values filled from the training rows. */
+export function splitRows(experiment: Experiment, seed: number): {data: Dataset; train: Dataset; test: Dataset} {
+  const data = loadDataset(experiment.dataset, experiment.file);
+  const spec = experiment.dataset;
+  const {train, test} = splitTrainTest(data, experiment.testFraction, seed);
+  if (spec.kind === 'csv' && (spec.missing === 'mean' || spec.missing === 'median'))
+    fillFromTraining(train, test, spec.missing, experiment);
+  return {data, train, test};
+}
+
+export function describeDataset(experiment: Experiment, data: Dataset): string {
+  const spec = experiment.dataset;
+  return spec.kind === 'synthetic'
+    ? `synthetic ${spec.samples} x ${spec.features} (${spec.informative} informative), ${spec.classes} classes`
+    : `${spec.path} (${data.rows} x ${data.features}), ${data.classes.length} classes`;
 }
 
 /** dataset.missing mean or median: the training rows' value of each column fills both sets, as train --missing does. */

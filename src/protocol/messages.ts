@@ -55,7 +55,16 @@ export type ToWorker =
   /** A network's run: every host starts from the seed's weights and applies every update alike. */
   | {type: 'net-start'; run: number; datasetHash: string; spec: NetworkSpec; classes: number}
   /** The gradient of chunks [first, last) of the batch order[from..to) of `epoch` (`chunks` in the batch). */
-  | {type: 'net-grad'; run: number; epoch: number; from: number; to: number; first: number; last: number; chunks: number}
+  | {
+      type: 'net-grad';
+      run: number;
+      epoch: number;
+      from: number;
+      to: number;
+      first: number;
+      last: number;
+      chunks: number;
+    }
   /** The step's exact gradient sum over `rows` rows, as its body: apply it. */
   | {type: 'net-update'; run: number; rows: number}
   | {type: 'net-hash'; run: number};

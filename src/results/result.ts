@@ -1,5 +1,6 @@
 import type {RunOrder} from '../config/experiment.js';
 import type {ForestSpec} from '../forest/spec.js';
+import type {NetworkSpec} from '../network/spec.js';
 import type {Fault, HostRun, TimelineEntry} from '../coordinator/run.js';
 import type {EngineName} from '../config/engine-names.js';
 import type {WorkloadName} from '../config/workload-names.js';
@@ -18,6 +19,8 @@ export interface RunRecord {
   timeline: TimelineEntry[];
   /** Per machine, the CPU time other processes took during the run (missing in older journals). */
   interference?: MachineLoad[];
+  /** A network's trained weights, SHA-256: the same in every row of a sweep, whatever its hosts. */
+  weightsHash?: string;
 }
 
 /** A row of the table: one combination of hosts. Field names are the JSON export's. */
@@ -84,7 +87,10 @@ export interface BenchResult {
   workload?: WorkloadName;
   /** The work items of a run, as the table counts them: "trees". */
   unit?: string;
-  forest: ForestSpec;
+  /** The forest's settings; absent for a network. */
+  forest?: ForestSpec;
+  /** The network's settings, for workload network. */
+  network?: NetworkSpec;
   schedule: ScheduleName;
   engine: EngineName;
   /** Trees per second of each host with all its slots, alone on this data set. */

@@ -182,7 +182,7 @@ class Sweep {
         runs: experiment.warmup + experiment.runs,
         warmup,
         done,
-        total: this.workload.work(experiment),
+        total: this.workload.work(experiment, this.data),
       });
     progress(0);
     try {
@@ -218,7 +218,7 @@ class Sweep {
         warmup,
         measured,
         error,
-        this.workload.work(experiment),
+        this.workload.work(experiment, this.data),
         throughput,
       );
     });

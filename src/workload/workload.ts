@@ -17,7 +17,7 @@ export interface Workload {
   /** The work items a run hands out, as the table and messages count them ("trees"). */
   readonly unit: string;
   /** Items of work in one run: the progress total, and the capacity ideal's numerator. */
-  work(experiment: Experiment): number;
+  work(experiment: Experiment, data: PreparedData): number;
   /** The experiment's data set with its test rows held out, checked as this workload needs it. */
   prepare(experiment: Experiment): PreparedData;
   /** Refuses, before anything starts, what these hosts cannot hold (local copies of the data). */
@@ -25,5 +25,5 @@ export interface Workload {
   /** One of the engines that train this workload. */
   engine(name: EngineName): Engine;
   /** The workload's settings as the result records them. */
-  settings(experiment: Experiment): Pick<BenchResult, 'forest'>;
+  settings(experiment: Experiment): Pick<BenchResult, 'forest' | 'network'>;
 }

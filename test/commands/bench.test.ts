@@ -228,7 +228,7 @@ test(
   refuses,
   {'inventory.yaml': `${TWO_LOCAL_HOSTS}  rpi1: { cores: 4 }\n`},
   [],
-  'inventory.yaml:4: hosts.rpi1: ssh host \'rpi1\' has no address (add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; see docs/inventories.md)',
+  "inventory.yaml:4: hosts.rpi1: ssh host 'rpi1' has no address (add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; see docs/inventories.md)",
 );
 test(
   'baseline not among the combinations',

@@ -140,7 +140,7 @@ test(
   'ssh host without address',
   refuses,
   'hosts:\n  rpi1: { cores: 4 }\n',
-  'inventory.yaml:2: hosts.rpi1: ssh host \'rpi1\' has no address (add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; see docs/inventories.md)',
+  "inventory.yaml:2: hosts.rpi1: ssh host 'rpi1' has no address (add address: (an IP, a host name or a ~/.ssh/config alias), or set transport: local; see docs/inventories.md)",
 );
 test(
   'a misspelt field',

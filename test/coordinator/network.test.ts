@@ -51,7 +51,8 @@ test('a worker killed mid-epoch: its chunks go to the others in the same step, t
       datasetHash: hashDataset(train),
       spec: SPEC,
       split: 'proportional',
-      onStep: (done) => done === 4 && crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL')),
+      onStep: (done) =>
+        done === 4 * 5 && crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL')),
     });
     t.is(trained.weightsHash, reference);
     t.is(trained.faults.length, 1);

@@ -1,0 +1,84 @@
+import test from 'ava';
+import {cluster} from '../helpers/cli.js';
+import {folderWith, TWO_LOCAL_HOSTS} from '../helpers/files.js';
+
+/** A network's experiment on the two local hosts, small enough to run in seconds. */
+function networkExperiment(
+  network = '{ layers: [16, 8], epochs: 8, batchSize: 100, learningRate: 0.01, seed: 3 }',
+  extra = '',
+): string {
+  return `name: net
+workload: network
+dataset: { kind: synthetic, samples: 600, features: 10, informative: 5, classes: 3, seed: 2 }
+network: ${network}
+combinations: [[local-a], [local-a, local-b]]
+runs: 2
+warmup: 0
+${extra}`;
+}
+
+test('bench of a network: the table, and the same weights hash in every run of every row', async (t) => {
+  const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/net.yaml': networkExperiment()});
+  const result = await cluster(['bench', '-e', 'experiments/net.yaml', '--json', '--quiet'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  t.is(json.workload, 'network');
+  t.is(json.unit, 'chunks');
+  t.like(json.network, {layers: [16, 8], epochs: 8, batchSize: 100, split: 'proportional'});
+  const hashes = json.rows.flatMap((row: {runs: {weightsHash: string}[]}) => row.runs.map((run) => run.weightsHash));
+  t.is(hashes.length, 4);
+  t.true(
+    hashes.every((hash: string) => /^[0-9a-f]{64}$/.test(hash) && hash === hashes[0]),
+    hashes.join(' '),
+  );
+  // One core a host: the ideal halves with the second host.
+  t.deepEqual(
+    json.rows.map((row: {cores: number}) => row.cores),
+    [1, 2],
+  );
+  t.true(json.rows.every((row: {efficiency: number; accuracy: number}) => row.efficiency > 0 && row.accuracy > 0.5));
+  const table = await cluster(['bench', '-e', 'experiments/net.yaml', '--quiet'], folder);
+  t.is(table.exitCode, 0, table.stderr);
+  t.regex(table.stdout, /a network of layers 16 x 8/);
+  t.regex(table.stdout, /the same in every run/);
+});
+
+for (const [what, experiment, message] of [
+  [
+    'network settings in a forest experiment',
+    `name: f\ndataset: { kind: synthetic, samples: 100, features: 4, informative: 2, classes: 2, seed: 1 }\nforest: { trees: 2 }\nnetwork: { epochs: 2 }\ncombinations: [[local-a]]\n`,
+    /^Error: experiments\/bad\.yaml:4: network: network settings in a forest experiment \(add workload: network, or remove network:\)\n$/,
+  ],
+  [
+    'a layer of no units',
+    networkExperiment('{ layers: [16, 0] }'),
+    /^Error: experiments\/bad\.yaml:4: network\.layers\[1\]: must be a positive integer, got 0 \(a whole number from 1 to 8192\)\n$/,
+  ],
+  [
+    'a learning rate of 0',
+    networkExperiment('{ learningRate: 0 }'),
+    /^Error: experiments\/bad\.yaml:4: network\.learningRate: must be a number above 0 up to 10, got 0\n$/,
+  ],
+  [
+    'an unknown optimizer',
+    networkExperiment('{ optimizer: lbfgs }'),
+    /^Error: experiments\/bad\.yaml:4: network\.optimizer: unknown optimizer 'lbfgs' \(use one of: adam, sgd\)\n$/,
+  ],
+  [
+    'an unknown field',
+    networkExperiment('{ epoch: 3 }'),
+    /^Error: experiments\/bad\.yaml:4: network\.epoch: unknown field/,
+  ],
+  [
+    'the dask engine',
+    networkExperiment(undefined, 'engine: dask\n'),
+    /^Error: --engine: the dask engine trains forests only \(train a network with the native engine/,
+  ],
+] as const) {
+  test(`a network experiment with ${what} is refused, exit 2`, async (t) => {
+    const folder = folderWith({'inventory.yaml': TWO_LOCAL_HOSTS, 'experiments/bad.yaml': experiment});
+    const result = await cluster(['bench', '-e', 'experiments/bad.yaml', '--quiet'], folder);
+    t.regex(result.stderr, message);
+    t.is(result.exitCode, 2);
+  });
+}
