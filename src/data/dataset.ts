@@ -34,10 +34,3 @@ export function hashDataset(data: Dataset): string {
   hash.update(new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength));
   return hash.digest('hex');
 }
-
-/** How many rows of each class, by class index. */
-export function classCounts(data: Pick<Dataset, 'labels' | 'classes'>): number[] {
-  const counts = new Array<number>(data.classes.length).fill(0);
-  for (const label of data.labels) counts[label]++;
-  return counts;
-}

@@ -1,5 +1,6 @@
 import test from 'ava';
-import {classCounts, hashDataset} from '../../src/data/dataset.js';
+import {hashDataset} from '../../src/data/dataset.js';
+import {classCounts} from '../helpers/class-counts.js';
 import {Random, treeSeed} from '../../src/data/random.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 

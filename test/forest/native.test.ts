@@ -5,7 +5,8 @@ import {splitTrainTest} from '../../src/data/split.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {Forest} from '../../src/forest/forest.js';
 import {binData, MAX_BINS} from '../../src/forest/native/binning.js';
-import {growTree, type GrowOptions} from '../../src/forest/native/grow.js';
+import type {GrowOptions} from '../../src/forest/native/grow.js';
+import {growTree} from '../helpers/grow-tree.js';
 import {deserializeTree, ModelFormatError, serializeTree} from '../../src/forest/native/tree-model.js';
 import {nativeTrainer} from '../../src/forest/native/trainer.js';
 

@@ -1,7 +1,8 @@
 import test from 'ava';
 import {Random, treeSeed} from '../../src/data/random.js';
 import {binData} from '../../src/forest/native/binning.js';
-import {growTree, type GrowOptions} from '../../src/forest/native/grow.js';
+import type {GrowOptions} from '../../src/forest/native/grow.js';
+import {growTree} from '../helpers/grow-tree.js';
 
 // Feature 0 gives the class away, feature 1 is the class with a third of it flipped, features 2..9 are constant.
 const ROWS = 300;

@@ -296,17 +296,6 @@ export class TreeGrower {
   }
 }
 
-/** One tree, with a grower of its own (tests; trainers keep a grower per slot). */
-export function growTree(
-  data: BinnedData,
-  labels: Int32Array,
-  classes: number,
-  options: GrowOptions,
-  seed: number,
-): FlatTree {
-  return new TreeGrower(data, labels, classes).grow(options, seed);
-}
-
 function isPure(totals: Float64Array, at: number, classes: number): boolean {
   let nonzero = 0;
   for (let c = 0; c < classes; c++) if (totals[at + c] > 0) nonzero++;
