@@ -1,6 +1,7 @@
 import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument} from 'yaml';
 import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
+import {userFileError} from '../files/user-file.js';
 import {LIMITS} from '../limits.js';
 
 /** The yaml library's own bound on how many nodes one alias may expand to. */
@@ -95,10 +96,7 @@ export function readConfigText(file: string, what: string, fix: string): string 
       tooLargeFix: 'name the right file; a config this large is not one',
     });
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code ?? String(error)})`;
-    throw new InputError({file, problem, fix});
+    throw userFileError(error, file, what, fix);
   }
 }
 

@@ -1,5 +1,6 @@
 import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
+import {userFileError} from '../files/user-file.js';
 import {formatBytes, LIMITS} from '../limits.js';
 import type {Dataset} from './dataset.js';
 import {readDecimal} from './decimal.js';
@@ -156,13 +157,7 @@ function readDataFile(file: string, shownAs = file): string {
       shownAs,
     });
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({
-      file: shownAs,
-      problem: code === 'ENOENT' ? 'data file not found' : `cannot read data file (${code})`,
-      fix: 'check the path',
-    });
+    throw userFileError(error, shownAs, 'data file', 'check the path');
   }
 }
 

@@ -6,7 +6,7 @@ import {formatBytes} from '../limits.js';
 /**
  * A user's text file (CSV, YAML), refused with an InputError when it is larger than `limit` or not
  * UTF-8. Errors of the file system itself (ENOENT, EISDIR, EACCES) are thrown as they are, for the
- * caller to word. `what` names the kind of file ("a CSV"), `tooLargeFix` what to do about its size,
+ * caller to word with userFileError (user-file.ts), which knows the file's role. `what` names the kind of file ("a CSV"), `tooLargeFix` what to do about its size,
  * `shownAs` the file as the user named it.
  */
 export function readTextFile(

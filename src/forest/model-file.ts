@@ -3,6 +3,7 @@ import {closeSync, readSync} from 'node:fs';
 import type {ForestSpec} from './spec.js';
 import {InputError} from '../errors.js';
 import {openReadable, readBounded} from '../files/read-text.js';
+import {userFileError} from '../files/user-file.js';
 import {writeWhole} from '../files/write-whole.js';
 import {formatBytes, LIMITS} from '../limits.js';
 import {Forest} from './forest.js';
@@ -150,13 +151,7 @@ export function loadModel(file: string): LoadedModel {
     if (!startsWith(file, MAGIC)) throw notAModel(file, 'not a cluster model file');
     bytes = readBounded(file, LIMITS.modelBytes, tooLarge);
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({
-      file,
-      problem: code === 'ENOENT' ? 'model file not found' : `cannot read the model (${code})`,
-      fix: 'train one with cluster train --out FILE',
-    });
+    throw userFileError(error, file, 'model file', 'train one with cluster train --out FILE');
   }
   return decodeModel(bytes, file);
 }
