@@ -50,3 +50,33 @@ test("analyze's example, pasted in an init folder, runs on the shipped results",
   t.is(pasted.exitCode, 0, pasted.stderr);
   t.regex(pasted.stdout, /raspberry-pi/i);
 });
+
+test("help lists the commands and shows a command's examples", async (t) => {
+  const folder = folderWith();
+  const help = await cluster(['help'], folder);
+  t.is(help.exitCode, 0, help.stderr);
+  t.regex(help.stdout, /^ {2}bench +Train the forest on each combination/m);
+  t.regex(help.stdout, /^ {2}lab +A virtual cluster on this machine/m);
+  const bench = await cluster(['help', 'bench'], folder);
+  t.is(bench.exitCode, 0, bench.stderr);
+  t.regex(bench.stdout, /^EXAMPLES\n {2}\$ cluster bench\n/m);
+  t.regex((await cluster(['help', 'lab', 'up'], folder)).stdout, /\$ cluster lab up \[--json\]/);
+});
+
+test('every command has examples in its --help', async (t) => {
+  const folder = folderWith();
+  for (const command of [
+    ['bench'],
+    ['init'],
+    ['train'],
+    ['predict'],
+    ['provision'],
+    ['status'],
+    ['lab', 'up'],
+    ['lab', 'down'],
+    ['lab', 'status'],
+  ]) {
+    const result = await cluster([...command, '--help'], folder);
+    t.regex(result.stdout, new RegExp(`EXAMPLES\\n {2}(\\$ )?(sudo )?cluster ${command.join(' ')}`), command.join(' '));
+  }
+});

@@ -5,7 +5,7 @@ import test from 'ava';
 import {loadExperiment} from '../../src/config/experiment.js';
 import {loadInventory} from '../../src/config/inventory.js';
 import {cluster} from '../helpers/cli.js';
-import {folderWith, smallExperiment, TWO_LOCAL_HOSTS} from '../helpers/files.js';
+import {folderWith, TWO_LOCAL_HOSTS} from '../helpers/files.js';
 
 test('init writes an inventory of this machine and a first experiment; a second init refuses to overwrite them', async (t) => {
   const folder = folderWith();
@@ -75,71 +75,6 @@ test('in an empty folder, bench and status point at cluster init', async (t) => 
       result.stderr,
       /^Error: inventory\.yaml: inventory file not found \(run: cluster init \(writes inventory\.yaml for this machine\), or pass --inventory FILE; an example with SSH hosts: \/\S+\/inventory\.example\.yaml\)\n$/,
     );
-  }
-});
-
-test('bench --hosts keeps the combinations made of those hosts; an experiment without combinations adds hosts one at a time', async (t) => {
-  const folder = folderWith({
-    'inventory.yaml': TWO_LOCAL_HOSTS,
-    'experiments/local.yaml': smallExperiment(),
-    'auto.yaml': smallExperiment({combinations: '\n'}).replace('combinations: \n', ''),
-  });
-  const one = await cluster(['bench', '--hosts', 'local-a', '--json'], folder);
-  t.is(one.exitCode, 0, one.stderr);
-  t.deepEqual(
-    JSON.parse(one.stdout).rows.map((row: {hosts: string[]}) => row.hosts),
-    [['local-a']],
-  );
-  const auto = await cluster(['bench', '--experiment', 'auto.yaml', '--json'], folder);
-  t.is(auto.exitCode, 0, auto.stderr);
-  t.deepEqual(
-    JSON.parse(auto.stdout).rows.map((row: {hosts: string[]}) => row.hosts),
-    [['local-a'], ['local-a', 'local-b']],
-  );
-});
-
-test("help lists the commands and shows a command's examples; a mistyped command gets a suggestion", async (t) => {
-  const folder = folderWith();
-  const help = await cluster(['help'], folder);
-  t.is(help.exitCode, 0, help.stderr);
-  t.regex(help.stdout, /^ {2}bench +Train the forest on each combination/m);
-  t.regex(help.stdout, /^ {2}lab +A virtual cluster on this machine/m);
-  const bench = await cluster(['help', 'bench'], folder);
-  t.is(bench.exitCode, 0, bench.stderr);
-  t.regex(bench.stdout, /^EXAMPLES\n {2}\$ cluster bench\n/m);
-  t.regex((await cluster(['help', 'lab', 'up'], folder)).stdout, /\$ cluster lab up \[--json\]/);
-
-  const typo = await cluster(['bnech'], folder);
-  t.is(typo.exitCode, 2);
-  t.is(
-    typo.stderr,
-    'Error: cluster bnech: unknown command (did you mean: cluster bench? all commands: cluster help)\n',
-  );
-  const nested = await cluster(['lab', 'upp'], folder);
-  t.is(
-    nested.stderr,
-    'Error: cluster lab upp: unknown command (did you mean: cluster lab up? all commands: cluster help)\n',
-  );
-  const nothing = await cluster(['help', 'xyzzy'], folder);
-  t.is(nothing.exitCode, 2);
-  t.is(nothing.stderr, "Error: cluster help: unknown command 'xyzzy' (all commands: cluster help)\n");
-});
-
-test('every command has examples in its --help', async (t) => {
-  const folder = folderWith();
-  for (const command of [
-    ['bench'],
-    ['init'],
-    ['train'],
-    ['predict'],
-    ['provision'],
-    ['status'],
-    ['lab', 'up'],
-    ['lab', 'down'],
-    ['lab', 'status'],
-  ]) {
-    const result = await cluster([...command, '--help'], folder);
-    t.regex(result.stdout, new RegExp(`EXAMPLES\\n {2}(\\$ )?(sudo )?cluster ${command.join(' ')}`), command.join(' '));
   }
 });
 

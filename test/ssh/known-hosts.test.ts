@@ -13,7 +13,6 @@ import {
 } from '../../src/ssh/known-hosts.js';
 import {remoteCommand, shellQuote} from '../../src/text/shell-quote.js';
 import {sshConfigFor} from '../../src/ssh/ssh-config.js';
-import {nodeProblem, parseProbe} from '../../src/provision/probe.js';
 import {folderWith} from '../helpers/files.js';
 
 /** A public key blob: the type string, then 32 key bytes (enough to tell keys apart). */
@@ -210,22 +209,4 @@ test('remote command parts are quoted so the shell reads them as data', (t) => {
   t.is(shellQuote('/home/pi/.cache/cluster/worker.mjs'), '/home/pi/.cache/cluster/worker.mjs');
   t.is(shellQuote("it's; rm -rf ~"), `'it'\\''s; rm -rf ~'`);
   t.is(remoteCommand(['sha256sum', '--', '/a b/$(x)']), "sha256sum -- '/a b/$(x)'");
-});
-
-test("the probe's answer, and which Node.js versions can run the worker", (t) => {
-  const facts = parseProbe(
-    'os=Linux\narch=aarch64\nnproc=4\ncpu= Cortex-A72\nmem=3884112\nnode=v18.19.0\ncache=/home/pi/.cache\n',
-  );
-  t.deepEqual(facts, {
-    os: 'Linux',
-    arch: 'aarch64',
-    cpu: 'Cortex-A72',
-    nproc: 4,
-    memoryBytes: 3884112 * 1024,
-    node: 'v18.19.0',
-    cacheDir: '/home/pi/.cache',
-  });
-  t.is(nodeProblem(facts), undefined);
-  t.is(nodeProblem({...facts, node: 'v16.20.0'})?.reason, 'node-too-old');
-  t.is(nodeProblem(parseProbe('node=\n'))?.reason, 'node-missing');
 });
