@@ -2,6 +2,7 @@ import {parseCsv} from '../data/csv.js';
 import {readDecimal} from '../data/decimal.js';
 import {InputError, type InputProblem} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
+import {userFileError} from '../files/user-file.js';
 import {LIMITS} from '../limits.js';
 import {
   implausibleSeconds,
@@ -25,13 +26,7 @@ export function readObservedTable(file: string): ObservedTable {
       tooLargeFix: 'pass a results CSV or JSON written by cluster bench',
     });
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({
-      file,
-      problem: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code})`,
-      fix: 'pass a results CSV or JSON written by cluster bench',
-    });
+    throw userFileError(error, file, 'results file', 'pass a results CSV or JSON written by cluster bench');
   }
   return file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{')
     ? readBenchJson(text, file)

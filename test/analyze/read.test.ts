@@ -116,7 +116,7 @@ test(
   refuses,
   {},
   ['none.csv'],
-  'none.csv: file not found (pass a results CSV or JSON written by cluster bench)',
+  'none.csv: results file not found (pass a results CSV or JSON written by cluster bench)',
 );
 test(
   'JSON that is not JSON',
