@@ -36,6 +36,20 @@ export interface HostRun {
   waitSeconds: number;
 }
 
+/**
+ * A network's steps as one host saw them, means per step: computing its chunks, the exchange (the
+ * round trip less the computing: the gradient and the order on the wire, framing, the event loop),
+ * and waiting for the slowest host; the bytes of gradient and update it sent and received.
+ */
+export interface HostSteps {
+  host: string;
+  steps: number;
+  computeSeconds: number;
+  exchangeSeconds: number;
+  waitSeconds: number;
+  bytesPerStep: number;
+}
+
 /** One work item on the timeline, in seconds from the start of the run (coordinator's clock). */
 export interface TimelineEntry {
   host: string;

@@ -7,7 +7,7 @@ import {initialParameters, Shape} from '../network/model.js';
 import {Optimizer} from '../network/optimizer.js';
 import type {NetworkSpec, Split} from '../network/spec.js';
 import {weightsHash} from '../network/weights.js';
-import {type Fault, type HostRun, RunFailedError, type TimelineEntry} from './run.js';
+import {type Fault, type HostRun, type HostSteps, RunFailedError, type TimelineEntry} from './run.js';
 import type {WorkerClient} from './worker-client.js';
 
 export interface NetworkRequest {
@@ -34,6 +34,8 @@ export interface TrainedNetwork {
   timeline: TimelineEntry[];
   /** Mean cross-entropy of each epoch. */
   losses: number[];
+  /** Per host, a step's time split into computing, exchange and waiting, and its bytes. */
+  steps: HostSteps[];
 }
 
 let runs = 0;
@@ -58,6 +60,7 @@ class NetworkRun {
   private readonly live: WorkerClient[];
   private readonly speeds = new Map<string, number>();
   private readonly hostRuns = new Map<string, HostRun>();
+  private readonly hostSteps = new Map<string, HostSteps>();
   private readonly faults: Fault[] = [];
   private readonly timeline: TimelineEntry[] = [];
   private start = 0;
@@ -72,6 +75,14 @@ class NetworkRun {
       const name = worker.host.name;
       this.speeds.set(name, request.speeds?.get(name) ?? 1);
       this.hostRuns.set(name, emptyHostRun(name));
+      this.hostSteps.set(name, {
+        host: name,
+        steps: 0,
+        computeSeconds: 0,
+        exchangeSeconds: 0,
+        waitSeconds: 0,
+        bytesPerStep: 0,
+      });
     }
   }
 
@@ -110,9 +121,11 @@ class NetworkRun {
       if (this.live.length === 0) throw new RunFailedError(this.faults);
       const hosts = [...this.live];
       const ranges = this.divide(hosts, last - first).map(([a, b]): [number, number] => [first + a, first + b]);
+      const started = performance.now();
       const answers = await Promise.allSettled(
         hosts.map((worker, h) => this.partial(worker, epoch, batch, ranges[h], index)),
       );
+      this.addWaits(hosts, answers, (performance.now() - started) / 1000);
       answers.forEach((answer, h) => {
         if (answer.status === 'fulfilled') {
           for (let i = 0; i < sum.length; i++) sum[i] += answer.value.sum[i];
@@ -143,7 +156,7 @@ class NetworkRun {
     batch: Batch,
     [first, last]: [number, number],
     index: number,
-  ): Promise<{sum: Float64Array; rows: number; loss: number}> {
+  ): Promise<{sum: Float64Array; rows: number; loss: number; roundTrip: number}> {
     const sent = performance.now();
     const answer = await worker.networkGradient({
       run: this.run,
@@ -161,7 +174,26 @@ class NetworkRun {
     if (answer.rows > 0 && answer.seconds > 0) this.speeds.set(name, answer.rows / answer.seconds);
     const at = (sent - this.start) / 1000;
     this.timeline.push({host: name, slot: 0, index, start: at, end: at + answer.seconds, kept: true});
-    return answer;
+    const roundTrip = (performance.now() - sent) / 1000;
+    const steps = this.hostSteps.get(name)!;
+    steps.steps++;
+    steps.computeSeconds += answer.seconds;
+    steps.exchangeSeconds += Math.max(0, roundTrip - answer.seconds);
+    // The host's gradient sum back, the step's total to it: one float64 a parameter each way.
+    steps.bytesPerStep += 2 * 8 * this.shape.parameters;
+    return {...answer, roundTrip};
+  }
+
+  /** Each answering host waited for the slowest: the step's wall time less its own round trip. */
+  private addWaits(
+    hosts: readonly WorkerClient[],
+    answers: PromiseSettledResult<{roundTrip: number}>[],
+    wall: number,
+  ): void {
+    answers.forEach((answer, h) => {
+      if (answer.status === 'fulfilled')
+        this.hostSteps.get(hosts[h].host.name)!.waitSeconds += Math.max(0, wall - answer.value.roundTrip);
+    });
   }
 
   private async ship(worker: WorkerClient): Promise<void> {
@@ -213,8 +245,22 @@ class NetworkRun {
       faults: this.faults,
       timeline: this.timeline,
       losses,
+      steps: [...this.hostSteps.values()].map((host) => perStep(host)),
     };
   }
+}
+
+/** Sums over the steps as means per step. */
+function perStep(host: HostSteps): HostSteps {
+  const n = Math.max(1, host.steps);
+  return {
+    host: host.host,
+    steps: host.steps,
+    computeSeconds: host.computeSeconds / n,
+    exchangeSeconds: host.exchangeSeconds / n,
+    waitSeconds: host.waitSeconds / n,
+    bytesPerStep: host.bytesPerStep / n,
+  };
 }
 
 function emptyHostRun(host: string): HostRun {

@@ -1,7 +1,7 @@
 import type {RunOrder} from '../config/experiment.js';
 import type {ForestSpec} from '../forest/spec.js';
 import type {NetworkSpec} from '../network/spec.js';
-import type {Fault, HostRun, TimelineEntry} from '../coordinator/run.js';
+import type {Fault, HostRun, HostSteps, TimelineEntry} from '../coordinator/run.js';
 import type {EngineName} from '../config/engine-names.js';
 import type {WorkloadName} from '../config/workload-names.js';
 import type {ScheduleName} from '../schedule/schedule.js';
@@ -21,6 +21,8 @@ export interface RunRecord {
   interference?: MachineLoad[];
   /** A network's trained weights, SHA-256: the same in every row of a sweep, whatever its hosts. */
   weightsHash?: string;
+  /** A network's step per host: computing, exchange, waiting for the slowest, bytes (means per step). */
+  steps?: HostSteps[];
 }
 
 /** A row of the table: one combination of hosts. Field names are the JSON export's. */

@@ -37,6 +37,13 @@ test('bench of a network: the table, and the same weights hash in every run of e
     [1, 2],
   );
   t.true(json.rows.every((row: {efficiency: number; accuracy: number}) => row.efficiency > 0 && row.accuracy > 0.5));
+  // Each host's step: computing, exchange, waiting, and its gradient and update on the wire (339 parameters).
+  const steps = json.rows[1].runs[0].steps as {host: string; computeSeconds: number; bytesPerStep: number}[];
+  t.deepEqual(
+    steps.map((host) => host.host),
+    ['local-a', 'local-b'],
+  );
+  t.true(steps.every((host) => host.computeSeconds > 0 && host.bytesPerStep === 2 * 8 * 339));
   const table = await cluster(['bench', '-e', 'experiments/net.yaml', '--quiet'], folder);
   t.is(table.exitCode, 0, table.stderr);
   t.regex(table.stdout, /a network of layers 16 x 8/);

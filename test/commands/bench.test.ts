@@ -157,7 +157,7 @@ test(
   refuses,
   {},
   ['--experiment', 'experiments/nope.yaml'],
-  `experiments/nope.yaml: experiment file not found (run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: local-large (${PACKAGE}experiments/local-large.yaml), local (${PACKAGE}experiments/local.yaml), paper-table1 (${PACKAGE}experiments/paper-table1.yaml))`,
+  `experiments/nope.yaml: experiment file not found (run: cluster init (writes experiments/local.yaml for this machine), or pass --experiment FILE or the name of a shipped one: local-large (${PACKAGE}experiments/local-large.yaml), local (${PACKAGE}experiments/local.yaml), network-local (${PACKAGE}experiments/network-local.yaml), paper-table1 (${PACKAGE}experiments/paper-table1.yaml))`,
 );
 test(
   '--hosts that no combination is made of',

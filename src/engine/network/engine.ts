@@ -56,5 +56,6 @@ async function measureRun(
     faults: [...revived.faults, ...trained.faults],
     timeline: trained.timeline,
     weightsHash: trained.weightsHash,
+    steps: trained.steps,
   };
 }
