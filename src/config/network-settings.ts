@@ -1,4 +1,12 @@
-import {ACTIVATIONS, DEFAULT_NETWORK, type NetworkSpec, OPTIMIZERS, SPLITS} from '../network/spec.js';
+import {
+  ACTIVATIONS,
+  DEFAULT_NETWORK,
+  type NetworkSpec,
+  OPTIMIZERS,
+  type Reduce,
+  REDUCTIONS,
+  SPLITS,
+} from '../network/spec.js';
 import {describe, type FieldReader} from './fields.js';
 
 const NETWORK_FIELDS = [
@@ -12,6 +20,7 @@ const NETWORK_FIELDS = [
   'alpha',
   'seed',
   'split',
+  'reduce',
 ] as const;
 /** Bounds that keep a network in memory and a run finite: 16 layers of 8,192 units is 1 GiB of weights. */
 const MAX_LAYERS = 16;
@@ -45,7 +54,19 @@ export function readNetwork(read: FieldReader, value: unknown): NetworkSpec {
     alpha: or('alpha', (v) => readNumber(read, at('alpha'), v, 0, 10, true), DEFAULT_NETWORK.alpha),
     seed: or('seed', (v) => read.seed(at('seed'), v), 0),
     split: or('split', (v) => read.oneOf(at('split'), v, SPLITS, 'split'), 'proportional'),
+    reduce: or('reduce', (v) => readReduce(read, v), 'central'),
   };
+}
+
+/** ring is the paper's other architecture: named, and refused until it is built. */
+function readReduce(read: FieldReader, value: unknown): Reduce {
+  if (value === 'ring')
+    throw read.source.error(
+      ['network', 'reduce'],
+      'the ring reduction is not built yet',
+      'use reduce: central (the coordinator sums the gradients), or leave it out',
+    );
+  return read.oneOf(['network', 'reduce'], value, REDUCTIONS, 'reduce');
 }
 
 function readLayers(read: FieldReader, value: unknown): number[] {

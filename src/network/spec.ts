@@ -16,10 +16,15 @@ export interface NetworkSpec {
   seed: number;
   /** How each batch is divided among the hosts: by their speeds, or equally (as PyTorch's DDP does). */
   split: Split;
+  /** Where the hosts' gradients are summed: by the coordinator (a parameter server). */
+  reduce: Reduce;
 }
 
 export const ACTIVATIONS = ['relu', 'tanh'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
+/** The paper's centralized architecture; its ring (map-reduce) is not built yet. */
+export const REDUCTIONS = ['central'] as const;
+export type Reduce = (typeof REDUCTIONS)[number];
 export const SPLITS = ['proportional', 'equal'] as const;
 export type Split = (typeof SPLITS)[number];
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
@@ -37,4 +42,5 @@ export const DEFAULT_NETWORK: NetworkSpec = {
   alpha: 0.0001,
   seed: 0,
   split: 'proportional',
+  reduce: 'central',
 };

@@ -1,6 +1,8 @@
 import type {ModelledResult} from '../results/capacity/bench-model.js';
 import {renderModelMarkdown} from './analysis-markdown.js';
 import {type BenchResult, unitOf} from '../results/result.js';
+import {timelineCaption} from './timeline-chart.js';
+import {capitalise} from '../text/capitalise.js';
 import {shellQuote} from '../text/shell-quote.js';
 import {markdownCell} from '../text/markdown-cell.js';
 import {COLUMNS} from './columns.js';
@@ -35,7 +37,7 @@ export function renderMarkdown(
           '',
           `![Time against cores](${charts.scaling})`,
           '',
-          `![Which slot trained which tree when](${charts.timeline})`,
+          `![${capitalise(timelineCaption(result))}](${charts.timeline})`,
           '',
         ]
       : []),

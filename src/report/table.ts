@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import {formatMaxFeatures} from '../forest/max-features.js';
 import {type BenchResult, unitOf} from '../results/result.js';
+import {capitalise} from '../text/capitalise.js';
 import {printable} from '../text/printable.js';
 import {COLUMNS} from './columns.js';
 
@@ -84,7 +85,7 @@ export function renderRunDetails(result: BenchResult): string {
       'Combination',
       'Run',
       'Host',
-      capitalised(unitOf(result)),
+      capitalise(unitOf(result)),
       'Re-executed',
       'Utilisation',
       'Ship (s)',
@@ -138,8 +139,4 @@ export function renderLatencySummary(points: {latencyMs: number; result: BenchRe
       ]);
   }
   return table.toString();
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -26,7 +26,7 @@ export function renderTimelineSvg(result: BenchResult): string {
   const left = 20 + CHAR * Math.max(10, ...hosts.map((host) => `${host} slot 00`.length));
   const axis = ticks(Math.max(1e-9, ...shown.map((row) => row.runs[0].seconds)));
   const layout: Layout = {colour, left, axis, scale: (WIDTH - left - 20) / axis.at(-1)!};
-  const heading = `${result.experiment}: which slot trained which tree when (first measured run of each combination)`;
+  const heading = `${result.experiment}: ${timelineCaption(result)} (first measured run of each combination)`;
   const body = [text(10, 20, heading, 'font-weight="bold"'), ...legend(10, 38, hosts, colour)];
   let y = 48;
   for (const row of shown) y = panel(row, y, layout, body);
@@ -99,4 +99,9 @@ function legend(x: number, y: number, hosts: string[], colour: (host: string) =>
     at += 24 + CHAR * host.length;
   }
   return items;
+}
+
+/** What the timeline shows: a forest's slots and trees, or a network's hosts and steps. */
+export function timelineCaption(result: Pick<BenchResult, 'network'>): string {
+  return result.network ? 'which host computed its chunks of which step when' : 'which slot trained which tree when';
 }

@@ -24,7 +24,7 @@ test('bench of a network: the table, and the same weights hash in every run of e
   const json = JSON.parse(result.stdout);
   t.is(json.workload, 'network');
   t.is(json.unit, 'chunks');
-  t.like(json.network, {layers: [16, 8], epochs: 8, batchSize: 100, split: 'proportional'});
+  t.like(json.network, {layers: [16, 8], epochs: 8, batchSize: 100, split: 'proportional', reduce: 'central'});
   const hashes = json.rows.flatMap((row: {runs: {weightsHash: string}[]}) => row.runs.map((run) => run.weightsHash));
   t.is(hashes.length, 4);
   t.true(
@@ -75,6 +75,11 @@ for (const [what, experiment, message] of [
     'an unknown field',
     networkExperiment('{ epoch: 3 }'),
     /^Error: experiments\/bad\.yaml:4: network\.epoch: unknown field/,
+  ],
+  [
+    'the ring reduction, not built yet',
+    networkExperiment('{ reduce: ring }'),
+    /^Error: experiments\/bad\.yaml:4: network\.reduce: the ring reduction is not built yet \(use reduce: central/,
   ],
   [
     'the dask engine',
