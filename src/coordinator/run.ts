@@ -74,3 +74,18 @@ export class RunFailedError extends HostError {
     );
   }
 }
+
+/** A host's part before it has done anything: the start of every run's tally. */
+export function emptyHostRun(host: string, cores: number): HostRun {
+  return {
+    host,
+    cores,
+    items: 0,
+    reexecuted: 0,
+    trainSeconds: 0,
+    utilisation: 0,
+    shipSeconds: 0,
+    shippedBytes: 0,
+    waitSeconds: 0,
+  };
+}

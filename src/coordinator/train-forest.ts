@@ -4,7 +4,7 @@ import {treeSeed} from '../data/random.js';
 import {HostError} from '../errors.js';
 import type {TreeOptions} from '../forest/trainer.js';
 import type {Schedule} from '../schedule/schedule.js';
-import {type Fault, type HostRun, RunFailedError, type TimelineEntry} from './run.js';
+import {emptyHostRun, type Fault, type HostRun, RunFailedError, type TimelineEntry} from './run.js';
 
 export {RunFailedError} from './run.js';
 import type {TreeResult, WorkerClient} from './worker-client.js';
@@ -77,7 +77,7 @@ class ForestRun {
     const {workers, trees} = request;
     this.total = trees;
     this.trees = new Array<Uint8Array>(trees);
-    this.hostRuns = new Map(workers.map((w) => [w.host.name, emptyHostRun(w)]));
+    this.hostRuns = new Map(workers.map((w) => [w.host.name, emptyHostRun(w.host.name, w.host.cores)]));
     this.outstanding = new Map(workers.map((w) => [w.host.name, new Set()]));
     this.active = new Set(workers.filter((w) => !w.isLost));
   }
@@ -247,18 +247,4 @@ class Pace {
         : {trip, tree: result.seconds},
     );
   }
-}
-
-function emptyHostRun(worker: WorkerClient): HostRun {
-  return {
-    host: worker.host.name,
-    cores: worker.host.cores,
-    items: 0,
-    reexecuted: 0,
-    trainSeconds: 0,
-    utilisation: 0,
-    shipSeconds: 0,
-    shippedBytes: 0,
-    waitSeconds: 0,
-  };
 }

@@ -7,7 +7,7 @@ import {initialParameters, Shape} from '../network/model.js';
 import {Optimizer} from '../network/optimizer.js';
 import type {NetworkSpec, Split} from '../network/spec.js';
 import {weightsHash} from '../network/weights.js';
-import {type Fault, type HostRun, type HostSteps, RunFailedError, type TimelineEntry} from './run.js';
+import {emptyHostRun, type Fault, type HostRun, type HostSteps, RunFailedError, type TimelineEntry} from './run.js';
 import type {WorkerClient} from './worker-client.js';
 
 export interface NetworkRequest {
@@ -74,7 +74,8 @@ class NetworkRun {
     for (const worker of request.workers) {
       const name = worker.host.name;
       this.speeds.set(name, request.speeds?.get(name) ?? 1);
-      this.hostRuns.set(name, emptyHostRun(name));
+      // One thread a host computes a network's gradients: its speed is per that one core.
+      this.hostRuns.set(name, emptyHostRun(name, 1));
       this.hostSteps.set(name, {
         host: name,
         steps: 0,
@@ -260,20 +261,5 @@ function perStep(host: HostSteps): HostSteps {
     exchangeSeconds: host.exchangeSeconds / n,
     waitSeconds: host.waitSeconds / n,
     bytesPerStep: host.bytesPerStep / n,
-  };
-}
-
-function emptyHostRun(host: string): HostRun {
-  // One thread a host computes a network's gradients: its speed is per that one core.
-  return {
-    host,
-    cores: 1,
-    items: 0,
-    reexecuted: 0,
-    trainSeconds: 0,
-    utilisation: 0,
-    shipSeconds: 0,
-    shippedBytes: 0,
-    waitSeconds: 0,
   };
 }
