@@ -1,12 +1,4 @@
-import {
-  ACTIVATIONS,
-  DEFAULT_NETWORK,
-  type NetworkSpec,
-  OPTIMIZERS,
-  type Reduce,
-  REDUCTIONS,
-  SPLITS,
-} from '../network/spec.js';
+import {ACTIVATIONS, DEFAULT_NETWORK, type NetworkSpec, OPTIMIZERS, REDUCTIONS, SPLITS} from '../network/spec.js';
 import {describe, type FieldReader} from './fields.js';
 
 const NETWORK_FIELDS = [
@@ -54,19 +46,8 @@ export function readNetwork(read: FieldReader, value: unknown): NetworkSpec {
     alpha: or('alpha', (v) => readNumber(read, at('alpha'), v, 0, 10, true), DEFAULT_NETWORK.alpha),
     seed: or('seed', (v) => read.seed(at('seed'), v), 0),
     split: or('split', (v) => read.oneOf(at('split'), v, SPLITS, 'split'), 'proportional'),
-    reduce: or('reduce', (v) => readReduce(read, v), 'central'),
+    reduce: or('reduce', (v) => read.oneOf(at('reduce'), v, REDUCTIONS, 'reduce'), 'central'),
   };
-}
-
-/** ring is the paper's other architecture: named, and refused until it is built. */
-function readReduce(read: FieldReader, value: unknown): Reduce {
-  if (value === 'ring')
-    throw read.source.error(
-      ['network', 'reduce'],
-      'the ring reduction is not built yet',
-      'use reduce: central (the coordinator sums the gradients), or leave it out',
-    );
-  return read.oneOf(['network', 'reduce'], value, REDUCTIONS, 'reduce');
 }
 
 function readLayers(read: FieldReader, value: unknown): number[] {

@@ -175,6 +175,58 @@ export class WorkerClient {
     return {sum, rows: reply.rows, loss: reply.loss, clamped: reply.clamped, seconds: reply.seconds};
   }
 
+  /**
+   * The worker's part of a step summed over the ring of `ring.generation`: the ring's totals come
+   * back, no gradient. `ringFailed` says the ring broke while the host itself answered.
+   */
+  async ringGradient(
+    order: Omit<Extract<ToWorker, {type: 'net-grad'}>, 'type'> & {
+      ring: {generation: number; step: number; more: boolean};
+    },
+  ): Promise<Omit<Reply<'net-gradient'>, 'type' | 'run'> & {ringSeconds: number}> {
+    const {type: _type, run: _run, ...reply} = await this.request({type: 'net-grad', ...order}, 'net-gradient');
+    return {...reply, ringSeconds: reply.ringSeconds ?? 0};
+  }
+
+  /** Opens the worker's ring listener (on `bind`, or on its end of its SSH connection for null). */
+  async listenRing(run: number, key: Buffer, bind: string | null): Promise<Omit<Reply<'net-ring-listening'>, 'type'>> {
+    const {type: _type, ...reply} = await this.request(
+      {type: 'net-ring-listen', run, key: key.toString('hex'), bind},
+      'net-ring-listening',
+    );
+    return reply;
+  }
+
+  /** Joins a ring generation; resolves with why it could not, or undefined. */
+  async formRing(order: Omit<Extract<ToWorker, {type: 'net-ring-form'}>, 'type'>): Promise<string | undefined> {
+    return (await this.request({type: 'net-ring-form', ...order}, 'net-ring-formed')).failed;
+  }
+
+  /** Fails the reduction the worker is in and drops its ring links: a host of the ring was lost. */
+  abortRing(run: number, generation: number, reason: string): void {
+    if (!this.lost) this.connection.send({type: 'net-ring-abort', run, generation, reason}).catch(() => undefined);
+  }
+
+  /** Closes the worker's ring listener and links: the run is over. */
+  endRing(run: number): void {
+    if (!this.lost) this.connection.send({type: 'net-ring-end', run}).catch(() => undefined);
+  }
+
+  /** The worker applies the step's total its ring left it. */
+  commitNetwork(run: number): void {
+    if (this.lost) return;
+    this.connection.send({type: 'net-commit', run}).catch((error: Error) => this.sendFailed('work', error));
+  }
+
+  /** The worker's copy of the weights. */
+  async networkWeights(run: number): Promise<Float64Array> {
+    await this.request({type: 'net-weights', run}, 'net-weights');
+    const body = this.bodies.get('net-weights')!;
+    const weights = new Float64Array(body.byteLength / 8);
+    new Uint8Array(weights.buffer).set(body);
+    return weights;
+  }
+
   /** The step's exact sum, which the worker applies to its copy of the weights. */
   updateNetwork(run: number, sum: Float64Array, rows: number): void {
     if (this.lost) return;

@@ -16,14 +16,14 @@ export interface NetworkSpec {
   seed: number;
   /** How each batch is divided among the hosts: by their speeds, or equally (as PyTorch's DDP does). */
   split: Split;
-  /** Where the hosts' gradients are summed: by the coordinator (a parameter server). */
+  /** Where the hosts' gradients are summed: by the coordinator (a parameter server), or among the hosts in a ring. */
   reduce: Reduce;
 }
 
 export const ACTIVATIONS = ['relu', 'tanh'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
-/** The paper's centralized architecture; its ring (map-reduce) is not built yet. */
-export const REDUCTIONS = ['central'] as const;
+/** The paper's centralized architecture (a parameter server) and its ring (map-reduce) one. */
+export const REDUCTIONS = ['central', 'ring'] as const;
 export type Reduce = (typeof REDUCTIONS)[number];
 export const SPLITS = ['proportional', 'equal'] as const;
 export type Split = (typeof SPLITS)[number];

@@ -2,7 +2,13 @@ import type {TreeOptions} from '../forest/trainer.js';
 import type {NetworkSpec} from '../network/spec.js';
 
 /** Bumped whenever a message changes shape; coordinator and worker must agree. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
+
+/** Where a worker listens for its ring neighbour. */
+export interface RingAddress {
+  address: string;
+  port: number;
+}
 
 export interface TreeOrder {
   /** Position of the tree in the forest. */
@@ -54,7 +60,11 @@ export type ToWorker =
   | {type: 'identify'}
   /** A network's run: every host starts from the seed's weights and applies every update alike. */
   | {type: 'net-start'; run: number; datasetHash: string; spec: NetworkSpec; classes: number}
-  /** The gradient of chunks [first, last) of the batch order[from..to) of `epoch` (`chunks` in the batch). */
+  /**
+   * The gradient of chunks [first, last) of the batch order[from..to) of `epoch` (`chunks` in the
+   * batch). With `ring`, it is summed over the ring of that generation rather than sent back; `more`
+   * adds it to what this host already holds for the step (the chunks of a host lost in the step).
+   */
   | {
       type: 'net-grad';
       run: number;
@@ -64,7 +74,20 @@ export type ToWorker =
       first: number;
       last: number;
       chunks: number;
+      ring?: {generation: number; step: number; more: boolean};
     }
+  /** Listen for the run's ring on `bind` (null: this host's own end of its SSH connection), TLS keyed by `key` (hex). */
+  | {type: 'net-ring-listen'; run: number; key: string; bind: string | null}
+  /** Join the ring's generation `generation` as `rank` of `size`, connecting to the next host at `next`. */
+  | {type: 'net-ring-form'; run: number; generation: number; rank: number; size: number; next: RingAddress}
+  /** A host of the ring's generation was lost: fail the reduction in hand and drop the links (an older generation's abort is stale). */
+  | {type: 'net-ring-abort'; run: number; generation: number; reason: string}
+  /** The run is over: close the ring's listener and links. */
+  | {type: 'net-ring-end'; run: number}
+  /** Apply the step's total the ring left here. */
+  | {type: 'net-commit'; run: number}
+  /** Send this host's copy of the weights. */
+  | {type: 'net-weights'; run: number}
   /** The step's exact gradient sum over `rows` rows, as its body: apply it. */
   | {type: 'net-update'; run: number; rows: number}
   | {type: 'net-hash'; run: number};
@@ -80,6 +103,25 @@ export type FromWorker =
   | ({type: 'cpu'} & CpuSample)
   | ({type: 'identity'} & MachineIdentity)
   | {type: 'error'; message: string; run?: number; index?: number}
-  /** A host's fixed-point gradient sum as its body; `seconds` computing it. */
-  | {type: 'net-gradient'; run: number; rows: number; loss: number; clamped: number; seconds: number}
+  /**
+   * A host's fixed-point gradient sum as its body; `seconds` computing it. Over a ring there is no
+   * body: rows, loss and clamped are the ring's totals, `ringSeconds` the reduction's time, and
+   * `ringFailed` says why the reduction broke (the host itself is fine and keeps its part).
+   */
+  | {
+      type: 'net-gradient';
+      run: number;
+      rows: number;
+      loss: number;
+      clamped: number;
+      seconds: number;
+      ringSeconds?: number;
+      ringFailed?: string;
+    }
+  /** Where this host listens for the run's ring; `coordinator` is this machine's address as the host's sshd saw it. */
+  | ({type: 'net-ring-listening'; run: number; coordinator: string | null} & RingAddress)
+  /** Joined the generation, or `failed` why not. */
+  | {type: 'net-ring-formed'; run: number; generation: number; failed?: string}
+  /** This host's copy of the weights as the body. */
+  | {type: 'net-weights'; run: number}
   | {type: 'net-hash'; run: number; hash: string};

@@ -8,7 +8,10 @@ import {type FromWorker, PROTOCOL_VERSION, type ToWorker} from '../protocol/mess
 import {DatasetCache, receiveDataset} from './dataset-cache.js';
 import {readCpuSample} from './cpu-sample.js';
 import {readMachineIdentity} from './machine-identity.js';
-import {float64Body, NetworkSession} from './network-session.js';
+import {float64Body} from '../protocol/float64-body.js';
+import {NetworkSession} from './network-session.js';
+import {RingMember} from './ring.js';
+import {ringBind} from './ring-bind.js';
 import {CancelledError, SlotPool} from './slot-pool.js';
 
 process.title = 'cluster-worker';
@@ -78,6 +81,12 @@ function handle({header, body}: Message<ToWorker>): void {
     case 'net-grad':
     case 'net-update':
     case 'net-hash':
+    case 'net-ring-listen':
+    case 'net-ring-form':
+    case 'net-ring-abort':
+    case 'net-ring-end':
+    case 'net-commit':
+    case 'net-weights':
       handleNetwork(header, body);
       return;
     case 'identify':
@@ -143,18 +152,90 @@ function handleNetwork(header: Extract<ToWorker, {type: `net-${string}`}>, body:
   if (header.type === 'net-start') {
     const dataset = cache.get(header.datasetHash);
     if (!dataset) throw new Error(`data set ${header.datasetHash.slice(0, 12)} is not cached here`);
+    network?.close();
     network = new NetworkSession(header.run, header.spec, dataset, header.classes);
     return;
   }
   if (!network || network.run !== header.run) throw new Error(`no network run ${header.run} started here`);
-  if (header.type === 'net-grad') {
-    const {sum, ...figures} = network.gradient(header);
-    void connection.send(
-      {type: 'net-gradient', run: header.run, ...figures},
-      new Uint8Array(sum.buffer, sum.byteOffset, sum.byteLength),
+  const session = network;
+  switch (header.type) {
+    case 'net-grad':
+      if (header.ring) void answerRing(session, {...header, ring: header.ring});
+      else {
+        const {sum, ...figures} = session.gradient(header);
+        void connection.send(
+          {type: 'net-gradient', run: header.run, ...figures},
+          new Uint8Array(sum.buffer, sum.byteOffset, sum.byteLength),
+        );
+      }
+      return;
+    case 'net-update':
+      session.update(float64Body(body), header.rows);
+      return;
+    case 'net-commit':
+      session.commit();
+      return;
+    case 'net-hash':
+      void connection.send({type: 'net-hash', run: header.run, hash: session.hash()});
+      return;
+    case 'net-weights': {
+      const weights = session.weights();
+      void connection.send(
+        {type: 'net-weights', run: header.run},
+        new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
+      );
+      return;
+    }
+    default:
+      handleRing(session, header);
+  }
+}
+
+function handleRing(
+  session: NetworkSession,
+  header: Extract<ToWorker, {type: 'net-ring-listen' | 'net-ring-form' | 'net-ring-abort' | 'net-ring-end'}>,
+): void {
+  if (header.type === 'net-ring-listen') {
+    const {bind, coordinator} = ringBind(header.bind, process.env.SSH_CONNECTION);
+    void RingMember.listen(header.run, Buffer.from(header.key, 'hex'), bind).then(
+      (ring) => {
+        session.ring?.close();
+        session.ring = ring;
+        return connection.send({type: 'net-ring-listening', run: header.run, coordinator, ...ring.address()});
+      },
+      (error: Error) =>
+        connection.send({
+          type: 'error',
+          run: header.run,
+          message: `cannot listen for the ring on ${bind}: ${error.message}`,
+        }),
     );
-  } else if (header.type === 'net-update') network.update(float64Body(body), header.rows);
-  else void connection.send({type: 'net-hash', run: header.run, hash: network.hash()});
+  } else if (header.type === 'net-ring-form') {
+    if (!session.ring) throw new Error(`network run ${header.run} has no ring listener`);
+    void session.ring.form(header.generation, header.rank, header.size, header.next).then(
+      () => connection.send({type: 'net-ring-formed', run: header.run, generation: header.generation}),
+      (error: Error) =>
+        connection.send({
+          type: 'net-ring-formed',
+          run: header.run,
+          generation: header.generation,
+          failed: error.message,
+        }),
+    );
+  } else if (header.type === 'net-ring-abort') session.ring?.abort(header.generation, header.reason);
+  else session.ring?.close();
+}
+
+async function answerRing(
+  session: NetworkSession,
+  order: Parameters<NetworkSession['ringGradient']>[0],
+): Promise<void> {
+  try {
+    const answer = await session.ringGradient(order);
+    await connection.send({type: 'net-gradient', run: order.run, ...answer});
+  } catch (error) {
+    await connection.send({type: 'error', run: order.run, message: (error as Error).message}).catch(() => undefined);
+  }
 }
 
 let stopping = false;

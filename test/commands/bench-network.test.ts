@@ -77,9 +77,9 @@ for (const [what, experiment, message] of [
     /^Error: experiments\/bad\.yaml:4: network\.epoch: unknown field/,
   ],
   [
-    'the ring reduction, not built yet',
-    networkExperiment('{ reduce: ring }'),
-    /^Error: experiments\/bad\.yaml:4: network\.reduce: the ring reduction is not built yet \(use reduce: central/,
+    'an unknown reduction',
+    networkExperiment('{ reduce: tree }'),
+    /^Error: experiments\/bad\.yaml:4: network\.reduce: unknown reduce 'tree' \(use one of: central, ring\)\n$/,
   ],
   [
     'the dask engine',

@@ -15,23 +15,26 @@ const train = standardise(raw, standardisationOf(raw));
 const SPEC: NetworkSpec = {...DEFAULT_NETWORK, layers: [32, 16], epochs: 3, batchSize: 150};
 const reference = trainNetwork(SPEC, train).weightsHash;
 
-test('a network trained across 1, 2 and 3 local hosts, split by speed or equally, has the weights of one trained here', async (t) => {
+test('a network trained across 1, 2 and 3 local hosts, split by speed or equally, reduced centrally or in a ring, has the weights of one trained here', async (t) => {
   const workers = await WorkerSet.open([local('a'), local('b', 2), local('c')]);
   try {
-    for (const [names, split] of [
-      [['a'], 'proportional'],
-      [['a', 'b'], 'proportional'],
-      [['c', 'a', 'b'], 'equal'],
-      [['b', 'c', 'a'], 'proportional'],
+    for (const [names, split, reduce] of [
+      [['a'], 'proportional', 'central'],
+      [['a', 'b'], 'proportional', 'central'],
+      [['c', 'a', 'b'], 'equal', 'central'],
+      [['b', 'c', 'a'], 'proportional', 'central'],
+      [['a'], 'proportional', 'ring'],
+      [['a', 'b'], 'equal', 'ring'],
+      [['c', 'a', 'b'], 'proportional', 'ring'],
     ] as const) {
       const trained = await trainNetworkAcross({
         workers: workers.get(names),
         dataset: train,
         datasetHash: hashDataset(train),
-        spec: SPEC,
+        spec: {...SPEC, reduce},
         split,
       });
-      t.is(trained.weightsHash, reference, `${names.join(', ')} ${split}`);
+      t.is(trained.weightsHash, reference, `${names.join(', ')} ${split} ${reduce}`);
       t.deepEqual(trained.faults, []);
       const chunks = trained.hosts.reduce((sum, host) => sum + host.items, 0);
       t.is(chunks, 3 * Math.ceil(900 / 150 / 1) * Math.ceil(150 / 32));
@@ -41,23 +44,48 @@ test('a network trained across 1, 2 and 3 local hosts, split by speed or equally
   }
 });
 
-test('a worker killed mid-epoch: its chunks go to the others in the same step, the weights are those of a run without it', async (t) => {
-  const workers = await WorkerSet.open([local('a'), local('b')]);
+for (const reduce of ['central', 'ring'] as const)
+  test(`a worker killed mid-epoch (${reduce}): its chunks go to the others in the same step, the weights are those of a run without it`, async (t) => {
+    const workers = await WorkerSet.open([local('a'), local('b'), local('c')]);
+    try {
+      const names = reduce === 'ring' ? ['a', 'b', 'c'] : ['a', 'b'];
+      const victim = workers.get(['b'])[0];
+      const trained = await trainNetworkAcross({
+        workers: workers.get(names),
+        dataset: train,
+        datasetHash: hashDataset(train),
+        spec: {...SPEC, reduce},
+        split: 'proportional',
+        onStep: (done) =>
+          done === 4 * 5 && crashAlone(workers.get(names), victim, () => process.kill(victim.info!.pid, 'SIGKILL')),
+      });
+      t.is(trained.weightsHash, reference);
+      t.is(trained.faults.length, 1);
+      t.like(trained.faults[0], {host: 'b', reason: 'exited'});
+    } finally {
+      await workers.close();
+    }
+  });
+
+test('a host that freezes mid-step leaves its ring neighbours waiting: it is found silent, the ring is formed again without it, same weights', async (t) => {
+  const workers = await WorkerSet.open([local('a'), local('b'), local('c')], 1500);
+  const victim = workers.get(['b'])[0];
   try {
-    const [, victim] = workers.get(['a', 'b']);
     const trained = await trainNetworkAcross({
-      workers: workers.get(['a', 'b']),
+      workers: workers.get(['a', 'b', 'c']),
       dataset: train,
       datasetHash: hashDataset(train),
-      spec: SPEC,
-      split: 'proportional',
-      onStep: (done) =>
-        done === 4 * 5 && crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL')),
+      spec: {...SPEC, reduce: 'ring'},
+      split: 'equal',
+      // Frozen between two steps: the next one's ring waits on it until its silence is seen.
+      onStep: (done) => done === 4 * 5 && process.kill(victim.info!.pid, 'SIGSTOP'),
     });
     t.is(trained.weightsHash, reference);
     t.is(trained.faults.length, 1);
-    t.like(trained.faults[0], {host: 'b', reason: 'exited'});
+    t.like(trained.faults[0], {host: 'b', reason: 'silent'});
+    t.true(trained.faults[0].requeued > 0);
   } finally {
+    process.kill(victim.info!.pid, 'SIGCONT');
     await workers.close();
   }
 });

@@ -739,54 +739,58 @@ serial(
   },
 );
 
-serial(
-  'over SSH, a network with a worker killed and a connection dropped mid-epoch: the weights of a run without them',
-  async (t) => {
-    const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
-    t.is((await run(['provision'], folder)).exitCode, 0);
-    const hosts = selectHosts(loadInventory(join(folder, 'inventory.yaml')), 'ssh-a,ssh-b');
-    const raw = makeClassification({samples: 1500, features: 10, informative: 5, classes: 3, seed: 8});
-    const data = standardise(raw, standardisationOf(raw));
-    const spec = {...DEFAULT_NETWORK, layers: [32, 16], epochs: 3, batchSize: 250};
-    const reference = trainNetwork(spec, data).weightsHash;
-    const workers = await WorkerSet.open(hosts);
-    const network = (list: WorkerClient[], onStep?: (done: number) => void) =>
-      trainNetworkAcross({
-        workers: list,
-        dataset: data,
-        datasetHash: hashDataset(data),
-        spec,
-        split: 'proportional',
-        onStep,
-      });
-    try {
-      t.is((await network(workers.get(['ssh-a', 'ssh-b']))).weightsHash, reference);
-      const [, b] = workers.get(['ssh-a', 'ssh-b']);
-      // 6 steps an epoch of 8 chunks: killed after the 8th step, in the second epoch.
-      const killed = await network(
-        workers.get(['ssh-a', 'ssh-b']),
-        (done) =>
-          done === 8 * 8 && crashAlone(workers.get(['ssh-a', 'ssh-b']), b, () => process.kill(b.info!.pid, 'SIGKILL')),
-      );
-      t.is(killed.weightsHash, reference);
-      t.like(killed.faults[0], {host: 'ssh-b', reason: 'exited'});
+for (const reduce of ['central', 'ring'] as const)
+  serial(
+    `over SSH, reduced ${reduce === 'ring' ? 'in a ring of the hosts' : 'centrally'}, a network with a worker killed and a connection dropped mid-epoch: the weights of a run without them`,
+    async (t) => {
+      const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
+      t.is((await run(['provision'], folder)).exitCode, 0);
+      const hosts = selectHosts(loadInventory(join(folder, 'inventory.yaml')), 'ssh-a,ssh-b,local-a');
+      const raw = makeClassification({samples: 1500, features: 10, informative: 5, classes: 3, seed: 8});
+      const data = standardise(raw, standardisationOf(raw));
+      const spec = {...DEFAULT_NETWORK, layers: [32, 16], epochs: 3, batchSize: 250, reduce};
+      const reference = trainNetwork(spec, data).weightsHash;
+      const workers = await WorkerSet.open(hosts);
+      const network = (list: WorkerClient[], onStep?: (done: number) => void) =>
+        trainNetworkAcross({
+          workers: list,
+          dataset: data,
+          datasetHash: hashDataset(data),
+          spec,
+          split: 'proportional',
+          onStep,
+        });
+      try {
+        t.is((await network(workers.get(['ssh-a', 'ssh-b']))).weightsHash, reference);
+        // A local host beside an SSH one: it listens where the SSH host reaches this machine.
+        t.is((await network(workers.get(['ssh-a', 'local-a']))).weightsHash, reference);
+        const [, b] = workers.get(['ssh-a', 'ssh-b']);
+        // 6 steps an epoch of 8 chunks: killed after the 8th step, in the second epoch.
+        const killed = await network(
+          workers.get(['ssh-a', 'ssh-b']),
+          (done) =>
+            done === 8 * 8 &&
+            crashAlone(workers.get(['ssh-a', 'ssh-b']), b, () => process.kill(b.info!.pid, 'SIGKILL')),
+        );
+        t.is(killed.weightsHash, reference);
+        t.like(killed.faults[0], {host: 'ssh-b', reason: 'exited'});
 
-      const revived = await workers.revive(['ssh-a', 'ssh-b']);
-      const session = Number(
-        readFileSync(`/proc/${revived.workers[1].info!.pid}/stat`, 'utf8').split(') ')[1].split(' ')[1],
-      );
-      const dropped = await network(
-        revived.workers,
-        (done) =>
-          done === 8 * 8 && crashAlone(revived.workers, revived.workers[1], () => process.kill(session, 'SIGKILL')),
-      );
-      t.is(dropped.weightsHash, reference);
-      t.is(dropped.faults[0].host, 'ssh-b');
-    } finally {
-      await workers.close();
-    }
-  },
-);
+        const revived = await workers.revive(['ssh-a', 'ssh-b']);
+        const session = Number(
+          readFileSync(`/proc/${revived.workers[1].info!.pid}/stat`, 'utf8').split(') ')[1].split(' ')[1],
+        );
+        const dropped = await network(
+          revived.workers,
+          (done) =>
+            done === 8 * 8 && crashAlone(revived.workers, revived.workers[1], () => process.kill(session, 'SIGKILL')),
+        );
+        t.is(dropped.weightsHash, reference);
+        t.is(dropped.faults[0].host, 'ssh-b');
+      } finally {
+        await workers.close();
+      }
+    },
+  );
 
 serial('a remote worker changed or cut short is refused by bench, with the way to put it right', async (t) => {
   const folder = home({knownHosts: `${sshd.hostKeyLine()}\n`});
