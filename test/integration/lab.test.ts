@@ -105,6 +105,71 @@ test('lab up, provision, a bench with one link cut mid-run, lab down: nothing le
   t.false(existsSync(dir), 'its keys, configs, inventory and state are gone, and its folder with them');
 });
 
+const RING_LAB = `lab:
+  hosts:
+    ra: { cores: 1, cpu: 0.5, latency: 1ms }
+    rb: { cores: 1, cpu: 0.5, latency: 1ms }
+    rc: { cores: 1, cpu: 0.3, latency: 5ms }
+workload: network
+dataset: { kind: synthetic, samples: 3000, features: 12, informative: 6, classes: 3, seed: 2 }
+network: { layers: [32, 16], epochs: 2, batchSize: 300, reduce: ring }
+combinations: [[ra, rb, rc]]
+runs: 1
+warmup: 0
+`;
+
+test("a network reduced in a ring of lab hosts: the hosts listen on their own bridge address only, and the weights are the central reduction's", async (t) => {
+  const folder = folderWith({
+    'ring.yaml': RING_LAB,
+    'central.yaml': RING_LAB.replace('reduce: ring', 'reduce: central'),
+  });
+  const dir = join(folder, 'lab');
+  const state = await labUp(loadLabSpec(join(folder, 'ring.yaml')), dir);
+  try {
+    const inventory = loadInventory(join(dir, 'lab-inventory.yaml'));
+    t.true((await provisionHosts([...inventory.hosts.values()], {})).every((p) => p.ok));
+    const listening: string[] = [];
+    let looked: Promise<void> | undefined;
+    const ring = await runBench({
+      experiment: loadExperiment(join(folder, 'ring.yaml')),
+      inventory,
+      resultsDir: join(folder, 'results'),
+      onProgress: (p) => {
+        if (p.done < 10 || looked) return;
+        looked = (async () => {
+          for (const host of state.hosts) {
+            const ss = await execa('ip', ['netns', 'exec', host.netns, 'ss', '-ltnH']);
+            listening.push(
+              ...String(ss.stdout)
+                .split('\n')
+                .filter(Boolean)
+                .map((line) => `${host.address} ${line.split(/\s+/)[3]}`),
+            );
+          }
+        })();
+      },
+    });
+    await looked;
+    const central = await runBench({
+      experiment: loadExperiment(join(folder, 'central.yaml')),
+      inventory,
+      resultsDir: join(folder, 'results-central'),
+    });
+    t.is(ring.rows[0].status, 'ok');
+    t.deepEqual(ring.rows[0].runs[0].faults, []);
+    t.regex(ring.rows[0].runs[0].weightsHash ?? '', /^[0-9a-f]{64}$/);
+    t.is(ring.rows[0].runs[0].weightsHash, central.rows[0].runs[0].weightsHash);
+    // sshd and the ring's listener in each namespace, each on the host's own address, none on every interface.
+    t.true(listening.length >= 2 * state.hosts.length, listening.join('; '));
+    for (const entry of listening) {
+      const [address, local] = entry.split(' ');
+      t.true(local.startsWith(`${address}:`), entry);
+    }
+  } finally {
+    await labDown(dir);
+  }
+});
+
 const ONE = 'lab:\n  hosts:\n    again: { cores: 1, cpu: 0.5, latency: 1ms }\n';
 
 test('up, down, up again in the same folder, over the keys an older down left; up over a lab that is up is refused and leaves it up', async (t) => {
