@@ -1,4 +1,5 @@
 import type {BenchResult, BenchRow, RunRecord} from '../results/result.js';
+import {stepSplit, stepSplitLegend} from './step-split.js';
 import {PALETTE, svgDocument, text, ticks, title} from './svg.js';
 
 const LANE = 14;
@@ -16,8 +17,9 @@ interface Layout {
 
 /**
  * A Gantt chart of each combination's first measured run: one lane per slot, grouped by host, a bar
- * per tree; copies that lost a speculative race are drawn hollow, faults as red marks. Every panel
- * shares one time axis and every host keeps one colour, so panels compare at a glance.
+ * per tree (or per step's chunks, for a network, with each host's step split into computing,
+ * exchange and waiting below); copies that lost a speculative race are drawn hollow, faults as red
+ * marks. Every panel shares one time axis and every host keeps one colour, so panels compare at a glance.
  */
 export function renderTimelineSvg(result: BenchResult): string {
   const shown = result.rows.filter((row) => row.runs[0]);
@@ -29,6 +31,10 @@ export function renderTimelineSvg(result: BenchResult): string {
   const heading = `${result.experiment}: ${timelineCaption(result)} (first measured run of each combination)`;
   const body = [text(10, 20, heading, 'font-weight="bold"'), ...legend(10, 38, hosts, colour)];
   let y = 48;
+  if (shown.some((row) => row.runs[0].steps)) {
+    body.push(...stepSplitLegend(10, 56));
+    y = 66;
+  }
   for (const row of shown) y = panel(row, y, layout, body);
   return svgDocument(WIDTH, y + 10, body);
 }
@@ -58,7 +64,8 @@ function panel(row: BenchRow, y: number, layout: Layout, body: string[]): number
       text(x, bottom + 15, `${+tick.toFixed(3)} s`, 'text-anchor="middle"'),
     );
   }
-  return bottom + 20;
+  // A network's run: where each host's time in a step went, under its lanes.
+  return run.steps ? stepSplit(run.steps, bottom + 20, left, WIDTH, body) : bottom + 20;
 }
 
 /** A lane per slot that trained a tree, grouped by host in the row's order. */

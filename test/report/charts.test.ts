@@ -139,3 +139,34 @@ for (const [name, render] of [
     );
   });
 }
+
+test("a network's timeline splits each host's step into computing, exchange and waiting, with its bytes", (t) => {
+  const base = row('rpi1, desktop', ['rpi1', 'desktop'], 2, 4, 4);
+  const steps = [
+    {host: 'rpi1', steps: 72, computeSeconds: 0.03, exchangeSeconds: 0.002, waitSeconds: 0, bytesPerStep: 203_840},
+    {
+      host: 'desktop',
+      steps: 72,
+      computeSeconds: 0.01,
+      exchangeSeconds: 0.002,
+      waitSeconds: 0.02,
+      bytesPerStep: 203_840,
+    },
+  ];
+  const network = {
+    ...result,
+    network: {layers: [16]},
+    rows: [{...base, runs: [{...base.runs[0], steps}]}],
+  } as unknown as BenchResult;
+  const svg = renderTimelineSvg(network);
+  for (const label of ['computing', 'exchange', 'waiting']) t.true(svg.includes(`>${label}<`), label);
+  t.true(svg.includes('>32.0 ms, 203.8 kB a step<'), "rpi1's step, all of it computing but the exchange");
+  t.true(svg.includes('desktop: waiting 20.00 ms a step'));
+  const widths = [...svg.matchAll(/width="([\d.]+)" height="12" fill="#4e79a7"><title>(\w+): computing/g)].map((m) => [
+    m[2],
+    Number(m[1]),
+  ]);
+  t.is(widths.length, 2);
+  t.true(Math.abs((widths[0][1] as number) / (widths[1][1] as number) - 3) < 0.01, 'computing bars to one scale');
+  t.false(renderTimelineSvg(result).includes('>computing<'), "a forest's timeline has no step split");
+});
