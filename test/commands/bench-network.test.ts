@@ -50,6 +50,40 @@ test('bench of a network: the table, and the same weights hash in every run of e
   t.regex(table.stdout, /the same in every run/);
 });
 
+test("bench of a network reduced in a ring: the table says so, the weights are the central reduction's, the coordinator carries no gradients", async (t) => {
+  const central = networkExperiment();
+  const ring = networkExperiment(
+    '{ layers: [16, 8], epochs: 8, batchSize: 100, learningRate: 0.01, seed: 3, reduce: ring }',
+  );
+  const folder = folderWith({
+    'inventory.yaml': TWO_LOCAL_HOSTS,
+    'experiments/central.yaml': central,
+    'experiments/ring.yaml': ring,
+  });
+  const [a, b] = await Promise.all(
+    ['central', 'ring'].map((name) =>
+      cluster(['bench', '-e', `experiments/${name}.yaml`, '--json', '--quiet'], folder),
+    ),
+  );
+  t.is(b.exitCode, 0, b.stderr);
+  const hashesOf = (stdout: string) =>
+    new Set(
+      JSON.parse(stdout).rows.flatMap((row: {runs: {weightsHash: string}[]}) => row.runs.map((run) => run.weightsHash)),
+    );
+  t.deepEqual(hashesOf(b.stdout), hashesOf(a.stdout));
+  t.is(hashesOf(b.stdout).size, 1);
+  const json = JSON.parse(b.stdout);
+  t.is(json.network.reduce, 'ring');
+  // Each of 2 hosts sends and receives half of the vector (339 parameters, loss, rows, clamped) twice.
+  const steps = json.rows[1].runs[0].steps as {bytesPerStep: number}[];
+  t.true(
+    steps.every((host) => host.bytesPerStep === (2 * 2 * 8 * 342) / 2),
+    JSON.stringify(steps),
+  );
+  const table = await cluster(['bench', '-e', 'experiments/ring.yaml', '--quiet'], folder);
+  t.regex(table.stdout, /summed exactly by the hosts in a ring/);
+});
+
 for (const [what, experiment, message] of [
   [
     'network settings in a forest experiment',
