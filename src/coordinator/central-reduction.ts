@@ -25,6 +25,8 @@ export class CentralReduction implements Reduction {
 
   async open(): Promise<void> {}
 
+  close(): void {}
+
   async step(epoch: number, batch: Batch, index: number): Promise<number> {
     const {run} = this;
     const sum = new Float64Array(run.shape.parameters);

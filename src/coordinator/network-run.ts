@@ -44,6 +44,8 @@ export interface Reduction {
   step(epoch: number, batch: Batch, index: number): Promise<number>;
   /** The trained weights, every live host's copy checked against them. */
   weights(): Promise<Float64Array>;
+  /** However the run ended: nothing of it left listening on the hosts. */
+  close(): void;
 }
 
 /** What a reduction reports of one host's part in one step. */
@@ -100,6 +102,15 @@ export class NetworkRun {
     this.start = performance.now();
     await Promise.all(this.live.map((worker) => this.ship(worker)));
     for (const worker of this.live) worker.startNetwork(this.run, datasetHash, spec, dataset.classes.length);
+    try {
+      return this.result(...(await this.steps(reduction)));
+    } finally {
+      reduction.close();
+    }
+  }
+
+  private async steps(reduction: Reduction): Promise<[Float64Array, number[]]> {
+    const {dataset, spec} = this.request;
     await reduction.open();
     const batches = batchesOf(dataset.rows, spec.batchSize);
     const total = spec.epochs * batches.reduce((sum, batch) => sum + batch.chunks, 0);
@@ -115,7 +126,7 @@ export class NetworkRun {
       }
       losses.push(loss / dataset.rows);
     }
-    return this.result(await reduction.weights(), losses);
+    return [await reduction.weights(), losses];
   }
 
   /** `chunks` chunks among `hosts`: by their last measured speeds, or equally. */

@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import {HostError} from '../errors.js';
 import type {Batch} from '../network/batches.js';
-import {FIXED_POINT_SCALE} from '../network/gradient.js';
+import {CHUNK_ROWS, FIXED_POINT_SCALE} from '../network/gradient.js';
 import type {RingAddress} from '../protocol/messages.js';
 import type {NetworkRun, Reduction} from './network-run.js';
 import {RunFailedError} from './run.js';
@@ -33,8 +33,9 @@ export class RingReduction implements Reduction {
 
   async step(epoch: number, batch: Batch, index: number): Promise<number> {
     const {run} = this;
-    // The chunk ranges each host computed in this step: a lost host's go round again.
+    // The chunk ranges each host computed in this step (a lost host's go round again), and its computing time.
     const given = new Map<WorkerClient, [number, number][]>();
+    const computing = new Map<WorkerClient, number>();
     const pending: [number, number][] = [[0, batch.chunks]];
     let failedInARow = 0;
     for (let attempt = 0; ; attempt++) {
@@ -47,7 +48,10 @@ export class RingReduction implements Reduction {
       const answers = await this.reduceOnce(hosts, epoch, batch, index, ranges, attempt > 0);
       let lost = 0;
       answers.forEach((answer, h) => {
-        if (answer.status === 'fulfilled') return;
+        if (answer.status === 'fulfilled') {
+          computing.set(hosts[h], (computing.get(hosts[h]) ?? 0) + answer.value.seconds);
+          return;
+        }
         const mine = given.get(hosts[h])!.filter(([a, b]) => b > a);
         run.lose(
           hosts[h],
@@ -60,7 +64,7 @@ export class RingReduction implements Reduction {
       const broken = lost > 0 || answers.some((answer) => answer.status === 'fulfilled' && answer.value.ringFailed);
       if (!broken && pending.length === 0) {
         const values = answers.map((answer) => (answer as PromiseFulfilledResult<Answer>).value);
-        this.recordStep(index, at, hosts, ranges, values);
+        this.recordStep(index, at, batch, hosts, given, computing, values);
         for (const worker of hosts) worker.commitNetwork(run.run);
         return values[0].loss / FIXED_POINT_SCALE;
       }
@@ -78,8 +82,11 @@ export class RingReduction implements Reduction {
     const [first] = run.live;
     const weights = await first.networkWeights(run.run);
     await run.checkCopies(weights, first);
-    for (const worker of run.live) worker.endRing(run.run);
     return weights;
+  }
+
+  close(): void {
+    for (const worker of this.run.live) worker.endRing(this.run.run);
   }
 
   /** One reduction: each host computes its range and the ring sums; a host lost or a broken ring aborts the others'. */
@@ -120,25 +127,31 @@ export class RingReduction implements Reduction {
     );
   }
 
+  /** Each host's part of the step, all its attempts together: its chunks and rows, its computing. */
   private recordStep(
     index: number,
     at: number,
+    batch: Batch,
     hosts: readonly WorkerClient[],
-    ranges: readonly [number, number][],
+    given: ReadonlyMap<WorkerClient, [number, number][]>,
+    computing: ReadonlyMap<WorkerClient, number>,
     answers: readonly Answer[],
   ): void {
-    const slowest = Math.max(...answers.map((answer) => answer.seconds));
+    const slowest = Math.max(...hosts.map((worker) => computing.get(worker) ?? 0));
     const n = hosts.length;
     // Each host sends 2(n-1) segments of 1/n of the vector and receives as many.
     const bytes = n > 1 ? (2 * 2 * (n - 1) * 8 * (this.run.shape.parameters + 3)) / n : 0;
-    answers.forEach((answer, h) => {
-      const waitSeconds = slowest - answer.seconds;
+    hosts.forEach((worker, h) => {
+      const ranges = given.get(worker) ?? [];
+      const seconds = computing.get(worker) ?? 0;
+      const waitSeconds = slowest - seconds;
       this.run.record(index, at, {
-        worker: hosts[h],
-        chunks: ranges[h][1] - ranges[h][0],
-        rows: answer.rows,
-        seconds: answer.seconds,
-        exchangeSeconds: Math.max(0, answer.ringSeconds - waitSeconds),
+        worker,
+        chunks: ranges.reduce((sum, [a, b]) => sum + b - a, 0),
+        // The ring's answer carries the step's rows; the host's own are its chunks'.
+        rows: ranges.reduce((sum, range) => sum + rowsOf(batch, range), 0),
+        seconds,
+        exchangeSeconds: Math.max(0, answers[h].ringSeconds - waitSeconds),
         waitSeconds,
         bytes,
       });
@@ -273,4 +286,9 @@ export class RingReduction implements Reduction {
       'ring-broken',
     );
   }
+}
+
+/** The rows of chunks [first, last) of a batch. */
+function rowsOf(batch: Batch, [first, last]: [number, number]): number {
+  return Math.max(0, Math.min(batch.to, batch.from + last * CHUNK_ROWS) - (batch.from + first * CHUNK_ROWS));
 }

@@ -14,6 +14,9 @@ const raw = makeClassification({samples: 900, features: 12, informative: 6, clas
 const train = standardise(raw, standardisationOf(raw));
 const SPEC: NetworkSpec = {...DEFAULT_NETWORK, layers: [32, 16], epochs: 3, batchSize: 150};
 const reference = trainNetwork(SPEC, train).weightsHash;
+/** 3 epochs of 6 batches of 150 rows, 5 chunks each. */
+const TOTAL_CHUNKS = 3 * 6 * 5;
+const chunksDone = (trained: {hosts: {items: number}[]}) => trained.hosts.reduce((sum, host) => sum + host.items, 0);
 
 test('a network trained across 1, 2 and 3 local hosts, split by speed or equally, reduced centrally or in a ring, has the weights of one trained here', async (t) => {
   const workers = await WorkerSet.open([local('a'), local('b', 2), local('c')]);
@@ -62,6 +65,11 @@ for (const reduce of ['central', 'ring'] as const)
       t.is(trained.weightsHash, reference);
       t.is(trained.faults.length, 1);
       t.like(trained.faults[0], {host: 'b', reason: 'exited'});
+      t.is(
+        chunksDone(trained),
+        TOTAL_CHUNKS,
+        'every chunk of every step counted once, on the host whose part was used',
+      );
     } finally {
       await workers.close();
     }
@@ -84,6 +92,7 @@ test('a host that freezes mid-step leaves its ring neighbours waiting: it is fou
     t.is(trained.faults.length, 1);
     t.like(trained.faults[0], {host: 'b', reason: 'silent'});
     t.true(trained.faults[0].requeued > 0);
+    t.is(chunksDone(trained), TOTAL_CHUNKS);
   } finally {
     process.kill(victim.info!.pid, 'SIGCONT');
     await workers.close();
