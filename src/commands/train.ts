@@ -49,7 +49,7 @@ export default class Train extends ClusterCommand {
       options: WORKLOAD_NAMES,
       default: 'forest',
     })(),
-    trees: Flags.integer({description: 'forest: trees in the forest', default: 100, min: 1, max: LIMITS.trees}),
+    trees: Flags.integer({description: 'forest: how many trees to grow', default: 100, min: 1, max: LIMITS.trees}),
     'max-depth': Flags.integer({description: 'forest: deepest a tree may grow (default: until pure)', min: 1}),
     'max-features': Flags.string({
       description: 'forest: features tried per split: sqrt, log2, a count or a fraction',
@@ -69,7 +69,7 @@ export default class Train extends ClusterCommand {
     trainer: Flags.option({description: 'forest: tree learner', options: TRAINER_NAMES, default: 'native'})(),
     cores: Flags.integer({description: 'forest: slots of the local worker (default: all cores)', min: 1}),
     layers: Flags.string({
-      description: `network: hidden layer sizes, input side first, comma-separated (at most ${NETWORK_BOUNDS.layers} of ${NETWORK_BOUNDS.units} units)`,
+      description: `network: hidden layer sizes, input side first, comma-separated (at most ${NETWORK_BOUNDS.layers} layers of ${NETWORK_BOUNDS.units} units)`,
       default: DEFAULT_NETWORK.layers.join(','),
     }),
     activation: Flags.option({
