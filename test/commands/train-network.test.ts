@@ -122,6 +122,24 @@ test('--missing mean: the network model keeps the fill values, and predict fills
   t.is(full.exitCode, 0, full.stderr);
   t.is(gaps.stdout, full.stdout);
   t.is(gaps.stdout.trim().split('\n').length, 100);
+
+  // Columns by name, as a forest's: in another order with one more, the same; one missing, refused.
+  const rows = filled
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
+  const reordered = rows.map((cells, i) => [i === 0 ? 'note' : 'x', ...cells.slice().reverse()].join(','));
+  writeFileSync(join(folder, 'reordered.csv'), `${reordered.join('\n')}\n`);
+  const shuffled = await cluster(['predict', '--model', 'model.bin', '--data', 'reordered.csv'], folder);
+  t.is(shuffled.exitCode, 0, shuffled.stderr);
+  t.is(shuffled.stdout, full.stdout);
+  writeFileSync(join(folder, 'short.csv'), `${rows.map((cells) => cells.slice(1).join(',')).join('\n')}\n`);
+  const short = await cluster(['predict', '--model', 'model.bin', '--data', 'short.csv'], folder);
+  t.is(
+    short.stderr,
+    'Error: short.csv:1: missing feature column(s) a (the file needs the columns the model was trained on)\n',
+  );
+  t.is(short.exitCode, 2);
 });
 
 const refuses = test.macro(async (t, args: string[], message: string) => {
