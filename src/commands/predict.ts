@@ -4,7 +4,7 @@ import {predictCsv} from '../train/predict-csv.js';
 import {printable} from '../text/printable.js';
 
 export default class Predict extends ClusterCommand {
-  static override summary = 'Predict the class of each row of a CSV file with a saved model.';
+  static override summary = 'Predict the class of each row of a CSV file with a saved model (a forest or a network).';
   static override examples = ['<%= config.bin %> predict --model model.bin --data new.csv --out predictions.csv'];
 
   static override flags = {
@@ -31,6 +31,7 @@ export default class Predict extends ClusterCommand {
         `Accuracy ${result.accuracy.toFixed(4)} on ${result.labelled}${result.labelled < result.rows ? ` labelled` : ''} rows (column ${printable(result.target)}).`,
       );
     return {
+      kind: result.kind,
       rows: result.rows,
       accuracy: result.accuracy,
       out: result.out,

@@ -22,10 +22,22 @@ export function standardisationOf(train: Dataset): Standardisation {
 }
 
 /** The rows standardised: a new data set, the same labels. */
-export function standardise(data: Dataset, {mean, scale}: Standardisation): Dataset {
-  const {rows, features} = data;
-  const values = new Float64Array(rows * features);
+export function standardise<T extends {rows: number; features: number; values: Float64Array}>(
+  data: T,
+  scaling: Standardisation,
+): T {
+  return {...data, values: standardiseValues(data.values, data.features, scaling)};
+}
+
+/** Rows of `features` values each, standardised into a new array. */
+export function standardiseValues(
+  values: Float64Array,
+  features: number,
+  {mean, scale}: {mean: ArrayLike<number>; scale: ArrayLike<number>},
+): Float64Array {
+  const rows = values.length / features;
+  const scaled = new Float64Array(values.length);
   for (let r = 0; r < rows; r++)
-    for (let f = 0; f < features; f++) values[r * features + f] = (data.values[r * features + f] - mean[f]) / scale[f];
-  return {...data, values};
+    for (let f = 0; f < features; f++) scaled[r * features + f] = (values[r * features + f] - mean[f]) / scale[f];
+  return scaled;
 }

@@ -1,11 +1,14 @@
 import type {Dataset} from '../data/dataset.js';
 
+/** What train fits, as its warnings name it. */
+export type Learner = 'forest' | 'network';
+
 // pandas writes its index as 'Unnamed: 0' when a frame is saved without index=False.
 const ID_NAMES = new Set(['id', 'index', 'unnamed: 0']);
 /** Fewer rows than this are too few to tell a row number from a small integer feature. */
 const ID_MIN_ROWS = 10;
 
-/** Why a feature column looks like a row id, or undefined: a forest trained on one learns the rows' numbering, nothing that carries to new rows. */
+/** Why a feature column looks like a row id, or undefined: a model trained on one learns the rows' numbering, nothing that carries to new rows. */
 function idReason(data: Dataset, feature: number): string | undefined {
   if (ID_NAMES.has(data.featureNames[feature].toLowerCase())) return 'named like a row index';
   if (data.rows < ID_MIN_ROWS) return undefined;
@@ -22,7 +25,11 @@ function idReason(data: Dataset, feature: number): string | undefined {
 const shellWord = (text: string) => (/^[\w.,@%+=-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`);
 
 /** The id-like feature columns, each with the flag that trains without them. */
-export function idColumnWarnings(data: Dataset, dropped: readonly string[] = []): string[] {
+export function idColumnWarnings(
+  data: Dataset,
+  dropped: readonly string[] = [],
+  learner: Learner = 'forest',
+): string[] {
   const ids = data.featureNames.flatMap((name, f) => {
     const reason = idReason(data, f);
     return reason ? [{name, reason}] : [];
@@ -31,16 +38,20 @@ export function idColumnWarnings(data: Dataset, dropped: readonly string[] = [])
   const drop = `--drop ${shellWord([...dropped, ...ids.map((id) => id.name)].join(','))}`;
   return ids.map(
     ({name, reason}) =>
-      `column '${name}' looks like a row id (${reason}): the forest would learn the rows' numbering, which says nothing about new rows; train without it: pass ${drop}`,
+      `column '${name}' looks like a row id (${reason}): the ${learner} would learn the rows' numbering, which says nothing about new rows; train without it: pass ${drop}`,
   );
 }
 
 /** Test rows whose label the training rows never had: they always count as wrong. */
-export function unseenLabelWarning(unseen: {label: string; rows: number}[], where: string): string | undefined {
+export function unseenLabelWarning(
+  unseen: {label: string; rows: number}[],
+  where: string,
+  learner: Learner = 'forest',
+): string | undefined {
   if (unseen.length === 0) return undefined;
   const rows = unseen.reduce((sum, u) => sum + u.rows, 0);
   const list = unseen.map((u) => `'${u.label}' ${u.rows} row${u.rows === 1 ? '' : 's'}`).join(', ');
-  return `${rows} test row${rows === 1 ? ' has a label' : 's have labels'} never seen in ${where} (${list}): a forest can only answer classes it was trained on, so ${rows === 1 ? 'it counts' : 'they count'} as wrong`;
+  return `${rows} test row${rows === 1 ? ' has a label' : 's have labels'} never seen in ${where} (${list}): a ${learner} can only answer classes it was trained on, so ${rows === 1 ? 'it counts' : 'they count'} as wrong`;
 }
 
 /** Labels of a split's test rows that no training row has. */

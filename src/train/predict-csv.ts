@@ -3,12 +3,14 @@ import {fillMissing} from '../data/missing.js';
 import {InputError} from '../errors.js';
 import {checkNotAnInput} from '../files/same-file.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
-import {loadModel} from '../forest/model-file.js';
 import {checkOutputFile} from './check-output.js';
 import {unseenLabelWarning} from './data-warnings.js';
 import {delimiterOf} from './csv-flags.js';
+import {loadPredictor} from './saved-model.js';
 
 export interface PredictCsvResult {
+  /** The model's kind: forest or network. */
+  kind: 'forest' | 'network';
   rows: number;
   /** Rows with a class in the model's target column (blank cells are rows to predict). */
   labelled: number;
@@ -32,7 +34,8 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
       {flag: '--data', path: request.data},
     ]);
   }
-  const {info, forest, warning} = loadModel(request.model);
+  const model = loadPredictor(request.model);
+  const {info, warning} = model;
   // Rows whose target cell is blank are what predict is for: predicted, and left out of the accuracy.
   const rows = loadCsvForModel(request.data, info, {
     blankLabels: true,
@@ -40,19 +43,32 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
     missing: info.fill ? 'keep' : 'error',
   });
   const filled = info.fill ? fillMissing(rows.values, info.featureNames.length, info.fill) : 0;
-  const classes = forest.predict(rows.values, info.featureNames.length);
+  const classes = model.predict(rows.values, rows.rows);
   const predictions = Array.from(classes, (c) => info.classes[c]);
   const labelled = rows.labels ? rows.labels.filter((label) => label !== UNLABELLED).length : 0;
   const right = rows.labels ? rows.labels.filter((label, row) => label === classes[row]).length : 0;
   const accuracy = labelled > 0 ? right / labelled : null;
   if (request.out) writePredictions(request.out, predictions);
-  const unseen = unseenLabelWarning(rows.unseen, `the model's training rows (its classes: ${info.classes.join(', ')})`);
+  const unseen = unseenLabelWarning(
+    rows.unseen,
+    `the model's training rows (its classes: ${info.classes.join(', ')})`,
+    model.kind,
+  );
   const fillNote =
     filled > 0
       ? `filled ${filled} missing value${filled === 1 ? '' : 's'} with the values the model was trained with (train --missing)`
       : undefined;
   const warnings = [warning, fillNote, unseen].filter((w) => w !== undefined);
-  return {rows: rows.rows, labelled, accuracy, target: info.target, out: request.out ?? null, predictions, warnings};
+  return {
+    kind: model.kind,
+    rows: rows.rows,
+    labelled,
+    accuracy,
+    target: info.target,
+    out: request.out ?? null,
+    predictions,
+    warnings,
+  };
 }
 
 function csvCell(text: string): string {

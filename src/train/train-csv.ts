@@ -1,24 +1,22 @@
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import type {Criterion, ForestSpec} from '../forest/spec.js';
 import type {Host} from '../config/inventory.js';
-import {type CsvOptions, loadCsvDatasetCounted, loadCsvForModel} from '../data/csv.js';
-import {fillMissing, fillValues, type MissingPolicy} from '../data/missing.js';
+import type {WorkloadName} from '../config/workload-names.js';
 import type {Dataset} from '../data/dataset.js';
-import {splitTrainTest} from '../data/split.js';
+import type {MissingPolicy} from '../data/missing.js';
 import {InputError, InterruptedError} from '../errors.js';
-import {specialFileKind} from '../files/output-path.js';
 import {checkNotAnInput} from '../files/same-file.js';
-import {ioProblem} from '../files/write-whole.js';
 import {isMaxFeatures, MAX_FEATURES_FIX, parseMaxFeatures} from '../forest/max-features.js';
-import {saveModel, type SavedModel} from '../forest/model-file.js';
+import {encodeModel} from '../forest/model-file.js';
 import type {TrainerName} from '../forest/trainer-names.js';
+import {encodeNetworkModel} from '../network/model-file.js';
+import type {NetworkSpec} from '../network/spec.js';
 import {checkOutputFile} from './check-output.js';
-import {csvOptionsOf} from './csv-flags.js';
 import {chooseHosts} from './choose-hosts.js';
-import {idColumnWarnings, unseenInSplit, unseenLabelWarning} from './data-warnings.js';
+import {keepModel} from './keep-model.js';
+import {loadData} from './load-data.js';
+import {checkWorkloadFlags, type NetworkFlags, networkOf} from './network-flags.js';
 import {trainModel, type TrainOutcome} from './train-model.js';
+import {type NetworkTrainOutcome, trainNetworkModel} from './train-network.js';
 
 /** `cluster train`'s options, as the user gave them. */
 export interface TrainCsvRequest {
@@ -33,6 +31,8 @@ export interface TrainCsvRequest {
   drop?: string;
   /** What a missing feature value does (default 'error'). */
   missing?: MissingPolicy;
+  /** What to train (default a forest). */
+  workload?: WorkloadName;
   trees: number;
   maxDepth?: number;
   maxFeatures: string;
@@ -41,6 +41,10 @@ export interface TrainCsvRequest {
   minSamplesLeaf: number;
   seed: number;
   trainer: TrainerName;
+  /** The network's settings, for --workload network (DEFAULT_NETWORK's where missing). */
+  network?: NetworkFlags;
+  /** The flags given on the command line (not from their defaults): one of the other workload's is refused. */
+  given?: readonly string[];
   cores?: number;
   inventory: string;
   hosts?: string;
@@ -50,8 +54,7 @@ export interface TrainCsvRequest {
   signal?: AbortSignal;
 }
 
-export interface TrainCsvResult extends TrainOutcome {
-  forest: ForestSpec;
+interface TrainedData {
   hostsUsed: Host[];
   train: Dataset;
   testRows: number;
@@ -59,31 +62,52 @@ export interface TrainCsvResult extends TrainOutcome {
   warnings: string[];
 }
 
-/** Checks the options, loads and splits the CSV, trains on the chosen hosts and saves the model. */
+export type TrainCsvResult =
+  | (TrainedData & TrainOutcome & {workload: 'forest'; forest: ForestSpec})
+  | (TrainedData & NetworkTrainOutcome & {workload: 'network'; network: NetworkSpec});
+
+/** Checks the options, loads and splits the CSV, trains a forest or a network on the chosen hosts and saves the model. */
 export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult> {
-  const forest = forestOf(request);
+  const workload = request.workload ?? 'forest';
+  checkWorkloadFlags(workload, request.given ?? []);
+  const settings =
+    workload === 'network'
+      ? ({workload: 'network', network: networkOf(request.network ?? {}, request.seed)} as const)
+      : ({workload: 'forest', forest: forestOf(request)} as const);
   const testFraction = parseTestFraction(request.testFraction);
   const {hosts, connectConcurrency} = chooseHosts({
     inventory: request.inventory,
     hosts: request.hosts,
-    cores: request.cores,
+    // A network computes its gradients on one core a host.
+    cores: workload === 'network' ? 1 : request.cores,
   });
   checkOut(request, hosts);
-  const {train, test, fill, warnings} = loadData(request, testFraction);
-  const outcome = await trainModel({
+  const {train, test, fill, warnings} = loadData(request, testFraction, workload);
+  const common = {
     train,
     test,
-    forest,
     hosts,
     concurrency: request.concurrency ?? connectConcurrency,
     signal: request.signal,
     source: {file: request.data, target: request.target},
-  });
-  // Interrupted after the last tree: the user asked to stop, so no model is saved.
-  if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
+  };
+  const data = {hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
+  if (settings.workload === 'network') {
+    const outcome = await trainNetworkModel({...common, network: settings.network});
+    if (fill) outcome.model.fill = fill.values;
+    save(request, () => encodeNetworkModel(outcome.model));
+    return {...outcome, ...data, ...settings};
+  }
+  const outcome = await trainModel({...common, forest: settings.forest});
   if (fill) outcome.model.fill = fill.values;
-  keepModel(outcome.model, request.out);
-  return {...outcome, forest, hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
+  save(request, () => encodeModel(outcome.model));
+  return {...outcome, ...data, ...settings};
+}
+
+function save(request: TrainCsvRequest, encode: () => Uint8Array): void {
+  // Interrupted after the last step: the user asked to stop, so no model is saved.
+  if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
+  keepModel(encode(), request.out);
 }
 
 function forestOf(request: TrainCsvRequest): ForestSpec {
@@ -121,121 +145,4 @@ function checkOut(request: TrainCsvRequest, hosts: Host[]): void {
     request.test === undefined ? undefined : {flag: '--test', path: request.test},
     request.hosts && hosts[0]?.inventoryFile ? {flag: '--inventory', path: hosts[0].inventoryFile} : undefined,
   ]);
-}
-
-/** The training and test rows (a --test file, a split of --data, or none), missing values filled, and what to warn of. */
-function loadData(request: TrainCsvRequest, testFraction: number) {
-  const missing = request.missing ?? 'error';
-  const csv = csvOptionsOf(request, missing);
-  const {data, dropped} = loadCsvDatasetCounted(request.data, request.target, request.data, csv);
-  const {train, test, unseen, testDropped} = request.test
-    ? {train: data, ...loadTest(request.test, request.target, data, csv)}
-    : testFraction > 0
-      ? withUnseen(splitTrainTest(data, testFraction, request.seed))
-      : {train: data, test: undefined, unseen: [], testDropped: 0};
-  const fill =
-    missing === 'mean' || missing === 'median' ? fillFromTraining(train, test, missing, request.data) : undefined;
-  const warnings = [
-    droppedNote(dropped, data.rows + dropped, request.data),
-    droppedNote(testDropped, (test?.rows ?? 0) + testDropped, request.test ?? ''),
-    fill?.note,
-    ...idColumnWarnings(train, csv.drop),
-    unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows'),
-  ].filter((w) => w !== undefined);
-  return {train, test, fill, warnings};
-}
-
-function withUnseen(split: {train: Dataset; test: Dataset}) {
-  return {...split, unseen: unseenInSplit(split.train, split.test), testDropped: 0};
-}
-
-function droppedNote(dropped: number, of: number, file: string): string | undefined {
-  if (dropped === 0) return undefined;
-  return `left out ${dropped} of the ${of} rows of ${file} for a missing feature value (--missing drop)`;
-}
-
-/** The training rows' mean or median of each feature fills the missing values of both sets; the model keeps them for predict. */
-function fillFromTraining(
-  train: Dataset,
-  test: {values: Float64Array} | undefined,
-  policy: 'mean' | 'median',
-  file: string,
-): {values: number[]; note: string | undefined} {
-  const values = fillValues(train, policy);
-  const empty = train.featureNames.find((_, f) => Number.isNaN(values[f]));
-  if (empty !== undefined)
-    throw new InputError({
-      file,
-      field: empty,
-      problem: `column '${empty}' has no value in the training rows to take the ${policy} of`,
-      fix: `leave it out: --drop ${empty}`,
-    });
-  const filled =
-    fillMissing(train.values, train.features, values) + (test ? fillMissing(test.values, train.features, values) : 0);
-  return {
-    values,
-    note:
-      filled === 0
-        ? undefined
-        : `filled ${filled} missing value${filled === 1 ? '' : 's'} with the training rows' ${policy} of ${filled === 1 ? 'its' : 'their'} column (--missing ${policy}); the model keeps these values, and predict fills the same`,
-  };
-}
-
-function loadTest(file: string, target: string, train: Dataset, csv: CsvOptions) {
-  const test = loadCsvForModel(
-    file,
-    {featureNames: train.featureNames, target, classes: train.classes},
-    {blankLabels: false, delimiter: csv.delimiter, missing: csv.missing},
-  );
-  if (!test.labels)
-    throw new InputError({
-      file,
-      line: 1,
-      field: target,
-      problem: `no column named '${target}'`,
-      fix: 'the test file needs the target column to measure accuracy',
-    });
-  return {
-    test: {rows: test.rows, values: test.values, labels: test.labels},
-    unseen: test.unseen,
-    testDropped: test.dropped,
-  };
-}
-
-/**
- * Saves the trained model to `out`; when that fails after the fit (the disk filled, the folder went
- * away), the model is kept in the temporary folder and the error says where, so the training is
- * not lost.
- */
-function keepModel(model: SavedModel, out: string): void {
-  try {
-    saveModel(model, out);
-  } catch (error) {
-    const problem = `cannot write the model (${ioProblem(error)})`;
-    let kept: string;
-    try {
-      // A folder of our own (mkdtemp, 0700): a name guessed in /tmp could be another user's link.
-      kept = join(mkdtempSync(join(tmpdir(), 'cluster-model-')), 'model.bin');
-      saveModel(model, kept);
-    } catch (again) {
-      throw new InputError({
-        file: out,
-        problem: `${problem}, nor keep it in ${tmpdir()} (${ioProblem(again)}): the trained model is lost`,
-        fix: 'make room, then train again',
-      });
-    }
-    throw new InputError({
-      file: out,
-      problem: `${problem}; the trained model was kept in ${kept}`,
-      fix: whereToMove(kept, out),
-    });
-  }
-}
-
-/** How to put the kept model in place: never a `mv` onto a device or a pipe, which would replace it. */
-function whereToMove(kept: string, out: string): string {
-  const special = specialFileKind(out);
-  if (special)
-    return `${out} is ${special}, not a file to move it onto: use the kept model as it is, or move it to a file of your choosing, and give train another --out next time`;
-  return `make room, then move it: mv ${kept} ${out}`;
 }

@@ -3,14 +3,13 @@ import type {Host} from '../config/inventory.js';
 import {checkLocalCopies} from '../coordinator/local-copies.js';
 import type {Fault, HostRun} from '../coordinator/run.js';
 import {trainForest} from '../coordinator/train-forest.js';
-import {WorkerSet} from '../coordinator/worker-set.js';
 import {type Dataset, hashDataset} from '../data/dataset.js';
-import {InterruptedError} from '../errors.js';
 import {checkTrainable} from '../forest/check-data.js';
 import type {SavedModel} from '../forest/model-file.js';
 import {Forest} from '../forest/forest.js';
 import {treeOptionsOf} from '../forest/trainer.js';
 import {dynamicSchedule} from '../schedule/dynamic.js';
+import {withWorkers} from './with-workers.js';
 
 export interface TrainRequest {
   train: Dataset;
@@ -40,12 +39,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   const {train, test, forest, hosts} = request;
   checkTrainable(train, forest, request.source);
   checkLocalCopies(hosts, train);
-  const workers = await WorkerSet.open(hosts, undefined, request.concurrency);
-  const stop = () => void workers.close();
-  request.signal?.addEventListener('abort', stop);
-  try {
-    // Ctrl-C while the workers started came before anyone listened: it still stops the training.
-    if (request.signal?.aborted) throw new InterruptedError(String(request.signal.reason));
+  return withWorkers(hosts, request, async (workers) => {
     const trained = await trainForest({
       workers: workers.get(hosts.map((host) => host.name)),
       dataset: train,
@@ -55,8 +49,6 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       forestSeed: forest.seed,
       schedule: dynamicSchedule({hosts, trees: forest.trees}),
       onTree: request.onTree,
-    }).catch((error) => {
-      throw request.signal?.aborted ? new InterruptedError(String(request.signal.reason)) : error;
     });
     const merged = Forest.fromTrees(forest.trainer, train.classes, trained.trees);
     return {
@@ -73,8 +65,5 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       hosts: trained.hosts,
       faults: trained.faults,
     };
-  } finally {
-    request.signal?.removeEventListener('abort', stop);
-    await workers.close();
-  }
+  });
 }

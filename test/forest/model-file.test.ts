@@ -1,8 +1,10 @@
+import {createHash} from 'node:crypto';
 import test from 'ava';
 import type {ForestSpec} from '../../src/forest/spec.js';
 import {treeSeed} from '../../src/data/random.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {InputError} from '../../src/errors.js';
+import {openModel} from '../../src/files/model-envelope.js';
 import {decodeModel, encodeModel} from '../../src/forest/model-file.js';
 import {binData} from '../../src/forest/native/binning.js';
 import {nativeTrainer} from '../../src/forest/native/trainer.js';
@@ -147,3 +149,20 @@ test(
   encodeModel({forest, classes: data.classes, featureNames: data.featureNames, target: 'y', trees, fill: [1, 2]}),
   "the header's fill values are not one number per feature: it is damaged",
 );
+
+test('a forest file of format version 2 (no kind: forests were all it held) is still read', (t) => {
+  const envelope = openModel(bytes, 'model.bin');
+  t.is(bytes.readUInt32LE(4), 3);
+  t.is(envelope.header.kind, 'forest');
+  // Version 2's header had no kind; its SHA-256 covers the same bytes after the version.
+  const {kind: _kind, ...header} = envelope.header;
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length);
+  const rest = Buffer.concat([length, json, envelope.body]);
+  const head = Buffer.from('CLRF\x02\x00\x00\x00', 'latin1');
+  const v2 = Buffer.concat([head, createHash('sha256').update(rest).digest(), rest]);
+  const loaded = decodeModel(v2, 'model.bin');
+  t.deepEqual(loaded.info, decodeModel(bytes, 'model.bin').info);
+  t.is(loaded.warning, undefined);
+});

@@ -33,4 +33,10 @@ test('a signal that came before the training listened still stops it: no model i
   const error = await t.throwsAsync(trainCsv(request), {instanceOf: InterruptedError});
   t.is(error!.exitCode, 130);
   t.false(existsSync(join(folder, 'm.bin')), 'no model saved');
+  // A network's training stops the same way, on one local host and on two.
+  for (const hosts of [undefined, 'local-a,local-b']) {
+    const network = {...request, workload: 'network' as const, network: {epochs: 50}, hosts};
+    t.is((await t.throwsAsync(trainCsv(network), {instanceOf: InterruptedError}))!.exitCode, 130, hosts);
+    t.false(existsSync(join(folder, 'm.bin')), 'no network saved');
+  }
 });
