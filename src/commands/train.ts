@@ -6,7 +6,7 @@ import {NETWORK_BOUNDS, NETWORK_RANGES, rangeText} from '../config/network-setti
 import {WORKLOAD_NAMES} from '../config/workload-names.js';
 import {TRAINER_NAMES} from '../forest/trainer-names.js';
 import {MISSING_POLICIES} from '../data/missing.js';
-import {ACTIVATIONS, DEFAULT_NETWORK, OPTIMIZERS, SPLITS} from '../network/spec.js';
+import {ACTIVATIONS, DEFAULT_NETWORK, OPTIMIZERS, SPLITS, REDUCTIONS} from '../network/spec.js';
 import {trainCsv, type TrainCsvResult} from '../train/train-csv.js';
 import {LIMITS} from '../limits.js';
 import {printable} from '../text/printable.js';
@@ -110,6 +110,11 @@ export default class Train extends ClusterCommand {
       description: "network: each batch divided among the hosts by their speeds, or equally (as PyTorch's DDP)",
       options: SPLITS,
       default: DEFAULT_NETWORK.split,
+    })(),
+    reduce: Flags.option({
+      description: 'network: gradients summed by the coordinator, or by the hosts among themselves in a ring',
+      options: REDUCTIONS,
+      default: DEFAULT_NETWORK.reduce,
     })(),
     seed: Flags.integer({
       description: `seed, 0 to ${MAX_SEED}: the same seed gives the same test rows and the same forest or network`,

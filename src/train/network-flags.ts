@@ -10,7 +10,14 @@ import {
 } from '../config/network-settings.js';
 import type {WorkloadName} from '../config/workload-names.js';
 import {InputError} from '../errors.js';
-import {type Activation, DEFAULT_NETWORK, type NetworkSpec, type Optimizer, type Split} from '../network/spec.js';
+import {
+  type Activation,
+  DEFAULT_NETWORK,
+  type NetworkSpec,
+  type Optimizer,
+  type Reduce,
+  type Split,
+} from '../network/spec.js';
 
 /** train's network flags as typed (numbers as text: a rate is a decimal, and the message quotes what was given). */
 export interface NetworkFlags {
@@ -23,6 +30,7 @@ export interface NetworkFlags {
   momentum?: string;
   alpha?: string;
   split?: Split;
+  reduce?: Reduce;
 }
 
 /** Each workload's own flags: given for the other, they would be silently ignored. */
@@ -46,6 +54,7 @@ export const NETWORK_FLAGS = [
   'momentum',
   'alpha',
   'split',
+  'reduce',
 ] as const;
 
 /** Refuses the first flag of the other workload among those given on the command line. */
@@ -89,6 +98,7 @@ export function networkOf(flags: NetworkFlags, seed: number): NetworkSpec {
     alpha: numberOf('--alpha', flags.alpha, NETWORK_RANGES.alpha, 'e.g. 0.0001') ?? DEFAULT_NETWORK.alpha,
     seed,
     split: flags.split ?? DEFAULT_NETWORK.split,
+    reduce: flags.reduce ?? DEFAULT_NETWORK.reduce,
   };
 }
 

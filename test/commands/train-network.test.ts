@@ -74,6 +74,27 @@ test("digits: train --workload network locally and across two hosts, the same fi
     ),
   );
   t.deepEqual(readFileSync(join(folder, 'hosts.bin')), readFileSync(join(folder, 'local.bin')));
+  // Summed by the hosts in a ring, split equally: the same weights.
+  const ring = await cluster(
+    [
+      ...args,
+      ...settings,
+      '--inventory',
+      'inventory.yaml',
+      '--hosts',
+      'local-a,local-b',
+      '--reduce',
+      'ring',
+      '--split',
+      'equal',
+      '--out',
+      'ring.bin',
+      '--json',
+    ],
+    folder,
+  );
+  t.is(ring.exitCode, 0, ring.stderr);
+  t.like(JSON.parse(ring.stdout), {weightsHash: summary.weightsHash, network: {reduce: 'ring', split: 'equal'}});
 
   const predicted = await cluster(['predict', '--model', 'hosts.bin', '--data', 'test.csv', '--out', 'p.csv'], folder);
   t.is(predicted.exitCode, 0, predicted.stderr);
