@@ -74,8 +74,8 @@ class NetworkRun {
     for (const worker of request.workers) {
       const name = worker.host.name;
       this.speeds.set(name, request.speeds?.get(name) ?? 1);
-      // One thread a host computes a network's gradients: its speed is per that one core.
-      this.hostRuns.set(name, emptyHostRun(name, 1));
+      // A host computes its share of a step on all its cores, one thread each.
+      this.hostRuns.set(name, emptyHostRun(name, worker.host.cores));
       this.hostSteps.set(name, {
         host: name,
         steps: 0,
@@ -171,7 +171,8 @@ class NetworkRun {
     const name = worker.host.name;
     const host = this.hostRuns.get(name)!;
     host.items += last - first;
-    host.trainSeconds += answer.seconds;
+    // Its threads' time, added up: the capacity ideal counts a host's speed per core, as for trees.
+    host.trainSeconds += answer.threadSeconds;
     if (answer.rows > 0 && answer.seconds > 0) this.speeds.set(name, answer.rows / answer.seconds);
     const at = (sent - this.start) / 1000;
     this.timeline.push({host: name, slot: 0, index, start: at, end: at + answer.seconds, kept: true});
@@ -234,8 +235,8 @@ class NetworkRun {
     const seconds = (performance.now() - this.start) / 1000;
     const hosts = [...this.hostRuns.values()].map((host) => ({
       ...host,
-      utilisation: seconds > 0 ? host.trainSeconds / seconds : 0,
-      waitSeconds: Math.max(0, seconds - host.trainSeconds - host.shipSeconds),
+      utilisation: seconds > 0 ? host.trainSeconds / (host.cores * seconds) : 0,
+      waitSeconds: Math.max(0, seconds - host.trainSeconds / host.cores - host.shipSeconds),
     }));
     return {
       parameters: this.parameters,

@@ -2,7 +2,7 @@ import type {TreeOptions} from '../forest/trainer.js';
 import type {NetworkSpec} from '../network/spec.js';
 
 /** Bumped whenever a message changes shape; coordinator and worker must agree. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export interface TreeOrder {
   /** Position of the tree in the forest. */
@@ -80,6 +80,14 @@ export type FromWorker =
   | ({type: 'cpu'} & CpuSample)
   | ({type: 'identity'} & MachineIdentity)
   | {type: 'error'; message: string; run?: number; index?: number}
-  /** A host's fixed-point gradient sum as its body; `seconds` computing it. */
-  | {type: 'net-gradient'; run: number; rows: number; loss: number; clamped: number; seconds: number}
+  /** A host's fixed-point gradient sum as its body; `seconds` computing it, `threadSeconds` its threads' computing added up. */
+  | {
+      type: 'net-gradient';
+      run: number;
+      rows: number;
+      loss: number;
+      clamped: number;
+      seconds: number;
+      threadSeconds: number;
+    }
   | {type: 'net-hash'; run: number; hash: string};

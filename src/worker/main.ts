@@ -1,6 +1,7 @@
 /**
  * The worker: started once per host (as a child process here, at the end of an SSH channel later),
- * it speaks framed messages on stdin/stdout and trains trees with `--cores` parallel slots.
+ * it speaks framed messages on stdin/stdout, trains trees with `--cores` parallel slots and
+ * computes a network's steps on `--cores` threads.
  */
 import {availableParallelism} from 'node:os';
 import {FramedConnection, type Message} from '../protocol/connection.js';
@@ -9,6 +10,7 @@ import {DatasetCache, receiveDataset} from './dataset-cache.js';
 import {readCpuSample} from './cpu-sample.js';
 import {readMachineIdentity} from './machine-identity.js';
 import {float64Body, NetworkSession} from './network-session.js';
+import {NetworkThreads} from './network-threads.js';
 import {CancelledError, SlotPool} from './slot-pool.js';
 
 process.title = 'cluster-worker';
@@ -20,6 +22,7 @@ const coresArgument = process.argv[process.argv.indexOf('--cores') + 1];
 // `--cores auto`: the inventory gave none, so the host's own CPUs decide the slots.
 const cores = coresArgument === 'auto' ? availableParallelism() : Number(coresArgument) || 1;
 const pool = new SlotPool(cores);
+const networkThreads = new NetworkThreads(cores);
 const cache = new DatasetCache();
 
 const connection = new FramedConnection<ToWorker, FromWorker>(
@@ -137,30 +140,41 @@ function train(order: Extract<ToWorker, {type: 'train'}>): void {
 }
 
 let network: NetworkSession | undefined;
+let networkTurn = Promise.resolve();
 
-/** A network's messages: one run at a time, the last started. */
+/**
+ * A network's messages, one run at a time (the last started), each handled once the one before is
+ * done: an update never lands while a step's threads read the weights.
+ */
 function handleNetwork(header: Extract<ToWorker, {type: `net-${string}`}>, body: Uint8Array): void {
+  networkTurn = networkTurn
+    .then(() => networkMessage(header, body))
+    .catch((error: Error) => connection.send({type: 'error', message: error.message}))
+    .catch(() => undefined);
+}
+
+async function networkMessage(header: Extract<ToWorker, {type: `net-${string}`}>, body: Uint8Array): Promise<void> {
   if (header.type === 'net-start') {
     const dataset = cache.get(header.datasetHash);
     if (!dataset) throw new Error(`data set ${header.datasetHash.slice(0, 12)} is not cached here`);
-    network = new NetworkSession(header.run, header.spec, dataset, header.classes);
+    network = new NetworkSession(header.run, header.spec, dataset, header.classes, networkThreads);
     return;
   }
   if (!network || network.run !== header.run) throw new Error(`no network run ${header.run} started here`);
   if (header.type === 'net-grad') {
-    const {sum, ...figures} = network.gradient(header);
-    void connection.send(
-      {type: 'net-gradient', run: header.run, ...figures},
+    const {sum, rows, loss, clamped, seconds, threadSeconds} = await network.gradient(header);
+    await connection.send(
+      {type: 'net-gradient', run: header.run, rows, loss, clamped, seconds, threadSeconds},
       new Uint8Array(sum.buffer, sum.byteOffset, sum.byteLength),
     );
   } else if (header.type === 'net-update') network.update(float64Body(body), header.rows);
-  else void connection.send({type: 'net-hash', run: header.run, hash: network.hash()});
+  else await connection.send({type: 'net-hash', run: header.run, hash: network.hash()});
 }
 
 let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await pool.close();
+  await Promise.all([pool.close(), networkThreads.close()]);
   process.exit(code);
 }
