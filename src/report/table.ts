@@ -71,7 +71,7 @@ function describeNetworkSetup(result: BenchResult): string {
   return [
     `Experiment ${result.experiment}: a network of layers ${network.layers.join(' x ')} (${network.activation}, ${network.optimizer}, learning rate ${network.learningRate}), ${network.epochs} epochs of batches of ${network.batchSize}, seed ${network.seed}, on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
     `Each batch is cut into chunks of 32 rows divided among the hosts ${network.split === 'equal' ? 'equally' : 'in proportion to their speeds in the last step'}; the gradients are summed exactly by the coordinator and every host applies the same update. Weights (SHA-256): ${hashes.size === 1 ? `${[...hashes][0]?.slice(0, 16)}, the same in every run` : `${hashes.size} different`}.`,
-    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), data shipping included, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured. Efficiency = chunks / the sum of the hosts' speeds in that run (chunks per second of computing on one core) / measured.`,
+    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), data shipping included, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured. Efficiency = chunks / the sum of the hosts' speeds in that run (chunks per second of computing per core, times its cores) / measured.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
   ]
     .map(printable)
