@@ -67,7 +67,11 @@ export default class Train extends ClusterCommand {
     }),
     'min-samples-leaf': Flags.integer({description: 'forest: fewest rows a leaf may hold', default: 1, min: 1}),
     trainer: Flags.option({description: 'forest: tree learner', options: TRAINER_NAMES, default: 'native'})(),
-    cores: Flags.integer({description: 'forest: slots of the local worker (default: all cores)', min: 1}),
+    cores: Flags.integer({
+      description:
+        'cores of the local worker: slots that train trees, or threads that compute a network (default: all)',
+      min: 1,
+    }),
     layers: Flags.string({
       description: `network: hidden layer sizes, input side first, comma-separated (at most ${NETWORK_BOUNDS.layers} layers of ${NETWORK_BOUNDS.units} units)`,
       default: DEFAULT_NETWORK.layers.join(','),

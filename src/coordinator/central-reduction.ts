@@ -59,6 +59,7 @@ export class CentralReduction implements Reduction {
           chunks: b - a,
           rows: value.rows,
           seconds: value.seconds,
+          threadSeconds: value.threadSeconds,
           exchangeSeconds: Math.max(0, value.roundTrip - value.seconds),
           // Each answering host waited for the slowest: the step's wall time less its own round trip.
           waitSeconds: Math.max(0, wall - value.roundTrip),
@@ -83,7 +84,14 @@ export class CentralReduction implements Reduction {
     epoch: number,
     batch: Batch,
     [first, last]: [number, number],
-  ): Promise<{sum: Float64Array; rows: number; loss: number; seconds: number; roundTrip: number}> {
+  ): Promise<{
+    sum: Float64Array;
+    rows: number;
+    loss: number;
+    seconds: number;
+    threadSeconds: number;
+    roundTrip: number;
+  }> {
     const sent = performance.now();
     const answer = await worker.networkGradient({
       run: this.run.run,

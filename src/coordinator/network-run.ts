@@ -53,8 +53,9 @@ export interface HostStep {
   worker: WorkerClient;
   chunks: number;
   rows: number;
-  /** Computing its chunks, on the host. */
+  /** Computing its chunks, on the host: wall time, and its threads' time added up. */
   seconds: number;
+  threadSeconds: number;
   exchangeSeconds: number;
   waitSeconds: number;
   bytes: number;
@@ -84,8 +85,8 @@ export class NetworkRun {
     for (const worker of request.workers) {
       const name = worker.host.name;
       this.speeds.set(name, request.speeds?.get(name) ?? 1);
-      // One thread a host computes a network's gradients: its speed is per that one core.
-      this.hostRuns.set(name, emptyHostRun(name, 1));
+      // A host computes its share of a step on all its cores, one thread each.
+      this.hostRuns.set(name, emptyHostRun(name, worker.host.cores));
       this.hostSteps.set(name, {
         host: name,
         steps: 0,
@@ -147,7 +148,8 @@ export class NetworkRun {
     const name = part.worker.host.name;
     const host = this.hostRuns.get(name)!;
     host.items += part.chunks;
-    host.trainSeconds += part.seconds;
+    // Its threads' time, added up: the capacity ideal counts a host's speed per core, as for trees.
+    host.trainSeconds += part.threadSeconds;
     if (part.rows > 0 && part.seconds > 0) this.speeds.set(name, part.rows / part.seconds);
     this.timeline.push({host: name, slot: 0, index, start: at, end: at + part.seconds, kept: true});
     const steps = this.hostSteps.get(name)!;
@@ -194,8 +196,8 @@ export class NetworkRun {
     const seconds = this.now();
     const hosts = [...this.hostRuns.values()].map((host) => ({
       ...host,
-      utilisation: seconds > 0 ? host.trainSeconds / seconds : 0,
-      waitSeconds: Math.max(0, seconds - host.trainSeconds - host.shipSeconds),
+      utilisation: seconds > 0 ? host.trainSeconds / (host.cores * seconds) : 0,
+      waitSeconds: Math.max(0, seconds - host.trainSeconds / host.cores - host.shipSeconds),
     }));
     return {
       parameters,

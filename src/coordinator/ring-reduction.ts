@@ -35,7 +35,7 @@ export class RingReduction implements Reduction {
     const {run} = this;
     // The chunk ranges each host computed in this step (a lost host's go round again), and its computing time.
     const given = new Map<WorkerClient, [number, number][]>();
-    const computing = new Map<WorkerClient, number>();
+    const computing = new Map<WorkerClient, {seconds: number; threadSeconds: number}>();
     const pending: [number, number][] = [[0, batch.chunks]];
     let failedInARow = 0;
     for (let attempt = 0; ; attempt++) {
@@ -49,7 +49,11 @@ export class RingReduction implements Reduction {
       let lost = 0;
       answers.forEach((answer, h) => {
         if (answer.status === 'fulfilled') {
-          computing.set(hosts[h], (computing.get(hosts[h]) ?? 0) + answer.value.seconds);
+          const so = computing.get(hosts[h]) ?? {seconds: 0, threadSeconds: 0};
+          computing.set(hosts[h], {
+            seconds: so.seconds + answer.value.seconds,
+            threadSeconds: so.threadSeconds + answer.value.threadSeconds,
+          });
           return;
         }
         const mine = given.get(hosts[h])!.filter(([a, b]) => b > a);
@@ -134,16 +138,16 @@ export class RingReduction implements Reduction {
     batch: Batch,
     hosts: readonly WorkerClient[],
     given: ReadonlyMap<WorkerClient, [number, number][]>,
-    computing: ReadonlyMap<WorkerClient, number>,
+    computing: ReadonlyMap<WorkerClient, {seconds: number; threadSeconds: number}>,
     answers: readonly Answer[],
   ): void {
-    const slowest = Math.max(...hosts.map((worker) => computing.get(worker) ?? 0));
+    const slowest = Math.max(...hosts.map((worker) => computing.get(worker)?.seconds ?? 0));
     const n = hosts.length;
     // Each host sends 2(n-1) segments of 1/n of the vector and receives as many.
     const bytes = n > 1 ? (2 * 2 * (n - 1) * 8 * (this.run.shape.parameters + 3)) / n : 0;
     hosts.forEach((worker, h) => {
       const ranges = given.get(worker) ?? [];
-      const seconds = computing.get(worker) ?? 0;
+      const {seconds, threadSeconds} = computing.get(worker) ?? {seconds: 0, threadSeconds: 0};
       const waitSeconds = slowest - seconds;
       this.run.record(index, at, {
         worker,
@@ -151,6 +155,7 @@ export class RingReduction implements Reduction {
         // The ring's answer carries the step's rows; the host's own are its chunks'.
         rows: ranges.reduce((sum, range) => sum + rowsOf(batch, range), 0),
         seconds,
+        threadSeconds,
         exchangeSeconds: Math.max(0, answers[h].ringSeconds - waitSeconds),
         waitSeconds,
         bytes,

@@ -167,12 +167,13 @@ export class WorkerClient {
   /** The worker's fixed-point gradient sum over chunks [first, last) of a batch. */
   async networkGradient(
     order: Omit<Extract<ToWorker, {type: 'net-grad'}>, 'type'>,
-  ): Promise<{sum: Float64Array; rows: number; loss: number; clamped: number; seconds: number}> {
+  ): Promise<{sum: Float64Array; rows: number; loss: number; clamped: number; seconds: number; threadSeconds: number}> {
     const reply = await this.request({type: 'net-grad', ...order}, 'net-gradient');
     const body = this.bodies.get('net-gradient')!;
     const sum = new Float64Array(body.byteLength / 8);
     new Uint8Array(sum.buffer).set(body);
-    return {sum, rows: reply.rows, loss: reply.loss, clamped: reply.clamped, seconds: reply.seconds};
+    const {rows, loss, clamped, seconds, threadSeconds} = reply;
+    return {sum, rows, loss, clamped, seconds, threadSeconds};
   }
 
   /**

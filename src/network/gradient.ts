@@ -51,7 +51,8 @@ export class GradientComputer {
 
   /**
    * The fixed-point sum of the gradients of chunks [first, last) of a batch whose rows are
-   * `order[from..to)`, each chunk CHUNK_ROWS rows from `from` (the last may be shorter).
+   * `order[from..to)`, each chunk CHUNK_ROWS rows from `from` (the last may be shorter), into `sum`
+   * (cleared first; a new array unless given, so a caller that keeps one allocates nothing per step).
    */
   partial(
     parameters: Float64Array,
@@ -61,8 +62,9 @@ export class GradientComputer {
     first: number,
     last: number,
     limit: number,
+    sum: Float64Array = new Float64Array(this.shape.parameters),
   ): PartialGradient {
-    const sum = new Float64Array(this.shape.parameters);
+    sum.fill(0);
     let loss = 0;
     let rows = 0;
     let clamped = 0;

@@ -2,7 +2,7 @@ import type {TreeOptions} from '../forest/trainer.js';
 import type {NetworkSpec} from '../network/spec.js';
 
 /** Bumped whenever a message changes shape; coordinator and worker must agree. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Where a worker listens for its ring neighbour. */
 export interface RingAddress {
@@ -104,7 +104,8 @@ export type FromWorker =
   | ({type: 'identity'} & MachineIdentity)
   | {type: 'error'; message: string; run?: number; index?: number}
   /**
-   * A host's fixed-point gradient sum as its body; `seconds` computing it. Over a ring there is no
+   * A host's fixed-point gradient sum as its body; `seconds` computing it (`threadSeconds` its
+   * threads' computing added up). Over a ring there is no
    * body: rows, loss and clamped are the ring's totals, `ringSeconds` the reduction's time, and
    * `ringFailed` says why the reduction broke (the host itself is fine and keeps its part).
    */
@@ -115,6 +116,7 @@ export type FromWorker =
       loss: number;
       clamped: number;
       seconds: number;
+      threadSeconds: number;
       ringSeconds?: number;
       ringFailed?: string;
     }

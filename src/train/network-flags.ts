@@ -42,7 +42,6 @@ export const FOREST_FLAGS = [
   'min-samples-split',
   'min-samples-leaf',
   'trainer',
-  'cores',
 ] as const;
 export const NETWORK_FLAGS = [
   'layers',
@@ -62,12 +61,6 @@ export function checkWorkloadFlags(workload: WorkloadName, given: readonly strin
   const foreign: readonly string[] = workload === 'network' ? FOREST_FLAGS : NETWORK_FLAGS;
   const flag = given.find((name) => foreign.includes(name));
   if (flag === undefined) return;
-  if (flag === 'cores')
-    throw new InputError({
-      file: '--cores',
-      problem: "a forest's setting (slots that train trees): a network computes its gradients on one core a host",
-      fix: 'leave --cores out',
-    });
   throw workload === 'network'
     ? new InputError({
         file: `--${flag}`,

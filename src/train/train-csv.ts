@@ -79,7 +79,7 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     inventory: request.inventory,
     hosts: request.hosts,
     // A network computes its gradients on one core a host.
-    cores: workload === 'network' ? 1 : request.cores,
+    cores: request.cores,
   });
   checkOut(request, hosts);
   const {train, test, fill, warnings} = loadData(request, testFraction, workload);

@@ -1,6 +1,7 @@
 /**
  * The worker: started once per host (as a child process here, at the end of an SSH channel later),
- * it speaks framed messages on stdin/stdout and trains trees with `--cores` parallel slots.
+ * it speaks framed messages on stdin/stdout, trains trees with `--cores` parallel slots and
+ * computes a network's steps on `--cores` threads.
  */
 import {availableParallelism} from 'node:os';
 import {FramedConnection, type Message} from '../protocol/connection.js';
@@ -10,6 +11,7 @@ import {readCpuSample} from './cpu-sample.js';
 import {readMachineIdentity} from './machine-identity.js';
 import {float64Body} from '../protocol/float64-body.js';
 import {NetworkSession} from './network-session.js';
+import {NetworkThreads} from './network-threads.js';
 import {RingMember} from './ring.js';
 import {ringBind} from './ring-bind.js';
 import {CancelledError, SlotPool} from './slot-pool.js';
@@ -23,6 +25,7 @@ const coresArgument = process.argv[process.argv.indexOf('--cores') + 1];
 // `--cores auto`: the inventory gave none, so the host's own CPUs decide the slots.
 const cores = coresArgument === 'auto' ? availableParallelism() : Number(coresArgument) || 1;
 const pool = new SlotPool(cores);
+const networkThreads = new NetworkThreads(cores);
 const cache = new DatasetCache();
 
 const connection = new FramedConnection<ToWorker, FromWorker>(
@@ -81,13 +84,16 @@ function handle({header, body}: Message<ToWorker>): void {
     case 'net-grad':
     case 'net-update':
     case 'net-hash':
-    case 'net-ring-listen':
-    case 'net-ring-form':
-    case 'net-ring-abort':
-    case 'net-ring-end':
     case 'net-commit':
     case 'net-weights':
+    case 'net-ring-listen':
+    case 'net-ring-form':
       handleNetwork(header, body);
+      return;
+    case 'net-ring-abort':
+    case 'net-ring-end':
+      // Not queued behind the steps: an abort must reach a reduction that waits on a lost host.
+      handleRing(header);
       return;
     case 'identify':
       // Read when asked, not at start: a calibration needs the limits as they are now.
@@ -146,84 +152,104 @@ function train(order: Extract<ToWorker, {type: 'train'}>): void {
 }
 
 let network: NetworkSession | undefined;
+let networkTurn = Promise.resolve();
 
-/** A network's messages: one run at a time, the last started. */
-function handleNetwork(header: Extract<ToWorker, {type: `net-${string}`}>, body: Uint8Array): void {
+/**
+ * A network's messages, one run at a time (the last started), each handled once the one before is
+ * done: an update never lands while a step's threads read the weights.
+ */
+function handleNetwork(header: NetworkMessage, body: Uint8Array): void {
+  networkTurn = networkTurn
+    .then(() => networkMessage(header, body))
+    .catch((error: Error) => connection.send({type: 'error', message: error.message}))
+    .catch(() => undefined);
+}
+
+type NetworkMessage = Extract<
+  ToWorker,
+  {
+    type:
+      | 'net-start'
+      | 'net-grad'
+      | 'net-update'
+      | 'net-commit'
+      | 'net-hash'
+      | 'net-weights'
+      | 'net-ring-listen'
+      | 'net-ring-form';
+  }
+>;
+
+async function networkMessage(header: NetworkMessage, body: Uint8Array): Promise<void> {
   if (header.type === 'net-start') {
     const dataset = cache.get(header.datasetHash);
     if (!dataset) throw new Error(`data set ${header.datasetHash.slice(0, 12)} is not cached here`);
     network?.close();
-    network = new NetworkSession(header.run, header.spec, dataset, header.classes);
+    network = new NetworkSession(header.run, header.spec, dataset, header.classes, networkThreads);
     return;
   }
-  if (!network || network.run !== header.run) throw new Error(`no network run ${header.run} started here`);
-  const session = network;
+  const session = sessionOf(header.run);
   switch (header.type) {
     case 'net-grad':
-      if (header.ring) void answerRing(session, {...header, ring: header.ring});
+      if (header.ring) return answerRing(session, {...header, ring: header.ring});
       else {
-        const {sum, ...figures} = session.gradient(header);
-        void connection.send(
-          {type: 'net-gradient', run: header.run, ...figures},
+        const {sum, rows, loss, clamped, seconds, threadSeconds} = await session.gradient(header);
+        await connection.send(
+          {type: 'net-gradient', run: header.run, rows, loss, clamped, seconds, threadSeconds},
           new Uint8Array(sum.buffer, sum.byteOffset, sum.byteLength),
         );
       }
       return;
     case 'net-update':
-      session.update(float64Body(body), header.rows);
-      return;
+      return session.update(float64Body(body), header.rows);
     case 'net-commit':
-      session.commit();
-      return;
+      return session.commit();
     case 'net-hash':
-      void connection.send({type: 'net-hash', run: header.run, hash: session.hash()});
-      return;
+      return connection.send({type: 'net-hash', run: header.run, hash: session.hash()});
     case 'net-weights': {
       const weights = session.weights();
-      void connection.send(
+      return connection.send(
         {type: 'net-weights', run: header.run},
         new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength),
       );
-      return;
     }
     default:
-      handleRing(session, header);
+      return joinRing(session, header);
   }
 }
 
-function handleRing(
+function sessionOf(run: number): NetworkSession {
+  if (!network || network.run !== run) throw new Error(`no network run ${run} started here`);
+  return network;
+}
+
+/** Listening and joining are queued with the steps; they wait only on the ring's other hosts, which an abort frees. */
+async function joinRing(
   session: NetworkSession,
-  header: Extract<ToWorker, {type: 'net-ring-listen' | 'net-ring-form' | 'net-ring-abort' | 'net-ring-end'}>,
-): void {
+  header: Extract<ToWorker, {type: 'net-ring-listen' | 'net-ring-form'}>,
+): Promise<void> {
   if (header.type === 'net-ring-listen') {
     const {bind, coordinator} = ringBind(header.bind, process.env.SSH_CONNECTION);
-    void RingMember.listen(header.run, Buffer.from(header.key, 'hex'), bind).then(
-      (ring) => {
-        session.ring?.close();
-        session.ring = ring;
-        return connection.send({type: 'net-ring-listening', run: header.run, coordinator, ...ring.address()});
-      },
-      (error: Error) =>
-        connection.send({
-          type: 'error',
-          run: header.run,
-          message: `cannot listen for the ring on ${bind}: ${error.message}`,
-        }),
-    );
-  } else if (header.type === 'net-ring-form') {
-    if (!session.ring) throw new Error(`network run ${header.run} has no ring listener`);
-    void session.ring.form(header.generation, header.rank, header.size, header.next).then(
-      () => connection.send({type: 'net-ring-formed', run: header.run, generation: header.generation}),
-      (error: Error) =>
-        connection.send({
-          type: 'net-ring-formed',
-          run: header.run,
-          generation: header.generation,
-          failed: error.message,
-        }),
-    );
-  } else if (header.type === 'net-ring-abort') session.ring?.abort(header.generation, header.reason);
-  else session.ring?.close();
+    const ring = await RingMember.listen(header.run, Buffer.from(header.key, 'hex'), bind).catch((error: Error) => {
+      throw new Error(`cannot listen for the ring on ${bind}: ${error.message}`);
+    });
+    session.ring?.close();
+    session.ring = ring;
+    return connection.send({type: 'net-ring-listening', run: header.run, coordinator, ...ring.address()});
+  }
+  if (!session.ring) throw new Error(`network run ${header.run} has no ring listener`);
+  const failed = await session.ring.form(header.generation, header.rank, header.size, header.next).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+  return connection.send({type: 'net-ring-formed', run: header.run, generation: header.generation, failed});
+}
+
+/** An abort or the run's end, handled at once: a reduction in the queue may be waiting on a lost host. */
+function handleRing(header: Extract<ToWorker, {type: 'net-ring-abort' | 'net-ring-end'}>): void {
+  if (!network || network.run !== header.run) return;
+  if (header.type === 'net-ring-abort') network.ring?.abort(header.generation, header.reason);
+  else network.ring?.close();
 }
 
 async function answerRing(
@@ -242,6 +268,6 @@ let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await pool.close();
+  await Promise.all([pool.close(), networkThreads.close()]);
   process.exit(code);
 }

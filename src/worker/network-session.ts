@@ -1,23 +1,15 @@
 import {performance} from 'node:perf_hooks';
-import {epochOrder} from '../network/batches.js';
-import {addPartial, chunkLimit, GradientComputer, type PartialGradient} from '../network/gradient.js';
+import {addPartial, chunkLimit, type PartialGradient} from '../network/gradient.js';
 import {initialParameters, Shape} from '../network/model.js';
 import {Optimizer} from '../network/optimizer.js';
 import type {NetworkSpec} from '../network/spec.js';
 import {weightsHash} from '../network/weights.js';
 import type {ToWorker} from '../protocol/messages.js';
+import type {NetworkThreads, ThreadedPartial} from './network-threads.js';
 import type {RingMember} from './ring.js';
 import type {SharedDataset} from './slot-pool.js';
 
 type GradientOrder = Extract<ToWorker, {type: 'net-grad'}>;
-
-export interface GradientAnswer {
-  sum: Float64Array;
-  rows: number;
-  loss: number;
-  clamped: number;
-  seconds: number;
-}
 
 /** What a host answers for its part of a step summed over the ring: the ring's totals, no gradient. */
 export interface RingAnswer {
@@ -25,20 +17,20 @@ export interface RingAnswer {
   loss: number;
   clamped: number;
   seconds: number;
+  threadSeconds: number;
   ringSeconds: number;
   ringFailed?: string;
 }
 
 /**
  * A host's part in a network's run: its own copy of the weights and the optimizer, from the seed,
- * updated with every step's exact sum exactly as the coordinator updates its own, so every copy
- * stays the same bits. Computed on the worker's main thread, one core.
+ * updated with every step's exact sum exactly as every other copy is, so every copy stays the same
+ * bits. Its steps are computed on the worker's network threads, one a core, which read the weights
+ * where this updates them: in shared memory, never copied.
  */
 export class NetworkSession {
   private readonly parameters: Float64Array;
   private readonly optimizer: Optimizer;
-  private readonly computer: GradientComputer;
-  private order: {epoch: number; rows: Uint32Array} | undefined;
   /** Over a ring: this host's own part of the step in hand, kept until the step is committed. */
   private held: {step: number; part: PartialGradient} | undefined;
   /** Over a ring: the step's total the reduction left here, applied on commit. */
@@ -47,27 +39,25 @@ export class NetworkSession {
 
   constructor(
     readonly run: number,
-    private readonly spec: NetworkSpec,
-    private readonly data: SharedDataset,
+    spec: NetworkSpec,
+    data: SharedDataset,
     classes: number,
+    private readonly threads: NetworkThreads,
   ) {
     const shape = Shape.of(data.features, spec.layers, classes);
-    this.parameters = initialParameters(shape, spec.seed);
+    this.parameters = new Float64Array(new SharedArrayBuffer(shape.parameters * 8));
+    this.parameters.set(initialParameters(shape, spec.seed));
     this.optimizer = new Optimizer(spec, shape);
-    this.computer = new GradientComputer(shape, spec.activation, data);
+    threads.start({shape, activation: spec.activation, seed: spec.seed, data, weights: this.parameters});
   }
 
-  gradient(order: GradientOrder): GradientAnswer {
+  /** The step's share of this host; `seconds` from the order to the total, on the worker's clock. */
+  async gradient(order: GradientOrder): Promise<ThreadedPartial & {seconds: number}> {
     const start = performance.now();
-    if (this.order?.epoch !== order.epoch)
-      this.order = {epoch: order.epoch, rows: epochOrder(this.data.rows, this.spec.seed, order.epoch)};
-    const partial = this.computer.partial(
-      this.parameters,
-      this.order.rows,
-      order.from,
-      order.to,
-      order.first,
-      order.last,
+    const partial = await this.threads.partial(
+      order.epoch,
+      [order.from, order.to],
+      [order.first, order.last],
       chunkLimit(order.chunks),
     );
     return {...partial, seconds: (performance.now() - start) / 1000};
@@ -81,10 +71,10 @@ export class NetworkSession {
   async ringGradient(order: GradientOrder & {ring: NonNullable<GradientOrder['ring']>}): Promise<RingAnswer> {
     const ring = this.ring;
     if (!ring) throw new Error(`no ring formed for network run ${this.run}`);
-    const {sum, seconds, ...figures} = this.gradient(order);
-    const own = {sum, ...figures};
+    const {seconds, threadSeconds, ...own} = await this.gradient(order);
     if (order.ring.more && this.held?.step === order.ring.step) addPartial(this.held.part, own);
-    else this.held = {step: order.ring.step, part: own};
+    // A copy: the threads' total is reused by the next step.
+    else this.held = {step: order.ring.step, part: {...own, sum: own.sum.slice()}};
     const part = this.held.part;
     const n = part.sum.length;
     const vector = new Float64Array(n + 3);
@@ -93,23 +83,19 @@ export class NetworkSession {
     vector[n + 1] = part.rows;
     vector[n + 2] = part.clamped;
     const started = performance.now();
+    const figures = {rows: own.rows, loss: own.loss, clamped: own.clamped, seconds, threadSeconds};
     this.total = undefined;
     try {
       await ring.reduce(vector, order.ring.step);
     } catch (error) {
-      return {
-        ...figures,
-        seconds,
-        ringSeconds: (performance.now() - started) / 1000,
-        ringFailed: (error as Error).message,
-      };
+      return {...figures, ringSeconds: (performance.now() - started) / 1000, ringFailed: (error as Error).message};
     }
     this.total = {sum: vector.subarray(0, n), rows: vector[n + 1]};
     return {
+      ...figures,
       loss: vector[n],
       rows: vector[n + 1],
       clamped: vector[n + 2],
-      seconds,
       ringSeconds: (performance.now() - started) / 1000,
     };
   }
@@ -122,6 +108,7 @@ export class NetworkSession {
     this.held = undefined;
   }
 
+  /** Only between steps (the worker handles a network's steps one after the other): no thread reads the weights meanwhile. */
   update(sum: Float64Array, rows: number): void {
     this.optimizer.step(this.parameters, sum, rows);
   }

@@ -84,6 +84,35 @@ test("bench of a network reduced in a ring: the table says so, the weights are t
   t.regex(table.stdout, /summed exactly by the hosts in a ring/);
 });
 
+test('bench of a network on hosts of 1 and 2 cores: the Cores column and the ideal count every core, the same weights', async (t) => {
+  const folder = folderWith({
+    'inventory.yaml': 'hosts:\n  local-a: { transport: local, cores: 1 }\n  local-b: { transport: local, cores: 2 }\n',
+    'experiments/net.yaml': networkExperiment().replace('runs: 2', 'runs: 1'),
+  });
+  const result = await cluster(['bench', '-e', 'experiments/net.yaml', '--json', '--quiet'], folder);
+  t.is(result.exitCode, 0, result.stderr);
+  const rows = JSON.parse(result.stdout).rows as {
+    cores: number;
+    measured_s: number;
+    ideal_s: number;
+    runs: {weightsHash: string; hosts: {host: string; cores: number; utilisation: number}[]}[];
+  }[];
+  t.deepEqual(
+    rows.map((row) => row.cores),
+    [1, 3],
+  );
+  t.is(rows[1].ideal_s.toFixed(6), (rows[0].measured_s / 3).toFixed(6));
+  t.deepEqual(
+    rows[1].runs[0].hosts.map(({host, cores}) => [host, cores]),
+    [
+      ['local-a', 1],
+      ['local-b', 2],
+    ],
+  );
+  t.true(rows[1].runs[0].hosts.every((host) => host.utilisation > 0 && host.utilisation <= 1));
+  t.is(rows[1].runs[0].weightsHash, rows[0].runs[0].weightsHash);
+});
+
 for (const [what, experiment, message] of [
   [
     'network settings in a forest experiment',

@@ -1,12 +1,16 @@
+import {existsSync, readdirSync} from 'node:fs';
 import test from 'ava';
 import type {Host} from '../../src/config/inventory.js';
 import {trainNetworkAcross} from '../../src/coordinator/train-network.js';
+import {WorkerClient} from '../../src/coordinator/worker-client.js';
 import {WorkerSet} from '../../src/coordinator/worker-set.js';
 import {hashDataset} from '../../src/data/dataset.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {DEFAULT_NETWORK, type NetworkSpec} from '../../src/network/spec.js';
 import {standardisationOf, standardise} from '../../src/network/standardise.js';
 import {trainNetwork} from '../../src/network/train-here.js';
+import {localTransport} from '../../src/transport/local.js';
+import type {WorkerExit} from '../../src/transport/transport.js';
 import {crashAlone} from '../helpers/crash.js';
 
 const local = (name: string, cores = 1): Host => ({name, transport: 'local', cores, labels: []});
@@ -98,3 +102,95 @@ test('a host that freezes mid-step leaves its ring neighbours waiting: it is fou
     await workers.close();
   }
 });
+
+test('hosts of 1, 2 and 3 cores, alone and together, train the weights of one trained here; each counts its cores', async (t) => {
+  const workers = await WorkerSet.open([local('a'), local('b', 2), local('c', 3)]);
+  try {
+    for (const [names, split] of [
+      [['b'], 'equal'],
+      [['c'], 'proportional'],
+      [['a', 'c'], 'proportional'],
+      [['c', 'b', 'a'], 'equal'],
+    ] as const) {
+      const trained = await trainNetworkAcross({
+        workers: workers.get(names),
+        dataset: train,
+        datasetHash: hashDataset(train),
+        spec: {...SPEC, reduce: names.length === 3 ? 'ring' : 'central'},
+        split,
+      });
+      const what = `${names.join(', ')} ${split}`;
+      t.is(trained.weightsHash, reference, what);
+      t.deepEqual(trained.faults, []);
+      t.deepEqual(
+        trained.hosts.map((host) => host.cores),
+        names.map((name) => ({a: 1, b: 2, c: 3})[name]),
+        what,
+      );
+      t.true(
+        trained.hosts.every((host) => host.utilisation > 0 && host.utilisation <= 1),
+        JSON.stringify(trained.hosts),
+      );
+    }
+  } finally {
+    await workers.close();
+  }
+});
+
+test('a host of 3 cores computes on 3 threads, kept from run to run; they end with the worker, which exits cleanly', async (t) => {
+  let exited: Promise<WorkerExit> | undefined;
+  const worker = await WorkerClient.open(local('c', 3), {
+    async start(host) {
+      const started = await localTransport.start(host);
+      exited = started.exited;
+      return started;
+    },
+  });
+  const pid = worker.info!.pid;
+  const threads = () => readdirSync(`/proc/${pid}/task`).length;
+  try {
+    const before = threads();
+    for (let run = 0; run < 3; run++) {
+      const trained = await trainNetworkAcross({
+        workers: [worker],
+        dataset: train,
+        datasetHash: hashDataset(train),
+        spec: SPEC,
+        split: 'equal',
+      });
+      t.is(trained.weightsHash, reference);
+      t.is(threads(), before + 3, `after run ${run + 1}`);
+    }
+  } finally {
+    await worker.close();
+  }
+  t.deepEqual(await exited, {code: 0, signal: null});
+  t.false(existsSync(`/proc/${pid}`));
+});
+
+for (const reduce of ['central', 'ring'] as const)
+  test(`a host of 3 cores killed mid-epoch (${reduce}): a host of 2 computes its chunks, the weights are those of a run without it`, async (t) => {
+    const workers = await WorkerSet.open([local('a', 2), local('b', 3)]);
+    try {
+      const [, victim] = workers.get(['a', 'b']);
+      const trained = await trainNetworkAcross({
+        workers: workers.get(['a', 'b']),
+        dataset: train,
+        datasetHash: hashDataset(train),
+        spec: {...SPEC, reduce},
+        split: 'proportional',
+        onStep: (done) =>
+          done === 4 * 5 &&
+          crashAlone(workers.get(['a', 'b']), victim, () => process.kill(victim.info!.pid, 'SIGKILL')),
+      });
+      t.is(trained.weightsHash, reference);
+      t.is(trained.faults.length, 1);
+      t.like(trained.faults[0], {host: 'b', reason: 'exited'});
+      t.is(
+        trained.hosts.reduce((sum, host) => sum + host.items, 0),
+        3 * 6 * 5,
+      );
+    } finally {
+      await workers.close();
+    }
+  });

@@ -91,6 +91,19 @@ test('the gradient is the derivative of the summed cross-entropy (finite differe
   }
 });
 
+test('a partial sum into a buffer used before: cleared first, the same bits as into a new one', (t) => {
+  const train = data(200, 6);
+  const shape = Shape.of(train.features, [6], 3);
+  const parameters = initialParameters(shape, 2);
+  const computer = new GradientComputer(shape, 'relu', train);
+  const order = Uint32Array.from({length: train.rows}, (_, i) => i);
+  const fresh = computer.partial(parameters, order, 0, 200, 1, 5, chunkLimit(7));
+  const used = new Float64Array(shape.parameters).fill(12345);
+  const again = computer.partial(parameters, order, 0, 200, 1, 5, chunkLimit(7), used);
+  t.is(again.sum, used);
+  t.deepEqual(again, fresh);
+});
+
 test('a batch is divided by whole chunks, in proportion to the shares, every chunk to one host', (t) => {
   t.deepEqual(splitChunks(7, [1]), [[0, 7]]);
   t.deepEqual(splitChunks(7, [1, 1]), [

@@ -20,8 +20,6 @@ export const nativeNetworkEngine: Engine = {
     return {
       calibrate: async () => ({throughput: new Map(), loaded: new Map()}),
       measure: (request) => measureRun(context, workers, request),
-      // A host computes a network's gradients on one core: the table's cores and ideals count that.
-      rowHosts: (rowHosts) => rowHosts.map((host) => ({...host, cores: 1})),
       close: () => workers.close(),
       warnings: hosts.flatMap((host) => coresWarning(host, workers.get([host.name])[0].info?.cpus) ?? []),
     };
