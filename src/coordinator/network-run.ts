@@ -62,6 +62,8 @@ export interface HostStep {
 }
 
 let runs = 0;
+/** How much of a host's past steps its speed remembers at each new one. */
+const SPEED_MEMORY = 0.6;
 
 /**
  * A network's run, whichever reduction: the live hosts, their speeds for the split, the faults,
@@ -73,6 +75,8 @@ export class NetworkRun {
   readonly live: WorkerClient[];
   readonly faults: Fault[] = [];
   private readonly speeds = new Map<string, number>();
+  /** Each host's rows and computing seconds over its recent steps, older ones fading. */
+  private readonly recent = new Map<string, {rows: number; seconds: number}>();
   private readonly hostRuns = new Map<string, HostRun>();
   private readonly hostSteps = new Map<string, HostSteps>();
   private readonly timeline: TimelineEntry[] = [];
@@ -130,7 +134,7 @@ export class NetworkRun {
     return [await reduction.weights(), losses];
   }
 
-  /** `chunks` chunks among `hosts`: by their last measured speeds, or equally. */
+  /** `chunks` chunks among `hosts`: by their recent speeds, or equally. */
   divide(hosts: readonly WorkerClient[], chunks: number): [number, number][] {
     const shares = hosts.map((worker) =>
       this.request.split === 'equal' ? 1 : (this.speeds.get(worker.host.name) ?? 1),
@@ -150,7 +154,7 @@ export class NetworkRun {
     host.items += part.chunks;
     // Its threads' time, added up: the capacity ideal counts a host's speed per core, as for trees.
     host.trainSeconds += part.threadSeconds;
-    if (part.rows > 0 && part.seconds > 0) this.speeds.set(name, part.rows / part.seconds);
+    if (part.rows > 0 && part.seconds > 0) this.speeds.set(name, this.recentSpeed(name, part.rows, part.seconds));
     this.timeline.push({host: name, slot: 0, index, start: at, end: at + part.seconds, kept: true});
     const steps = this.hostSteps.get(name)!;
     steps.steps++;
@@ -158,6 +162,18 @@ export class NetworkRun {
     steps.exchangeSeconds += part.exchangeSeconds;
     steps.waitSeconds += part.waitSeconds;
     steps.bytesPerStep += part.bytes;
+  }
+
+  /**
+   * Rows per second over the host's last few steps: one step's timing is noisy (a scheduler's tick,
+   * a collection), and a chunk is a sixteenth of a batch of 500, so following each step's figure
+   * makes the split swing and the hosts wait; a few steps still follow a host that slows down.
+   */
+  private recentSpeed(name: string, rows: number, seconds: number): number {
+    const before = this.recent.get(name) ?? {rows: 0, seconds: 0};
+    const now = {rows: SPEED_MEMORY * before.rows + rows, seconds: SPEED_MEMORY * before.seconds + seconds};
+    this.recent.set(name, now);
+    return now.rows / now.seconds;
   }
 
   lose(worker: WorkerClient, error: Error, requeued: number): void {
