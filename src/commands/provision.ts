@@ -9,6 +9,8 @@ import {colours} from '../report/colour.js';
 import {parseEngines} from '../config/engine-names.js';
 import {checkDaskHosts, type DaskCheck} from '../engine/dask/check.js';
 import {renderDaskChecks} from '../report/dask-checks.js';
+import {checkTorchHosts, type TorchCheck} from '../engine/torch/check.js';
+import {renderTorchChecks} from '../report/torch-checks.js';
 import {provisionHosts, type ProvisionResult} from '../provision/provision.js';
 import {printable} from '../text/printable.js';
 
@@ -18,6 +20,7 @@ export default class Provision extends ClusterCommand {
     '<%= config.bin %> provision',
     '<%= config.bin %> provision --hosts rpi1,rpi2 --accept-new',
     '<%= config.bin %> provision --engine native,dask',
+    '<%= config.bin %> provision --engine native,torch',
   ];
 
   static override flags = {
@@ -32,18 +35,18 @@ export default class Provision extends ClusterCommand {
     concurrency: concurrencyFlag,
     engine: Flags.string({
       description:
-        'what to prepare the hosts for: native (install the worker), dask (check Python, scikit-learn and dask/distributed), or both: native,dask',
+        'what to prepare the hosts for: native (install the worker), dask (check Python, scikit-learn and dask/distributed), torch (check Python and PyTorch with gloo), or several: native,dask',
       default: 'native',
     }),
   };
 
-  async run(): Promise<ProvisionResult[] | {native: ProvisionResult[]; dask: DaskCheck[]}> {
+  async run(): Promise<ProvisionResult[] | {native: ProvisionResult[]; dask?: DaskCheck[]; torch?: TorchCheck[]}> {
     const {flags} = await this.parse(Provision);
     const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const hosts = selectHosts(inventory, flags.hosts);
     const engines = parseEngines(flags.engine);
     if (!engines.includes('native'))
-      return {native: [], dask: await this.checkDask(inventory, hosts, flags['accept-new'])};
+      return {native: [], ...(await this.checkPythons(engines, inventory, hosts, flags['accept-new']))};
     const width = Math.max(...hosts.map((host) => host.name.length));
     const results = await provisionHosts(hosts, {
       acceptNew: flags['accept-new'],
@@ -73,15 +76,41 @@ export default class Provision extends ClusterCommand {
     this.log(table.toString());
     const failed = results.filter((result) => !result.ok);
     for (const result of failed) this.log(`${red('Error:')} ${printable(result.error ?? '')}`);
-    const dask = engines.includes('dask') ? await this.checkDask(inventory, hosts, flags['accept-new']) : undefined;
+    const pythons = await this.checkPythons(engines, inventory, hosts, flags['accept-new']);
     if (failed.length > 0)
       throw new HostsFailedError(
         failed.map((result) => result.host),
         `provisioning failed on ${failed.length} of ${results.length} hosts`,
         results,
       );
-    if (dask) return {native: results, dask};
+    if (pythons.dask || pythons.torch) return {native: results, ...pythons};
     return results;
+  }
+
+  /** The Python engines' checks the engines named ask for. */
+  private async checkPythons(
+    engines: string[],
+    inventory: Inventory,
+    hosts: Host[],
+    acceptNew: boolean,
+  ): Promise<{dask?: DaskCheck[]; torch?: TorchCheck[]}> {
+    const dask = engines.includes('dask') ? await this.checkDask(inventory, hosts, acceptNew) : undefined;
+    const torch = engines.includes('torch') ? await this.checkTorch(inventory, hosts, acceptNew) : undefined;
+    return {...(dask ? {dask} : {}), ...(torch ? {torch} : {})};
+  }
+
+  /** Refuses a host whose Python lacks torch with gloo, or whose torch differs from the others', saying how to install it. */
+  private async checkTorch(inventory: Inventory, hosts: Host[], acceptNew: boolean): Promise<TorchCheck[]> {
+    const checks = await checkTorchHosts(inventory, hosts, {acceptNew});
+    this.log(renderTorchChecks(checks));
+    const refused = checks.filter((check) => !check.ok);
+    if (refused.length > 0)
+      throw new HostsFailedError(
+        refused.map((check) => check.host),
+        `the torch engine cannot run on ${refused.length} of ${checks.length} hosts`,
+        checks,
+      );
+    return checks;
   }
 
   /** Refuses a host whose Python lacks scikit-learn or dask/distributed, or differs from the coordinator's, saying how to install them. */

@@ -7,7 +7,7 @@ import {HostsFailedError} from '../errors.js';
 import {loadExperiment} from '../config/experiment.js';
 import {colours} from '../report/colour.js';
 import {renderStatus} from '../status/render.js';
-import {addDaskChecks, calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
+import {addDaskChecks, addTorchChecks, calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
 
 export default class Status extends ClusterCommand {
   static override summary = 'Show what each host is and whether it is ready to train.';
@@ -41,6 +41,7 @@ export default class Status extends ClusterCommand {
       concurrency: inventory.connectConcurrency,
     });
     await addDaskChecks(statuses, inventory, hosts);
+    await addTorchChecks(statuses, inventory, hosts);
     if (experiment) await calibrateStatuses(statuses, hosts, experiment, inventory.connectConcurrency);
     this.log(renderStatus(statuses, {calibrated: experiment !== undefined, paint: colours(process.stdout)}));
     const notReady = statuses.filter((s) => !s.ready).map((s) => s.host);

@@ -1,7 +1,7 @@
 import {InputError} from '../errors.js';
 
-/** What trains the forest: the toolkit's own workers, or scikit-learn through Dask. */
-export const ENGINE_NAMES = ['native', 'dask'] as const;
+/** What trains: the toolkit's own workers; scikit-learn through Dask (forests); PyTorch's DistributedDataParallel (networks). */
+export const ENGINE_NAMES = ['native', 'dask', 'torch'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** "native,dask" as engine names, each known and named once. */

@@ -63,12 +63,16 @@ export interface TimelineEntry {
 
 /** Every host of a run was lost: the run cannot end, whichever workload it trains. */
 export class RunFailedError extends HostError {
-  constructor(readonly faults: Fault[]) {
+  constructor(
+    readonly faults: Fault[],
+    /** How the run ended, when not by every host's loss (a DistributedDataParallel group failing with one). */
+    ending = 'every host was lost',
+  ) {
     // Every worker killed by SIGINT: the Ctrl-C of a terminal reached them before it reached us.
     const interrupted = faults.length > 0 && faults.every((fault) => fault.reason === 'interrupted');
     super(
       faults.map((f) => f.host).join(', '),
-      `every host was lost: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`,
+      `${ending}: ${faults.map((f) => `${f.host}: ${f.message}`).join('; ')}`,
       '',
       interrupted ? 'interrupted' : 'all-hosts-lost',
     );

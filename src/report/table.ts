@@ -70,12 +70,26 @@ function describeNetworkSetup(result: BenchResult): string {
   const hashes = new Set(result.rows.flatMap((row) => row.runs.map((run) => run.weightsHash)));
   return [
     `Experiment ${result.experiment}: a network of layers ${network.layers.join(' x ')} (${network.activation}, ${network.optimizer}, learning rate ${network.learningRate}), ${network.epochs} epochs of batches of ${network.batchSize}, seed ${network.seed}, on ${dataset.description}, ${dataset.trainRows} training rows, ${dataset.testRows} test rows.`,
-    `Each batch is cut into chunks of 32 rows divided among the hosts ${network.split === 'equal' ? 'equally' : 'in proportion to their speeds in the last step'}; the gradients are summed exactly ${network.reduce === 'ring' ? 'by the hosts in a ring' : 'by the coordinator'} and every host applies the same update. Weights (SHA-256): ${hashes.size === 1 ? `${[...hashes][0]?.slice(0, 16)}, the same in every run` : `${hashes.size} different`}.`,
-    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), data shipping included, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured. Efficiency = chunks / the sum of the hosts' speeds in that run (chunks per second of computing per core, times its cores) / measured.`,
+    ...(result.engine === 'torch'
+      ? torchSetup(result, hashes.size)
+      : [
+          `Each batch is cut into chunks of 32 rows divided among the hosts ${network.split === 'equal' ? 'equally' : 'in proportion to their speeds in the last step'}; the gradients are summed exactly ${network.reduce === 'ring' ? 'by the hosts in a ring' : 'by the coordinator'} and every host applies the same update. Weights (SHA-256): ${hashes.size === 1 ? `${[...hashes][0]?.slice(0, 16)}, the same in every run` : `${hashes.size} different`}.`,
+        ]),
+    `Measured = median wall time ± standard deviation of ${runs} run(s) after ${warmup} warm-up(s), ${result.engine === 'torch' ? "from the group's first step to its last" : 'data shipping included'}, runs ${result.order ?? 'sequential'}. Ideal = measured(${result.baseline.join(' + ')}) x its cores / cores. Scalability = ideal / measured. Efficiency = chunks / the sum of the hosts' speeds in that run (chunks per second of computing per core, times its cores) / measured.`,
     `Coordinator: ${machine.cpuModel} (${machine.cpus} CPUs), ${machine.platform}/${machine.arch}, Node.js ${machine.node}.`,
   ]
     .map(printable)
     .join('\n');
+}
+
+/** How the torch engine trained, and what its time leaves out. */
+function torchSetup(result: BenchResult, weights: number): string[] {
+  const starts = result.rows.flatMap((row) => row.runs.flatMap((run) => run.startSeconds ?? []));
+  const start = starts.length > 0 ? starts.reduce((a, b) => a + b, 0) / starts.length : 0;
+  return [
+    `PyTorch's DistributedDataParallel over gloo, one process per host and per run, float32: each batch split equally among the hosts (DDP's way), the gradients all-reduced at every backward pass. Weights (SHA-256): ${weights} different (float32 sums whose order depends on the number of hosts).`,
+    `Not in the measured time: starting each host's Python, importing torch, sending the rows and forming the group, ${start.toFixed(2)} s a run on average.`,
+  ];
 }
 
 /** --verbose: each run's hosts (work items, re-executed, utilisation, shipping, waiting) and its faults. */

@@ -23,6 +23,8 @@ export interface RunRecord {
   weightsHash?: string;
   /** A network's step per host: computing, exchange, waiting for the slowest, bytes (means per step). */
   steps?: HostSteps[];
+  /** The torch engine: seconds from starting its processes to the group's first step (Python, torch's import, the rows, the rendezvous), not in `seconds`. */
+  startSeconds?: number;
 }
 
 /** A row of the table: one combination of hosts. Field names are the JSON export's. */

@@ -24,6 +24,7 @@ export function renderStatus(
     'Node.js',
     'Worker',
     'Dask engine',
+    'Torch engine',
     ...(calibrated ? ['Trees/s'] : []),
   ];
   const table = new Table({head, style: {head: [], border: []}});
@@ -38,6 +39,7 @@ export function renderStatus(
       printable(s.node ?? (s.reachable ? 'missing' : '')),
       s.workerUpToDate === null ? '' : s.workerUpToDate ? green('up to date') : red('NOT INSTALLED'),
       printable(s.dask ? `sklearn ${s.dask.sklearn}, distributed ${s.dask.distributed}` : s.reachable ? 'missing' : ''),
+      printable(s.torch ? `torch ${s.torch.torch}` : s.reachable ? 'missing' : ''),
       ...(calibrated ? [s.treesPerSecond === null ? '' : s.treesPerSecond.toFixed(1)] : []),
     ]);
   }

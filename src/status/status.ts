@@ -9,6 +9,8 @@ import {treeOptionsOf} from '../forest/trainer.js';
 import type {Host, Inventory} from '../config/inventory.js';
 import {checkDaskHosts} from '../engine/dask/check.js';
 import type {PythonVersions} from '../engine/dask/python.js';
+import {checkTorchHosts} from '../engine/torch/check.js';
+import type {TorchPython} from '../engine/torch/python.js';
 import {describeError, HostError, InputError} from '../errors.js';
 import {bundlePathIn, workerBundle} from '../transport/bundle.js';
 import {type HostFacts, nodeProblem, probeHost} from '../provision/probe.js';
@@ -42,6 +44,8 @@ export interface HostStatus {
   treesPerSecond: number | null;
   /** Its Python for the dask engine, or null when it cannot run a dask worker (a warning says why). */
   dask?: PythonVersions | null;
+  /** Its Python for the torch engine (found without importing torch), or null when it has none. */
+  torch?: TorchPython | null;
   warnings: string[];
   error: string | null;
   reason?: string;
@@ -212,5 +216,27 @@ export async function calibrateStatuses(
     }
   } finally {
     await workers.close();
+  }
+}
+
+/**
+ * Whether each host has torch for the torch engine, found without importing it (status stays quick):
+ * a host without it only shows so; one whose torch differs from the others' is warned about.
+ */
+export async function addTorchChecks(
+  statuses: HostStatus[],
+  inventory: Inventory,
+  hosts: readonly Host[],
+): Promise<void> {
+  const checks = await checkTorchHosts(
+    inventory,
+    hosts.filter((host) => statuses.find((s) => s.host === host.name)?.reachable),
+    {},
+    true,
+  );
+  for (const status of statuses) {
+    const check = checks.find((c) => c.host === status.host);
+    status.torch = check?.python ?? null;
+    if (check?.reason === 'version-mismatch') status.warnings.push(`torch engine: ${check.error}`);
   }
 }

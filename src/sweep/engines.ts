@@ -1,6 +1,7 @@
 import type {EngineName} from '../config/engine-names.js';
 import {compareEngines, type EngineComparison} from '../results/engine-comparison.js';
 import type {BenchResult} from '../results/result.js';
+import {workloadNamed} from '../workload/workloads.js';
 import {type BenchOptions, runBench} from './sweep.js';
 
 /**
@@ -12,6 +13,9 @@ export async function runEngines(
   engines: EngineName[],
   onResult?: (result: BenchResult) => void,
 ): Promise<{results: BenchResult[]; comparison: EngineComparison[]}> {
+  // An engine that cannot train this workload is refused before the first engine's sweep starts.
+  const workload = workloadNamed(options.experiment.workload);
+  for (const engine of engines) workload.engine(engine);
   const results: BenchResult[] = [];
   for (const engine of engines) {
     const result = await runBench({

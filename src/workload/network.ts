@@ -1,6 +1,7 @@
 import {checkLocalCopies} from '../coordinator/local-copies.js';
 import {hashDataset} from '../data/dataset.js';
 import {nativeNetworkEngine} from '../engine/network/engine.js';
+import {torchEngine} from '../engine/torch/engine.js';
 import {describeDataset, splitRows} from '../engine/prepare-data.js';
 import {InputError} from '../errors.js';
 import {batchesOf} from '../network/batches.js';
@@ -42,13 +43,13 @@ export const networkWorkload: Workload = {
   },
   checkHosts: (hosts, data) => checkLocalCopies(hosts, data.train),
   engine: (name) => {
-    if (name !== 'native')
+    if (name === 'dask')
       throw new InputError({
         file: '--engine',
-        problem: `the ${name} engine trains forests only`,
-        fix: 'train a network with the native engine (engine: native, or leave it out)',
+        problem: "the dask engine trains forests only (scikit-learn's random forest)",
+        fix: 'train a network with --engine native or torch (or both: --engine native,torch)',
       });
-    return nativeNetworkEngine;
+    return name === 'torch' ? torchEngine : nativeNetworkEngine;
   },
   settings: (experiment) => ({network: experiment.network}),
 };

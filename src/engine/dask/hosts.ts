@@ -2,8 +2,7 @@ import type {Host, Inventory} from '../../config/inventory.js';
 import {HostError} from '../../errors.js';
 import {DEFAULT_CONCURRENCY, mapBounded, settle} from '../../transport/fan-out.js';
 import {type HostShell, localShell, openShell} from '../../transport/shell.js';
-import {printable} from '../../text/printable.js';
-import {parseSshConnection, type Route} from '../scheduler-address.js';
+import {routeTo} from '../host-route.js';
 import type {DaskHost} from './cluster.js';
 import {findPython, INSTALL_COMMAND, type PythonProblem, type PythonVersions, versionMismatches} from './python.js';
 
@@ -48,22 +47,12 @@ async function readyHost(
   coordinator: PythonVersions,
 ): Promise<DaskHost> {
   const python = await checkHost(inventory, host, shell, coordinator);
-  return {host, shell, python: python.path, route: await routeTo(host, shell)};
-}
-
-/** A local host's worker and the scheduler meet on the loopback; an SSH host's on the addresses of its SSH connection. */
-async function routeTo(host: Host, shell: HostShell): Promise<Route> {
-  if (host.transport === 'local') return {coordinator: '127.0.0.1', host: '127.0.0.1'};
-  const answer = await shell.run('echo "$SSH_CONNECTION"');
-  const route = parseSshConnection(answer.stdout);
-  if (!route)
-    throw new HostError(
-      host.name,
-      `sshd did not say the addresses of the connection (SSH_CONNECTION is '${printable(answer.stdout.trim())}'): the dask worker would not know where the scheduler listens`,
-      '',
-      'dask-route',
-    );
-  return route;
+  return {
+    host,
+    shell,
+    python: python.path,
+    route: await routeTo(host, shell, 'the dask worker would not know where the scheduler listens', 'dask-route'),
+  };
 }
 
 /** The host's Python, refused when it lacks the modules or its versions differ from the coordinator's. */
