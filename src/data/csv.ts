@@ -99,6 +99,20 @@ export function parseCsv(text: string, file: string): CsvTable {
   return {header, records};
 }
 
+/** A data file's records as strings, with the delimiter they were read with (given, or detected as the data reader detects it): predict --keep-columns writes them back. */
+export function loadCsvRecords(
+  file: string,
+  delimiter?: Delimiter,
+): {delimiter: Delimiter; header: string[]; rows: string[][]} {
+  const text = readDataFile(file);
+  const used = delimiter ?? sniffDelimiter(text) ?? ',';
+  const rows: string[][] = [];
+  forEachCsvRecord(text, file, (cells) => rows.push(cells), used);
+  const header = rows.shift();
+  if (!header) throw emptyFile(file);
+  return {delimiter: used, header: header.map((name) => name.trim()), rows};
+}
+
 const emptyFile = (file: string) =>
   new InputError({file, problem: 'the file is empty', fix: 'a CSV data set needs a header row and data rows'});
 
