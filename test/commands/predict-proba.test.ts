@@ -93,3 +93,27 @@ test('predict --keep-columns refuses a data file that already has a column named
   t.is(result.exitCode, 2);
   t.regex(result.stderr, /--keep-columns: the data already has a column named 'prediction', which predict writes/);
 });
+
+test("a text column trains as categories, said once; predict encodes new rows with the model's categories and refuses one it never saw, naming those it knows", async (t) => {
+  const rows = Array.from(
+    {length: 60},
+    (_, r) => `${r % 7},${['north', 'south', 'east'][r % 3]},${r % 3 === 0 ? 'x' : 'y'}`,
+  );
+  const folder = folderWith({
+    'd.csv': `a,region,y\n${rows.join('\n')}\n`,
+    'new.csv': 'a,region\n1,north\n2,south\n',
+    'odd.csv': 'a,region\n1,north\n2,west\n',
+  });
+  const trained = await cluster(['train', '--data', 'd.csv', '--target', 'y', '--trees', '10', '--cores', '1'], folder);
+  t.is(trained.exitCode, 0, trained.stderr);
+  t.regex(trained.stderr, /^Warning: encoded the text column 'region' \(3: east, north, south\) as ordinal codes/m);
+  t.regex(trained.stdout, /Test accuracy 1\.0000/);
+  const predicted = await cluster(['predict', '--model', 'model.bin', '--data', 'new.csv'], folder);
+  t.is(predicted.stdout, 'x\ny\n');
+  const odd = await cluster(['predict', '--model', 'model.bin', '--data', 'odd.csv'], folder);
+  t.is(odd.exitCode, 2);
+  t.is(
+    odd.stderr,
+    "Error: odd.csv:3:2: region: 'west' is not one of the 3 categories the model was trained with (east, north, south) (a model can only place a category it has seen: train on rows that have it, or leave this row out)\n",
+  );
+});
