@@ -2,6 +2,7 @@ import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {userFileError} from '../files/user-file.js';
 import {formatBytes, LIMITS} from '../limits.js';
+import {CategoryCodes} from './categories.js';
 import type {Dataset} from './dataset.js';
 import {readDecimal} from './decimal.js';
 import {type Delimiter, delimiterArgument, likelyDelimiter, sniffDelimiter} from './delimiter.js';
@@ -99,6 +100,20 @@ export function parseCsv(text: string, file: string): CsvTable {
   return {header, records};
 }
 
+/** A data file's records as strings, with the delimiter they were read with (given, or detected as the data reader detects it): predict --keep-columns writes them back. */
+export function loadCsvRecords(
+  file: string,
+  delimiter?: Delimiter,
+): {delimiter: Delimiter; header: string[]; rows: string[][]} {
+  const text = readDataFile(file);
+  const used = delimiter ?? sniffDelimiter(text) ?? ',';
+  const rows: string[][] = [];
+  forEachCsvRecord(text, file, (cells) => rows.push(cells), used);
+  const header = rows.shift();
+  if (!header) throw emptyFile(file);
+  return {delimiter: used, header: header.map((name) => name.trim()), rows};
+}
+
 const emptyFile = (file: string) =>
   new InputError({file, problem: 'the file is empty', fix: 'a CSV data set needs a header row and data rows'});
 
@@ -184,6 +199,7 @@ function readCsvDataset(
       labels,
       classes,
       featureNames: read.featureNames,
+      ...(read.categories ? {categories: read.categories} : {}),
     },
     dropped: read.dropped,
   };
@@ -218,13 +234,14 @@ export interface RowsForModel {
 /** Rows to predict for a model: its feature columns by name (others ignored), and its target's labels when present (-1 for a class it never saw; UNLABELLED for a blank one, where allowed). */
 export function loadCsvForModel(
   file: string,
-  model: {featureNames: string[]; target: string; classes: string[]},
+  model: {featureNames: string[]; target: string; classes: string[]; categories?: (string[] | null)[]},
   options: {blankLabels: boolean; delimiter?: Delimiter; missing?: CsvOptions['missing']},
 ): RowsForModel {
   const read = readCsvColumns(readDataFile(file), file, {
     target: model.target,
     columns: model.featureNames,
     fromModel: true,
+    known: model.categories ?? [],
     requireTarget: false,
     blankLabels: options.blankLabels,
     delimiter: options.delimiter,
@@ -252,6 +269,8 @@ interface CsvColumns {
   dropped: number;
   featureNames: string[];
   values: Float64Array;
+  /** Per feature, a text column's sorted categories (its values are their codes), null for a numeric one; undefined when none is text. */
+  categories: (string[] | null)[] | undefined;
   /** Per row, an index into labelNames (-1: blank); undefined when the file has no target column. */
   labelIds: Int32Array | undefined;
   /** The distinct labels in the order first seen. */
@@ -267,6 +286,8 @@ interface ColumnSelection extends CsvOptions {
   target: string;
   /** The columns are a model's features: a file lacking one needs other data, not other flags. */
   fromModel?: boolean;
+  /** A model's categories per feature: its text columns' codes (a model without any: none is text). */
+  known?: (string[] | null)[];
   requireTarget: boolean;
   blankLabels: boolean;
 }
@@ -291,6 +312,9 @@ class ColumnReader {
   private readonly header: string[];
   private readonly featureNames: string[];
   private readonly columns: number[];
+  private readonly codes: CategoryCodes;
+  /** Per feature, 1 once a number was read: a word after it is refused, not the start of a text column. */
+  private readonly numeric: Uint8Array;
   private readonly targetColumn: number;
   private values = new Float64Array(1024);
   private labelIds: Int32Array | undefined;
@@ -340,6 +364,8 @@ class ColumnReader {
         fix: 'each feature is binned and held apart in every slot; use fewer columns',
       });
     this.columns = this.featureNames.map((name) => at.get(name) ?? -1);
+    this.codes = new CategoryCodes(this.featureNames.length, select.known);
+    this.numeric = new Uint8Array(this.featureNames.length);
     if (this.targetColumn >= 0) this.labelIds = new Int32Array(1024);
   }
 
@@ -366,7 +392,7 @@ class ColumnReader {
     let missing = false;
     for (let f = 0; f < features; f++) {
       const column = columns[f];
-      const value = this.cellValue(cells[column], line, column);
+      const value = this.cellValue(cells[column], line, column, f);
       missing ||= Number.isNaN(value);
       this.values[offset + f] = value;
     }
@@ -385,6 +411,7 @@ class ColumnReader {
     if (this.rows === 0)
       throw new InputError({file: this.file, problem: 'no data rows', fix: 'add rows below the header'});
     const values = this.values.slice(0, this.rows * this.columns.length);
+    const categories = this.codes.finish(values, this.rows, this.columns.length);
     return {
       rows: this.rows,
       dropped: this.dropped,
@@ -392,17 +419,27 @@ class ColumnReader {
       values,
       labelIds: this.labelIds?.slice(0, this.rows),
       labelNames: this.labelNames,
+      categories,
     };
   }
 
   /** A feature cell's number; NaN for a missing one where the policy allows it. */
-  private cellValue(cell: string, line: number, column: number): number {
+  private cellValue(cell: string, line: number, column: number, feature: number): number {
     const text = cell.trim();
-    const value = readDecimal(text);
-    if (value !== undefined) return value;
-    const {file, select} = this;
+    const {file, select, codes} = this;
     const missing = isMissingCell(text);
+    if (codes.isText(feature) && !missing) return codes.code(feature, text) ?? this.unseenCategory(text, line, column);
+    const value = readDecimal(text);
+    if (value !== undefined) {
+      this.numeric[feature] = 1;
+      return value;
+    }
     if (missing && select.missing && select.missing !== 'error') return Number.NaN;
+    // A column whose first value is a word is text, its values categories; a word among numbers is a typo.
+    if (!missing && codes.open && !this.numeric[feature]) {
+      codes.makeText(feature);
+      return codes.code(feature, text)!;
+    }
     const problem =
       text === '' ? 'empty cell' : missing ? `'${text}' marks a missing value` : `'${text}' is not a number`;
     throw new InputError({
@@ -411,7 +448,24 @@ class ColumnReader {
       column: column + 1,
       field: this.header[column],
       problem,
-      fix: missing ? missingFix(select) : 'feature columns must hold finite numbers',
+      fix: missing
+        ? missingFix(select)
+        : codes.open
+          ? 'the rows above hold numbers here: fix the cell (a column whose first value is a word is read as text, as categories)'
+          : 'feature columns must hold finite numbers',
+    });
+  }
+
+  private unseenCategory(text: string, line: number, column: number): never {
+    const known = this.select.known?.[this.columns.indexOf(column)] ?? [];
+    const shown = known.length > 8 ? `${known.slice(0, 8).join(', ')}, ...` : known.join(', ');
+    throw new InputError({
+      file: this.file,
+      line,
+      column: column + 1,
+      field: this.header[column],
+      problem: `'${text}' is not one of the ${known.length} categories the model was trained with (${shown})`,
+      fix: 'a model can only place a category it has seen: train on rows that have it, or leave this row out',
     });
   }
 

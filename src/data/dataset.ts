@@ -11,6 +11,8 @@ export interface Dataset {
   /** Class names as the user wrote them. */
   classes: string[];
   featureNames: string[];
+  /** Per feature, a text column's categories in code order (its values are the codes), null for a numeric one; absent when none is text. */
+  categories?: (string[] | null)[];
 }
 
 /** A new data set holding the given rows of `data`, in the given order. */

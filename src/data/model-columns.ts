@@ -7,6 +7,8 @@ export interface ModelColumns {
   target: string;
   /** Per feature, the value that fills a missing one (train --missing mean or median). */
   fill?: number[];
+  /** Per feature, a text column's categories in code order, null for a numeric one (absent: every feature numeric). */
+  categories?: (string[] | null)[];
 }
 
 /**
@@ -14,7 +16,7 @@ export interface ModelColumns {
  * accuracy 1), a name twice (one column read for both), fill values that are not one per feature.
  */
 export function checkModelColumns(header: Record<string, unknown>, refuse: (problem: string) => InputError): void {
-  const {classes, featureNames, target, fill} = header;
+  const {classes, featureNames, target, fill, categories} = header;
   if (!Array.isArray(classes) || !Array.isArray(featureNames) || typeof target !== 'string')
     throw refuse('the model header is damaged');
   if (classes.length < 2)
@@ -24,6 +26,19 @@ export function checkModelColumns(header: Record<string, unknown>, refuse: (prob
     !(Array.isArray(fill) && fill.length === featureNames.length && fill.every(Number.isFinite))
   )
     throw refuse("the header's fill values are not one number per feature: it is damaged");
+  if (
+    categories !== undefined &&
+    !(
+      Array.isArray(categories) &&
+      categories.length === featureNames.length &&
+      categories.every(
+        (names) =>
+          names === null ||
+          (Array.isArray(names) && names.every((name, i) => typeof name === 'string' && names.indexOf(name) === i)),
+      )
+    )
+  )
+    throw refuse("the header's categories are not a list of distinct names or null per feature: it is damaged");
   for (const [what, names] of [
     ['feature', featureNames],
     ['class', classes],

@@ -34,18 +34,28 @@ export class Forest {
 
   /** Class index per row; ties go to the lowest class index, so predictions are deterministic. */
   predict(values: Float64Array, features: number): Int32Array {
+    return argmaxRows(this.votes(values, features), this.classes.length);
+  }
+
+  /** Each row's class probabilities (rows x classes): the trees' leaf distributions averaged, as scikit-learn's predict_proba. */
+  probabilities(values: Float64Array, features: number): Float64Array {
+    const classes = this.classes.length;
+    const votes = this.votes(values, features);
+    for (let at = 0; at < votes.length; at += classes) {
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += votes[at + c];
+      if (sum > 0) for (let c = 0; c < classes; c++) votes[at + c] /= sum;
+    }
+    return votes;
+  }
+
+  private votes(values: Float64Array, features: number): Float64Array {
     const rows = values.length / features;
     const classes = this.classes.length;
     const votes = new Float64Array(rows * classes);
     const batch = new PredictionBatch(values, rows, features);
     for (const tree of this.trees) tree.addVotes(batch, votes, classes);
-    const predicted = new Int32Array(rows);
-    for (let row = 0; row < rows; row++) {
-      let best = 0;
-      for (let c = 1; c < classes; c++) if (votes[row * classes + c] > votes[row * classes + best]) best = c;
-      predicted[row] = best;
-    }
-    return predicted;
+    return votes;
   }
 
   accuracy(values: Float64Array, features: number, labels: Int32Array): number {
@@ -54,4 +64,16 @@ export class Forest {
     for (let row = 0; row < labels.length; row++) if (predicted[row] === labels[row]) correct++;
     return labels.length === 0 ? 0 : correct / labels.length;
   }
+}
+
+/** The highest-scoring class of each row of a rows x classes table; ties go to the lowest index. */
+export function argmaxRows(scores: Float64Array, classes: number): Int32Array {
+  const rows = scores.length / classes;
+  const predicted = new Int32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (scores[row * classes + c] > scores[row * classes + best]) best = c;
+    predicted[row] = best;
+  }
+  return predicted;
 }

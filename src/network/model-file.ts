@@ -1,7 +1,7 @@
 import {checkModelColumns, type ModelColumns} from '../data/model-columns.js';
 import type {InputError} from '../errors.js';
 import {type ModelEnvelope, notAModel, openModel, sealModel} from '../files/model-envelope.js';
-import {predictClasses, Shape} from './model.js';
+import {classProbabilities, predictClasses, Shape} from './model.js';
 import {ACTIVATIONS, type NetworkSpec} from './spec.js';
 import {standardiseValues} from './standardise.js';
 import {weightsBytes, weightsFromBytes} from './weights.js';
@@ -93,4 +93,11 @@ export function predictNetwork(model: LoadedNetwork, values: Float64Array, rows:
   const features = model.info.featureNames.length;
   const scaled = standardiseValues(values, features, model.info.standardisation);
   return predictClasses(model.parameters, model.shape, model.info.network.activation, scaled, rows);
+}
+
+/** The class probabilities of each row of `values` (rows x classes), standardised as predictNetwork does. */
+export function networkProbabilities(model: LoadedNetwork, values: Float64Array, rows: number): Float64Array {
+  const features = model.info.featureNames.length;
+  const scaled = standardiseValues(values, features, model.info.standardisation);
+  return classProbabilities(model.parameters, model.shape, model.info.network.activation, scaled, rows);
 }

@@ -115,6 +115,26 @@ function softmax(values: Float64Array, rows: number, classes: number): void {
   }
 }
 
+/** The class probabilities of each row of `x` (rows x classes, a copy). */
+export function classProbabilities(
+  parameters: Float64Array,
+  shape: Shape,
+  activation: Activation,
+  x: Float64Array,
+  rows: number,
+): Float64Array {
+  const block = 256;
+  const space = new Workspace(shape, block);
+  const features = shape.sizes[0];
+  const out = new Float64Array(rows * shape.classes);
+  for (let from = 0; from < rows; from += block) {
+    const count = Math.min(block, rows - from);
+    const p = forward(parameters, activation, x.subarray(from * features, (from + count) * features), count, space);
+    out.set(p.subarray(0, count * shape.classes), from * shape.classes);
+  }
+  return out;
+}
+
 /** The most probable class of each row of `x`. */
 export function predictClasses(
   parameters: Float64Array,
@@ -123,18 +143,13 @@ export function predictClasses(
   x: Float64Array,
   rows: number,
 ): Int32Array {
-  const block = 256;
-  const space = new Workspace(shape, block);
-  const features = shape.sizes[0];
+  const p = classProbabilities(parameters, shape, activation, x, rows);
+  const {classes} = shape;
   const predicted = new Int32Array(rows);
-  for (let from = 0; from < rows; from += block) {
-    const count = Math.min(block, rows - from);
-    const p = forward(parameters, activation, x.subarray(from * features, (from + count) * features), count, space);
-    for (let r = 0; r < count; r++) {
-      let best = 0;
-      for (let c = 1; c < shape.classes; c++) if (p[r * shape.classes + c] > p[r * shape.classes + best]) best = c;
-      predicted[from + r] = best;
-    }
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (p[r * classes + c] > p[r * classes + best]) best = c;
+    predicted[r] = best;
   }
   return predicted;
 }

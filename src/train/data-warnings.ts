@@ -18,7 +18,19 @@ function idReason(data: Dataset, feature: number): string | undefined {
     if (!Number.isInteger(value) || seen.has(value)) return undefined;
     seen.add(value);
   }
-  return `a different whole number in each of its ${data.rows} rows`;
+  return `a different ${data.categories?.[feature] ? 'text' : 'whole number'} in each of its ${data.rows} rows`;
+}
+
+/** What train says of the text columns it encoded: the codes are the categories' places in sorted order. */
+export function categoriesNote(data: Dataset): string | undefined {
+  const text = data.featureNames.flatMap((name, f) => {
+    const names = data.categories?.[f];
+    if (!names) return [];
+    const shown = names.length > 4 ? `${names.slice(0, 3).join(', ')}, ... ${names.at(-1)}` : names.join(', ');
+    return [`'${name}' (${names.length}: ${shown})`];
+  });
+  if (text.length === 0) return undefined;
+  return `encoded the text column${text.length === 1 ? '' : 's'} ${text.join(', ')} as ordinal codes, each category its place in sorted order (scikit-learn's OrdinalEncoder); the model keeps the categories, and predict encodes the same`;
 }
 
 /** As a shell passes it: plain names bare, others in single quotes. */

@@ -4,7 +4,7 @@ import {fillMissing, fillValues, type MissingPolicy} from '../data/missing.js';
 import {splitTrainTest} from '../data/split.js';
 import {InputError} from '../errors.js';
 import {csvOptionsOf} from './csv-flags.js';
-import {idColumnWarnings, type Learner, unseenInSplit, unseenLabelWarning} from './data-warnings.js';
+import {categoriesNote, idColumnWarnings, type Learner, unseenInSplit, unseenLabelWarning} from './data-warnings.js';
 
 /** What train reads: the CSV flags, the test rows' source, the seed of the split. */
 export interface DataRequest {
@@ -34,6 +34,7 @@ export function loadData(request: DataRequest, testFraction: number, learner: Le
     droppedNote(dropped, data.rows + dropped, request.data),
     droppedNote(testDropped, (test?.rows ?? 0) + testDropped, request.test ?? ''),
     fill?.note,
+    categoriesNote(data),
     ...idColumnWarnings(train, csv.drop, learner),
     unseenLabelWarning(unseen, request.test ? `--data ${request.data}` : 'the training rows', learner),
   ].filter((w) => w !== undefined);
@@ -79,7 +80,7 @@ function fillFromTraining(
 function loadTest(file: string, target: string, train: Dataset, csv: CsvOptions) {
   const test = loadCsvForModel(
     file,
-    {featureNames: train.featureNames, target, classes: train.classes},
+    {featureNames: train.featureNames, target, classes: train.classes, categories: train.categories},
     {blankLabels: false, delimiter: csv.delimiter, missing: csv.missing},
   );
   if (!test.labels)

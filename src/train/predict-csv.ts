@@ -1,11 +1,13 @@
-import {loadCsvForModel, UNLABELLED} from '../data/csv.js';
+import {loadCsvForModel, loadCsvRecords, UNLABELLED} from '../data/csv.js';
 import {fillMissing} from '../data/missing.js';
+import type {Delimiter} from '../data/delimiter.js';
 import {InputError} from '../errors.js';
 import {checkNotAnInput} from '../files/same-file.js';
 import {ioProblem, writeWhole} from '../files/write-whole.js';
 import {checkOutputFile} from './check-output.js';
 import {unseenLabelWarning} from './data-warnings.js';
 import {delimiterOf} from './csv-flags.js';
+import {type PredictionTable, predictionCsv} from './prediction-table.js';
 import {loadPredictor} from './saved-model.js';
 
 export interface PredictCsvResult {
@@ -19,12 +21,21 @@ export interface PredictCsvResult {
   target: string;
   out: string | null;
   predictions: string[];
+  /** What --out holds, or stdout shows: the predictions, with --proba and --keep-columns their probabilities and the input's cells. */
+  table: PredictionTable;
   /** What the user should know about the model (a format without a checksum). */
   warnings: string[];
 }
 
 /** `cluster predict`: the model's class for each row of a CSV, written to `out` when given. */
-export function predictCsv(request: {model: string; data: string; out?: string; delimiter?: string}): PredictCsvResult {
+export function predictCsv(request: {
+  model: string;
+  data: string;
+  out?: string;
+  delimiter?: string;
+  proba?: boolean;
+  keepColumns?: boolean;
+}): PredictCsvResult {
   const delimiter = delimiterOf(request.delimiter);
   // '' too: it was taken for no --out, and the predictions went to stdout.
   if (request.out !== undefined) {
@@ -45,10 +56,13 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
   const filled = info.fill ? fillMissing(rows.values, info.featureNames.length, info.fill) : 0;
   const classes = model.predict(rows.values, rows.rows);
   const predictions = Array.from(classes, (c) => info.classes[c]);
+  const table = tableOf(request, delimiter, info.classes, predictions, () =>
+    model.probabilities(rows.values, rows.rows),
+  );
   const labelled = rows.labels ? rows.labels.filter((label) => label !== UNLABELLED).length : 0;
   const right = rows.labels ? rows.labels.filter((label, row) => label === classes[row]).length : 0;
   const accuracy = labelled > 0 ? right / labelled : null;
-  if (request.out) writePredictions(request.out, predictions);
+  if (request.out) writePredictions(request.out, predictionCsv(table));
   const unseen = unseenLabelWarning(
     rows.unseen,
     `the model's training rows (its classes: ${info.classes.join(', ')})`,
@@ -67,17 +81,39 @@ export function predictCsv(request: {model: string; data: string; out?: string; 
     target: info.target,
     out: request.out ?? null,
     predictions,
+    table,
     warnings,
   };
 }
 
-function csvCell(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+function tableOf(
+  request: {data: string; proba?: boolean; keepColumns?: boolean},
+  delimiter: Delimiter | undefined,
+  classes: string[],
+  predictions: string[],
+  probabilities: () => Float64Array,
+): PredictionTable {
+  const kept = request.keepColumns ? keptRecords(request.data, delimiter, predictions.length) : undefined;
+  return {
+    classes,
+    predictions,
+    probabilities: request.proba ? probabilities() : undefined,
+    kept,
+    // The input's cells go back in its own delimiter; a table of our own is comma-separated.
+    delimiter: kept?.delimiter ?? ',',
+  };
 }
 
-function writePredictions(out: string, predictions: string[]): void {
+/** The input's records, for --keep-columns: one per row predicted (predict leaves no row out). */
+function keptRecords(file: string, delimiter: Delimiter | undefined, rows: number) {
+  const records = loadCsvRecords(file, delimiter);
+  if (records.rows.length !== rows) throw new Error(`read ${records.rows.length} records of ${file} for ${rows} rows`);
+  return records;
+}
+
+function writePredictions(out: string, text: string): void {
   try {
-    writeWhole(out, `prediction\n${predictions.map(csvCell).join('\n')}\n`);
+    writeWhole(out, text);
   } catch (error) {
     throw new InputError({
       file: out,

@@ -1,13 +1,15 @@
 import type {ModelColumns} from '../data/model-columns.js';
 import {notAModel, openModel, readModelFile} from '../files/model-envelope.js';
 import {decodeForest} from '../forest/model-file.js';
-import {decodeNetwork, predictNetwork} from '../network/model-file.js';
+import {decodeNetwork, networkProbabilities, predictNetwork} from '../network/model-file.js';
 
 /** A saved model of either kind, as predict uses it: its columns, and the class index of each row. */
 export interface Predictor {
   kind: 'forest' | 'network';
   info: ModelColumns;
   predict(values: Float64Array, rows: number): Int32Array;
+  /** Each row's class probabilities, rows x classes in the order of info.classes. */
+  probabilities(values: Float64Array, rows: number): Float64Array;
   /** What the user should know about the file (a format without a digest). */
   warning?: string;
 }
@@ -18,11 +20,22 @@ export function loadPredictor(file: string): Predictor {
   if (envelope.kind === 'forest') {
     const {info, forest, warning} = decodeForest(envelope);
     const features = info.featureNames.length;
-    return {kind: 'forest', info, predict: (values) => forest.predict(values, features), warning};
+    return {
+      kind: 'forest',
+      info,
+      predict: (values) => forest.predict(values, features),
+      probabilities: (values) => forest.probabilities(values, features),
+      warning,
+    };
   }
   if (envelope.kind === 'network') {
     const network = decodeNetwork(envelope);
-    return {kind: 'network', info: network.info, predict: (values, rows) => predictNetwork(network, values, rows)};
+    return {
+      kind: 'network',
+      info: network.info,
+      predict: (values, rows) => predictNetwork(network, values, rows),
+      probabilities: (values, rows) => networkProbabilities(network, values, rows),
+    };
   }
   throw notAModel(
     file,

@@ -59,6 +59,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
         forest,
         classes: train.classes,
         featureNames: train.featureNames,
+        ...(train.categories ? {categories: train.categories} : {}),
         target: request.source.target,
         trees: trained.trees,
       },

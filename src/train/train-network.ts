@@ -70,6 +70,7 @@ export async function trainNetworkModel(request: NetworkTrainRequest): Promise<N
         network,
         classes: train.classes,
         featureNames: train.featureNames,
+        ...(train.categories ? {categories: train.categories} : {}),
         target: request.source.target,
         standardisation: {mean: [...scaling.mean], scale: [...scaling.scale]},
         parameters: trained.parameters,

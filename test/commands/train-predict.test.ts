@@ -144,7 +144,7 @@ test(
   refuses,
   {'d.csv': '"a\nb",y\n1,x\nfoo,z\n'},
   train,
-  "d.csv:4:1: a\\nb: 'foo' is not a number (feature columns must hold finite numbers)",
+  "d.csv:4:1: a\\nb: 'foo' is not a number (the rows above hold numbers here: fix the cell (a column whose first value is a word is read as text, as categories))",
 );
 test(
   'train: NaN cell',
@@ -165,7 +165,7 @@ test(
   refuses,
   {'d.csv': 'a,y\n1,x\nfoo,z\n'},
   train,
-  "d.csv:3:1: a: 'foo' is not a number (feature columns must hold finite numbers)",
+  "d.csv:3:1: a: 'foo' is not a number (the rows above hold numbers here: fix the cell (a column whose first value is a word is read as text, as categories))",
 );
 test(
   'train: a single class',

@@ -135,7 +135,7 @@ test(
   'a non-numeric feature cell, by line and column',
   refuses,
   'a,b,species\n1,2,x\n3,abc,y\n',
-  "iris.csv:3:2: b: 'abc' is not a number (feature columns must hold finite numbers)",
+  "iris.csv:3:2: b: 'abc' is not a number (the rows above hold numbers here: fix the cell (a column whose first value is a word is read as text, as categories))",
 );
 test(
   'an empty feature cell: the --missing choices named',
@@ -181,10 +181,24 @@ for (const cell of [
   test(
     `a feature cell '${cell}' is not a number`,
     refuses,
-    `a,species\n${cell},x\n`,
-    `iris.csv:2:1: a: '${cell.trim()}' is not a number (feature columns must hold finite numbers)`,
+    `a,species\n1,y\n${cell},x\n`,
+    `iris.csv:3:1: a: '${cell.trim()}' is not a number (the rows above hold numbers here: fix the cell (a column whose first value is a word is read as text, as categories))`,
   );
 }
+test('a column whose first value is a word is text: its categories sorted, each value its place (0x10 a category, not 16), missing cells kept apart', (t) => {
+  const data = csvTextToDataset(
+    'a,size,species\n1,small,x\n2,0x10,y\n3,,x\n4,large,y\n5,small,x\n6,7,y\n',
+    'species',
+    'iris.csv',
+    {missing: 'keep'},
+  );
+  t.deepEqual(data.categories, [null, ['0x10', '7', 'large', 'small']]);
+  t.deepEqual(Array.from(data.values), [1, 3, 2, 0, 3, Number.NaN, 4, 2, 5, 3, 6, 1]);
+  const first = csvTextToDataset('a,size,species\n1,NA,x\n2,b,y\n3,a,x\n', 'species', 'iris.csv', {missing: 'keep'});
+  t.deepEqual(first.categories, [null, ['a', 'b']]);
+  t.deepEqual(Array.from(first.values), [1, Number.NaN, 2, 1, 3, 0]);
+  t.is(csvTextToDataset('a,species\n1,x\n2,y\n', 'species', 'iris.csv').categories, undefined);
+});
 test('decimal numbers as pandas reads them', (t) => {
   const cells = ['16', '-3', '+3', '1.5', '.5', '2.', '-.5e-3', '1E+05', '  7  ', '007', '0', '-0', '1e-400'];
   const data = load(`a,species\n${cells.map((cell) => `${cell},x`).join('\n')}\n`);
@@ -331,7 +345,7 @@ test('missing feature values: refused with the choices, their rows dropped and c
   );
   t.is(
     t.throws(() => load(text.replace('NA', 'oops')))?.message,
-    "iris.csv:3:2: b: 'oops' is not a number (feature columns must hold finite numbers)",
+    "iris.csv:3:2: b: 'oops' is not a number (the rows above hold numbers here: fix the cell (a column whose first value is a word is read as text, as categories))",
   );
   const dropped = loadCsvDatasetCounted(join(folderWith({'d.csv': text}), 'd.csv'), 'species', 'd.csv', {
     missing: 'drop',

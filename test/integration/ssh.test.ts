@@ -914,3 +914,32 @@ serial(
     );
   },
 );
+
+serial("an Ansible INI inventory of an SSH host without cores: cluster train uses all the host's CPUs", async (t) => {
+  const folder = home({
+    knownHosts: `${sshd.hostKeyLine()}\n`,
+    hosts: `  ssh-a: { address: 127.0.0.1, port: ${sshd.port}, cores: 1 }`,
+  });
+  t.is((await run(['provision'], folder)).exitCode, 0);
+  mkdirSync(join(folder, '.ssh'));
+  copyFileSync(join(folder, 'known_hosts'), join(folder, '.ssh', 'known_hosts'));
+  writeFileSync(
+    join(folder, 'hosts.ini'),
+    `[pis]\npi1 ansible_host=127.0.0.1 ansible_port=${sshd.port}\n\n[pis:vars]\nansible_user=root\nansible_ssh_private_key_file=${sshd.userKey}\n`,
+  );
+  const rows = Array.from({length: 200}, (_, r) => `${r % 10},${(r * 7) % 13},${r % 10 < 5 ? 'low' : 'high'}`);
+  writeFileSync(join(folder, 'd.csv'), `a,b,y\n${rows.join('\n')}\n`);
+  const cpus = availableParallelism();
+  const trained = await run(
+    ['train', '--inventory', 'hosts.ini', '--hosts', 'pi1', '--data', 'd.csv', '--target', 'y', '--trees', '8'],
+    folder,
+  );
+  t.is(trained.exitCode, 0, trained.stderr);
+  t.regex(
+    trained.stdout,
+    new RegExp(
+      `^Trained 8 trees \\(native\\) on 150 rows x 2 features, 2 classes, on pi1 \\(${cpus} slots?\\)\\.$`,
+      'm',
+    ),
+  );
+});

@@ -142,12 +142,16 @@ function nextHosts(model: CapacityModel, table: ObservedTable): Analysis['next']
 }
 
 function speedWarnings(model: CapacityModel): string[] {
-  return model.kinds
-    .filter((_, k) => !(model.speeds[k] > 0))
-    .map(
-      (kind) =>
-        `${kind}: fitted speed ${model.speeds[model.kinds.indexOf(kind)].toFixed(3)}, not above 0: adding it never made the runs faster, so the model cannot say what it is worth`,
-    );
+  const never = model.neverHelped.map(
+    (kind) =>
+      `${kind}: adding one never made the runs faster (fitted speed ${model.speeds[model.kinds.indexOf(kind)].toFixed(3)}), so the model cannot say what it is worth`,
+  );
+  const held = model.held.filter((kind) => !model.neverHelped.includes(kind));
+  if (held.length === 0) return never;
+  return [
+    ...never,
+    `the times do not add up as the hosts' capacities would (overhead, latency or imbalance is at work): the free fit gave ${held.join(' and ')} a speed not above 0, so ${held.length === 1 ? 'its speed is' : 'their speeds are'} held above 0, and at least at what adding one gained where the table shows it`,
+  ];
 }
 
 function rowWarning(row: AnalyzedRow): string {

@@ -1,9 +1,9 @@
 import {InputError} from '../../errors.js';
-import {type FitMethod, dot, fitRates, residualCovariance} from './fit.js';
+import {type FitMethod, dot, fitRates, heldKinds, helpedFloors, residualCovariance} from './fit.js';
 import {formatCounts, spellKind, type Counts} from '../hardware.js';
 import {intervalsFromCovariance, intervalsFromRuns} from './interval.js';
 import {leastSquares, SingularMatrixError, undeterminedColumns} from './linear.js';
-import {SECONDS_RANGE_FIX, type ObservedTable} from './observation.js';
+import {implausibleSeconds, SECONDS_RANGE_FIX, type ObservedTable} from './observation.js';
 
 /** time = work / sum of the hosts' speeds, one speed per kind of host, the baseline's kind = 1. */
 export interface CapacityModel {
@@ -20,6 +20,10 @@ export interface CapacityModel {
   workSeconds: number;
   /** Cores of one host of each kind, when the table's cores column determines them. */
   cores: number[] | null;
+  /** Kinds whose speed the free fit put below what adding one of them gained: held there, as the times do not add up. */
+  held: string[];
+  /** Kinds that joined measured rows (a row that differs by one of them alone) and never made them faster. */
+  neverHelped: string[];
 }
 
 /** Fits the model, refusing a table that cannot determine every kind's speed. */
@@ -55,30 +59,31 @@ export function fitModel(table: ObservedTable, method: FitMethod): CapacityModel
   const seconds = rows.map((row) => row.measured_s);
   const base = kinds.indexOf([...rows[table.baseline].counts.keys()][0]);
   try {
-    return checkFinite(fitDetermined(table, method, kinds, design, seconds, base), file);
+    return checkFinite(fitDetermined(table, method, kinds, design, seconds, base), file, seconds);
   } catch (error) {
-    if (error instanceof SingularMatrixError) throw unfittable(file);
+    if (error instanceof SingularMatrixError) throw unfittable(file, seconds);
     throw error;
   }
 }
 
 /**
- * A fit that under- or overflows (times far outside what the readers accept, from a sweep or a
- * hand-made table) is bad input, never a NaN printed as a speed nor an internal error.
+ * Times the fit finds no finite speeds for are bad input, never a NaN printed as a speed nor an
+ * internal error. In range they always have some (each kind is held above 0): the time out of range is named.
  */
-function unfittable(file: string): InputError {
+function unfittable(file: string, seconds: number[]): InputError {
+  const outside = seconds.map((t) => implausibleSeconds(t)).find((why) => why !== null);
   return new InputError({
     file,
     field: 'measured_s',
-    problem: "the times cannot be fitted: the fit's arithmetic under- or overflows on them",
+    problem: `the times cannot be fitted: ${outside ?? 'no finite speeds fit them'}`,
     fix: SECONDS_RANGE_FIX,
   });
 }
 
-function checkFinite(model: CapacityModel, file: string): CapacityModel {
+function checkFinite(model: CapacityModel, file: string, seconds: number[]): CapacityModel {
   const intervals = model.intervals.flatMap((interval) => interval ?? []);
   const finite = [...model.rates, model.workSeconds, ...intervals].every(Number.isFinite);
-  if (!finite) throw unfittable(file);
+  if (!finite) throw unfittable(file, seconds);
   return model;
 }
 
@@ -124,7 +129,23 @@ function fitDetermined(
       design,
       rows.map((row) => row.cores),
     ),
+    held: heldKinds(design, seconds, method).map((k) => kinds[k]),
+    neverHelped: kinds.filter((_, k) => joinedWithoutGain(design, seconds, k)),
   };
+}
+
+/** Whether rows differ by one host of kind k alone, and none of those with it was faster. */
+function joinedWithoutGain(design: number[][], seconds: number[], k: number): boolean {
+  let joined = false;
+  let gained = false;
+  design.forEach((without, a) =>
+    design.forEach((within, b) => {
+      if (!within.every((n, j) => n === without[j] + (j === k ? 1 : 0))) return;
+      joined = true;
+      gained ||= seconds[b] < seconds[a];
+    }),
+  );
+  return joined && !gained && helpedFloors(design, seconds)[k] === 0;
 }
 
 /** Predicted seconds of a combination; null when the fitted speeds add up to nothing. */

@@ -7,6 +7,7 @@ import {readResultsCsv} from '../../../src/analyze/read-table.js';
 import {observeBench} from '../../../src/analyze/read-json.js';
 import {Random} from '../../../src/data/random.js';
 import {InputError} from '../../../src/errors.js';
+import type {ObservedTable} from '../../../src/results/capacity/observation.js';
 
 const PAPER = `hardware,cores,measured_s
 1 x Raspberry Pi,4,901
@@ -163,8 +164,7 @@ for (const seconds of [1e-160, 1e160]) {
     } as unknown as Parameters<typeof observeBench>[0];
     t.throws(() => fitModel(observeBench(result, 'r.json'), 'relative'), {
       instanceOf: InputError,
-      message:
-        "r.json: measured_s: the times cannot be fitted: the fit's arithmetic under- or overflows on them (write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years))",
+      message: `r.json: measured_s: the times cannot be fitted: ${seconds} s is ${seconds < 1 ? 'shorter' : 'longer'} than any time the model can fit (write a time in seconds from 1e-6 (a microsecond) to 1e9 (32 years))`,
     });
   });
 }
@@ -234,4 +234,67 @@ test("a bench result's runs give the intervals (bootstrap) and the spread that f
     /^a, b: measured 4\.00 s, the model says 3\.\d\d s \(-\d+\.\d%\), beyond its runs' spread of 1\.0%: something beyond capacity \(overhead, latency, imbalance\) is at work$/,
   );
   t.is(formatCounts(parseHardware(analysis.rows[2].hardware)), '1 x a, 1 x b');
+});
+
+/** A table as the model sees it: each row's runs, its time their median. */
+function observed(rows: [string, Record<string, number>, number[]][]): ObservedTable {
+  return {
+    file: 't.json',
+    baseline: 0,
+    skipped: [],
+    rows: rows.map(([hardware, counts, runs]) => ({
+      hardware,
+      counts: new Map(Object.entries(counts)),
+      measured_s: [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)],
+      cores: null,
+      runs,
+      min_s: null,
+      max_s: null,
+    })),
+  };
+}
+
+// Pis that scale better than linearly (a cache): the free fit made the laptop negative, though it
+// sped up both runs it joined (10 -> 9.5 s, 2.5 -> 2.45 s).
+const EVERY_HOST_HELPED = observed([
+  ['1 x pi', {pi: 1}, [10, 10.2, 9.9]],
+  ['3 x pi', {pi: 3}, [2.5, 2.55, 2.45]],
+  ['1 x pi + 1 x laptop', {pi: 1, laptop: 1}, [9.5, 9.6, 9.4]],
+  ['3 x pi + 1 x laptop', {pi: 3, laptop: 1}, [2.45, 2.5, 2.4]],
+]);
+
+for (const fit of ['relative', 'rates'] as const)
+  test(`${fit}: a sweep where every host helped reports every kind positive, at least what adding it gained, and says the times do not add up; --next saves time`, (t) => {
+    const analysis = analyzeTable(EVERY_HOST_HELPED, {fit, next: true});
+    const piRate = 1 / analysis.work_s;
+    // The least gain of adding the laptop, in pi speeds: (1/9.5 - 1/10) / pi's rate.
+    t.true(analysis.speeds.laptop >= (1 / 9.5 - 1 / 10) / piRate - 1e-9, String(analysis.speeds.laptop));
+    t.true(Object.values(analysis.speeds).every((speed) => speed > 0));
+    for (const interval of Object.values(analysis.speeds_ci95)) t.true(interval === null || interval[0] >= 0);
+    t.true(
+      analysis.warnings.includes(
+        "the times do not add up as the hosts' capacities would (overhead, latency or imbalance is at work): the free fit gave laptop a speed not above 0, so its speed is held above 0, and at least at what adding one gained where the table shows it",
+      ),
+      analysis.warnings.join('\n'),
+    );
+    t.false(analysis.warnings.some((w) => w.includes('never made the runs faster')));
+    t.true(analysis.next!.add.every((host) => host.saved_s! > 0));
+  });
+
+// Runs of hundredths of a second, on a loaded machine: the pair slower than either host alone.
+test('times of 0.01 to 0.2 s are fitted, not refused as under- or overflow; a host that never made runs faster is named', (t) => {
+  const table = observed([
+    ['1 x a', {a: 1}, [0.05, 0.052, 0.049]],
+    ['1 x b', {b: 1}, [0.16, 0.17, 0.15]],
+    ['1 x a + 1 x b', {a: 1, b: 1}, [0.08, 0.079, 0.082]],
+    ['2 x a', {a: 2}, [0.03, 0.031, 0.029]],
+  ]);
+  for (const fit of ['relative', 'rates'] as const) {
+    const analysis = analyzeTable(table, {fit});
+    t.true(Object.values(analysis.speeds).every((speed) => speed > 0 && Number.isFinite(speed)));
+    t.true(
+      analysis.warnings.some((w) => w.startsWith('b: adding one never made the runs faster')),
+      analysis.warnings.join('\n'),
+    );
+  }
 });
