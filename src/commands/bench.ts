@@ -41,6 +41,7 @@ export default class Bench extends ClusterCommand {
     '<%= config.bin %> bench --hosts local-a',
     '<%= config.bin %> bench --json > result.json',
     '<%= config.bin %> bench --engine native,dask',
+    '<%= config.bin %> bench -e experiments/network-local.yaml --engine native,torch',
   ];
 
   protected override interruptOutcome = 'finished results were kept';
@@ -71,7 +72,7 @@ export default class Bench extends ClusterCommand {
     }),
     engine: Flags.string({
       description:
-        "what trains the forest: native, dask (scikit-learn through Dask), or several to compare, e.g. native,dask (default: the experiment's, else native)",
+        "what trains: native, dask (scikit-learn through Dask, forests), torch (PyTorch's DistributedDataParallel, networks), or several to compare, e.g. native,dask or native,torch (default: the experiment's, else native)",
     }),
     resume: Flags.string({
       description: 'continue an interrupted sweep: its id (printed when it started) or its .jsonl file',
