@@ -118,10 +118,12 @@ runs: 1
 warmup: 0
 `;
 
-test("a network reduced in a ring of lab hosts: the hosts listen on their own bridge address only, and the weights are the central reduction's", async (t) => {
+test("a network reduced in a ring of lab hosts: the hosts listen on their own bridge address only, and the weights are the central reduction's; PyTorch's DDP trains on the same hosts", async (t) => {
   const folder = folderWith({
     'ring.yaml': RING_LAB,
     'central.yaml': RING_LAB.replace('reduce: ring', 'reduce: central'),
+    // DDP's steps are short: enough epochs to learn.
+    'torch.yaml': RING_LAB.replace('reduce: ring', 'reduce: central').replace('epochs: 2', 'epochs: 30'),
   });
   const dir = join(folder, 'lab');
   const state = await labUp(loadLabSpec(join(folder, 'ring.yaml')), dir);
@@ -155,6 +157,19 @@ test("a network reduced in a ring of lab hosts: the hosts listen on their own br
       inventory,
       resultsDir: join(folder, 'results-central'),
     });
+    // PyTorch's DDP on the same lab hosts: a rank per host over its SSH session, gloo on its own bridge address.
+    const torch = await runBench({
+      experiment: loadExperiment(join(folder, 'torch.yaml')),
+      inventory,
+      resultsDir: join(folder, 'results-torch'),
+      engine: 'torch',
+    });
+    t.is(torch.rows[0].status, 'ok', torch.rows[0].error);
+    t.true(torch.rows[0].accuracy! > 0.6, `torch accuracy ${torch.rows[0].accuracy}`);
+    t.deepEqual(
+      torch.rows[0].runs[0].hosts.map((h) => h.host),
+      ['ra', 'rb', 'rc'],
+    );
     t.is(ring.rows[0].status, 'ok');
     t.deepEqual(ring.rows[0].runs[0].faults, []);
     t.regex(ring.rows[0].runs[0].weightsHash ?? '', /^[0-9a-f]{64}$/);
