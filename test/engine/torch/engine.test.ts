@@ -208,3 +208,24 @@ test('a forest is refused by the torch engine and a network by the dask engine, 
   t.regex(dask.stderr, /^Error: --engine: the dask engine trains forests only/m);
   t.false(dask.stdout.includes('Engine native'), 'nothing ran before the refusal');
 });
+
+test.serial(
+  'provision --engine torch refuses a host with another torch than the others, naming both sides',
+  async (t) => {
+    const folder = folderWith({
+      // A Python that answers the versions report as a host with torch 2.1.0 would.
+      'other-torch-python': `#!/bin/sh\necho '{"python": "3.11.2", "torch": "2.1.0", "numpy": "1.26.4"}'\n`,
+      'inventory.yaml': `hosts:
+  local-a: { transport: local, cores: 1 }
+  local-b: { transport: local, cores: 1, python: ./other-torch-python }
+`,
+    });
+    chmodSync(join(folder, 'other-torch-python'), 0o755);
+    const result = await cluster(['provision', '--engine', 'torch'], folder);
+    t.is(result.exitCode, 3, result.stderr);
+    t.regex(
+      result.stdout,
+      /Error: host local-b: torch 2\.1\.0 \(\.\/other-torch-python\) against 1\.13[^ ]* on local-a \(\/usr\/bin\/python3\): DistributedDataParallel needs the same torch on every host/,
+    );
+  },
+);
