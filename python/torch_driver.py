@@ -15,7 +15,8 @@ key-value store is this process asking the coordinator, one JSON line each way, 
 for it. Gloo's own connections between the ranks listen on `bind`, the one address of this host the
 others reach it at; they are plain TCP, which gloo offers no way to authenticate (docs/security.md).
 
-Lines it writes: {"store": ...} requests, {"progress": chunks} from rank 0, then one
+Lines it writes: {"store": ...} requests, {"started": true} once the group has formed,
+{"progress": chunks} from rank 0, then one
 {"result": {...}} or {"error": "..."}. It exits when its input ends (the coordinator stopped, or the
 SSH connection dropped), whatever it is doing.
 """
@@ -193,6 +194,7 @@ def rank_main():
     cross_entropy = torch.nn.CrossEntropyLoss(reduction="sum")
 
     group.barrier().wait()
+    write({"started": True})
     started, cpu_started = time.perf_counter(), time.process_time()
     starts, computing, reducing, chunks_done, my_chunks, reported = [], [], [], 0, 0, started
     for epoch in range(settings["epochs"]):

@@ -47,6 +47,12 @@ export class GroupFailed extends Error {
   }
 }
 
+/**
+ * How long every rank may take to start, import torch, take the rows and form the group: a few
+ * seconds here, minutes on a lab host at a few percent of a core. A rank past it fails the run.
+ */
+export const JOIN_SECONDS = 300;
+
 export interface GroupRequest {
   hosts: readonly TorchHost[];
   binds: readonly string[];
@@ -57,6 +63,8 @@ export interface GroupRequest {
   timeoutSeconds: number;
   onProgress: (chunks: number) => void;
   signal?: AbortSignal;
+  /** Defaults to JOIN_SECONDS. */
+  joinSeconds?: number;
 }
 
 /**
@@ -77,9 +85,14 @@ export async function runGroup(request: GroupRequest): Promise<GroupRun> {
           `exec ${remoteCommand([host.python.path, '-u', '-c', BOOTSTRAP, 'rank', host.host.name])}`,
         ),
       );
-    const answers = ranks.map((process, rank) => answerOf(process, rank, request, store));
+    // Ranks that reached the rendezvous (asked the store), and those that formed the group.
+    const [reached, joined] = [new Set<number>(), new Set<number>()];
+    const answers = ranks.map((process, rank) =>
+      answerOf(process, rank, request, store, {reached: () => reached.add(rank), joined: () => joined.add(rank)}),
+    );
+    const lateJoin = joinDeadline(ranks, {reached, joined}, request);
     ranks.forEach((process, rank) => sendRows(process, rank, request));
-    const settled = await firstFailureStopsAll(answers, stopAll);
+    const settled = await firstFailureStopsAll(answers, stopAll).finally(lateJoin);
     await Promise.all(ranks.map((process) => process.exited));
     const training = Math.max(...settled.map((rank) => rank.seconds));
     return {ranks: settled, startSeconds: Math.max(0, (performance.now() - started) / 1000 - training)};
@@ -150,8 +163,39 @@ function littleEndian(array: Float64Array | Int32Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 }
 
+/**
+ * Stops the ranks that have not joined the group `joinSeconds` after the start (their answers then
+ * reject, saying so, and the others are stopped with them); returns what cancels it.
+ */
+function joinDeadline(
+  ranks: ShellProcess[],
+  {reached, joined}: {reached: ReadonlySet<number>; joined: ReadonlySet<number>},
+  request: GroupRequest,
+): () => void {
+  const seconds = request.joinSeconds ?? JOIN_SECONDS;
+  const timer = setTimeout(() => {
+    // The ranks that never reached the rendezvous are late; the others were waiting for them.
+    const late = (rank: number) => !joined.has(rank) && (!reached.has(rank) || reached.size === ranks.length);
+    for (const [rank, process] of ranks.entries()) {
+      if (!late(rank)) continue;
+      lateRanks.add(process);
+      void process.stop();
+    }
+  }, seconds * 1000);
+  return () => clearTimeout(timer);
+}
+
+/** Ranks stopped for not joining in time: their failure says so. */
+const lateRanks = new WeakSet<ShellProcess>();
+
 /** Serves the rank's store requests and progress until it answers with its result, or fails. */
-function answerOf(process: ShellProcess, rank: number, request: GroupRequest, store: RunStore): Promise<RankResult> {
+function answerOf(
+  process: ShellProcess,
+  rank: number,
+  request: GroupRequest,
+  store: RunStore,
+  heard: {reached: () => void; joined: () => void},
+): Promise<RankResult> {
   const host = request.hosts[rank].host.name;
   const fail = (message: string, reason = 'torch') =>
     Object.assign(new Error(message), {fault: faultOf(host, reason, message)});
@@ -161,9 +205,11 @@ function answerOf(process: ShellProcess, rank: number, request: GroupRequest, st
     const lines = createInterface({input: process.output});
     lines.on('line', (line) => {
       const message = parse(line);
+      if (message?.store) heard.reached();
       if (message?.store)
         store.handle(message.store as StoreRequest, (reply) => process.input.write(`${JSON.stringify(reply)}\n`));
       else if (typeof message?.progress === 'number' && rank === 0) request.onProgress(message.progress);
+      else if (message?.started === true) heard.joined();
       else if (message?.result) result = message.result as RankResult;
       else if (typeof message?.error === 'string') said = message.error;
     });
@@ -171,6 +217,12 @@ function answerOf(process: ShellProcess, rank: number, request: GroupRequest, st
     void process.exited.then((exit) => {
       lines.close();
       if (result) return resolve(result);
+      if (lateRanks.has(process))
+        return reject(
+          fail(
+            `the torch rank did not join the group within ${request.joinSeconds ?? JOIN_SECONDS} s (Python, torch's import, the rows and the rendezvous)`,
+          ),
+        );
       const why = said ?? process.stderrTail().trim().split('\n').at(-1) ?? '';
       const how = exit.lost ? `the SSH connection was lost (${exit.lost})` : `exited (${exit.code ?? exit.signal})`;
       reject(fail(`the torch rank ${how}${why ? `: ${printable(why).slice(0, 300)}` : ''}`));

@@ -7,6 +7,9 @@ import {execa} from 'execa';
 import {loadExperiment} from '../../../src/config/experiment.js';
 import {loadInventory} from '../../../src/config/inventory.js';
 import {runBench} from '../../../src/sweep/sweep.js';
+import {GroupFailed, runGroup} from '../../../src/engine/torch/group.js';
+import {glooBinds, openTorchHosts} from '../../../src/engine/torch/hosts.js';
+import {networkWorkload} from '../../../src/workload/network.js';
 import {cluster} from '../../helpers/cli.js';
 import {folderWith, TWO_LOCAL_HOSTS} from '../../helpers/files.js';
 import {listenersOf} from '../../helpers/listeners.js';
@@ -227,5 +230,56 @@ test.serial(
       result.stdout,
       /Error: host local-b: torch 2\.1\.0 \(\.\/other-torch-python\) against 1\.13[^ ]* on local-a \(\/usr\/bin\/python3\): DistributedDataParallel needs the same torch on every host/,
     );
+  },
+);
+
+test.serial(
+  'a rank that never joins its group fails the run after the join deadline, and every rank is stopped',
+  async (t) => {
+    const folder = folderWith({
+      // Answers the versions report as the real Python does, then hangs as a rank (a host stuck importing torch).
+      'stuck-python': '#!/bin/sh\ncase "$*" in *"rank local-b") exec sleep 600 ;; esac\nexec /usr/bin/python3 "$@"\n',
+      'inventory.yaml': `hosts:
+  local-a: { transport: local, cores: 1 }
+  local-b: { transport: local, cores: 1, python: ./stuck-python }
+`,
+      'experiment.yaml': network(2, '[[local-a, local-b]]'),
+    });
+    chmodSync(join(folder, 'stuck-python'), 0o755);
+    const tag = `torch-stuck-${randomUUID()}`;
+    process.env.CLUSTER_TEST_TAG = tag;
+    const cwd = process.cwd();
+    process.chdir(folder);
+    try {
+      const inventory = loadInventory(join(folder, 'inventory.yaml'));
+      const hosts = await openTorchHosts(inventory, [...inventory.hosts.values()]);
+      const experiment = loadExperiment(join(folder, 'experiment.yaml'));
+      const data = networkWorkload.prepare(experiment);
+      const failed = await t.throwsAsync(
+        runGroup({
+          hosts,
+          binds: glooBinds(hosts),
+          spec: experiment.network!,
+          train: data.train,
+          test: data.test,
+          timeoutSeconds: 30,
+          onProgress: () => undefined,
+          joinSeconds: 5,
+        }),
+      );
+      t.true(failed instanceof GroupFailed);
+      t.deepEqual(
+        (failed as GroupFailed).faults.map((fault) => [fault.host, fault.reason]),
+        [
+          ['local-b', 'torch'],
+          ['local-a', 'torch-group'],
+        ],
+      );
+      t.regex((failed as GroupFailed).faults[0].message, /did not join the group within 5 s/);
+    } finally {
+      process.chdir(cwd);
+      delete process.env.CLUSTER_TEST_TAG;
+    }
+    t.deepEqual(processesTagged(tag), []);
   },
 );
