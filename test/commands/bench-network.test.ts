@@ -147,7 +147,7 @@ for (const [what, experiment, message] of [
   [
     'the dask engine',
     networkExperiment(undefined, 'engine: dask\n'),
-    /^Error: --engine: the dask engine trains forests only \(train a network with the native engine/,
+    /^Error: --engine: the dask engine trains forests only \(scikit-learn's random forest\) \(train a network with --engine native or torch/,
   ],
 ] as const) {
   test(`a network experiment with ${what} is refused, exit 2`, async (t) => {

@@ -262,7 +262,7 @@ test(
     'experiments/local.yaml': smallExperiment({dataset: '{ kind: csv, path: data.csv, target: label }'}),
   },
   [],
-  "data.csv:4:2: b: 'six' is not a number (feature columns must hold finite numbers)",
+  "data.csv:4:2: b: 'six' is not a number (the rows above hold numbers here: fix the cell (a column whose first value is a word is read as text, as categories))",
 );
 test(
   'CSV file missing',

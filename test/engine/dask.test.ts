@@ -90,7 +90,7 @@ test(
   refuses,
   {},
   ['--engine', 'native,spark'],
-  "--engine: unknown engine 'spark' (use one of: native, dask, or several separated by commas)",
+  "--engine: unknown engine 'spark' (use one of: native, dask, torch, or several separated by commas)",
   2,
 );
 test(
@@ -106,7 +106,7 @@ test(
   refuses,
   {'experiments/local.yaml': `${experiment}engine: spark\n`},
   [],
-  "experiments/local.yaml:7: engine: unknown engine 'spark' (use one of: native, dask)",
+  "experiments/local.yaml:7: engine: unknown engine 'spark' (use one of: native, dask, torch)",
   2,
 );
 test(

@@ -47,6 +47,7 @@ test('the packed tarball installs globally and runs init, bench, status, help an
     'inventory.yaml',
     'package.json',
     'python/dask_driver.py',
+    'python/torch_driver.py',
   ]);
   t.true(
     paths.every((path) => !path.startsWith('dist/src/') || path.endsWith('.js')),
