@@ -3,6 +3,7 @@ import {HostError} from '../../errors.js';
 import {DEFAULT_CONCURRENCY, mapBounded, settle} from '../../transport/fan-out.js';
 import {type HostShell, localShell, openShell} from '../../transport/shell.js';
 import {routeTo} from '../host-route.js';
+import {usablePython} from '../python/probe.js';
 import type {DaskHost} from './cluster.js';
 import {findPython, INSTALL_COMMAND, type PythonProblem, type PythonVersions, versionMismatches} from './python.js';
 
@@ -82,23 +83,11 @@ export function usable(
   host: Host | undefined,
   found: PythonVersions | PythonProblem,
 ): PythonVersions {
-  if (!('kind' in found)) return found;
-  if (found.kind === 'not-found') {
-    const path = host
-      ? inventory.source.lineOf(['hosts', host.name, 'python']) === undefined
-        ? ['defaults', 'python']
-        : ['hosts', host.name, 'python']
-      : ['python'];
-    throw inventory.source.error(
-      path,
-      `python '${found.path}' is not there${host ? ` on ${host.name}` : ''}`,
-      'name an installed python3, or remove python: to use the first python3 that imports sklearn and distributed',
-    );
-  }
-  throw new HostError(
-    host?.name ?? 'coordinator',
-    `${found.path} cannot run the dask engine (${found.detail}); install scikit-learn and dask/distributed: ${INSTALL_COMMAND}`,
-    '',
-    'dask-missing',
-  );
+  return usablePython(inventory, host, found, {
+    engine: 'dask',
+    modules: 'sklearn and distributed',
+    packages: 'scikit-learn and dask/distributed',
+    install: INSTALL_COMMAND,
+    missingReason: 'dask-missing',
+  });
 }

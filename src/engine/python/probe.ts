@@ -1,3 +1,5 @@
+import type {Host, Inventory} from '../../config/inventory.js';
+import {HostError} from '../../errors.js';
 import {describe} from '../../config/fields.js';
 import {remoteCommand, shellQuote} from '../../text/shell-quote.js';
 import {type HostShell, localShell} from '../../transport/shell.js';
@@ -103,4 +105,47 @@ export function mismatchesOf(
       ([name, here, there]) =>
         `${name} ${here} (${host.path}) against ${there} on the coordinator (${coordinator.path})`,
     );
+}
+
+/** What a refusal names: the engine, the modules it imports, and the command that installs them. */
+export interface StackNeeds {
+  engine: string;
+  /** As the search names them: "sklearn and distributed". */
+  modules: string;
+  /** As a user installs them: "scikit-learn and dask/distributed". */
+  packages: string;
+  install: string;
+  /** The host error's reason when the modules are missing. */
+  missingReason: string;
+}
+
+/**
+ * A found Python, or the refusal: a Python the inventory names that is not there is bad input (its
+ * line); one that lacks the modules is the host's to fix, with the command that installs them.
+ */
+export function usablePython<T extends object>(
+  inventory: Inventory,
+  host: Host | undefined,
+  found: T | PythonProblem,
+  needs: StackNeeds,
+): T {
+  if (!('kind' in found)) return found;
+  if (found.kind === 'not-found') {
+    const path = host
+      ? inventory.source.lineOf(['hosts', host.name, 'python']) === undefined
+        ? ['defaults', 'python']
+        : ['hosts', host.name, 'python']
+      : ['python'];
+    throw inventory.source.error(
+      path,
+      `python '${found.path}' is not there${host ? ` on ${host.name}` : ''}`,
+      `name an installed python3, or remove python: to use the first python3 that imports ${needs.modules}`,
+    );
+  }
+  throw new HostError(
+    host?.name ?? 'coordinator',
+    `${found.path} cannot run the ${needs.engine} engine (${found.detail}); install ${needs.packages}: ${needs.install}`,
+    '',
+    needs.missingReason,
+  );
 }

@@ -1,7 +1,6 @@
 import type {Host, Inventory} from '../../config/inventory.js';
-import {HostError} from '../../errors.js';
 import type {HostShell} from '../../transport/shell.js';
-import {findStackPython, type PythonProblem, type PythonStack} from '../python/probe.js';
+import {findStackPython, type PythonProblem, type PythonStack, usablePython} from '../python/probe.js';
 
 /** What the torch engine needs of a Python, as it reports them. */
 export interface TorchPython {
@@ -68,23 +67,11 @@ export function usableTorch(
   host: Host | undefined,
   found: TorchPython | PythonProblem,
 ): TorchPython {
-  if (!('kind' in found)) return found;
-  if (found.kind === 'not-found') {
-    const path = host
-      ? inventory.source.lineOf(['hosts', host.name, 'python']) === undefined
-        ? ['defaults', 'python']
-        : ['hosts', host.name, 'python']
-      : ['python'];
-    throw inventory.source.error(
-      path,
-      `python '${found.path}' is not there${host ? ` on ${host.name}` : ''}`,
-      'name an installed python3, or remove python: to use the first python3 that imports torch',
-    );
-  }
-  throw new HostError(
-    host?.name ?? 'coordinator',
-    `${found.path} cannot run the torch engine (${found.detail}); install PyTorch: ${TORCH_INSTALL}`,
-    '',
-    'torch-missing',
-  );
+  return usablePython(inventory, host, found, {
+    engine: 'torch',
+    modules: 'torch',
+    packages: 'PyTorch',
+    install: TORCH_INSTALL,
+    missingReason: 'torch-missing',
+  });
 }
