@@ -1,7 +1,7 @@
 import type {Dataset} from '../data/dataset.js';
-import {accumulateWeights, backPropagate} from './kernels.js';
-import {forward, type Shape, Workspace} from './model.js';
+import type {Shape} from './model.js';
 import type {Activation} from './spec.js';
+import {type Floats, Kernels, type Matrix} from './wasm/kernels.js';
 
 /**
  * Rows of a chunk: the unit of work a batch is cut into, whatever the number of hosts. Its gradient
@@ -33,20 +33,53 @@ export interface PartialGradient {
   clamped: number;
 }
 
-/** Computes chunk gradients on one host, with buffers reused across chunks and steps. */
+/** The float32 arrays of a chunk's forward and backward pass, in one instance's memory. */
+class ChunkSpace {
+  readonly parameters: Floats;
+  /** transposed[l]: layer l's weights as outputs x inputs, for the error passed down (l >= 1). */
+  readonly transposed: Floats[];
+  readonly x: Floats;
+  /** values[l], errors[l]: layer l's outputs and their errors, CHUNK_ROWS rows (index 0: the input's error, unused). */
+  readonly values: Floats[];
+  readonly errors: Floats[];
+  /** A layer's input transposed (inputs x rows), for the weights' gradient. */
+  readonly inputT: Floats;
+  readonly ones: Floats;
+  readonly gradient: Floats;
+
+  constructor(
+    readonly kernels: Kernels,
+    shape: Shape,
+  ) {
+    const {sizes} = shape;
+    this.parameters = kernels.allocate(shape.parameters);
+    this.transposed = sizes.slice(0, -1).map((inputs, l) => kernels.allocate(l === 0 ? 0 : inputs * sizes[l + 1]));
+    this.x = kernels.allocate(CHUNK_ROWS * sizes[0]);
+    this.values = sizes.map((size, l) => (l === 0 ? this.x : kernels.allocate(CHUNK_ROWS * size)));
+    this.errors = sizes.map((size, l) => kernels.allocate(l === 0 ? 0 : CHUNK_ROWS * size));
+    this.inputT = kernels.allocate(CHUNK_ROWS * Math.max(...sizes.slice(0, -1)));
+    this.ones = kernels.allocate(CHUNK_ROWS);
+    this.ones.view().fill(1);
+    this.gradient = kernels.allocate(shape.parameters);
+  }
+}
+
+const matrix = (floats: Floats, ld: number, at = 0): Matrix => ({floats, at, ld});
+
+/**
+ * Computes chunk gradients on one host, with buffers reused across chunks and steps. The arithmetic
+ * is float32 in the WebAssembly kernels (the same bits on every architecture); the parameters, the
+ * sums of chunks and the optimizer stay float64.
+ */
 export class GradientComputer {
-  private readonly space: Workspace;
-  private readonly x: Float64Array;
-  private readonly chunk: Float64Array;
+  private readonly space: ChunkSpace;
 
   constructor(
     private readonly shape: Shape,
     private readonly activation: Activation,
     private readonly data: Pick<Dataset, 'rows' | 'features' | 'values' | 'labels'>,
   ) {
-    this.space = new Workspace(shape, CHUNK_ROWS);
-    this.x = new Float64Array(CHUNK_ROWS * data.features);
-    this.chunk = new Float64Array(shape.parameters);
+    this.space = new ChunkSpace(new Kernels(), shape);
   }
 
   /**
@@ -64,67 +97,141 @@ export class GradientComputer {
     limit: number,
     sum: Float64Array = new Float64Array(this.shape.parameters),
   ): PartialGradient {
+    this.load(parameters);
     sum.fill(0);
     let loss = 0;
     let rows = 0;
     let clamped = 0;
+    const gradient = this.space.gradient.view();
     for (let c = first; c < last; c++) {
       const start = from + c * CHUNK_ROWS;
       const end = Math.min(to, start + CHUNK_ROWS);
       if (start >= end) break;
-      const chunkLoss = this.chunkGradient(parameters, order, start, end);
-      clamped += addFixedPoint(sum, this.chunk, limit);
+      const chunkLoss = this.chunkGradient(order, start, end);
+      clamped += addFixedPoint(sum, gradient, limit);
       loss += toFixedPoint(chunkLoss, limit);
       rows += end - start;
     }
     return {sum, loss, rows, clamped};
   }
 
-  /** The float gradient of the summed cross-entropy of rows order[start..end) into this.chunk; their loss. */
-  private chunkGradient(parameters: Float64Array, order: ArrayLike<number>, start: number, end: number): number {
-    const {shape, space, data, x} = this;
+  /** The step's parameters as float32, and each layer's weights transposed for the backward pass. */
+  private load(parameters: Float64Array): void {
+    const {shape, space} = this;
+    space.parameters.view().set(parameters);
+    for (let l = 1; l < shape.layers; l++)
+      space.kernels.transpose(
+        space.parameters,
+        shape.weightsAt[l],
+        shape.sizes[l],
+        shape.sizes[l + 1],
+        space.transposed[l],
+        0,
+      );
+  }
+
+  /** The gradient of the summed cross-entropy of rows order[start..end) into the space's gradient; their loss. */
+  private chunkGradient(order: ArrayLike<number>, start: number, end: number): number {
+    const {shape, space, data} = this;
     const rows = end - start;
-    const features = data.features;
+    const {features} = data;
+    const x = space.x.view();
     for (let i = 0; i < rows; i++) {
       const row = order[start + i];
       x.set(data.values.subarray(row * features, (row + 1) * features), i * features);
     }
-    const p = forward(parameters, this.activation, x, rows, space);
+    this.forward(rows);
     const classes = shape.classes;
-    const top = space.errors[shape.layers];
+    const p = space.values[shape.layers].view();
+    const top = space.errors[shape.layers].view();
     let loss = 0;
     for (let i = 0; i < rows; i++) {
       const label = data.labels[order[start + i]];
       for (let c = 0; c < classes; c++) top[i * classes + c] = p[i * classes + c] - (c === label ? 1 : 0);
       loss -= Math.log(Math.max(p[i * classes + label], 1e-300));
     }
-    this.chunk.fill(0);
-    this.backward(parameters, rows);
+    this.backward(rows);
     return loss;
   }
 
-  private backward(parameters: Float64Array, rows: number): void {
-    const {shape, space, x} = this;
-    for (let l = shape.layers - 1; l >= 0; l--) {
+  private forward(rows: number): void {
+    const {shape, space} = this;
+    const {kernels, parameters} = space;
+    for (let l = 0; l < shape.layers; l++) {
       const [inputs, outputs] = [shape.sizes[l], shape.sizes[l + 1]];
-      const input = l === 0 ? x : space.values[l];
-      const error = space.errors[l + 1];
-      accumulateWeights(input, error, rows, inputs, outputs, this.chunk, shape.weightsAt[l], shape.biasesAt[l]);
-      if (l === 0) break;
-      const below = space.errors[l];
-      backPropagate(error, rows, inputs, outputs, parameters, shape.weightsAt[l], below);
-      this.derive(below, space.values[l], rows * inputs);
+      const out = space.values[l + 1];
+      kernels.gemm(
+        matrix(space.values[l], inputs),
+        matrix(parameters, outputs, shape.weightsAt[l]),
+        matrix(out, outputs),
+        matrix(parameters, outputs, shape.biasesAt[l]),
+        rows,
+        outputs,
+        inputs,
+      );
+      if (l + 1 === shape.layers) softmax(out.view(), rows, outputs);
+      else if (this.activation === 'relu') kernels.relu(out, rows * outputs);
+      else tanh(out.view(), rows * outputs);
     }
   }
 
-  /** The error through the activation: relu passes it where the unit was on, tanh scales it by 1 - v^2. */
-  private derive(error: Float64Array, values: Float64Array, count: number): void {
-    if (this.activation === 'relu') {
-      for (let i = 0; i < count; i++) if (values[i] <= 0) error[i] = 0;
-    } else {
-      for (let i = 0; i < count; i++) error[i] *= 1 - values[i] * values[i];
+  private backward(rows: number): void {
+    const {shape, space} = this;
+    const {kernels, gradient} = space;
+    for (let l = shape.layers - 1; l >= 0; l--) {
+      const [inputs, outputs] = [shape.sizes[l], shape.sizes[l + 1]];
+      const error = matrix(space.errors[l + 1], outputs);
+      kernels.transpose(space.values[l], 0, rows, inputs, space.inputT, 0);
+      kernels.gemm(
+        matrix(space.inputT, rows),
+        error,
+        matrix(gradient, outputs, shape.weightsAt[l]),
+        undefined,
+        inputs,
+        outputs,
+        rows,
+      );
+      kernels.gemm(
+        matrix(space.ones, rows),
+        error,
+        matrix(gradient, outputs, shape.biasesAt[l]),
+        undefined,
+        1,
+        outputs,
+        rows,
+      );
+      if (l === 0) break;
+      const below = space.errors[l];
+      kernels.gemm(error, matrix(space.transposed[l], inputs), matrix(below, inputs), undefined, rows, inputs, outputs);
+      if (this.activation === 'relu') kernels.reluBack(below, space.values[l], rows * inputs);
+      else tanhBack(below.view(), space.values[l].view(), rows * inputs);
     }
   }
+}
+
+/**
+ * Softmax in float64 (Math.exp is V8's software fdlibm port: the same bits on x86 and ARM), each
+ * probability then rounded to float32 where it is stored.
+ */
+function softmax(values: Float32Array, rows: number, classes: number): void {
+  for (let r = 0; r < rows; r++) {
+    const at = r * classes;
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, values[at + c]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(values[at + c] - max);
+    for (let c = 0; c < classes; c++) values[at + c] = Math.exp(values[at + c] - max) / sum;
+  }
+}
+
+function tanh(values: Float32Array, count: number): void {
+  for (let i = 0; i < count; i++) values[i] = Math.tanh(values[i]);
+}
+
+/** error *= 1 - v^2, each step rounded to float32 as the kernels round. */
+function tanhBack(error: Float32Array, values: Float32Array, count: number): void {
+  const f = Math.fround;
+  for (let i = 0; i < count; i++) error[i] = f(error[i] * f(1 - f(values[i] * values[i])));
 }
 
 function toFixedPoint(value: number, limit: number): number {
@@ -133,7 +240,7 @@ function toFixedPoint(value: number, limit: number): number {
 }
 
 /** into += the fixed-point form of `values`; how many values were clamped. */
-function addFixedPoint(into: Float64Array, values: Float64Array, limit: number): number {
+function addFixedPoint(into: Float64Array, values: Float32Array, limit: number): number {
   let clamped = 0;
   for (let i = 0; i < values.length; i++) {
     let scaled = Math.round(values[i] * FIXED_POINT_SCALE);
