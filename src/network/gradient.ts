@@ -1,7 +1,7 @@
 import type {Dataset} from '../data/dataset.js';
 import type {Shape} from './model.js';
 import type {Activation} from './spec.js';
-import {type Floats, Kernels, type Matrix} from './wasm/kernels.js';
+import {type Floats, Kernels, type Matrix, packedLength} from './wasm/kernels.js';
 
 /**
  * Rows of a chunk: the unit of work a batch is cut into, whatever the number of hosts. Its gradient
@@ -33,19 +33,19 @@ export interface PartialGradient {
   clamped: number;
 }
 
-/** The float32 arrays of a chunk's forward and backward pass, in one instance's memory. */
+/** The arrays of a chunk's forward and backward pass, in one instance's memory. */
 class ChunkSpace {
   readonly parameters: Floats;
   /** transposed[l]: layer l's weights as outputs x inputs, for the error passed down (l >= 1). */
   readonly transposed: Floats[];
-  readonly x: Floats;
-  /** values[l], errors[l]: layer l's outputs and their errors, CHUNK_ROWS rows (index 0: the input's error, unused). */
+  /** values[l], errors[l]: layer l's outputs and their errors, CHUNK_ROWS rows (values[0]: the input rows). */
   readonly values: Floats[];
   readonly errors: Floats[];
-  /** A layer's input transposed (inputs x rows), for the weights' gradient. */
-  readonly inputT: Floats;
-  readonly ones: Floats;
+  /** The left-hand side of the product being computed, packed in panels of 4 rows. */
+  readonly panels: Floats;
   readonly gradient: Floats;
+  /** The fixed-point sum of the chunks' gradients. */
+  readonly sum: Floats<Float64Array>;
 
   constructor(
     readonly kernels: Kernels,
@@ -54,13 +54,12 @@ class ChunkSpace {
     const {sizes} = shape;
     this.parameters = kernels.allocate(shape.parameters);
     this.transposed = sizes.slice(0, -1).map((inputs, l) => kernels.allocate(l === 0 ? 0 : inputs * sizes[l + 1]));
-    this.x = kernels.allocate(CHUNK_ROWS * sizes[0]);
-    this.values = sizes.map((size, l) => (l === 0 ? this.x : kernels.allocate(CHUNK_ROWS * size)));
+    this.values = sizes.map((size) => kernels.allocate(CHUNK_ROWS * size));
     this.errors = sizes.map((size, l) => kernels.allocate(l === 0 ? 0 : CHUNK_ROWS * size));
-    this.inputT = kernels.allocate(CHUNK_ROWS * Math.max(...sizes.slice(0, -1)));
-    this.ones = kernels.allocate(CHUNK_ROWS);
-    this.ones.view().fill(1);
+    const panels = sizes.map((size) => Math.max(packedLength(CHUNK_ROWS, size), packedLength(size, CHUNK_ROWS)));
+    this.panels = kernels.allocate(Math.max(...panels));
     this.gradient = kernels.allocate(shape.parameters);
+    this.sum = kernels.allocateDoubles(shape.parameters);
   }
 }
 
@@ -97,21 +96,22 @@ export class GradientComputer {
     limit: number,
     sum: Float64Array = new Float64Array(this.shape.parameters),
   ): PartialGradient {
+    const {space} = this;
     this.load(parameters);
-    sum.fill(0);
+    space.sum.view().fill(0);
     let loss = 0;
     let rows = 0;
     let clamped = 0;
-    const gradient = this.space.gradient.view();
     for (let c = first; c < last; c++) {
       const start = from + c * CHUNK_ROWS;
       const end = Math.min(to, start + CHUNK_ROWS);
       if (start >= end) break;
       const chunkLoss = this.chunkGradient(order, start, end);
-      clamped += addFixedPoint(sum, gradient, limit);
+      clamped += space.kernels.addFixedPoint(space.sum, space.gradient, FIXED_POINT_SCALE, limit);
       loss += toFixedPoint(chunkLoss, limit);
       rows += end - start;
     }
+    sum.set(space.sum.view());
     return {sum, loss, rows, clamped};
   }
 
@@ -121,12 +121,10 @@ export class GradientComputer {
     space.parameters.view().set(parameters);
     for (let l = 1; l < shape.layers; l++)
       space.kernels.transpose(
-        space.parameters,
-        shape.weightsAt[l],
+        matrix(space.parameters, shape.sizes[l + 1], shape.weightsAt[l]),
         shape.sizes[l],
         shape.sizes[l + 1],
         space.transposed[l],
-        0,
       );
   }
 
@@ -135,7 +133,7 @@ export class GradientComputer {
     const {shape, space, data} = this;
     const rows = end - start;
     const {features} = data;
-    const x = space.x.view();
+    const x = space.values[0].view();
     for (let i = 0; i < rows; i++) {
       const row = order[start + i];
       x.set(data.values.subarray(row * features, (row + 1) * features), i * features);
@@ -156,12 +154,13 @@ export class GradientComputer {
 
   private forward(rows: number): void {
     const {shape, space} = this;
-    const {kernels, parameters} = space;
+    const {kernels, parameters, panels} = space;
     for (let l = 0; l < shape.layers; l++) {
       const [inputs, outputs] = [shape.sizes[l], shape.sizes[l + 1]];
       const out = space.values[l + 1];
+      kernels.packRows(matrix(space.values[l], inputs), rows, inputs, panels);
       kernels.gemm(
-        matrix(space.values[l], inputs),
+        panels,
         matrix(parameters, outputs, shape.weightsAt[l]),
         matrix(out, outputs),
         matrix(parameters, outputs, shape.biasesAt[l]),
@@ -175,34 +174,28 @@ export class GradientComputer {
     }
   }
 
+  /** The layers' gradients, last layer first: weights (input transposed times error), biases, then the error below. */
   private backward(rows: number): void {
     const {shape, space} = this;
-    const {kernels, gradient} = space;
+    const {kernels, gradient, panels} = space;
     for (let l = shape.layers - 1; l >= 0; l--) {
       const [inputs, outputs] = [shape.sizes[l], shape.sizes[l + 1]];
       const error = matrix(space.errors[l + 1], outputs);
-      kernels.transpose(space.values[l], 0, rows, inputs, space.inputT, 0);
-      kernels.gemm(
-        matrix(space.inputT, rows),
-        error,
-        matrix(gradient, outputs, shape.weightsAt[l]),
-        undefined,
-        inputs,
-        outputs,
-        rows,
-      );
-      kernels.gemm(
-        matrix(space.ones, rows),
-        error,
-        matrix(gradient, outputs, shape.biasesAt[l]),
-        undefined,
-        1,
-        outputs,
-        rows,
-      );
+      kernels.packColumns(matrix(space.values[l], inputs), inputs, rows, panels);
+      kernels.gemm(panels, error, matrix(gradient, outputs, shape.weightsAt[l]), undefined, inputs, outputs, rows);
+      kernels.columnSums(error, rows, outputs, matrix(gradient, outputs, shape.biasesAt[l]));
       if (l === 0) break;
       const below = space.errors[l];
-      kernels.gemm(error, matrix(space.transposed[l], inputs), matrix(below, inputs), undefined, rows, inputs, outputs);
+      kernels.packRows(error, rows, outputs, panels);
+      kernels.gemm(
+        panels,
+        matrix(space.transposed[l], inputs),
+        matrix(below, inputs),
+        undefined,
+        rows,
+        inputs,
+        outputs,
+      );
       if (this.activation === 'relu') kernels.reluBack(below, space.values[l], rows * inputs);
       else tanhBack(below.view(), space.values[l].view(), rows * inputs);
     }
@@ -237,20 +230,6 @@ function tanhBack(error: Float32Array, values: Float32Array, count: number): voi
 function toFixedPoint(value: number, limit: number): number {
   const scaled = Math.round(value * FIXED_POINT_SCALE);
   return scaled > limit ? limit : scaled < -limit ? -limit : scaled;
-}
-
-/** into += the fixed-point form of `values`; how many values were clamped. */
-function addFixedPoint(into: Float64Array, values: Float32Array, limit: number): number {
-  let clamped = 0;
-  for (let i = 0; i < values.length; i++) {
-    let scaled = Math.round(values[i] * FIXED_POINT_SCALE);
-    if (scaled > limit || scaled < -limit || Number.isNaN(scaled)) {
-      scaled = Number.isNaN(scaled) ? 0 : scaled > 0 ? limit : -limit;
-      clamped++;
-    }
-    into[i] += scaled;
-  }
-  return clamped;
 }
 
 /** Adds one host's fixed-point sum into another's: exact, so in any order. */

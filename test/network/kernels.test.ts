@@ -1,7 +1,14 @@
 import test from 'ava';
 import {Random} from '../../src/data/random.js';
-import {Kernels} from '../../src/network/wasm/kernels.js';
-import {gemmReference, reluBackReference, reluReference, transposeReference} from '../../src/network/wasm/reference.js';
+import {Kernels, packedLength} from '../../src/network/wasm/kernels.js';
+import {
+  addFixedPointReference,
+  columnSumsReference,
+  gemmReference,
+  reluBackReference,
+  reluReference,
+  transposeReference,
+} from '../../src/network/wasm/reference.js';
 
 /** Values of several magnitudes and signs, zeros, a -0 and some that round differently in float32. */
 function values(random: Random, count: number): Float32Array {
@@ -30,42 +37,66 @@ const SIZES: [number, number, number][] = [
 ];
 
 for (const [m, n, p] of SIZES)
-  for (const withBias of [true, false])
-    test(`gemm ${m} x ${p} times ${p} x ${n}${withBias ? ' plus a bias' : ''}: the reference's bits`, (t) => {
+  for (const [withBias, transposed] of [
+    [true, false],
+    [false, false],
+    [false, true],
+  ])
+    test(`gemm ${m} x ${p} times ${p} x ${n}${withBias ? ' plus a bias' : ''}${transposed ? ', A packed from its transpose' : ''}: the reference's bits`, (t) => {
       const random = new Random(m * 1000 + n * 10 + p);
       const kernels = new Kernels();
       // Leading dimensions wider than the matrices, as a layer's weights inside the parameters are.
-      const [lda, ldb, ldc] = [p + 3, n + 5, n + 2];
-      const a = kernels.allocate(m * lda + 1);
+      const [lda, ldb, ldc] = transposed ? [m + 3, n + 5, n + 2] : [p + 3, n + 5, n + 2];
+      const a = kernels.allocate((transposed ? p : m) * lda + 1);
       const b = kernels.allocate(Math.max(1, p) * ldb + 1);
       const c = kernels.allocate(m * ldc + 1);
       const bias = kernels.allocate(n + 1);
+      const panels = kernels.allocate(packedLength(m, p));
       for (const floats of [a, b, bias]) floats.view().set(values(random, floats.length));
       c.view().fill(7);
-      kernels.gemm(
-        {floats: a, at: 1, ld: lda},
-        {floats: b, at: 1, ld: ldb},
-        {floats: c, at: 1, ld: ldc},
-        withBias ? {floats: bias, at: 1, ld: n} : undefined,
-        m,
-        n,
-        p,
-      );
+      if (transposed) kernels.packColumns({floats: a, at: 1, ld: lda}, m, p, panels);
+      else kernels.packRows({floats: a, at: 1, ld: lda}, m, p, panels);
+      const biasAt = withBias ? {floats: bias, at: 1, ld: n} : undefined;
+      kernels.gemm(panels, {floats: b, at: 1, ld: ldb}, {floats: c, at: 1, ld: ldc}, biasAt, m, n, p);
+
+      // The reference reads A row-major: transpose it first where the kernel packed it from its transpose.
+      const rowMajor = new Float32Array(m * Math.max(p, 1));
+      const av = a.view().subarray(1);
+      for (let i = 0; i < m; i++)
+        for (let k = 0; k < p; k++) rowMajor[i * p + k] = transposed ? av[k * lda + i] : av[i * lda + k];
       const expected = new Float32Array(c.length).fill(7);
-      gemmReference(
-        a.view().subarray(1),
-        lda,
-        b.view().subarray(1),
-        ldb,
-        expected.subarray(1),
-        ldc,
-        withBias ? bias.view().subarray(1) : undefined,
-        m,
-        n,
-        p,
-      );
+      const biasValues = withBias ? bias.view().subarray(1) : undefined;
+      gemmReference(rowMajor, p, b.view().subarray(1), ldb, expected.subarray(1), ldc, biasValues, m, n, p);
       t.deepEqual(bits(c.view()), bits(expected));
     });
+
+test('column sums and the fixed-point sum: the reference bits, ties to even, clamps and NaN counted', (t) => {
+  const random = new Random(11);
+  const kernels = new Kernels();
+  const [rows, n, ld] = [29, 23, 27];
+  const d = kernels.allocate(rows * ld);
+  d.view().set(values(random, rows * ld));
+  const out = kernels.allocate(n);
+  kernels.columnSums({floats: d, at: 0, ld}, rows, n, {floats: out, at: 0, ld: n});
+  const expected = new Float32Array(n);
+  columnSumsReference(d.view(), ld, rows, n, expected);
+  t.deepEqual(bits(out.view()), bits(expected));
+
+  const gradient = kernels.allocate(103);
+  const g = values(random, 103);
+  // Ties at this scale (2.5 and -2.5 rounded to even), values past the limit, a NaN, a -0.
+  g.set([2.5 / 1024, -2.5 / 1024, 1e6, -1e6, NaN, -0, 3.5 / 1024], 0);
+  gradient.view().set(g);
+  const sum = kernels.allocateDoubles(103);
+  sum.view().fill(5);
+  const clamped = kernels.addFixedPoint(sum, gradient, 1024, 1e8);
+  const expectedSum = new Float64Array(103).fill(5);
+  const expectedClamped = addFixedPointReference(expectedSum, g, 1024, 1e8);
+  t.deepEqual(Array.from(sum.view()), Array.from(expectedSum));
+  t.is(clamped, expectedClamped);
+  t.is(clamped, 3);
+  t.deepEqual(Array.from(sum.view().subarray(0, 2)), [7, 3]);
+});
 
 test('transpose, relu and its derivative: the reference bits, -0 and NaN included', (t) => {
   const random = new Random(5);
@@ -76,7 +107,7 @@ test('transpose, relu and its derivative: the reference bits, -0 and NaN include
   const input = values(random, rows * cols);
   input[3] = NaN;
   src.view().set(input);
-  kernels.transpose(src, 0, rows, cols, dst, 0);
+  kernels.transpose({floats: src, at: 0, ld: cols}, rows, cols, dst);
   const transposed = new Float32Array(rows * cols);
   transposeReference(input, rows, cols, transposed);
   t.deepEqual(bits(dst.view()), bits(transposed));

@@ -3,9 +3,10 @@ import {KERNELS_WASM} from './binary.generated.js';
 /** The WebAssembly kernels' exports (kernels.wat); every address a byte offset into `memory`. */
 interface Exports {
   memory: WebAssembly.Memory;
+  packRows(src: number, ld: number, m: number, p: number, dst: number): void;
+  packColumns(src: number, ld: number, m: number, p: number, dst: number): void;
   gemm(
-    a: number,
-    lda: number,
+    panels: number,
     b: number,
     ldb: number,
     c: number,
@@ -15,19 +16,21 @@ interface Exports {
     n: number,
     p: number,
   ): void;
+  columnSums(d: number, ld: number, rows: number, n: number, out: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   relu(at: number, count: number): void;
   reluBack(error: number, values: number, count: number): void;
+  addFixedPoint(sum: number, values: number, count: number, scale: number, limit: number): number;
 }
 
 // Compiled once per thread: a worker's slots each have their own instance and memory.
 let compiled: WebAssembly.Module | undefined;
 
-/** A float32 array in the kernels' memory: its byte address, for the kernels, and a view, for JavaScript. */
-export interface Floats {
+/** An array in the kernels' memory: its byte address, for the kernels, and a view, for JavaScript. */
+export interface Floats<View = Float32Array> {
   at: number;
   length: number;
-  view(): Float32Array;
+  view(): View;
 }
 
 /** A row-major matrix inside an array: its first element's index and its row length (leading dimension). */
@@ -37,9 +40,15 @@ export interface Matrix {
   ld: number;
 }
 
+const address = (x: Matrix) => x.floats.at + x.at * 4;
+
+/** Floats a matrix of m x p takes packed in panels of 4 rows. */
+export const packedLength = (m: number, p: number) => Math.ceil(m / 4) * 4 * p;
+
 /**
- * One instance of the kernels with a memory of its own, and the float32 arrays laid out in it.
- * Arrays are allocated once, before any kernel runs (the memory grows only then, so views stay valid).
+ * One instance of the kernels with a memory of its own, and the arrays laid out in it. Arrays are
+ * allocated before any kernel runs; the memory grows only then (a view taken before it grew is
+ * stale, so views are taken when used).
  */
 export class Kernels {
   private readonly exports: Exports;
@@ -51,25 +60,50 @@ export class Kernels {
     this.exports = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
   }
 
-  /** A new array of `length` floats, 16-byte aligned, zeroed. */
+  /** A new array of `length` float32s, 16-byte aligned, zeroed. */
   allocate(length: number): Floats {
-    const at = this.next;
-    this.next += Math.ceil((length * 4) / 16) * 16;
-    const {memory} = this.exports;
-    const missing = this.next - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    const at = this.reserve(length * 4);
     return {at, length, view: () => new Float32Array(this.exports.memory.buffer, at, length)};
   }
 
-  /** C (m x n) = bias (or 0) + A (m x p) B (p x n), every element's sum k ascending. */
-  gemm(a: Matrix, b: Matrix, c: Matrix, bias: Matrix | undefined, m: number, n: number, p: number): void {
-    const address = (x: Matrix) => x.floats.at + x.at * 4;
-    this.exports.gemm(address(a), a.ld, address(b), b.ld, address(c), c.ld, bias ? address(bias) : 0, m, n, p);
+  /** A new array of `length` float64s, 16-byte aligned, zeroed. */
+  allocateDoubles(length: number): Floats<Float64Array> {
+    const at = this.reserve(length * 8);
+    return {at, length, view: () => new Float64Array(this.exports.memory.buffer, at, length)};
+  }
+
+  private reserve(bytes: number): number {
+    const at = this.next;
+    this.next += Math.ceil(bytes / 16) * 16;
+    const {memory} = this.exports;
+    const missing = this.next - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    return at;
+  }
+
+  /** dst = A (m x p, row-major) packed in panels of 4 rows, for gemm. */
+  packRows(a: Matrix, m: number, p: number, dst: Floats): void {
+    this.exports.packRows(address(a), a.ld, m, p, dst.at);
+  }
+
+  /** dst = A packed, where A (m x p) is src (p x m, row-major) transposed. */
+  packColumns(src: Matrix, m: number, p: number, dst: Floats): void {
+    this.exports.packColumns(address(src), src.ld, m, p, dst.at);
+  }
+
+  /** C (m x n) = bias (or 0) + A B, every element's sum k ascending; A (m x p) packed, B (p x n). */
+  gemm(panels: Floats, b: Matrix, c: Matrix, bias: Matrix | undefined, m: number, n: number, p: number): void {
+    this.exports.gemm(panels.at, address(b), b.ld, address(c), c.ld, bias ? address(bias) : 0, m, n, p);
+  }
+
+  /** out[j] = the sum of d's rows, row 0 first. */
+  columnSums(d: Matrix, rows: number, n: number, out: Matrix): void {
+    this.exports.columnSums(address(d), d.ld, rows, n, address(out));
   }
 
   /** dst (cols x rows) = src (rows x cols) transposed. */
-  transpose(src: Floats, srcAt: number, rows: number, cols: number, dst: Floats, dstAt: number): void {
-    this.exports.transpose(src.at + srcAt * 4, rows, cols, dst.at + dstAt * 4);
+  transpose(src: Matrix, rows: number, cols: number, dst: Floats): void {
+    this.exports.transpose(address(src), rows, cols, dst.at);
   }
 
   relu(values: Floats, count: number): void {
@@ -79,5 +113,10 @@ export class Kernels {
   /** error = value > 0 ? error : 0. */
   reluBack(error: Floats, values: Floats, count: number): void {
     this.exports.reluBack(error.at, values.at, count);
+  }
+
+  /** sum += round(values x scale), ties to even, clamped to +-limit, NaN as 0; how many were clamped. */
+  addFixedPoint(sum: Floats<Float64Array>, values: Floats, scale: number, limit: number): number {
+    return this.exports.addFixedPoint(sum.at, values.at, values.length, scale, limit);
   }
 }

@@ -37,3 +37,28 @@ export function reluReference(values: Float32Array, count: number): void {
 export function reluBackReference(error: Float32Array, values: Float32Array, count: number): void {
   for (let i = 0; i < count; i++) if (!(values[i] > 0)) error[i] = 0;
 }
+
+/** Rounds to the nearest integer, ties to even (WebAssembly's nearest; Math.round takes ties up). */
+export function nearest(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export function addFixedPointReference(sum: Float64Array, values: Float32Array, scale: number, limit: number): number {
+  let clamped = 0;
+  for (let i = 0; i < values.length; i++) {
+    const scaled = nearest(values[i] * scale);
+    const kept = Number.isNaN(scaled) ? 0 : Math.min(Math.max(scaled, -limit), limit);
+    if (kept !== scaled) clamped++;
+    sum[i] += kept;
+  }
+  return clamped;
+}
+
+export function columnSumsReference(d: Float32Array, ld: number, rows: number, n: number, out: Float32Array): void {
+  for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum = Math.fround(sum + d[r * ld + j]);
+    out[j] = sum;
+  }
+}
