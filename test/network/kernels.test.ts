@@ -57,7 +57,15 @@ for (const [m, n, p] of SIZES)
       if (transposed) kernels.packColumns({floats: a, at: 1, ld: lda}, m, p, panels);
       else kernels.packRows({floats: a, at: 1, ld: lda}, m, p, panels);
       const biasAt = withBias ? {floats: bias, at: 1, ld: n} : undefined;
-      kernels.gemm(panels, {floats: b, at: 1, ld: ldb}, {floats: c, at: 1, ld: ldc}, biasAt, m, n, p);
+      kernels.gemm(
+        {floats: panels, at: 0, stride: 4 * p},
+        {floats: b, at: 1, ld: ldb},
+        {floats: c, at: 1, ld: ldc},
+        biasAt,
+        m,
+        n,
+        p,
+      );
 
       // The reference reads A row-major: transpose it first where the kernel packed it from its transpose.
       const rowMajor = new Float32Array(m * Math.max(p, 1));
@@ -89,13 +97,49 @@ test('column sums and the fixed-point sum: the reference bits, ties to even, cla
   gradient.view().set(g);
   const sum = kernels.allocateDoubles(103);
   sum.view().fill(5);
-  const clamped = kernels.addFixedPoint(sum, gradient, 1024, 1e8);
+  const clamped = kernels.addFixedPoint(sum, 0, gradient, 103, 1024, 1e8);
   const expectedSum = new Float64Array(103).fill(5);
   const expectedClamped = addFixedPointReference(expectedSum, g, 1024, 1e8);
   t.deepEqual(Array.from(sum.view()), Array.from(expectedSum));
   t.is(clamped, expectedClamped);
   t.is(clamped, 3);
   t.deepEqual(Array.from(sum.view().subarray(0, 2)), [7, 3]);
+
+  // Values that all fit the limit take the kernel's fast path: the same sums.
+  const fitting = values(random, 103).map((v) => v / 1000);
+  fitting.set([2.5 / 1024, -2.5 / 1024, -0], 10);
+  gradient.view().set(fitting);
+  t.is(kernels.addFixedPoint(sum, 0, gradient, 103, 1024, 1e8), 0);
+  t.is(addFixedPointReference(expectedSum, fitting, 1024, 1e8), 0);
+  t.deepEqual(Array.from(sum.view()), Array.from(expectedSum));
+});
+
+test("gemm over some of A's columns (one chunk's rows of a layer's input): the reference's bits", (t) => {
+  const random = new Random(13);
+  const kernels = new Kernels();
+  const [m, n, p, from, count] = [18, 21, 70, 32, 29];
+  // A = src transposed, src (p x m): A's columns are src's rows; the product reads columns [from, from + count).
+  const src = kernels.allocate(p * m);
+  const b = kernels.allocate(count * n);
+  const c = kernels.allocate(m * n);
+  const panels = kernels.allocate(packedLength(m, p));
+  src.view().set(values(random, p * m));
+  b.view().set(values(random, count * n));
+  kernels.packColumns({floats: src, at: 0, ld: m}, m, p, panels);
+  kernels.gemm(
+    {floats: panels, at: 4 * from, stride: 4 * p},
+    {floats: b, at: 0, ld: n},
+    {floats: c, at: 0, ld: n},
+    undefined,
+    m,
+    n,
+    count,
+  );
+  const a = new Float32Array(m * count);
+  for (let i = 0; i < m; i++) for (let k = 0; k < count; k++) a[i * count + k] = src.view()[(from + k) * m + i];
+  const expected = new Float32Array(m * n);
+  gemmReference(a, count, b.view(), n, expected, n, undefined, m, n, count);
+  t.deepEqual(bits(c.view()), bits(expected));
 });
 
 test('transpose, relu and its derivative: the reference bits, -0 and NaN included', (t) => {

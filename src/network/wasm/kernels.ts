@@ -7,6 +7,7 @@ interface Exports {
   packColumns(src: number, ld: number, m: number, p: number, dst: number): void;
   gemm(
     panels: number,
+    panelStride: number,
     b: number,
     ldb: number,
     c: number,
@@ -41,6 +42,17 @@ export interface Matrix {
 }
 
 const address = (x: Matrix) => x.floats.at + x.at * 4;
+
+/**
+ * A matrix packed in panels of 4 rows (packRows, packColumns): its first panel's element and the
+ * elements from one panel to the next (4 p for a whole matrix of p columns; a product may start
+ * further in, at some column, to read only some of them).
+ */
+export interface Packed {
+  floats: Floats;
+  at: number;
+  stride: number;
+}
 
 /** Floats a matrix of m x p takes packed in panels of 4 rows. */
 export const packedLength = (m: number, p: number) => Math.ceil(m / 4) * 4 * p;
@@ -92,8 +104,20 @@ export class Kernels {
   }
 
   /** C (m x n) = bias (or 0) + A B, every element's sum k ascending; A (m x p) packed, B (p x n). */
-  gemm(panels: Floats, b: Matrix, c: Matrix, bias: Matrix | undefined, m: number, n: number, p: number): void {
-    this.exports.gemm(panels.at, address(b), b.ld, address(c), c.ld, bias ? address(bias) : 0, m, n, p);
+  gemm(a: Packed, b: Matrix, c: Matrix, bias: Matrix | undefined, m: number, n: number, p: number): void {
+    const {exports} = this;
+    exports.gemm(
+      a.floats.at + a.at * 4,
+      a.stride * 4,
+      address(b),
+      b.ld,
+      address(c),
+      c.ld,
+      bias ? address(bias) : 0,
+      m,
+      n,
+      p,
+    );
   }
 
   /** out[j] = the sum of d's rows, row 0 first. */
@@ -116,7 +140,14 @@ export class Kernels {
   }
 
   /** sum += round(values x scale), ties to even, clamped to +-limit, NaN as 0; how many were clamped. */
-  addFixedPoint(sum: Floats<Float64Array>, values: Floats, scale: number, limit: number): number {
-    return this.exports.addFixedPoint(sum.at, values.at, values.length, scale, limit);
+  addFixedPoint(
+    sum: Floats<Float64Array>,
+    sumAt: number,
+    values: Floats,
+    count: number,
+    scale: number,
+    limit: number,
+  ): number {
+    return this.exports.addFixedPoint(sum.at + sumAt * 8, values.at, count, scale, limit);
   }
 }

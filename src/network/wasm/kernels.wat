@@ -8,7 +8,8 @@
 ;; src/network/wasm/reference.ts computes the same bits in TypeScript.
 ;;
 ;; The matrix product reads A packed as BLAS libraries pack it: panels of 4 rows, each k's 4 values
-;; side by side (16 bytes), so one load feeds 4 rows and the loop walks one pointer. Packing also
+;; side by side (16 bytes), each broadcast to a vector by a load (load32_splat: a load, not a shuffle,
+;; so the multiply and add units do nothing else), and the loop walks one pointer. Packing also
 ;; serves A transposed (a layer's input for its weights' gradient) at the cost of a copy.
 ;;
 ;; Addresses are byte offsets into the module's memory; leading dimensions (ld) are in elements.
@@ -76,8 +77,10 @@
   ;; C[i][j] = (bias ? bias[j] : 0) + sum over k < p of A[i][k] * B[k][j], for i < m, j < n, with A
   ;; in panels (packRows, packColumns). Blocks of 4 rows x 8 columns keep 8 vector sums in registers;
   ;; then 4 columns; then one column at a time, its 4 rows in one vector.
+  ;; $panelStride is the bytes from one panel to the next: 16 p for A packed whole; more where the
+  ;; product reads only some of A's columns (one chunk's rows of a layer's input, packed whole).
   (func (export "gemm")
-    (param $panels i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
+    (param $panels i32) (param $panelStride i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (param $bias i32) (param $m i32) (param $n i32) (param $p i32)
     (local $i i32) (local $j i32) (local $pa i32) (local $rows i32) (local $at i32)
     (local $stepb i32) (local $ldc4 i32) (local $biasj i32)
@@ -112,7 +115,7 @@
                       (local.get $stepb) (local.get $p) (local.get $at) (local.get $ldc4) (local.get $biasj) (local.get $rows))
                     (local.set $j (i32.add (local.get $j) (i32.const 1)))))))
             (br $j_loop)))
-        (local.set $pa (i32.add (local.get $pa) (i32.shl (local.get $p) (i32.const 4))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $panelStride)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $i_loop))))
 
@@ -126,7 +129,7 @@
   (func $block4x8
     (param $pa i32) (param $pb i32) (param $stepb i32) (param $p i32)
     (param $at i32) (param $ldc4 i32) (param $bias i32) (param $rows i32)
-    (local $end i32) (local $a v128) (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $end (i32.add (local.get $pa) (i32.shl (local.get $p) (i32.const 4))))
     (local.set $c00 (call $start (local.get $bias) (i32.const 0)))
@@ -140,19 +143,18 @@
     (block $done
       (loop $k
         (br_if $done (i32.ge_u (local.get $pa) (local.get $end)))
-        (local.set $a (v128.load (local.get $pa)))
         (local.set $b0 (v128.load offset=0 (local.get $pb)))
         (local.set $b1 (v128.load offset=16 (local.get $pb)))
-        (local.set $x (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=0 (local.get $pa)))
         (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
         (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-        (local.set $x (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
         (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
         (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-        (local.set $x (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
         (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
         (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-        (local.set $x (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
         (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
         (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
         (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
@@ -170,7 +172,7 @@
   (func $block4x4
     (param $pa i32) (param $pb i32) (param $stepb i32) (param $p i32)
     (param $at i32) (param $ldc4 i32) (param $bias i32) (param $rows i32)
-    (local $end i32) (local $a v128) (local $x v128) (local $b0 v128)
+    (local $end i32) (local $x v128) (local $b0 v128)
     (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
     (local.set $end (i32.add (local.get $pa) (i32.shl (local.get $p) (i32.const 4))))
     (local.set $c00 (call $start (local.get $bias) (i32.const 0)))
@@ -180,15 +182,14 @@
     (block $done
       (loop $k
         (br_if $done (i32.ge_u (local.get $pa) (local.get $end)))
-        (local.set $a (v128.load (local.get $pa)))
         (local.set $b0 (v128.load offset=0 (local.get $pb)))
-        (local.set $x (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=0 (local.get $pa)))
         (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-        (local.set $x (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
         (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-        (local.set $x (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
         (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-        (local.set $x (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $a) (local.get $a)))
+        (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
         (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
         (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
         (local.set $pb (i32.add (local.get $pb) (local.get $stepb)))
@@ -324,6 +325,11 @@
   (func (export "addFixedPoint") (param $sum i32) (param $values i32) (param $count i32) (param $scale f64) (param $limit f64) (result i32)
     (local $end i32) (local $v v128) (local $high v128) (local $clamped v128) (local $one f64) (local $kept f64) (local $count1 i32)
     (local.set $end (i32.add (local.get $values) (i32.shl (local.get $count) (i32.const 2))))
+    ;; Gradients that fit the limit (all of them, in a run that does not diverge) need no clamp and no count.
+    (if (call $allBelow (local.get $values) (local.get $end) (call $fitBound (local.get $scale) (local.get $limit)))
+      (then
+        (call $addFixedPointFast (local.get $sum) (local.get $values) (local.get $end) (local.get $scale))
+        (return (i32.const 0))))
     (local.set $clamped (v128.const i64x2 0 0))
     (block $done
       (loop $v4
@@ -361,4 +367,59 @@
     (local.set $kept (v128.and (local.get $kept) (f64x2.eq (local.get $scaled) (local.get $scaled))))
     (v128.store (local.get $sum) (f64x2.add (v128.load (local.get $sum)) (local.get $kept)))
     (v128.not (f64x2.eq (local.get $kept) (local.get $scaled))))
+
+  ;; Whether every |v| of values[at..end) is below bound (false for a NaN): one compare a vector,
+  ;; not max, whose NaN and -0 rules cost several instructions a vector on x86.
+  (func $allBelow (param $at i32) (param $end i32) (param $bound f32) (result i32)
+    (local $out v128) (local $bounds v128)
+    (local.set $bounds (f32x4.splat (local.get $bound)))
+    (local.set $out (v128.const i32x4 0 0 0 0))
+    (block $done
+      (loop $v4
+        (br_if $done (i32.gt_u (i32.add (local.get $at) (i32.const 16)) (local.get $end)))
+        (local.set $out (v128.or (local.get $out)
+          (v128.not (f32x4.lt (f32x4.abs (v128.load (local.get $at))) (local.get $bounds)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $v4)))
+    (block $done
+      (loop $v1
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (if (i32.eqz (f32.lt (f32.abs (f32.load (local.get $at))) (local.get $bound)))
+          (then (return (i32.const 0))))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br $v1)))
+    (i32.eqz (v128.any_true (local.get $out))))
+
+  ;; The largest float32 b with b x scale <= limit: |v| < b guarantees |round(v x scale)| <= limit.
+  (func $fitBound (param $scale f64) (param $limit f64) (result f32)
+    (local $b f32)
+    (local.set $b (f32.demote_f64 (f64.div (local.get $limit) (local.get $scale))))
+    (if (f64.gt (f64.mul (f64.promote_f32 (local.get $b)) (local.get $scale)) (local.get $limit))
+      (then (local.set $b (f32.reinterpret_i32 (i32.sub (i32.reinterpret_f32 (local.get $b)) (i32.const 1))))))
+    (local.get $b))
+
+  ;; addFixedPoint for values known to fit: the same sums, without the clamp.
+  (func $addFixedPointFast (param $sum i32) (param $values i32) (param $end i32) (param $scale f64)
+    (local $v v128) (local $scales v128)
+    (local.set $scales (f64x2.splat (local.get $scale)))
+    (block $done
+      (loop $v4
+        (br_if $done (i32.gt_u (i32.add (local.get $values) (i32.const 16)) (local.get $end)))
+        (local.set $v (v128.load (local.get $values)))
+        (v128.store (local.get $sum) (f64x2.add (v128.load (local.get $sum))
+          (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $scales)))))
+        (v128.store offset=16 (local.get $sum) (f64x2.add (v128.load offset=16 (local.get $sum))
+          (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $scales)))))
+        (local.set $values (i32.add (local.get $values) (i32.const 16)))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 32)))
+        (br $v4)))
+    (block $done
+      (loop $v1
+        (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
+        (f64.store (local.get $sum) (f64.add (f64.load (local.get $sum))
+          (f64.nearest (f64.mul (f64.promote_f32 (f32.load (local.get $values))) (local.get $scale)))))
+        (local.set $values (i32.add (local.get $values) (i32.const 4)))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 8)))
+        (br $v1))))
 )
