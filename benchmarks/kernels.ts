@@ -1,11 +1,12 @@
 /**
  * The network kernels' speed per core against PyTorch's on one thread (npm run bench:kernels):
  * samples per CPU second and test accuracy after the same epochs, on the same CSV files, over
- * several shapes, batch sizes and seeds. Ours is a fresh `cluster train --cores 1` process, as a
- * user meets it: "fit" counts the whole fit (shipping the rows to the worker, every step's
- * messages), "compute" the worker thread's time alone. PyTorch's figure is the CPU time of its
- * training loop alone (benchmarks/torch_per_core.py), which flatters it against "fit".
- * Unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE in the command that runs it.
+ * several shapes, batch sizes and seeds, each side a fresh process, interleaved. "Kernels" is our
+ * training loop in a process of its own on one thread (benchmarks/kernels-run.ts), CPU time, against
+ * PyTorch's loop, CPU time (benchmarks/torch_per_core.py). "Fit" is a `cluster train --cores 1` as a
+ * user meets it, wall time: the worker's start, shipping the rows, every step's messages. On a busy
+ * machine only the CPU-time columns compare. Unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE in the
+ * command that runs it.
  */
 import {mkdtempSync} from 'node:fs';
 import {cpus, tmpdir} from 'node:os';
@@ -15,6 +16,7 @@ import {execa} from 'execa';
 
 const CLI = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const TORCH = fileURLToPath(new URL('../../benchmarks/torch_per_core.py', import.meta.url));
+const KERNELS = fileURLToPath(new URL('./kernels-run.js', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'cluster-bench-kernels-'));
 
 /** Writes DATA-train.csv and DATA-test.csv: scikit-learn's digits, or make_classification. */
@@ -26,7 +28,7 @@ folder, name = sys.argv[1], sys.argv[2]
 if name == 'digits':
     x, y = datasets.load_digits(return_X_y=True)
 elif name == 'wide':
-    x, y = datasets.make_classification(n_samples=12000, n_features=784, n_informative=60, n_redundant=0, n_classes=10, random_state=0)
+    x, y = datasets.make_classification(n_samples=8000, n_features=784, n_informative=40, n_redundant=0, n_classes=10, class_sep=2.0, random_state=0)
 else:
     x, y = datasets.make_classification(n_samples=20000, n_features=20, n_informative=10, n_classes=2, random_state=0)
 a, b, ya, yb = train_test_split(x, y, test_size=0.25, random_state=0)
@@ -36,8 +38,8 @@ for part, xs, ys in (('train', a, ya), ('test', b, yb)):
 `;
 
 const SHAPES = [
-  {data: 'wide', layers: '256,128', epochs: 2, what: '784-256-128-10 (make_classification, 9,000 rows)'},
-  {data: 'wide', layers: '128,64', epochs: 2, what: '784-128-64-10 (make_classification, 9,000 rows)'},
+  {data: 'wide', layers: '256,128', epochs: 2, what: '784-256-128-10 (make_classification, 6,000 rows)'},
+  {data: 'wide', layers: '128,64', epochs: 2, what: '784-128-64-10 (make_classification, 6,000 rows)'},
   {data: 'digits', layers: '128,64', epochs: 10, what: '64-128-64-10 (digits, 1,347 rows)'},
   {data: 'binary', layers: '64', epochs: 3, what: '20-64-2 (make_classification, 15,000 rows)'},
 ];
@@ -50,16 +52,35 @@ interface Side {
   testAccuracy: number;
 }
 
-async function ours(data: string, layers: string, epochs: number, batch: number, seed: number) {
+const csv = (data: string, part: string) => join(folder, `${data}-${part}.csv`);
+
+/** Our training loop in a fresh process, on one thread: samples per CPU second. */
+async function kernels(data: string, layers: string, epochs: number, batch: number, seed: number): Promise<Side> {
+  const args = [
+    csv(data, 'train'),
+    csv(data, 'test'),
+    layers,
+    String(epochs),
+    String(batch),
+    String(LEARNING_RATE),
+    String(seed),
+  ];
+  const {stdout} = await execa(process.execPath, [KERNELS, ...args]);
+  const result = JSON.parse(stdout) as {samplesPerCpuSecond: number; testAccuracy: number};
+  return {samplesPerSecond: result.samplesPerCpuSecond, testAccuracy: result.testAccuracy};
+}
+
+/** A `cluster train --cores 1`: samples per second of its whole fit (wall). */
+async function fit(data: string, layers: string, epochs: number, batch: number, seed: number): Promise<Side> {
   const {stdout} = await execa(
     process.execPath,
     [
       CLI,
       'train',
       '--data',
-      join(folder, `${data}-train.csv`),
+      csv(data, 'train'),
       '--test',
-      join(folder, `${data}-test.csv`),
+      csv(data, 'test'),
       '--target',
       'label',
       '--workload',
@@ -88,24 +109,16 @@ async function ours(data: string, layers: string, epochs: number, batch: number,
     ],
     {cwd: folder},
   );
-  const result = JSON.parse(stdout) as {
-    fitSeconds: number;
-    rows: number;
-    testAccuracy: number;
-    hosts: {trainSeconds: number}[];
-  };
-  const samples = result.rows * epochs;
-  return {
-    fit: {samplesPerSecond: samples / result.fitSeconds, testAccuracy: result.testAccuracy},
-    compute: {samplesPerSecond: samples / result.hosts[0].trainSeconds, testAccuracy: result.testAccuracy},
-  };
+  const result = JSON.parse(stdout) as {fitSeconds: number; rows: number; testAccuracy: number};
+  return {samplesPerSecond: (result.rows * epochs) / result.fitSeconds, testAccuracy: result.testAccuracy};
 }
 
+/** PyTorch's loop on one thread: samples per CPU second. */
 async function torch(data: string, layers: string, epochs: number, batch: number, seed: number): Promise<Side> {
   const args = [
     TORCH,
-    join(folder, `${data}-train.csv`),
-    join(folder, `${data}-test.csv`),
+    csv(data, 'train'),
+    csv(data, 'test'),
     layers,
     String(epochs),
     String(batch),
@@ -113,7 +126,8 @@ async function torch(data: string, layers: string, epochs: number, batch: number
     String(seed),
   ];
   const {stdout} = await execa('/usr/bin/python3', args);
-  return JSON.parse(stdout) as Side;
+  const result = JSON.parse(stdout) as {samplesPerCpuSecond: number; testAccuracy: number};
+  return {samplesPerSecond: result.samplesPerCpuSecond, testAccuracy: result.testAccuracy};
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -125,23 +139,23 @@ console.log(
 for (const data of new Set(SHAPES.map((shape) => shape.data)))
   await execa('/usr/bin/python3', ['-c', MAKE_DATA, folder, data]);
 console.log(
-  '| shape | batch | PyTorch, samples/s | ours: compute | ours: fit | compute / PyTorch | fit / PyTorch | accuracy: PyTorch, ours |',
+  '| shape | batch | PyTorch, samples/CPU-s | ours: kernels, samples/CPU-s | kernels / PyTorch | ours: fit, samples/s (wall) | accuracy: PyTorch, ours |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+console.log('|---|---:|---:|---:|---:|---:|---|');
 for (const shape of SHAPES)
   for (const batch of BATCHES) {
-    const runs = [];
+    const runs: {reference: Side; ours: Side; fit: Side}[] = [];
     // Interleaved, so a change in the machine's load falls on both sides alike.
     for (const seed of SEEDS) {
       const reference = await torch(shape.data, shape.layers, shape.epochs, batch, seed);
-      const native = await ours(shape.data, shape.layers, shape.epochs, batch, seed);
-      runs.push({reference, ...native});
+      const ours = await kernels(shape.data, shape.layers, shape.epochs, batch, seed);
+      runs.push({reference, ours, fit: await fit(shape.data, shape.layers, shape.epochs, batch, seed)});
     }
-    const torchSpeed = median(runs.map((run) => run.reference.samplesPerSecond));
-    const compute = median(runs.map((run) => run.compute.samplesPerSecond));
-    const fit = median(runs.map((run) => run.fit.samplesPerSecond));
-    const accuracy = (side: Side[]) => median(side.map((run) => run.testAccuracy)).toFixed(4);
+    const speed = (sides: Side[]) => median(sides.map((side) => side.samplesPerSecond));
+    const [torchSpeed, ourSpeed] = [speed(runs.map((run) => run.reference)), speed(runs.map((run) => run.ours))];
+    const accuracy = (sides: Side[]) => median(sides.map((side) => side.testAccuracy)).toFixed(4);
+    const fitSpeed = speed(runs.map((run) => run.fit));
     console.log(
-      `| ${shape.what} | ${batch} | ${k(torchSpeed)} | ${k(compute)} | ${k(fit)} | ${(compute / torchSpeed).toFixed(2)} | ${(fit / torchSpeed).toFixed(2)} | ${accuracy(runs.map((run) => run.reference))}, ${accuracy(runs.map((run) => run.fit))} |`,
+      `| ${shape.what} | ${batch} | ${k(torchSpeed)} | ${k(ourSpeed)} | ${(ourSpeed / torchSpeed).toFixed(2)} | ${k(fitSpeed)} | ${accuracy(runs.map((run) => run.reference))}, ${accuracy(runs.map((run) => run.ours))} |`,
     );
   }
