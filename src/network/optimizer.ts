@@ -11,11 +11,11 @@ import type {NetworkSpec} from './spec.js';
 export class Optimizer {
   private readonly first: Float64Array;
   private readonly second: Float64Array;
-  private readonly gradient: Float64Array;
   /** beta1^t and beta2^t by repeated products, not Math.pow: the same bits everywhere. */
   private beta1Power = 1;
   private beta2Power = 1;
-  private readonly isWeight: Uint8Array;
+  /** [from, to, penalised]: each layer's weights (with the L2 penalty), then its biases (without). */
+  private readonly ranges: [number, number, boolean][] = [];
 
   constructor(
     private readonly spec: NetworkSpec,
@@ -23,38 +23,61 @@ export class Optimizer {
   ) {
     this.first = new Float64Array(shape.parameters);
     this.second = new Float64Array(shape.parameters);
-    this.gradient = new Float64Array(shape.parameters);
-    this.isWeight = new Uint8Array(shape.parameters);
-    for (let l = 0; l < shape.layers; l++) this.isWeight.fill(1, shape.weightsAt[l], shape.biasesAt[l]);
+    for (let l = 0; l < shape.layers; l++) {
+      this.ranges.push([shape.weightsAt[l], shape.biasesAt[l], true]);
+      this.ranges.push([shape.biasesAt[l], shape.biasesAt[l] + shape.sizes[l + 1], false]);
+    }
   }
 
-  /** Applies one step's update to `parameters` from the fixed-point gradient `sum` over `rows` rows. */
+  /**
+   * Applies one step's update to `parameters` from the fixed-point gradient `sum` over `rows` rows:
+   * one pass over the arrays (they are megabytes: the pass is bound by memory, not arithmetic).
+   */
   step(parameters: Float64Array, sum: Float64Array, rows: number): void {
-    const {gradient, isWeight} = this;
-    const alpha = this.spec.alpha;
-    for (let i = 0; i < gradient.length; i++)
-      gradient[i] = (sum[i] / FIXED_POINT_SCALE + (isWeight[i] ? alpha * parameters[i] : 0)) / rows;
-    if (this.spec.optimizer === 'adam') this.adam(parameters);
-    else this.sgd(parameters);
+    const adam = this.spec.optimizer === 'adam';
+    let rate = this.spec.learningRate;
+    if (adam) {
+      this.beta1Power *= 0.9;
+      this.beta2Power *= 0.999;
+      rate = (rate * Math.sqrt(1 - this.beta2Power)) / (1 - this.beta1Power);
+    }
+    for (const [from, to, penalised] of this.ranges) {
+      const alpha = penalised ? this.spec.alpha : 0;
+      if (adam) this.adam(parameters, sum, rows, from, to, alpha, rate);
+      else this.sgd(parameters, sum, rows, from, to, alpha);
+    }
   }
 
-  private sgd(parameters: Float64Array): void {
-    const {gradient, first: velocity} = this;
+  private sgd(
+    parameters: Float64Array,
+    sum: Float64Array,
+    rows: number,
+    from: number,
+    to: number,
+    alpha: number,
+  ): void {
+    const {first: velocity} = this;
     const {learningRate, momentum} = this.spec;
-    for (let i = 0; i < gradient.length; i++) {
-      velocity[i] = momentum * velocity[i] - learningRate * gradient[i];
+    for (let i = from; i < to; i++) {
+      const gradient = (sum[i] / FIXED_POINT_SCALE + alpha * parameters[i]) / rows;
+      velocity[i] = momentum * velocity[i] - learningRate * gradient;
       parameters[i] += velocity[i];
     }
   }
 
-  private adam(parameters: Float64Array): void {
-    const {gradient, first, second} = this;
+  private adam(
+    parameters: Float64Array,
+    sum: Float64Array,
+    rows: number,
+    from: number,
+    to: number,
+    alpha: number,
+    rate: number,
+  ): void {
+    const {first, second} = this;
     const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-8];
-    this.beta1Power *= beta1;
-    this.beta2Power *= beta2;
-    const rate = (this.spec.learningRate * Math.sqrt(1 - this.beta2Power)) / (1 - this.beta1Power);
-    for (let i = 0; i < gradient.length; i++) {
-      const g = gradient[i];
+    for (let i = from; i < to; i++) {
+      const g = (sum[i] / FIXED_POINT_SCALE + alpha * parameters[i]) / rows;
       first[i] = beta1 * first[i] + (1 - beta1) * g;
       second[i] = beta2 * second[i] + (1 - beta2) * g * g;
       parameters[i] -= (rate * first[i]) / (Math.sqrt(second[i]) + epsilon);
