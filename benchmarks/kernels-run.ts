@@ -5,7 +5,7 @@
  * usage: node kernels-run.js TRAIN.csv TEST.csv LAYERS EPOCHS BATCH LEARNING_RATE SEED
  */
 import {loadCsvDataset} from '../src/data/csv.js';
-import {predictClasses} from '../src/network/model.js';
+import {predictClasses} from '../src/network/predict.js';
 import {DEFAULT_NETWORK, type NetworkSpec} from '../src/network/spec.js';
 import {standardisationOf, standardise} from '../src/network/standardise.js';
 import {trainNetwork} from '../src/network/train-here.js';

@@ -8,7 +8,7 @@ import {type Floats, Kernels, type Matrix, packedLength} from './wasm/kernels.js
 const CHUNK = 32;
 /** Chunks computed together: forward and backward run on all their rows at once (a row's results do not depend on its neighbours). */
 export const BLOCK_CHUNKS = 8;
-const BLOCK_ROWS = BLOCK_CHUNKS * CHUNK;
+export const BLOCK_ROWS = BLOCK_CHUNKS * CHUNK;
 /**
  * Rows of a layer's weight gradient summed to fixed point at a time, chunk after chunk: their
  * float64 sums (16 x outputs) stay in the cache while every chunk adds to them.
@@ -76,19 +76,29 @@ export class BlockPass {
     limit: number,
   ): {losses: number[]; clamped: number} {
     const rows = end - start;
-    const {features} = this.data;
-    const x = this.values[0].view();
-    for (let i = 0; i < rows; i++) {
-      const row = order[start + i];
-      x.set(this.data.values.subarray(row * features, (row + 1) * features), i * features);
-    }
-    this.forward(rows);
+    this.forward(order, start, rows);
     const losses = this.topErrors(order, start, rows);
     return {losses, clamped: this.backward(rows, scale, limit)};
   }
 
-  private forward(rows: number): void {
+  /**
+   * The class probabilities of rows [start, start + rows) of the data, in order (at most
+   * BLOCK_ROWS): a view into the kernels' memory, valid until the next call.
+   */
+  probabilities(start: number, rows: number): Float32Array {
+    this.forward(undefined, start, rows);
+    return this.values[this.shape.layers].view().subarray(0, rows * this.shape.classes);
+  }
+
+  /** The rows order[start..start + rows) (or the rows from start, without an order) through every layer. */
+  private forward(order: ArrayLike<number> | undefined, start: number, rows: number): void {
     const {shape, kernels, parameters} = this;
+    const {features} = this.data;
+    const x = this.values[0].view();
+    for (let i = 0; i < rows; i++) {
+      const row = order ? order[start + i] : start + i;
+      x.set(this.data.values.subarray(row * features, (row + 1) * features), i * features);
+    }
     for (let l = 0; l < shape.layers; l++) {
       const [inputs, outputs] = [shape.sizes[l], shape.sizes[l + 1]];
       const out = this.values[l + 1];

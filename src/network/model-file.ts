@@ -1,7 +1,8 @@
 import {checkModelColumns, type ModelColumns} from '../data/model-columns.js';
 import type {InputError} from '../errors.js';
 import {type ModelEnvelope, notAModel, openModel, sealModel} from '../files/model-envelope.js';
-import {classProbabilities, predictClasses, Shape} from './model.js';
+import {Shape} from './model.js';
+import {classProbabilities, predictClasses} from './predict.js';
 import {ACTIVATIONS, type NetworkSpec} from './spec.js';
 import {standardiseValues} from './standardise.js';
 import {weightsBytes, weightsFromBytes} from './weights.js';

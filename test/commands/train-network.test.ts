@@ -6,7 +6,7 @@ import {execa} from 'execa';
 import {loadCsvDataset, loadCsvForModel} from '../../src/data/csv.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {openModel, sealModel} from '../../src/files/model-envelope.js';
-import {predictClasses} from '../../src/network/model.js';
+import {predictClasses} from '../../src/network/predict.js';
 import {decodeNetworkModel} from '../../src/network/model-file.js';
 import {DEFAULT_NETWORK} from '../../src/network/spec.js';
 import {standardisationOf, standardise} from '../../src/network/standardise.js';

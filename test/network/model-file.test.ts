@@ -4,7 +4,7 @@ import {makeClassification} from '../../src/data/synthetic.js';
 import {InputError} from '../../src/errors.js';
 import {openModel, sealModel} from '../../src/files/model-envelope.js';
 import {decodeModel} from '../../src/forest/model-file.js';
-import {predictClasses} from '../../src/network/model.js';
+import {predictClasses} from '../../src/network/predict.js';
 import {
   decodeNetworkModel,
   encodeNetworkModel,

@@ -2,7 +2,7 @@ import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
 import type {Dataset} from '../../src/data/dataset.js';
-import {predictClasses} from '../../src/network/model.js';
+import {predictClasses} from '../../src/network/predict.js';
 import {DEFAULT_NETWORK, type NetworkSpec} from '../../src/network/spec.js';
 import {trainNetwork} from '../../src/network/train-here.js';
 

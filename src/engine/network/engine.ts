@@ -3,7 +3,7 @@ import type {NetworkSpec} from '../../network/spec.js';
 import {trainNetworkAcross} from '../../coordinator/train-network.js';
 import {RunFailedError} from '../../coordinator/run.js';
 import {WorkerSet} from '../../coordinator/worker-set.js';
-import {predictClasses} from '../../network/model.js';
+import {predictClasses} from '../../network/predict.js';
 import type {RunRecord} from '../../results/result.js';
 import type {Engine, EngineContext, EngineSession, RunRequest} from '../engine.js';
 
