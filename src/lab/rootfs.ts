@@ -1,0 +1,152 @@
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+} from 'node:fs';
+import {join} from 'node:path';
+import {replaceWhole} from '../files/write-whole.js';
+import {shellQuote} from '../text/shell-quote.js';
+import type {LabArch} from './arch.js';
+import {LabError, run} from './system.js';
+
+/** Where the Debian trees are kept between labs (built once per architecture: about a minute, ~330 MB). */
+export const TREE_CACHE = process.env.CLUSTER_LAB_TREES ?? '/var/cache/cluster-lab';
+const MIRROR = process.env.CLUSTER_LAB_MIRROR ?? 'http://deb.debian.org/debian';
+/** Debian's Node.js 18, as `apt install nodejs` gives a Raspberry Pi on bookworm (it brings node-acorn, node-undici...). */
+const PACKAGES = 'nodejs,openssh-server';
+const BUILD_TIMEOUT_MS = 10 * 60_000;
+/** sshd's privilege separation user, which openssh-server's postinst would have made. */
+const SSHD_USER = 'sshd:x:100:65534::/run/sshd:/usr/sbin/nologin';
+
+/** The bookworm tree of `arch`, built if this machine has none yet. Needs the lab's binfmt entry registered. */
+export async function ensureTree(arch: LabArch): Promise<string> {
+  const tree = join(TREE_CACHE, `bookworm-${arch}`);
+  // A tree is only ever renamed into place whole: one that is there is complete.
+  if (existsSync(join(tree, 'usr/bin/node'))) return tree;
+  mkdirSync(TREE_CACHE, {recursive: true, mode: 0o755});
+  const draft = mkdtempSync(join(TREE_CACHE, `.bookworm-${arch}-`));
+  try {
+    await buildTree(arch, draft);
+    try {
+      renameSync(draft, tree);
+    } catch (error) {
+      // Another lab built it meanwhile: theirs is as good.
+      if (!existsSync(join(tree, 'usr/bin/node'))) throw error;
+      rmSync(draft, {recursive: true, force: true});
+    }
+    return tree;
+  } catch (error) {
+    rmSync(draft, {recursive: true, force: true});
+    throw error;
+  }
+}
+
+/**
+ * debootstrap fetches bookworm's packages for `arch` and unpacks the essential ones; the rest are
+ * unpacked here, natively, and the few things their maintainer scripts would do are done by hand.
+ * Debian's own second stage runs dpkg emulated: over 9 minutes on a loaded 2-core machine and not
+ * half done (its xz decompression is what qemu is slowest at), where this takes seconds.
+ */
+async function buildTree(arch: LabArch, draft: string): Promise<void> {
+  const args = ['--foreign', `--arch=${arch}`, '--variant=minbase', `--include=${PACKAGES}`, 'bookworm', draft, MIRROR];
+  await run('debootstrap', args, BUILD_TIMEOUT_MS).catch((error: Error) => {
+    throw new LabError(`cannot fetch Debian bookworm for ${arch} (${error.message})`);
+  });
+  const archives = join(draft, 'var/cache/apt/archives');
+  // Over /bin -> usr/bin and the like (bookworm's merged /usr, which qemu's -L needs too), never replacing them.
+  await run(
+    'sh',
+    [
+      '-c',
+      'for deb in "$1"/*.deb; do dpkg-deb --fsys-tarfile "$deb" | tar --keep-directory-symlink -xf - -C "$2" || exit 1; done',
+      'unpack',
+      archives,
+      draft,
+    ],
+    BUILD_TIMEOUT_MS,
+  );
+  addUsers(draft);
+  // The loader's cache, and a first emulated run: a tree whose node cannot start is not kept.
+  await run('chroot', [draft, '/sbin/ldconfig']);
+  const version = await run('chroot', [draft, '/usr/bin/node', '--version']);
+  if (!/^v18\./.test(version.trim())) throw new LabError(`the ${arch} tree's node says ${version.trim()}, not v18`);
+  rmSync(archives, {recursive: true, force: true});
+  rmSync(join(draft, 'debootstrap'), {recursive: true, force: true});
+}
+
+/** What base-passwd's and openssh-server's scripts make: root (no password: keys only), the system users, sshd's. */
+function addUsers(draft: string): void {
+  const masters = join(draft, 'usr/share/base-passwd');
+  const passwd = readFileSync(join(masters, 'passwd.master'), 'utf8').trimEnd();
+  replaceWhole(join(draft, 'etc/passwd'), `${passwd}\n${SSHD_USER}\n`, 0o644);
+  copyFileSync(join(masters, 'group.master'), join(draft, 'etc/group'));
+  const names = passwd.split('\n').map((line) => line.split(':')[0]);
+  replaceWhole(join(draft, 'etc/shadow'), names.map((name) => `${name}:*:19700:0:99999:7:::\n`).join(''), 0o640);
+  // Debian's node reads the system's CA bundle at every start, and warns on stderr when it is missing (ca-certificates is not in minbase).
+  mkdirSync(join(draft, 'etc/ssl/certs'), {recursive: true});
+  replaceWhole(join(draft, 'etc/ssl/certs/ca-certificates.crt'), '', 0o644);
+  const nsswitch = join(draft, 'usr/share/libc-bin/nsswitch.conf');
+  if (existsSync(nsswitch)) copyFileSync(nsswitch, join(draft, 'etc/nsswitch.conf'));
+}
+
+/** The host's own layer over the shared tree, and where it is seen: its home, cache and /etc are its own. */
+export function hostLayers(hostDir: string): {upper: string; work: string; root: string} {
+  return {upper: join(hostDir, 'upper'), work: join(hostDir, 'work'), root: join(hostDir, 'root')};
+}
+
+/** Where, inside the host's tree, its sshd's files are: the name is the host's namespace, so down knows its sshd. */
+export function chrootConfigDir(netns: string): string {
+  return `/etc/cluster-lab/${netns}`;
+}
+
+/** The host's layer, with its sshd's config, host key and the lab's user key put in before it is mounted. */
+export function prepareLayers(hostDir: string, netns: string, files: Record<string, string>): void {
+  const {upper, work, root} = hostLayers(hostDir);
+  const config = join(upper, chrootConfigDir(netns));
+  mkdirSync(config, {recursive: true, mode: 0o755});
+  mkdirSync(work, {recursive: true});
+  mkdirSync(root, {recursive: true});
+  for (const [name, text] of Object.entries(files)) replaceWhole(join(config, name), text, 0o600);
+}
+
+/**
+ * What the host's sshd runs in, as shell: in a mount namespace of its own the tree with the host's
+ * layer over it, /proc, /sys, /dev and fresh /run and /tmp, then sshd from the tree, chrooted. The
+ * mounts end with the namespace's last process: down kills them and nothing is left mounted.
+ */
+export function chrootSshd(tree: string, hostDir: string, netns: string): string {
+  const {upper, work, root} = hostLayers(hostDir);
+  const q = shellQuote;
+  const steps = [
+    `mount -t overlay cluster-lab -o ${q(`lowerdir=${tree},upperdir=${upper},workdir=${work}`)} ${q(root)}`,
+    `mount -t proc proc ${q(join(root, 'proc'))}`,
+    `mount --rbind /sys ${q(join(root, 'sys'))}`,
+    `mount --bind /dev ${q(join(root, 'dev'))}`,
+    `mount -t tmpfs -o mode=755 tmpfs ${q(join(root, 'run'))}`,
+    `mount -t tmpfs -o mode=1777 tmpfs ${q(join(root, 'tmp'))}`,
+    `mkdir -m 755 ${q(join(root, 'run/sshd'))}`,
+    `exec chroot ${q(root)} /usr/sbin/sshd -D -e -f ${chrootConfigDir(netns)}/sshd_config`,
+  ];
+  return `unshare --mount --propagation private sh -c ${q(steps.join(' && '))}`;
+}
+
+/** Removes the host's layer; its mount point only if nothing is mounted there (then it is an empty folder). */
+export function removeLayers(hostDir: string): void {
+  const {upper, work, root} = hostLayers(hostDir);
+  if (existsSync(root) && statSync(root).dev === statSync(hostDir).dev) {
+    try {
+      rmdirSync(root);
+    } catch {
+      // Not empty: something is mounted or was put there; left for a look, not deleted through.
+      return;
+    }
+  }
+  rmSync(upper, {recursive: true, force: true});
+  rmSync(work, {recursive: true, force: true});
+}
