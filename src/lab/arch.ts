@@ -37,7 +37,7 @@ export function readLabArch(read: FieldReader, path: string[], value: unknown): 
   throw read.source.error(
     path,
     `'${printable(String(value))}' is not an architecture the lab emulates`,
-    'write arm64 (a Pi on 64-bit Raspberry Pi OS) or armhf (32-bit), or leave arch out for this machine’s own',
+    "write arm64 (a Pi on 64-bit Raspberry Pi OS) or armhf (32-bit), or leave arch out for this machine's own",
   );
 }
 
