@@ -71,6 +71,9 @@ async function buildTree(arch: LabArch, draft: string): Promise<void> {
     ],
     BUILD_TIMEOUT_MS,
   );
+  // The first stage links /proc to the outer one (its second stage makes it a folder): a mount there would loop.
+  rmSync(join(draft, 'proc'), {force: true});
+  mkdirSync(join(draft, 'proc'), {mode: 0o555});
   addUsers(draft);
   // The loader's cache, and a first emulated run: a tree whose node cannot start is not kept.
   await run('chroot', [draft, '/sbin/ldconfig']);

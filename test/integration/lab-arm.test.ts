@@ -70,6 +70,8 @@ test('an arm64 lab host beside an x86 one: Node 18 on arm64, the same forest byt
     );
     const [pi, pc] = await hostStatuses(hosts, {});
     t.like(pi, {host: 'pi', arch: 'arm64', ready: true, error: null});
+    // Its own /proc: the machine's CPU (qemu-user shows the real one) and memory.
+    t.true(pi.memoryBytes! > 0 && pi.cpu !== 'unknown', `${pi.cpu}, ${pi.memoryBytes} bytes`);
     t.regex(pi.node ?? '', /^v18\./, 'Debian bookworm’s Node.js, as apt gives a Pi');
     t.like(pc, {host: 'pc', arch: process.arch, node: process.version, ready: true});
 
