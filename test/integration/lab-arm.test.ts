@@ -54,6 +54,7 @@ test('an arm64 lab host beside an x86 one: Node 18 on arm64, the same forest byt
   t.timeout(30 * 60_000);
   const folder = folderWith({'lab.yaml': LAB});
   const dir = join(folder, 'lab');
+  const binfmtWasMounted = existsSync(`${BINFMT}/register`);
   const started = performance.now();
   const state = await labUp(loadLabSpec(join(folder, 'lab.yaml')), dir);
   t.log(`lab up: ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -130,6 +131,7 @@ test('an arm64 lab host beside an x86 one: Node 18 on arm64, the same forest byt
     await labDown(dir);
   }
   t.deepEqual(entries(), [], 'no binfmt entry of the lab is left');
+  t.is(existsSync(`${BINFMT}/register`), binfmtWasMounted, 'binfmt_misc is mounted as it was before');
   const namespaces = String((await execa('ip', ['netns', 'list'])).stdout);
   for (const host of state.hosts) {
     t.false(namespaces.includes(host.netns), `namespace ${host.netns} is gone`);
