@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -30,6 +31,7 @@ export async function ensureTree(arch: LabArch): Promise<string> {
   // A tree is only ever renamed into place whole: one that is there is complete.
   if (existsSync(join(tree, 'usr/bin/node'))) return tree;
   mkdirSync(TREE_CACHE, {recursive: true, mode: 0o755});
+  removeStaleDrafts(arch);
   const draft = mkdtempSync(join(TREE_CACHE, `.bookworm-${arch}-`));
   try {
     await buildTree(arch, draft);
@@ -44,6 +46,15 @@ export async function ensureTree(arch: LabArch): Promise<string> {
   } catch (error) {
     rmSync(draft, {recursive: true, force: true});
     throw error;
+  }
+}
+
+/** Drafts of a build that was killed (its clean-up never ran): older than any build can take, none is still being written. */
+function removeStaleDrafts(arch: LabArch): void {
+  const prefix = `.bookworm-${arch}-`;
+  for (const name of readdirSync(TREE_CACHE).filter((entry) => entry.startsWith(prefix))) {
+    const draft = join(TREE_CACHE, name);
+    if (Date.now() - statSync(draft).mtimeMs > 2 * BUILD_TIMEOUT_MS) rmSync(draft, {recursive: true, force: true});
   }
 }
 
