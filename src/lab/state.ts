@@ -123,7 +123,9 @@ function namesProblem(state: LabState, dir: string): {field: string; problem: st
   if (typeof state.dir !== 'string' || !sameFolder(state.dir, dir))
     return {field: 'dir', problem: `'${printable(String(state.dir))}' is not the folder the state is in`};
   const tag = slot[1] === '0' ? '' : slot[1];
-  const binfmt = (state.binfmt ?? []).find((name) => typeof name !== 'string' || !isLabBinfmt(name, tag));
+  const listed: unknown[] =
+    state.binfmt === undefined ? [] : Array.isArray(state.binfmt) ? state.binfmt : [state.binfmt];
+  const binfmt = listed.find((name) => typeof name !== 'string' || !isLabBinfmt(name, tag));
   if (binfmt !== undefined)
     return {field: 'binfmt', problem: `'${printable(String(binfmt))}' is not a binfmt entry lab up makes`};
   for (const [i, host] of state.hosts.entries()) {

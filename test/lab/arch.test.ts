@@ -1,6 +1,9 @@
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
+import {InputError} from '../../src/errors.js';
 import {binfmtName, isLabBinfmt} from '../../src/lab/arch.js';
+import {readState} from '../../src/lab/state.js';
 import {loadLabSpec} from '../../src/lab/spec.js';
 import {cluster} from '../helpers/cli.js';
 import {folderWith} from '../helpers/files.js';
@@ -37,4 +40,21 @@ test("the lab's binfmt entries are its own, per slot: never the system's qemu-aa
   t.false(isLabBinfmt('cluster-lab3-armhf', ''));
   t.false(isLabBinfmt('qemu-aarch64', ''));
   t.false(isLabBinfmt('status', ''));
+});
+
+test("a state naming a binfmt entry lab up does not make is refused: down would remove the system's", (t) => {
+  for (const binfmt of [['qemu-aarch64'], ['cluster-lab3-arm64'], 'cluster-lab-arm64x', [5]]) {
+    const folder = folderWith();
+    writeFileSync(join(folder, 'state.json'), JSON.stringify({dir: folder, bridge: 'clbr0', hosts: [], binfmt}));
+    t.throws(() => readState(folder), {
+      instanceOf: InputError,
+      message: /state\.json: binfmt: '.*' is not a binfmt entry lab up makes: was it edited\?/,
+    });
+  }
+  const folder = folderWith();
+  writeFileSync(
+    join(folder, 'state.json'),
+    JSON.stringify({dir: folder, bridge: 'clbr3', hosts: [], binfmt: ['cluster-lab3-arm64']}),
+  );
+  t.deepEqual(readState(folder)?.binfmt, ['cluster-lab3-arm64']);
 });
