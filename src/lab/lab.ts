@@ -9,7 +9,15 @@ import {portTaken, speaksSsh} from './probe.js';
 import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';
 import type {LabHost, LabSpec} from './spec.js';
 import {LAB_SLOTS, labNames, type LabHostState, type LabState, readState, saveState} from './state.js';
-import {chrootConfigDir, chrootSshd, ensureTree, prepareLayers, removeLayers} from './rootfs.js';
+import {
+  chrootConfigDir,
+  chrootSshd,
+  ensureTree,
+  type Emulation,
+  prepareLayers,
+  removeLayers,
+  writeNodeWrapper,
+} from './rootfs.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
 
 export type {LabState} from './state.js';
@@ -41,9 +49,9 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
     await newKey(join(dir, 'user_key'));
     await run('ip', ['addr', 'add', `${names.gateway}/24`, 'dev', names.bridge]);
     await run('ip', ['link', 'set', names.bridge, 'up']);
-    const trees = await emulate(state, spec);
+    const emulated = await emulate(state, spec);
     const knownHosts: string[] = [];
-    for (const [i, host] of spec.hosts.entries()) knownHosts.push(await addHost(state, names, host, i, trees));
+    for (const [i, host] of spec.hosts.entries()) knownHosts.push(await addHost(state, names, host, i, emulated));
     replaceWhole(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
     replaceWhole(join(dir, 'lab-inventory.yaml'), inventory(state, spec));
     await waitForSshd(state);
@@ -54,19 +62,41 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
   }
 }
 
-/** For the lab's ARM hosts: its binfmt entries (recorded before they are made), then each architecture's tree. */
-async function emulate(state: LabState, spec: LabSpec): Promise<Map<LabArch, string>> {
+interface Emulated {
+  trees: Map<LabArch, string>;
+  how: Emulation;
+}
+
+/**
+ * For the lab's ARM hosts: its binfmt entries (recorded before they are made), then each
+ * architecture's tree. Where the kernel lets no binfmt entry be made (or CLUSTER_LAB_EMULATION is
+ * `wrapper`), only `node` is emulated, by a wrapper, behind this machine's sshd and shell.
+ */
+async function emulate(state: LabState, spec: LabSpec): Promise<Emulated> {
   const arches = [...new Set(spec.hosts.flatMap((host) => host.arch ?? []))];
-  const trees = new Map<LabArch, string>();
-  if (arches.length === 0) return trees;
+  const emulated: Emulated = {trees: new Map(), how: 'chroot'};
+  if (arches.length === 0) return emulated;
   checkEmulation(arches);
+  if (process.env.CLUSTER_LAB_EMULATION === 'wrapper') emulated.how = 'wrapper';
+  else emulated.how = await registerLabBinfmt(state, arches);
+  for (const arch of arches) emulated.trees.set(arch, await ensureTree(arch, emulated.how));
+  return emulated;
+}
+
+async function registerLabBinfmt(state: LabState, arches: LabArch[]): Promise<Emulation> {
   const tag = state.bridge.slice('clbr'.length).replace(/^0$/, '');
   state.binfmt = arches.map((arch) => binfmtName(tag, arch));
   saveState(state);
-  state.binfmtMounted = (await registerBinfmt(tag, arches)).mounted;
-  saveState(state);
-  for (const arch of arches) trees.set(arch, await ensureTree(arch));
-  return trees;
+  try {
+    state.binfmtMounted = (await registerBinfmt(tag, arches)).mounted;
+    return 'chroot';
+  } catch {
+    await unregisterBinfmt(state.binfmt, false);
+    state.binfmt = [];
+    return 'wrapper';
+  } finally {
+    saveState(state);
+  }
 }
 
 /** One host of the lab, recorded in the state before each step so a failure leaves nothing down cannot find; returns its known_hosts line. */
@@ -75,7 +105,7 @@ async function addHost(
   names: LabNames,
   host: LabHost,
   i: number,
-  trees: ReadonlyMap<LabArch, string>,
+  emulated: Emulated,
 ): Promise<string> {
   const entry: LabHostState = {
     name: host.name,
@@ -94,10 +124,13 @@ async function addHost(
   const hostDir = join(state.dir, host.name);
   mkdirSync(join(hostDir, 'cache'), {recursive: true});
   await newKey(join(hostDir, 'host_key'));
-  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir));
-  const tree = host.arch && trees.get(host.arch);
-  if (tree) prepareChroot(state, entry, hostDir);
-  const sshd = tree
+  const tree = host.arch && emulated.trees.get(host.arch);
+  const chroot = tree && emulated.how === 'chroot';
+  // A wrapped host's sessions find the emulated node first on their PATH.
+  const path = tree && !chroot ? writeNodeWrapper(hostDir, tree, host.arch!) : undefined;
+  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir, {path}));
+  if (chroot) prepareChroot(state, entry, hostDir);
+  const sshd = chroot
     ? chrootSshd(tree, hostDir, entry.netns)
     : `/usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`;
   startSshd(entry, sshd, host.cpu * host.cores);
@@ -128,7 +161,7 @@ async function limitBandwidth(veth: string, bits: number): Promise<void> {
 function prepareChroot(state: LabState, entry: LabHostState, hostDir: string): void {
   const config = chrootConfigDir(entry.netns);
   prepareLayers(hostDir, entry.netns, {
-    sshd_config: sshdConfig(config, entry.address, config, false),
+    sshd_config: sshdConfig(config, entry.address, config, {cacheHere: false}),
     host_key: readFileSync(join(hostDir, 'host_key'), 'utf8'),
     'user_key.pub': readFileSync(join(state.dir, 'user_key.pub'), 'utf8'),
   });
@@ -326,7 +359,14 @@ export function labStatus(
 }
 
 /** `hostDir` holds the host key, `dir` the lab's user key; an emulated host keeps its cache in its own home. */
-function sshdConfig(hostDir: string, address: string, dir: string, cacheHere = true): string {
+function sshdConfig(
+  hostDir: string,
+  address: string,
+  dir: string,
+  {cacheHere = true, path}: {cacheHere?: boolean; path?: string} = {},
+): string {
+  // One SetEnv line: sshd takes the first it reads.
+  const env = [...(cacheHere ? [`XDG_CACHE_HOME=${join(hostDir, 'cache')}`] : []), ...(path ? [`PATH=${path}`] : [])];
   return [
     `ListenAddress ${address}`,
     'Port 22',
@@ -338,7 +378,7 @@ function sshdConfig(hostDir: string, address: string, dir: string, cacheHere = t
     'KbdInteractiveAuthentication no',
     'PermitRootLogin prohibit-password',
     'UsePAM no',
-    ...(cacheHere ? [`SetEnv XDG_CACHE_HOME=${join(hostDir, 'cache')}`] : []),
+    ...(env.length > 0 ? [`SetEnv ${env.join(' ')}`] : []),
     'Subsystem sftp internal-sftp',
     'LogLevel ERROR',
     '',

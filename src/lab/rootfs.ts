@@ -13,7 +13,7 @@ import {
 import {join} from 'node:path';
 import {replaceWhole} from '../files/write-whole.js';
 import {shellQuote} from '../text/shell-quote.js';
-import type {LabArch} from './arch.js';
+import {EMULATIONS, type LabArch} from './arch.js';
 import {LabError, run} from './system.js';
 
 /** Where the Debian trees are kept between labs (built once per architecture: about a minute, ~330 MB). */
@@ -25,8 +25,11 @@ const BUILD_TIMEOUT_MS = 10 * 60_000;
 /** sshd's privilege separation user, which openssh-server's postinst would have made. */
 const SSHD_USER = 'sshd:x:100:65534::/run/sshd:/usr/sbin/nologin';
 
-/** The bookworm tree of `arch`, built if this machine has none yet. Needs the lab's binfmt entry registered. */
-export async function ensureTree(arch: LabArch): Promise<string> {
+/** An ARM host's sshd, shell and node chrooted in its tree (binfmt_misc), or only its node, wrapped (`qemu -L`). */
+export type Emulation = 'chroot' | 'wrapper';
+
+/** The bookworm tree of `arch`, built if this machine has none yet. A chroot needs the lab's binfmt entry registered. */
+export async function ensureTree(arch: LabArch, how: Emulation = 'chroot'): Promise<string> {
   const tree = join(TREE_CACHE, `bookworm-${arch}`);
   // A tree is only ever renamed into place whole: one that is there is complete.
   if (existsSync(join(tree, 'usr/bin/node'))) return tree;
@@ -34,7 +37,7 @@ export async function ensureTree(arch: LabArch): Promise<string> {
   removeStaleDrafts(arch);
   const draft = mkdtempSync(join(TREE_CACHE, `.bookworm-${arch}-`));
   try {
-    await buildTree(arch, draft);
+    await buildTree(arch, draft, how);
     try {
       renameSync(draft, tree);
     } catch (error) {
@@ -64,7 +67,7 @@ function removeStaleDrafts(arch: LabArch): void {
  * Debian's own second stage runs dpkg emulated: over 9 minutes on a loaded 2-core machine and not
  * half done (its xz decompression is what qemu is slowest at), where this takes seconds.
  */
-async function buildTree(arch: LabArch, draft: string): Promise<void> {
+async function buildTree(arch: LabArch, draft: string, how: Emulation): Promise<void> {
   const args = ['--foreign', `--arch=${arch}`, '--variant=minbase', `--include=${PACKAGES}`, 'bookworm', draft, MIRROR];
   await run('debootstrap', args, BUILD_TIMEOUT_MS).catch((error: Error) => {
     throw new LabError(`cannot fetch Debian bookworm for ${arch} (${error.message})`);
@@ -87,8 +90,11 @@ async function buildTree(arch: LabArch, draft: string): Promise<void> {
   mkdirSync(join(draft, 'proc'), {mode: 0o555});
   addUsers(draft);
   // The loader's cache, and a first emulated run: a tree whose node cannot start is not kept.
-  await run('chroot', [draft, '/sbin/ldconfig']);
-  const version = await run('chroot', [draft, '/usr/bin/node', '--version']);
+  if (how === 'chroot') await run('chroot', [draft, '/sbin/ldconfig']);
+  const version =
+    how === 'chroot'
+      ? await run('chroot', [draft, '/usr/bin/node', '--version'])
+      : await run(EMULATIONS[arch].qemu, ['-L', draft, join(draft, 'usr/bin/node'), '--version']);
   if (!/^v18\./.test(version.trim())) throw new LabError(`the ${arch} tree's node says ${version.trim()}, not v18`);
   rmSync(archives, {recursive: true, force: true});
   rmSync(join(draft, 'debootstrap'), {recursive: true, force: true});
@@ -150,9 +156,24 @@ export function chrootSshd(tree: string, hostDir: string, netns: string): string
   return `unshare --mount --propagation private sh -c ${q(steps.join(' && '))}`;
 }
 
+/**
+ * Where the kernel has no binfmt_misc: a `node` that runs the tree's under qemu-user, its libraries
+ * and Node's own modules looked up in the tree first (-L; the tree's /usr is merged, as qemu 7.2's
+ * statx needs). Returns the PATH that finds it first.
+ */
+export function writeNodeWrapper(hostDir: string, tree: string, arch: LabArch): string {
+  const bin = join(hostDir, 'bin');
+  mkdirSync(bin, {recursive: true});
+  const node = join(tree, 'usr/bin/node');
+  const script = `#!/bin/sh\nexec ${EMULATIONS[arch].qemu} -L ${shellQuote(tree)} ${shellQuote(node)} "$@"\n`;
+  replaceWhole(join(bin, 'node'), script, 0o755);
+  return `${bin}:/usr/local/bin:/usr/bin:/bin`;
+}
+
 /** Removes the host's layer; its mount point only if nothing is mounted there (then it is an empty folder). */
 export function removeLayers(hostDir: string): void {
   const {upper, work, root} = hostLayers(hostDir);
+  rmSync(join(hostDir, 'bin'), {recursive: true, force: true});
   if (existsSync(root) && statSync(root).dev === statSync(hostDir).dev) {
     try {
       rmdirSync(root);
