@@ -148,3 +148,61 @@ test('an arm64 lab host beside an x86 one: Node 18 on arm64, the same forest byt
   t.deepEqual(left, [], 'no process of the lab is left');
   t.false(existsSync(dir), 'its folder is gone');
 });
+
+// arm64 again, so CI builds one tree (armhf, by hand, works the same: it adds a tree, ~1-2 min, to a cold run).
+const WRAPPED = `lab:
+  hosts:
+    pi: { cores: 1, arch: arm64, latency: 1ms }
+`;
+
+test('an arm64 lab host where binfmt is not used: node wrapped in qemu-aarch64, the same forest bytes, nothing left', async (t) => {
+  t.timeout(30 * 60_000);
+  const folder = folderWith({'lab.yaml': WRAPPED});
+  const dir = join(folder, 'lab');
+  process.env.CLUSTER_LAB_EMULATION = 'wrapper';
+  let state;
+  try {
+    state = await labUp(loadLabSpec(join(folder, 'lab.yaml')), dir);
+  } finally {
+    delete process.env.CLUSTER_LAB_EMULATION;
+  }
+  try {
+    t.deepEqual(state.binfmt ?? [], [], 'no binfmt entry made');
+    const inventory = loadInventory(join(dir, 'lab-inventory.yaml'));
+    const hosts = [...inventory.hosts.values()];
+    t.deepEqual(
+      (await provisionHosts(hosts, {})).map((p) => [p.host, p.ok, p.error]),
+      [['pi', true, null]],
+    );
+    const [pi] = await hostStatuses(hosts, {});
+    t.like(pi, {host: 'pi', arch: 'arm64', ready: true, error: null});
+    t.regex(pi.node ?? '', /^v18\./);
+    const data = makeClassification({samples: 800, features: 6, informative: 3, classes: 3, seed: 2});
+    const local = {name: 'here', transport: 'local' as const, cores: 1, labels: []};
+    const workers = await WorkerSet.open([...hosts, local], 30_000);
+    try {
+      const hashes = [];
+      for (const worker of workers.get(['pi', 'here'])) {
+        const forest = await trainForest({
+          workers: [worker],
+          dataset: data,
+          datasetHash: hashDataset(data),
+          options: {trainer: 'native', maxFeatures: 'sqrt'},
+          trees: 4,
+          forestSeed: 3,
+          schedule: dynamicSchedule({hosts: [worker.host], trees: 4}),
+        });
+        hashes.push(createHash('sha256').update(Buffer.concat(forest.trees)).digest('hex'));
+      }
+      t.is(workers.get(['pi'])[0].info?.arch, 'arm64');
+      t.is(hashes[0], hashes[1]);
+    } finally {
+      await workers.close();
+    }
+  } finally {
+    await labDown(dir);
+  }
+  t.false(String((await execa('ip', ['netns', 'list'])).stdout).includes(state.hosts[0].netns));
+  t.false(existsSync(`/proc/${state.hosts[0].sshdPid}`));
+  t.false(existsSync(dir), 'its folder, the wrapper with it, is gone');
+});
