@@ -3,11 +3,21 @@ import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {replaceWhole} from '../files/write-whole.js';
 import {shellQuote} from '../text/shell-quote.js';
+import {binfmtName, checkEmulation, type LabArch, registerBinfmt, unregisterBinfmt} from './arch.js';
 import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
 import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';
 import type {LabHost, LabSpec} from './spec.js';
 import {LAB_SLOTS, labNames, type LabHostState, type LabState, readState, saveState} from './state.js';
+import {
+  chrootConfigDir,
+  chrootSshd,
+  ensureTree,
+  type Emulation,
+  prepareLayers,
+  removeLayers,
+  writeNodeWrapper,
+} from './rootfs.js';
 import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
 
 export type {LabState} from './state.js';
@@ -39,8 +49,9 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
     await newKey(join(dir, 'user_key'));
     await run('ip', ['addr', 'add', `${names.gateway}/24`, 'dev', names.bridge]);
     await run('ip', ['link', 'set', names.bridge, 'up']);
+    const emulated = await emulate(state, spec);
     const knownHosts: string[] = [];
-    for (const [i, host] of spec.hosts.entries()) knownHosts.push(await addHost(state, names, host, i));
+    for (const [i, host] of spec.hosts.entries()) knownHosts.push(await addHost(state, names, host, i, emulated));
     replaceWhole(join(dir, 'known_hosts'), `${knownHosts.join('\n')}\n`);
     replaceWhole(join(dir, 'lab-inventory.yaml'), inventory(state, spec));
     await waitForSshd(state);
@@ -51,8 +62,51 @@ export async function labUp(spec: LabSpec, dir: string): Promise<LabState> {
   }
 }
 
+interface Emulated {
+  trees: Map<LabArch, string>;
+  how: Emulation;
+}
+
+/**
+ * For the lab's ARM hosts: its binfmt entries (recorded before they are made), then each
+ * architecture's tree. Where the kernel lets no binfmt entry be made (or CLUSTER_LAB_EMULATION is
+ * `wrapper`), only `node` is emulated, by a wrapper, behind this machine's sshd and shell.
+ */
+async function emulate(state: LabState, spec: LabSpec): Promise<Emulated> {
+  const arches = [...new Set(spec.hosts.flatMap((host) => host.arch ?? []))];
+  const emulated: Emulated = {trees: new Map(), how: 'chroot'};
+  if (arches.length === 0) return emulated;
+  checkEmulation(arches);
+  if (process.env.CLUSTER_LAB_EMULATION === 'wrapper') emulated.how = 'wrapper';
+  else emulated.how = await registerLabBinfmt(state, arches);
+  for (const arch of arches) emulated.trees.set(arch, await ensureTree(arch, emulated.how));
+  return emulated;
+}
+
+async function registerLabBinfmt(state: LabState, arches: LabArch[]): Promise<Emulation> {
+  const tag = state.bridge.slice('clbr'.length).replace(/^0$/, '');
+  state.binfmt = arches.map((arch) => binfmtName(tag, arch));
+  saveState(state);
+  try {
+    state.binfmtMounted = (await registerBinfmt(tag, arches)).mounted;
+    return 'chroot';
+  } catch {
+    await unregisterBinfmt(state.binfmt, false);
+    state.binfmt = [];
+    return 'wrapper';
+  } finally {
+    saveState(state);
+  }
+}
+
 /** One host of the lab, recorded in the state before each step so a failure leaves nothing down cannot find; returns its known_hosts line. */
-async function addHost(state: LabState, names: LabNames, host: LabHost, i: number): Promise<string> {
+async function addHost(
+  state: LabState,
+  names: LabNames,
+  host: LabHost,
+  i: number,
+  emulated: Emulated,
+): Promise<string> {
   const entry: LabHostState = {
     name: host.name,
     ...names.host(host.name, i),
@@ -61,6 +115,7 @@ async function addHost(state: LabState, names: LabNames, host: LabHost, i: numbe
     latencyMs: host.latencyMs,
     jitterMs: host.jitterMs,
     loss: host.loss,
+    ...(host.arch && {arch: host.arch}),
   };
   state.hosts.push(entry);
   saveState(state);
@@ -69,8 +124,16 @@ async function addHost(state: LabState, names: LabNames, host: LabHost, i: numbe
   const hostDir = join(state.dir, host.name);
   mkdirSync(join(hostDir, 'cache'), {recursive: true});
   await newKey(join(hostDir, 'host_key'));
-  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir));
-  startSshd(entry, hostDir, host.cpu * host.cores);
+  const tree = host.arch && emulated.trees.get(host.arch);
+  const chroot = tree && emulated.how === 'chroot';
+  // A wrapped host's sessions find the emulated node first on their PATH.
+  const path = tree && !chroot ? writeNodeWrapper(hostDir, tree, host.arch!) : undefined;
+  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir, {path}));
+  if (chroot) prepareChroot(state, entry, hostDir);
+  const sshd = chroot
+    ? chrootSshd(tree, hostDir, entry.netns)
+    : `/usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`;
+  startSshd(entry, sshd, host.cpu * host.cores);
   startRelay(names.gateway, entry);
   saveState(state);
   const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
@@ -94,15 +157,25 @@ async function limitBandwidth(veth: string, bits: number): Promise<void> {
   await run('tc', ['qdisc', 'add', 'dev', veth, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '400ms']);
 }
 
-/** The host's sshd in its namespace, under a cgroup limited to `cpus` CPUs. */
-function startSshd(entry: LabHostState, hostDir: string, cpus: number): void {
+/** An emulated host's own layer over its tree, holding its sshd's config and keys at chroot paths; its home and cache are in it. */
+function prepareChroot(state: LabState, entry: LabHostState, hostDir: string): void {
+  const config = chrootConfigDir(entry.netns);
+  prepareLayers(hostDir, entry.netns, {
+    sshd_config: sshdConfig(config, entry.address, config, {cacheHere: false}),
+    host_key: readFileSync(join(hostDir, 'host_key'), 'utf8'),
+    'user_key.pub': readFileSync(join(state.dir, 'user_key.pub'), 'utf8'),
+  });
+}
+
+/** The host's sshd (the command `sshd`) in its namespace, under a cgroup limited to `cpus` CPUs. */
+function startSshd(entry: LabHostState, sshd: string, cpus: number): void {
   const cgroup = cpuCgroup(basename(entry.cgroup));
   mkdirSync(cgroup.dir, {recursive: true});
   for (const [file, value] of cgroup.limit(cpus)) writeFileSync(join(cgroup.dir, file), value);
   // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
   entry.sshdPid = startDetached('sh', [
     '-c',
-    `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`,
+    `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} ${sshd}`,
   ]);
   entry.sshdStarted = startedAt(entry.sshdPid);
 }
@@ -213,7 +286,8 @@ function startedAt(pid: number): string {
 /** The host's relay and sshd as the lab started them: what their command lines hold, whatever they became. */
 function processesOf(state: LabState, host: LabHostState): {role: string; child: LabProcess}[] {
   const relay = {pid: host.relayPid ?? 0, started: host.relayStarted, marks: ['cluster-lab-relay', RELAY]};
-  const sshd = {pid: host.sshdPid ?? 0, started: host.sshdStarted, marks: [join(state.dir, host.name, 'sshd_config')]};
+  const marks = [join(state.dir, host.name, 'sshd_config'), `${chrootConfigDir(host.netns)}/sshd_config`];
+  const sshd = {pid: host.sshdPid ?? 0, started: host.sshdStarted, marks};
   return [
     {role: 'relay', child: relay},
     {role: 'sshd', child: sshd},
@@ -230,6 +304,7 @@ export async function labDown(dir: string): Promise<LabDownReport> {
   if (!state) return report;
   // After a restart nothing of the lab is left to take down, and its names may be another lab's now.
   if (sameBoot(state)) await takeDown(state, report);
+  for (const host of state.hosts) if (host.arch) removeLayers(join(dir, host.name));
   removeLabFiles(
     dir,
     state.hosts.map((host) => host.name),
@@ -262,6 +337,8 @@ async function takeDown(state: LabState, report: LabDownReport): Promise<void> {
     }
   }
   await runQuietly('ip', ['link', 'del', state.bridge]);
+  // After the hosts: no emulated process is left to need them.
+  report.removed.push(...(await unregisterBinfmt(state.binfmt ?? [], state.binfmtMounted === true)));
 }
 
 export function labStatus(
@@ -281,7 +358,15 @@ export function labStatus(
   }));
 }
 
-function sshdConfig(hostDir: string, address: string, dir: string): string {
+/** `hostDir` holds the host key, `dir` the lab's user key; an emulated host keeps its cache in its own home. */
+function sshdConfig(
+  hostDir: string,
+  address: string,
+  dir: string,
+  {cacheHere = true, path}: {cacheHere?: boolean; path?: string} = {},
+): string {
+  // One SetEnv line: sshd takes the first it reads.
+  const env = [...(cacheHere ? [`XDG_CACHE_HOME=${join(hostDir, 'cache')}`] : []), ...(path ? [`PATH=${path}`] : [])];
   return [
     `ListenAddress ${address}`,
     'Port 22',
@@ -293,7 +378,7 @@ function sshdConfig(hostDir: string, address: string, dir: string): string {
     'KbdInteractiveAuthentication no',
     'PermitRootLogin prohibit-password',
     'UsePAM no',
-    `SetEnv XDG_CACHE_HOME=${join(hostDir, 'cache')}`,
+    ...(env.length > 0 ? [`SetEnv ${env.join(' ')}`] : []),
     'Subsystem sftp internal-sftp',
     'LogLevel ERROR',
     '',

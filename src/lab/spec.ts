@@ -1,5 +1,6 @@
 import {FieldReader} from '../config/fields.js';
 import {YamlSource} from '../config/yaml-source.js';
+import {type LabArch, readLabArch} from './arch.js';
 
 /** One emulated host: its CPU, and the link between it and the coordinator. */
 export interface LabHost {
@@ -14,6 +15,8 @@ export interface LabHost {
   bandwidthBits?: number;
   /** Share of segments that pay a retransmission timeout, as TCP makes loss look. */
   loss: number;
+  /** Its sshd, shell and worker run from a Debian tree of this architecture, under qemu-user; absent for this machine's own. */
+  arch?: LabArch;
 }
 
 export interface LabSpec {
@@ -21,7 +24,7 @@ export interface LabSpec {
   hosts: LabHost[];
 }
 
-const HOST_FIELDS = ['cores', 'cpu', 'latency', 'jitter', 'bandwidth', 'loss'] as const;
+const HOST_FIELDS = ['cores', 'cpu', 'latency', 'jitter', 'bandwidth', 'loss', 'arch'] as const;
 /** A lab host's name: it names a namespace, a folder and a cgroup. */
 export const LAB_HOST_NAME = /^[a-z0-9][a-z0-9-]{0,11}$/;
 
@@ -59,6 +62,8 @@ export function loadLabSpec(file: string): LabSpec {
           : readNumber(read, [...path, 'loss'], fields.loss, 0, 0.5, 'a fraction, e.g. 0.01 for 1%'),
     };
     if (fields.bandwidth !== undefined) host.bandwidthBits = readRate(read, [...path, 'bandwidth'], fields.bandwidth);
+    const arch = readLabArch(read, [...path, 'arch'], fields.arch);
+    if (arch) host.arch = arch;
     return host;
   });
   if (list.length === 0) throw source.error(['lab', 'hosts'], 'no lab hosts', 'add at least one host');

@@ -5,6 +5,7 @@ import {InputError} from '../errors.js';
 import {readTextFile} from '../files/read-text.js';
 import {printable} from '../text/printable.js';
 import {LIMITS} from '../limits.js';
+import {isLabBinfmt, type LabArch} from './arch.js';
 import {LAB_HOST_NAME} from './spec.js';
 import {cpuCgroup} from './system.js';
 
@@ -20,6 +21,9 @@ export interface LabState {
   /** The boot the lab was made in: after a restart nothing of it is left, and its names may be another lab's. */
   bootId?: string;
   hosts: LabHostState[];
+  /** The binfmt_misc entries up registered for the lab's ARM hosts, and whether it mounted binfmt_misc itself. */
+  binfmt?: string[];
+  binfmtMounted?: boolean;
 }
 
 export interface LabHostState {
@@ -38,6 +42,8 @@ export interface LabHostState {
   latencyMs: number;
   jitterMs: number;
   loss: number;
+  /** An emulated host's architecture: its sshd runs chrooted in a tree of it. */
+  arch?: LabArch;
 }
 
 export function saveState(state: LabState): void {
@@ -116,6 +122,12 @@ function namesProblem(state: LabState, dir: string): {field: string; problem: st
     };
   if (typeof state.dir !== 'string' || !sameFolder(state.dir, dir))
     return {field: 'dir', problem: `'${printable(String(state.dir))}' is not the folder the state is in`};
+  const tag = slot[1] === '0' ? '' : slot[1];
+  const listed: unknown[] =
+    state.binfmt === undefined ? [] : Array.isArray(state.binfmt) ? state.binfmt : [state.binfmt];
+  const binfmt = listed.find((name) => typeof name !== 'string' || !isLabBinfmt(name, tag));
+  if (binfmt !== undefined)
+    return {field: 'binfmt', problem: `'${printable(String(binfmt))}' is not a binfmt entry lab up makes`};
   for (const [i, host] of state.hosts.entries()) {
     const wanted = names.host(host.name, i);
     const field = (['netns', 'veth', 'cgroup'] as const).find((key) => host[key] !== wanted[key]);

@@ -36,11 +36,11 @@ const TOOL_TIMEOUT_MS = 120_000;
  * Runs a system command with no input, so no tool can wait on a prompt (ssh-keygen's "Overwrite
  * (y/n)?" once hung lab up for good); a failure names the command and the end of its stderr.
  */
-export async function run(file: string, args: string[]): Promise<string> {
-  const result = await runTool(file, args);
+export async function run(file: string, args: string[], timeoutMs = TOOL_TIMEOUT_MS): Promise<string> {
+  const result = await runTool(file, args, timeoutMs);
   if (result.timedOut)
     throw new LabError(
-      `${file} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS / 1000} s and was stopped; run it by hand to see what it waits for: ${[file, ...args].map(shellQuote).join(' ')}`,
+      `${file} ${args.join(' ')} did not finish within ${timeoutMs / 1000} s and was stopped; run it by hand to see what it waits for: ${[file, ...args].map(shellQuote).join(' ')}`,
     );
   if (result.exitCode !== 0)
     throw new LabError(
@@ -54,8 +54,8 @@ export async function runQuietly(file: string, args: string[]): Promise<void> {
   await runTool(file, args);
 }
 
-function runTool(file: string, args: string[]) {
-  return execa(file, args, {stdin: 'ignore', timeout: TOOL_TIMEOUT_MS, reject: false});
+function runTool(file: string, args: string[], timeoutMs = TOOL_TIMEOUT_MS) {
+  return execa(file, args, {stdin: 'ignore', timeout: timeoutMs, reject: false});
 }
 
 /** Starts a long-lived process outside this one's lifetime; returns its pid. */

@@ -95,7 +95,16 @@ export type ToWorker =
 /** Messages the worker sends; `tree` carries the serialised tree as its body. */
 export type FromWorker =
   /** `cores` is the slots, `cpus` the CPUs the host has (absent from workers before it was sent). */
-  | {type: 'ready'; version: number; pid: number; cores: number; cpus?: number; node: string}
+  | {
+      type: 'ready';
+      version: number;
+      pid: number;
+      cores: number;
+      cpus?: number;
+      node: string;
+      /** process.arch of the worker (x64, arm64, arm): what it runs on, whatever its login shell's uname says. Absent from workers before it. */
+      arch?: string;
+    }
   | {type: 'dataset-status'; hash: string; cached: boolean}
   /** `seconds` training, `waited` in the worker's queue for a free slot. */
   | {type: 'tree'; run: number; index: number; seconds: number; slot: number; waited: number}

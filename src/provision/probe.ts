@@ -1,9 +1,13 @@
 import {SshError, type SshSession} from '../ssh/session.js';
+import {cpuinfoLines, cpuModelOf, nodeArchOf} from './cpuinfo.js';
 
 /** What a host is: read with one fixed command, no inventory text in it. */
 export interface HostFacts {
   os: string;
+  /** The architecture the worker runs on, in Node's naming (x64, arm64, arm): its Node.js's own, not the login shell's. */
   arch: string;
+  /** `uname -m`: an arm64 kernel may run 32-bit Node.js (Raspberry Pi OS 32-bit on a Pi 4), an x86 one an emulated node. */
+  machine: string;
   cpu: string;
   nproc: number;
   memoryBytes: number;
@@ -15,11 +19,12 @@ export interface HostFacts {
 
 const PROBE = [
   'printf "os=%s\\n" "$(uname -s)"',
-  'printf "arch=%s\\n" "$(uname -m)"',
+  'printf "machine=%s\\n" "$(uname -m)"',
   'printf "nproc=%s\\n" "$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"',
-  'printf "cpu=%s\\n" "$(grep -m1 -i -E "^(model name|hardware|cpu model|model)\\s*:" /proc/cpuinfo 2>/dev/null | cut -d: -f2-)"',
+  cpuinfoLines(),
   'printf "mem=%s\\n" "$(grep -m1 MemTotal /proc/meminfo 2>/dev/null | tr -dc 0-9)"',
   'printf "node=%s\\n" "$(node --version 2>/dev/null)"',
+  'printf "arch=%s\\n" "$(node -p process.arch 2>/dev/null)"',
   'printf "cache=%s\\n" "${XDG_CACHE_HOME:-$HOME/.cache}"',
 ].join('; ');
 
@@ -42,15 +47,21 @@ export async function probeHost(session: SshSession): Promise<HostFacts> {
 
 export function parseProbe(text: string): HostFacts {
   const values = new Map<string, string>();
+  const cpuinfo: string[] = [];
   for (const line of text.split('\n')) {
     const at = line.indexOf('=');
-    if (at > 0) values.set(line.slice(0, at), line.slice(at + 1).trim());
+    if (at <= 0) continue;
+    if (line.startsWith('cpuinfo=')) cpuinfo.push(line.slice(at + 1));
+    else values.set(line.slice(0, at), line.slice(at + 1).trim());
   }
   const node = values.get('node');
+  const machine = values.get('machine') || 'unknown';
   return {
     os: values.get('os') || 'unknown',
-    arch: values.get('arch') || 'unknown',
-    cpu: values.get('cpu') || 'unknown',
+    // A host whose node cannot start (or is missing) is named by its kernel, in the same naming.
+    arch: values.get('arch') || nodeArchOf(machine),
+    machine,
+    cpu: cpuModelOf(cpuinfo.join('\n')) ?? 'unknown',
     nproc: Number(values.get('nproc')) || 0,
     memoryBytes: (Number(values.get('mem')) || 0) * 1024,
     node: node && /^v\d+/.test(node) ? node : undefined,

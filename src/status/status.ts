@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
 import {calibrate} from '../engine/native/calibrate.js';
 import {coresWarning} from '../config/host-cores.js';
@@ -13,6 +14,7 @@ import {checkTorchHosts} from '../engine/torch/check.js';
 import type {TorchPython} from '../engine/torch/python.js';
 import {describeError, HostError, InputError} from '../errors.js';
 import {bundlePathIn, workerBundle} from '../transport/bundle.js';
+import {cpuModelOf} from '../provision/cpuinfo.js';
 import {type HostFacts, nodeProblem, probeHost} from '../provision/probe.js';
 import {remoteSha256} from '../provision/provision.js';
 import {type ConnectOptions, SshError, SshSession} from '../ssh/session.js';
@@ -72,7 +74,7 @@ function localStatus(host: Host): HostStatus {
     latencyMs: null,
     os: platform(),
     arch: arch(),
-    cpu: cpus()[0]?.model ?? null,
+    cpu: localCpuModel(),
     nproc,
     cores: host.cores,
     coresFromHost: host.coresFrom === 'host',
@@ -84,6 +86,17 @@ function localStatus(host: Host): HostStatus {
     warnings: [coresWarning(host, nproc) ?? []].flat(),
     error: null,
   };
+}
+
+/** Node's os.cpus() names no model on an arm64 Pi (its kernel has no `model name` line): read the lines a Pi has. */
+function localCpuModel(): string | null {
+  let cpuinfo = '';
+  try {
+    cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    // Not Linux: Node's own answer.
+  }
+  return cpuModelOf(cpuinfo) ?? cpus()[0]?.model ?? null;
 }
 
 async function sshStatus(host: Host, options: ConnectOptions): Promise<HostStatus> {

@@ -62,6 +62,7 @@ function handle({header, body}: Message<ToWorker>): void {
         cores,
         cpus: availableParallelism(),
         node: process.version,
+        arch: process.arch,
       });
       return;
     case 'dataset-offer':

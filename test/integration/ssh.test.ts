@@ -183,6 +183,7 @@ serial('provision installs the worker once; a second provision sends nothing; st
     cores: 1,
     error: null,
     node: process.version,
+    arch: process.arch,
   });
   // Milliseconds, not seconds: a loopback trip, however loaded the machine.
   t.true(a.latencyMs > 0 && a.latencyMs < 1000);

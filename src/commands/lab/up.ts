@@ -28,7 +28,7 @@ export default class LabUp extends ClusterCommand {
     const state = await labUp(spec, resolve(flags.dir));
     for (const host of state.hosts)
       this.log(
-        `${host.name.padEnd(12)} ${host.address} in namespace ${host.netns}, sshd behind relay ${state.gateway}:${host.relayPort} (+${host.latencyMs} ms each way)`,
+        `${host.name.padEnd(12)} ${host.address} in namespace ${host.netns}, sshd behind relay ${state.gateway}:${host.relayPort} (+${host.latencyMs} ms each way)${host.arch ? `, ${host.arch} under qemu-user` : ''}`,
       );
     this.log(
       `Inventory: ${printable(resolve(flags.dir, 'lab-inventory.yaml'))}. Next: cluster provision --inventory ${printable(flags.dir)}/lab-inventory.yaml`,
