@@ -7,11 +7,14 @@ import {loadExperiment} from '../../src/config/experiment.js';
 import {loadInventory} from '../../src/config/inventory.js';
 import {WorkerSet} from '../../src/coordinator/worker-set.js';
 import {trainForest} from '../../src/coordinator/train-forest.js';
+import {trainNetworkAcross} from '../../src/coordinator/train-network.js';
 import {hashDataset} from '../../src/data/dataset.js';
 import {makeClassification} from '../../src/data/synthetic.js';
 import {EMULATIONS} from '../../src/lab/arch.js';
 import {labDown, labUp} from '../../src/lab/lab.js';
 import {loadLabSpec} from '../../src/lab/spec.js';
+import {DEFAULT_NETWORK} from '../../src/network/spec.js';
+import {standardisationOf, standardise} from '../../src/network/standardise.js';
 import {provisionHosts} from '../../src/provision/provision.js';
 import {dynamicSchedule} from '../../src/schedule/dynamic.js';
 import {hostStatuses} from '../../src/status/status.js';
@@ -48,7 +51,7 @@ heartbeatTimeout: 30
 
 const BINFMT = '/proc/sys/fs/binfmt_misc';
 
-test('an arm64 lab host beside an x86 one: Node 18 on arm64, the same forest bytes, and lab down leaves nothing', async (t) => {
+test('an arm64 lab host beside an x86 one: Node 18 on arm64, the same forest and network bytes, and lab down leaves nothing', async (t) => {
   // The first run on a machine builds the arm64 tree (debootstrap, its second stage emulated).
   t.timeout(30 * 60_000);
   const folder = folderWith({'lab.yaml': LAB});
@@ -105,6 +108,23 @@ test('an arm64 lab host beside an x86 one: Node 18 on arm64, the same forest byt
       );
       t.is(onPi.hash, here.hash);
       t.is(onPc.hash, here.hash);
+
+      // A network's weights too: the WebAssembly SIMD kernels give the same bits on arm64 (NEON) as
+      // on x86 (SSE), alone and with the arm64 host beside an x86 one.
+      const rows = standardise(data, standardisationOf(data));
+      const networkOf = async (names: string[]) =>
+        (
+          await trainNetworkAcross({
+            workers: workers.get(names),
+            dataset: rows,
+            datasetHash: hashDataset(rows),
+            spec: {...DEFAULT_NETWORK, layers: [24, 12], epochs: 2, batchSize: 100, seed: 4},
+            split: 'proportional',
+          })
+        ).weightsHash;
+      const networkHere = await networkOf(['here']);
+      t.is(await networkOf(['pi']), networkHere);
+      t.is(await networkOf(['pi', 'here']), networkHere);
     } finally {
       await workers.close();
     }
