@@ -1,4 +1,4 @@
-import {availableParallelism, arch, cpus, platform, totalmem} from 'node:os';
+import {availableParallelism, cpus, machine, platform, totalmem} from 'node:os';
 import {calibrate} from '../engine/native/calibrate.js';
 import {coresWarning} from '../config/host-cores.js';
 import {calibrationLoadWarning} from '../results/calibration-check.js';
@@ -71,7 +71,8 @@ function localStatus(host: Host): HostStatus {
     reachable: true,
     latencyMs: null,
     os: platform(),
-    arch: arch(),
+    // uname -m, as an SSH host's probe reports it (os.arch() says x64 where uname says x86_64).
+    arch: machine(),
     cpu: cpus()[0]?.model ?? null,
     nproc,
     cores: host.cores,
