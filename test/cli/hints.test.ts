@@ -17,6 +17,7 @@ const SAMPLES: Record<string, string> = {
   '${inventoryFlag(host)}': ' --inventory hosts.yaml',
   '${shellQuote(host.name)}': 'pi-1',
   '${shellQuote(dir)}': '.cluster-lab',
+  '${shellQuote(dirname(host.inventoryFile))}': '.cluster-lab',
   '${printable(flags.dir)}': '.cluster-lab',
   '${jsonFile}': 'results/local-2026.json',
   '${id}': 'local-2026',
