@@ -3,7 +3,7 @@
 usage: python3 sklearn_reference.py TRAIN.csv TEST.csv TARGET TREES [MAX_FEATURES [SEED [MAX_DEPTH MIN_SAMPLES_LEAF CRITERION]]]
 MAX_FEATURES as scikit-learn reads it: sqrt, log2, an integer count, or a fraction with a decimal point.
 MAX_DEPTH is a whole number or none (grown until pure); CRITERION gini or entropy.
-prints one JSON object: fitSeconds, fitCpuSeconds (the process's CPU time), testAccuracy, trees, sklearn (version).
+prints one JSON object: fitSeconds, fitCpuSeconds (the process's CPU time), testAccuracy, importances (feature_importances_, in the columns' order), trees, sklearn (version).
 """
 import csv
 import json
@@ -48,7 +48,7 @@ def main():
     fit_seconds = time.perf_counter() - started
     fit_cpu_seconds = time.process_time() - started_cpu
     accuracy = float((forest.predict(x_test) == y_test).mean())
-    print(json.dumps({"fitSeconds": fit_seconds, "fitCpuSeconds": fit_cpu_seconds, "testAccuracy": accuracy, "trees": trees, "sklearn": sklearn.__version__}))
+    print(json.dumps({"fitSeconds": fit_seconds, "fitCpuSeconds": fit_cpu_seconds, "testAccuracy": accuracy, "importances": forest.feature_importances_.tolist(), "trees": trees, "sklearn": sklearn.__version__}))
 
 
 main()

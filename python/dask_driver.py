@@ -218,6 +218,40 @@ def wait_for_workers(client, names, timeout):
         time.sleep(0.05)
 
 
+def cpu_sample():
+    """This machine's CPU seconds so far, busy and in all, and this process's own (all its threads), as
+    the native worker's readCpuSample reports them; machine None without /proc (interference unmeasurable)."""
+    import os
+
+    times = os.times()
+    own = times[0] + times[1]
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            machine = f.read().strip()
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:9]]
+        user, nice, system, idle, iowait, irq, softirq, steal = fields
+        busy = user + nice + system + irq + softirq + steal
+        return {"machine": machine, "cpus": os.cpu_count(), "busy": busy / 100, "total": (busy + idle + iowait) / 100, "self": own}
+    except (OSError, ValueError):
+        return {"machine": None, "cpus": os.cpu_count(), "busy": 0, "total": 0, "self": own}
+
+
+def engine_samples(client, addresses):
+    """[name, role, sample or None] for every process of the engine: the row's workers ("worker"), and
+    the scheduler, the nannies, the cluster's other workers and this driver ("engine"), counted as the
+    toolkit's own. A process that does not answer has no sample, so its machine goes unmeasured."""
+    samples = [["driver", "engine", cpu_sample()]]
+    for role, run in (("engine", lambda: {"scheduler": client.run_on_scheduler(cpu_sample)}), ("worker", lambda: client.run(cpu_sample)), ("engine", lambda: client.run(cpu_sample, nanny=True))):
+        try:
+            answers = run()
+        except Exception:  # noqa: BLE001 - e.g. workers without nannies: those processes are not there
+            continue
+        for address, sample in answers.items():
+            samples.append([addresses.get(address, address), role, sample])
+    return samples
+
+
 def fit(client, data, request):
     import joblib
     from distributed import get_task_stream
@@ -236,6 +270,7 @@ def fit(client, data, request):
     forest = RandomForestClassifier(n_estimators=request["trees"], n_jobs=-1, **params)
     # The fit's length on a monotonic clock; the wall-clock ends only place the trees' stamps, which
     # Dask's task stream gives in wall-clock time.
+    before = engine_samples(client, addresses)
     started, counted = time.time(), time.perf_counter()
     with get_task_stream(client) as stream, joblib.parallel_backend("dask", **backend):
         forest.fit(data["x_train"], data["y_train"])
@@ -255,7 +290,9 @@ def fit(client, data, request):
     for at, event in client.get_events("all"):
         if isinstance(event, dict) and event.get("action") == "remove-worker" and started <= at <= ended:
             faults.append([addresses.get(event["worker"], event["worker"]), at - started, len(event.get("processing-tasks", ()))])
-    return {"seconds": seconds, "accuracy": accuracy, "trees": trees, "tasks": tasks, "faults": faults}
+    # After the scoring and the stamps: the driver's work for this run is all inside the bracket.
+    cpu = {"before": before, "after": engine_samples(client, addresses)}
+    return {"seconds": seconds, "accuracy": accuracy, "trees": trees, "tasks": tasks, "faults": faults, "cpu": cpu}
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import {selectHosts} from '../config/select-hosts.js';
 import {HostsFailedError} from '../errors.js';
 import {loadExperiment} from '../config/experiment.js';
 import {colours} from '../report/colour.js';
+import {printable} from '../text/printable.js';
 import {renderStatus} from '../status/render.js';
 import {addDaskChecks, addTorchChecks, calibrateStatuses, hostStatuses, type HostStatus} from '../status/status.js';
 
@@ -36,12 +37,19 @@ export default class Status extends ClusterCommand {
     const inventory = withConcurrency(loadInventory(flags.inventory), flags.concurrency);
     const hosts = selectHosts(inventory, flags.hosts);
     const experiment = flags.calibrate ? loadExperiment(flags.experiment) : undefined;
+    // SSH hosts take seconds each: on a terminal, say what is being checked on which hosts.
+    const names = hosts.map((host) => host.name).join(', ');
+    const say = (doing: string) =>
+      process.stderr.isTTY && !this.jsonEnabled() && process.stderr.write(`${printable(`${doing}: ${names}`)}\n`);
+    say('reaching each host, its Node.js and its worker');
     const statuses = await hostStatuses(hosts, {
       acceptNew: flags['accept-new'],
       concurrency: inventory.connectConcurrency,
     });
+    say("checking each host's Python for Dask and PyTorch");
     await addDaskChecks(statuses, inventory, hosts);
     await addTorchChecks(statuses, inventory, hosts);
+    if (experiment) say("calibrating each ready host's trees per second");
     if (experiment) await calibrateStatuses(statuses, hosts, experiment, inventory.connectConcurrency);
     this.log(renderStatus(statuses, {calibrated: experiment !== undefined, paint: colours(process.stdout)}));
     const notReady = statuses.filter((s) => !s.ready).map((s) => s.host);

@@ -10,6 +10,7 @@ import {ACTIVATIONS, DEFAULT_NETWORK, OPTIMIZERS, SPLITS, REDUCTIONS} from '../n
 import {trainCsv, type TrainCsvResult} from '../train/train-csv.js';
 import {LIMITS} from '../limits.js';
 import {printable} from '../text/printable.js';
+import {confusionLines, importanceLines, rankedImportances} from '../report/train-output.js';
 
 type Outcome<W> = Extract<TrainCsvResult, {workload: W}>;
 
@@ -161,6 +162,7 @@ export default class Train extends ClusterCommand {
         ? 'No test rows.'
         : `Test accuracy ${outcome.testAccuracy.toFixed(4)} on ${outcome.testRows} rows.`,
     );
+    if (outcome.confusion) for (const line of confusionLines(outcome.confusion, outcome.testRows)) this.log(line);
     const lost = outcome.workload === 'network' ? 'chunks of the step were computed' : 'trees were trained';
     for (const fault of outcome.faults)
       this.log(
@@ -173,6 +175,7 @@ export default class Train extends ClusterCommand {
       fitSeconds: outcome.fitSeconds,
       ...summary,
       testAccuracy: outcome.testAccuracy ?? null,
+      confusion: outcome.confusion ?? null,
       classes: train.classes,
       rows: train.rows,
       testRows: outcome.testRows,
@@ -193,7 +196,14 @@ export default class Train extends ClusterCommand {
       `Trained ${forest.trees} trees (${forest.trainer}) on ${train.rows} rows x ${train.features} features, ${train.classes.length} classes, on ${where}.`,
     );
     this.log(`Fit ${outcome.fitSeconds.toFixed(3)} s, ${outcome.treesPerSecond.toFixed(1)} trees/s.`);
-    return {treesPerSecond: outcome.treesPerSecond, trees: forest.trees};
+    const {importances} = outcome;
+    if (importances) for (const line of importanceLines(train.featureNames, importances)) this.log(line);
+    else this.log(`Feature importances: not available from the ${forest.trainer} trainer's trees.`);
+    return {
+      treesPerSecond: outcome.treesPerSecond,
+      trees: forest.trees,
+      importances: importances ? rankedImportances(train.featureNames, importances) : null,
+    };
   }
 
   private showNetwork(outcome: Outcome<'network'>) {

@@ -41,7 +41,8 @@ export interface Engine {
 }
 
 export interface EngineSession {
-  calibrate(fresh?: boolean): Promise<Calibration>;
+  /** `onHost` hears each host as its measuring starts (not those whose figure is cached). */
+  calibrate(fresh?: boolean, onHost?: (host: string) => void): Promise<Calibration>;
   /** Drops these hosts' cached calibrations, which the runs showed to be wrong, so the next sweep measures them again. */
   forgetCalibration?(hosts: readonly string[]): Promise<void>;
   /** One training of the forest on `hosts`, measured. */

@@ -1,3 +1,4 @@
+import type {Criterion} from './spec.js';
 import {PredictionBatch, type TreeModel} from './trainer.js';
 import {trainerNamed} from './trainers.js';
 import type {TrainerName} from './trainer-names.js';
@@ -56,6 +57,27 @@ export class Forest {
     const batch = new PredictionBatch(values, rows, features);
     for (const tree of this.trees) tree.addVotes(batch, votes, classes);
     return votes;
+  }
+
+  /**
+   * Each feature's mean decrease in impurity, as scikit-learn's RandomForestClassifier.feature_importances_:
+   * the trees' own (single leaves left out) averaged and normalised to sum to 1. Undefined when a tree
+   * cannot give its own (the ml-random-forest trainer, a model file of tree format 1).
+   */
+  importances(criterion: Criterion, features: number): Float64Array | undefined {
+    const mean = new Float64Array(features);
+    let counted = 0;
+    for (const tree of this.trees) {
+      const own = tree.importances?.(criterion, features);
+      if (own === undefined) return undefined;
+      if (own === null) continue;
+      for (let f = 0; f < features; f++) mean[f] += own[f];
+      counted++;
+    }
+    let sum = 0;
+    for (let f = 0; f < features; f++) sum += mean[f];
+    if (counted > 0 && sum > 0) for (let f = 0; f < features; f++) mean[f] /= sum;
+    return mean;
   }
 
   accuracy(values: Float64Array, features: number, labels: Int32Array): number {

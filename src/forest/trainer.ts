@@ -60,6 +60,11 @@ export interface TreeModel {
   readonly features: number;
   /** Classes the tree votes for, where its format records them. */
   readonly classes?: number;
+  /**
+   * Mean decrease in impurity per feature, summing to 1 (scikit-learn's tree feature_importances_);
+   * null for a single leaf, undefined where the format does not record what it needs.
+   */
+  importances?(criterion: Criterion, features: number): Float64Array | null | undefined;
 }
 
 /** The seam between the forest and a tree-learning library. */

@@ -1,3 +1,4 @@
+import {asRoot} from '../text/as-root.js';
 import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -189,7 +190,7 @@ async function clearLeftovers(dir: string): Promise<void> {
   if (!state) return;
   if (isUp(state))
     throw new LabError(
-      `a lab is up in ${dir} already (host${state.hosts.length === 1 ? '' : 's'} ${state.hosts.map((h) => h.name).join(', ')}); take it down first: sudo cluster lab down --dir ${shellQuote(dir)}`,
+      `a lab is up in ${dir} already (host${state.hosts.length === 1 ? '' : 's'} ${state.hosts.map((h) => h.name).join(', ')}); take it down first: ${asRoot(`cluster lab down --dir ${shellQuote(dir)}`)}`,
     );
   await labDown(dir);
 }

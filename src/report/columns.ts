@@ -5,7 +5,7 @@ export interface Column {
   title: string;
   /** The CSV header; a comma in it makes the column two CSV fields. */
   csv: string;
-  /** The CSV value: seconds rounded to milliseconds, ratios to 4 significant digits. */
+  /** The CSV value: seconds and ratios to 6 and 4 significant digits (a 23 ms run keeps its digits: ratios recomputed from the CSV agree). */
   value(row: BenchRow): string | number;
   format(row: BenchRow): string;
   /** Shown in the terminal only with --wide, so the default table fits 100 columns; always in CSV and Markdown. */
@@ -14,12 +14,13 @@ export interface Column {
 
 const fixed = (digits: number) => (value: number | null) => (value === null ? '' : value.toFixed(digits));
 const seconds = fixed(2);
-const ms = (value: number | null) => (value === null ? '' : Math.round(value * 1000) / 1000);
+const ms = (value: number | null) => (value === null ? '' : Number(value.toPrecision(6)));
 const ratio = (value: number | null) => (value === null ? '' : Number(value.toPrecision(4)));
 const pair = (round: (value: number | null) => number | string, value: [number, number] | null) =>
   value ? `${round(value[0])},${round(value[1])}` : ',';
+// 'low to high': a dash read as a minus sign ('-0.94-11.74'); the low end held at 0, as no time or ratio is below it.
 const interval = (digits: number, value: [number, number] | null) =>
-  value ? `${value[0].toFixed(digits)}-${value[1].toFixed(digits)}` : '';
+  value ? `${Math.max(0, value[0]).toFixed(digits)} to ${value[1].toFixed(digits)}` : '';
 // A dask row that ran but cannot have the figure (no calibration stands in for a host that trained nothing): '-', not a blank.
 const orDash = (row: BenchRow, text: string) =>
   text === '' && row.engine === 'dask' && row.status === 'ok' ? '-' : text;

@@ -1,59 +1,72 @@
 import {performance} from 'node:perf_hooks';
-import type {BenchProgress} from '../results/progress.js';
+import type {BenchProgress, BenchStage} from '../results/progress.js';
 import {printable} from '../text/printable.js';
+import {RunPace} from './run-pace.js';
 
 export interface ProgressPrinter {
   update(progress: BenchProgress): void;
+  /** Something done between runs (a host calibrated): a line of its own. */
+  stage(stage: BenchStage): void;
   clear(): void;
 }
 
 /**
  * Progress on stderr. On a terminal: one line redrawn in place, with the elapsed time and an
  * estimate, cut to the terminal's width from its least useful end (the hardware). Elsewhere (a log,
- * CI): one line per finished run, so a long sweep is never silent. Nothing when `quiet`.
+ * CI): one line per finished run, so a long sweep is never silent. Nothing when `quiet`. Warm-ups
+ * are numbered apart from the measured runs, which are numbered as the table counts them.
  */
 export function progressPrinter(
   stream: NodeJS.WriteStream,
   options: {quiet?: boolean; now?: () => number} = {},
 ): ProgressPrinter {
-  if (options.quiet) return {update: () => undefined, clear: () => undefined};
+  if (options.quiet) return {update: () => undefined, stage: () => undefined, clear: () => undefined};
   // Elapsed time on a monotonic clock: a step of the wall clock would show a negative or absurd time.
   const now = options.now ?? (() => performance.now());
   let started = now();
+  let pace = new RunPace();
   const finished = new Set<string>();
   let runStarted = started;
   let shown = false;
+  let engine: string | undefined;
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = false;
+  };
   return {
     update(p) {
-      const key = `${p.combination}/${p.run}`;
-      // A finished run starting again is the next sweep (another engine, another latency): its own count and clock.
-      if (p.done === 0 && finished.has(key)) {
+      const key = `${p.engine ?? ''}/${p.combination}/${p.run}`;
+      // A finished run starting again is the next sweep (another latency), as is another engine's: its own count, clock and pace.
+      if (p.done === 0 && (finished.has(key) || p.engine !== engine)) {
+        engine = p.engine;
         finished.clear();
         started = now();
+        pace = new RunPace();
       }
       if (p.done === 0) runStarted = now();
-      if (p.done >= p.total && !finished.has(key)) finished.add(key);
-      else if (!stream.isTTY) return;
+      const runSeconds = (now() - runStarted) / 1000;
+      if (p.done >= p.total && !finished.has(key)) {
+        finished.add(key);
+        pace.finished(p, runSeconds);
+      } else if (!stream.isTTY) return;
+      const left = pace.left(p, runSeconds);
       const elapsed = (now() - started) / 1000;
-      const done = (finished.size - (finished.has(key) ? 1 : 0)) * p.total + p.done;
-      const all = p.combinations * p.runs * p.total;
-      const left = done > 0 ? (elapsed / done) * Math.max(0, all - done) : undefined;
       const clock = `${formatDuration(elapsed)} elapsed${left === undefined ? '' : `, ~${formatDuration(left)} left`}`;
-      const kind = p.warmup ? 'warm-up' : 'run';
+      const which = p.warmup ? `warm-up ${p.run}/${p.warmups}` : `run ${p.run - p.warmups}/${p.runs}`;
+      const where = `${p.engine ? `${p.engine} ` : ''}[${p.combination}/${p.combinations}]`;
       if (!stream.isTTY) {
-        stream.write(
-          `[${p.combination}/${p.combinations}] ${printable(p.hardware)}: ${kind} ${p.run}/${p.runs} done in ${((now() - runStarted) / 1000).toFixed(1)} s; ${clock}\n`,
-        );
+        stream.write(`${where} ${printable(p.hardware)}: ${which} done in ${runSeconds.toFixed(1)} s; ${clock}\n`);
         return;
       }
-      const head = `[${p.combination}/${p.combinations}] ${kind} ${p.run}/${p.runs}, trees ${p.done}/${p.total}, ${clock}`;
+      const head = `${where} ${which}, trees ${p.done}/${p.total}, ${clock}`;
       stream.write(`\r\x1b[2K${fit(`${head} · ${printable(p.hardware)}`, (stream.columns || 80) - 1)}`);
       shown = true;
     },
-    clear() {
-      if (shown) stream.write('\r\x1b[2K');
-      shown = false;
+    stage(s) {
+      clear();
+      stream.write(`${s.engine ? `${s.engine}: ` : ''}${printable(s.doing)}\n`);
     },
+    clear,
   };
 }
 

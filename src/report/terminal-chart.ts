@@ -37,7 +37,9 @@ export function renderTerminalChart(result: BenchResult): string {
     ),
   );
   lines.push(`${' '.repeat(9)} └${'─'.repeat(rows.length * columnWidth)}`);
-  lines.push(`${' '.repeat(11)}${rows.map((row) => `${row.cores} cores`.padEnd(columnWidth)).join('')}  (cores)`);
+  lines.push(
+    `${' '.repeat(11)}${rows.map((row) => `${row.cores} core${row.cores === 1 ? '' : 's'}`.padEnd(columnWidth)).join('')}  (cores)`,
+  );
   lines.push(`${' '.repeat(11)}${SERIES.map((s, i) => `${MARKS[i]} ${s.name}`).join('   ')}`);
   return lines.join('\n');
 }

@@ -16,6 +16,8 @@ export interface MachineLoad {
 /** A toolkit process's samples before and after a run: a host's worker, or the coordinator (no host). */
 export interface Participant {
   host?: string;
+  /** A process of the engine's that is neither a host's nor the coordinator (Dask's scheduler, nannies, driver): ours, named nowhere. */
+  engine?: boolean;
   before?: CpuSample;
   after?: CpuSample;
 }
@@ -37,10 +39,13 @@ export function machineLoads(participants: readonly Participant[]): MachineLoad[
   const loads: MachineLoad[] = [];
   for (const group of groups.values()) {
     if (group.some((p) => !p.before || !p.after)) continue;
-    const hosts = group.flatMap((p) => (p.host === undefined ? [] : [p.host]));
-    const coordinator = group.some((p) => p.host === undefined);
+    const hosts = group.flatMap((p) => (p.host === undefined || p.engine ? [] : [p.host]));
+    const isCoordinator = (p: Participant) => p.host === undefined && !p.engine;
+    const coordinator = group.some(isCoordinator);
+    // A machine of the engine's processes only (a remote scheduler) runs none of the run: not reported.
+    if (hosts.length === 0 && !coordinator) continue;
     // The coordinator's samples bracket the whole run; take the machine's counters from it where it is.
-    const {before, after} = group.find((p) => p.host === undefined) ?? group[0];
+    const {before, after} = group.find(isCoordinator) ?? group[0];
     if (before!.machine === null) {
       loads.push({hosts, coordinator, cpus: before!.cpus, cpuSeconds: null, otherSeconds: null});
       continue;

@@ -88,13 +88,15 @@ export function unmeasuredWarnings(rows: readonly BenchRow[]): Warning[] {
   return [
     {
       kind: 'interference',
-      message: `interference cannot be measured on ${[...blind].join('; ')} (no /proc/stat there, as on macOS): other processes' load goes unnoticed`,
+      message: `interference cannot be measured on ${[...blind].join('; ')} (no /proc/stat there, as on macOS, or a process there did not answer): other processes' load goes unnoticed`,
     },
   ];
 }
 
 function describeMachine(load: MachineLoad): string {
-  if (load.hosts.length === 0) return `the coordinator's machine (${load.cpus} CPUs)`;
+  // 0 CPUs: a machine that never answered, whose CPUs are not known.
+  const cpus = load.cpus > 0 ? ` (${load.cpus} CPUs)` : '';
+  if (load.hosts.length === 0) return `the coordinator's machine${cpus}`;
   const who = load.coordinator ? `${load.hosts.join(', ')} and the coordinator` : load.hosts.join(', ');
-  return `the machine of ${who} (${load.cpus} CPUs)`;
+  return `the machine of ${who}${cpus}`;
 }

@@ -345,7 +345,15 @@ function changedKeyProblem(
 function explainConnectError(attempt: Attempt, error: ConnectFailure): SshError {
   const {target, name, verdict} = attempt;
   const at = `${target.hostname}:${target.port}`;
-  const fail = (reason: string, problem: string) => new SshError(target.name, reason, problem);
+  // A lab host that cannot be reached is most often a lab that is not up: say how to tell.
+  const lab = (problem: string) =>
+    target.labCheck ? `${problem} (a lab host: is the lab up? ${target.labCheck})` : problem;
+  const fail = (reason: string, problem: string) =>
+    new SshError(
+      target.name,
+      reason,
+      ['connection-refused', 'unreachable', 'timeout', 'dropped', 'connect'].includes(reason) ? lab(problem) : problem,
+    );
   if (verdict && verdict.result.status !== 'known') {
     const print = `${verdict.key.type} key ${fingerprint(verdict.key)}`;
     if (verdict.result.status === 'unknown')

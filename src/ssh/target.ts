@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
-import {resolve} from 'node:path';
+import {basename, dirname, resolve} from 'node:path';
 import {findInventoryFile} from '../config/ansible.js';
 import {expandHome, type Host} from '../config/inventory.js';
 import {shellQuote} from '../text/shell-quote.js';
@@ -23,6 +23,8 @@ export interface SshTarget {
   /** The command that records an unknown key, ready to paste from any command's refusal (bench and train have no --accept-new). */
   acceptNewCommand: string;
   connectTimeoutMs: number;
+  /** For a host of a lab's inventory (lab-inventory.yaml), the check that tells whether its lab is up. */
+  labCheck?: string;
 }
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -57,7 +59,14 @@ export function resolveTarget(host: Host, sshConfigFile?: string): SshTarget {
     recordTo: host.knownHosts ?? `${homedir()}/.ssh/known_hosts`,
     acceptNewCommand: `cluster status${inventoryFlag(host)} --hosts ${shellQuote(host.name)} --accept-new`,
     connectTimeoutMs: host.connectTimeoutMs ?? 10_000,
+    ...labCheckOf(host),
   };
+}
+
+/** A lab's hosts are down with their lab (after lab down, or a reboot): the inventory lab up wrote says which lab. */
+function labCheckOf(host: Host): {labCheck?: string} {
+  if (!host.inventoryFile || basename(host.inventoryFile) !== 'lab-inventory.yaml') return {};
+  return {labCheck: `cluster lab status --dir ${shellQuote(dirname(host.inventoryFile))}`};
 }
 
 /**

@@ -51,7 +51,16 @@ export async function benchOnce(
   };
   const result = withModel(
     await interruptible((signal) =>
-      runBench({...options, ...once, signal, engine, onProgress: progress.update, resumeCommand, onStart}),
+      runBench({
+        ...options,
+        ...once,
+        signal,
+        engine,
+        onProgress: progress.update,
+        onStage: progress.stage,
+        resumeCommand,
+        onStart,
+      }),
     ).finally(progress.clear),
   );
   onFinished(result);
@@ -81,7 +90,11 @@ export async function benchEngines(setup: BenchSetup, engines: EngineName[]): Pr
   const resumeCommandOf = (engine: EngineName) => (id: string) =>
     resumeCommandFor(id, {...resumeFlags, engine, exports: exportsLabelled(resumeFlags.exports, engine)});
   const run = await interruptible((signal) =>
-    runEngines({...options, signal, onProgress: progress.update, resumeCommandOf}, engines, save),
+    runEngines(
+      {...options, signal, onProgress: progress.update, onStage: progress.stage, resumeCommandOf},
+      engines,
+      save,
+    ),
   ).finally(progress.clear);
   return {output: {...run, results: run.results.map(withModel)}, saved};
 }
@@ -108,6 +121,7 @@ export async function benchLatencies(
       engine,
       signal,
       onProgress: progress.update,
+      onStage: progress.stage,
       // Saved as each latency ends: an interruption or failure later keeps the latencies measured.
       onPoint: ({latencyMs, result}) =>
         saved.set(

@@ -1,4 +1,4 @@
-import {arch, cpus, hostname, platform} from 'node:os';
+import {cpus, hostname, machine, platform} from 'node:os';
 import type {PreparedData} from '../engine/prepare-data.js';
 import type {BenchResult} from '../results/result.js';
 
@@ -8,7 +8,8 @@ export function describeMachine(): BenchResult['machine'] {
   return {
     hostname: hostname(),
     platform: platform(),
-    arch: arch(),
+    // uname -m, as an SSH host's probe reports it (os.arch() says x64 where uname says x86_64).
+    arch: machine(),
     cpus: cores.length,
     cpuModel: cores[0]?.model ?? 'unknown',
     node: process.version,

@@ -21,6 +21,7 @@ export async function runEngines(
     const result = await runBench({
       ...options,
       engine,
+      nameEngine: engines.length > 1,
       resumeCommand: options.resumeCommandOf?.(engine) ?? options.resumeCommand,
     });
     onResult?.(result);

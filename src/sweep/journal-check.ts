@@ -86,7 +86,8 @@ const TIMELINE_ENTRY = {host: TEXT, slot: INDEX, index: INDEX, start: FINITE, en
 const MACHINE_LOAD = {
   hosts: NAMES,
   coordinator: BOOLEAN,
-  cpus: COUNT,
+  // 0: a machine that never answered (a dask worker), its CPUs unknown.
+  cpus: INDEX,
   cpuSeconds: SECONDS_OR_NULL,
   otherSeconds: SECONDS_OR_NULL,
 };

@@ -1,3 +1,4 @@
+import {asRoot} from '../text/as-root.js';
 import {InputError, InterruptedError} from '../errors.js';
 import {labSetLatency, labStatus} from '../lab/lab.js';
 import {parseDuration} from '../lab/spec.js';
@@ -57,7 +58,7 @@ export async function runLatencySweep(options: LatencySweepOptions): Promise<Lat
     throw new InputError({
       file: '--latency',
       problem: `no lab is up in ${options.labDir}`,
-      fix: 'start one with sudo cluster lab up, or name its folder with --lab',
+      fix: `start one with ${asRoot('cluster lab up')}, or name its folder with --lab`,
     });
   const points: LatencyPoint[] = [];
   // Its --resume would continue at the latency the links are set back to: the rest is offered instead.

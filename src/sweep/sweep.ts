@@ -6,7 +6,7 @@ import type {PreparedData} from '../engine/prepare-data.js';
 import {describeError, HostError, InterruptedError} from '../errors.js';
 import {calibrationGaps, calibrationWarnings} from '../results/calibration-check.js';
 import {describeHardware} from '../results/hardware.js';
-import type {BenchProgress} from '../results/progress.js';
+import type {BenchProgress, BenchStage} from '../results/progress.js';
 import type {BenchResult, BenchRow, Calibration, RunRecord} from '../results/result.js';
 import {addIdeals, summariseRow} from '../results/row.js';
 import {unmeasuredWarnings} from '../results/warnings.js';
@@ -36,6 +36,10 @@ export interface BenchOptions {
   /** Measure the hosts' throughput again even where it is cached. */
   recalibrate?: boolean;
   onProgress?: (progress: BenchProgress) => void;
+  /** What the sweep does between runs (a host calibrated). */
+  onStage?: (stage: BenchStage) => void;
+  /** Name the engine in progress: the sweep is one of several engines'. */
+  nameEngine?: boolean;
   /** Called once the sweep has an id, before any run. */
   onStart?: (id: string, journalFile: string, hosts: readonly Host[]) => void;
   /** Aborting stops the workers and rejects with InterruptedError. */
@@ -125,7 +129,13 @@ class Sweep {
   async calibrate(): Promise<Calibration> {
     const recorded = this.journal.calibration;
     if (recorded) return recorded;
-    const calibration = await this.session.calibrate(this.options.recalibrate).catch((error) => {
+    const {onStage, nameEngine} = this.options;
+    const calibrating = (host: string) =>
+      onStage?.({
+        ...(nameEngine ? {engine: this.settings.engine} : {}),
+        doing: `calibrating ${host}: its speed alone, for the schedule and the capacity ideal`,
+      });
+    const calibration = await this.session.calibrate(this.options.recalibrate, calibrating).catch((error) => {
       throw this.options.signal?.aborted ? this.interrupted() : error;
     });
     this.journal.recordCalibration(calibration);
@@ -173,17 +183,20 @@ class Sweep {
   ): Promise<void> {
     const {experiment, signal} = this.options;
     const combination = combinations[i];
-    const progress = (done: number) =>
-      this.options.onProgress?.({
-        combination: i + 1,
-        combinations: combinations.length,
-        hardware: combination.hardware,
-        run,
-        runs: experiment.warmup + experiment.runs,
-        warmup,
-        done,
-        total: this.workload.work(experiment, this.data),
-      });
+    const fixed = {
+      ...(this.options.nameEngine ? {engine: this.settings.engine} : {}),
+      combination: i + 1,
+      combinations: combinations.length,
+      hardware: combination.hardware,
+      cores: coresOf(combination.hosts),
+      run,
+      warmups: experiment.warmup,
+      runs: experiment.runs,
+      warmup,
+      total: this.workload.work(experiment, this.data),
+      later: this.runsLater(combinations, i),
+    };
+    const progress = (done: number) => this.options.onProgress?.({...fixed, done});
     progress(0);
     try {
       const record = await this.session.measure({
@@ -203,6 +216,15 @@ class Sweep {
       combination.error = describeError(failure);
       this.journal.recordFailure(i, combination.error);
     }
+  }
+
+  /** Per combination, the runs not yet made after the one of combination `current` starting now. */
+  private runsLater(combinations: Combination[], current: number): BenchProgress['later'] {
+    const planned = this.options.experiment.warmup + this.options.experiment.runs;
+    return combinations.flatMap(({hosts, records, error}, i) => {
+      const runs = error ? 0 : planned - records.size - (i === current ? 1 : 0);
+      return runs > 0 ? [{combination: i + 1, cores: coresOf(hosts), runs}] : [];
+    });
   }
 
   /** The rows and the result; hosts whose calibration the runs contradicted are measured again next time. */
@@ -279,4 +301,8 @@ function createJournal(options: BenchOptions, engine: EngineName, fingerprint: s
   const name = experiment.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
   const id = `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}${engine === 'native' ? '' : `-${engine}`}`;
   return Journal.create(options.resultsDir, id, experiment.name, fingerprint);
+}
+
+function coresOf(hosts: readonly Host[]): number {
+  return hosts.reduce((sum, host) => sum + host.cores, 0);
 }

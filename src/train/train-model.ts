@@ -9,6 +9,7 @@ import type {SavedModel} from '../forest/model-file.js';
 import {Forest} from '../forest/forest.js';
 import {treeOptionsOf} from '../forest/trainer.js';
 import {dynamicSchedule} from '../schedule/dynamic.js';
+import {accuracyOf, type Confusion, confusionOf} from '../results/confusion.js';
 import {withWorkers} from './with-workers.js';
 
 export interface TrainRequest {
@@ -29,6 +30,10 @@ export interface TrainOutcome {
   fitSeconds: number;
   treesPerSecond: number;
   testAccuracy: number | undefined;
+  /** On the test rows, when there are some. */
+  confusion: Confusion | undefined;
+  /** Mean decrease in impurity per feature (scikit-learn's feature_importances_); undefined where the trainer's trees cannot say. */
+  importances: number[] | undefined;
   model: SavedModel;
   hosts: HostRun[];
   faults: Fault[];
@@ -51,10 +56,17 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       onTree: request.onTree,
     });
     const merged = Forest.fromTrees(forest.trainer, train.classes, trained.trees);
+    const confusion =
+      test && test.rows > 0
+        ? confusionOf(train.classes, test.labels, merged.predict(test.values, train.features))
+        : undefined;
+    const importances = merged.importances(forest.criterion, train.features);
     return {
       fitSeconds: trained.seconds,
       treesPerSecond: forest.trees / trained.seconds,
-      testAccuracy: test && test.rows > 0 ? merged.accuracy(test.values, train.features, test.labels) : undefined,
+      testAccuracy: confusion && accuracyOf(confusion),
+      confusion,
+      importances: importances && [...importances],
       model: {
         forest,
         classes: train.classes,

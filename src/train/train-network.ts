@@ -6,6 +6,7 @@ import {type Dataset, hashDataset} from '../data/dataset.js';
 import {InputError} from '../errors.js';
 import type {Shape} from '../network/model.js';
 import {predictClasses} from '../network/predict.js';
+import {accuracyOf, type Confusion, confusionOf} from '../results/confusion.js';
 import type {SavedNetwork} from '../network/model-file.js';
 import type {NetworkSpec} from '../network/spec.js';
 import {standardisationOf, standardise} from '../network/standardise.js';
@@ -28,6 +29,8 @@ export interface NetworkTrainOutcome {
   /** Training rows times epochs, over the fit's seconds. */
   rowsPerSecond: number;
   testAccuracy: number | undefined;
+  /** On the test rows, when there are some. */
+  confusion: Confusion | undefined;
   weightsHash: string;
   shape: Shape;
   model: SavedNetwork;
@@ -55,16 +58,17 @@ export async function trainNetworkModel(request: NetworkTrainRequest): Promise<N
       spec: network,
       split: network.split,
     });
-    let testAccuracy: number | undefined;
+    let confusion: Confusion | undefined;
     if (test && test.rows > 0) {
       const x = standardise({...test, features: train.features}, scaling).values;
       const predicted = predictClasses(trained.parameters, trained.shape, network.activation, x, test.rows);
-      testAccuracy = predicted.filter((label, row) => label === test.labels[row]).length / test.rows;
+      confusion = confusionOf(train.classes, test.labels, predicted);
     }
     return {
       fitSeconds: trained.seconds,
       rowsPerSecond: (train.rows * network.epochs) / trained.seconds,
-      testAccuracy,
+      testAccuracy: confusion && accuracyOf(confusion),
+      confusion,
       weightsHash: trained.weightsHash,
       shape: trained.shape,
       model: {

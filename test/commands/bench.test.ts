@@ -29,7 +29,7 @@ test('bench prints the table, saves results/ and writes the exports asked for', 
   t.regex(
     result.stderr,
     new RegExp(
-      String.raw`^Sweep (\S+-small): every finished run goes to results/\1\.jsonl\n\[1/2\] local-a: run 1/1 done in \d+\.\d s; ${time} elapsed, ~${time} left\n\[2/2\] local-a, local-b: run 1/1 done in \d+\.\d s; ${time} elapsed, ~0 s left\n$`,
+      String.raw`^Sweep (\S+-small): every finished run goes to results/\1\.jsonl\n(calibrating local-[ab]: its speed alone, for the schedule and the capacity ideal\n){0,2}\[1/2\] local-a: run 1/1 done in \d+\.\d s; ${time} elapsed, ~${time} left\n\[2/2\] local-a, local-b: run 1/1 done in \d+\.\d s; ${time} elapsed, ~0 s left\n$`,
     ),
   );
 

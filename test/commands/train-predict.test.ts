@@ -52,7 +52,7 @@ test('train saves a model that predict reads; the same seed gives the same model
   t.is(two.exitCode, 0, two.stderr);
   t.regex(
     two.stdout,
-    /^Trained 20 trees \(native\) on 450 rows x 6 features, 3 classes, on local \(2 slots\)\.\nFit \d+\.\d+ s, \d+\.\d trees\/s\.\nTest accuracy 0\.\d{4} on 150 rows\.\nModel saved to two\.bin\.\n$/,
+    /^Trained 20 trees \(native\) on 450 rows x 6 features, 3 classes, on local \(2 slots\)\.\nFit \d+\.\d+ s, \d+\.\d trees\/s\.\nFeature importances \(mean decrease in impurity, summing to 1; 6 features\):\n( {2}\S+ +0\.\d{4}\n){6}Test accuracy 0\.\d{4} on 150 rows\.\nConfusion matrix on the 150 test rows \(a row per true class, a column per predicted class\):\n( {2}.*\n){4}Model saved to two\.bin\.\n$/,
   );
   t.deepEqual(readFileSync(join(folder, 'one.bin')), readFileSync(join(folder, 'two.bin')));
 

@@ -130,11 +130,14 @@ test('progress counts elapsed time on a monotonic clock: a step back never shows
       combination: 1,
       combinations: 1,
       hardware: 'pi',
+      cores: 1,
       run: 1,
+      warmups: 0,
       runs: 1,
       warmup: false,
       done,
       total: 2,
+      later: [],
     });
     printer.update(at(0));
     printer.update(at(2));

@@ -9,6 +9,6 @@ export function growTree(
   classes: number,
   options: GrowOptions,
   seed: number,
-): FlatTree {
+): FlatTree & {weight: Float64Array} {
   return new TreeGrower(data, labels, classes).grow(options, seed);
 }

@@ -170,3 +170,11 @@ test("a network's timeline splits each host's step into computing, exchange and 
   t.true(Math.abs((widths[0][1] as number) / (widths[1][1] as number) - 3) < 0.01, 'computing bars to one scale');
   t.false(renderTimelineSvg(result).includes('>computing<'), "a forest's timeline has no step split");
 });
+
+test("the terminal chart's cores: '1 core', '4 cores'", (t) => {
+  const chart = renderTerminalChart({
+    experiment: 'paper',
+    rows: [row('rpi', ['rpi1'], 1, 10, 10), row('desktop', ['desktop'], 4, 3.9, 3.9)],
+  } as unknown as BenchResult);
+  t.regex(chart, /^ {11}1 core +4 cores +\(cores\)$/m);
+});

@@ -79,7 +79,7 @@ test(
   'interference of a machine without its cpus',
   refused,
   set('interference', [{hosts: ['local-a'], coordinator: true, cpuSeconds: 1, otherSeconds: 0}]),
-  'record.interference[0].cpus is missing: must be a whole number from 1',
+  'record.interference[0].cpus is missing: must be a whole number from 0',
 );
 test('an accuracy above 1', refused, set('accuracy', 7), 'record.accuracy is 7: must be a number from 0 to 1');
 test('negative seconds', refused, set('seconds', -1), 'record.seconds is -1: must be a number above 0');

@@ -1,6 +1,7 @@
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
 import {ClusterError} from '../../errors.js';
+import type {CpuSample} from '../../protocol/messages.js';
 import {remoteCommand} from '../../text/shell-quote.js';
 import {localShell, type ShellProcess} from '../../transport/shell.js';
 
@@ -17,7 +18,11 @@ export interface FitReply {
   tasks: [string, number, number][];
   /** Workers the scheduler lost during the fit: worker, when, tasks it was processing. */
   faults: [string, number, number][];
+  /** Each engine process's CPU before and after the fit: name, role (a row's 'worker', else 'engine'), sample. */
+  cpu?: {before: EngineSample[]; after: EngineSample[]};
 }
+
+export type EngineSample = [string, 'worker' | 'engine', CpuSample | null];
 
 /** The driver failed, or a fit did: carries the driver's own words. */
 export class DriverError extends ClusterError {

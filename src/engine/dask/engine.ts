@@ -11,6 +11,8 @@ import {checkPythons, usable} from './hosts.js';
 import {findPython} from './python.js';
 import {writeSplit} from './npy.js';
 import {describeFit} from './records.js';
+import {daskInterference} from './interference.js';
+import {readCpuSample} from '../../worker/cpu-sample.js';
 import {type TemporaryFolder, temporaryFolder} from './temporary-folder.js';
 
 /**
@@ -138,6 +140,7 @@ async function measureFit(
   const names = hosts.map((host) => host.name);
   progress(0);
   let reply: FitReply;
+  const before = readCpuSample();
   try {
     reply = await driver.fit(
       {workers: names, restrict, timeout: JOIN_SECONDS, trees: forest.trees, params: sklearnParams(forest)},
@@ -160,8 +163,9 @@ async function measureFit(
       },
     ]);
   }
+  const coordinator = {before, after: readCpuSample()};
   progress(forest.trees);
-  return describeFit(reply, hosts);
+  return {...describeFit(reply, hosts), interference: daskInterference(coordinator, reply.cpu, names)};
 }
 
 /** The experiment's forest in scikit-learn's words; the forest seed is the random_state. */

@@ -34,6 +34,8 @@ export interface CalibrationRequest {
   /** Measure again even where the cache has a figure. */
   fresh?: boolean;
   cacheFile?: string;
+  /** Hears each host as its measuring starts. */
+  onHost?: (host: string) => void;
 }
 
 export interface HostCalibrations {
@@ -60,6 +62,7 @@ export async function calibrate(request: CalibrationRequest): Promise<HostCalibr
       result.throughput.set(host.name, cache[key]);
       continue;
     }
+    request.onHost?.(host.name);
     const {speed, load} = await measureHost(request, worker, host);
     result.throughput.set(host.name, speed);
     const busy = load && interferingShare(load);

@@ -18,7 +18,8 @@ export const nativeEngine: Engine = {
     const workers = await WorkerSet.open(hosts, experiment.heartbeatTimeoutMs, inventory.connectConcurrency);
     const options = treeOptionsOf(experiment.forest);
     return {
-      calibrate: (fresh) => calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options, fresh}),
+      calibrate: (fresh, onHost) =>
+        calibrate({workers, hosts, dataset: data.train, datasetHash: data.hash, options, fresh, onHost}),
       forgetCalibration: (names) =>
         forgetCalibrations({
           workers,

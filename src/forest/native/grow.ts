@@ -60,7 +60,7 @@ export class TreeGrower {
   }
 
   /** The tree of `seed`, as views valid until the next call. */
-  grow(options: GrowOptions, seed: number): FlatTree {
+  grow(options: GrowOptions, seed: number): FlatTree & {weight: Float64Array} {
     const random = new Random(seed);
     const sampled = this.bootstrap(random);
     const search = this.searchFor(options.criterion);

@@ -15,6 +15,8 @@ export class TreeBuilder {
   totals: Float64Array;
   /** nodes x classes: the same as probabilities, written by view(). */
   private value: Float32Array;
+  /** nodes: the sum of each node's totals, written by view(). */
+  private weight: Float64Array;
   private capacity: number;
 
   constructor(
@@ -28,6 +30,7 @@ export class TreeBuilder {
     this.right = new Int32Array(capacity);
     this.totals = new Float64Array(capacity * classes);
     this.value = new Float32Array(capacity * classes);
+    this.weight = new Float64Array(capacity);
   }
 
   reset(): void {
@@ -53,13 +56,14 @@ export class TreeBuilder {
   }
 
   /** The tree as views of the builder's arrays (valid until the next tree), leaf values as probabilities. */
-  view(): FlatTree {
+  view(): FlatTree & {weight: Float64Array} {
     const n = this.count;
-    const {classes, totals, value} = this;
-    for (let at = 0; at < n * classes; at += classes) {
+    const {classes, totals, value, weight} = this;
+    for (let node = 0, at = 0; node < n; node++, at += classes) {
       let sum = 0;
       for (let c = 0; c < classes; c++) sum += totals[at + c];
       for (let c = 0; c < classes; c++) value[at + c] = totals[at + c] / sum;
+      weight[node] = sum;
     }
     return {
       classes,
@@ -69,6 +73,7 @@ export class TreeBuilder {
       left: this.left.subarray(0, n),
       right: this.right.subarray(0, n),
       value: value.subarray(0, n * classes),
+      weight: weight.subarray(0, n),
     };
   }
 
@@ -85,5 +90,6 @@ export class TreeBuilder {
     this.right = widen(this.right, this.capacity);
     this.totals = widen(this.totals, this.capacity * this.classes);
     this.value = new Float32Array(this.capacity * this.classes);
+    this.weight = new Float64Array(this.capacity);
   }
 }

@@ -1,4 +1,6 @@
+import type {Criterion} from '../spec.js';
 import type {PredictionBatch, TreeModel} from '../trainer.js';
+import {treeImportances} from './importances.js';
 
 /** A tree as flat arrays; node 0 is the root, a leaf has feature -1. */
 export interface FlatTree {
@@ -10,18 +12,24 @@ export interface FlatTree {
   right: Int32Array;
   /** nodeCount x classes: the class distribution of the training rows that reached each node. */
   value: Float32Array;
+  /**
+   * The weighted count of training rows (bootstrap counts) that reached each node, for the impurity
+   * decrease of each split (feature importances); absent in trees of format 1.
+   */
+  weight?: Float64Array;
 }
 
 const MAGIC = 0x43524654; // "CRFT"
-const VERSION = 1;
+// 2 adds each node's weight; 1 is still read (its trees predict, but give no importances).
+const VERSION = 2;
 const HEADER_BYTES = 16;
 
 export class ModelFormatError extends Error {}
 
 /** The bytes that travel over the protocol and are saved in model files. Little-endian, 8-byte aligned. */
-export function serializeTree(tree: FlatTree): Uint8Array {
+export function serializeTree(tree: FlatTree & {weight: Float64Array}): Uint8Array {
   const n = tree.nodeCount;
-  const bytes = new Uint8Array(treeBytes(n, tree.classes));
+  const bytes = new Uint8Array(treeBytes(n, tree.classes, VERSION));
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, VERSION, true);
@@ -34,6 +42,7 @@ export function serializeTree(tree: FlatTree): Uint8Array {
     tree.left.subarray(0, n),
     tree.right.subarray(0, n),
     tree.value.subarray(0, n * tree.classes),
+    tree.weight.subarray(0, n),
   ]) {
     bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
     at += align8(array.byteLength);
@@ -50,14 +59,14 @@ export function deserializeTree(bytes: Uint8Array): FlatTree {
   const copy = owned ? bytes : new Uint8Array(bytes);
   const view = new DataView(copy.buffer);
   if (view.getUint32(0, true) !== MAGIC) throw new ModelFormatError('not a native tree');
-  if (view.getUint32(4, true) !== VERSION)
-    throw new ModelFormatError(`tree format version ${view.getUint32(4, true)} is not supported`);
+  const version = view.getUint32(4, true);
+  if (version !== 1 && version !== VERSION)
+    throw new ModelFormatError(`tree format version ${version} is not supported`);
   const nodeCount = view.getUint32(8, true);
   const classes = view.getUint32(12, true);
-  if (copy.byteLength !== treeBytes(nodeCount, classes))
-    throw new ModelFormatError(
-      `tree of ${nodeCount} nodes should be ${treeBytes(nodeCount, classes)} bytes, got ${copy.byteLength}`,
-    );
+  const expected = treeBytes(nodeCount, classes, version);
+  if (copy.byteLength !== expected)
+    throw new ModelFormatError(`tree of ${nodeCount} nodes should be ${expected} bytes, got ${copy.byteLength}`);
   let at = HEADER_BYTES;
   const take = <T>(make: (offset: number) => T, byteLength: number): T => {
     const array = make(at);
@@ -73,6 +82,7 @@ export function deserializeTree(bytes: Uint8Array): FlatTree {
     right: take((o) => new Int32Array(copy.buffer, o, nodeCount), nodeCount * 4),
     value: take((o) => new Float32Array(copy.buffer, o, nodeCount * classes), nodeCount * classes * 4),
   };
+  if (version >= 2) tree.weight = take((o) => new Float64Array(copy.buffer, o, nodeCount), nodeCount * 8);
   checkLinks(tree);
   return tree;
 }
@@ -88,8 +98,9 @@ function checkLinks(tree: FlatTree): void {
   }
 }
 
-function treeBytes(nodes: number, classes: number): number {
-  return HEADER_BYTES + align8(nodes * 8) + 3 * align8(nodes * 4) + align8(nodes * classes * 4);
+function treeBytes(nodes: number, classes: number, version: number): number {
+  const weights = version >= 2 ? nodes * 8 : 0;
+  return HEADER_BYTES + align8(nodes * 8) + 3 * align8(nodes * 4) + align8(nodes * classes * 4) + weights;
 }
 
 function align8(bytes: number): number {
@@ -121,5 +132,6 @@ export function treeModel(tree: FlatTree): TreeModel {
         for (let c = 0; c < own; c++) votes[out + c] += value[node * own + c];
       }
     },
+    importances: (criterion: Criterion, features: number) => treeImportances(tree, criterion, features),
   };
 }
