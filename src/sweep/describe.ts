@@ -1,4 +1,4 @@
-import {cpus, hostname, machine, platform} from 'node:os';
+import {arch, cpus, hostname, platform} from 'node:os';
 import type {PreparedData} from '../engine/prepare-data.js';
 import type {BenchResult} from '../results/result.js';
 
@@ -8,8 +8,8 @@ export function describeMachine(): BenchResult['machine'] {
   return {
     hostname: hostname(),
     platform: platform(),
-    // uname -m, as an SSH host's probe reports it (os.arch() says x64 where uname says x86_64).
-    arch: machine(),
+    // Node's naming (x64, arm64, arm), as every host's worker reports its own.
+    arch: arch(),
     cpus: cores.length,
     cpuModel: cores[0]?.model ?? 'unknown',
     node: process.version,
