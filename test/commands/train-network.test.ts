@@ -71,7 +71,7 @@ test("digits: train --workload network locally and across two hosts, the same fi
   t.regex(
     across.stdout,
     new RegExp(
-      `^Trained a network 64-128-10 \\(adam, 30 epochs\\) on 1347 rows x 64 features, 10 classes, on local-a, local-b\\.\\nFit \\d+\\.\\d{3} s, \\d+ rows/s\\.\\nTest accuracy ${accuracy} on 450 rows\\.\\nModel saved to hosts\\.bin\\.\\n$`,
+      `^Trained a network 64-128-10 \\(adam, 30 epochs\\) on 1347 rows x 64 features, 10 classes, on local-a, local-b\\.\\nFit \\d+\\.\\d{3} s, \\d+ rows/s\\.\\nTest accuracy ${accuracy} on 450 rows\\.\\nConfusion matrix on the 450 test rows \\(a row per true class, a column per predicted class\\):\\n(?: +\\d+)+\\n(?: +\\d+(?: +\\d+){10}\\n){10}Model saved to hosts\\.bin\\.\\n$`,
     ),
   );
   t.deepEqual(readFileSync(join(folder, 'hosts.bin')), readFileSync(join(folder, 'local.bin')));
