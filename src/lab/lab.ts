@@ -1,14 +1,15 @@
-import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
-import {basename, join} from 'node:path';
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {replaceWhole} from '../files/write-whole.js';
 import {shellQuote} from '../text/shell-quote.js';
+import {applyCpuLimits, removeCpuLimits} from './cpu-limits.js';
 import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
 import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';
 import type {LabHost, LabSpec} from './spec.js';
 import {LAB_SLOTS, labNames, type LabHostState, type LabState, readState, saveState} from './state.js';
-import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
+import {checkLabMachine, LabError, run, runQuietly, startDetached} from './system.js';
 
 export type {LabState} from './state.js';
 
@@ -69,8 +70,10 @@ async function addHost(state: LabState, names: LabNames, host: LabHost, i: numbe
   const hostDir = join(state.dir, host.name);
   mkdirSync(join(hostDir, 'cache'), {recursive: true});
   await newKey(join(hostDir, 'host_key'));
-  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir));
-  startSshd(entry, hostDir, host.cpu * host.cores);
+  const cgroup = entry.cgroup;
+  const environment = applyCpuLimits(cgroup, host.cores, host.cpu);
+  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir, environment));
+  startSshd(entry, hostDir, cgroup);
   startRelay(names.gateway, entry);
   saveState(state);
   const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
@@ -94,15 +97,14 @@ async function limitBandwidth(veth: string, bits: number): Promise<void> {
   await run('tc', ['qdisc', 'add', 'dev', veth, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '400ms']);
 }
 
-/** The host's sshd in its namespace, under a cgroup limited to `cpus` CPUs. */
-function startSshd(entry: LabHostState, hostDir: string, cpus: number): void {
-  const cgroup = cpuCgroup(basename(entry.cgroup));
-  mkdirSync(cgroup.dir, {recursive: true});
-  for (const [file, value] of cgroup.limit(cpus)) writeFileSync(join(cgroup.dir, file), value);
+/** The host's sshd in its namespace, in its CPU-limited cgroup (see cpu-limits.ts). */
+function startSshd(entry: LabHostState, hostDir: string, cgroup: string): void {
   // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
+  // nsenter enters the network namespace only: `ip netns exec` also mounts a sysfs of its own over
+  // /sys, which hid /sys/fs/cgroup from the workers, and so the cgroups their slot threads join.
   entry.sshdPid = startDetached('sh', [
     '-c',
-    `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`,
+    `echo $$ > ${join(cgroup, 'cgroup.procs')} && exec nsenter --net=/run/netns/${entry.netns} /usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`,
   ]);
   entry.sshdStarted = startedAt(entry.sshdPid);
 }
@@ -281,7 +283,8 @@ export function labStatus(
   }));
 }
 
-function sshdConfig(hostDir: string, address: string, dir: string): string {
+function sshdConfig(hostDir: string, address: string, dir: string, environment: Record<string, string>): string {
+  const variables = {XDG_CACHE_HOME: join(hostDir, 'cache'), ...environment};
   return [
     `ListenAddress ${address}`,
     'Port 22',
@@ -293,7 +296,9 @@ function sshdConfig(hostDir: string, address: string, dir: string): string {
     'KbdInteractiveAuthentication no',
     'PermitRootLogin prohibit-password',
     'UsePAM no',
-    `SetEnv XDG_CACHE_HOME=${join(hostDir, 'cache')}`,
+    `SetEnv ${Object.entries(variables)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}`,
     'Subsystem sftp internal-sftp',
     'LogLevel ERROR',
     '',
@@ -333,15 +338,9 @@ async function waitForSshd(state: LabState): Promise<void> {
 }
 
 async function removeCgroup(dir: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      rmdirSync(dir);
-      return;
-    } catch {
-      // Processes take a moment to leave after being killed.
-      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
-    }
-  }
+  // Processes take a moment to leave after being killed.
+  for (let attempt = 0; attempt < 50 && !removeCpuLimits(dir); attempt++)
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
 }
 
 function killQuietly(pid: number): void {
