@@ -16,6 +16,13 @@ export const MAX_PERIOD_US = 1_000_000;
  * ceiling, and this makes it a floor too when others load the machine, as a real host's cores are.
  */
 export const LAB_CPU_SHARES = 8192;
+/**
+ * What the host's cgroup allows beyond its slots, for its main thread (messages, heartbeats, the
+ * data set's decoding), its GC and sshd. A twin's trees are a sliver of the real cluster's, so a
+ * main thread as slow as a slot made the per-tree messages cost what they never cost on the real
+ * cluster: with one more Pi core's worth (5%), a Pi slot waited 20-90 ms between trees of 350 ms.
+ */
+export const MAIN_THREAD_SHARE = 0.25;
 /** Tells a worker on a lab host where its slots' cgroups are (see worker/lab-slot.ts). */
 export const LAB_SLOTS_VARIABLE = 'CLUSTER_LAB_SLOTS';
 
@@ -43,8 +50,8 @@ export interface CgroupPlan {
  * The cgroups of a host of `cores` cores at `cpu` of a real core each. On cgroup v1 (whose `tasks`
  * file takes thread ids): the host's cgroup, which its sshd and everything under it joins, and in it
  * a cgroup per slot thread, `slot-0` to `slot-<cores-1>`, each limited to one core's `cpu`. The host
- * gets one core's worth more than its slots can take: its main thread (messages, heartbeats) never
- * waits for a period in which its own slots used the whole quota, as it did with one quota for all.
+ * gets MAIN_THREAD_SHARE more than its slots can take: its main thread never waits for a period in
+ * which its own slots used the whole quota, as it did with one quota for all.
  * On v2 (threads would need a threaded subtree): one limit for the host, over the short period.
  */
 export function planCpuLimits(hostDir: string, cores: number, cpu: number, v1: boolean): CgroupPlan[] {
@@ -60,7 +67,7 @@ export function planCpuLimits(hostDir: string, cores: number, cpu: number, v1: b
       ['cpu.shares', String(weight)],
     ];
   };
-  const plans = [{dir: hostDir, files: v1Files((cores + 1) * cpu, LAB_CPU_SHARES)}];
+  const plans = [{dir: hostDir, files: v1Files(cores * cpu + MAIN_THREAD_SHARE, LAB_CPU_SHARES)}];
   for (let slot = 0; slot < cores; slot++) plans.push({dir: join(hostDir, `slot-${slot}`), files: v1Files(cpu, 1024)});
   return plans;
 }

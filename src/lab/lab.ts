@@ -313,10 +313,11 @@ function inventory(state: LabState, spec: LabSpec): string {
     `defaults: { user: root, identityFile: ${join(state.dir, 'user_key')} }`,
     'hosts:',
   ];
-  // The kind of machine, for the Hardware column: the name without its number (rpi1 -> rpi).
+  // The kind of machine, for the Hardware column: the spec's, else the name without its number (rpi1 -> rpi).
+  const kinds = new Map(spec.hosts.map((host) => [host.name, host.kind]));
   for (const host of state.hosts)
     lines.push(
-      `  ${host.name}: { address: ${gatewayOf(state)}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${host.name.replace(/-?\d+$/, '') || host.name}] }`,
+      `  ${host.name}: { address: ${gatewayOf(state)}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${kinds.get(host.name) ?? (host.name.replace(/-?\d+$/, '') || host.name)}] }`,
     );
   return `${lines.join('\n')}\n`;
 }
