@@ -27,8 +27,8 @@ export default class LabUp extends ClusterCommand {
         "a twin of a measured cluster: cluster analyze --json output, a results CSV or a bench JSON; its fit's kinds, cores and speeds, scaled to this machine",
     }),
     'save-spec': Flags.string({
-      description: 'with --from: where to write the twin spec it builds, to edit for what-ifs (never overwritten)',
-      default: 'twin.yaml',
+      description:
+        'with --from: where to write the twin spec it builds, to edit for what-ifs (never overwritten; default twin.yaml)',
       dependsOn: ['from'],
     }),
     cpus: Flags.string({
@@ -45,11 +45,12 @@ export default class LabUp extends ClusterCommand {
     const {flags} = await this.parse(LabUp);
     let specFile = hereOrShipped(flags.spec);
     if (flags.from) {
-      const plan = writeTwinSpec(flags.from, flags['save-spec'], availableParallelism(), flags.cpus);
+      const saved = flags['save-spec'] ?? 'twin.yaml';
+      const plan = writeTwinSpec(hereOrShipped(flags.from), saved, availableParallelism(), flags.cpus);
       this.log(
-        `Twin of ${printable(flags.from)}: one ${plan.baseKind} host = ${plan.scale.toPrecision(4)} of a real core, ${plan.cpus} of ${plan.machineCpus} CPUs in all; spec written to ${printable(flags['save-spec'])} (edit it for what-ifs, then lab up --spec it)`,
+        `Twin of ${printable(flags.from)}: one ${plan.baseKind} host = ${plan.scale.toPrecision(4)} of a real core, ${plan.cpus} of ${plan.machineCpus} CPUs in all; spec written to ${printable(saved)} (edit it for what-ifs, then lab up --spec it)`,
       );
-      specFile = flags['save-spec'];
+      specFile = saved;
     }
     const spec = loadLabSpec(specFile);
     const state = await labUp(spec, resolve(flags.dir));
