@@ -69,30 +69,30 @@ test('lab up --from: hosts with the fit scaled to 0.5 CPUs, a cgroup per slot th
 
     const inventory = loadInventory(join(dir, 'lab-inventory.yaml'));
     t.true((await provisionHosts([...inventory.hosts.values()], {})).every((p) => p.ok));
-    // While trees train, each slot's cgroup holds one thread, of the worker in the host's cgroup.
-    const seen: string[][] = [];
+    // While trees train, each slot's cgroup holds one thread (not a process) of a worker in its host's cgroup.
+    const seen: {slot: string; threads: string[]; worker?: string; procs: string[]}[] = [];
     const result = await runBench({
       experiment: loadExperiment(smaller(spec, join(folder, 'small.yaml'))),
       inventory,
       resultsDir: join(folder, 'results'),
       onProgress: (p) => {
-        if (p.done >= 20 && seen.length === 0)
-          for (const host of [pi, pc])
-            for (const slot of ['slot-0', 'slot-1'])
-              seen.push([`${host}/${slot}`, ...read(join(host, slot), 'tasks').split('\n')]);
+        if (p.done < 20 || seen.length > 0) return;
+        for (const host of [pi, pc])
+          for (const name of ['slot-0', 'slot-1']) {
+            const slot = join(host, name);
+            const threads = read(slot, 'tasks').split('\n');
+            const status = readFileSync(`/proc/${threads[0]}/status`, 'utf8');
+            const worker = /^Tgid:\s+(\d+)$/m.exec(status)?.[1];
+            seen.push({slot, threads, worker, procs: read(host, 'cgroup.procs').split('\n')});
+          }
       },
     });
     t.true(result.rows.every((row) => row.status === 'ok'));
     t.is(seen.length, 4);
-    for (const [slot, ...threads] of seen) {
+    for (const {slot, threads, worker, procs} of seen) {
       t.is(threads.length, 1, `${slot}: ${threads.join(' ')}`);
-      const status = readFileSync(`/proc/${threads[0]}/status`, 'utf8');
-      const worker = /^Tgid:\s+(\d+)$/m.exec(status)![1];
       t.not(worker, threads[0], `${slot} holds a thread, not a process`);
-      t.true(
-        read(join(slot, '..'), 'cgroup.procs').split('\n').includes(worker),
-        `${slot}'s worker is in its host's cgroup`,
-      );
+      t.true(procs.includes(worker!), `${slot}'s worker ${worker} is in its host's cgroup`);
     }
   } finally {
     const down = await cluster(['lab', 'down', '--dir', dir], folder);
