@@ -1,10 +1,11 @@
 import {asRoot} from '../text/as-root.js';
-import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
-import {basename, join} from 'node:path';
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {replaceWhole} from '../files/write-whole.js';
 import {shellQuote} from '../text/shell-quote.js';
 import {binfmtName, checkEmulation, type LabArch, registerBinfmt, unregisterBinfmt} from './arch.js';
+import {applyCpuLimits, removeCpuLimits} from './cpu-limits.js';
 import {newKey, removeLabFiles} from './files.js';
 import {portTaken, speaksSsh} from './probe.js';
 import {bootId, type LabProcess, startTimeOf, whoIs} from './processes.js';
@@ -19,7 +20,7 @@ import {
   removeLayers,
   writeNodeWrapper,
 } from './rootfs.js';
-import {checkLabMachine, cpuCgroup, LabError, run, runQuietly, startDetached} from './system.js';
+import {checkLabMachine, LabError, run, runQuietly, startDetached} from './system.js';
 
 export type {LabState} from './state.js';
 
@@ -129,12 +130,14 @@ async function addHost(
   const chroot = tree && emulated.how === 'chroot';
   // A wrapped host's sessions find the emulated node first on their PATH.
   const path = tree && !chroot ? writeNodeWrapper(hostDir, tree, host.arch!) : undefined;
-  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir, {path}));
-  if (chroot) prepareChroot(state, entry, hostDir);
+  const cgroup = entry.cgroup;
+  const environment = applyCpuLimits(cgroup, host.cores, host.cpu);
+  replaceWhole(join(hostDir, 'sshd_config'), sshdConfig(hostDir, entry.address, state.dir, {path, environment}));
+  if (chroot) prepareChroot(state, entry, hostDir, environment);
   const sshd = chroot
     ? chrootSshd(tree, hostDir, entry.netns)
     : `/usr/sbin/sshd -D -e -f ${join(hostDir, 'sshd_config')}`;
-  startSshd(entry, sshd, host.cpu * host.cores);
+  startSshd(entry, sshd, cgroup);
   startRelay(names.gateway, entry);
   saveState(state);
   const [type, blob] = readFileSync(join(hostDir, 'host_key.pub'), 'utf8').split(' ');
@@ -159,24 +162,28 @@ async function limitBandwidth(veth: string, bits: number): Promise<void> {
 }
 
 /** An emulated host's own layer over its tree, holding its sshd's config and keys at chroot paths; its home and cache are in it. */
-function prepareChroot(state: LabState, entry: LabHostState, hostDir: string): void {
+function prepareChroot(
+  state: LabState,
+  entry: LabHostState,
+  hostDir: string,
+  environment: Record<string, string>,
+): void {
   const config = chrootConfigDir(entry.netns);
   prepareLayers(hostDir, entry.netns, {
-    sshd_config: sshdConfig(config, entry.address, config, {cacheHere: false}),
+    sshd_config: sshdConfig(config, entry.address, config, {cacheHere: false, environment}),
     host_key: readFileSync(join(hostDir, 'host_key'), 'utf8'),
     'user_key.pub': readFileSync(join(state.dir, 'user_key.pub'), 'utf8'),
   });
 }
 
-/** The host's sshd (the command `sshd`) in its namespace, under a cgroup limited to `cpus` CPUs. */
-function startSshd(entry: LabHostState, sshd: string, cpus: number): void {
-  const cgroup = cpuCgroup(basename(entry.cgroup));
-  mkdirSync(cgroup.dir, {recursive: true});
-  for (const [file, value] of cgroup.limit(cpus)) writeFileSync(join(cgroup.dir, file), value);
+/** The host's sshd (the command `sshd`) in its namespace, in its CPU-limited cgroup (see cpu-limits.ts). */
+function startSshd(entry: LabHostState, sshd: string, cgroup: string): void {
   // The shell joins the cgroup, then becomes sshd in the namespace: every session and worker inherits both.
+  // nsenter enters the network namespace only: `ip netns exec` also mounts a sysfs of its own over
+  // /sys, which hid /sys/fs/cgroup from the workers, and so the cgroups their slot threads join.
   entry.sshdPid = startDetached('sh', [
     '-c',
-    `echo $$ > ${join(cgroup.dir, 'cgroup.procs')} && exec ip netns exec ${entry.netns} ${sshd}`,
+    `echo $$ > ${join(cgroup, 'cgroup.procs')} && exec nsenter --net=/run/netns/${entry.netns} ${sshd}`,
   ]);
   entry.sshdStarted = startedAt(entry.sshdPid);
 }
@@ -364,10 +371,19 @@ function sshdConfig(
   hostDir: string,
   address: string,
   dir: string,
-  {cacheHere = true, path}: {cacheHere?: boolean; path?: string} = {},
+  {
+    cacheHere = true,
+    path,
+    environment = {},
+  }: {cacheHere?: boolean; path?: string; environment?: Record<string, string>} = {},
 ): string {
   // One SetEnv line: sshd takes the first it reads.
-  const env = [...(cacheHere ? [`XDG_CACHE_HOME=${join(hostDir, 'cache')}`] : []), ...(path ? [`PATH=${path}`] : [])];
+  const variables = {
+    ...(cacheHere ? {XDG_CACHE_HOME: join(hostDir, 'cache')} : {}),
+    ...(path ? {PATH: path} : {}),
+    ...environment,
+  };
+  const env = Object.entries(variables).map(([name, value]) => `${name}=${value}`);
   return [
     `ListenAddress ${address}`,
     'Port 22',
@@ -394,10 +410,11 @@ function inventory(state: LabState, spec: LabSpec): string {
     `defaults: { user: root, identityFile: ${join(state.dir, 'user_key')} }`,
     'hosts:',
   ];
-  // The kind of machine, for the Hardware column: the name without its number (rpi1 -> rpi).
+  // The kind of machine, for the Hardware column: the spec's, else the name without its number (rpi1 -> rpi).
+  const kinds = new Map(spec.hosts.map((host) => [host.name, host.kind]));
   for (const host of state.hosts)
     lines.push(
-      `  ${host.name}: { address: ${gatewayOf(state)}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${host.name.replace(/-?\d+$/, '') || host.name}] }`,
+      `  ${host.name}: { address: ${gatewayOf(state)}, port: ${host.relayPort}, cores: ${host.cores}, labels: [${kinds.get(host.name) ?? (host.name.replace(/-?\d+$/, '') || host.name)}] }`,
     );
   return `${lines.join('\n')}\n`;
 }
@@ -419,15 +436,9 @@ async function waitForSshd(state: LabState): Promise<void> {
 }
 
 async function removeCgroup(dir: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      rmdirSync(dir);
-      return;
-    } catch {
-      // Processes take a moment to leave after being killed.
-      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
-    }
-  }
+  // Processes take a moment to leave after being killed.
+  for (let attempt = 0; attempt < 50 && !removeCpuLimits(dir); attempt++)
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
 }
 
 function killQuietly(pid: number): void {

@@ -5,6 +5,8 @@ import {type LabArch, readLabArch} from './arch.js';
 /** One emulated host: its CPU, and the link between it and the coordinator. */
 export interface LabHost {
   name: string;
+  /** The kind of machine, for the Hardware column and analyze (a twin's `raspberry-pi`); else the name without its number. */
+  kind?: string;
   cores: number;
   /** Share of one real core each of its cores gets (cgroup CPU quota), e.g. 0.25 for a Pi-like core. */
   cpu: number;
@@ -24,9 +26,11 @@ export interface LabSpec {
   hosts: LabHost[];
 }
 
-const HOST_FIELDS = ['cores', 'cpu', 'latency', 'jitter', 'bandwidth', 'loss', 'arch'] as const;
+const HOST_FIELDS = ['kind', 'cores', 'cpu', 'latency', 'jitter', 'bandwidth', 'loss', 'arch'] as const;
 /** A lab host's name: it names a namespace, a folder and a cgroup. */
 export const LAB_HOST_NAME = /^[a-z0-9][a-z0-9-]{0,11}$/;
+/** A kind as analyze spells it (lower case, hyphens): it becomes an inventory label. */
+const KIND = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 
 /** Reads the `lab:` section of a YAML file (an experiment under experiments/lab/, or a spec of its own). */
 export function loadLabSpec(file: string): LabSpec {
@@ -61,6 +65,7 @@ export function loadLabSpec(file: string): LabSpec {
           ? 0
           : readNumber(read, [...path, 'loss'], fields.loss, 0, 0.5, 'a fraction, e.g. 0.01 for 1%'),
     };
+    if (fields.kind !== undefined) host.kind = readKind(read, [...path, 'kind'], fields.kind);
     if (fields.bandwidth !== undefined) host.bandwidthBits = readRate(read, [...path, 'bandwidth'], fields.bandwidth);
     const arch = readLabArch(read, [...path, 'arch'], fields.arch);
     if (arch) host.arch = arch;
@@ -92,6 +97,16 @@ function readDuration(read: FieldReader, path: string[], value: unknown): number
   if (ms === undefined || ms > 10_000)
     throw read.source.error(path, `'${String(value)}' is not a duration`, 'write e.g. 2ms, 0.5ms or 1s');
   return ms;
+}
+
+function readKind(read: FieldReader, path: string[], value: unknown): string {
+  if (typeof value !== 'string' || !KIND.test(value))
+    throw read.source.error(
+      path,
+      `'${String(value)}' is not a kind of host`,
+      'write it as analyze does: lower-case letters, digits, dots and hyphens, e.g. raspberry-pi',
+    );
+  return value;
 }
 
 function readRate(read: FieldReader, path: string[], value: unknown): number {

@@ -9,6 +9,7 @@ const TOOLS: [string, string][] = [
   ['/usr/sbin/tc', 'iproute2'],
   ['/usr/sbin/sshd', 'openssh-server'],
   ['/usr/bin/ssh-keygen', 'openssh-client'],
+  ['/usr/bin/nsenter', 'util-linux'],
 ];
 
 export class LabError extends ClusterError {

@@ -25,6 +25,7 @@ interface Job {
 
 interface Slot {
   id: number;
+  index: number;
   thread: Worker;
   /** What this thread already holds: data set hashes, and `hash:trainer` for trainers' shared state. */
   holds: Set<string>;
@@ -141,7 +142,11 @@ export class SlotPool {
 
   private startSlot(): Slot {
     // The entry file runs the slot when it is not the main thread (see entry.ts), bundled or not.
-    const slot: Slot = {id: this.nextSlot++, thread: new Worker(process.argv[1]), holds: new Set()};
+    // Its place among the live slots, 0 to cores - 1: on a lab host, the cgroup of one core it joins.
+    let index = 0;
+    while (this.slots.some((s) => s.index === index)) index++;
+    const thread = new Worker(process.argv[1], {workerData: {role: 'slot', index}});
+    const slot: Slot = {id: this.nextSlot++, index, thread, holds: new Set()};
     slot.thread.on('message', (reply: FromSlot) => {
       if (reply.type === 'shared' || reply.type === 'shared-failed') {
         const making = slot.making;

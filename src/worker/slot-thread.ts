@@ -1,16 +1,19 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {parentPort} from 'node:worker_threads';
+import {parentPort, workerData} from 'node:worker_threads';
 import {performance} from 'node:perf_hooks';
 import type {TrainingData, TreeOptions} from '../forest/trainer.js';
 import {trainerNamed} from '../forest/trainers.js';
 import type {TrainerName} from '../forest/trainer-names.js';
 import type {FromSlot, ToSlot} from './slot-messages.js';
+import {joinLabSlot} from './lab-slot.js';
 
 /** One training slot: a thread that trains one tree at a time on data sets it shares with its siblings. */
 const datasets = new Map<string, TrainingData>();
 const shared = new Map<string, unknown>();
 const prepared = new Map<string, (options: TreeOptions, seed: number) => Uint8Array>();
+
+const labProblem = joinLabSlot((workerData as {index?: number} | null)?.index);
 
 parentPort!.on('message', (message: ToSlot) => {
   if (message.type === 'dataset') {
@@ -26,7 +29,9 @@ parentPort!.on('message', (message: ToSlot) => {
     parentPort!.postMessage(makeShared(message.hash, message.trainer) satisfies FromSlot);
     return;
   }
-  const reply = train(message.job, message.hash, message.options, message.seed);
+  const reply: FromSlot = labProblem
+    ? {type: 'failed', job: message.job, error: labProblem}
+    : train(message.job, message.hash, message.options, message.seed);
   parentPort!.postMessage(reply, reply.type === 'tree' ? [reply.tree.buffer as ArrayBuffer] : []);
 });
 

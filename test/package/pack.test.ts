@@ -37,6 +37,7 @@ test('the packed tarball installs globally and runs init, bench, status, help an
     'experiments/lab-paper-results.csv',
     'experiments/lab/network-paper.yaml',
     'experiments/lab/paper.yaml',
+    'experiments/lab/twin-paper.yaml',
     'experiments/local-large.yaml',
     'experiments/local.yaml',
     'experiments/network-local.yaml',
