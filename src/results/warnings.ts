@@ -97,6 +97,8 @@ function describeMachine(load: MachineLoad): string {
   // 0 CPUs: a machine that never answered, whose CPUs are not known.
   const cpus = load.cpus > 0 ? ` (${load.cpus} CPUs)` : '';
   if (load.hosts.length === 0) return `the coordinator's machine${cpus}`;
-  const who = load.coordinator ? `${load.hosts.join(', ')} and the coordinator` : load.hosts.join(', ');
+  // Sorted: the hosts are gathered as their samples answer, which is no order a reader can use.
+  const hosts = [...load.hosts].sort().join(', ');
+  const who = load.coordinator ? `${hosts} and the coordinator` : hosts;
   return `the machine of ${who}${cpus}`;
 }
