@@ -51,7 +51,8 @@ export interface CgroupPlan {
  * file takes thread ids): the host's cgroup, which its sshd and everything under it joins, and in it
  * a cgroup per slot thread, `slot-0` to `slot-<cores-1>`, each limited to one core's `cpu`. The host
  * gets MAIN_THREAD_SHARE more than its slots can take: its main thread never waits for a period in
- * which its own slots used the whole quota, as it did with one quota for all.
+ * which its own slots used the whole quota, as it did with one quota for all. A worker's network
+ * threads join the slot cgroups too; other engines' processes join `engine`, at the host's cores.
  * On v2 (threads would need a threaded subtree): one limit for the host, over the short period.
  */
 export function planCpuLimits(hostDir: string, cores: number, cpu: number, v1: boolean): CgroupPlan[] {
@@ -69,6 +70,9 @@ export function planCpuLimits(hostDir: string, cores: number, cpu: number, v1: b
   };
   const plans = [{dir: hostDir, files: v1Files(cores * cpu + MAIN_THREAD_SHARE, LAB_CPU_SHARES)}];
   for (let slot = 0; slot < cores; slot++) plans.push({dir: join(hostDir, `slot-${slot}`), files: v1Files(cpu, 1024)});
+  // Where an engine's processes (dask workers, torch ranks) go: the host's cores, and not the main
+  // thread's share above them, which only the native worker's main thread is meant to have.
+  plans.push({dir: join(hostDir, 'engine'), files: v1Files(cores * cpu, 1024)});
   return plans;
 }
 
@@ -87,7 +91,7 @@ export function removeCpuLimits(hostDir: string): boolean {
   try {
     if (!existsSync(hostDir)) return true;
     for (const entry of readdirSync(hostDir, {withFileTypes: true}))
-      if (entry.isDirectory() && /^slot-\d+$/.test(entry.name)) rmdirSync(join(hostDir, entry.name));
+      if (entry.isDirectory() && /^(slot-\d+|engine)$/.test(entry.name)) rmdirSync(join(hostDir, entry.name));
     rmdirSync(hostDir);
     return true;
   } catch {

@@ -1,8 +1,9 @@
 import {performance} from 'node:perf_hooks';
-import {parentPort} from 'node:worker_threads';
+import {parentPort, workerData} from 'node:worker_threads';
 import {epochOrder} from '../network/batches.js';
 import {GradientComputer} from '../network/gradient.js';
 import {Shape} from '../network/model.js';
+import {joinLabSlot} from './lab-slot.js';
 import type {FromNetworkThread, ToNetworkThread} from './network-thread-messages.js';
 
 /** One of a worker's network threads: the fixed-point gradient sum of the chunks it is given, step after step. */
@@ -16,6 +17,8 @@ interface Run {
 }
 
 let run: Run | undefined;
+// On a lab host, this thread runs like one of the host's slow cores; a failure to join says so on every step.
+const labProblem = joinLabSlot((workerData as {index?: number} | null)?.index);
 
 parentPort!.on('message', (message: ToNetworkThread) => {
   if (message.type === 'run') {
@@ -30,6 +33,7 @@ parentPort!.on('message', (message: ToNetworkThread) => {
 function step(order: Extract<ToNetworkThread, {type: 'step'}>): FromNetworkThread {
   try {
     if (!run) return {type: 'failed', step: order.step, error: 'a network step before its run was sent to the thread'};
+    if (labProblem) return {type: 'failed', step: order.step, error: labProblem};
     const started = performance.now();
     // Each thread draws the epoch's order itself: the same seed, the same rows, no memory to share.
     if (run.order?.epoch !== order.epoch)

@@ -118,7 +118,8 @@ export class NetworkThreads {
 
   private startThread(): Thread {
     // The entry file runs a network thread when told so by its workerData (see entry.ts), bundled or not.
-    const worker = new Worker(process.argv[1], {workerData: {role: 'network'}});
+    // Its index places it in its slot's cgroup on a lab host (lab-slot.ts), as a slot thread is.
+    const worker = new Worker(process.argv[1], {workerData: {role: 'network', index: this.threads.length}});
     const thread: Thread = {worker, sum: new Float64Array(0), ended: false};
     worker.on('message', (reply: FromNetworkThread) => {
       const waiting = thread.waiting;

@@ -22,11 +22,11 @@ test('every quota is at least 1 ms and within 1% of the share asked, from 1% of 
   }
 });
 
-test('cgroup v1: the host gets its slots and a main thread share, each slot one core, parent first', (t) => {
+test('cgroup v1: the host gets its slots and a main thread share, each slot one core, other engines the cores alone, parent first', (t) => {
   const plans = planCpuLimits('/sys/fs/cgroup/cpu/cluster-lab-rpi1', 4, 0.05, true);
   t.deepEqual(
     plans.map((p) => p.dir),
-    ['', '/slot-0', '/slot-1', '/slot-2', '/slot-3'].map((tail) => `/sys/fs/cgroup/cpu/cluster-lab-rpi1${tail}`),
+    ['', '/slot-0', '/slot-1', '/slot-2', '/slot-3', '/engine'].map((tail) => `/sys/fs/cgroup/cpu/cluster-lab-rpi1${tail}`),
   );
   const host = Object.fromEntries(plans[0].files);
   t.is(Number(host['cpu.cfs_quota_us']) / Number(host['cpu.cfs_period_us']), 4 * 0.05 + MAIN_THREAD_SHARE);
@@ -36,6 +36,9 @@ test('cgroup v1: the host gets its slots and a main thread share, each slot one 
     ['cpu.cfs_quota_us', '1000'],
     ['cpu.shares', '1024'],
   ]);
+  // Dask workers and torch ranks: the host's 4 cores at 0.05, without the main thread's share.
+  const engine = Object.fromEntries(plans[5].files);
+  t.is(Number(engine['cpu.cfs_quota_us']) / Number(engine['cpu.cfs_period_us']), 4 * 0.05);
 });
 
 test('cgroup v2: one limit for the host, over the short period', (t) => {

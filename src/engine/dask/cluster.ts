@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {networkInterfaces} from 'node:os';
+import {JOIN_LAB_ENGINE_CGROUP} from '../lab-cgroup.js';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline';
 import {workerCoresArgument} from '../../config/host-cores.js';
@@ -72,7 +73,9 @@ export class DaskCluster {
     );
     for (const host of hosts) {
       if (this.workers.has(host.host.name)) continue;
-      const worker = await host.shell.start(privateFolderScript(supervised(this.workerCommand(host))));
+      const worker = await host.shell.start(
+        JOIN_LAB_ENGINE_CGROUP + privateFolderScript(supervised(this.workerCommand(host))),
+      );
       // The worker's certificate and key travel inside the SSH session, never on a command line.
       worker.input.write(
         WORKER_CREDENTIALS.map((name) => `${readFileSync(join(this.tlsDir, name), 'utf8').trim()}\n\n`).join(''),

@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {JOIN_LAB_ENGINE_CGROUP} from '../lab-cgroup.js';
 import {createInterface} from 'node:readline';
 import type {Dataset} from '../../data/dataset.js';
 import type {Fault} from '../../coordinator/run.js';
@@ -82,7 +83,7 @@ export async function runGroup(request: GroupRequest): Promise<GroupRun> {
       // The host's name on the command line names the process in ps, for a user and for the tests.
       ranks.push(
         await host.shell.start(
-          `exec ${remoteCommand([host.python.path, '-u', '-c', BOOTSTRAP, 'rank', host.host.name])}`,
+          `${JOIN_LAB_ENGINE_CGROUP}exec ${remoteCommand([host.python.path, '-u', '-c', BOOTSTRAP, 'rank', host.host.name])}`,
         ),
       );
     // Ranks that reached the rendezvous (asked the store), and those that formed the group.
