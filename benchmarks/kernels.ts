@@ -54,9 +54,20 @@ interface Side {
 
 const csv = (data: string, part: string) => join(folder, `${data}-${part}.csv`);
 
-/** Our training loop in a fresh process, on one thread: samples per CPU second. */
-async function kernels(data: string, layers: string, epochs: number, batch: number, seed: number): Promise<Side> {
-  const args = [
+/**
+ * One side's loop in a fresh process (`command` with `first` then the common arguments), as both
+ * sides' scripts take them: samples per CPU second and test accuracy.
+ */
+async function loop(
+  command: string,
+  first: string[],
+  data: string,
+  layers: string,
+  epochs: number,
+  batch: number,
+  seed: number,
+): Promise<Side> {
+  const common = [
     csv(data, 'train'),
     csv(data, 'test'),
     layers,
@@ -65,10 +76,18 @@ async function kernels(data: string, layers: string, epochs: number, batch: numb
     String(LEARNING_RATE),
     String(seed),
   ];
-  const {stdout} = await execa(process.execPath, [KERNELS, ...args]);
+  const {stdout} = await execa(command, [...first, ...common]);
   const result = JSON.parse(stdout) as {samplesPerCpuSecond: number; testAccuracy: number};
   return {samplesPerSecond: result.samplesPerCpuSecond, testAccuracy: result.testAccuracy};
 }
+
+/** Our training loop on one thread (benchmarks/kernels-run.ts). */
+const kernels = (data: string, layers: string, epochs: number, batch: number, seed: number) =>
+  loop(process.execPath, [KERNELS], data, layers, epochs, batch, seed);
+
+/** PyTorch's loop on one thread (benchmarks/torch_per_core.py). */
+const torch = (data: string, layers: string, epochs: number, batch: number, seed: number) =>
+  loop('/usr/bin/python3', [TORCH], data, layers, epochs, batch, seed);
 
 /** A `cluster train --cores 1`: samples per second of its whole fit (wall). */
 async function fit(data: string, layers: string, epochs: number, batch: number, seed: number): Promise<Side> {
@@ -111,23 +130,6 @@ async function fit(data: string, layers: string, epochs: number, batch: number, 
   );
   const result = JSON.parse(stdout) as {fitSeconds: number; rows: number; testAccuracy: number};
   return {samplesPerSecond: (result.rows * epochs) / result.fitSeconds, testAccuracy: result.testAccuracy};
-}
-
-/** PyTorch's loop on one thread: samples per CPU second. */
-async function torch(data: string, layers: string, epochs: number, batch: number, seed: number): Promise<Side> {
-  const args = [
-    TORCH,
-    csv(data, 'train'),
-    csv(data, 'test'),
-    layers,
-    String(epochs),
-    String(batch),
-    String(LEARNING_RATE),
-    String(seed),
-  ];
-  const {stdout} = await execa('/usr/bin/python3', args);
-  const result = JSON.parse(stdout) as {samplesPerCpuSecond: number; testAccuracy: number};
-  return {samplesPerSecond: result.samplesPerCpuSecond, testAccuracy: result.testAccuracy};
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
