@@ -26,7 +26,9 @@ test('cgroup v1: the host gets its slots and a main thread share, each slot one 
   const plans = planCpuLimits('/sys/fs/cgroup/cpu/cluster-lab-rpi1', 4, 0.05, true);
   t.deepEqual(
     plans.map((p) => p.dir),
-    ['', '/slot-0', '/slot-1', '/slot-2', '/slot-3', '/engine'].map((tail) => `/sys/fs/cgroup/cpu/cluster-lab-rpi1${tail}`),
+    ['', '/slot-0', '/slot-1', '/slot-2', '/slot-3', '/engine'].map(
+      (tail) => `/sys/fs/cgroup/cpu/cluster-lab-rpi1${tail}`,
+    ),
   );
   const host = Object.fromEntries(plans[0].files);
   t.is(Number(host['cpu.cfs_quota_us']) / Number(host['cpu.cfs_period_us']), 4 * 0.05 + MAIN_THREAD_SHARE);
