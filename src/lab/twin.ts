@@ -16,7 +16,7 @@ export const MIN_CORE_SHARE = 0.01;
 export const DEFAULT_CPU_BUDGET = 0.75;
 
 const FROM_FIX =
-  'pass the JSON of cluster analyze --json, a results CSV (hardware and measured_s columns) or a JSON written by cluster bench';
+  'pass what cluster analyze results/<id>.json writes with --json, a results CSV (hardware and measured_s columns) or a JSON written by cluster bench';
 
 /** One kind of host as a fit found it: its speed (hosts of the base kind), cores, and how many the largest row had. */
 export interface TwinKind {

@@ -76,7 +76,7 @@ test('the spec written is a lab spec and an experiment, the shipped twin-paper.y
 test('a file that is no model or results is refused, naming it and what --from takes', (t) => {
   const folder = folderWith({'inventory.json': '{"hosts": {}}', 'notes.txt': 'nothing here\n'});
   const fix =
-    '(pass the JSON of cluster analyze --json, a results CSV (hardware and measured_s columns) or a JSON written by cluster bench)';
+    '(pass what cluster analyze results/<id>.json writes with --json, a results CSV (hardware and measured_s columns) or a JSON written by cluster bench)';
   for (const [name, problem] of [
     ['inventory.json', 'rows: no rows array'],
     ['notes.txt', "1: hardware: no column named 'hardware' (columns: nothing here)"],

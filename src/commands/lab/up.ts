@@ -24,7 +24,7 @@ export default class LabUp extends ClusterCommand {
     }),
     from: Flags.string({
       description:
-        "a twin of a measured cluster: cluster analyze --json output, a results CSV or a bench JSON; its fit's kinds, cores and speeds, scaled to this machine",
+        "a twin of a measured cluster: what cluster analyze FILE writes with --json, a results CSV or a bench JSON; its fit's kinds, cores and speeds, scaled to this machine",
     }),
     'save-spec': Flags.string({
       description:
