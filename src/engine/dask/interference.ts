@@ -26,7 +26,12 @@ export function daskInterference(
       };
     }),
   ];
-  const loads = machineLoads(participants);
+  // In the row's order: the driver lists the processes as they answered, which is no order at all.
+  const rank = (host: string) => (hosts.includes(host) ? hosts.indexOf(host) : hosts.length);
+  const loads = machineLoads(participants).map((load) => ({
+    ...load,
+    hosts: [...load.hosts].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)),
+  }));
   const measured = new Set(loads.flatMap((load) => load.hosts));
   const unmeasured = hosts.filter((host) => !measured.has(host));
   if (unmeasured.length > 0)
