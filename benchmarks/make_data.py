@@ -4,6 +4,7 @@ usage: /usr/bin/python3 make_data.py FOLDER SEED [SHAPE ...]
 Writes FOLDER/SHAPE-SEED-train.csv and FOLDER/SHAPE-SEED-test.csv for each shape (all by default)
 and prints the shapes written, one per line. Needs numpy and scikit-learn (python3-sklearn).
 """
+import gzip
 import os
 import sys
 
@@ -50,6 +51,33 @@ def classification(samples, classes):
     return make
 
 
+def images(rng, n=30_000):
+    """Image-like: 784 pixel features of integers 0-255 (most of them dark), 10 classes."""
+    x, y = datasets.make_classification(n_samples=n, n_features=784, n_informative=60, n_redundant=20, n_classes=10, n_clusters_per_class=2, random_state=int(rng.integers(1 << 30)))
+    return np.clip(np.round(x * 64), 0, 255), y
+
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def idx(name):
+    with gzip.open(os.path.join(FASHION, name)) as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape[0], -1)
+
+
+def fashion(rng, n=20_000):
+    """Fashion-MNIST (Debian's dataset-fashion-mnist): n of its 60,000 training images, drawn by the seed,
+    and its 10,000 test images; 784 pixels of 0-255, 10 classes. Returns the split itself."""
+    if not os.path.isdir(FASHION):
+        sys.exit(f"{FASHION} is missing: apt-get install dataset-fashion-mnist")
+    x, y = idx("train-images-idx3-ubyte.gz"), idx("train-labels-idx1-ubyte.gz").ravel()
+    pick = rng.choice(len(x), n, replace=False)
+    return x[pick].astype(float), idx("t10k-images-idx3-ubyte.gz").astype(float), y[pick], idx("t10k-labels-idx1-ubyte.gz").ravel()
+
+
 def bundled(loader):
     def make(rng):
         data = loader()
@@ -67,6 +95,8 @@ SHAPES = {
     "large": classification(200_000, 2),
     "heavy-tails": heavy_tails,
     "many-classes": many_classes,
+    "images": images,
+    "fashion": fashion,
     "iris": bundled(datasets.load_iris),
     # Small enough for the tests to run in seconds.
     "lognormal-steps-small": lambda rng: lognormal_steps(rng, 4_000),
@@ -79,7 +109,7 @@ def write(path, x, y):
     with open(path, "w") as f:
         f.write(",".join([f"x{i}" for i in range(x.shape[1])] + ["label"]) + "\n")
         for row, label in zip(x, y):
-            f.write(",".join(repr(float(v)) for v in row) + f",c{label}\n")
+            f.write(",".join(str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v)) for v in row) + f",c{label}\n")
 
 
 def main():
@@ -88,8 +118,12 @@ def main():
     os.makedirs(folder, exist_ok=True)
     for name in names:
         rng = np.random.default_rng(seed)
-        x, y = SHAPES[name](rng)
-        x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
+        made = SHAPES[name](rng)
+        if len(made) == 4:
+            x_train, x_test, y_train, y_test = made
+        else:
+            x, y = made
+            x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
         write(os.path.join(folder, f"{name}-{seed}-train.csv"), x_train, y_train)
         write(os.path.join(folder, f"{name}-{seed}-test.csv"), x_test, y_test)
         print(name)

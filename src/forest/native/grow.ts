@@ -37,6 +37,8 @@ export interface GrowOptions {
 export class TreeGrower {
   private readonly weight: Float64Array;
   private readonly index: Uint32Array;
+  /** The right side of a split while partition() writes the left. */
+  private readonly spill: Uint32Array;
   private readonly builder: TreeBuilder;
   private readonly searches = new Map<string, SplitSearch>();
   /** A permutation of the features; its head holds the features known constant in the current node. */
@@ -53,6 +55,7 @@ export class TreeGrower {
   ) {
     this.weight = new Float64Array(data.rows);
     this.index = new Uint32Array(data.rows);
+    this.spill = new Uint32Array(data.rows);
     this.builder = new TreeBuilder(classes);
     this.order = new Int32Array(data.features);
     this.constants = new Int32Array(data.features);
@@ -268,21 +271,23 @@ export class TreeGrower {
     return (f) => binCounts[f] >= MIN_LISTED_BINS;
   }
 
-  /** Rows whose bin of `feature` is at most `bin` to the front of index[begin..end); returns where the rest start. */
+  /**
+   * Rows whose bin of `feature` is at most `bin` to the front of index[begin..end), each side in its
+   * old order; returns where the rest start. Kept in order, a node's rows stay ascending, so scoring
+   * a feature reads its column forwards, a cache line serving several rows, rather than at random.
+   */
   private partition(feature: number, bin: number, begin: number, end: number): number {
     const {bins, rows} = this.data;
-    const {index} = this;
+    const {index, spill} = this;
     const column = feature * rows;
     let low = begin;
-    let high = end - 1;
-    while (low <= high) {
-      if (bins[column + index[low]] <= bin) low++;
-      else {
-        const swapped = index[low];
-        index[low] = index[high];
-        index[high--] = swapped;
-      }
+    let high = 0;
+    for (let i = begin; i < end; i++) {
+      const r = index[i];
+      if (bins[column + r] <= bin) index[low++] = r;
+      else spill[high++] = r;
     }
+    for (let i = 0; i < high; i++) index[low + i] = spill[i];
     return low;
   }
 
