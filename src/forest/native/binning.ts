@@ -14,6 +14,11 @@ export interface BinnedData {
   features: number;
   /** features x rows: bins[f * rows + r] is the bin of row r's value of feature f. */
   bins: Uint16Array;
+  /**
+   * rows x features: the same bins stored by row, for data sets whose columns outgrow the cache
+   * (RowView copies a small node's rows from it whole); absent for smaller ones.
+   */
+  rowBins?: Uint16Array;
   /** How many bins each feature uses. */
   binCounts: Uint32Array;
   /** features + 1 offsets into `low` and `high`: feature f's bins are at offsets[f] + bin. */
@@ -23,6 +28,10 @@ export interface BinnedData {
   high: Float64Array;
 }
 
+/** Columns copied out of the row-major values at once: a row's cache line serves several (at most this many bytes of them). */
+const COLUMN_BLOCK_BYTES = 16 * 1024 * 1024;
+const MAX_COLUMN_BLOCK = 64;
+
 /** Allocates in shared memory when asked, so worker threads can read the result without copies. */
 export function binData(data: Pick<TrainingData, 'rows' | 'features' | 'values'>, shared = false): BinnedData {
   const {rows, features, values} = data;
@@ -31,22 +40,19 @@ export function binData(data: Pick<TrainingData, 'rows' | 'features' | 'values'>
   const binCounts = new Uint32Array(allocate(features * 4));
   const offsets = new Uint32Array(allocate((features + 1) * 4));
   const edges: {low: Float64Array; high: Float64Array}[] = [];
-  const sorter = new ValueSorter(rows);
-  const column = new Float64Array(rows);
-  const sorted = new Float64Array(rows);
-  for (let f = 0; f < features; f++) {
-    for (let r = 0; r < rows; r++) column[r] = values[r * features + f];
-    const order = sorter.sort(column);
-    for (let i = 0; i < rows; i++) sorted[i] = column[order[i]];
-    const edge = chooseBins(sorted);
-    edges.push(edge);
-    binCounts[f] = edge.high.length;
-    offsets[f + 1] = offsets[f] + edge.high.length;
-    // Rows in value order meet the bins in order: no search.
-    const out = bins.subarray(f * rows, (f + 1) * rows);
-    for (let i = 0, bin = 0; i < rows; i++) {
-      while (sorted[i] > edge.high[bin]) bin++;
-      out[order[i]] = bin;
+  const binner = new ColumnBinner(rows);
+  const block = Math.max(1, Math.min(MAX_COLUMN_BLOCK, Math.floor(COLUMN_BLOCK_BYTES / (8 * Math.max(rows, 1)))));
+  const columns = new Float64Array(Math.min(block, features) * rows);
+  for (let first = 0; first < features; first += block) {
+    const width = Math.min(block, features - first);
+    for (let r = 0, at = first; r < rows; r++, at += features)
+      for (let k = 0, to = r; k < width; k++, to += rows) columns[to] = values[at + k];
+    for (let k = 0; k < width; k++) {
+      const f = first + k;
+      const edge = binner.bin(columns.subarray(k * rows, (k + 1) * rows), bins.subarray(f * rows, (f + 1) * rows));
+      edges.push(edge);
+      binCounts[f] = edge.high.length;
+      offsets[f + 1] = offsets[f] + edge.high.length;
     }
   }
   const low = new Float64Array(allocate(offsets[features] * 8));
@@ -55,7 +61,94 @@ export function binData(data: Pick<TrainingData, 'rows' | 'features' | 'values'>
     low.set(edge.low, offsets[f]);
     high.set(edge.high, offsets[f]);
   });
-  return {rows, features, bins, binCounts, offsets, low, high};
+  const byRow = rows * features * 2 > ROW_BINS_FROM ? {rowBins: transpose(bins, rows, features, allocate)} : {};
+  return {rows, features, bins, binCounts, offsets, low, high, ...byRow};
+}
+
+/** Bins of more than this many bytes are also stored by row. */
+const ROW_BINS_FROM = 4 * 1024 * 1024;
+/** Rows and features of one tile of the transpose: both sides of it stay in the cache. */
+const TILE = 64;
+
+/** features x rows to rows x features, tile by tile. */
+function transpose(
+  bins: Uint16Array,
+  rows: number,
+  features: number,
+  allocate: (bytes: number) => ArrayBufferLike,
+): Uint16Array {
+  const out = new Uint16Array(allocate(rows * features * 2));
+  for (let r0 = 0; r0 < rows; r0 += TILE)
+    for (let f0 = 0; f0 < features; f0 += TILE) {
+      const r1 = Math.min(rows, r0 + TILE);
+      const f1 = Math.min(features, f0 + TILE);
+      for (let f = f0; f < f1; f++) for (let r = r0; r < r1; r++) out[r * features + f] = bins[f * rows + r];
+    }
+  return out;
+}
+
+/** Bins one column at a time, its buffers reused. */
+class ColumnBinner {
+  private readonly sorter: ValueSorter;
+  private readonly sorted: Float64Array;
+  /** For a column of whole numbers in a short range: rows per value, then each value's bin. */
+  private counts = new Int32Array(0);
+
+  constructor(private readonly rows: number) {
+    this.sorter = new ValueSorter(rows);
+    this.sorted = new Float64Array(rows);
+  }
+
+  /** The bins of `column` into `out`; the values each bin holds. */
+  bin(column: Float64Array, out: Uint16Array): {low: Float64Array; high: Float64Array} {
+    return this.binWholeNumbers(column, out) ?? this.binSorted(column, out);
+  }
+
+  /**
+   * Whole numbers in a range not much wider than the rows (pixels, counts, codes: most columns of
+   * wide data) are binned by counting, in two passes and no sort; the bins are the same, one per
+   * distinct value in value order. Undefined for any other column.
+   */
+  private binWholeNumbers(column: Float64Array, out: Uint16Array): {low: Float64Array; high: Float64Array} | undefined {
+    const {rows} = this;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let r = 0; r < rows; r++) {
+      const v = column[r];
+      if (v !== Math.floor(v)) return undefined;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const span = max - min + 1;
+    if (!(span <= MAX_BINS && span <= 4 * rows + 256)) return undefined;
+    if (this.counts.length < span) this.counts = new Int32Array(Math.max(span, 2 * this.counts.length));
+    const {counts} = this;
+    counts.fill(0, 0, span);
+    for (let r = 0; r < rows; r++) counts[column[r] - min]++;
+    const values: number[] = [];
+    for (let v = 0; v < span; v++) {
+      if (counts[v] === 0) continue;
+      counts[v] = values.length;
+      values.push(v + min);
+    }
+    for (let r = 0; r < rows; r++) out[r] = counts[column[r] - min];
+    const edge = Float64Array.from(values);
+    return {low: edge, high: edge.slice()};
+  }
+
+  /** Any column: rows in value order by a radix sort, then bins chosen walking that order. */
+  private binSorted(column: Float64Array, out: Uint16Array): {low: Float64Array; high: Float64Array} {
+    const {rows, sorted} = this;
+    const order = this.sorter.sort(column);
+    for (let i = 0; i < rows; i++) sorted[i] = column[order[i]];
+    const edge = chooseBins(sorted);
+    // Rows in value order meet the bins in order: no search.
+    for (let i = 0, bin = 0; i < rows; i++) {
+      while (sorted[i] > edge.high[bin]) bin++;
+      out[order[i]] = bin;
+    }
+    return edge;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type {Criterion} from '../spec.js';
 import {Random} from '../../data/random.js';
 import type {BinnedData} from './binning.js';
+import {RowView} from './row-view.js';
 import {SortedRows} from './sorted-rows.js';
 import {SplitSearch} from './split-search.js';
 import {TreeBuilder} from './tree-builder.js';
@@ -18,6 +19,10 @@ const MIN_LISTED_BINS = 64;
 const LISTS_BYTES = 4 * 1024 * 1024;
 /** Numbers per node on the stack of nodes to split. */
 const FRAME = 6;
+/** Where a node's rows are read: the data set's columns, its sorted lists, or the block of a small node's rows (RowView). */
+const IN_COLUMNS = 0;
+const IN_LISTS = 1;
+const IN_BLOCK = 2;
 
 export interface GrowOptions {
   /** Features looked at per split (scikit-learn's max_features as a count). */
@@ -45,6 +50,7 @@ export class TreeGrower {
   private readonly order: Int32Array;
   private readonly constants: Int32Array;
   private readonly sorted: SortedRows;
+  private readonly view: RowView;
   /** The nodes still to split, FRAME numbers each. */
   private stack = new Int32Array(64 * FRAME);
 
@@ -60,6 +66,7 @@ export class TreeGrower {
     this.order = new Int32Array(data.features);
     this.constants = new Int32Array(data.features);
     this.sorted = new SortedRows(data);
+    this.view = new RowView(data, labels, this.weight);
   }
 
   /** The tree of `seed`, as views valid until the next call. */
@@ -67,9 +74,10 @@ export class TreeGrower {
     const random = new Random(seed);
     const sampled = this.bootstrap(random);
     const search = this.searchFor(options.criterion);
-    const {builder, index, classes} = this;
+    const {builder, index, classes, view} = this;
+    view.reset();
     // Depth-first, left child first, with an explicit stack of (node, begin, end, depth, known constant
-    // features, whether the node's rows are in the sorted lists or in index).
+    // features, where the node's rows are read). A block's subtree is on top of the stack until done.
     let top = this.plantRoot(options, sampled);
     while (top > 0) {
       const {stack} = this;
@@ -79,12 +87,18 @@ export class TreeGrower {
       const end = stack[top + 2];
       const depth = stack[top + 3];
       const known = stack[top + 4];
-      const inLists = stack[top + 5];
+      let rowsIn = stack[top + 5];
       const at = node * classes;
       if (!this.splits(options, depth, end - begin, builder.totals, at)) continue;
+      if (rowsIn !== IN_BLOCK && view.inBlock) view.reset();
+      if (rowsIn === IN_COLUMNS && view.fits(end - begin)) {
+        view.enterBlock(index, begin, end);
+        rowsIn = IN_BLOCK;
+      }
 
       search.reset(options.minSamplesLeaf);
-      if (inLists === 1) this.sorted.enter(depth);
+      const inLists = rowsIn === IN_LISTS;
+      if (inLists) this.sorted.enter(depth);
       const constant = this.drawFeatures(
         search,
         random,
@@ -95,7 +109,7 @@ export class TreeGrower {
         depth,
         builder.totals,
         at,
-        inLists === 1,
+        inLists,
       );
       if (search.bestFeature < 0) continue;
 
@@ -110,9 +124,9 @@ export class TreeGrower {
       const rightSplits = this.splits(options, depth + 1, end - middle, all, right * classes);
       // Two leaves: their rows are never looked at again.
       if (!leftSplits && !rightSplits) continue;
-      if (inLists === 1) this.sorted.split(depth, index, search.bestFeature, begin, middle, end);
-      if (rightSplits) top = this.push(top, right, middle, end, depth + 1, constant, inLists);
-      if (leftSplits) top = this.push(top, left, begin, middle, depth + 1, constant, inLists);
+      if (inLists) this.sorted.split(depth, index, search.bestFeature, begin, middle, end);
+      if (rightSplits) top = this.push(top, right, middle, end, depth + 1, constant, rowsIn);
+      if (leftSplits) top = this.push(top, left, begin, middle, depth + 1, constant, rowsIn);
     }
     return builder.view();
   }
@@ -126,13 +140,14 @@ export class TreeGrower {
     const totals = builder.totals;
     totals.fill(0, 0, classes);
     for (let i = 0; i < sampled; i++) totals[this.labels[index[i]]] += this.weight[index[i]];
-    const listed = this.sorted.sort(index, sampled, this.lists(options.maxFeatures, sampled)) > 0 ? 1 : 0;
-    return this.push(0, root, 0, sampled, 0, 0, listed);
+    const listed = this.sorted.sort(index, sampled, this.lists(options.maxFeatures, sampled)) > 0;
+    return this.push(0, root, 0, sampled, 0, 0, listed ? IN_LISTS : IN_COLUMNS);
   }
 
   /** The class weights of the left child's rows rows[from..to), and the right child's: the parent's less those. */
   private childTotals(rows: Uint32Array, from: number, to: number, parent: number, left: number, right: number): void {
-    const {labels, weight, classes} = this;
+    const {classes} = this;
+    const {labels, weight} = this.view;
     const totals = this.builder.totals;
     const l = left * classes;
     const r = right * classes;
@@ -149,7 +164,7 @@ export class TreeGrower {
     end: number,
     depth: number,
     known: number,
-    inLists: number,
+    rowsIn: number,
   ): number {
     if (top + FRAME > this.stack.length) {
       const wider = new Int32Array(this.stack.length * 2);
@@ -162,7 +177,7 @@ export class TreeGrower {
     stack[top + 2] = end;
     stack[top + 3] = depth;
     stack[top + 4] = known;
-    stack[top + 5] = inLists;
+    stack[top + 5] = rowsIn;
     return top + FRAME;
   }
 
@@ -277,14 +292,14 @@ export class TreeGrower {
    * a feature reads its column forwards, a cache line serving several rows, rather than at random.
    */
   private partition(feature: number, bin: number, begin: number, end: number): number {
-    const {bins, rows} = this.data;
+    const {bins, featureStride, rowStride} = this.view;
     const {index, spill} = this;
-    const column = feature * rows;
+    const column = feature * featureStride;
     let low = begin;
     let high = 0;
     for (let i = begin; i < end; i++) {
       const r = index[i];
-      if (bins[column + r] <= bin) index[low++] = r;
+      if (bins[column + r * rowStride] <= bin) index[low++] = r;
       else spill[high++] = r;
     }
     for (let i = 0; i < high; i++) index[low + i] = spill[i];
@@ -294,7 +309,7 @@ export class TreeGrower {
   private searchFor(criterion: Criterion): SplitSearch {
     let search = this.searches.get(criterion);
     if (!search) {
-      search = new SplitSearch(this.data, this.labels, this.weight, this.index, this.classes, criterion);
+      search = new SplitSearch(this.data, this.view, this.index, this.classes, criterion);
       this.searches.set(criterion, search);
     }
     return search;

@@ -1,5 +1,6 @@
 import type {Criterion} from '../spec.js';
 import {type BinnedData, MAX_BINS, midpoint} from './binning.js';
+import type {RowView} from './row-view.js';
 
 /**
  * A node's histogram costs its rows plus the bins between its smallest and largest; sorting its
@@ -58,8 +59,8 @@ export class SplitSearch {
 
   constructor(
     private readonly data: BinnedData,
-    private readonly labels: Int32Array,
-    private readonly weight: Float64Array,
+    /** Where rows' bins, classes and weights are read: the data set's, or a block of a small node's rows. */
+    private readonly view: RowView,
     private readonly index: Uint32Array,
     private readonly classes: number,
     criterion: Criterion,
@@ -96,6 +97,7 @@ export class SplitSearch {
    */
   considerSorted(f: number, list: Uint32Array, begin: number, end: number, totals: Float64Array, at: number): boolean {
     const {bins, rows} = this.data;
+    // Lists are of the data set's rows: never read through a block.
     if (bins[f * rows + list[begin]] === bins[f * rows + list[end - 1]]) return false;
     this.totals = totals;
     this.at = at;
@@ -110,13 +112,13 @@ export class SplitSearch {
     this.at = at;
     // A feature of few bins for the node's rows is histogrammed by its own bins in the pass that finds its range.
     if (this.data.binCounts[f] <= SORT_RATIO * count) return this.histogramAll(f, begin, count);
-    const {bins, rows} = this.data;
+    const {bins, featureStride, rowStride} = this.view;
     const {codes, index} = this;
-    const column = f * rows;
+    const column = f * featureStride;
     let min = MAX_BINS;
     let max = -1;
     for (let i = 0; i < count; i++) {
-      const b = bins[column + index[begin + i]];
+      const b = bins[column + index[begin + i] * rowStride];
       codes[i] = b;
       if (b < min) min = b;
       if (b > max) max = b;
@@ -132,15 +134,21 @@ export class SplitSearch {
 
   /** One pass: the histogram of rows index[begin..begin + count) over all of f's bins, and their range; then the scan. False when f is constant here. */
   private histogramAll(f: number, begin: number, count: number): boolean {
-    const {histogram, binRows, binWeight, index, classes} = this;
-    const {bins, rows} = this.data;
-    const column = f * rows;
+    const {histogram, binRows, binWeight, binLastClass, index, classes} = this;
+    const {bins, featureStride, rowStride, labels, weight} = this.view;
+    const column = f * featureStride;
     let min = MAX_BINS;
     let max = -1;
-    for (let i = 0; i < count; i++) {
-      const r = index[begin + i];
-      const b = bins[column + r];
-      this.addToHistogram(b, r);
+    // addToHistogram by hand: fields read once, not per row.
+    for (let i = begin, end = begin + count; i < end; i++) {
+      const r = index[i];
+      const b = bins[column + r * rowStride];
+      const label = labels[r];
+      const w = weight[r];
+      histogram[b * classes + label] += w;
+      binWeight[b] += w;
+      binLastClass[b] = label;
+      binRows[b]++;
       if (b < min) min = b;
       if (b > max) max = b;
     }
@@ -163,22 +171,23 @@ export class SplitSearch {
    * dropped when that bin ends all of the same class, since such a split is never the best.
    */
   private scanRows(f: number, list: Uint32Array, from: number, count: number): void {
-    const {labels, weight, left, minSamplesLeaf, skipInRuns, totals, at} = this;
-    const column = f * this.data.rows;
-    const bins = this.data.bins;
+    const {left, minSamplesLeaf, skipInRuns, totals, at} = this;
+    // Sorted lists are of the data set's rows (the view is then the data set's too).
+    const {bins, featureStride, rowStride, labels, weight} = this.view;
+    const column = f * featureStride;
     const end = from + count;
     let rightSum = this.startScan();
     let leftSum = 0;
     let leftWeight = 0;
     let bestScore = this.bestScore[0];
     const nodeWeight = this.nodeWeight[0];
-    let bin = bins[column + list[from]];
+    let bin = bins[column + list[from] * rowStride];
     let binClass = labels[list[from]];
     // The boundary waiting for a row of another class than waitClass (NO_CLASS: none waits), its sums and place.
     let waitClass = NO_CLASS;
     for (let j = from; j < end; j++) {
       const r = list[j];
-      const b = bins[column + r];
+      const b = bins[column + r * rowStride];
       const c = labels[r];
       if (b !== bin) {
         // The bin that ends here held only waitClass if a boundary still waits: that one is dropped.
@@ -253,8 +262,8 @@ export class SplitSearch {
 
   /** Row r into histogram place b. */
   private addToHistogram(b: number, r: number): void {
-    const label = this.labels[r];
-    const w = this.weight[r];
+    const label = this.view.labels[r];
+    const w = this.view.weight[r];
     this.histogram[b * this.classes + label] += w;
     this.binWeight[b] += w;
     this.binLastClass[b] = label;
