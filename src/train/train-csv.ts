@@ -14,6 +14,7 @@ import {checkOutputFile} from './check-output.js';
 import {chooseHosts} from './choose-hosts.js';
 import {keepModel} from './keep-model.js';
 import {loadData} from './load-data.js';
+import {startWorkers} from './with-workers.js';
 import {checkWorkloadFlags, type NetworkFlags, networkOf} from './network-flags.js';
 import {trainModel, type TrainOutcome} from './train-model.js';
 import {type NetworkTrainOutcome, trainNetworkModel} from './train-network.js';
@@ -82,26 +83,28 @@ export async function trainCsv(request: TrainCsvRequest): Promise<TrainCsvResult
     cores: request.cores,
   });
   checkOut(request, hosts);
-  const {train, test, fill, warnings} = loadData(request, testFraction, workload);
-  const common = {
-    train,
-    test,
-    hosts,
-    concurrency: request.concurrency ?? connectConcurrency,
-    signal: request.signal,
-    source: {file: request.data, target: request.target},
-  };
-  const data = {hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
-  if (settings.workload === 'network') {
-    const outcome = await trainNetworkModel({...common, network: settings.network});
+  const concurrency = request.concurrency ?? connectConcurrency;
+  // The workers start while the data is read: their threads and code load meanwhile, not in the fit.
+  const starting = startWorkers(hosts, concurrency);
+  try {
+    const {train, test, fill, warnings} = loadData(request, testFraction, workload);
+    const common = {train, test, hosts, concurrency, signal: request.signal, starting};
+    const source = {file: request.data, target: request.target};
+    const data = {hostsUsed: hosts, train, testRows: test?.rows ?? 0, warnings};
+    if (settings.workload === 'network') {
+      const outcome = await trainNetworkModel({...common, source, network: settings.network});
+      if (fill) outcome.model.fill = fill.values;
+      save(request, () => encodeNetworkModel(outcome.model));
+      return {...outcome, ...data, ...settings};
+    }
+    const outcome = await trainModel({...common, source, forest: settings.forest});
     if (fill) outcome.model.fill = fill.values;
-    save(request, () => encodeNetworkModel(outcome.model));
+    save(request, () => encodeModel(outcome.model));
     return {...outcome, ...data, ...settings};
+  } finally {
+    // Closed by the training already, unless it ended before it used them (bad data): closing twice is harmless.
+    await starting.abandon();
   }
-  const outcome = await trainModel({...common, forest: settings.forest});
-  if (fill) outcome.model.fill = fill.values;
-  save(request, () => encodeModel(outcome.model));
-  return {...outcome, ...data, ...settings};
 }
 
 function save(request: TrainCsvRequest, encode: () => Uint8Array): void {

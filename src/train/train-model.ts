@@ -10,7 +10,7 @@ import {Forest} from '../forest/forest.js';
 import {treeOptionsOf} from '../forest/trainer.js';
 import {dynamicSchedule} from '../schedule/dynamic.js';
 import {accuracyOf, type Confusion, confusionOf} from '../results/confusion.js';
-import {withWorkers} from './with-workers.js';
+import {type StartingWorkers, withWorkers} from './with-workers.js';
 
 export interface TrainRequest {
   train: Dataset;
@@ -24,6 +24,8 @@ export interface TrainRequest {
   source: {file: string; target: string};
   onTree?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** The hosts' workers, already starting; else they start here. */
+  starting?: StartingWorkers;
 }
 
 export interface TrainOutcome {

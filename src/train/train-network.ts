@@ -10,7 +10,7 @@ import {accuracyOf, type Confusion, confusionOf} from '../results/confusion.js';
 import type {SavedNetwork} from '../network/model-file.js';
 import type {NetworkSpec} from '../network/spec.js';
 import {standardisationOf, standardise} from '../network/standardise.js';
-import {withWorkers} from './with-workers.js';
+import {type StartingWorkers, withWorkers} from './with-workers.js';
 
 export interface NetworkTrainRequest {
   train: Dataset;
@@ -22,6 +22,8 @@ export interface NetworkTrainRequest {
   /** Where the data came from, for error messages and the model file. */
   source: {file: string; target: string};
   signal?: AbortSignal;
+  /** The hosts' workers, already starting; else they start here. */
+  starting?: StartingWorkers;
 }
 
 export interface NetworkTrainOutcome {

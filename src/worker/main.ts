@@ -25,6 +25,8 @@ const coresArgument = process.argv[process.argv.indexOf('--cores') + 1];
 // `--cores auto`: the inventory gave none, so the host's own CPUs decide the slots.
 const cores = coresArgument === 'auto' ? availableParallelism() : Number(coresArgument) || 1;
 const pool = new SlotPool(cores);
+// The slots start (and warm up) now; hello is answered when they are ready, so no fit waits on them.
+const slotsReady = pool.startAll();
 const networkThreads = new NetworkThreads(cores);
 const cache = new DatasetCache();
 
@@ -55,15 +57,17 @@ process.stdout.on('error', () => void stop(1));
 function handle({header, body}: Message<ToWorker>): void {
   switch (header.type) {
     case 'hello':
-      void connection.send({
-        type: 'ready',
-        version: PROTOCOL_VERSION,
-        pid: process.pid,
-        cores,
-        cpus: availableParallelism(),
-        node: process.version,
-        arch: process.arch,
-      });
+      void slotsReady.then(() =>
+        connection.send({
+          type: 'ready',
+          version: PROTOCOL_VERSION,
+          pid: process.pid,
+          cores,
+          cpus: availableParallelism(),
+          node: process.version,
+          arch: process.arch,
+        }),
+      );
       return;
     case 'dataset-offer':
       void connection.send({type: 'dataset-status', hash: header.hash, cached: cache.has(header.hash)});

@@ -7,6 +7,7 @@ import {trainerNamed} from '../forest/trainers.js';
 import type {TrainerName} from '../forest/trainer-names.js';
 import type {FromSlot, ToSlot} from './slot-messages.js';
 import {joinLabSlot} from './lab-slot.js';
+import {warmUpNative} from '../forest/native/warm-up.js';
 
 /** One training slot: a thread that trains one tree at a time on data sets it shares with its siblings. */
 const datasets = new Map<string, TrainingData>();
@@ -14,6 +15,11 @@ const shared = new Map<string, unknown>();
 const prepared = new Map<string, (options: TreeOptions, seed: number) => Uint8Array>();
 
 const labProblem = joinLabSlot((workerData as {index?: number} | null)?.index);
+/** The warm-up's time, at most: on a slow host (a Pi under emulation) it is cut short, not a delay. */
+const WARM_UP_MS = 60;
+// Before any message: the worker answers its coordinator's hello once its slots are warm.
+if (!labProblem) warmUpNative(WARM_UP_MS);
+parentPort!.postMessage({type: 'warm'} satisfies FromSlot);
 
 parentPort!.on('message', (message: ToSlot) => {
   if (message.type === 'dataset') {
@@ -31,7 +37,7 @@ parentPort!.on('message', (message: ToSlot) => {
   }
   const reply: FromSlot = labProblem
     ? {type: 'failed', job: message.job, error: labProblem}
-    : train(message.job, message.hash, message.options, message.seed);
+    : train(message.job, message.hash, message.options, message.seed, message.postedAt);
   parentPort!.postMessage(reply, reply.type === 'tree' ? [reply.tree.buffer as ArrayBuffer] : []);
 });
 
@@ -60,7 +66,8 @@ function makeShared(hash: string, trainer: TrainerName): FromSlot {
   }
 }
 
-function train(job: number, hash: string, options: TreeOptions, seed: number): FromSlot {
+function train(job: number, hash: string, options: TreeOptions, seed: number, postedAt: number): FromSlot {
+  const queuedMs = Math.max(0, performance.timeOrigin + performance.now() - postedAt);
   try {
     const data = datasets.get(hash);
     if (!data) return {type: 'failed', job, error: `data set ${hash.slice(0, 12)} was never sent to this slot`};
@@ -74,7 +81,7 @@ function train(job: number, hash: string, options: TreeOptions, seed: number): F
     const tree = trainOne(options, seed);
     // Trees that own their whole buffer are transferred as they are; views are copied first.
     const own = tree.byteOffset === 0 && tree.byteLength === tree.buffer.byteLength ? tree : tree.slice();
-    return {type: 'tree', job, tree: own, seconds: (performance.now() - started) / 1000};
+    return {type: 'tree', job, tree: own, seconds: (performance.now() - started) / 1000, queuedMs};
   } catch (error) {
     return {type: 'failed', job, error: (error as Error).stack ?? String(error)};
   }
