@@ -53,8 +53,8 @@ def classification(samples, classes):
 
 def images(rng, n=30_000):
     """Image-like: 784 pixel features of integers 0-255 (most of them dark), 10 classes."""
-    x, y = datasets.make_classification(n_samples=n, n_features=784, n_informative=60, n_redundant=20, n_classes=10, n_clusters_per_class=2, random_state=int(rng.integers(1 << 30)))
-    return np.clip(np.round(x * 64), 0, 255), y
+    x, y = datasets.make_classification(n_samples=n, n_features=784, n_informative=40, n_redundant=0, n_classes=10, n_clusters_per_class=1, class_sep=2.0, random_state=int(rng.integers(1 << 30)))
+    return np.clip(np.round(x * 48), 0, 255), y
 
 
 FASHION = "/usr/share/datasets/fashion-mnist"
