@@ -107,12 +107,22 @@ def serve(folder, hosts):
     except OSError as error:
         return reply({"error": "%s: %s" % (type(error).__name__, error)})
     from distributed import Scheduler
+    from distributed.http.routing import RoutingApplication
+    from tornado.httpserver import HTTPServer
+
+    class SchedulerWithoutHttp(Scheduler):
+        """Dask starts an HTTP server beside every scheduler, dashboard or not; this one never listens
+        (it did on 127.0.0.1 until stopped, a moment after start), and nothing here needs it."""
+
+        def start_http_server(self, routes, dashboard_address, default_port=0, ssl_options=None):
+            self.http_application = RoutingApplication(routes)
+            self.http_server = HTTPServer(self.http_application)
+            self.http_server.port = 0
+            self.services["dashboard"] = self.http_server
 
     async def run():
         with dask.config.set({"distributed.scheduler.http.routes": []}):
-            scheduler = Scheduler(host=list(hosts), port=0, protocol="tls", security=security(folder, "scheduler"), dashboard=False, dashboard_address="127.0.0.1:0", jupyter=False)
-        # Dask always starts an HTTP server beside the scheduler; nothing here needs it.
-        scheduler.http_server.stop()
+            scheduler = SchedulerWithoutHttp(host=list(hosts), port=0, protocol="tls", security=security(folder, "scheduler"), dashboard=False, dashboard_address="127.0.0.1:0", jupyter=False)
         await scheduler
         reply({"listening": [listener.contact_address for listener in scheduler.listeners]})
         await scheduler.finished()
